@@ -1,0 +1,39 @@
+//! The command line: argument parsing, commands, and how results are shown.
+//! Exit codes are part of the contract (see [`exit`]).
+
+mod answers;
+mod args;
+mod exit;
+mod load;
+mod output;
+mod run;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use exit::CliError;
+
+/// Entry point of the `bpmn` binary.
+pub fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        args::Command::Run(a) => run::run(a),
+        args::Command::Validate(a) => validate::validate(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.code)
+        }
+    }
+}

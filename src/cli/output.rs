@@ -1,0 +1,61 @@
+//! How a run's outcome is printed: one JSON object (`--json`) or text.
+
+use bpmn_runner::Workflow;
+use serde_json::{Value, json};
+
+/// The `--json` object: completed, data, ready, waiting (and error, when the
+/// run stopped on a workflow error).
+pub fn summary_json(wf: &Workflow, error: Option<&str>) -> Value {
+    let data = if wf.is_completed() {
+        wf.data().clone()
+    } else {
+        wf.last_task_data().clone()
+    };
+    let mut v = json!({
+        "completed": wf.is_completed(),
+        "data": data,
+        "ready": wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
+        "waiting": wf.waiting_tasks().iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
+    });
+    if let Some(e) = error {
+        v["error"] = Value::String(e.to_string());
+    }
+    v
+}
+
+/// A short text report of where the workflow stands.
+pub fn summary_text(wf: &Workflow) -> String {
+    let mut out = String::new();
+    if wf.is_completed() {
+        out.push_str("Workflow completed.\nData:\n");
+        out.push_str(&pretty(&Value::Object(wf.data().clone())));
+    } else {
+        let ready = wf.ready_human_tasks();
+        if ready.is_empty() {
+            out.push_str("Workflow not completed; no task is ready.\n");
+        } else {
+            out.push_str("Waiting for input:\n");
+            for t in &ready {
+                out.push_str(&format!(
+                    "  {}  {} ({}){}\n",
+                    t.bpmn_id,
+                    t.name.unwrap_or(""),
+                    t.kind,
+                    t.lane.map(|l| format!(" [lane {l}]")).unwrap_or_default()
+                ));
+            }
+        }
+        for t in wf.waiting_tasks() {
+            out.push_str(&format!("  waiting: {} ({})\n", t.bpmn_id, t.kind));
+        }
+        out.push_str("Data of the last task:\n");
+        out.push_str(&pretty(&Value::Object(wf.last_task_data().clone())));
+    }
+    out
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
+    s.push('\n');
+    s
+}

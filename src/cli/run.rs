@@ -1,0 +1,108 @@
+//! `bpmn run`: start a process (or collaboration), run it, apply answers.
+
+use bpmn_runner::{CompleteError, Data, StartError, Workflow};
+use serde_json::Value;
+
+use super::CliError;
+use super::answers::{self, Answer};
+use super::args::RunArgs;
+use super::exit::{COMPLETED, USAGE, WAITING, WORKFLOW};
+use super::load::load;
+use super::output;
+
+/// Parses `--data`: a JSON object.
+pub fn parse_data(text: Option<&str>) -> Result<Data, CliError> {
+    match text {
+        None => Ok(Data::new()),
+        Some(t) => match serde_json::from_str::<Value>(t) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(_) => Err(CliError::usage(
+                "--data must be a JSON object, e.g. '{\"amount\": 10}'",
+            )),
+            Err(e) => Err(CliError::usage(format!("--data is not valid JSON: {e}"))),
+        },
+    }
+}
+
+pub fn run(args: RunArgs) -> Result<u8, CliError> {
+    let data = parse_data(args.data.as_deref())?;
+    let answers = match &args.answers {
+        Some(p) => answers::read(p)?,
+        None => Vec::new(),
+    };
+    let specs = load(&args.files)?;
+    let started = match (&args.process, &args.collaboration) {
+        (Some(p), _) => specs.start(p, data),
+        (None, Some(c)) => specs.start_collaboration(c, data),
+        (None, None) => {
+            return Err(CliError::usage(
+                "give a process with -p or a collaboration with -c",
+            ));
+        }
+    };
+    let mut wf = started.map_err(|e| match e {
+        StartError::Workflow(w) => CliError {
+            code: WORKFLOW,
+            message: w.to_string(),
+        },
+        other => CliError::usage(other.to_string()),
+    })?;
+    let outcome = drive(&mut wf, &answers);
+    finish(&wf, outcome, args.json)
+}
+
+/// Why a drive stopped early.
+pub enum Stop {
+    Workflow(String),
+    Answer(String),
+}
+
+/// Runs engine tasks, then each answer followed by engine tasks.
+pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
+    wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
+    for (i, a) in answers.iter().enumerate() {
+        match a {
+            Answer::Task { task, data } => {
+                let Some(id) = wf.ready_human_task(task) else {
+                    let ready: Vec<&str> =
+                        wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect();
+                    return Err(Stop::Answer(format!(
+                        "answer #{} is for task `{task}`, which is not a ready human task; ready: {}",
+                        i + 1,
+                        if ready.is_empty() {
+                            "none".to_string()
+                        } else {
+                            ready.join(", ")
+                        }
+                    )));
+                };
+                match wf.complete_task(id, data.clone()) {
+                    Ok(()) => {}
+                    Err(CompleteError::Task(e)) => return Err(Stop::Answer(e.to_string())),
+                    Err(CompleteError::Workflow(e)) => return Err(Stop::Workflow(e.to_string())),
+                }
+            }
+        }
+        wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Prints the outcome and picks the exit code.
+pub fn finish(wf: &Workflow, outcome: Result<(), Stop>, json: bool) -> Result<u8, CliError> {
+    let (code, error) = match outcome {
+        Ok(()) if wf.is_completed() => (COMPLETED, None),
+        Ok(()) => (WAITING, None),
+        Err(Stop::Workflow(m)) => (WORKFLOW, Some(m)),
+        Err(Stop::Answer(m)) => (USAGE, Some(m)),
+    };
+    if let Some(m) = &error {
+        eprintln!("error: {m}");
+    }
+    if json {
+        println!("{}", output::summary_json(wf, error.as_deref()));
+    } else {
+        print!("{}", output::summary_text(wf));
+    }
+    Ok(code)
+}

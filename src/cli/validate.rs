@@ -1,0 +1,30 @@
+//! `bpmn validate`: report every problem in every file.
+
+use bpmn_runner::Severity;
+
+use super::CliError;
+use super::args::ValidateArgs;
+use super::exit::{COMPLETED, USAGE};
+use super::load::load;
+
+pub fn validate(args: ValidateArgs) -> Result<u8, CliError> {
+    let specs = load(&args.files)?;
+    let mut errors = 0;
+    let mut warnings = 0;
+    for d in specs.diagnostics() {
+        println!("{d}");
+        match d.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+        }
+    }
+    let model = specs.model();
+    let executable = model.processes.iter().filter(|p| p.executable).count();
+    eprintln!(
+        "{} file(s), {} process(es) ({} executable): {errors} error(s), {warnings} warning(s)",
+        args.files.bpmn.len(),
+        model.processes.len(),
+        executable
+    );
+    Ok(if errors > 0 { USAGE } else { COMPLETED })
+}

@@ -1,0 +1,55 @@
+//! Problems found in loaded files, each pointing at a file, line, column and
+//! element, with a hint on how to fix it. Shared by every layer.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing; does not stop anything from running (e.g. a problem in
+    /// a process marked `isExecutable="false"`).
+    Warning,
+    /// The affected process (or file) cannot run.
+    Error,
+}
+
+/// One problem in a loaded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: PathBuf,
+    pub line: u32,
+    pub col: u32,
+    /// BPMN/DMN id of the element at fault, when there is one.
+    pub element: Option<String>,
+    /// The process this problem belongs to (None: the whole file).
+    pub process: Option<String>,
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {sev}: ",
+            self.file.display(),
+            self.line,
+            self.col
+        )?;
+        if let Some(el) = &self.element {
+            write!(f, "{el}: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(h) = &self.help {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! A graph is the body of a process or of an embedded subprocess: its flow
+//! nodes and the sequence flows between them.
+
+use super::{ExprId, Node, SourcePos};
+
+/// Index of a [`Graph`] in [`crate::model::Model::graphs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GraphIdx(pub u32);
+
+/// Index of a node inside its graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeIdx(pub u32);
+
+/// Index of a sequence flow inside its graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowIdx(pub u32);
+
+/// A node anywhere in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeRef {
+    pub graph: GraphIdx,
+    pub node: NodeIdx,
+}
+
+/// A sequence flow.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub id: String,
+    pub name: Option<String>,
+    pub source: NodeIdx,
+    pub target: NodeIdx,
+    pub condition: Option<ExprId>,
+    /// Position in the document among the graph's flows (conditions are tested in this order).
+    pub order: u32,
+    pub pos: SourcePos,
+}
+
+/// The body of a process or subprocess.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    /// The BPMN id of the process or subprocess this graph is the body of.
+    pub id: String,
+    pub nodes: Vec<Node>,
+    pub flows: Vec<Flow>,
+    /// None start events (what starts the graph), in document order.
+    pub starts: Vec<NodeIdx>,
+    /// The node (in another graph) whose body this is, for subprocesses.
+    pub parent: Option<NodeRef>,
+    /// For each node, whether it is an inclusive join (more than one incoming
+    /// flow); for those, `or_join_reach[node][k]` lists the nodes from which
+    /// the k-th incoming flow can still be reached without passing the join.
+    pub or_join_reach: Vec<Option<Vec<Vec<bool>>>>,
+}
+
+impl Graph {
+    /// The node at `idx`.
+    pub fn node(&self, idx: NodeIdx) -> &Node {
+        &self.nodes[idx.0 as usize]
+    }
+
+    /// The flow at `idx`.
+    pub fn flow(&self, idx: FlowIdx) -> &Flow {
+        &self.flows[idx.0 as usize]
+    }
+
+    /// Finds a node by its BPMN id.
+    pub fn find(&self, id: &str) -> Option<NodeIdx> {
+        self.nodes
+            .iter()
+            .position(|n| n.id == id)
+            .map(|i| NodeIdx(i as u32))
+    }
+}

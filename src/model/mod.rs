@@ -1,0 +1,22 @@
+//! The BPMN model: what a set of loaded diagrams means, independent of XML and
+//! of any running instance.
+//!
+//! Everything is stored in flat vectors and referred to by small indices
+//! ([`GraphIdx`], [`NodeIdx`], [`FlowIdx`], [`ExprId`]) so the runtime can keep
+//! compact task records and look things up in O(1).
+
+mod data;
+mod definitions;
+mod expression;
+mod extensions;
+mod graph;
+mod node;
+mod source;
+
+pub use data::Data;
+pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
+pub use expression::{ExprId, ExprKind, Expression};
+pub use extensions::{ExtElement, Extensions};
+pub use graph::{Flow, FlowIdx, Graph, GraphIdx, NodeIdx, NodeRef};
+pub use node::{EventDefinition, HumanKind, Node, NodeKind};
+pub use source::{SourceFile, SourcePos};

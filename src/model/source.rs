@@ -1,0 +1,40 @@
+//! Where a model element came from: file, line and column.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One loaded file with its full text (kept so a saved state can be
+/// self-contained and diagnostics can quote positions).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// A position in a loaded file: the file's index in [`crate::model::Model::files`]
+/// plus 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourcePos {
+    pub file: u32,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl SourcePos {
+    /// Formats as `path:line:col` using the file table of `files`.
+    pub fn display<'a>(&'a self, files: &'a [SourceFile]) -> impl fmt::Display + 'a {
+        struct D<'a>(&'a SourcePos, &'a [SourceFile]);
+        impl fmt::Display for D<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let path = self
+                    .1
+                    .get(self.0.file as usize)
+                    .map(|s| s.path.display().to_string())
+                    .unwrap_or_else(|| "<unknown>".into());
+                write!(f, "{}:{}:{}", path, self.0.line, self.0.col)
+            }
+        }
+        D(self, files)
+    }
+}

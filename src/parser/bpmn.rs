@@ -1,0 +1,586 @@
+//! BPMN XML → model: definitions, processes, collaborations, flow nodes,
+//! sequence flows, subprocess bodies. Each flow element is parsed here, in
+//! one place; [`super::validate`] then checks what spans elements and files.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::extensions;
+use super::lanes::lane_map;
+use super::xml::{self, Element, LineIndex};
+use super::{BPMN_NS, Loaded};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    Collaboration, EventDefinition, ExprId, ExprKind, Expression, Flow, FlowIdx, Graph, GraphIdx,
+    HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec, SourceFile, SourcePos,
+};
+
+/// Per-file parsing context.
+struct FileCx<'a> {
+    loaded: &'a mut Loaded,
+    file: u32,
+    path: PathBuf,
+    text: Arc<str>,
+    lines: LineIndex,
+    /// The process currently being parsed (for diagnostics).
+    process: Option<String>,
+    /// Whether problems in the current process are errors (executable) or warnings.
+    severity: Severity,
+}
+
+impl FileCx<'_> {
+    fn pos(&self, offset: usize) -> SourcePos {
+        let (line, col) = self.lines.line_col(&self.text, offset);
+        SourcePos {
+            file: self.file,
+            line,
+            col,
+        }
+    }
+
+    fn report(
+        &mut self,
+        offset: usize,
+        element: Option<&str>,
+        message: String,
+        help: Option<&str>,
+    ) {
+        let p = self.pos(offset);
+        self.loaded.diagnostics.push(Diagnostic {
+            severity: self.severity,
+            file: self.path.clone(),
+            line: p.line,
+            col: p.col,
+            element: element.map(str::to_string),
+            process: self.process.clone(),
+            message,
+            help: help.map(str::to_string),
+        });
+    }
+
+    fn add_expr(&mut self, text: String, kind: ExprKind, owner: &str, offset: usize) -> ExprId {
+        let id = ExprId(self.loaded.model.expressions.len() as u32);
+        let pos = self.pos(offset);
+        self.loaded.model.expressions.push(Expression {
+            text,
+            kind,
+            owner: owner.to_string(),
+            process: self.process.clone().unwrap_or_default(),
+            pos,
+        });
+        id
+    }
+}
+
+fn file_error(loaded: &mut Loaded, path: &std::path::Path, line: u32, col: u32, message: String) {
+    loaded.diagnostics.push(Diagnostic {
+        severity: Severity::Error,
+        file: path.to_path_buf(),
+        line,
+        col,
+        element: None,
+        process: None,
+        message,
+        help: Some("fix the file so it is well-formed BPMN 2.0 XML (UTF-8)".into()),
+    });
+}
+
+/// Parses one file into `loaded`.
+pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // Safe: `good` is the valid prefix reported by from_utf8.
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let (line, col) = LineIndex::new(good).line_col(good, good.len());
+            file_error(
+                loaded,
+                &path,
+                line,
+                col,
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{:02X})",
+                    bytes[e.valid_up_to()]
+                ),
+            );
+            return;
+        }
+    };
+    let lines = LineIndex::new(text);
+    let root = match xml::parse(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, col) = lines.line_col(text, e.offset);
+            file_error(
+                loaded,
+                &path,
+                line,
+                col,
+                format!("malformed XML: {}", e.message),
+            );
+            return;
+        }
+    };
+    if !root.is_in(BPMN_NS, "definitions") {
+        let (line, col) = lines.line_col(text, root.offset);
+        file_error(
+            loaded,
+            &path,
+            line,
+            col,
+            format!(
+                "not a BPMN 2.0 file: the root element is `{}` in namespace `{}`, expected `definitions` in {}",
+                root.local,
+                root.ns.as_deref().unwrap_or("(none)"),
+                BPMN_NS[0]
+            ),
+        );
+        return;
+    }
+    let file = loaded.model.files.len() as u32;
+    let text: Arc<str> = Arc::from(text);
+    loaded.model.files.push(SourceFile {
+        path: path.clone(),
+        text: text.clone(),
+    });
+    let mut cx = FileCx {
+        loaded,
+        file,
+        path,
+        text,
+        lines,
+        process: None,
+        severity: Severity::Error,
+    };
+    for child in root.children_in(BPMN_NS) {
+        match child.local.as_str() {
+            "process" => parse_process(&mut cx, child),
+            "collaboration" => parse_collaboration(&mut cx, child),
+            _ => {}
+        }
+    }
+}
+
+fn parse_collaboration(cx: &mut FileCx<'_>, el: &Element) {
+    let participants = el
+        .children_in(BPMN_NS)
+        .filter(|c| c.local == "participant")
+        .map(|p| Participant {
+            id: p.attr("id").unwrap_or_default().to_string(),
+            name: p.attr("name").map(str::to_string),
+            process_ref: p.attr("processRef").map(qname_local),
+        })
+        .collect();
+    cx.loaded.model.collaborations.push(Collaboration {
+        id: el.attr("id").unwrap_or_default().to_string(),
+        participants,
+        file: cx.file,
+    });
+}
+
+/// The local part of a QName-valued attribute (`tns:Proc` → `Proc`).
+pub fn qname_local(v: &str) -> String {
+    v.rsplit(':').next().unwrap_or(v).trim().to_string()
+}
+
+fn parse_process(cx: &mut FileCx<'_>, el: &Element) {
+    let id = el.attr("id").unwrap_or_default().to_string();
+    // BPMN leaves isExecutable optional; like SpiffWorkflow we run a process
+    // unless it says `false`.
+    let executable = el.attr("isExecutable").map(str::trim) != Some("false");
+    cx.process = Some(id.clone());
+    cx.severity = if executable {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    if id.is_empty() {
+        cx.report(
+            el.offset,
+            None,
+            "process has no id".into(),
+            Some("add an id attribute"),
+        );
+    }
+    let lanes = lane_map(el);
+    let graph = parse_graph(cx, el, &id, None, &lanes, None);
+    if cx.loaded.model.graph(graph).starts.is_empty() {
+        let has_any_start = el.children_in(BPMN_NS).any(|c| c.local == "startEvent");
+        if has_any_start {
+            cx.report(
+                el.offset,
+                Some(&id),
+                "the process has no plain (none) start event; its start events wait for messages, timers or signals, which this engine does not run".into(),
+                Some("add a start event without an event definition"),
+            );
+        } else {
+            cx.report(
+                el.offset,
+                Some(&id),
+                "no start event".into(),
+                Some("add a startEvent connected to the first task"),
+            );
+        }
+    }
+    cx.loaded.model.processes.push(ProcessSpec {
+        id,
+        name: el.attr("name").map(str::to_string),
+        executable,
+        graph,
+        file: cx.file,
+    });
+    cx.process = None;
+    cx.severity = Severity::Error;
+}
+
+/// Parses the flow elements and sequence flows directly inside `container`
+/// (a process or subprocess) into a new graph and returns its index.
+fn parse_graph(
+    cx: &mut FileCx<'_>,
+    container: &Element,
+    id: &str,
+    parent: Option<NodeRef>,
+    lanes: &HashMap<String, String>,
+    inherited_lane: Option<&str>,
+) -> GraphIdx {
+    let gidx = GraphIdx(cx.loaded.model.graphs.len() as u32);
+    cx.loaded.model.graphs.push(Graph {
+        id: id.to_string(),
+        nodes: Vec::new(),
+        flows: Vec::new(),
+        starts: Vec::new(),
+        parent,
+        or_join_reach: Vec::new(),
+    });
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut index: HashMap<String, NodeIdx> = HashMap::new();
+    let mut defaults: Vec<(NodeIdx, String, usize)> = Vec::new();
+    // Subprocess bodies are parsed after this graph's nodes exist so their
+    // parent reference is right; remember them.
+    let mut subprocesses: Vec<(NodeIdx, &Element)> = Vec::new();
+
+    for child in container.children_in(BPMN_NS) {
+        let Some(kind) = node_kind(cx, child) else {
+            continue;
+        };
+        let node_id = child.attr("id").unwrap_or_default().to_string();
+        if node_id.is_empty() {
+            cx.report(
+                child.offset,
+                None,
+                format!("`{}` has no id", child.local),
+                Some("add an id attribute"),
+            );
+            continue;
+        }
+        if index.contains_key(&node_id) {
+            cx.report(
+                child.offset,
+                Some(&node_id),
+                "duplicate element id".into(),
+                Some("give each element a unique id"),
+            );
+            continue;
+        }
+        let idx = NodeIdx(nodes.len() as u32);
+        let ext_container = child
+            .children_in(BPMN_NS)
+            .find(|c| c.local == "extensionElements");
+        let read = extensions::read(child, ext_container);
+        let pre_script = read.pre_script.map(|e| {
+            let off = e.text_offset.unwrap_or(e.offset);
+            cx.add_expr(e.text.clone(), ExprKind::Script, &node_id, off)
+        });
+        let post_script = read.post_script.map(|e| {
+            let off = e.text_offset.unwrap_or(e.offset);
+            cx.add_expr(e.text.clone(), ExprKind::Script, &node_id, off)
+        });
+        let kind = match kind {
+            PendingKind::Ready(k) => k,
+            PendingKind::Script(script) => match script {
+                Some(s) => {
+                    let off = s.text_offset.unwrap_or(s.offset);
+                    NodeKind::ScriptTask {
+                        script: cx.add_expr(s.text.clone(), ExprKind::Script, &node_id, off),
+                    }
+                }
+                None => {
+                    cx.report(
+                        child.offset,
+                        Some(&node_id),
+                        "script task has no script".into(),
+                        Some("add a <script> element with the Rhai code to run"),
+                    );
+                    NodeKind::ScriptTask {
+                        script: cx.add_expr(
+                            String::new(),
+                            ExprKind::Script,
+                            &node_id,
+                            child.offset,
+                        ),
+                    }
+                }
+            },
+            PendingKind::SubProcess => {
+                subprocesses.push((idx, child));
+                // Placeholder until the body is parsed below.
+                NodeKind::SubProcess { graph: gidx }
+            }
+        };
+        if let Some(d) = child.attr("default") {
+            defaults.push((idx, d.to_string(), child.offset));
+        }
+        if matches!(kind, NodeKind::StartEvent { ref definitions } if definitions.is_empty()) {
+            cx.loaded.model.graphs[gidx.0 as usize].starts.push(idx);
+        }
+        let documentation = child
+            .children_in(BPMN_NS)
+            .find(|c| c.local == "documentation")
+            .map(|d| d.text.trim().to_string())
+            .filter(|d| !d.is_empty());
+        let lane = lanes
+            .get(&node_id)
+            .cloned()
+            .or_else(|| inherited_lane.map(str::to_string));
+        index.insert(node_id.clone(), idx);
+        nodes.push(Node {
+            id: node_id,
+            name: child.attr("name").map(str::to_string),
+            kind,
+            incoming: Vec::new(),
+            outgoing: Vec::new(),
+            default_flow: None,
+            lane,
+            documentation,
+            extensions: read.ext,
+            pre_script,
+            post_script,
+            pos: cx.pos(child.offset),
+        });
+    }
+
+    let mut flows: Vec<Flow> = Vec::new();
+    for child in container
+        .children_in(BPMN_NS)
+        .filter(|c| c.local == "sequenceFlow")
+    {
+        let fid = child.attr("id").unwrap_or_default().to_string();
+        let mut ends = [None, None];
+        for (slot, attr) in ["sourceRef", "targetRef"].iter().enumerate() {
+            match child.attr(attr) {
+                None => cx.report(
+                    child.offset,
+                    Some(&fid),
+                    format!("sequence flow has no {attr}"),
+                    Some("connect both ends of the flow"),
+                ),
+                Some(r) => match index.get(r.trim()) {
+                    Some(&n) => ends[slot] = Some(n),
+                    None => {
+                        let r = r.trim().to_string();
+                        cx.report(
+                            child.offset,
+                            Some(&fid),
+                            format!("{attr} `{r}` does not name a flow node of `{id}`"),
+                            Some("point the flow at an existing task, event or gateway in the same process or subprocess"),
+                        );
+                    }
+                },
+            }
+        }
+        let [Some(source), Some(target)] = ends else {
+            continue;
+        };
+        let condition = child
+            .children_in(BPMN_NS)
+            .find(|c| c.local == "conditionExpression")
+            .filter(|c| !c.text.trim().is_empty())
+            .map(|c| {
+                let off = c.text_offset.unwrap_or(c.offset);
+                cx.add_expr(c.text.trim().to_string(), ExprKind::Condition, &fid, off)
+            });
+        let fidx = FlowIdx(flows.len() as u32);
+        nodes[source.0 as usize].outgoing.push(fidx);
+        nodes[target.0 as usize].incoming.push(fidx);
+        flows.push(Flow {
+            id: fid,
+            name: child.attr("name").map(str::to_string),
+            source,
+            target,
+            condition,
+            order: fidx.0,
+            pos: cx.pos(child.offset),
+        });
+    }
+
+    for (node, flow_id, offset) in defaults {
+        let found = flows
+            .iter()
+            .position(|f| f.id == flow_id && f.source == node)
+            .map(|i| FlowIdx(i as u32));
+        match found {
+            Some(f) => nodes[node.0 as usize].default_flow = Some(f),
+            None => {
+                let nid = nodes[node.0 as usize].id.clone();
+                cx.report(
+                    offset,
+                    Some(&nid),
+                    format!(
+                        "default flow `{flow_id}` is not an outgoing sequence flow of this element"
+                    ),
+                    Some("set `default` to the id of one of its outgoing flows"),
+                );
+            }
+        }
+    }
+
+    {
+        let g = &mut cx.loaded.model.graphs[gidx.0 as usize];
+        g.nodes = nodes;
+        g.flows = flows;
+    }
+
+    for (idx, el) in subprocesses {
+        let (sub_id, lane) = {
+            let n = cx.loaded.model.graph(gidx).node(idx);
+            (n.id.clone(), n.lane.clone())
+        };
+        let sub_lanes = {
+            let mut m = lanes.clone();
+            m.extend(lane_map(el));
+            m
+        };
+        let body = parse_graph(
+            cx,
+            el,
+            &sub_id,
+            Some(NodeRef {
+                graph: gidx,
+                node: idx,
+            }),
+            &sub_lanes,
+            lane.as_deref(),
+        );
+        if cx.loaded.model.graph(body).starts.is_empty() {
+            cx.report(
+                el.offset,
+                Some(&sub_id),
+                "subprocess has no start event".into(),
+                Some("add a startEvent inside the subprocess"),
+            );
+        }
+        cx.loaded.model.graphs[gidx.0 as usize].nodes[idx.0 as usize].kind =
+            NodeKind::SubProcess { graph: body };
+    }
+    gidx
+}
+
+/// What a flow element becomes, before ids and scripts are attached.
+enum PendingKind<'a> {
+    Ready(NodeKind),
+    Script(Option<&'a Element>),
+    SubProcess,
+}
+
+fn event_definitions(el: &Element) -> Vec<EventDefinition> {
+    el.children_in(BPMN_NS)
+        .filter(|c| c.local.ends_with("EventDefinition") || c.local == "eventDefinitionRef")
+        .map(|c| match c.local.as_str() {
+            "terminateEventDefinition" => EventDefinition::Terminate,
+            other => EventDefinition::Other(other.to_string()),
+        })
+        .collect()
+}
+
+fn unsupported(element: String) -> PendingKind<'static> {
+    PendingKind::Ready(NodeKind::Unsupported { element })
+}
+
+/// Classifies a child of a process or subprocess; `None` for elements that
+/// are not flow nodes (flows, lanes, artifacts, data, extensions…).
+fn node_kind<'a>(_cx: &mut FileCx<'_>, el: &'a Element) -> Option<PendingKind<'a>> {
+    let loops = el
+        .children_in(BPMN_NS)
+        .find(|c| {
+            c.local == "multiInstanceLoopCharacteristics"
+                || c.local == "standardLoopCharacteristics"
+        })
+        .map(|c| c.local.clone());
+    let kind = match el.local.as_str() {
+        "startEvent" => {
+            let defs = event_definitions(el);
+            if defs.iter().any(|d| *d != EventDefinition::Terminate) || defs.is_empty() {
+                PendingKind::Ready(NodeKind::StartEvent { definitions: defs })
+            } else {
+                unsupported("terminateEventDefinition on a startEvent".into())
+            }
+        }
+        "endEvent" => {
+            let defs = event_definitions(el);
+            match defs.as_slice() {
+                [] | [EventDefinition::Terminate] => {
+                    PendingKind::Ready(NodeKind::EndEvent { definitions: defs })
+                }
+                _ => unsupported(describe_defs("endEvent", &defs)),
+            }
+        }
+        "intermediateThrowEvent" | "intermediateCatchEvent" => {
+            let defs = event_definitions(el);
+            if defs.is_empty() {
+                PendingKind::Ready(NodeKind::IntermediateEvent {
+                    catch: el.local == "intermediateCatchEvent",
+                })
+            } else {
+                unsupported(describe_defs(&el.local, &defs))
+            }
+        }
+        "boundaryEvent" => unsupported(describe_defs("boundaryEvent", &event_definitions(el))),
+        "task" => PendingKind::Ready(NodeKind::Human(HumanKind::Task)),
+        "userTask" => PendingKind::Ready(NodeKind::Human(HumanKind::UserTask)),
+        "manualTask" => PendingKind::Ready(NodeKind::Human(HumanKind::ManualTask)),
+        "scriptTask" => PendingKind::Script(el.children_in(BPMN_NS).find(|c| c.local == "script")),
+        "exclusiveGateway" => PendingKind::Ready(NodeKind::ExclusiveGateway),
+        "parallelGateway" => PendingKind::Ready(NodeKind::ParallelGateway),
+        "inclusiveGateway" => PendingKind::Ready(NodeKind::InclusiveGateway),
+        "subProcess" if el.attr("triggeredByEvent") == Some("true") => {
+            unsupported("event subProcess".into())
+        }
+        "subProcess" => PendingKind::SubProcess,
+        "callActivity" => PendingKind::Ready(NodeKind::CallActivity {
+            called_element: el
+                .attr("calledElement")
+                .map(qname_local)
+                .unwrap_or_default(),
+        }),
+        "serviceTask" | "sendTask" | "receiveTask" | "businessRuleTask" | "transaction"
+        | "adHocSubProcess" | "eventBasedGateway" | "complexGateway" => {
+            unsupported(el.local.clone())
+        }
+        _ => return None,
+    };
+    Some(match (loops, kind) {
+        (Some(l), PendingKind::Ready(NodeKind::Unsupported { element })) => {
+            unsupported(format!("{element} with {l}"))
+        }
+        (Some(l), _) => unsupported(format!("{} with {l}", el.local)),
+        (None, k) => k,
+    })
+}
+
+fn describe_defs(element: &str, defs: &[EventDefinition]) -> String {
+    let names: Vec<&str> = defs
+        .iter()
+        .map(|d| match d {
+            EventDefinition::Terminate => "terminateEventDefinition",
+            EventDefinition::Other(s) => s.as_str(),
+        })
+        .collect();
+    if names.is_empty() {
+        element.to_string()
+    } else {
+        format!("{element} with {}", names.join(" + "))
+    }
+}

@@ -1,0 +1,77 @@
+//! Parsers: BPMN XML → [`crate::model::Model`], with validation.
+//!
+//! Loading never panics and never stops at the first problem: every file is
+//! read, every problem becomes a [`Diagnostic`] naming file, line, column and
+//! element, and the caller decides what is fatal (see [`Loaded::problems_for`]).
+
+mod bpmn;
+mod extensions;
+mod lanes;
+mod or_join_reach;
+mod validate;
+pub mod xml;
+
+pub use validate::called_closure;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+
+/// BPMN 2.0 model namespace URIs accepted for BPMN elements.
+pub const BPMN_NS: &[&str] = &["http://www.omg.org/spec/BPMN/20100524/MODEL"];
+
+/// The result of loading a set of files: the model of everything that could
+/// be read, and every problem found.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// True when some diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Reads and parses the BPMN files at `paths`.
+pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Loaded {
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        match std::fs::read(p) {
+            Ok(bytes) => sources.push((p.to_path_buf(), bytes)),
+            Err(e) => unreadable.push(Diagnostic {
+                severity: Severity::Error,
+                file: p.to_path_buf(),
+                line: 0,
+                col: 0,
+                element: None,
+                process: None,
+                message: format!("cannot read the file: {e}"),
+                help: Some("check the path and its permissions".into()),
+            }),
+        }
+    }
+    let mut loaded = load_bytes(sources);
+    unreadable.append(&mut loaded.diagnostics);
+    loaded.diagnostics = unreadable;
+    loaded
+}
+
+/// Parses BPMN documents given as (path, bytes) pairs; the path is used in
+/// diagnostics only.
+pub fn load_bytes(sources: Vec<(PathBuf, Vec<u8>)>) -> Loaded {
+    let mut loaded = Loaded::default();
+    for (path, bytes) in sources {
+        bpmn::parse_file(&mut loaded, path, &bytes);
+    }
+    validate::validate(&mut loaded);
+    or_join_reach::compute(&mut loaded.model);
+    loaded
+}

@@ -1,0 +1,53 @@
+//! Scope instances: one per running process, subprocess or call activity
+//! body. A scope knows its live tasks (for OR-joins, terminate and
+//! completion) and the tokens waiting at its joins.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use crate::model::{Data, GraphIdx, NodeIdx};
+
+/// Tokens that reached a join and wait for it to fire.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JoinState {
+    /// The WAITING join task that the next firing will complete.
+    pub task: Option<u32>,
+    /// Per incoming flow (by position in the node's `incoming`), the
+    /// arrivals not yet consumed: (arrival sequence number, task).
+    pub arrivals: Vec<VecDeque<(u64, u32)>>,
+}
+
+/// A running (or finished) body of a process or subprocess.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub graph: GraphIdx,
+    /// The subprocess / call activity task that runs this body; `None` for a
+    /// top-level process.
+    pub parent_task: Option<u32>,
+    /// Nesting depth: 0 for top-level processes.
+    pub depth: u32,
+    /// Tasks of this scope that are not finished.
+    pub live: HashSet<u32>,
+    pub joins: HashMap<NodeIdx, JoinState>,
+    /// Inclusive joins that have a WAITING task and must be re-checked when
+    /// tokens move.
+    pub waiting_or_joins: Vec<NodeIdx>,
+    /// Merge of the data of every path that ended, in the order they ended.
+    pub end_data: Option<Arc<Data>>,
+    pub finished: bool,
+}
+
+impl Scope {
+    pub fn new(graph: GraphIdx, parent_task: Option<u32>, depth: u32) -> Self {
+        Scope {
+            graph,
+            parent_task,
+            depth,
+            live: HashSet::new(),
+            joins: HashMap::new(),
+            waiting_or_joins: Vec::new(),
+            end_data: None,
+            finished: false,
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! What each kind of node does when its task runs, and how a completed task
+//! sends tokens along its outgoing flows.
+
+use std::sync::Arc;
+
+use super::error::WorkflowError;
+use super::task::NO_TASK;
+use super::{TaskId, TaskState, Workflow};
+use crate::model::{Data, EventDefinition, ExprId, FlowIdx, NodeKind, NodeRef};
+use crate::scripting::ScriptError;
+
+impl Workflow {
+    /// Runs the READY engine task `t`.
+    pub(crate) fn execute(&mut self, t: u32) -> Result<(), WorkflowError> {
+        let specs = self.specs.clone();
+        let r = self.tasks[t as usize].node;
+        let node = specs.model.node(r);
+        if let Some(pre) = node.pre_script {
+            self.run_script_on(t, pre)?;
+        }
+        match &node.kind {
+            NodeKind::ScriptTask { script } => {
+                self.run_script_on(t, *script)?;
+                self.complete(t)
+            }
+            NodeKind::SubProcess { graph } => {
+                let s = self.tasks[t as usize].scope;
+                let depth = self.scopes[s as usize].depth + 1;
+                self.check_depth(t, depth)?;
+                self.tasks[t as usize].state = TaskState::Started;
+                let data = self.tasks[t as usize].data.clone();
+                self.start_scope(*graph, Some(t), depth, data, t);
+                self.after_scope_start(t)
+            }
+            NodeKind::CallActivity { called_element } => {
+                let Some(p) = specs.model.process(called_element) else {
+                    return Err(self.fail(
+                        t,
+                        format!("the called process `{called_element}` is not loaded"),
+                    ));
+                };
+                let s = self.tasks[t as usize].scope;
+                let depth = self.scopes[s as usize].depth + 1;
+                self.check_depth(t, depth)?;
+                self.tasks[t as usize].state = TaskState::Started;
+                let data = self.tasks[t as usize].data.clone();
+                self.start_scope(p.graph, Some(t), depth, data, t);
+                self.after_scope_start(t)
+            }
+            NodeKind::Unsupported { element } => {
+                Err(self.fail(t, format!("bpmn-runner does not run `{element}`")))
+            }
+            NodeKind::Human(_) => {
+                // Reached here only to run its pre-script; now it waits for a person.
+                self.human_ready.insert(t);
+                Ok(())
+            }
+            NodeKind::StartEvent { .. }
+            | NodeKind::EndEvent { .. }
+            | NodeKind::IntermediateEvent { .. }
+            | NodeKind::ExclusiveGateway
+            | NodeKind::ParallelGateway
+            | NodeKind::InclusiveGateway => self.complete(t),
+        }
+    }
+
+    /// A body whose start event list was empty finishes at once.
+    fn after_scope_start(&mut self, t: u32) -> Result<(), WorkflowError> {
+        let s = self.child_scope[&t];
+        if self.scopes[s as usize].live.is_empty() {
+            self.finish_scope(s)?;
+        }
+        Ok(())
+    }
+
+    fn check_depth(&mut self, t: u32, depth: u32) -> Result<(), WorkflowError> {
+        let max = self.specs.limits.max_nesting;
+        if depth > max {
+            let process = self
+                .process_of(self.tasks[t as usize].node.graph)
+                .to_string();
+            return Err(self.fail(
+                t,
+                format!(
+                    "subprocesses and call activities nest deeper than the depth limit of {max} (does process `{process}` call itself?)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Runs script `code` on task `t`'s data.
+    fn run_script_on(&mut self, t: u32, code: ExprId) -> Result<(), WorkflowError> {
+        let specs = self.specs.clone();
+        let Some(compiled) = specs.code(code) else {
+            return Err(self.fail(t, "its script did not compile".into()));
+        };
+        let data = Arc::make_mut(&mut self.tasks[t as usize].data);
+        match specs.engine.run(compiled, data) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.script_failure(t, code, e)),
+        }
+    }
+
+    fn script_failure(&mut self, t: u32, code: ExprId, e: ScriptError) -> WorkflowError {
+        let specs = self.specs.clone();
+        let expr = specs.model.expression(code);
+        let mut pos = expr.pos;
+        if let Some(l) = e.line {
+            pos.line += l - 1;
+            if l > 1 {
+                pos.col = e.col.unwrap_or(1);
+            }
+        }
+        let what = if expr.owner == specs.model.node(self.tasks[t as usize].node).id {
+            "script"
+        } else {
+            "condition"
+        };
+        let location = pos.display(&specs.model.files).to_string();
+        let mut err = self.fail(t, format!("{what} failed: {e}"));
+        err.location = location;
+        if what == "condition" {
+            err.message = format!("condition of sequence flow `{}` failed: {e}", expr.owner);
+        }
+        err
+    }
+
+    /// Puts task `t` in ERROR and describes the failure.
+    pub(crate) fn fail(&mut self, t: u32, message: String) -> WorkflowError {
+        self.tasks[t as usize].state = TaskState::Error;
+        self.human_ready.remove(&t);
+        let r = self.tasks[t as usize].node;
+        let node = self.specs.model.node(r);
+        WorkflowError {
+            task: Some(TaskId(t)),
+            element: node.id.clone(),
+            process: self.process_of(r.graph).to_string(),
+            location: node.pos.display(&self.specs.model.files).to_string(),
+            message,
+        }
+    }
+
+    /// Completes task `t`: post-script, choose outgoing flows, move tokens.
+    pub(crate) fn complete(&mut self, t: u32) -> Result<(), WorkflowError> {
+        let specs = self.specs.clone();
+        let r = self.tasks[t as usize].node;
+        let node = specs.model.node(r);
+        if let Some(post) = node.post_script {
+            self.run_script_on(t, post)?;
+        }
+        let flows = self.choose_flows(t, r)?;
+        self.mark_completed(t);
+        let s = self.tasks[t as usize].scope;
+        if let NodeKind::EndEvent { definitions } = &node.kind {
+            if definitions.contains(&EventDefinition::Terminate) {
+                // Terminate ends this scope only (a terminate inside a
+                // subprocess ends the subprocess), with this path's data.
+                self.scopes[s as usize].end_data = Some(self.tasks[t as usize].data.clone());
+                self.cancel_scope(s);
+                self.scopes[s as usize].finished = false;
+                return self.finish_scope(s);
+            }
+        }
+        if flows.is_empty() {
+            let data = self.tasks[t as usize].data.clone();
+            let scope = &mut self.scopes[s as usize];
+            match &mut scope.end_data {
+                None => scope.end_data = Some(data),
+                Some(acc) => super::merge::deep_merge(Arc::make_mut(acc), &data),
+            }
+        }
+        for f in flows {
+            self.arrive(s, r, f, t);
+        }
+        self.recheck_or_joins(s);
+        if self.scopes[s as usize].live.is_empty() && !self.scopes[s as usize].finished {
+            self.finish_scope(s)?;
+        }
+        Ok(())
+    }
+
+    /// Scope `s` has no live task left: hand its data to whoever runs it.
+    pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
+        let scope = &mut self.scopes[s as usize];
+        scope.finished = true;
+        let data = scope.end_data.clone().unwrap_or_default();
+        match scope.parent_task {
+            Some(p) => {
+                // The body's final data replaces the caller's, as SpiffWorkflow
+                // does without an ioSpecification (so deletions propagate).
+                self.tasks[p as usize].data = data;
+                self.complete(p)
+            }
+            None => {
+                self.top_scope_finished(&data);
+                Ok(())
+            }
+        }
+    }
+
+    /// Which outgoing flows of task `t` (at node `r`) receive a token.
+    fn choose_flows(&mut self, t: u32, r: NodeRef) -> Result<Vec<FlowIdx>, WorkflowError> {
+        let specs = self.specs.clone();
+        let graph = specs.model.graph(r.graph);
+        let node = graph.node(r.node);
+        if node.outgoing.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut chosen = Vec::new();
+        match node.kind {
+            NodeKind::ParallelGateway => return Ok(node.outgoing.clone()),
+            NodeKind::ExclusiveGateway | NodeKind::IntermediateEvent { .. } => {
+                for &f in &node.outgoing {
+                    if Some(f) == node.default_flow {
+                        continue;
+                    }
+                    if self.flow_condition(t, f, r)? {
+                        return Ok(vec![f]);
+                    }
+                }
+            }
+            _ => {
+                let mut any_true_condition = false;
+                for &f in &node.outgoing {
+                    if Some(f) == node.default_flow {
+                        continue;
+                    }
+                    let has_condition = graph.flow(f).condition.is_some();
+                    if self.flow_condition(t, f, r)? {
+                        any_true_condition |= has_condition;
+                        chosen.push(f);
+                    }
+                }
+                let inclusive = matches!(node.kind, NodeKind::InclusiveGateway);
+                if !any_true_condition
+                    && (inclusive || !chosen.is_empty() || node.default_flow.is_some())
+                {
+                    // For an activity, the default flow is taken when no
+                    // conditional flow is true (unconditioned flows always are).
+                    if let Some(d) = node.default_flow {
+                        chosen.push(d);
+                    }
+                }
+                if !chosen.is_empty() {
+                    return Ok(chosen);
+                }
+            }
+        }
+        if let Some(d) = node.default_flow {
+            return Ok(vec![d]);
+        }
+        Err(self.fail(
+            t,
+            "no outgoing sequence flow has a true condition and there is no default flow".into(),
+        ))
+    }
+
+    fn flow_condition(&mut self, t: u32, f: FlowIdx, r: NodeRef) -> Result<bool, WorkflowError> {
+        let specs = self.specs.clone();
+        let flow = specs.model.graph(r.graph).flow(f);
+        let Some(cond) = flow.condition else {
+            return Ok(true);
+        };
+        let Some(code) = specs.code(cond) else {
+            return Err(self.fail(t, format!("the condition of `{}` did not compile", flow.id)));
+        };
+        let data: &Data = &self.tasks[t as usize].data;
+        match specs.engine.eval_bool(code, data) {
+            Ok(b) => Ok(b),
+            Err(e) => Err(self.script_failure(t, cond, e)),
+        }
+    }
+
+    /// A token leaves task `t` (at `from`) along flow `f` in scope `s`.
+    fn arrive(&mut self, s: u32, from: NodeRef, f: FlowIdx, t: u32) {
+        let graph = self.specs.model.graph(from.graph);
+        let target = graph.flow(f).target;
+        let tnode = graph.node(target);
+        let is_join = matches!(
+            tnode.kind,
+            NodeKind::ParallelGateway | NodeKind::InclusiveGateway
+        ) && tnode.incoming.len() > 1;
+        if is_join {
+            let k = tnode.incoming.iter().position(|&i| i == f).unwrap_or(0);
+            self.join_arrive(s, target, k, t);
+        } else {
+            let data = self.tasks[t as usize].data.clone();
+            let parent = if t == NO_TASK { NO_TASK } else { t };
+            self.new_task(s, target, parent, data);
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! A running instance: task records, scopes, the ready queue, and the public
+//! API to run engine steps, list tasks and complete human tasks.
+//!
+//! Cost model: running a task touches only that task, its outgoing flows and
+//! (for joins) the join's pending tokens; nothing walks the task history.
+//! Engine tasks wait in a FIFO queue, human tasks in an ordered set.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+
+use super::error::{StartError, TaskError, WorkflowError};
+use super::merge::deep_merge;
+use super::scope::Scope;
+use super::task::{FutureTask, NO_TASK, TaskRecord, TaskView};
+use super::{Specs, TaskId, TaskState};
+use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
+
+/// Why completing a human task failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompleteError {
+    /// The task does not exist, is not a human task, or is not READY.
+    Task(TaskError),
+    /// Its post-script (or what ran right after it) failed.
+    Workflow(WorkflowError),
+}
+
+impl std::fmt::Display for CompleteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompleteError::Task(e) => e.fmt(f),
+            CompleteError::Workflow(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CompleteError {}
+
+/// A workflow instance.
+///
+/// Create one with [`Specs::start`], call [`Workflow::run`] to run every
+/// engine task that can run, then answer human tasks with
+/// [`Workflow::complete_task`] and run again, until
+/// [`Workflow::is_completed`].
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub(crate) specs: Arc<Specs>,
+    pub(crate) tasks: Vec<TaskRecord>,
+    pub(crate) scopes: Vec<Scope>,
+    /// The scope run by a subprocess / call activity task.
+    pub(crate) child_scope: HashMap<u32, u32>,
+    pub(crate) ready: VecDeque<u32>,
+    pub(crate) human_ready: BTreeSet<u32>,
+    pub(crate) completion_log: Vec<u32>,
+    /// Top-level scopes still running (one per process, or per participant).
+    pub(crate) top_running: usize,
+    pub(crate) data: Data,
+    pub(crate) completed: bool,
+    pub(crate) last_task: Option<u32>,
+    pub(crate) arrival_seq: u64,
+}
+
+impl Specs {
+    /// Starts an instance of process `process_id` with `data` as its initial
+    /// data. Nothing runs until [`Workflow::run`].
+    pub fn start(self: &Arc<Self>, process_id: &str, data: Data) -> Result<Workflow, StartError> {
+        let p = self.checked_process(process_id, None)?;
+        let mut wf = Workflow::empty(self.clone());
+        wf.top_running = 1;
+        wf.start_scope(p, None, 0, Arc::new(data), NO_TASK);
+        Ok(wf)
+    }
+
+    /// Starts one instance running the process of every executable
+    /// participant of collaboration `id`; it completes when all of them do.
+    pub fn start_collaboration(
+        self: &Arc<Self>,
+        id: &str,
+        data: Data,
+    ) -> Result<Workflow, StartError> {
+        let Some(collab) = self.model.collaboration(id) else {
+            return Err(StartError::UnknownProcess {
+                id: id.to_string(),
+                known: self
+                    .model
+                    .collaborations
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect(),
+            });
+        };
+        let mut graphs = Vec::new();
+        for part in &collab.participants {
+            let Some(pref) = &part.process_ref else {
+                continue;
+            };
+            match self.model.process(pref) {
+                Some(p) if !p.executable => continue,
+                _ => graphs.push(self.checked_process(pref, Some(id))?),
+            }
+        }
+        let mut wf = Workflow::empty(self.clone());
+        wf.top_running = graphs.len();
+        let data = Arc::new(data);
+        for g in graphs {
+            wf.start_scope(g, None, 0, data.clone(), NO_TASK);
+        }
+        if wf.top_running == 0 {
+            wf.completed = true;
+            wf.data = (*data).clone();
+        }
+        Ok(wf)
+    }
+
+    fn checked_process(
+        &self,
+        process_id: &str,
+        collab: Option<&str>,
+    ) -> Result<GraphIdx, StartError> {
+        let Some(p) = self.model.process(process_id) else {
+            return Err(StartError::UnknownProcess {
+                id: match collab {
+                    Some(c) => format!("{process_id} (participant of {c})"),
+                    None => process_id.to_string(),
+                },
+                known: self.model.process_ids().map(str::to_string).collect(),
+            });
+        };
+        if !p.executable {
+            let location = self
+                .model
+                .graph(p.graph)
+                .nodes
+                .first()
+                .map(|n| n.pos)
+                .map_or_else(
+                    || self.model.files[p.file as usize].path.display().to_string(),
+                    |pos| pos.display(&self.model.files).to_string(),
+                );
+            return Err(StartError::NotExecutable {
+                id: process_id.to_string(),
+                location,
+            });
+        }
+        let problems = self.problems_for(process_id);
+        if !problems.is_empty() {
+            return Err(StartError::Invalid(problems));
+        }
+        Ok(p.graph)
+    }
+}
+
+impl Workflow {
+    fn empty(specs: Arc<Specs>) -> Self {
+        Workflow {
+            specs,
+            tasks: Vec::new(),
+            scopes: Vec::new(),
+            child_scope: HashMap::new(),
+            ready: VecDeque::new(),
+            human_ready: BTreeSet::new(),
+            completion_log: Vec::new(),
+            top_running: 0,
+            data: Data::new(),
+            completed: false,
+            last_task: None,
+            arrival_seq: 0,
+        }
+    }
+
+    /// The specs this instance runs.
+    pub fn specs(&self) -> &Arc<Specs> {
+        &self.specs
+    }
+
+    // ----- running -------------------------------------------------------
+
+    /// Runs every engine task that can run (scripts, gateways, events,
+    /// subprocess starts…) until only human tasks or waiting tasks remain or
+    /// the workflow completes. Stops at the first failure, leaving that task
+    /// in ERROR.
+    pub fn run(&mut self) -> Result<(), WorkflowError> {
+        while let Some(t) = self.ready.pop_front() {
+            if self.tasks[t as usize].state != TaskState::Ready {
+                continue;
+            }
+            self.execute(t)?;
+        }
+        Ok(())
+    }
+
+    /// Runs the next ready engine task, if any; returns whether one ran.
+    /// (For stepping through a diagram one task at a time.)
+    pub fn run_one(&mut self) -> Result<bool, WorkflowError> {
+        while let Some(t) = self.ready.pop_front() {
+            if self.tasks[t as usize].state == TaskState::Ready {
+                self.execute(t)?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Completes the READY human task `id`, after setting the keys of `answers`
+    /// in its data. Call [`Workflow::run`] afterwards to continue.
+    pub fn complete_task(&mut self, id: TaskId, answers: Data) -> Result<(), CompleteError> {
+        let t = id.0;
+        let Some(rec) = self.tasks.get(t as usize) else {
+            return Err(CompleteError::Task(TaskError(format!(
+                "no task with id {id}"
+            ))));
+        };
+        if !self.human_ready.contains(&t) {
+            let node = self.specs.model.node(rec.node);
+            return Err(CompleteError::Task(TaskError(format!(
+                "task {id} (`{}`) is {} and {}; ready human tasks: {}",
+                node.id,
+                rec.state,
+                if node.kind.is_human() {
+                    "cannot be completed"
+                } else {
+                    "not a human task"
+                },
+                self.ready_list()
+            ))));
+        }
+        self.human_ready.remove(&t);
+        if !answers.is_empty() {
+            let data = Arc::make_mut(&mut self.tasks[t as usize].data);
+            for (k, v) in answers {
+                data.insert(k, v);
+            }
+        }
+        self.complete(t).map_err(CompleteError::Workflow)
+    }
+
+    fn ready_list(&self) -> String {
+        let v: Vec<String> = self
+            .human_ready
+            .iter()
+            .map(|&t| {
+                self.specs
+                    .model
+                    .node(self.tasks[t as usize].node)
+                    .id
+                    .clone()
+            })
+            .collect();
+        if v.is_empty() {
+            "none".into()
+        } else {
+            v.join(", ")
+        }
+    }
+
+    // ----- queries -------------------------------------------------------
+
+    /// True once every top-level process has ended.
+    pub fn is_completed(&self) -> bool {
+        self.completed
+    }
+
+    /// The workflow data: the merged data of every ended path, once completed
+    /// (empty before).
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    /// The data of the most recently completed task (the initial data if
+    /// none has completed yet).
+    pub fn last_task_data(&self) -> &Data {
+        match self.last_task {
+            Some(t) => &self.tasks[t as usize].data,
+            None => self.tasks.first().map(|t| &*t.data).unwrap_or(&self.data),
+        }
+    }
+
+    /// The task with id `id`.
+    pub fn task(&self, id: TaskId) -> Option<TaskView<'_>> {
+        self.tasks.get(id.index()).map(|_| self.view(id.0))
+    }
+
+    /// Every task record, in the order they were reached.
+    pub fn tasks(&self) -> impl Iterator<Item = TaskView<'_>> + '_ {
+        (0..self.tasks.len() as u32).map(move |t| self.view(t))
+    }
+
+    /// Tasks in state `state`, in the order they were reached.
+    pub fn tasks_in_state(&self, state: TaskState) -> impl Iterator<Item = TaskView<'_>> + '_ {
+        self.tasks().filter(move |t| t.state == state)
+    }
+
+    /// READY human tasks, in the order they were reached. O(number of them).
+    pub fn ready_human_tasks(&self) -> Vec<TaskView<'_>> {
+        self.human_ready.iter().map(|&t| self.view(t)).collect()
+    }
+
+    /// The READY human task with BPMN id `bpmn_id` (the earliest reached).
+    pub fn ready_human_task(&self, bpmn_id: &str) -> Option<TaskId> {
+        self.human_ready
+            .iter()
+            .find(|&&t| self.specs.model.node(self.tasks[t as usize].node).id == bpmn_id)
+            .map(|&t| TaskId(t))
+    }
+
+    /// WAITING tasks (joins waiting for their inputs), in the order reached.
+    pub fn waiting_tasks(&self) -> Vec<TaskView<'_>> {
+        let mut v: Vec<u32> = self
+            .scopes
+            .iter()
+            .filter(|s| !s.finished)
+            .flat_map(|s| s.live.iter().copied())
+            .filter(|&t| self.tasks[t as usize].state == TaskState::Waiting)
+            .collect();
+        v.sort_unstable();
+        v.into_iter().map(|t| self.view(t)).collect()
+    }
+
+    /// Completed tasks in the order they completed.
+    pub fn completed_tasks(&self) -> impl Iterator<Item = TaskView<'_>> + '_ {
+        self.completion_log.iter().map(move |&t| self.view(t))
+    }
+
+    /// Number of task records (every task ever reached).
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Tasks predicted from the graph: reachable from a live task, not yet
+    /// reached. Computed on demand, never stored.
+    pub fn future_tasks(&self) -> Vec<FutureTask<'_>> {
+        let model = &self.specs.model;
+        let mut seen: BTreeSet<NodeRef> = BTreeSet::new();
+        let mut queue: VecDeque<NodeRef> = VecDeque::new();
+        let mut out = Vec::new();
+        for s in self.scopes.iter().filter(|s| !s.finished) {
+            for &t in &s.live {
+                let r = self.tasks[t as usize].node;
+                for f in &model.node(r).outgoing {
+                    let target = NodeRef {
+                        graph: r.graph,
+                        node: model.graph(r.graph).flow(*f).target,
+                    };
+                    if seen.insert(target) {
+                        queue.push_back(target);
+                    }
+                }
+            }
+        }
+        while let Some(r) = queue.pop_front() {
+            let node = model.node(r);
+            out.push(FutureTask {
+                bpmn_id: &node.id,
+                name: node.name.as_deref(),
+                kind: node.kind.type_name(),
+                lane: node.lane.as_deref(),
+                process: self.process_of(r.graph),
+            });
+            let mut next: Vec<NodeRef> = node
+                .outgoing
+                .iter()
+                .map(|f| NodeRef {
+                    graph: r.graph,
+                    node: model.graph(r.graph).flow(*f).target,
+                })
+                .collect();
+            let body = match &node.kind {
+                NodeKind::SubProcess { graph } => Some(*graph),
+                NodeKind::CallActivity { called_element } => {
+                    model.process(called_element).map(|p| p.graph)
+                }
+                _ => None,
+            };
+            if let Some(g) = body {
+                next.extend(
+                    model
+                        .graph(g)
+                        .starts
+                        .first()
+                        .map(|&n| NodeRef { graph: g, node: n }),
+                );
+            }
+            for n in next {
+                if seen.insert(n) {
+                    queue.push_back(n);
+                }
+            }
+        }
+        out
+    }
+
+    pub(crate) fn process_of(&self, g: GraphIdx) -> &str {
+        let model = &self.specs.model;
+        let mut g = g;
+        while let Some(parent) = model.graph(g).parent {
+            g = parent.graph;
+        }
+        &model.graph(g).id
+    }
+
+    pub(crate) fn view(&self, t: u32) -> TaskView<'_> {
+        let rec = &self.tasks[t as usize];
+        let node = self.specs.model.node(rec.node);
+        TaskView {
+            id: TaskId(t),
+            bpmn_id: &node.id,
+            name: node.name.as_deref(),
+            kind: node.kind.type_name(),
+            lane: node.lane.as_deref(),
+            state: rec.state,
+            documentation: node.documentation.as_deref(),
+            process: self.process_of(rec.node.graph),
+            parent: (rec.parent != NO_TASK).then_some(TaskId(rec.parent)),
+            data: &rec.data,
+            is_human: node.kind.is_human(),
+        }
+    }
+
+    // ----- internals shared with the step logic ------------------------
+
+    pub(crate) fn start_scope(
+        &mut self,
+        graph: GraphIdx,
+        parent_task: Option<u32>,
+        depth: u32,
+        data: Arc<Data>,
+        parent_record: u32,
+    ) -> u32 {
+        let s = self.scopes.len() as u32;
+        self.scopes.push(Scope::new(graph, parent_task, depth));
+        if let Some(p) = parent_task {
+            self.child_scope.insert(p, s);
+        }
+        // BPMN lets each start event instantiate on its own; with several
+        // none start events we take the first in document order, as
+        // SpiffWorkflow effectively does.
+        match self.specs.model.graph(graph).starts.first().copied() {
+            Some(start) => {
+                self.new_task(s, start, parent_record, data);
+            }
+            None => {
+                self.scopes[s as usize].end_data = Some(data);
+            }
+        }
+        s
+    }
+
+    /// Creates a task record for `node` in scope `s` and queues it.
+    pub(crate) fn new_task(&mut self, s: u32, node: NodeIdx, parent: u32, data: Arc<Data>) -> u32 {
+        let graph = self.scopes[s as usize].graph;
+        let t = self.tasks.len() as u32;
+        let r = NodeRef { graph, node };
+        let n = self.specs.model.node(r);
+        // A human task with a pre-script goes through the engine queue first
+        // so the script runs (and may fail) like any engine step.
+        let human = n.kind.is_human() && n.pre_script.is_none();
+        self.tasks.push(TaskRecord {
+            node: r,
+            parent,
+            scope: s,
+            state: TaskState::Ready,
+            data,
+        });
+        self.scopes[s as usize].live.insert(t);
+        if human {
+            self.human_ready.insert(t);
+        } else {
+            self.ready.push_back(t);
+        }
+        t
+    }
+
+    pub(crate) fn mark_completed(&mut self, t: u32) {
+        let rec = &mut self.tasks[t as usize];
+        rec.state = TaskState::Completed;
+        let s = rec.scope;
+        self.scopes[s as usize].live.remove(&t);
+        self.completion_log.push(t);
+        self.last_task = Some(t);
+    }
+
+    /// Cancels every live task of scope `s` (and of scopes below them).
+    pub(crate) fn cancel_scope(&mut self, s: u32) {
+        let live: Vec<u32> = self.scopes[s as usize].live.drain().collect();
+        for t in live {
+            self.tasks[t as usize].state = TaskState::Cancelled;
+            self.human_ready.remove(&t);
+            if let Some(child) = self.child_scope.get(&t).copied() {
+                self.cancel_scope(child);
+            }
+        }
+        let scope = &mut self.scopes[s as usize];
+        scope.joins.clear();
+        scope.waiting_or_joins.clear();
+        scope.finished = true;
+    }
+
+    /// Called when a top-level scope ends with `data`.
+    pub(crate) fn top_scope_finished(&mut self, data: &Data) {
+        deep_merge(&mut self.data, data);
+        self.top_running = self.top_running.saturating_sub(1);
+        if self.top_running == 0 {
+            self.completed = true;
+        }
+    }
+}

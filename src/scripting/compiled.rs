@@ -1,0 +1,51 @@
+//! A compiled script or condition and the variables it touches.
+
+use std::collections::BTreeSet;
+
+use rhai::{AST, ASTNode, Expr, Stmt};
+
+use crate::model::ExprKind;
+
+/// A script or condition compiled once, ready to run many times.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub(crate) ast: AST,
+    pub(crate) kind: ExprKind,
+    /// Every variable name the code mentions (read or written).
+    pub(crate) names: Vec<String>,
+    /// Plain variables assigned with `x = …` or `x op= …`.
+    pub(crate) targets: Vec<String>,
+}
+
+impl Compiled {
+    pub(crate) fn new(ast: AST, kind: ExprKind) -> Self {
+        let mut names = BTreeSet::new();
+        let mut targets = BTreeSet::new();
+        ast.walk(&mut |path: &[ASTNode]| {
+            match path.last() {
+                Some(ASTNode::Expr(Expr::Variable(v, ..))) => {
+                    names.insert(v.1.to_string());
+                }
+                Some(ASTNode::Stmt(Stmt::Assignment(x))) => {
+                    if let Expr::Variable(v, ..) = &x.1.lhs {
+                        targets.insert(v.1.to_string());
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        names.extend(targets.iter().cloned());
+        Compiled {
+            ast,
+            kind,
+            names: names.into_iter().collect(),
+            targets: targets.into_iter().collect(),
+        }
+    }
+
+    /// Whether this is a script (statements) or a condition (expression).
+    pub fn kind(&self) -> ExprKind {
+        self.kind
+    }
+}

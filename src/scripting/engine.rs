@@ -1,0 +1,304 @@
+//! The sandboxed Rhai engine: created once per run, shared by every task.
+
+use std::sync::Arc;
+
+use rhai::{Dynamic, Engine, Scope};
+use serde_json::Value;
+
+use super::{Compiled, ScriptError};
+use crate::model::{Data, ExprKind};
+
+/// Resource limits applied to every script and condition.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Rhai operations per script run; stops `loop {}`.
+    pub max_operations: u64,
+    /// Nested function calls.
+    pub max_call_levels: usize,
+    /// Characters in one string.
+    pub max_string_size: usize,
+    /// Items in one array.
+    pub max_array_size: usize,
+    /// Entries in one map.
+    pub max_map_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_operations: 5_000_000,
+            max_call_levels: 64,
+            max_string_size: 16 * 1024 * 1024,
+            max_array_size: 1_000_000,
+            max_map_size: 1_000_000,
+        }
+    }
+}
+
+/// Where `print` and `debug` output of scripts goes.
+pub type PrintSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// A Rhai engine configured as a sandbox: no modules or file access (the
+/// `no_module` feature), no `eval`, bounded operations, call depth and sizes.
+pub struct ScriptEngine {
+    engine: Engine,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for ScriptEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScriptEngine")
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+impl Default for ScriptEngine {
+    fn default() -> Self {
+        Self::new(Limits::default())
+    }
+}
+
+impl ScriptEngine {
+    /// An engine with `limits`; script `print` goes to stderr.
+    pub fn new(limits: Limits) -> Self {
+        Self::with_print(limits, Arc::new(|s: &str| eprintln!("[script] {s}")))
+    }
+
+    /// An engine whose `print`/`debug` output goes to `sink`.
+    pub fn with_print(limits: Limits, sink: PrintSink) -> Self {
+        let mut engine = Engine::new();
+        engine
+            .set_max_operations(limits.max_operations)
+            .set_max_call_levels(limits.max_call_levels)
+            .set_max_string_size(limits.max_string_size)
+            .set_max_array_size(limits.max_array_size)
+            .set_max_map_size(limits.max_map_size)
+            .set_max_expr_depths(128, 64);
+        engine.disable_symbol("eval");
+        let s2 = sink.clone();
+        engine.on_print(move |s| sink(s));
+        engine.on_debug(move |s, _src, _pos| s2(s));
+        ScriptEngine { engine, limits }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Compiles `text` as a script (statements) or condition (expression).
+    pub fn compile(&self, text: &str, kind: ExprKind) -> Result<Compiled, ScriptError> {
+        let ast = match kind {
+            ExprKind::Script => self.engine.compile(text),
+            ExprKind::Condition => self.engine.compile_expression(text),
+        }
+        .map_err(|e| ScriptError::from_parse(&e))?;
+        Ok(Compiled::new(ast, kind))
+    }
+
+    fn scope_for(
+        &self,
+        code: &Compiled,
+        data: &Data,
+    ) -> Result<(Scope<'static>, usize), ScriptError> {
+        let mut scope = Scope::with_capacity(code.names.len());
+        for name in &code.names {
+            if let Some(v) = data.get(name) {
+                let d = rhai::serde::to_dynamic(v).map_err(|e| {
+                    ScriptError::plain(format!(
+                        "variable `{name}` cannot be given to the script: {e}"
+                    ))
+                })?;
+                scope.push_dynamic(name.as_str(), d);
+            }
+        }
+        let pushed = scope.len();
+        Ok((scope, pushed))
+    }
+
+    /// Runs a script against `data`; every top-level variable it assigned or
+    /// declared is written back into `data`.
+    pub fn run(&self, code: &Compiled, data: &mut Data) -> Result<(), ScriptError> {
+        let (mut scope, pushed) = self.scope_for(code, data)?;
+        let mut predeclared = Vec::new();
+        for t in &code.targets {
+            if !data.contains_key(t) {
+                scope.push_dynamic(t.as_str(), Dynamic::UNIT);
+                predeclared.push(t.as_str());
+            }
+        }
+        let result = self.engine.run_ast_with_scope(&mut scope, &code.ast);
+        // Like SpiffWorkflow, assignments made before a failure stay in the
+        // data, so the failing task shows how far the script got.
+        let write_result = write_back(scope, pushed, &predeclared, data);
+        result.map_err(|e| ScriptError::from_rhai(&e, self.limits.max_operations))?;
+        write_result
+    }
+
+    /// Evaluates an expression against `data` and returns its value.
+    pub fn eval(&self, code: &Compiled, data: &Data) -> Result<Value, ScriptError> {
+        let (mut scope, _) = self.scope_for(code, data)?;
+        let d: Dynamic = self
+            .engine
+            .eval_ast_with_scope(&mut scope, &code.ast)
+            .map_err(|e| ScriptError::from_rhai(&e, self.limits.max_operations))?;
+        dynamic_to_value("result", &d)
+    }
+
+    /// Evaluates a condition: `true`/`false`, with Python-like truthiness for
+    /// other values (`()`/null, 0, "" and empty collections are false).
+    pub fn eval_bool(&self, code: &Compiled, data: &Data) -> Result<bool, ScriptError> {
+        let (mut scope, _) = self.scope_for(code, data)?;
+        let d: Dynamic = self
+            .engine
+            .eval_ast_with_scope(&mut scope, &code.ast)
+            .map_err(|e| ScriptError::from_rhai(&e, self.limits.max_operations))?;
+        Ok(truthy(&d))
+    }
+}
+
+fn truthy(d: &Dynamic) -> bool {
+    if let Ok(b) = d.as_bool() {
+        return b;
+    }
+    if d.is_unit() {
+        return false;
+    }
+    if let Ok(i) = d.as_int() {
+        return i != 0;
+    }
+    if let Ok(f) = d.as_float() {
+        return f != 0.0;
+    }
+    if d.is_string() {
+        return !d
+            .clone()
+            .into_immutable_string()
+            .unwrap_or_default()
+            .is_empty();
+    }
+    if d.is_array() {
+        return d.as_array_ref().map(|a| !a.is_empty()).unwrap_or(true);
+    }
+    if d.is_map() {
+        return d.as_map_ref().map(|m| !m.is_empty()).unwrap_or(true);
+    }
+    true
+}
+
+fn dynamic_to_value(name: &str, d: &Dynamic) -> Result<Value, ScriptError> {
+    if let Ok(f) = d.as_float() {
+        if !f.is_finite() {
+            return Err(ScriptError::plain(format!(
+                "`{name}` is {f}, which cannot be stored in the data (division by zero?)"
+            )));
+        }
+    }
+    if d.is_char() {
+        return Ok(Value::String(d.to_string()));
+    }
+    rhai::serde::from_dynamic::<Value>(d).map_err(|_| {
+        ScriptError::plain(format!(
+            "`{name}` holds a {} value, which cannot be stored in the data",
+            d.type_name()
+        ))
+    })
+}
+
+fn write_back(
+    scope: Scope<'_>,
+    pushed: usize,
+    predeclared: &[&str],
+    data: &mut Data,
+) -> Result<(), ScriptError> {
+    let mut first_err = None;
+    for (i, (name, value, _)) in scope.into_iter().enumerate() {
+        // Targets declared only so assignment works and never assigned (a
+        // branch not taken) must not appear in the data.
+        if i >= pushed && value.is_unit() && predeclared.contains(&name.as_str()) {
+            continue;
+        }
+        match dynamic_to_value(&name, &value) {
+            Ok(v) => {
+                data.insert(name, v);
+            }
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    first_err.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn data(v: Value) -> Data {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn assignment_without_let_creates_variables() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile(
+                "total = price * qty; let tax = 2; if total > 100 { big = true } else { small = true }",
+                ExprKind::Script,
+            )
+            .unwrap();
+        let mut d = data(json!({"price": 30, "qty": 4, "other": "x"}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(
+            Value::Object(d),
+            json!({"price": 30, "qty": 4, "other": "x", "total": 120, "tax": 2, "big": true})
+        );
+    }
+
+    #[test]
+    fn endless_loop_is_stopped() {
+        let e = ScriptEngine::new(Limits {
+            max_operations: 10_000,
+            ..Limits::default()
+        });
+        let c = e.compile("loop { }", ExprKind::Script).unwrap();
+        let err = e.run(&c, &mut Data::new()).unwrap_err();
+        assert!(err.message.contains("10000 operations"), "{err}");
+    }
+
+    #[test]
+    fn runtime_error_reports_line_and_keeps_earlier_assignments() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile("a = 1;\nb = missing + 1;", ExprKind::Script)
+            .unwrap();
+        let mut d = Data::new();
+        let err = e.run(&c, &mut d).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("missing"), "{err}");
+        assert_eq!(d.get("a"), Some(&json!(1)));
+    }
+
+    #[test]
+    fn conditions_use_truthiness() {
+        let e = ScriptEngine::default();
+        let d = data(json!({"n": 0, "s": "x", "l": []}));
+        let t = |src: &str| {
+            e.eval_bool(&e.compile(src, ExprKind::Condition).unwrap(), &d)
+                .unwrap()
+        };
+        assert!(!t("n"));
+        assert!(t("s"));
+        assert!(!t("l"));
+        assert!(t("n == 0 && s == \"x\""));
+    }
+
+    #[test]
+    fn non_finite_results_are_refused() {
+        let e = ScriptEngine::default();
+        let c = e.compile("x = 1.0 / 0.0;", ExprKind::Script).unwrap();
+        assert!(e.run(&c, &mut Data::new()).is_err());
+    }
+}
