@@ -1,1 +1,80 @@
-fn main() {}
+//! Engine benchmarks (divan): a process of five script tasks from start to
+//! end, and a 100,000-iteration gateway loop. Per-task cost = time / tasks.
+
+use std::sync::Arc;
+
+use bpmn_runner::{Data, Specs};
+use serde_json::json;
+
+fn main() {
+    divan::main();
+}
+
+fn specs(xml: String) -> Arc<Specs> {
+    let s = Specs::from_sources(vec![("bench.bpmn".into(), xml.into_bytes())]);
+    assert!(s.diagnostics().is_empty(), "{:?}", s.diagnostics());
+    s
+}
+
+fn five_scripts() -> String {
+    let mut nodes = String::new();
+    let mut flows = String::new();
+    let mut prev = "start".to_string();
+    for k in 0..5 {
+        nodes.push_str(&format!(
+            "<scriptTask id=\"t{k}\"><script>x{k} = amount * {k} + 1;</script></scriptTask>"
+        ));
+        flows.push_str(&format!(
+            "<sequenceFlow id=\"f{k}\" sourceRef=\"{prev}\" targetRef=\"t{k}\"/>"
+        ));
+        prev = format!("t{k}");
+    }
+    format!(
+        r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p" isExecutable="true"><startEvent id="start"/>{nodes}<endEvent id="end"/>{flows}
+<sequenceFlow id="fe" sourceRef="{prev}" targetRef="end"/></process></definitions>"#
+    )
+}
+
+fn counting_loop() -> String {
+    r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p" isExecutable="true">
+<startEvent id="s"/><exclusiveGateway id="merge"/>
+<scriptTask id="inc"><script>i += 1;</script></scriptTask>
+<exclusiveGateway id="check" default="out"/><endEvent id="end"/>
+<sequenceFlow id="a" sourceRef="s" targetRef="merge"/>
+<sequenceFlow id="b" sourceRef="merge" targetRef="inc"/>
+<sequenceFlow id="c" sourceRef="inc" targetRef="check"/>
+<sequenceFlow id="back" sourceRef="check" targetRef="merge"><conditionExpression>i &lt; n</conditionExpression></sequenceFlow>
+<sequenceFlow id="out" sourceRef="check" targetRef="end"/>
+</process></definitions>"#
+        .to_string()
+}
+
+fn data(v: serde_json::Value) -> Data {
+    v.as_object().unwrap().clone()
+}
+
+/// Start to end of a 7-task process (start, 5 script tasks, end).
+#[divan::bench]
+fn five_script_tasks(b: divan::Bencher) {
+    let s = specs(five_scripts());
+    b.bench(|| {
+        let mut wf = s.start("p", data(json!({"amount": 3}))).unwrap();
+        wf.run().unwrap();
+        assert!(wf.is_completed());
+        wf
+    });
+}
+
+/// 100,000 iterations = 300,003 tasks (merge, script, exclusive split per iteration).
+#[divan::bench(sample_count = 10)]
+fn loop_100k_iterations(b: divan::Bencher) {
+    let s = specs(counting_loop());
+    b.bench(|| {
+        let mut wf = s.start("p", data(json!({"i": 0, "n": 100_000}))).unwrap();
+        wf.run().unwrap();
+        assert_eq!(wf.data()["i"], json!(100_000));
+        wf
+    });
+}

@@ -1,7 +1,7 @@
 //! The set of loaded diagrams: processes, collaborations, graphs and
 //! expressions from one or many files.
 
-use super::{ExprId, Expression, Graph, GraphIdx, Node, NodeRef, SourceFile};
+use super::{ExprId, Expression, Graph, GraphIdx, Node, NodeRef, SourceFile, SourcePos};
 
 /// A top-level `process`.
 #[derive(Debug, Clone)]
@@ -11,6 +11,8 @@ pub struct ProcessSpec {
     pub executable: bool,
     pub graph: GraphIdx,
     pub file: u32,
+    /// Where the `process` element starts.
+    pub pos: SourcePos,
 }
 
 /// A participant of a collaboration (a pool), with its process if it has one.

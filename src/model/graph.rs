@@ -42,8 +42,12 @@ pub struct Graph {
     pub id: String,
     pub nodes: Vec<Node>,
     pub flows: Vec<Flow>,
-    /// None start events (what starts the graph), in document order.
+    /// None start events (what starts the graph), in document order; for a
+    /// subprocess without start events, every node without incoming flow.
     pub starts: Vec<NodeIdx>,
+    /// True when `starts` are the nodes without incoming flow (BPMN's
+    /// implicit start: all of them receive a token).
+    pub implicit_start: bool,
     /// The node (in another graph) whose body this is, for subprocesses.
     pub parent: Option<NodeRef>,
     /// For each node, whether it is an inclusive join (more than one incoming

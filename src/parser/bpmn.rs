@@ -231,6 +231,7 @@ fn parse_process(cx: &mut FileCx<'_>, el: &Element) {
         executable,
         graph,
         file: cx.file,
+        pos: cx.pos(el.offset),
     });
     cx.process = None;
     cx.severity = Severity::Error;
@@ -252,6 +253,7 @@ fn parse_graph(
         nodes: Vec::new(),
         flows: Vec::new(),
         starts: Vec::new(),
+        implicit_start: false,
         parent,
         or_join_reach: Vec::new(),
     });
@@ -464,6 +466,25 @@ fn parse_graph(
             &sub_lanes,
             lane.as_deref(),
         );
+        let g = &mut cx.loaded.model.graphs[body.0 as usize];
+        let has_start_event = g
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, NodeKind::StartEvent { .. }));
+        if !has_start_event {
+            // BPMN: a subprocess without start events starts every flow node
+            // that has no incoming sequence flow.
+            g.starts = g
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| {
+                    n.incoming.is_empty() && !matches!(n.kind, NodeKind::Unsupported { .. })
+                })
+                .map(|(i, _)| NodeIdx(i as u32))
+                .collect();
+            g.implicit_start = true;
+        }
         if cx.loaded.model.graph(body).starts.is_empty() {
             cx.report(
                 el.offset,

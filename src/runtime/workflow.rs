@@ -117,6 +117,16 @@ impl Specs {
         collab: Option<&str>,
     ) -> Result<GraphIdx, StartError> {
         let Some(p) = self.model.process(process_id) else {
+            // A file that failed to load is the likeliest reason.
+            let file_errors: Vec<_> = self
+                .diagnostics()
+                .iter()
+                .filter(|d| d.process.is_none() && d.severity == crate::Severity::Error)
+                .cloned()
+                .collect();
+            if !file_errors.is_empty() {
+                return Err(StartError::Invalid(file_errors));
+            }
             return Err(StartError::UnknownProcess {
                 id: match collab {
                     Some(c) => format!("{process_id} (participant of {c})"),
@@ -126,16 +136,7 @@ impl Specs {
             });
         };
         if !p.executable {
-            let location = self
-                .model
-                .graph(p.graph)
-                .nodes
-                .first()
-                .map(|n| n.pos)
-                .map_or_else(
-                    || self.model.files[p.file as usize].path.display().to_string(),
-                    |pos| pos.display(&self.model.files).to_string(),
-                );
+            let location = p.pos.display(&self.model.files).to_string();
             return Err(StartError::NotExecutable {
                 id: process_id.to_string(),
                 location,
@@ -433,13 +434,17 @@ impl Workflow {
         // BPMN lets each start event instantiate on its own; with several
         // none start events we take the first in document order, as
         // SpiffWorkflow effectively does.
-        match self.specs.model.graph(graph).starts.first().copied() {
-            Some(start) => {
-                self.new_task(s, start, parent_record, data);
-            }
-            None => {
-                self.scopes[s as usize].end_data = Some(data);
-            }
+        let g = self.specs.model.graph(graph);
+        let starts: Vec<NodeIdx> = if g.implicit_start {
+            g.starts.clone()
+        } else {
+            g.starts.first().copied().into_iter().collect()
+        };
+        if starts.is_empty() {
+            self.scopes[s as usize].end_data = Some(data.clone());
+        }
+        for start in starts {
+            self.new_task(s, start, parent_record, data.clone());
         }
         s
     }

@@ -1,7 +1,5 @@
 //! A compiled script or condition and the variables it touches.
 
-use std::collections::BTreeSet;
-
 use rhai::{AST, ASTNode, Expr, Stmt};
 
 use crate::model::ExprKind;
@@ -19,28 +17,37 @@ pub struct Compiled {
 
 impl Compiled {
     pub(crate) fn new(ast: AST, kind: ExprKind) -> Self {
-        let mut names = BTreeSet::new();
-        let mut targets = BTreeSet::new();
+        // Vecs, not sets: targets keep the order of first assignment so new
+        // variables appear in the data in the order the script made them.
+        let mut names: Vec<String> = Vec::new();
+        let mut targets: Vec<String> = Vec::new();
+        let push = |v: &mut Vec<String>, s: &str| {
+            if !v.iter().any(|x| x == s) {
+                v.push(s.to_string());
+            }
+        };
         ast.walk(&mut |path: &[ASTNode]| {
             match path.last() {
                 Some(ASTNode::Expr(Expr::Variable(v, ..))) => {
-                    names.insert(v.1.to_string());
+                    push(&mut names, v.1.as_str());
                 }
                 Some(ASTNode::Stmt(Stmt::Assignment(x))) => {
                     if let Expr::Variable(v, ..) = &x.1.lhs {
-                        targets.insert(v.1.to_string());
+                        push(&mut targets, v.1.as_str());
                     }
                 }
                 _ => {}
             }
             true
         });
-        names.extend(targets.iter().cloned());
+        for t in &targets {
+            push(&mut names, t);
+        }
         Compiled {
             ast,
             kind,
-            names: names.into_iter().collect(),
-            targets: targets.into_iter().collect(),
+            names,
+            targets,
         }
     }
 

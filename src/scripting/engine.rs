@@ -35,6 +35,11 @@ impl Default for Limits {
     }
 }
 
+/// The value of a variable a script assigns before the assignment has run:
+/// reading it fails with a clear type name instead of silently giving `()`.
+#[derive(Debug, Clone, Copy)]
+struct Unset;
+
 /// Where `print` and `debug` output of scripts goes.
 pub type PrintSink = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -76,6 +81,9 @@ impl ScriptEngine {
             .set_max_map_size(limits.max_map_size)
             .set_max_expr_depths(128, 64);
         engine.disable_symbol("eval");
+        engine.register_type_with_name::<Unset>("unset variable");
+        // `order.colour` on a map without that key is an error, not `()`.
+        engine.set_fail_on_invalid_map_property(true);
         let s2 = sink.clone();
         engine.on_print(move |s| sink(s));
         engine.on_debug(move |s, _src, _pos| s2(s));
@@ -124,7 +132,7 @@ impl ScriptEngine {
         let mut predeclared = Vec::new();
         for t in &code.targets {
             if !data.contains_key(t) {
-                scope.push_dynamic(t.as_str(), Dynamic::UNIT);
+                scope.push_dynamic(t.as_str(), Dynamic::from(Unset));
                 predeclared.push(t.as_str());
             }
         }
@@ -216,7 +224,7 @@ fn write_back(
     for (i, (name, value, _)) in scope.into_iter().enumerate() {
         // Targets declared only so assignment works and never assigned (a
         // branch not taken) must not appear in the data.
-        if i >= pushed && value.is_unit() && predeclared.contains(&name.as_str()) {
+        if i >= pushed && value.is::<Unset>() && predeclared.contains(&name.as_str()) {
             continue;
         }
         match dynamic_to_value(&name, &value) {
@@ -252,9 +260,33 @@ mod tests {
         let mut d = data(json!({"price": 30, "qty": 4, "other": "x"}));
         e.run(&c, &mut d).unwrap();
         assert_eq!(
-            Value::Object(d),
+            Value::Object(d.clone()),
             json!({"price": 30, "qty": 4, "other": "x", "total": 120, "tax": 2, "big": true})
         );
+        let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["price", "qty", "other", "total", "big", "tax"]);
+    }
+
+    #[test]
+    fn reading_an_unassigned_variable_is_a_clear_error() {
+        let e = ScriptEngine::default();
+        let c = e.compile("x = x * 2;", ExprKind::Script).unwrap();
+        let err = e.run(&c, &mut Data::new()).unwrap_err();
+        assert!(err.message.contains("unset variable"), "{err}");
+        let c = e
+            .compile("m = #{a: 1}; y = m.b;", ExprKind::Script)
+            .unwrap();
+        assert!(e.run(&c, &mut Data::new()).is_err());
+        // Like Python's KeyError.
+        let c = e
+            .compile("m = #{a: 1}; z = m[\"b\"];", ExprKind::Script)
+            .unwrap();
+        let err = e.run(&c, &mut Data::new()).unwrap_err();
+        assert!(err.message.contains("Property not found: b"), "{err}");
+        let c = e.compile("z = ();", ExprKind::Script).unwrap();
+        let mut d = Data::new();
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(d["z"], Value::Null, "an assigned () is stored as null");
     }
 
     #[test]

@@ -19,6 +19,14 @@ impl ScriptError {
             rhai::EvalAltResult::ErrorTooManyOperations(_) => format!(
                 "the script did not finish within {max_operations} operations (an endless loop?)"
             ),
+            rhai::EvalAltResult::ErrorFunctionNotFound(sig, _)
+                if sig.contains("()") || sig.contains("unset variable") =>
+            {
+                format!(
+                    "{}: a value used here is unset (a variable missing from the task data?)",
+                    strip_position(&e.to_string())
+                )
+            }
             // Rhai appends " (line x, position y)"; positions are reported separately.
             other => strip_position(&other.to_string()),
         };

@@ -1,0 +1,96 @@
+//! Measures the heap a completed task record costs, with a counting
+//! allocator: records whose data did not change share it with their parent.
+//! Target: under 200 bytes per completed record.
+
+mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use bpmn_runner::Specs;
+use serde_json::json;
+
+struct Counting;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new as isize - l.size() as isize, Ordering::Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+/// A loop whose body is one script task (`i += 1`, new data) followed by
+/// `chain` none intermediate events (unchanged data), so the cost of an
+/// unchanged record is the slope in `chain`.
+fn loop_with_chain(chain: usize) -> String {
+    let mut nodes = String::new();
+    let mut flows = String::new();
+    let mut prev = "inc".to_string();
+    for k in 0..chain {
+        let id = format!("e{k}");
+        nodes.push_str(&format!("<intermediateThrowEvent id=\"{id}\"/>"));
+        flows.push_str(&format!(
+            "<sequenceFlow id=\"f{k}\" sourceRef=\"{prev}\" targetRef=\"{id}\"/>"
+        ));
+        prev = id;
+    }
+    format!(
+        r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p" isExecutable="true">
+<startEvent id="s"/><exclusiveGateway id="merge"/>
+<scriptTask id="inc"><script>i += 1;</script></scriptTask>{nodes}
+<exclusiveGateway id="check" default="out"/><endEvent id="end"/>
+<sequenceFlow id="a" sourceRef="s" targetRef="merge"/>
+<sequenceFlow id="b" sourceRef="merge" targetRef="inc"/>{flows}
+<sequenceFlow id="c" sourceRef="{prev}" targetRef="check"/>
+<sequenceFlow id="back" sourceRef="check" targetRef="merge"><conditionExpression>i &lt; n</conditionExpression></sequenceFlow>
+<sequenceFlow id="out" sourceRef="check" targetRef="end"/>
+</process></definitions>"#
+    )
+}
+
+/// Live heap bytes held by a completed instance of the loop, and its task count.
+fn live_after(xml: &str, n: u64) -> (isize, usize) {
+    let specs = Specs::from_sources(vec![("loop.bpmn".into(), xml.as_bytes().to_vec())]);
+    assert!(specs.diagnostics().is_empty(), "{:?}", specs.diagnostics());
+    let data = json!({ "n": n, "i": 0 }).as_object().unwrap().clone();
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut wf = specs.start("p", data).unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["i"], json!(n));
+    let bytes = LIVE.load(Ordering::Relaxed) - before;
+    let tasks = wf.task_count();
+    drop(wf);
+    (bytes, tasks)
+}
+
+#[test]
+fn a_completed_task_record_costs_little_memory() {
+    const N: u64 = 50_000;
+    let (b0, t0) = live_after(&loop_with_chain(0), N);
+    let (b8, t8) = live_after(&loop_with_chain(8), N);
+    let unchanged = (b8 - b0) as f64 / (t8 - t0) as f64;
+    let per_iteration = b0 as f64 / N as f64;
+    eprintln!(
+        "heap per completed record with unchanged data: {unchanged:.1} bytes; \
+         per loop iteration (2 gateway records + 1 script record with new data): {per_iteration:.1} bytes"
+    );
+    assert!(unchanged < 200.0, "{unchanged} bytes per unchanged record");
+    assert!(
+        per_iteration < 1_000.0,
+        "{per_iteration} bytes per iteration"
+    );
+}
