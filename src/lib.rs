@@ -6,13 +6,14 @@
 //!
 //! Layers: [`model`] (what a diagram means), [`parser`] (XML → model, with
 //! validation), [`scripting`] (sandboxed Rhai), [`runtime`] (instances, task
-//! records, tokens). The `bpmn` command-line tool is a thin client of this API.
+//! records, tokens), [`storage`] (state files: save, restore, versions). The `bpmn` command-line tool is a thin client of this API.
 
 pub mod diagnostic;
 pub mod model;
 pub mod parser;
 pub mod runtime;
 pub mod scripting;
+pub mod storage;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::Data;

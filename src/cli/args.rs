@@ -18,6 +18,14 @@ pub enum Command {
     Run(RunArgs),
     /// Parse and check BPMN files; print each problem on its own line.
     Validate(ValidateArgs),
+    /// Continue a saved instance (same answers contract and exit codes as run).
+    Resume(ResumeArgs),
+    /// List the tasks of a saved instance.
+    Tasks(TasksArgs),
+    /// Print the data of a saved instance or of one of its tasks.
+    Data(DataArgs),
+    /// Go back to an earlier task of a saved instance and redo from there.
+    Reset(ResetArgs),
 }
 
 /// Which diagram files to load.
@@ -57,6 +65,74 @@ pub struct RunArgs {
     /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
     #[arg(long)]
     pub json: bool,
+    /// Save the instance state here when the run stops (.json or .ron).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The saved state (.json or .ron).
+    pub file: PathBuf,
+    /// A JSON array of answers, as for run.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
+    #[arg(long)]
+    pub json: bool,
+    /// Save to this file instead of back to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+/// Which tasks `bpmn tasks` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateFilter {
+    Ready,
+    Waiting,
+    Started,
+    Completed,
+    Cancelled,
+    Error,
+    Future,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// The saved state (.json or .ron).
+    pub file: PathBuf,
+    /// Which tasks to list.
+    #[arg(long, value_enum, default_value = "all")]
+    pub state: StateFilter,
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// The saved state (.json or .ron).
+    pub file: PathBuf,
+    /// A task id, id prefix or BPMN id; without it, the workflow's data.
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+    /// Print compact JSON on one line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// The saved state (.json or .ron); it is updated in place.
+    pub file: PathBuf,
+    /// The task to go back to: a task id, id prefix, or BPMN id (the most
+    /// recent task with that id).
+    #[arg(long, value_name = "ID")]
+    pub task: String,
+    /// A JSON object whose keys replace those of the task's data.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,9 +4,13 @@
 mod answers;
 mod args;
 mod exit;
+mod inspect;
 mod load;
 mod output;
+mod reset;
+mod resume;
 mod run;
+mod table;
 mod validate;
 
 use std::process::ExitCode;
@@ -28,6 +32,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Run(a) => run::run(a),
         args::Command::Validate(a) => validate::validate(a),
+        args::Command::Resume(a) => resume::resume(a),
+        args::Command::Tasks(a) => inspect::tasks(a),
+        args::Command::Data(a) => inspect::data(a),
+        args::Command::Reset(a) => reset::reset(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

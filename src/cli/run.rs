@@ -1,5 +1,8 @@
 //! `bpmn run`: start a process (or collaboration), run it, apply answers.
 
+use std::path::Path;
+
+use bpmn_runner::storage::{self, Origin};
 use bpmn_runner::{CompleteError, Data, StartError, Workflow};
 use serde_json::Value;
 
@@ -30,10 +33,16 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         Some(p) => answers::read(p)?,
         None => Vec::new(),
     };
+    if let Some(save) = &args.save {
+        storage::Format::of(save).map_err(|e| CliError::usage(e.to_string()))?;
+    }
     let specs = load(&args.files)?;
-    let started = match (&args.process, &args.collaboration) {
-        (Some(p), _) => specs.start(p, data),
-        (None, Some(c)) => specs.start_collaboration(c, data),
+    let (started, origin) = match (&args.process, &args.collaboration) {
+        (Some(p), _) => (specs.start(p, data), Origin::Process(p.clone())),
+        (None, Some(c)) => (
+            specs.start_collaboration(c, data),
+            Origin::Collaboration(c.clone()),
+        ),
         (None, None) => {
             return Err(CliError::usage(
                 "give a process with -p or a collaboration with -c",
@@ -48,7 +57,16 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         other => CliError::usage(other.to_string()),
     })?;
     let outcome = drive(&mut wf, &answers);
-    finish(&wf, outcome, args.json)
+    let code = finish(&wf, outcome, args.json)?;
+    if let Some(save) = &args.save {
+        save_state(save, &wf, &origin)?;
+    }
+    Ok(code)
+}
+
+/// Saves the state, turning a failure into a usage error (exit 2).
+pub fn save_state(path: &Path, wf: &Workflow, origin: &Origin) -> Result<(), CliError> {
+    storage::save(path, wf, origin).map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// Why a drive stopped early.

@@ -36,7 +36,7 @@ impl Workflow {
         self.try_fire_join(s, node);
     }
 
-    fn new_waiting_join(&mut self, s: u32, node: NodeIdx, from: u32, inclusive: bool) {
+    pub(crate) fn new_waiting_join(&mut self, s: u32, node: NodeIdx, from: u32, inclusive: bool) {
         let data = self.tasks[from as usize].data.clone();
         let graph = self.scopes[s as usize].graph;
         let t = self.tasks.len() as u32;
@@ -98,7 +98,8 @@ impl Workflow {
         }
     }
 
-    fn try_fire_join(&mut self, s: u32, node: NodeIdx) {
+    /// Fires the join at `node` in scope `s` as often as it can.
+    pub(crate) fn try_fire_join(&mut self, s: u32, node: NodeIdx) {
         while self.can_fire(s, node) {
             let (task, mut inputs, leftover, inclusive) = {
                 let scope = &mut self.scopes[s as usize];
@@ -110,10 +111,11 @@ impl Workflow {
                     .joins
                     .get_mut(&node)
                     .expect("join state exists when it can fire");
-                let inputs: Vec<(u64, u32)> = js
+                let inputs: Vec<(u64, u32, u32)> = js
                     .arrivals
                     .iter_mut()
-                    .filter_map(|q| q.pop_front())
+                    .enumerate()
+                    .filter_map(|(k, q)| q.pop_front().map(|(seq, t)| (seq, t, k as u32)))
                     .collect();
                 let leftover = js
                     .arrivals
@@ -126,14 +128,20 @@ impl Workflow {
             let Some(task) = task else { return };
             inputs.sort_unstable();
             let mut merged = (*self.tasks[inputs[0].1 as usize].data).clone();
-            for &(_, i) in &inputs[1..] {
+            for &(_, i, _) in &inputs[1..] {
                 deep_merge(&mut merged, &self.tasks[i as usize].data);
             }
             let rec = &mut self.tasks[task as usize];
             rec.data = Arc::new(merged);
-            rec.parent = inputs.last().map(|&(_, t)| t).unwrap_or(rec.parent);
+            // The parent stays the first arrival (an earlier task, which
+            // keeps parents before children in the arena); every input is
+            // remembered in `join_inputs`.
             rec.state = TaskState::Ready;
             self.ready.push_back(task);
+            self.join_inputs.insert(
+                task,
+                inputs.iter().map(|&(seq, t, k)| (k, seq, t)).collect(),
+            );
             match leftover {
                 Some(from) => self.new_waiting_join(s, node, from, inclusive),
                 None => {

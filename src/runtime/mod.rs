@@ -6,7 +6,9 @@
 mod error;
 mod join;
 mod merge;
+mod reset;
 mod scope;
+mod snapshot;
 mod specs;
 mod step;
 mod task;
@@ -16,6 +18,7 @@ mod workflow;
 
 pub use error::{StartError, TaskError, WorkflowError};
 pub use merge::deep_merge;
+pub use snapshot::{InstanceSnapshot, JoinRow, RestoreError, ScopeRow, TaskRow};
 pub use specs::{RuntimeLimits, Specs};
 pub use task::{FutureTask, TaskView};
 pub use task_id::TaskId;

@@ -3,9 +3,8 @@
 //! completion) and the tokens waiting at its joins.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
 
-use crate::model::{Data, GraphIdx, NodeIdx};
+use crate::model::{GraphIdx, NodeIdx};
 
 /// Tokens that reached a join and wait for it to fire.
 #[derive(Debug, Clone, Default)]
@@ -32,8 +31,13 @@ pub(crate) struct Scope {
     /// Inclusive joins that have a WAITING task and must be re-checked when
     /// tokens move.
     pub waiting_or_joins: Vec<NodeIdx>,
-    /// Merge of the data of every path that ended, in the order they ended.
-    pub end_data: Option<Arc<Data>>,
+    /// Tasks that ended a path (no outgoing flow), in the order they
+    /// completed; the scope's final data is the merge of their data. Kept as
+    /// ids, not merged data, so a reset can drop the paths it removes.
+    pub ended: Vec<u32>,
+    /// The terminate end event that ended this scope, if one did: its data
+    /// alone is the scope's final data.
+    pub terminated_by: Option<u32>,
     pub finished: bool,
 }
 
@@ -46,7 +50,8 @@ impl Scope {
             live: HashSet::new(),
             joins: HashMap::new(),
             waiting_or_joins: Vec::new(),
-            end_data: None,
+            ended: Vec::new(),
+            terminated_by: None,
             finished: false,
         }
     }

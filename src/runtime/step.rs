@@ -130,6 +130,7 @@ impl Workflow {
     pub(crate) fn fail(&mut self, t: u32, message: String) -> WorkflowError {
         self.tasks[t as usize].state = TaskState::Error;
         self.human_ready.remove(&t);
+        self.errors.insert(t, message.clone());
         let r = self.tasks[t as usize].node;
         let node = self.specs.model.node(r);
         WorkflowError {
@@ -156,19 +157,14 @@ impl Workflow {
             if definitions.contains(&EventDefinition::Terminate) {
                 // Terminate ends this scope only (a terminate inside a
                 // subprocess ends the subprocess), with this path's data.
-                self.scopes[s as usize].end_data = Some(self.tasks[t as usize].data.clone());
+                self.scopes[s as usize].terminated_by = Some(t);
                 self.cancel_scope(s);
                 self.scopes[s as usize].finished = false;
                 return self.finish_scope(s);
             }
         }
         if flows.is_empty() {
-            let data = self.tasks[t as usize].data.clone();
-            let scope = &mut self.scopes[s as usize];
-            match &mut scope.end_data {
-                None => scope.end_data = Some(data),
-                Some(acc) => super::merge::deep_merge(Arc::make_mut(acc), &data),
-            }
+            self.scopes[s as usize].ended.push(t);
         }
         for f in flows {
             self.arrive(s, r, f, t);
@@ -182,18 +178,16 @@ impl Workflow {
 
     /// Scope `s` has no live task left: hand its data to whoever runs it.
     pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
-        let scope = &mut self.scopes[s as usize];
-        scope.finished = true;
-        let data = scope.end_data.clone().unwrap_or_default();
-        match scope.parent_task {
+        self.scopes[s as usize].finished = true;
+        match self.scopes[s as usize].parent_task {
             Some(p) => {
                 // The body's final data replaces the caller's, as SpiffWorkflow
                 // does without an ioSpecification (so deletions propagate).
-                self.tasks[p as usize].data = data;
+                self.tasks[p as usize].data = self.scope_final_data(s);
                 self.complete(p)
             }
             None => {
-                self.top_scope_finished(&data);
+                self.top_scope_finished(s);
                 Ok(())
             }
         }

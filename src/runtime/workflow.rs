@@ -5,7 +5,7 @@
 //! (for joins) the join's pending tokens; nothing walks the task history.
 //! Engine tasks wait in a FIFO queue, human tasks in an ordered set.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use super::error::{StartError, TaskError, WorkflowError};
@@ -53,6 +53,15 @@ pub struct Workflow {
     pub(crate) completion_log: Vec<u32>,
     /// Top-level scopes still running (one per process, or per participant).
     pub(crate) top_running: usize,
+    /// Top-level scopes in the order they finished.
+    pub(crate) top_finished: Vec<u32>,
+    /// Task ids removed by a reset (their slots stay so ids remain stable).
+    pub(crate) removed: HashSet<u32>,
+    /// For each fired join record, the tokens it consumed:
+    /// (incoming flow position, arrival sequence, task).
+    pub(crate) join_inputs: HashMap<u32, Vec<(u32, u64, u32)>>,
+    /// The message of each task in ERROR.
+    pub(crate) errors: HashMap<u32, String>,
     pub(crate) data: Data,
     pub(crate) completed: bool,
     pub(crate) last_task: Option<u32>,
@@ -151,7 +160,7 @@ impl Specs {
 }
 
 impl Workflow {
-    fn empty(specs: Arc<Specs>) -> Self {
+    pub(crate) fn empty(specs: Arc<Specs>) -> Self {
         Workflow {
             specs,
             tasks: Vec::new(),
@@ -161,6 +170,10 @@ impl Workflow {
             human_ready: BTreeSet::new(),
             completion_log: Vec::new(),
             top_running: 0,
+            top_finished: Vec::new(),
+            removed: HashSet::new(),
+            join_inputs: HashMap::new(),
+            errors: HashMap::new(),
             data: Data::new(),
             completed: false,
             last_task: None,
@@ -277,12 +290,20 @@ impl Workflow {
 
     /// The task with id `id`.
     pub fn task(&self, id: TaskId) -> Option<TaskView<'_>> {
-        self.tasks.get(id.index()).map(|_| self.view(id.0))
+        (id.index() < self.tasks.len() && !self.removed.contains(&id.0)).then(|| self.view(id.0))
     }
 
-    /// Every task record, in the order they were reached.
+    /// Every task record (except those a reset removed), in the order they
+    /// were reached.
     pub fn tasks(&self) -> impl Iterator<Item = TaskView<'_>> + '_ {
-        (0..self.tasks.len() as u32).map(move |t| self.view(t))
+        (0..self.tasks.len() as u32)
+            .filter(move |t| !self.removed.contains(t))
+            .map(move |t| self.view(t))
+    }
+
+    /// The error message of a task in ERROR.
+    pub fn error_of(&self, id: TaskId) -> Option<&str> {
+        self.errors.get(&id.0).map(String::as_str)
     }
 
     /// Tasks in state `state`, in the order they were reached.
@@ -321,9 +342,9 @@ impl Workflow {
         self.completion_log.iter().map(move |&t| self.view(t))
     }
 
-    /// Number of task records (every task ever reached).
+    /// Number of task records (every task reached and not removed by a reset).
     pub fn task_count(&self) -> usize {
-        self.tasks.len()
+        self.tasks.len() - self.removed.len()
     }
 
     /// Tasks predicted from the graph: reachable from a live task, not yet
@@ -440,9 +461,6 @@ impl Workflow {
         } else {
             g.starts.first().copied().into_iter().collect()
         };
-        if starts.is_empty() {
-            self.scopes[s as usize].end_data = Some(data.clone());
-        }
         for start in starts {
             self.new_task(s, start, parent_record, data.clone());
         }
@@ -499,11 +517,41 @@ impl Workflow {
         scope.finished = true;
     }
 
-    /// Called when a top-level scope ends with `data`.
-    pub(crate) fn top_scope_finished(&mut self, data: &Data) {
-        deep_merge(&mut self.data, data);
+    /// The final data of scope `s`: its terminate event's data, or the merge
+    /// of the data of every path that ended in it, in the order they ended.
+    pub(crate) fn scope_final_data(&self, s: u32) -> Arc<Data> {
+        let scope = &self.scopes[s as usize];
+        if let Some(t) = scope.terminated_by {
+            return self.tasks[t as usize].data.clone();
+        }
+        match scope.ended.as_slice() {
+            [] => scope
+                .parent_task
+                .map(|p| self.tasks[p as usize].data.clone())
+                .unwrap_or_default(),
+            [one] => self.tasks[*one as usize].data.clone(),
+            [first, rest @ ..] => {
+                let mut d = (*self.tasks[*first as usize].data).clone();
+                for t in rest {
+                    deep_merge(&mut d, &self.tasks[*t as usize].data);
+                }
+                Arc::new(d)
+            }
+        }
+    }
+
+    /// Called when top-level scope `s` has finished.
+    pub(crate) fn top_scope_finished(&mut self, s: u32) {
+        self.top_finished.push(s);
         self.top_running = self.top_running.saturating_sub(1);
         if self.top_running == 0 {
+            // Recomputed from the scopes (not accumulated) so a reset and
+            // re-run gives the data of the re-run.
+            let mut data = Data::new();
+            for &top in &self.top_finished {
+                deep_merge(&mut data, &self.scope_final_data(top));
+            }
+            self.data = data;
             self.completed = true;
         }
     }

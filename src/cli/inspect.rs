@@ -1,0 +1,102 @@
+//! `bpmn tasks` and `bpmn data`: look into a saved instance.
+
+use bpmn_runner::storage;
+use bpmn_runner::{TaskState, Workflow};
+use serde_json::{Value, json};
+
+use super::CliError;
+use super::args::{DataArgs, StateFilter, TasksArgs};
+use super::exit::COMPLETED;
+use super::table::{self, Row};
+
+pub fn load_state(path: &std::path::Path) -> Result<(Workflow, storage::Origin), CliError> {
+    storage::load(path).map_err(|e| CliError::usage(e.to_string()))
+}
+
+fn wanted(filter: StateFilter, s: TaskState) -> bool {
+    match filter {
+        StateFilter::All => true,
+        StateFilter::Future => false,
+        StateFilter::Ready => s == TaskState::Ready,
+        StateFilter::Waiting => s == TaskState::Waiting,
+        StateFilter::Started => s == TaskState::Started,
+        StateFilter::Completed => s == TaskState::Completed,
+        StateFilter::Cancelled => s == TaskState::Cancelled,
+        StateFilter::Error => s == TaskState::Error,
+    }
+}
+
+/// Rows for the tasks `filter` selects (future tasks are predicted).
+pub fn rows(wf: &Workflow, filter: StateFilter) -> Vec<Row> {
+    let mut rows: Vec<Row> = wf
+        .tasks()
+        .filter(|t| wanted(filter, t.state))
+        .map(|t| Row {
+            id: Some(t.id.to_string()),
+            bpmn_id: t.bpmn_id.to_string(),
+            name: t.name.unwrap_or("").to_string(),
+            kind: t.kind.to_string(),
+            lane: t.lane.unwrap_or("").to_string(),
+            state: t.state.to_string(),
+        })
+        .collect();
+    if matches!(filter, StateFilter::Future | StateFilter::All) {
+        rows.extend(wf.future_tasks().into_iter().map(|f| Row {
+            id: None,
+            bpmn_id: f.bpmn_id.to_string(),
+            name: f.name.unwrap_or("").to_string(),
+            kind: f.kind.to_string(),
+            lane: f.lane.unwrap_or("").to_string(),
+            state: "FUTURE".into(),
+        }));
+    }
+    rows
+}
+
+pub fn tasks(args: TasksArgs) -> Result<u8, CliError> {
+    let (wf, _) = load_state(&args.file)?;
+    let rows = rows(&wf, args.state);
+    if args.json {
+        let v: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id, "bpmn_id": r.bpmn_id, "name": r.name, "type": r.kind,
+                    "lane": r.lane, "state": r.state,
+                })
+            })
+            .collect();
+        println!("{}", Value::Array(v));
+    } else if rows.is_empty() {
+        println!("No tasks.");
+    } else {
+        println!("{}", table::render(&rows));
+    }
+    Ok(COMPLETED)
+}
+
+pub fn data(args: DataArgs) -> Result<u8, CliError> {
+    let (wf, _) = load_state(&args.file)?;
+    let data = match &args.task {
+        Some(r) => {
+            let id = wf
+                .resolve_task(r)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            wf.task(id).map(|t| t.data.clone()).unwrap_or_default()
+        }
+        None if wf.is_completed() => wf.data().clone(),
+        None => {
+            eprintln!(
+                "note: the workflow has not completed; this is the data of the most recently completed task"
+            );
+            wf.last_task_data().clone()
+        }
+    };
+    let v = Value::Object(data);
+    if args.json {
+        println!("{v}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    Ok(COMPLETED)
+}

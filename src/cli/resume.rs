@@ -1,0 +1,23 @@
+//! `bpmn resume`: continue a saved instance.
+
+use super::CliError;
+use super::answers;
+use super::args::ResumeArgs;
+use super::inspect::load_state;
+use super::run::{drive, finish, save_state};
+
+pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
+    let target = args.save.clone().unwrap_or_else(|| args.file.clone());
+    bpmn_runner::storage::Format::of(&target).map_err(|e| CliError::usage(e.to_string()))?;
+    let answers = match &args.answers {
+        Some(p) => answers::read(p)?,
+        None => Vec::new(),
+    };
+    let (mut wf, origin) = load_state(&args.file)?;
+    // A task that failed is tried again, from the data it started with.
+    wf.retry_failed();
+    let outcome = drive(&mut wf, &answers);
+    let code = finish(&wf, outcome, args.json)?;
+    save_state(&target, &wf, &origin)?;
+    Ok(code)
+}

@@ -1,0 +1,81 @@
+//! Format versions of state files and the migration chain.
+//!
+//! A file is read into a generic value, checked for its version, migrated
+//! step by step up to [`CURRENT_VERSION`], and only then read as the current
+//! structure. A change to the format adds a version and a step here, and the
+//! checked-in fixture of version 1 (`tests/fixtures/state/v1.json`) must
+//! keep loading.
+
+use serde_json::Value;
+
+/// The format name written in every state file.
+pub const FORMAT: &str = "bpmn-runner-state";
+
+/// The version this build writes.
+pub const CURRENT_VERSION: u64 = 1;
+
+/// One migration: turns a document of version `from` into `from + 1`.
+type Step = fn(&mut Value) -> Result<(), String>;
+
+/// `STEPS[i]` migrates version `i + 1` to `i + 2`. Empty while version 1 is
+/// the only one.
+const STEPS: &[Step] = &[];
+
+/// Checks the header of `doc` and migrates it to the current version.
+pub fn migrate(doc: &mut Value) -> Result<(), String> {
+    let Some(obj) = doc.as_object() else {
+        return Err("not a bpmn-runner state file (the top level is not an object)".into());
+    };
+    if obj.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(format!(
+            "not a bpmn-runner state file (no \"format\": \"{FORMAT}\")"
+        ));
+    }
+    let Some(version) = obj.get("version").and_then(Value::as_u64) else {
+        return Err("the state file has no valid \"version\"".into());
+    };
+    if version > CURRENT_VERSION {
+        return Err(format!(
+            "the state file is format version {version}, written by a newer bpmn-runner; this one reads versions up to {CURRENT_VERSION} (upgrade bpmn-runner)"
+        ));
+    }
+    if version == 0 {
+        return Err("the state file has version 0, which never existed".into());
+    }
+    for v in version..CURRENT_VERSION {
+        STEPS[(v - 1) as usize](doc)
+            .map_err(|e| format!("cannot migrate from version {v}: {e}"))?;
+        doc["version"] = Value::from(v + 1);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn refuses_foreign_and_newer_documents() {
+        assert!(
+            migrate(&mut json!([1]))
+                .unwrap_err()
+                .contains("not a bpmn-runner state file")
+        );
+        assert!(
+            migrate(&mut json!({"format": "x"}))
+                .unwrap_err()
+                .contains("not a bpmn-runner")
+        );
+        let mut newer = json!({"format": FORMAT, "version": CURRENT_VERSION + 1});
+        assert!(
+            migrate(&mut newer)
+                .unwrap_err()
+                .contains("newer bpmn-runner")
+        );
+        assert!(
+            STEPS.len() as u64 == CURRENT_VERSION - 1,
+            "one step per older version"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! State storage: an instance saved to a self-contained file (JSON or RON,
+//! by extension) and restored from it.
+//!
+//! The file embeds the BPMN sources once, so it restores on a machine
+//! without them; it carries a format version, older versions are migrated
+//! and newer ones refused; it is written atomically (temporary file, fsync,
+//! rename), so a failed or interrupted save never loses the previous state.
+
+mod atomic;
+mod json_layout;
+mod migrate;
+mod state_file;
+
+pub use atomic::{FAULT_ENV, write_atomic};
+pub use migrate::CURRENT_VERSION;
+pub use state_file::{Format, Origin, StateError, load, load_bytes, save, save_bytes};

@@ -1,0 +1,246 @@
+//! The state file: header, embedded sources, what was started, and the
+//! instance snapshot; read and written as JSON or RON by file extension.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::atomic::write_atomic;
+use super::json_layout;
+use super::migrate::{self, CURRENT_VERSION, FORMAT};
+use crate::diagnostic::Severity;
+use crate::runtime::{InstanceSnapshot, Specs, Workflow};
+
+/// What an instance was started from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Process(String),
+    Collaboration(String),
+}
+
+/// [`Origin`] as written in the file. A struct, not an enum: RON writes enum
+/// variants in a form that a format-neutral reader (needed for migrations)
+/// cannot tell apart from a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct StartRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    process: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    collaboration: Option<String>,
+}
+
+impl From<&Origin> for StartRow {
+    fn from(o: &Origin) -> Self {
+        match o {
+            Origin::Process(p) => StartRow {
+                process: Some(p.clone()),
+                collaboration: None,
+            },
+            Origin::Collaboration(c) => StartRow {
+                process: None,
+                collaboration: Some(c.clone()),
+            },
+        }
+    }
+}
+
+impl StartRow {
+    fn origin(&self) -> Result<Origin, String> {
+        match (&self.process, &self.collaboration) {
+            (Some(p), None) => Ok(Origin::Process(p.clone())),
+            (None, Some(c)) => Ok(Origin::Collaboration(c.clone())),
+            _ => Err(
+                "not a valid state file: \"start\" must name one process or one collaboration"
+                    .into(),
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Process(p) => write!(f, "process {p}"),
+            Origin::Collaboration(c) => write!(f, "collaboration {c}"),
+        }
+    }
+}
+
+/// A loaded file embedded in the state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Source {
+    path: String,
+    text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StateFile {
+    format: String,
+    version: u64,
+    start: StartRow,
+    /// The BPMN files the instance runs, embedded once.
+    sources: Vec<Source>,
+    instance: InstanceSnapshot,
+}
+
+/// File formats, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Ron,
+}
+
+impl Format {
+    /// The format for `path`'s extension.
+    pub fn of(path: &Path) -> Result<Format, StateError> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("json") => Ok(Format::Json),
+            Some("ron") => Ok(Format::Ron),
+            _ => Err(StateError::new(
+                path,
+                "a state file name must end in .json or .ron",
+            )),
+        }
+    }
+}
+
+/// A state file that could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl StateError {
+    fn new(path: &Path, message: impl Into<String>) -> Self {
+        StateError {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for StateError {}
+
+/// The bytes of the state file for `wf` in `format`.
+pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<u8>, String> {
+    let file = StateFile {
+        format: FORMAT.into(),
+        version: CURRENT_VERSION,
+        start: origin.into(),
+        sources: wf
+            .specs()
+            .model()
+            .files
+            .iter()
+            .map(|f| Source {
+                path: f.path.display().to_string(),
+                text: f.text.to_string(),
+            })
+            .collect(),
+        instance: wf.snapshot(),
+    };
+    match format {
+        // Depth 3 puts each task row on its own line.
+        Format::Json => json_layout::to_vec(&file, 3).map_err(|e| e.to_string()),
+        Format::Ron => {
+            let cfg = ron::ser::PrettyConfig::new().depth_limit(3);
+            ron::ser::to_string_pretty(&file, cfg)
+                .map(|mut s| {
+                    s.push('\n');
+                    s.into_bytes()
+                })
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Saves `wf` to `path` atomically; on failure the previous file is intact.
+pub fn save(path: &Path, wf: &Workflow, origin: &Origin) -> Result<(), StateError> {
+    let format = Format::of(path)?;
+    let bytes = save_bytes(wf, origin, format)
+        .map_err(|e| StateError::new(path, format!("cannot encode the state: {e}")))?;
+    write_atomic(path, &bytes).map_err(|e| {
+        StateError::new(
+            path,
+            format!("could not save the state: {e}; the previous file, if any, is unchanged"),
+        )
+    })
+}
+
+/// Loads a state file: checks and migrates its version, rebuilds the specs
+/// from the embedded sources and restores the instance. Never modifies the file.
+pub fn load(path: &Path) -> Result<(Workflow, Origin), StateError> {
+    let format = Format::of(path)?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| StateError::new(path, format!("cannot read the state file: {e}")))?;
+    load_bytes(&bytes, format).map_err(|m| StateError::new(path, m))
+}
+
+/// Restores an instance from the bytes of a state file in `format`.
+pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), String> {
+    let mut doc: Value = match format {
+        Format::Json => serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "not a valid state file: JSON error at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            )
+        })?,
+        Format::Ron => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| format!("not a valid state file: not UTF-8: {e}"))?;
+            ron::from_str(text).map_err(|e| format!("not a valid state file: RON error at {e}"))?
+        }
+    };
+    migrate::migrate(&mut doc)?;
+    let file: StateFile =
+        serde_json::from_value(doc).map_err(|e| format!("not a valid state file: {e}"))?;
+    let sources = file
+        .sources
+        .iter()
+        .map(|s| (PathBuf::from(&s.path), s.text.clone().into_bytes()))
+        .collect();
+    let specs = Specs::from_sources(sources);
+    let origin = file.start.origin()?;
+    let processes: Vec<String> = match &origin {
+        Origin::Process(p) => vec![p.clone()],
+        Origin::Collaboration(c) => specs
+            .model()
+            .collaboration(c)
+            .map(|c| {
+                c.participants
+                    .iter()
+                    .filter_map(|p| p.process_ref.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let file_errors = specs
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.process.is_none())
+        .cloned();
+    let problems: Vec<_> = file_errors
+        .chain(processes.iter().flat_map(|p| specs.problems_for(p)))
+        .collect();
+    if let Some(d) = problems.first() {
+        return Err(format!("the embedded diagram does not load: {d}"));
+    }
+    let wf = Workflow::restore(specs, &file.instance)
+        .map_err(|e| format!("the saved instance is inconsistent: {e}"))?;
+    Ok((wf, origin))
+}
