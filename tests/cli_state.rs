@@ -1,0 +1,396 @@
+//! End-to-end tests of state files through the built binary: run --save,
+//! resume, tasks, data, reset; corrupt, newer and interrupted files.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use support::fixture;
+
+fn bpmn() -> Command {
+    Command::cargo_bin("bpmn").expect("the bpmn binary is built")
+}
+
+/// Starts sequence.bpmn (copied into `dir`) and saves at the user task.
+fn saved_sequence(dir: &Path, name: &str) -> PathBuf {
+    let model = dir.join("order.bpmn");
+    std::fs::copy(fixture("sequence.bpmn"), &model).unwrap();
+    let state = dir.join(name);
+    bpmn()
+        .args(["run", "-b"])
+        .arg(&model)
+        .args([
+            "-p",
+            "Process_Sequence",
+            "--data",
+            r#"{"price": 4, "qty": 5}"#,
+            "--save",
+        ])
+        .arg(&state)
+        .assert()
+        .code(4);
+    state
+}
+
+fn answers(dir: &Path, v: Value) -> PathBuf {
+    let p = dir.join("answers.json");
+    std::fs::write(&p, v.to_string()).unwrap();
+    p
+}
+
+fn json_out(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), v)
+}
+
+#[test]
+fn run_save_then_resume_in_json_and_ron_without_the_bpmn_files() {
+    for name in ["s.json", "s.ron"] {
+        let dir = tempfile::tempdir().unwrap();
+        let state = saved_sequence(dir.path(), name);
+        // Self-contained: the diagram is gone.
+        std::fs::remove_file(dir.path().join("order.bpmn")).unwrap();
+        let a = answers(
+            dir.path(),
+            json!([{"task": "Task_Confirm", "data": {"tip": 2, "reviewer": "ann"}}]),
+        );
+        let (code, v) = json_out(
+            bpmn()
+                .arg("resume")
+                .arg(&state)
+                .arg("--answers")
+                .arg(&a)
+                .arg("--json"),
+        );
+        assert_eq!(code, 0, "{name}");
+        assert_eq!(v["data"]["grand_total"], json!(22), "{name}");
+        // Saved back to the same file, now completed.
+        let (code, v) = json_out(bpmn().arg("resume").arg(&state).arg("--json"));
+        assert_eq!((code, v["completed"].clone()), (0, json!(true)), "{name}");
+    }
+}
+
+#[test]
+fn resume_waits_with_exit_4_and_save_elsewhere_leaves_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let other = dir.path().join("other.ron");
+    let (code, v) = json_out(
+        bpmn()
+            .arg("resume")
+            .arg(&state)
+            .arg("--json")
+            .arg("--save")
+            .arg(&other),
+    );
+    assert_eq!(code, 4);
+    assert_eq!(v["ready"], json!(["Task_Confirm"]));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    assert!(other.exists());
+}
+
+#[test]
+fn tasks_and_data_inspect_a_saved_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let out = bpmn().arg("tasks").arg(&state).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    for col in [
+        "id",
+        "BPMN id",
+        "name",
+        "type",
+        "lane",
+        "state",
+        "Task_Confirm",
+        "READY",
+        "FUTURE",
+        "COMPLETED",
+    ] {
+        assert!(table.contains(col), "{col} missing in\n{table}");
+    }
+    let (_, v) = json_out(
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .args(["--state", "ready", "--json"]),
+    );
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["bpmn_id"], json!("Task_Confirm"));
+    assert_eq!(rows[0]["type"], json!("userTask"));
+    let (_, v) = json_out(
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .args(["--state", "future", "--json"]),
+    );
+    let future: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["bpmn_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(future, ["Task_Final", "EndEvent_1"]);
+    let (_, v) = json_out(
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .args(["--state", "completed", "--json"]),
+    );
+    assert_eq!(v.as_array().unwrap().len(), 2);
+
+    // An id prefix taken from the listing works for --task.
+    let id = rows[0]["id"].as_str().unwrap();
+    let (code, v) = json_out(
+        bpmn()
+            .arg("data")
+            .arg(&state)
+            .args(["--task", &id[..5], "--json"]),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v, json!({"price": 4, "qty": 5, "total": 20}));
+    let (code, v) =
+        json_out(
+            bpmn()
+                .arg("data")
+                .arg(&state)
+                .args(["--task", "Task_Total", "--json"]),
+        );
+    assert_eq!((code, v["total"].clone()), (0, json!(20)));
+}
+
+#[test]
+fn reset_from_the_shell_then_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    bpmn()
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(0);
+    bpmn()
+        .arg("reset")
+        .arg(&state)
+        .args(["--task", "Task_Total", "--data", r#"{"qty": 10}"#])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("Reset to Task_Total"));
+    let (_, v) = json_out(
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .args(["--state", "ready", "--json"]),
+    );
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "bob"}}]),
+    );
+    let (code, v) = json_out(
+        bpmn()
+            .arg("resume")
+            .arg(&state)
+            .arg("--answers")
+            .arg(&a)
+            .arg("--json"),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        v["data"]["total"],
+        json!(40),
+        "the script re-ran with the override"
+    );
+    assert_eq!(v["data"]["grand_total"], json!(41));
+}
+
+#[test]
+fn bad_task_references_exit_2_and_leave_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    bpmn()
+        .arg("reset")
+        .arg(&state)
+        .args(["--task", "Task_Nope"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no task matches `Task_Nope`"))
+        .stderr(predicates::str::contains("Task_Confirm"));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+}
+
+#[test]
+fn corrupt_foreign_and_newer_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = saved_sequence(dir.path(), "good.json");
+    let text = std::fs::read_to_string(&good).unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let mut newer = doc.clone();
+    newer["version"] = json!(99);
+    doc["instance"]["tasks"][1][1] = json!(999);
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "truncated.json",
+            text[..text.len() / 2].to_string(),
+            "JSON error at line",
+        ),
+        (
+            "garbage.json",
+            "\u{0}\u{1}not json".to_string(),
+            "not a valid state file",
+        ),
+        ("mangled.json", doc.to_string(), "refers to node 999"),
+        ("newer.json", newer.to_string(), "newer bpmn-runner"),
+        (
+            "foreign.json",
+            r#"{"hello": 1}"#.to_string(),
+            "not a bpmn-runner state file",
+        ),
+        (
+            "bad.ron",
+            "(format: \"bpmn-runner-state\", version: ".to_string(),
+            "RON error",
+        ),
+        ("state.txt", text.clone(), "must end in .json or .ron"),
+    ];
+    for (name, content, message) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, &content).unwrap();
+        for sub in [
+            &["resume"][..],
+            &["tasks"],
+            &["data"],
+            &["reset", "--task", "Task_Total"],
+        ] {
+            let out = bpmn()
+                .args(&sub[..1])
+                .arg(&p)
+                .args(&sub[1..])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{name} {sub:?}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains(name) && stderr.contains(message),
+                "{name} {sub:?}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert_eq!(
+                std::fs::read_to_string(&p).unwrap(),
+                content,
+                "{name} was modified"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_save_keeps_the_previous_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    let out = bpmn()
+        .env(bpmn_runner::storage::FAULT_ENV, "abort-before-rename")
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the process was killed mid-save");
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the old state is intact"
+    );
+    // ...and still loads.
+    let (code, v) = json_out(
+        bpmn()
+            .arg("resume")
+            .arg(&state)
+            .arg("--json")
+            .arg("--answers")
+            .arg(&a),
+    );
+    assert_eq!((code, v["completed"].clone()), (0, json!(true)));
+}
+
+#[test]
+fn a_failed_save_says_so_and_keeps_the_previous_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    bpmn()
+        .env(bpmn_runner::storage::FAULT_ENV, "fail-write")
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("could not save the state"))
+        .stderr(predicates::str::contains(
+            "previous file, if any, is unchanged",
+        ));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_first_format_version_still_loads() {
+    // tests/fixtures/state/v1.json was written by the first version of the
+    // format; every later version must migrate it.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("v1.json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/state/v1.json"),
+        &copy,
+    )
+    .unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 3, "reviewer": "ann"}}]),
+    );
+    let (code, v) = json_out(
+        bpmn()
+            .arg("resume")
+            .arg(&copy)
+            .arg("--answers")
+            .arg(&a)
+            .arg("--json"),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        v["data"],
+        json!({"price": 4, "qty": 5, "total": 20, "tip": 3, "reviewer": "ann", "grand_total": 23, "status": "confirmed by ann"})
+    );
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
+    assert_eq!(
+        saved["version"],
+        json!(bpmn_runner::storage::CURRENT_VERSION)
+    );
+}
