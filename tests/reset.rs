@@ -264,7 +264,7 @@ fn a_failed_task_is_retried_after_its_data_is_fixed() {
 
 #[test]
 fn task_references_are_checked() {
-    let mut wf = start(&["loop.bpmn"], "Process_Loop", json!({"n": 40}));
+    let wf = start(&["loop.bpmn"], "Process_Loop", json!({"n": 40}));
     assert!(wf.is_completed());
     let e = wf.resolve_task("Nope").unwrap_err().to_string();
     assert!(
