@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use rhai::{AST, ASTNode, Expr, Stmt};
 
-use crate::model::ExprKind;
+use crate::model::{Dialect, ExprKind};
 
 /// A script or condition compiled once, ready to run many times.
 #[derive(Debug, Clone)]
@@ -15,6 +15,11 @@ pub struct Compiled {
     pub(crate) names: Vec<String>,
     /// Plain variables assigned with `x = …` or `x op= …`.
     pub(crate) targets: Vec<String>,
+    /// The language the code was written in (Python and JUEL are translated).
+    pub(crate) dialect: Dialect,
+    /// Variables whose Rhai name differs from their name in the task data
+    /// (Python names that are Rhai keywords): (Rhai name, data name).
+    pub(crate) aliases: Vec<(String, String)>,
 }
 
 impl Compiled {
@@ -41,7 +46,22 @@ impl Compiled {
             kind,
             names: names.into_iter().collect(),
             targets: targets.into_iter().collect(),
+            dialect: Dialect::Rhai,
+            aliases: Vec::new(),
         }
+    }
+
+    /// The name of Rhai variable `name` in the task data.
+    pub(crate) fn data_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.aliases
+            .iter()
+            .find(|(r, _)| r == name)
+            .map_or(name, |(_, d)| d.as_str())
+    }
+
+    /// The language the code was written in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Whether this is a script (statements) or a condition (expression).
