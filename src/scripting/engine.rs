@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rhai::{Dynamic, Engine, Scope};
 use serde_json::Value;
 
-use super::python::runtime::Deleted;
+use super::python::runtime::{Deleted, Unassigned};
 use super::{Compiled, ScriptError, TranslateError, juel, python};
 use crate::model::{Data, Dialect, ExprKind};
 
@@ -207,7 +207,7 @@ impl ScriptEngine {
         let mut predeclared = Vec::new();
         for t in &code.targets {
             if !data.contains_key(code.data_name(t)) {
-                scope.push_dynamic(t.as_str(), Dynamic::UNIT);
+                scope.push_dynamic(t.as_str(), unassigned(code));
                 predeclared.push(t.as_str());
             }
         }
@@ -299,6 +299,17 @@ fn dynamic_to_value(name: &str, d: &Dynamic) -> Result<Value, ScriptError> {
     })
 }
 
+/// The value an assignment target holds before the script assigns it. Rhai
+/// uses `()`; translated code uses a marker so `x = None` (which is `()`)
+/// still creates `x`.
+fn unassigned(code: &Compiled) -> Dynamic {
+    if code.dialect == Dialect::Rhai {
+        Dynamic::UNIT
+    } else {
+        Dynamic::from(Unassigned)
+    }
+}
+
 fn write_back(
     code: &Compiled,
     scope: Scope<'_>,
@@ -310,7 +321,12 @@ fn write_back(
     for (i, (name, value, _)) in scope.into_iter().enumerate() {
         // Targets declared only so assignment works and never assigned (a
         // branch not taken) must not appear in the data.
-        if i >= pushed && value.is_unit() && predeclared.contains(&name.as_str()) {
+        let never_assigned = if code.dialect == Dialect::Rhai {
+            value.is_unit()
+        } else {
+            value.is::<Unassigned>()
+        };
+        if i >= pushed && never_assigned && predeclared.contains(&name.as_str()) {
             continue;
         }
         let key = code.data_name(&name).to_string();

@@ -15,6 +15,11 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 #[derive(Debug, Clone, Copy)]
 pub struct Deleted;
 
+/// What a variable a translated script assigns holds until it is assigned
+/// (reading it is an error, like Python's NameError).
+#[derive(Debug, Clone, Copy)]
+pub struct Unassigned;
+
 fn fail<T>(msg: impl Into<String>) -> Res<T> {
     Err(msg.into().into())
 }
@@ -1000,6 +1005,7 @@ impl FormatSpec {
 /// Registers every `py_*` helper on `engine`.
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<Deleted>("deleted");
+    engine.register_type_with_name::<Unassigned>("unassigned variable");
     engine.register_fn("py_deleted", || Deleted);
     engine.register_fn("py_truthy", |d: Dynamic| {
         crate::scripting::engine::truthy(&d)

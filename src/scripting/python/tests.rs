@@ -312,6 +312,11 @@ fn assignments_flow_back() {
         ),
         json!({"x": 2, "y": 4, "a": 1, "b": 2, "c": "same", "d": "same", "n": 2.5})
     );
+    // Assigning None creates the variable (as null).
+    assert_eq!(
+        run("a = None\nif False:\n    b = 1", json!({})),
+        json!({"a": null})
+    );
     // None ↔ null, dicts ↔ maps.
     assert_eq!(
         run(
