@@ -51,6 +51,7 @@ pub fn translate(text: &str) -> Result<Translation, TranslateError> {
         toks,
         i: 0,
         names: Names::new(text),
+        depth: 0,
     };
     let e = p.ternary()?;
     if p.tok().tok != Tok::End {
@@ -257,6 +258,9 @@ struct Parser {
     toks: Vec<Token>,
     i: usize,
     names: Names,
+    /// Nesting of parentheses and unary operators, bounded so hostile
+    /// input cannot exhaust the stack.
+    depth: u32,
 }
 
 impl Parser {
@@ -312,7 +316,25 @@ impl Parser {
         hit
     }
 
+    fn deeper(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > 100 {
+            return Err(self.error(
+                "nesting",
+                "the expression is nested more than 100 levels deep",
+            ));
+        }
+        Ok(())
+    }
+
     fn ternary(&mut self) -> R<String> {
+        self.deeper()?;
+        let r = self.ternary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn ternary_inner(&mut self) -> R<String> {
         let c = self.or()?;
         if self.eat(&["?"], &[]) {
             let a = self.ternary()?;
@@ -412,6 +434,13 @@ impl Parser {
     }
 
     fn unary(&mut self) -> R<String> {
+        self.deeper()?;
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> R<String> {
         if self.eat(&["-"], &[]) {
             let e = self.unary()?;
             return Ok(format!("juel_arith(0, {e}, \"-\")"));
@@ -755,6 +784,84 @@ mod tests {
         ] {
             let e = translate(src).unwrap_err();
             assert_eq!(e.construct, construct, "{src}: {e}");
+        }
+    }
+
+    fn eval(src: &str, data: serde_json::Value) -> bool {
+        use crate::model::{Dialect, ExprKind};
+        let e = crate::scripting::ScriptEngine::default();
+        let c = e
+            .compile_in(src, ExprKind::Condition, Dialect::Juel)
+            .unwrap_or_else(|err| panic!("{src}: {err}"));
+        let d = data.as_object().cloned().unwrap_or_default();
+        e.eval_bool(&c, &d)
+            .unwrap_or_else(|err| panic!("{src}: {err}"))
+    }
+
+    #[test]
+    fn operators_on_data() {
+        use serde_json::json;
+        let d = json!({
+            "n": 5, "f": 2.5, "s": "gold", "t": true, "z": null, "e": "", "l": [1], "m": {},
+            "order": {"total": 120, "items": [{"sku": "a"}]}, "num_text": "7"
+        });
+        let yes = [
+            "${n eq 5}",
+            "${n == 5.0}",
+            "${s ne 'silver'}",
+            "${s != \"silver\"}",
+            "${n lt 6}",
+            "${n < 6}",
+            "${n gt 4}",
+            "${n > 4}",
+            "${n le 5}",
+            "${n <= 5}",
+            "${n ge 5}",
+            "${n >= 5}",
+            "${t and n > 1}",
+            "${t && true}",
+            "${false or t}",
+            "${false || t}",
+            "${not false}",
+            "${!false}",
+            "${empty z}",
+            "${empty e}",
+            "${empty m}",
+            "${!empty l}",
+            "${n + 1 == 6}",
+            "${n - 1 == 4}",
+            "${n * 2 == 10}",
+            "${n / 2 == 2.5}",
+            "${n div 2 == 2.5}",
+            "${n % 2 == 1}",
+            "${n mod 2 == 1}",
+            "${-n == -5}",
+            "${f * 2 == 5}",
+            "${order.total > 100}",
+            "${order['total'] == 120}",
+            "${order.items[0].sku == 'a'}",
+            "${order.missing.deeper == null}",
+            "${z == null}",
+            "${num_text == 7}",
+            "${num_text + 1 == 8}",
+            "${n > 3 ? t : false}",
+            "#{(n + 1) * 2 == 12}",
+            "${'it\\'s' == \"it's\"}",
+            "${1.5e1 == 15}",
+            "${t == 'true'}",
+        ];
+        for src in yes {
+            assert!(eval(src, d.clone()), "{src}");
+        }
+        let no = [
+            "${z}",
+            "${s == 'x'}",
+            "${z > 1}",
+            "${n > 3 ? false : t}",
+            "${'yes'}",
+        ];
+        for src in no {
+            assert!(!eval(src, d.clone()), "{src}");
         }
     }
 

@@ -41,7 +41,13 @@ struct Parser {
     i: usize,
     /// Added to every line (f-string fields are parsed from a sub-text).
     line_offset: u32,
+    /// Current nesting (blocks, brackets, operator chains), bounded so
+    /// hostile input cannot exhaust the stack here or in the translator.
+    depth: u32,
 }
+
+/// Deepest nesting accepted; Rhai's own expression depth limit is 128.
+const MAX_DEPTH: u32 = 100;
 
 type R<T> = Result<T, TranslateError>;
 
@@ -54,6 +60,7 @@ pub fn parse_script(text: &str) -> R<Vec<Stmt>> {
         toks: tokenize(text, false)?,
         i: 0,
         line_offset: 0,
+        depth: 0,
     };
     let mut body = Vec::new();
     while !p.at_tok(&Tok::Eof) {
@@ -70,14 +77,15 @@ pub fn parse_script(text: &str) -> R<Vec<Stmt>> {
 
 /// Parses a condition: one expression.
 pub fn parse_expression(text: &str) -> R<Expr> {
-    parse_expression_at(text, 0)
+    parse_expression_at(text, 0, 0)
 }
 
-fn parse_expression_at(text: &str, line_offset: u32) -> R<Expr> {
+fn parse_expression_at(text: &str, line_offset: u32, depth: u32) -> R<Expr> {
     let mut p = Parser {
         toks: tokenize(text, true)?,
         i: 0,
         line_offset,
+        depth,
     };
     if p.at_tok(&Tok::Eof) {
         return Err(p.error("syntax", "the expression is empty"));
@@ -163,6 +171,17 @@ impl Parser {
         } else {
             false
         }
+    }
+
+    fn deeper(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(
+                "nesting",
+                format!("the code is nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        Ok(())
     }
 
     fn error(&self, construct: &str, message: impl Into<String>) -> TranslateError {
@@ -321,6 +340,13 @@ impl Parser {
 
     /// The body of a compound statement after its `:`.
     fn block(&mut self) -> R<Vec<Stmt>> {
+        self.deeper()?;
+        let r = self.block_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn block_inner(&mut self) -> R<Vec<Stmt>> {
         self.expect_op(":", "before the block")?;
         if self.eat_tok(&Tok::Newline) {
             if !self.eat_tok(&Tok::Indent) {
@@ -452,6 +478,13 @@ impl Parser {
 
     /// A full expression: a conditional expression (or a lambda, refused).
     fn test(&mut self) -> R<Expr> {
+        self.deeper()?;
+        let r = self.test_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn test_inner(&mut self) -> R<Expr> {
         if self.at_kw("lambda") {
             return Err(self.error("lambda", "lambda functions are not supported"));
         }
@@ -485,9 +518,12 @@ impl Parser {
             return Ok(first);
         }
         let mut items = vec![first];
+        let d = self.depth;
         while self.eat_kw("or") {
+            self.deeper()?;
             items.push(self.and_test()?);
         }
+        self.depth = d;
         Ok(self.mk(ExprKind::BoolOp(false, items), pos))
     }
 
@@ -498,13 +534,23 @@ impl Parser {
             return Ok(first);
         }
         let mut items = vec![first];
+        let d = self.depth;
         while self.eat_kw("and") {
+            self.deeper()?;
             items.push(self.not_test()?);
         }
+        self.depth = d;
         Ok(self.mk(ExprKind::BoolOp(true, items), pos))
     }
 
     fn not_test(&mut self) -> R<Expr> {
+        self.deeper()?;
+        let r = self.not_test_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn not_test_inner(&mut self) -> R<Expr> {
         let pos = self.pos();
         if self.eat_kw("not") {
             let e = self.not_test()?;
@@ -566,13 +612,18 @@ impl Parser {
 
     fn arith(&mut self) -> R<Expr> {
         let mut left = self.term()?;
+        let d = self.depth;
         loop {
             let op = match self.tok().tok {
                 Tok::Op("+") => BinOp::Add,
                 Tok::Op("-") => BinOp::Sub,
-                _ => return Ok(left),
+                _ => {
+                    self.depth = d;
+                    return Ok(left);
+                }
             };
             let pos = (left.line, left.col);
+            self.deeper()?;
             self.advance();
             let right = self.term()?;
             left = self.mk(ExprKind::Bin(op, Box::new(left), Box::new(right)), pos);
@@ -581,6 +632,7 @@ impl Parser {
 
     fn term(&mut self) -> R<Expr> {
         let mut left = self.factor()?;
+        let d = self.depth;
         loop {
             let op = match self.tok().tok {
                 Tok::Op("*") => BinOp::Mul,
@@ -593,9 +645,13 @@ impl Parser {
                         "the matrix operator `@` is not supported",
                     ));
                 }
-                _ => return Ok(left),
+                _ => {
+                    self.depth = d;
+                    return Ok(left);
+                }
             };
             let pos = (left.line, left.col);
+            self.deeper()?;
             self.advance();
             let right = self.factor()?;
             left = self.mk(ExprKind::Bin(op, Box::new(left), Box::new(right)), pos);
@@ -603,6 +659,13 @@ impl Parser {
     }
 
     fn factor(&mut self) -> R<Expr> {
+        self.deeper()?;
+        let r = self.factor_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn factor_inner(&mut self) -> R<Expr> {
         let pos = self.pos();
         let op = match self.tok().tok {
             Tok::Op("-") => Some(UnOp::Neg),
@@ -638,7 +701,9 @@ impl Parser {
 
     fn primary(&mut self) -> R<Expr> {
         let mut e = self.atom()?;
+        let d = self.depth;
         loop {
+            self.deeper()?;
             let pos = (e.line, e.col);
             if self.eat_op(".") {
                 let name = match self.advance().tok {
@@ -664,6 +729,7 @@ impl Parser {
             } else if self.eat_op("[") {
                 e = self.subscript(e, pos)?;
             } else {
+                self.depth = d;
                 return Ok(e);
             }
         }
@@ -955,13 +1021,20 @@ impl Parser {
                 parts.push(FPart::Lit(s));
                 Ok(())
             }
-            Tok::FStr { body, raw } => fstring_parts(&body, raw, line, t.col, parts),
+            Tok::FStr { body, raw } => fstring_parts(&body, raw, line, t.col, self.depth, parts),
             _ => Ok(()),
         }
     }
 }
 
-fn fstring_parts(body: &str, raw: bool, line: u32, col: u32, parts: &mut Vec<FPart>) -> R<()> {
+fn fstring_parts(
+    body: &str,
+    raw: bool,
+    line: u32,
+    col: u32,
+    nesting: u32,
+    parts: &mut Vec<FPart>,
+) -> R<()> {
     let err = |m: &str| TranslateError::new(line, col, "f-string", m.to_string());
     let lit = |s: &str| -> R<FPart> {
         let s = if raw {
@@ -1054,10 +1127,12 @@ fn fstring_parts(body: &str, raw: bool, line: u32, col: u32, parts: &mut Vec<FPa
                 "nested fields in an f-string format spec are not supported",
             ));
         }
-        let e = parse_expression_at(&expr_text, line.saturating_sub(1)).map_err(|mut e| {
-            e.col = col;
-            e
-        })?;
+        let e = parse_expression_at(&expr_text, line.saturating_sub(1), nesting + 1).map_err(
+            |mut e| {
+                e.col = col;
+                e
+            },
+        )?;
         parts.push(FPart::Field(e, spec));
         i = j + 1;
     }

@@ -376,7 +376,7 @@ fn round_n(x: &Dynamic, n: i64) -> Res<Dynamic> {
     match num(x) {
         Some(Num::I(i)) if n >= 0 => Ok(i.into()),
         Some(Num::I(i)) => {
-            let p = 10f64.powi(-n as i32);
+            let p = 10f64.powi(n.clamp(-308, 0).unsigned_abs() as i32);
             Ok((((i as f64) / p).round_ties_even() * p).into())
         }
         Some(Num::F(f)) => {
@@ -650,7 +650,10 @@ fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: i64) -
         let mut i = a;
         while i < b {
             out.push(i as usize);
-            i += step;
+            match i.checked_add(step) {
+                Some(n) => i = n,
+                None => break,
+            }
         }
     } else {
         let (a, b) = (
@@ -660,7 +663,10 @@ fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: i64) -
         let mut i = a;
         while i > b {
             out.push(i as usize);
-            i += step;
+            match i.checked_add(step) {
+                Some(n) => i = n,
+                None => break,
+            }
         }
     }
     out
@@ -1062,7 +1068,7 @@ pub fn register(engine: &mut Engine) {
             Ok(items(&xs)?
                 .into_iter()
                 .enumerate()
-                .map(|(i, x)| Dynamic::from_array(vec![(start + i as i64).into(), x]))
+                .map(|(i, x)| Dynamic::from_array(vec![start.saturating_add(i as i64).into(), x]))
                 .collect())
         },
     );

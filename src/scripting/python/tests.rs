@@ -276,6 +276,28 @@ fn arithmetic() {
 }
 
 #[test]
+fn loops_break_pass_and_items() {
+    let src = "
+found = None
+for k, v in d.items():
+    if v > 1:
+        found = k
+        break
+    else:
+        pass
+n = 0
+while True:
+    n += 1
+    if n >= 3:
+        break
+";
+    assert_eq!(
+        run(src, json!({"d": {"a": 1, "b": 2, "c": 3}})),
+        json!({"d": {"a": 1, "b": 2, "c": 3}, "found": "b", "k": "b", "v": 2, "n": 3})
+    );
+}
+
+#[test]
 fn multi_line_scripts_with_blocks() {
     let src = "
 total = 0
@@ -430,7 +452,25 @@ fn fuzzed_input_never_panics() {
         "print(",
         "min()",
     ];
-    for s in samples {
+    let deep = [
+        format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000)),
+        format!("{}x", "not ".repeat(10_000)),
+        format!("{}x", "-".repeat(10_000)),
+        format!("1{}", " + 1".repeat(10_000)),
+        format!("a{}", ".b".repeat(10_000)),
+        format!("a{}", " or a".repeat(10_000)),
+        format!("{}x", "[".repeat(10_000)),
+        (0..2_000)
+            .map(|i| format!("{}if x:\n", " ".repeat(i)))
+            .collect::<String>(),
+        format!("${{{}x}}", "(".repeat(10_000)),
+        format!("${{{}x}}", "!".repeat(10_000)),
+    ];
+    for s in samples
+        .iter()
+        .copied()
+        .chain(deep.iter().map(String::as_str))
+    {
         for kind in [ExprKind::Script, ExprKind::Condition] {
             let _ = e.compile_in(s, kind, Dialect::Python);
             let _ = e.compile_in(s, kind, Dialect::Juel);
