@@ -15,7 +15,7 @@ mod source;
 
 pub use data::Data;
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
-pub use expression::{ExprId, ExprKind, Expression};
+pub use expression::{Dialect, ExprId, ExprKind, Expression};
 pub use extensions::{ExtElement, Extensions};
 pub use graph::{Flow, FlowIdx, Graph, GraphIdx, NodeIdx, NodeRef};
 pub use node::{EventDefinition, HumanKind, Node, NodeKind};

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::dialect::{DialectRules, LoadOptions};
 use super::extensions;
 use super::lanes::lane_map;
 use super::xml::{self, Element, LineIndex};
@@ -27,6 +28,8 @@ struct FileCx<'a> {
     process: Option<String>,
     /// Whether problems in the current process are errors (executable) or warnings.
     severity: Severity,
+    /// How the language of each script and condition is decided.
+    dialects: DialectRules,
 }
 
 impl FileCx<'_> {
@@ -59,12 +62,23 @@ impl FileCx<'_> {
         });
     }
 
-    fn add_expr(&mut self, text: String, kind: ExprKind, owner: &str, offset: usize) -> ExprId {
+    /// Records a script or condition; `language` is the owning element's
+    /// `scriptFormat` / `language` attribute.
+    fn add_expr(
+        &mut self,
+        text: String,
+        kind: ExprKind,
+        language: Option<&str>,
+        owner: &str,
+        offset: usize,
+    ) -> ExprId {
         let id = ExprId(self.loaded.model.expressions.len() as u32);
         let pos = self.pos(offset);
+        let dialect = self.dialects.resolve(language, kind, &text);
         self.loaded.model.expressions.push(Expression {
             text,
             kind,
+            dialect,
             owner: owner.to_string(),
             process: self.process.clone().unwrap_or_default(),
             pos,
@@ -87,7 +101,7 @@ fn file_error(loaded: &mut Loaded, path: &std::path::Path, line: u32, col: u32, 
 }
 
 /// Parses one file into `loaded`.
-pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
+pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &LoadOptions) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -141,6 +155,7 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
         return;
     }
     let file = loaded.model.files.len() as u32;
+    let dialects = DialectRules::for_file(&root, options);
     let text: Arc<str> = Arc::from(text);
     loaded.model.files.push(SourceFile {
         path: path.clone(),
@@ -154,6 +169,7 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
         lines,
         process: None,
         severity: Severity::Error,
+        dialects,
     };
     for child in root.children_in(BPMN_NS) {
         match child.local.as_str() {
@@ -294,11 +310,11 @@ fn parse_graph(
         let read = extensions::read(child, ext_container);
         let pre_script = read.pre_script.map(|e| {
             let off = e.text_offset.unwrap_or(e.offset);
-            cx.add_expr(e.text.clone(), ExprKind::Script, &node_id, off)
+            cx.add_expr(e.text.clone(), ExprKind::Script, None, &node_id, off)
         });
         let post_script = read.post_script.map(|e| {
             let off = e.text_offset.unwrap_or(e.offset);
-            cx.add_expr(e.text.clone(), ExprKind::Script, &node_id, off)
+            cx.add_expr(e.text.clone(), ExprKind::Script, None, &node_id, off)
         });
         let kind = match kind {
             PendingKind::Ready(k) => k,
@@ -306,7 +322,13 @@ fn parse_graph(
                 Some(s) => {
                     let off = s.text_offset.unwrap_or(s.offset);
                     NodeKind::ScriptTask {
-                        script: cx.add_expr(s.text.clone(), ExprKind::Script, &node_id, off),
+                        script: cx.add_expr(
+                            s.text.clone(),
+                            ExprKind::Script,
+                            child.attr("scriptFormat"),
+                            &node_id,
+                            off,
+                        ),
                     }
                 }
                 None => {
@@ -320,6 +342,7 @@ fn parse_graph(
                         script: cx.add_expr(
                             String::new(),
                             ExprKind::Script,
+                            None,
                             &node_id,
                             child.offset,
                         ),
@@ -402,7 +425,13 @@ fn parse_graph(
             .filter(|c| !c.text.trim().is_empty())
             .map(|c| {
                 let off = c.text_offset.unwrap_or(c.offset);
-                cx.add_expr(c.text.trim().to_string(), ExprKind::Condition, &fid, off)
+                cx.add_expr(
+                    c.text.trim().to_string(),
+                    ExprKind::Condition,
+                    c.attr("language"),
+                    &fid,
+                    off,
+                )
             });
         let fidx = FlowIdx(flows.len() as u32);
         nodes[source.0 as usize].outgoing.push(fidx);

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{ExprId, Model};
-use crate::parser::{self, Loaded};
-use crate::scripting::{Compiled, Limits, ScriptEngine};
+use crate::model::{Dialect, ExprId, Expression, Model};
+use crate::parser::{self, LoadOptions, Loaded};
+use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine};
 
 /// Limits on running instances.
 #[derive(Debug, Clone, Copy)]
@@ -58,8 +58,20 @@ impl Specs {
     /// Loads BPMN files. Never fails: problems are in [`Specs::diagnostics`]
     /// and stop only the processes they affect.
     pub fn load<P: AsRef<Path>>(paths: &[P]) -> Arc<Specs> {
+        Self::load_with(paths, &LoadOptions::default())
+    }
+
+    /// [`Specs::load`] with options, e.g. the dialect scripts and conditions
+    /// are written in when the files do not say:
+    ///
+    /// ```no_run
+    /// use bpmn_runner::{Specs, model::Dialect, parser::LoadOptions};
+    /// let opts = LoadOptions { dialect: Some(Dialect::Python) };
+    /// let specs = Specs::load_with(&["order.bpmn"], &opts);
+    /// ```
+    pub fn load_with<P: AsRef<Path>>(paths: &[P], options: &LoadOptions) -> Arc<Specs> {
         Self::from_loaded(
-            parser::load_files(paths),
+            parser::load_files_with(paths, options),
             Limits::default(),
             RuntimeLimits::default(),
         )
@@ -67,8 +79,16 @@ impl Specs {
 
     /// Loads BPMN documents from memory; names are used in diagnostics.
     pub fn from_sources(sources: Vec<(std::path::PathBuf, Vec<u8>)>) -> Arc<Specs> {
+        Self::from_sources_with(sources, &LoadOptions::default())
+    }
+
+    /// [`Specs::from_sources`] with options.
+    pub fn from_sources_with(
+        sources: Vec<(std::path::PathBuf, Vec<u8>)>,
+        options: &LoadOptions,
+    ) -> Arc<Specs> {
         Self::from_loaded(
-            parser::load_bytes(sources),
+            parser::load_bytes_with(sources, options),
             Limits::default(),
             RuntimeLimits::default(),
         )
@@ -83,29 +103,10 @@ impl Specs {
         let engine = ScriptEngine::new(limits);
         let mut compiled = Vec::with_capacity(model.expressions.len());
         for e in &model.expressions {
-            match engine.compile(&e.text, e.kind) {
+            match engine.compile_in(&e.text, e.kind, e.dialect) {
                 Ok(c) => compiled.push(Some(c)),
                 Err(err) => {
-                    let line = e.pos.line + err.line.unwrap_or(1).saturating_sub(1);
-                    let col = match err.line {
-                        Some(1) | None => e.pos.col + err.col.unwrap_or(1).saturating_sub(1),
-                        Some(_) => err.col.unwrap_or(1),
-                    };
-                    let executable = model.process(&e.process).is_none_or(|p| p.executable);
-                    diagnostics.push(Diagnostic {
-                        severity: if executable {
-                            Severity::Error
-                        } else {
-                            Severity::Warning
-                        },
-                        file: model.files[e.pos.file as usize].path.clone(),
-                        line,
-                        col,
-                        element: Some(e.owner.clone()),
-                        process: Some(e.process.clone()),
-                        message: format!("the Rhai code does not compile: {}", err.message),
-                        help: Some("fix the script or condition; see https://rhai.rs/book/".into()),
-                    });
+                    diagnostics.push(compile_diagnostic(&model, e, &err));
                     compiled.push(None);
                 }
             }
@@ -147,5 +148,58 @@ impl Specs {
     /// The script engine shared by every instance of these specs.
     pub fn script_engine(&self) -> &ScriptEngine {
         &self.engine
+    }
+}
+
+/// The diagnostic for a script or condition that does not compile, at the
+/// line of the file where the fault is (expression start line + line in
+/// the text − 1).
+fn compile_diagnostic(model: &Model, e: &Expression, err: &CompileError) -> Diagnostic {
+    let (err_line, err_col) = match err {
+        CompileError::Translate(t) => (Some(t.line), Some(t.col)),
+        CompileError::Rhai(r) => (r.line, r.col),
+    };
+    let line = e.pos.line + err_line.unwrap_or(1).saturating_sub(1);
+    let col = match err_line {
+        Some(1) | None => e.pos.col + err_col.unwrap_or(1).saturating_sub(1),
+        Some(_) => err_col.unwrap_or(1),
+    };
+    let executable = model.process(&e.process).is_none_or(|p| p.executable);
+    let what = match e.kind {
+        crate::model::ExprKind::Script => "script",
+        crate::model::ExprKind::Condition => "condition",
+    };
+    let (message, help) = match (err, e.dialect) {
+        (CompileError::Translate(t), d) => (
+            format!(
+                "the {} {what} uses `{}`, which cannot run: {}",
+                d.title(),
+                t.construct,
+                t.message
+            ),
+            format!(
+                "rewrite it within the supported {} subset, or choose another dialect (`scriptFormat`/`language` on the element, or --dialect)",
+                d.title()
+            ),
+        ),
+        (CompileError::Rhai(r), Dialect::Rhai) => (
+            format!("the Rhai code does not compile: {}", r.message),
+            "fix the script or condition; see https://rhai.rs/book/ (if it is Python or JUEL, load with --dialect python or juel)".into(),
+        ),
+        (CompileError::Rhai(r), _) => (r.message.clone(), "report this diagram".into()),
+    };
+    Diagnostic {
+        severity: if executable {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        file: model.files[e.pos.file as usize].path.clone(),
+        line,
+        col,
+        element: Some(e.owner.clone()),
+        process: Some(e.process.clone()),
+        message,
+        help: Some(help),
     }
 }
