@@ -98,7 +98,9 @@ impl Trigger {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum EventPosition {
     /// A start event; `interrupting` matters for event subprocess starts.
-    Start { interrupting: bool },
+    Start {
+        interrupting: bool,
+    },
     End,
     /// `intermediateCatchEvent`.
     Catch,

@@ -7,6 +7,7 @@
 
 mod data;
 mod definitions;
+mod event;
 mod expression;
 mod extensions;
 mod graph;
@@ -15,8 +16,9 @@ mod source;
 
 pub use data::Data;
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
+pub use event::{Correlation, EventNode, EventPosition, Timer, TimerValue, Trigger};
 pub use expression::{Dialect, ExprId, ExprKind, Expression};
 pub use extensions::{ExtElement, Extensions};
 pub use graph::{Flow, FlowIdx, Graph, GraphIdx, NodeIdx, NodeRef};
-pub use node::{EventDefinition, HumanKind, Node, NodeKind};
+pub use node::{HumanKind, Node, NodeKind};
 pub use source::{SourceFile, SourcePos};

@@ -10,6 +10,7 @@
 
 mod bpmn;
 mod dialect;
+mod events;
 mod extensions;
 mod lanes;
 mod or_join_reach;

@@ -51,6 +51,9 @@ pub struct Specs {
     pub(crate) compiled: Vec<Option<Compiled>>,
     pub(crate) engine: ScriptEngine,
     pub(crate) limits: RuntimeLimits,
+    /// Whether any conditional event exists (they are re-checked after
+    /// every step, so this saves the work when there are none).
+    pub(crate) has_conditionals: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -111,7 +114,15 @@ impl Specs {
                 }
             }
         }
+        let has_conditionals = model.graphs.iter().flat_map(|g| &g.nodes).any(|n| {
+            n.kind.event().is_some_and(|e| {
+                e.triggers
+                    .iter()
+                    .any(|t| matches!(t, crate::model::Trigger::Conditional { .. }))
+            })
+        });
         Arc::new(Specs {
+            has_conditionals,
             model,
             compiled,
             engine,
