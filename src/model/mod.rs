@@ -7,6 +7,7 @@
 
 mod data;
 mod definitions;
+pub mod dmn;
 mod expression;
 mod extensions;
 mod graph;

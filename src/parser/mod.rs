@@ -5,6 +5,7 @@
 //! element, and the caller decides what is fatal (see [`Loaded::problems_for`]).
 
 mod bpmn;
+pub mod dmn;
 mod extensions;
 mod lanes;
 mod or_join_reach;
