@@ -9,6 +9,7 @@
 //! records, tokens). The `bpmn` command-line tool is a thin client of this API.
 
 pub mod diagnostic;
+pub mod dmn;
 pub mod model;
 pub mod parser;
 pub mod runtime;
