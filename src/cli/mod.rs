@@ -3,6 +3,8 @@
 
 mod answers;
 mod args;
+mod decide;
+mod dmn_test;
 mod exit;
 mod load;
 mod output;
@@ -28,6 +30,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Run(a) => run::run(a),
         args::Command::Validate(a) => validate::validate(a),
+        args::Command::Decide(a) => decide::decide(a),
+        args::Command::DmnTest(a) => dmn_test::dmn_test(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
