@@ -23,7 +23,7 @@ pub enum Command {
     /// Run decision tests (DMN TCK test-case XML) against a DMN model.
     #[command(
         name = "dmn-test",
-        after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status: 0 when every case passes, 1 when some fail, 2 for bad usage or files that cannot be read or parsed."
+        after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
     )]
     DmnTest(DmnTestArgs),
 }
@@ -75,7 +75,7 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Prints the result as JSON: the output's value for a one-output table, a map by output name for several, a list for RULE ORDER, OUTPUT ORDER and COLLECT, null when no rule matches (or the default outputs).\n\nExit status: 0 on success, 2 for bad usage, unreadable or invalid files or an unknown decision, 3 when the evaluation fails (e.g. several rules match a UNIQUE table)."
+    after_help = "Prints the result as JSON: the output's value for a one-output table, a map by output name for several, a list for RULE ORDER, OUTPUT ORDER and COLLECT, null when no rule matches (or the default outputs).\n\nExit status:\n  0  success\n  2  bad usage, unreadable or invalid files, unknown decision\n  3  the evaluation failed (e.g. several rules match a UNIQUE table)"
 )]
 pub struct DecideArgs {
     /// DMN files to load (required decisions resolve across all of them).

@@ -56,8 +56,12 @@ fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {
         UnaryTest::Expr { expr, uses_input } => {
             let inner = s.with_input(v);
             let got = eval_cow(expr, &inner)?;
+            // An expression about `?` is a condition: only true matches
+            // (a null from `null > 5` must not equal a null input).
+            if *uses_input {
+                return Ok(matches!(got.as_ref(), Value::Bool(true)));
+            }
             match got.as_ref() {
-                Value::Bool(b) if *uses_input => *b,
                 Value::List(items) if !matches!(v, Value::List(_)) => {
                     items.iter().any(|x| value::equals(v, x) == Some(true))
                 }
@@ -103,6 +107,7 @@ mod tests {
         assert!(m("[limit..20]", json!(10)));
         assert!(m("names", json!("b")));
         assert!(m("? > 5 and ? < 9", json!(7)));
+        assert!(!m("? > 5 and ? < 9", json!(null)));
         assert!(m("date(\"2024-01-01\")", json!("2024-01-01")));
         assert!(m("> date(\"2016-10-01\")", json!("2016-10-02")));
         assert!(m("[duration(\"P1D\")..duration(\"P3D\")]", json!("P2D")));
