@@ -11,10 +11,12 @@ use super::run::parse_data;
 pub fn decide(args: DecideArgs) -> Result<u8, CliError> {
     let data = parse_data(args.data.as_deref())?;
     let decisions = Decisions::load(&args.dmn);
+    // A file that cannot be read or parsed is bad input even when the
+    // decision asked for is in another file.
     let unreadable = decisions
         .diagnostics()
         .iter()
-        .any(|d| d.severity == Severity::Error && d.line == 0);
+        .any(|d| d.severity == Severity::Error && d.process.is_none());
     // An id is expected; a decision's name is accepted too.
     let id = decisions
         .find(&args.decision)

@@ -91,8 +91,8 @@ impl Decisions {
             .any(|d| d.severity == Severity::Error)
     }
 
-    /// The problems that stop decision `id` (its own, and those of the
-    /// decisions it requires).
+    /// The errors that stop decision `id`: its own and those of the
+    /// decisions it requires (not those of other decisions or files).
     pub fn problems_for(&self, id: &str) -> Vec<&Diagnostic> {
         let Some(&i) = self.by_id.get(id) else {
             return Vec::new();
@@ -106,9 +106,7 @@ impl Decisions {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .filter(|d| {
-                d.process.as_deref().is_some_and(|p| ids.contains(&p)) || d.process.is_none()
-            })
+            .filter(|d| d.process.as_deref().is_some_and(|p| ids.contains(&p)))
             .collect()
     }
 
@@ -207,5 +205,18 @@ impl Decisions {
                 reason: reason.clone(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared<T: Send + Sync>() {}
+
+    #[test]
+    fn decisions_can_be_shared_between_threads() {
+        // The BPMN runtime keeps one Decisions behind an Arc.
+        shared::<Decisions>();
     }
 }
