@@ -46,20 +46,38 @@ pub(crate) struct Range {
 impl Range {
     /// Whether `v` lies in the range; `None` when it cannot be compared.
     pub fn contains(&self, v: &Value) -> Option<bool> {
-        if let Some(lo) = &self.low {
-            let o = compare(v, lo)?;
-            if o == Ordering::Less || (o == Ordering::Equal && !self.low_closed) {
-                return Some(false);
-            }
-        }
-        if let Some(hi) = &self.high {
-            let o = compare(v, hi)?;
-            if o == Ordering::Greater || (o == Ordering::Equal && !self.high_closed) {
-                return Some(false);
-            }
-        }
-        Some(true)
+        in_interval(
+            v,
+            self.low.as_ref(),
+            self.low_closed,
+            self.high.as_ref(),
+            self.high_closed,
+        )
     }
+}
+
+/// Whether `v` lies between `low` and `high` (each end open or closed,
+/// `None` unbounded); `None` when it cannot be compared.
+pub(crate) fn in_interval(
+    v: &Value,
+    low: Option<&Value>,
+    low_closed: bool,
+    high: Option<&Value>,
+    high_closed: bool,
+) -> Option<bool> {
+    if let Some(lo) = low {
+        let o = compare(v, lo)?;
+        if o == Ordering::Less || (o == Ordering::Equal && !low_closed) {
+            return Some(false);
+        }
+    }
+    if let Some(hi) = high {
+        let o = compare(v, hi)?;
+        if o == Ordering::Greater || (o == Ordering::Equal && !high_closed) {
+            return Some(false);
+        }
+    }
+    Some(true)
 }
 
 impl Value {

@@ -52,7 +52,19 @@ fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {
                 _ => eval::compare(*op, v, &end) == Value::Bool(true),
             }
         }
-        UnaryTest::Interval(r) => eval::range(r, s)?.contains(v) == Some(true),
+        UnaryTest::Interval(r) => {
+            // Borrow constant ends instead of building a Range: this is the
+            // hot path of big tables.
+            let low = r.low.as_ref().map(|e| eval_cow(e, s)).transpose()?;
+            let high = r.high.as_ref().map(|e| eval_cow(e, s)).transpose()?;
+            value::in_interval(
+                v,
+                low.as_deref(),
+                r.low_closed,
+                high.as_deref(),
+                r.high_closed,
+            ) == Some(true)
+        }
         UnaryTest::Expr { expr, uses_input } => {
             let inner = s.with_input(v);
             let got = eval_cow(expr, &inner)?;
