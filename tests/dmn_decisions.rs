@@ -418,3 +418,30 @@ fn garbage_never_panics() {
     assert!(d.has_errors());
     assert!(d.evaluate("x", &Map::new()).is_err());
 }
+
+#[test]
+fn knowledge_models_contexts_and_invocations() {
+    let d = load(&["boxed.dmn"]);
+    let errors: Vec<String> = d.diagnostics().iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("missing_model: invocation of `no such model`"),
+        "{errors:#?}"
+    );
+    let order = json!({"tier": "gold", "total": 200, "parcel": {"kg": 3}});
+    assert_eq!(eval(&d, "net_price", order.clone()).unwrap(), json!(180));
+    assert_eq!(eval(&d, "band", order.clone()).unwrap(), json!("light"));
+    assert_eq!(
+        eval(&d, "quote", order.clone()).unwrap(),
+        json!({"Discount": 20, "Net": 180})
+    );
+    assert_eq!(
+        eval(&d, "label", order.clone()).unwrap(),
+        json!("big order")
+    );
+    let err = eval(&d, "runaway", order).unwrap_err().to_string();
+    assert!(
+        err.contains("knowledge model `forever`: invoked more than 32 levels deep"),
+        "{err}"
+    );
+}

@@ -84,8 +84,10 @@ fn all_51_level_2_decision_table_cases_pass() {
     assert_eq!(passed, 51);
 }
 
-/// Reports the pass count over every copied TCK case (levels 2 and 3);
-/// only the level-2 decision tables above are required to pass.
+/// Reports the pass count over every copied TCK case (levels 2 and 3).
+/// Only the level-2 decision tables above are required by issue 7; the
+/// floor guards what else passes today (all but 0088, which needs decision
+/// services).
 #[test]
 fn report_every_copied_case() {
     let mut passed = 0;
@@ -104,5 +106,5 @@ fn report_every_copied_case() {
         }
     }
     println!("DMN TCK, every copied case: {passed} passed, {failed} failed");
-    assert!(passed >= 51);
+    assert!(passed >= 164, "{passed} passed, {failed} failed");
 }

@@ -6,20 +6,20 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::compiled::{
-    CDecision, CInput, COutput, CRule, CTable, Code, Coerce, Located, Logic, Tests,
+    CDecision, CInput, CKnowledge, COutput, CRule, CTable, Code, Coerce, Located, Logic, Tests,
 };
 use super::feel;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ExprKind;
 use crate::model::SourcePos;
-use crate::model::dmn::{Decision, DecisionLogic, DecisionTable, DmnExpr, DmnModel, Language};
+use crate::model::dmn::{DecisionLogic, DecisionTable, DmnExpr, DmnModel, Language};
 use crate::parser::dmn::LoadedDmn;
 use crate::scripting::ScriptEngine;
 
 struct Cx<'a> {
     model: &'a DmnModel,
     engine: &'a ScriptEngine,
-    known: Vec<String>,
+    names: feel::Names,
     diags: &'a mut Vec<Diagnostic>,
     decision: String,
 }
@@ -94,7 +94,7 @@ impl Cx<'_> {
             Language::Feel if e.text.is_empty() => {
                 Code::Feel(feel::Expr::Const(super::value::Value::Null))
             }
-            Language::Feel => match feel::parse_expression(&e.text, &self.known) {
+            Language::Feel => match feel::parse_expression(&e.text, &self.names) {
                 Ok(x) => Code::Feel(feel::fold(x)),
                 Err(err) => {
                     self.syntax(e, what, element, err);
@@ -109,7 +109,7 @@ impl Cx<'_> {
     /// Unary tests (an input entry or allowed-values list).
     fn tests(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<Located<Tests>> {
         let tests = match e.language {
-            Language::Feel => match feel::parse_unary_tests(&e.text, &self.known) {
+            Language::Feel => match feel::parse_unary_tests(&e.text, &self.names) {
                 Ok(t) => Tests::Feel(fold_tests(t)),
                 Err(err) => {
                     self.syntax(e, what, element, err);
@@ -153,9 +153,11 @@ fn fold_test(t: feel::UnaryTest) -> feel::UnaryTest {
     }
 }
 
-/// Names to read whole in FEEL text: input data and decision names that
-/// contain spaces or symbols, longest first.
-fn known_names(model: &DmnModel) -> Vec<String> {
+/// Names to read whole in FEEL text: input data, decision and knowledge
+/// model names (and parameters) that contain spaces or symbols (but no dot, which FEEL
+/// reads as a path), longest first; and the knowledge models, callable as
+/// functions.
+fn names(model: &DmnModel) -> feel::Names {
     let mut set: HashSet<&str> = HashSet::new();
     let simple = |n: &str| n.chars().all(|c| c.is_alphanumeric() || c == '_');
     for i in &model.input_data {
@@ -165,35 +167,80 @@ fn known_names(model: &DmnModel) -> Vec<String> {
         set.insert(&d.name);
         set.insert(&d.variable);
     }
-    let mut v: Vec<String> = set
+    for k in &model.knowledge_models {
+        set.insert(&k.name);
+        set.extend(k.parameters.iter().map(String::as_str));
+    }
+    let mut known: Vec<String> = set
         .into_iter()
-        .filter(|n| !n.is_empty() && !simple(n))
+        .filter(|n| !n.is_empty() && !simple(n) && !n.contains('.'))
         .map(str::to_string)
         .collect();
-    v.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    v
+    known.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    feel::Names {
+        known,
+        functions: model
+            .knowledge_models
+            .iter()
+            .map(|k| k.name.clone())
+            .collect(),
+    }
 }
 
-/// Compiles every decision of `loaded`; problems are added to `diags`.
+/// Compiles every decision and knowledge model of `loaded`; problems are
+/// added to `diags`.
 pub(crate) fn compile(
     loaded: &LoadedDmn,
     engine: &ScriptEngine,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<CDecision> {
+) -> (Vec<CDecision>, Vec<CKnowledge>) {
     let model = &loaded.model;
     let mut cx = Cx {
         model,
         engine,
-        known: known_names(model),
+        names: names(model),
         diags,
         decision: String::new(),
     };
-    let mut out: Vec<CDecision> = model
+    let mut decisions: Vec<CDecision> = model
         .decisions
         .iter()
         .map(|d| {
             cx.decision = d.id.clone();
-            compile_decision(&mut cx, d)
+            let outputs = match &d.logic {
+                DecisionLogic::Table(t) => t.outputs.iter().map(|o| o.name.clone()).collect(),
+                _ => vec![d.variable.clone()],
+            };
+            CDecision {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                variable: d.variable.clone(),
+                outputs,
+                requires: Vec::new(),
+                logic: compile_logic(&mut cx, &d.logic, "")
+                    .ok_or_else(|| "it has load errors (see the diagnostics)".to_string()),
+            }
+        })
+        .collect();
+    let knowledge: Vec<CKnowledge> = model
+        .knowledge_models
+        .iter()
+        .map(|k| {
+            cx.decision = if k.id.is_empty() {
+                k.name.clone()
+            } else {
+                k.id.clone()
+            };
+            CKnowledge {
+                name: k.name.clone(),
+                parameters: k.parameters.clone(),
+                body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
+                    format!(
+                        "knowledge model `{}` has load errors (see the diagnostics)",
+                        k.name
+                    )
+                }),
+            }
         })
         .collect();
     let has_errors: HashSet<&str> = cx
@@ -207,7 +254,7 @@ pub(crate) fn compile(
         .iter()
         .map(|d| has_errors.contains(d.id.as_str()))
         .collect();
-    for (i, d) in out.iter_mut().enumerate() {
+    for (i, d) in decisions.iter_mut().enumerate() {
         let reason = match &loaded.requirements[i] {
             _ if own_error[i] => Some("it has load errors (see the diagnostics)".to_string()),
             None => {
@@ -222,50 +269,78 @@ pub(crate) fn compile(
         };
         d.requires = loaded.requirements[i].clone().unwrap_or_default();
         if let Some(reason) = reason {
-            d.logic = Logic::Invalid(reason);
+            d.logic = Err(reason);
         }
     }
-    out
+    (decisions, knowledge)
 }
 
-fn compile_decision(cx: &mut Cx<'_>, d: &Decision) -> CDecision {
-    let (logic, outputs) = match &d.logic {
-        DecisionLogic::Table(t) => {
-            let outputs = t.outputs.iter().map(|o| o.name.clone()).collect();
-            (
-                compile_table(cx, t)
-                    .map(Logic::Table)
-                    .unwrap_or_else(|| Logic::Invalid("it has load errors".into())),
-                outputs,
-            )
-        }
-        DecisionLogic::Literal(e) => (
-            cx.code(e, "literal expression", Some(&d.id))
+/// Compiles logic; `path` says where it sits inside a boxed expression
+/// (`context entry \`Rate\`: `), for messages.
+fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<Logic> {
+    match logic {
+        DecisionLogic::Table(t) => compile_table(cx, t, path).map(Logic::Table),
+        DecisionLogic::Literal(e) => {
+            let owner = cx.decision.clone();
+            cx.code(e, &format!("{path}literal expression"), Some(&owner))
                 .map(Logic::Literal)
-                .unwrap_or_else(|| Logic::Invalid("it has load errors".into())),
-            vec![d.variable.clone()],
-        ),
-        DecisionLogic::Unsupported(what) => (
-            Logic::Invalid(format!("its logic (`{what}`) is not supported")),
-            vec![d.variable.clone()],
-        ),
-    };
-    CDecision {
-        id: d.id.clone(),
-        name: d.name.clone(),
-        variable: d.variable.clone(),
-        outputs,
-        requires: Vec::new(),
-        logic,
+        }
+        DecisionLogic::Context(entries) => {
+            let mut out = Vec::new();
+            let mut ok = true;
+            for e in entries {
+                let label = e.name.as_deref().unwrap_or("result");
+                match compile_logic(cx, &e.value, &format!("{path}context entry `{label}`: ")) {
+                    Some(l) => out.push((e.name.clone(), l)),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(Logic::Context(out))
+        }
+        DecisionLogic::Invocation(inv) => {
+            if !cx.names.functions.contains(&inv.function) {
+                let owner = cx.decision.clone();
+                cx.error(
+                    inv.pos,
+                    Some(&owner),
+                    format!(
+                        "{path}invocation of `{}`, which is not a loaded business knowledge model",
+                        inv.function
+                    ),
+                    "load the DMN file that defines it, or fix the name",
+                );
+                return None;
+            }
+            let mut bindings = Vec::new();
+            let mut ok = true;
+            for (param, value) in &inv.bindings {
+                match compile_logic(cx, value, &format!("{path}parameter `{param}`: ")) {
+                    Some(l) => bindings.push((param.clone(), l)),
+                    None => ok = false,
+                }
+            }
+            let at = Arc::from(format!(
+                "{path}invocation of `{}` ({})",
+                inv.function,
+                cx.place(inv.pos)
+            ));
+            ok.then_some(Logic::Invocation {
+                function: inv.function.clone(),
+                bindings,
+                at,
+            })
+        }
+        // Already reported by the parser.
+        DecisionLogic::Unsupported(_) => None,
     }
 }
 
-fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable) -> Option<CTable> {
+fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option<CTable> {
     let mut ok = true;
     let mut inputs = Vec::new();
     for (i, input) in t.inputs.iter().enumerate() {
         let id = input.id.as_deref();
-        let what = format!("input {} `{}`", i + 1, input.label);
+        let what = format!("{path}input {} `{}`", i + 1, input.label);
         let expr = cx.code(&input.expression, &format!("{what} expression"), id);
         let allowed = input.input_values.as_ref().and_then(|v| {
             let t = cx.tests(v, &format!("{what} allowed values"), id);
@@ -287,10 +362,10 @@ fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable) -> Option<CTable> {
     let mut outputs = Vec::new();
     for (i, o) in t.outputs.iter().enumerate() {
         let id = o.id.as_deref();
-        let what = format!("output {} `{}`", i + 1, o.name);
+        let what = format!("{path}output {} `{}`", i + 1, o.name);
         let priority = match &o.output_values {
             Some(v) if v.language == Language::Feel => {
-                match feel::parse_unary_tests(&v.text, &cx.known) {
+                match feel::parse_unary_tests(&v.text, &cx.names) {
                     Ok(t) => Some(fold_tests(t)),
                     Err(err) => {
                         cx.syntax(v, &format!("{what} output values"), id, err);
@@ -332,7 +407,7 @@ fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable) -> Option<CTable> {
         let mut rout = Vec::new();
         for (i, e) in r.output_entries.iter().enumerate() {
             let name = t.outputs.get(i).map_or("?", |x| x.name.as_str());
-            match cx.code(e, &format!("rule {} output `{name}`", n + 1), id) {
+            match cx.code(e, &format!("{path}rule {} output `{name}`", n + 1), id) {
                 Some(c) => rout.push(c),
                 None => ok = false,
             }

@@ -102,12 +102,17 @@ pub(crate) struct CTable {
     pub rules: Vec<CRule>,
 }
 
+/// Compiled logic of a decision, knowledge model or context entry.
 #[derive(Debug, Clone)]
 pub(crate) enum Logic {
     Table(CTable),
     Literal(Located<Code>),
-    /// The decision has load errors; the reason says which.
-    Invalid(String),
+    Context(Vec<(Option<String>, Logic)>),
+    Invocation {
+        function: String,
+        bindings: Vec<(String, Logic)>,
+        at: Arc<str>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -118,5 +123,15 @@ pub(crate) struct CDecision {
     pub outputs: Vec<String>,
     /// Decisions to evaluate first, in order (indices into the decisions).
     pub requires: Vec<usize>,
-    pub logic: Logic,
+    /// The logic, or why the decision cannot be evaluated.
+    pub logic: Result<Logic, String>,
+}
+
+/// A compiled business knowledge model.
+#[derive(Debug, Clone)]
+pub(crate) struct CKnowledge {
+    pub name: String,
+    pub parameters: Vec<String>,
+    /// The body, or why it cannot be invoked.
+    pub body: Result<Logic, String>,
 }

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value as Json};
 
 use super::compile;
-use super::compiled::{CDecision, Logic};
+use super::compiled::CDecision;
 use super::env::Env;
 use super::error::DmnError;
+use super::knowledge::Knowledge;
+use super::logic;
 use super::result::DecisionResult;
-use super::table;
 use super::value::Value;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::dmn::DmnModel;
@@ -44,6 +45,7 @@ use crate::scripting::ScriptEngine;
 pub struct Decisions {
     model: DmnModel,
     decisions: Vec<CDecision>,
+    knowledge: Knowledge,
     by_id: HashMap<String, usize>,
     diagnostics: Vec<Diagnostic>,
     engine: ScriptEngine,
@@ -65,7 +67,7 @@ impl Decisions {
     pub fn from_loaded(loaded: LoadedDmn) -> Decisions {
         let engine = ScriptEngine::default();
         let mut diagnostics = loaded.diagnostics.clone();
-        let decisions = compile::compile(&loaded, &engine, &mut diagnostics);
+        let (decisions, knowledge) = compile::compile(&loaded, &engine, &mut diagnostics);
         let mut by_id = HashMap::new();
         for (i, d) in decisions.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
@@ -73,6 +75,7 @@ impl Decisions {
         Decisions {
             model: loaded.model,
             decisions,
+            knowledge: Knowledge::new(knowledge),
             by_id,
             diagnostics,
             engine,
@@ -167,7 +170,7 @@ impl Decisions {
             });
         };
         let d = &self.decisions[i];
-        if let Logic::Invalid(reason) = &d.logic {
+        if let Err(reason) = &d.logic {
             return Err(DmnError::Invalid {
                 decision: d.id.clone(),
                 reason: reason.clone(),
@@ -196,11 +199,10 @@ impl Decisions {
         data: &Map<String, Json>,
         vars: &[(String, Value)],
     ) -> Result<(Value, Vec<usize>), DmnError> {
-        let env = Env::new(&self.engine, data, vars, &d.id);
+        let env = Env::new(&self.engine, data, vars, &d.id, &self.knowledge);
         match &d.logic {
-            Logic::Table(t) => table::evaluate(t, &env),
-            Logic::Literal(c) => Ok((env.value(c)?, Vec::new())),
-            Logic::Invalid(reason) => Err(DmnError::Invalid {
+            Ok(l) => logic::evaluate(l, &env),
+            Err(reason) => Err(DmnError::Invalid {
                 decision: d.id.clone(),
                 reason: reason.clone(),
             }),

@@ -7,7 +7,8 @@ use serde_json::{Map, Value as Json};
 
 use super::compiled::{Code, Located, Tests};
 use super::error::DmnError;
-use super::feel::{self, Scope};
+use super::feel::{self, EvalError, Functions, Scope};
+use super::knowledge::{self, Knowledge};
 use super::value::Value;
 use crate::scripting::ScriptEngine;
 
@@ -16,6 +17,9 @@ pub(crate) struct Env<'a> {
     pub data: &'a Map<String, Json>,
     pub vars: &'a [(String, Value)],
     pub decision: &'a str,
+    pub knowledge: &'a Knowledge,
+    /// How many knowledge-model calls deep this evaluation is.
+    pub depth: u32,
     /// `data` with `vars` added, built only if a Rhai expression needs it.
     merged: OnceCell<Map<String, Json>>,
 }
@@ -26,18 +30,45 @@ impl<'a> Env<'a> {
         data: &'a Map<String, Json>,
         vars: &'a [(String, Value)],
         decision: &'a str,
+        knowledge: &'a Knowledge,
     ) -> Env<'a> {
         Env {
             engine,
             data,
             vars,
             decision,
+            knowledge,
+            depth: 0,
             merged: OnceCell::new(),
         }
     }
 
+    /// This environment with `vars` in place of its variables (a context
+    /// adding its entries).
+    pub fn with_vars<'b>(&'b self, vars: &'b [(String, Value)]) -> Env<'b> {
+        Env {
+            vars,
+            merged: OnceCell::new(),
+            ..*self
+        }
+    }
+
+    /// The environment of a knowledge model's body: its parameters only.
+    pub fn call_frame<'b>(&'b self, vars: &'b [(String, Value)]) -> Env<'b> {
+        Env {
+            data: feel::empty_data(),
+            vars,
+            depth: self.depth + 1,
+            merged: OnceCell::new(),
+            ..*self
+        }
+    }
+
     fn scope(&self) -> Scope<'_> {
-        Scope::new(self.data, self.vars)
+        Scope {
+            functions: Some(self),
+            ..Scope::new(self.data, self.vars)
+        }
     }
 
     fn rhai_data(&self) -> &Map<String, Json> {
@@ -94,5 +125,26 @@ impl<'a> Env<'a> {
     /// The position of `v` in an `outputValues` list (its priority).
     pub fn position(&self, tests: &feel::UnaryTests, v: &Value) -> Option<usize> {
         feel::position(tests, v, &self.scope()).ok().flatten()
+    }
+}
+
+impl Functions for Env<'_> {
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
+        let k = self.knowledge.get(name)?;
+        Some(knowledge::invoke(k, args.to_vec(), self).map_err(|e| {
+            // Say once where inside the model it failed, not once per
+            // level of nested calls.
+            EvalError::new(match e {
+                DmnError::Expression { message, .. }
+                    if message.starts_with("in knowledge model") =>
+                {
+                    message
+                }
+                DmnError::Expression { at, message, .. } => {
+                    format!("in knowledge model `{name}`, {at}: {message}")
+                }
+                other => other.to_string(),
+            })
+        }))
     }
 }

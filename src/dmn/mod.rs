@@ -3,7 +3,8 @@
 //!
 //! Decision tables support every hit policy (UNIQUE, ANY, PRIORITY, FIRST,
 //! RULE ORDER, OUTPUT ORDER, COLLECT with SUM, MIN, MAX, COUNT); decisions
-//! may also be literal expressions. Expressions are FEEL by default (the
+//! may also be literal expressions, contexts and invocations of business
+//! knowledge models, which FEEL can call as functions too. Expressions are FEEL by default (the
 //! subset described in `feel`) or Rhai with `expressionLanguage="rhai"`; a Rhai
 //! input entry is a condition on the variable `cellInput`. Required
 //! decisions are evaluated first and their results are visible under their
@@ -19,6 +20,8 @@ mod env;
 mod error;
 mod feel;
 mod hit_policy;
+mod knowledge;
+mod logic;
 mod result;
 mod table;
 mod temporal;

@@ -36,6 +36,12 @@ impl fmt::Display for EvalError {
     }
 }
 
+/// Functions beyond the built-ins: the business knowledge models.
+pub(crate) trait Functions {
+    /// Calls `name`; `None` when no such function exists.
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>>;
+}
+
 /// Where names are looked up: `vars` (innermost first, then `parent`'s),
 /// then the JSON `data`.
 #[derive(Clone, Copy)]
@@ -45,9 +51,15 @@ pub(crate) struct Scope<'a> {
     /// The value under test, `?`.
     pub input: Option<&'a Value>,
     pub parent: Option<&'a Scope<'a>>,
+    pub functions: Option<&'a dyn Functions>,
 }
 
 static EMPTY: std::sync::LazyLock<Map<String, Json>> = std::sync::LazyLock::new(Map::new);
+
+/// An empty data map, for scopes that see only their variables.
+pub(crate) fn empty_data() -> &'static Map<String, Json> {
+    &EMPTY
+}
 
 impl<'a> Scope<'a> {
     pub fn new(data: &'a Map<String, Json>, vars: &'a [(String, Value)]) -> Scope<'a> {
@@ -56,6 +68,7 @@ impl<'a> Scope<'a> {
             vars,
             input: None,
             parent: None,
+            functions: None,
         }
     }
 
@@ -66,6 +79,7 @@ impl<'a> Scope<'a> {
             vars: &[],
             input: None,
             parent: None,
+            functions: None,
         }
     }
 
@@ -201,7 +215,14 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
         Expr::Range(r) => Value::Range(Arc::new(range(r, s)?)),
         Expr::Call(name, args) => {
             let vals: Vec<Value> = args.iter().map(|a| eval(a, s)).collect::<Result<_, _>>()?;
-            builtins::call(name, &vals)?
+            if builtins::exists(name) {
+                builtins::call(name, &vals)?
+            } else {
+                match s.functions.and_then(|f| f.call(name, &vals)) {
+                    Some(r) => r?,
+                    None => return Err(EvalError::new(format!("unknown function `{name}`"))),
+                }
+            }
         }
         Expr::Filter(list, cond) => filter(list, cond, s)?,
     })
@@ -241,6 +262,13 @@ fn path(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
     }
     fields.reverse();
     if let Expr::Name(n) = base {
+        // Knowledge-model parameters may be named with dots (`Person.Age`).
+        if s.var(n).is_none() && (!s.vars.is_empty() || s.parent.is_some()) {
+            let dotted = format!("{n}.{}", fields.join("."));
+            if let Some(v) = s.var(&dotted) {
+                return Ok(v.clone());
+            }
+        }
         if s.var(n).is_none() {
             if let Some(mut j) = s.data.get(n.as_str()) {
                 let mut rest = &fields[..];
@@ -380,7 +408,7 @@ mod tests {
     use serde_json::json;
 
     fn run(src: &str, data: Json) -> Result<Value, EvalError> {
-        let e = parse_expression(src, &[]).unwrap();
+        let e = parse_expression(src, &Default::default()).unwrap();
         let data = data.as_object().unwrap().clone();
         eval(&e, &Scope::new(&data, &[]))
     }
@@ -441,9 +469,15 @@ mod tests {
 
     #[test]
     fn folding() {
-        let e = fold(parse_expression("date(\"2024-01-01\") + duration(\"P1D\")", &[]).unwrap());
+        let e = fold(
+            parse_expression(
+                "date(\"2024-01-01\") + duration(\"P1D\")",
+                &Default::default(),
+            )
+            .unwrap(),
+        );
         assert!(matches!(e, Expr::Const(Value::Date(_))));
-        let e = fold(parse_expression("x + 1", &[]).unwrap());
+        let e = fold(parse_expression("x + 1", &Default::default()).unwrap());
         assert!(!matches!(e, Expr::Const(_)));
     }
 }

@@ -17,7 +17,7 @@ mod parser;
 mod unary;
 
 pub(crate) use ast::{Expr, UnaryTest, UnaryTests};
-pub(crate) use eval::{Scope, eval, fold};
+pub(crate) use eval::{EvalError, Functions, Scope, empty_data, eval, fold};
 pub(crate) use lexer::SyntaxError;
-pub(crate) use parser::{parse_expression, parse_unary_tests};
+pub(crate) use parser::{Names, parse_expression, parse_unary_tests};
 pub(crate) use unary::{matches, position};

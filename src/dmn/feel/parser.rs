@@ -34,10 +34,18 @@ const KEYWORDS: &[&str] = &[
 /// Built-in functions whose names contain a keyword.
 const KEYWORD_FUNCTIONS: &[&str] = &["date and time", "years and months duration"];
 
-/// Parses a FEEL expression. `known` lists names with spaces or symbols
-/// (input data and decision names) to read whole.
-pub(crate) fn parse_expression(text: &str, known: &[String]) -> Result<Expr, SyntaxError> {
-    let mut p = Parser::new(text, known)?;
+/// What the parser must know beyond the text: names with spaces or symbols
+/// to read whole (input data, decision and knowledge model names), and the
+/// functions other than the built-ins (knowledge models).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    pub known: Vec<String>,
+    pub functions: Vec<String>,
+}
+
+/// Parses a FEEL expression.
+pub(crate) fn parse_expression(text: &str, names: &Names) -> Result<Expr, SyntaxError> {
+    let mut p = Parser::new(text, names)?;
     let e = p.expression()?;
     p.expect_end()?;
     Ok(e)
@@ -45,18 +53,19 @@ pub(crate) fn parse_expression(text: &str, known: &[String]) -> Result<Expr, Syn
 
 /// Parses the unary tests of an input entry (or `inputValues`,
 /// `outputValues`).
-pub(crate) fn parse_unary_tests(text: &str, known: &[String]) -> Result<UnaryTests, SyntaxError> {
+pub(crate) fn parse_unary_tests(text: &str, names: &Names) -> Result<UnaryTests, SyntaxError> {
     let t = text.trim();
     if t.is_empty() || t == "-" {
         return Ok(UnaryTests::Any);
     }
-    let mut p = Parser::new(t, known)?;
+    let mut p = Parser::new(t, names)?;
     let tests = p.unary_tests()?;
     p.expect_end()?;
     Ok(tests)
 }
 
-struct Parser {
+struct Parser<'n> {
+    names: &'n Names,
     toks: Vec<Token>,
     i: usize,
     /// Set while reading the upper end of an interval, where `[` closes
@@ -66,10 +75,11 @@ struct Parser {
 
 type PResult<T> = Result<T, SyntaxError>;
 
-impl Parser {
-    fn new(text: &str, known: &[String]) -> PResult<Parser> {
+impl<'n> Parser<'n> {
+    fn new(text: &str, names: &'n Names) -> PResult<Parser<'n>> {
         Ok(Parser {
-            toks: lex(text, known)?,
+            names,
+            toks: lex(text, &names.known)?,
             i: 0,
             no_filter: false,
         })
@@ -491,7 +501,7 @@ impl Parser {
             }
             return Ok(Expr::Name(name));
         }
-        if !builtins::exists(&name) {
+        if !builtins::exists(&name) && !self.names.functions.contains(&name) {
             return Err(SyntaxError {
                 at,
                 message: format!("unknown function `{name}`"),
@@ -675,11 +685,11 @@ mod tests {
     use super::*;
 
     fn e(s: &str) -> Expr {
-        parse_expression(s, &[]).unwrap_or_else(|err| panic!("{s}: {err:?}"))
+        parse_expression(s, &Names::default()).unwrap_or_else(|err| panic!("{s}: {err:?}"))
     }
 
     fn t(s: &str) -> UnaryTests {
-        parse_unary_tests(s, &[]).unwrap_or_else(|err| panic!("{s}: {err:?}"))
+        parse_unary_tests(s, &Names::default()).unwrap_or_else(|err| panic!("{s}: {err:?}"))
     }
 
     #[test]
@@ -747,16 +757,16 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_problem() {
-        let err = parse_expression("1 + ", &[]).unwrap_err();
+        let err = parse_expression("1 + ", &Names::default()).unwrap_err();
         assert_eq!(err.at, 4);
-        let err = parse_unary_tests(">= 18 18", &[]).unwrap_err();
+        let err = parse_unary_tests(">= 18 18", &Names::default()).unwrap_err();
         assert!(err.message.contains("unexpected"), "{err:?}");
         assert!(
-            parse_expression("foo(1)", &[])
+            parse_expression("foo(1)", &Names::default())
                 .unwrap_err()
                 .message
                 .contains("unknown function")
         );
-        assert!(parse_expression("not x", &[]).is_err());
+        assert!(parse_expression("not x", &Names::default()).is_err());
     }
 }

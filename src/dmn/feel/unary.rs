@@ -91,7 +91,7 @@ mod tests {
     use serde_json::{Map, json};
 
     fn m(tests: &str, v: serde_json::Value) -> bool {
-        let t = parse_unary_tests(tests, &[]).unwrap();
+        let t = parse_unary_tests(tests, &Default::default()).unwrap();
         let data = json!({"limit": 10, "names": ["a", "b"]})
             .as_object()
             .unwrap()
@@ -125,7 +125,7 @@ mod tests {
         assert!(m("[duration(\"P1D\")..duration(\"P3D\")]", json!("P2D")));
         assert!(!m("\"5\"", json!(5)));
         let empty = Map::new();
-        let t = parse_unary_tests("\"a\", \"b\", \"c\"", &[]).unwrap();
+        let t = parse_unary_tests("\"a\", \"b\", \"c\"", &Default::default()).unwrap();
         assert_eq!(
             position(&t, &Value::string("c"), &Scope::new(&empty, &[])).unwrap(),
             Some(2)

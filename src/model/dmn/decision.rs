@@ -1,6 +1,7 @@
-//! Decisions, input data and the loaded set of DMN files.
+//! Decisions, business knowledge models, input data and the loaded set of
+//! DMN files.
 
-use super::{DecisionTable, DmnExpr};
+use super::DecisionLogic;
 use crate::model::{SourceFile, SourcePos};
 
 /// Everything read from a set of DMN files.
@@ -8,6 +9,7 @@ use crate::model::{SourceFile, SourcePos};
 pub struct DmnModel {
     pub files: Vec<SourceFile>,
     pub decisions: Vec<Decision>,
+    pub knowledge_models: Vec<KnowledgeModel>,
     pub input_data: Vec<InputData>,
 }
 
@@ -33,14 +35,16 @@ pub struct Requirement {
     pub pos: SourcePos,
 }
 
-/// How a decision computes its value.
+/// A `businessKnowledgeModel`: a function of its parameters, invoked by
+/// name from FEEL (`PMT(a, b, c)`) or by an `invocation`.
 #[derive(Debug, Clone)]
-pub enum DecisionLogic {
-    Table(DecisionTable),
-    /// A `literalExpression`.
-    Literal(DmnExpr),
-    /// No logic this engine can evaluate (the element is named).
-    Unsupported(String),
+pub struct KnowledgeModel {
+    pub id: String,
+    /// The name it is called by (its variable name, else its name).
+    pub name: String,
+    pub parameters: Vec<String>,
+    pub body: DecisionLogic,
+    pub pos: SourcePos,
 }
 
 /// An `inputData` element: a named input of the decisions.

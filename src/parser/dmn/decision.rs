@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::file_cx::FileCx;
-use super::{DMN_NS, LoadedDmn, decision_table, document};
+use super::{DMN_NS, LoadedDmn, document, logic};
 use crate::model::SourceFile;
-use crate::model::dmn::{Decision, DecisionLogic, InputData, Requirement};
+use crate::model::dmn::{Decision, DecisionLogic, InputData, KnowledgeModel, Requirement};
 use crate::parser::xml::Element;
 
 /// Parses one file into `loaded`.
@@ -61,6 +61,11 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
                     loaded.model.decisions.push(d);
                 }
             }
+            "businessKnowledgeModel" => {
+                if let Some(k) = parse_knowledge_model(&mut cx, child) {
+                    loaded.model.knowledge_models.push(k);
+                }
+            }
             "inputData" => {
                 let id = child.attr("id").unwrap_or_default().to_string();
                 let variable = FileCx::child(child, "variable");
@@ -79,22 +84,6 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
         }
     }
 }
-
-/// Elements that hold a decision's logic, as DMN names them.
-const LOGIC: &[&str] = &[
-    "decisionTable",
-    "literalExpression",
-    "context",
-    "invocation",
-    "relation",
-    "list",
-    "functionDefinition",
-    "conditional",
-    "filter",
-    "for",
-    "every",
-    "some",
-];
 
 fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
     let Some(id) = el.attr("id").map(str::trim).filter(|s| !s.is_empty()) else {
@@ -130,34 +119,8 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
             }
         }
     }
-    let logic_el = el
-        .children_in(DMN_NS)
-        .find(|c| LOGIC.contains(&c.local.as_str()));
-    let logic = match logic_el {
-        Some(l) if l.local == "decisionTable" => {
-            DecisionLogic::Table(decision_table::parse(cx, l, &id, &variable))
-        }
-        Some(l) if l.local == "literalExpression" => match cx.expr(l, Some(&id)) {
-            Some(e) => DecisionLogic::Literal(e),
-            None => {
-                cx.error(
-                    l.offset,
-                    Some(&id),
-                    "literal expression has no <text>".into(),
-                    "write the expression inside <text>…</text>",
-                );
-                DecisionLogic::Unsupported("literalExpression".into())
-            }
-        },
-        Some(l) => {
-            cx.error(
-                l.offset,
-                Some(&id),
-                format!("decision logic `{}` is not supported", l.local),
-                "use a decision table or a literal expression",
-            );
-            DecisionLogic::Unsupported(l.local.clone())
-        }
+    let logic = match logic::find(el) {
+        Some(l) => logic::parse(cx, l, &id, &variable),
         None => {
             cx.error(
                 el.offset,
@@ -176,6 +139,59 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
         variable,
         requires,
         logic,
+        pos,
+    })
+}
+
+fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeModel> {
+    let id = el.attr("id").unwrap_or_default().to_string();
+    let name = FileCx::child(el, "variable")
+        .and_then(|v| v.attr("name"))
+        .or_else(|| el.attr("name"))
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let Some(name) = name.map(str::to_string) else {
+        cx.error(
+            el.offset,
+            Some(&id),
+            "business knowledge model has no name".into(),
+            "add a name: it is invoked by name",
+        );
+        return None;
+    };
+    // Problems inside a knowledge model are attributed to it, like a decision's.
+    cx.decision = Some(if id.is_empty() {
+        name.clone()
+    } else {
+        id.clone()
+    });
+    let logic_holder = FileCx::child(el, "encapsulatedLogic");
+    let parameters = logic_holder
+        .map(|l| {
+            FileCx::children(l, "formalParameter")
+                .filter_map(|p| p.attr("name").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = match logic_holder.and_then(logic::find) {
+        Some(l) => logic::parse(cx, l, &id, &name),
+        None => {
+            cx.error(
+                el.offset,
+                Some(&id),
+                "business knowledge model has no logic".into(),
+                "add <encapsulatedLogic> with a decision table or literal expression",
+            );
+            DecisionLogic::Unsupported("nothing".into())
+        }
+    };
+    let pos = cx.pos(el.offset);
+    cx.decision = None;
+    Some(KnowledgeModel {
+        id,
+        name,
+        parameters,
+        body,
         pos,
     })
 }

@@ -4,13 +4,15 @@
 //!
 //! Like the BPMN parser, loading never panics and never stops at the first
 //! problem: each problem becomes a [`Diagnostic`] with file, line, column and
-//! element id. A problem inside a decision carries that decision's id in
-//! [`Diagnostic::process`], so one broken decision does not stop the others.
+//! element id. A problem inside a decision (or business knowledge model)
+//! carries its id in [`Diagnostic::process`], so one broken decision does
+//! not stop the others.
 
 mod decision;
 mod decision_table;
 mod document;
 mod file_cx;
+mod logic;
 mod requirements;
 mod test_cases;
 
