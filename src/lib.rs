@@ -6,7 +6,9 @@
 //!
 //! Layers: [`model`] (what a diagram means), [`parser`] (XML → model, with
 //! validation), [`scripting`] (sandboxed Rhai), [`runtime`] (instances, task
-//! records, tokens). The `bpmn` command-line tool is a thin client of this API.
+//! records, tokens), [`dmn`] (DMN decisions: load with
+//! [`dmn::Decisions::load`], then [`dmn::Decisions::evaluate`]). The `bpmn`
+//! command-line tool is a thin client of this API.
 
 pub mod diagnostic;
 pub mod dmn;

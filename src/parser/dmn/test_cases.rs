@@ -100,9 +100,7 @@ fn value_of(el: &Element) -> TestValue {
     if !comps.is_empty() {
         return TestValue::Components(comps);
     }
-    if el.attr_ns(XSI, "nil").map(str::trim) == Some("true") {
-        return TestValue::Nil;
-    }
+    // Nothing inside (or xsi:nil="true"): null.
     TestValue::Nil
 }
 
