@@ -26,6 +26,14 @@ pub enum Command {
     Data(DataArgs),
     /// Go back to an earlier task of a saved instance and redo from there.
     Reset(ResetArgs),
+    /// Evaluate a DMN decision against JSON data and print the result.
+    Decide(DecideArgs),
+    /// Run decision tests (DMN TCK test-case XML) against a DMN model.
+    #[command(
+        name = "dmn-test",
+        after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
+    )]
+    DmnTest(DmnTestArgs),
 }
 
 /// Which diagram files to load.
@@ -139,4 +147,31 @@ pub struct ResetArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub files: FileArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Prints the result as JSON: the output's value for a one-output table, a map by output name for several, a list for RULE ORDER, OUTPUT ORDER and COLLECT, null when no rule matches (or the default outputs).\n\nExit status:\n  0  success\n  2  bad usage, unreadable or invalid files, unknown decision\n  3  the evaluation failed (e.g. several rules match a UNIQUE table)"
+)]
+pub struct DecideArgs {
+    /// DMN files to load (required decisions resolve across all of them).
+    #[arg(short = 'd', long = "dmn", value_name = "FILE", num_args = 1.., required = true)]
+    pub dmn: Vec<PathBuf>,
+    /// Id of the decision to evaluate.
+    #[arg(long, value_name = "ID")]
+    pub decision: String,
+    /// Input data, a JSON object, e.g. '{"product_name": "product_a"}'.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DmnTestArgs {
+    /// The DMN file with the decisions under test.
+    #[arg(value_name = "MODEL.dmn")]
+    pub model: PathBuf,
+    /// The test cases, in the DMN TCK test-file format
+    /// (testCases/testCase/inputNode/resultNode).
+    #[arg(value_name = "CASES.xml")]
+    pub cases: PathBuf,
 }

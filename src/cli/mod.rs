@@ -3,6 +3,8 @@
 
 mod answers;
 mod args;
+mod decide;
+mod dmn_test;
 mod exit;
 mod inspect;
 mod load;
@@ -36,6 +38,8 @@ pub fn main() -> ExitCode {
         args::Command::Tasks(a) => inspect::tasks(a),
         args::Command::Data(a) => inspect::data(a),
         args::Command::Reset(a) => reset::reset(a),
+        args::Command::Decide(a) => decide::decide(a),
+        args::Command::DmnTest(a) => dmn_test::dmn_test(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -8,6 +8,7 @@
 mod data;
 mod definitions;
 mod event;
+pub mod dmn;
 mod expression;
 mod extensions;
 mod graph;

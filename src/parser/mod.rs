@@ -11,6 +11,7 @@
 mod bpmn;
 mod dialect;
 mod events;
+pub mod dmn;
 mod extensions;
 mod lanes;
 mod or_join_reach;
