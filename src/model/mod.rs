@@ -7,8 +7,8 @@
 
 mod data;
 mod definitions;
-mod event;
 pub mod dmn;
+mod event;
 mod expression;
 mod extensions;
 mod graph;

@@ -10,8 +10,8 @@
 
 mod bpmn;
 mod dialect;
-mod events;
 pub mod dmn;
+mod events;
 mod extensions;
 mod lanes;
 mod or_join_reach;
