@@ -27,11 +27,11 @@ fn decide_prints_the_result_as_json() {
             "--decision",
             "product_prices",
             "--data",
-            r#"{"product_name": "product_c"}"#,
+            r#"{"product_name": "mug"}"#,
         ])
         .assert()
         .success()
-        .stdout("21.75\n");
+        .stdout("12.5\n");
     bpmn()
         .args(["decide", "-d"])
         .arg(fixture("hit_policies.dmn"))

@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The decision tables the tutorial's business rule tasks use.
+const DMN: [&str; 3] = [
+    "-d",
+    "../dmn/product_prices.dmn",
+    "../dmn/shipping_costs.dmn",
+];
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

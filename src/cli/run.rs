@@ -56,12 +56,20 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         },
         other => CliError::usage(other.to_string()),
     })?;
+    if let Some(now) = &args.now {
+        wf.set_now(parse_now(now)?);
+    }
     let outcome = drive(&mut wf, &answers);
     let code = finish(&wf, outcome, args.json)?;
     if let Some(save) = &args.save {
         save_state(save, &wf, &origin)?;
     }
     Ok(code)
+}
+
+/// Parses `--now`: an ISO 8601 date-time (UTC when it has no offset).
+pub fn parse_now(text: &str) -> Result<jiff::Timestamp, CliError> {
+    bpmn_runner::runtime::parse_date(text).map_err(|e| CliError::usage(format!("--now: {e}")))
 }
 
 /// Saves the state, turning a failure into a usage error (exit 2).
@@ -99,6 +107,18 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
                     Err(CompleteError::Task(e)) => return Err(Stop::Answer(e.to_string())),
                     Err(CompleteError::Workflow(e)) => return Err(Stop::Workflow(e.to_string())),
                 }
+            }
+            Answer::Advance(by) => {
+                wf.advance(by)
+                    .map_err(|e| Stop::Answer(format!("answer #{}: {e}", i + 1)))?;
+            }
+            Answer::Message { name, payload } => {
+                wf.send_message(name, payload.clone())
+                    .map_err(|e| Stop::Workflow(format!("answer #{}: {e}", i + 1)))?;
+            }
+            Answer::Signal { name, payload } => {
+                wf.send_signal(name, payload.clone())
+                    .map_err(|e| Stop::Workflow(format!("answer #{}: {e}", i + 1)))?;
             }
         }
         wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;

@@ -24,6 +24,17 @@ pub enum NodeKind {
     ScriptTask {
         script: ExprId,
     },
+    /// `businessRuleTask`: evaluates a DMN decision (spiffworkflow
+    /// `calledDecisionId`, camunda `decisionRef`, zeebe `calledDecision`).
+    BusinessRuleTask {
+        decision: String,
+        /// Where the result goes (camunda/zeebe `resultVariable`); without
+        /// it the outputs are merged into the data by output name.
+        result_variable: Option<String>,
+        /// camunda `mapDecisionResult`: singleEntry, singleResult,
+        /// collectEntries or resultList.
+        map_result: Option<String>,
+    },
     /// `sendTask`: throws its message.
     SendTask {
         message: Trigger,
@@ -73,6 +84,7 @@ impl NodeKind {
             NodeKind::Human(HumanKind::ManualTask) => "manualTask",
             NodeKind::ScriptTask { .. } => "scriptTask",
             NodeKind::SendTask { .. } => "sendTask",
+            NodeKind::BusinessRuleTask { .. } => "businessRuleTask",
             NodeKind::ReceiveTask { .. } => "receiveTask",
             NodeKind::ExclusiveGateway => "exclusiveGateway",
             NodeKind::ParallelGateway => "parallelGateway",
@@ -110,6 +122,7 @@ impl NodeKind {
                 | NodeKind::ScriptTask { .. }
                 | NodeKind::SendTask { .. }
                 | NodeKind::ReceiveTask { .. }
+                | NodeKind::BusinessRuleTask { .. }
                 | NodeKind::SubProcess { .. }
                 | NodeKind::CallActivity { .. }
         )

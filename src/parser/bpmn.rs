@@ -736,9 +736,28 @@ fn node_kind<'a>(
                 .map(qname_local)
                 .unwrap_or_default(),
         }),
-        "serviceTask" | "businessRuleTask" | "adHocSubProcess" | "complexGateway" => {
-            unsupported(el.local.clone())
+        "businessRuleTask" => {
+            let ext = el
+                .children_in(BPMN_NS)
+                .find(|c| c.local == "extensionElements");
+            let read = extensions::read(el, ext);
+            let zeebe = read.ext.element("calledDecision");
+            let result_variable = read
+                .ext
+                .attributes
+                .get("camunda:resultVariable")
+                .cloned()
+                .or_else(|| zeebe.and_then(|z| z.attrs.get("resultVariable").cloned()));
+            match read.ext.called_decision.clone().filter(|d| !d.is_empty()) {
+                Some(decision) => PendingKind::Ready(NodeKind::BusinessRuleTask {
+                    decision,
+                    result_variable,
+                    map_result: read.ext.attributes.get("camunda:mapDecisionResult").cloned(),
+                }),
+                None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
+            }
         }
+        "serviceTask" | "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
         _ => return None,
     };
     Some(match (loops, kind) {

@@ -401,6 +401,7 @@ impl Workflow {
             }
         }
         self.tasks[t as usize].state = TaskState::Ready;
+        self.fired.insert(t);
         self.ready.push_back(t);
     }
 
@@ -411,6 +412,7 @@ impl Workflow {
         self.scopes[s as usize].live.remove(&t);
         self.human_ready.remove(&t);
         self.waits.remove(&t);
+        self.fired.remove(&t);
         if let Some(child) = self.child_scope.get(&t).copied() {
             self.cancel_scope(child);
         }

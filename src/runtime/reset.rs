@@ -156,6 +156,8 @@ impl Workflow {
         let t = target as usize;
         let parent = self.tasks[t].parent;
         self.errors.remove(&target);
+        self.waits.remove(&target);
+        self.fired.remove(&target);
         self.human_ready.remove(&target);
         self.ready.retain(|&x| x != target);
         if let Some(child) = self.child_scope.remove(&target) {
@@ -276,6 +278,7 @@ impl Workflow {
             self.removed.insert(t);
             self.errors.remove(&t);
             self.waits.remove(&t);
+            self.fired.remove(&t);
             self.human_ready.remove(&t);
             if let Some(child) = self.child_scope.remove(&t) {
                 self.kill_scope(child);

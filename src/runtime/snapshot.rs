@@ -166,6 +166,9 @@ pub struct InstanceSnapshot {
     /// Armed start events.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub starters: Vec<Starter>,
+    /// READY catch events whose event already arrived.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fired: Vec<u32>,
     /// Events nothing inside caught.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outbox: Vec<OutEvent>,
@@ -330,6 +333,7 @@ impl Workflow {
             pending_starts: self.pending_starts as u32,
             waits: self.waits.iter().map(|(k, w)| (*k, w.clone())).collect(),
             starters: self.starters.clone(),
+            fired: self.fired.iter().copied().collect(),
             outbox: self.outbox.clone(),
             scopes,
             tasks,
@@ -591,6 +595,10 @@ impl Workflow {
             }
         }
         wf.starters = snap.starters.clone();
+        for &t in &snap.fired {
+            check_task(t, "a fired event")?;
+            wf.fired.insert(t);
+        }
         if let Some(t) = snap.clock {
             wf.clock.set(t);
         }

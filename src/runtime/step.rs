@@ -43,13 +43,54 @@ impl Workflow {
                 self.human_ready.insert(t);
                 Ok(())
             }
-            NodeKind::ReceiveTask { .. } => self.start_waiting(t),
+            NodeKind::ReceiveTask { .. } if !self.fired.remove(&t) => self.start_waiting(t),
+            NodeKind::ReceiveTask { .. } => self.complete(t),
+            NodeKind::BusinessRuleTask {
+                decision,
+                result_variable,
+                map_result,
+            } => {
+                let data = self.tasks[t as usize].data.clone();
+                let result = match specs.decisions.evaluate(decision, &data) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return Err(self.fail(t, format!("decision `{decision}` failed: {e}")));
+                    }
+                };
+                let value = result.value();
+                let outputs = result.outputs();
+                let d = Arc::make_mut(&mut self.tasks[t as usize].data);
+                match result_variable {
+                    Some(var) => {
+                        d.insert(
+                            var.clone(),
+                            map_decision_result(value, map_result.as_deref()),
+                        );
+                    }
+                    None => match (value, outputs.as_slice()) {
+                        (serde_json::Value::Object(m), _) if outputs.len() > 1 => {
+                            for (k, v) in m {
+                                d.insert(k, v);
+                            }
+                        }
+                        (v, [one]) => {
+                            d.insert(one.clone(), v);
+                        }
+                        (v, _) => {
+                            d.insert(decision.clone(), v);
+                        }
+                    },
+                }
+                self.complete(t)
+            }
             NodeKind::SendTask { .. } => {
                 self.throw(t)?;
                 self.complete(t)
             }
             NodeKind::Event(e) => match e.position {
-                EventPosition::Catch if !e.triggers.is_empty() => self.start_waiting(t),
+                EventPosition::Catch if !e.triggers.is_empty() && !self.fired.remove(&t) => {
+                    self.start_waiting(t)
+                }
                 // A start or boundary event that fired, or a none event.
                 EventPosition::Start { .. }
                 | EventPosition::Catch
@@ -336,5 +377,34 @@ impl Workflow {
             self.new_task(s, target, t, data)?;
         }
         Ok(())
+    }
+}
+
+/// camunda `mapDecisionResult` applied to a decision's value.
+fn map_decision_result(value: serde_json::Value, map: Option<&str>) -> serde_json::Value {
+    use serde_json::Value;
+    let as_list = |v: Value| match v {
+        Value::Array(a) => a,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    let entry = |v: Value| match v {
+        Value::Object(m) if m.len() == 1 => {
+            m.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
+        }
+        other => other,
+    };
+    match map {
+        Some("singleEntry") => entry(match value {
+            Value::Array(mut a) if a.len() == 1 => a.remove(0),
+            other => other,
+        }),
+        Some("singleResult") => match value {
+            Value::Array(mut a) if a.len() == 1 => a.remove(0),
+            other => other,
+        },
+        Some("collectEntries") => Value::Array(as_list(value).into_iter().map(entry).collect()),
+        Some("resultList") => Value::Array(as_list(value)),
+        _ => value,
     }
 }

@@ -67,6 +67,9 @@ pub struct Workflow {
     pub(crate) errors: HashMap<u32, String>,
     /// What each WAITING event task waits for.
     pub(crate) waits: BTreeMap<u32, Wait>,
+    /// Catch events and receive tasks whose event arrived: READY, and they
+    /// complete (rather than start waiting) when they run.
+    pub(crate) fired: BTreeSet<u32>,
     /// Armed start events (of processes and event subprocesses).
     pub(crate) starters: Vec<Starter>,
     pub(crate) clock: Clock,
@@ -188,6 +191,7 @@ impl Workflow {
             join_inputs: HashMap::new(),
             errors: HashMap::new(),
             waits: BTreeMap::new(),
+            fired: BTreeSet::new(),
             starters: Vec::new(),
             clock: Clock::default(),
             outbox: Vec::new(),
