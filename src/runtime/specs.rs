@@ -219,7 +219,7 @@ impl Specs {
             has_conditionals,
             decisions,
             dmn_files,
-            options: options.clone(),
+            options: *options,
             model,
             compiled,
             engine,
