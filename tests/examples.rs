@@ -24,6 +24,7 @@ fn run_example(files: &[&str], process: &str, data: Option<&str>, name: &str) {
         .arg("run")
         .arg("-b")
         .args(files)
+        .args(DMN)
         .args(["-p", process]);
     if let Some(d) = data {
         cmd.args(["--data", d]);
@@ -101,6 +102,7 @@ fn examples_validate_cleanly() {
             "top_level.bpmn",
             "call_activity.bpmn",
         ])
+        .args(DMN)
         .assert()
         .code(0)
         .stdout("");
