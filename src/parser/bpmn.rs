@@ -607,7 +607,13 @@ fn parse_graph(
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| {
-                    n.incoming.is_empty() && !matches!(n.kind, NodeKind::Unsupported { .. })
+                    n.incoming.is_empty()
+                        && !n.for_compensation
+                        && !matches!(
+                            n.kind,
+                            NodeKind::Unsupported { .. } | NodeKind::EventSubProcess { .. }
+                        )
+                        && !matches!(&n.kind, NodeKind::Event(e) if matches!(e.position, EventPosition::Boundary { .. }))
                 })
                 .map(|(i, _)| NodeIdx(i as u32))
                 .collect();

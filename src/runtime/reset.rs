@@ -289,7 +289,12 @@ impl Workflow {
         if self.last_task.is_some_and(|t| doomed.contains(&t)) {
             self.last_task = self.completion_log.last().copied();
         }
+        self.compensating.retain(|o, _| !doomed.contains(o));
+        self.handler_owner
+            .retain(|h, o| !doomed.contains(h) && !doomed.contains(o));
+        self.compensated.retain(|a| !doomed.contains(a));
         for scope in &mut self.scopes {
+            scope.compensable.retain(|t| !doomed.contains(t));
             scope.live.retain(|t| !doomed.contains(t));
             scope.ended.retain(|t| !doomed.contains(t));
             if scope.terminated_by.is_some_and(|t| doomed.contains(&t)) {

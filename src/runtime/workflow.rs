@@ -70,6 +70,12 @@ pub struct Workflow {
     /// Catch events and receive tasks whose event arrived: READY, and they
     /// complete (rather than start waiting) when they run.
     pub(crate) fired: BTreeSet<u32>,
+    /// Compensations in progress: the throwing task → activities left.
+    pub(crate) compensating: BTreeMap<u32, VecDeque<u32>>,
+    /// Running compensation handler task → the task that threw the compensation.
+    pub(crate) handler_owner: BTreeMap<u32, u32>,
+    /// Activities already compensated.
+    pub(crate) compensated: BTreeSet<u32>,
     /// Armed start events (of processes and event subprocesses).
     pub(crate) starters: Vec<Starter>,
     pub(crate) clock: Clock,
@@ -192,6 +198,9 @@ impl Workflow {
             errors: HashMap::new(),
             waits: BTreeMap::new(),
             fired: BTreeSet::new(),
+            compensating: BTreeMap::new(),
+            handler_owner: BTreeMap::new(),
+            compensated: BTreeSet::new(),
             starters: Vec::new(),
             clock: Clock::default(),
             outbox: Vec::new(),
