@@ -4,19 +4,17 @@
 //! handler activity, `isForCompensation="true"`) is remembered by its scope
 //! when it completes. A compensation throw (intermediate or end event, with
 //! or without `activityRef`) runs the handlers of the completed activities
-//! of its scope in reverse order of completion, one after another, each with
-//! the data its activity completed with, then continues. A cancel end event
+//! of its scope in reverse order of completion, one after another, each
+//! starting from the data the previous one left (the first from the data at
+//! the throw), then continues with the result. A cancel end event
 //! inside a transaction compensates the transaction's completed activities,
 //! cancels what still runs in it and leaves through the transaction's cancel
 //! boundary event.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
-
 use super::error::WorkflowError;
-use super::merge::deep_merge;
 use super::{TaskState, Workflow};
 use crate::model::{EventNode, EventPosition, NodeKind, Trigger};
+use std::collections::VecDeque;
 
 impl Workflow {
     /// Starts the compensation thrown by task `t`. Returns false when there
@@ -58,7 +56,7 @@ impl Workflow {
                     return self.next_handler(o);
                 };
                 let s = self.tasks[o as usize].scope;
-                let data = self.tasks[a as usize].data.clone();
+                let data = self.tasks[o as usize].data.clone();
                 let ht = self.push_task(s, h, a, data, TaskState::Ready);
                 self.handler_owner.insert(ht, o);
                 Ok(())
@@ -70,14 +68,13 @@ impl Workflow {
         }
     }
 
-    /// Compensation handler `h` completed: its data goes to the owner, then
-    /// the next handler runs.
+    /// Compensation handler `h` completed: its data becomes the owner's,
+    /// then the next handler runs.
     pub(crate) fn handler_done(&mut self, h: u32) -> Result<(), WorkflowError> {
         let Some(o) = self.handler_owner.remove(&h) else {
             return Ok(());
         };
-        let data = self.tasks[h as usize].data.clone();
-        deep_merge(Arc::make_mut(&mut self.tasks[o as usize].data), &data);
+        self.tasks[o as usize].data = self.tasks[h as usize].data.clone();
         self.next_handler(o)
     }
 
