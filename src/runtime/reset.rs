@@ -128,6 +128,7 @@ impl Workflow {
             s = self.tasks[p as usize].scope;
         }
 
+        let was_finished: Vec<bool> = self.scopes.iter().map(|s| s.finished).collect();
         self.remove_tasks(&doomed);
 
         for &(p, body) in &enclosing {
@@ -228,6 +229,16 @@ impl Workflow {
         }
         self.reopen_top_scopes();
         self.recompute_last_done();
+        // Scopes that run again get their event subprocess starts back.
+        for (si, was) in was_finished.into_iter().enumerate() {
+            let si = si as u32;
+            if was
+                && !self.scopes[si as usize].finished
+                && !self.starters.iter().any(|st| st.scope == Some(si))
+            {
+                self.arm_event_subprocesses(si);
+            }
+        }
         if !self
             .specs
             .model
