@@ -13,6 +13,7 @@ mod specs;
 mod step;
 mod task;
 mod task_id;
+mod task_node;
 mod task_state;
 mod workflow;
 
