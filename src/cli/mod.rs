@@ -5,6 +5,7 @@ mod answers;
 mod args;
 mod exit;
 mod inspect;
+mod interactive;
 mod load;
 mod output;
 mod reset;
