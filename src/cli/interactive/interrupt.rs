@@ -17,3 +17,16 @@ pub fn install() {
 pub fn take() -> bool {
     INTERRUPTED.swap(false, Ordering::SeqCst)
 }
+
+/// Clears a Ctrl-C that is known to have been raised as a signal (dialoguer
+/// re-raises the key it read). The handler runs on its own thread, so the
+/// flag may be set a moment later: wait for it, briefly, so it does not
+/// count a second time at the next prompt.
+pub fn consume_raised() {
+    for _ in 0..100 {
+        if take() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}

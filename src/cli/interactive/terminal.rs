@@ -78,7 +78,7 @@ fn dialoguer_error(e: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = e;
     let err = PromptError::from(io);
     if matches!(err, PromptError::Interrupted) {
-        interrupt::take();
+        interrupt::consume_raised();
         let _ = Term::stderr().show_cursor();
         eprintln!();
     }
