@@ -152,12 +152,24 @@ impl<'a> Session<'a> {
                 self.save_on_stop(false)
             }
         };
-        if let Some(path) = saved {
-            self.say(&format!(
+        let unfinished = !self.wf.is_completed();
+        match (saved, &self.save_path) {
+            (Some(path), _) if unfinished => self.say(&format!(
                 "Saved to {}. Continue with: bpmn resume {}",
                 path.display(),
                 path.display()
-            ));
+            )),
+            (Some(path), _) => self.say(&format!("Saved to {}.", path.display())),
+            (None, Some(path)) if unfinished && !self.dirty => {
+                let p = path.display().to_string();
+                self.say(&format!(
+                    "The state is in {p}. Continue with: bpmn resume {p}"
+                ));
+            }
+            (None, _) if unfinished && self.dirty => {
+                self.say("The workflow did not finish and its state was not saved.")
+            }
+            _ => {}
         }
         let _ = self.out.flush();
         Ok(self.exit_code())
@@ -301,8 +313,13 @@ impl<'a> Session<'a> {
         };
         self.show_task_text(id);
         let answers = forms::ask(&mut *self.p, &self.wf, id, &self.forms)?;
+        let name = self
+            .wf
+            .task(id)
+            .map(|t| t.name.unwrap_or(t.bpmn_id).to_string())
+            .unwrap_or_default();
         match self.wf.complete_task(id, answers) {
-            Ok(()) => {}
+            Ok(()) => self.say(&render::good(&format!("Completed {name}."))),
             Err(CompleteError::Task(e)) => self.error(&e.to_string()),
             Err(CompleteError::Workflow(e)) => self.error(&e.to_string()),
         }
@@ -456,7 +473,7 @@ impl<'a> Session<'a> {
 
     fn reset(&mut self) -> Flow<()> {
         let collab = self.collab();
-        let past: Vec<(TaskId, String)> = self
+        let past: Vec<(TaskId, String, String)> = self
             .wf
             .tasks()
             .filter(|t| {
@@ -469,29 +486,30 @@ impl<'a> Session<'a> {
                 (
                     t.id,
                     format!("{} [{}]", render::task_label(&t, collab), t.state),
+                    t.name.unwrap_or(t.bpmn_id).to_string(),
                 )
             })
             .collect();
         // Most recent first: going back one step is the usual reset.
-        let past: Vec<(TaskId, String)> = past.into_iter().rev().collect();
+        let past: Vec<(TaskId, String, String)> = past.into_iter().rev().collect();
         if past.is_empty() {
             self.say("No past task to go back to.");
             return Ok(());
         }
-        let mut items: Vec<String> = past.iter().map(|(_, l)| l.clone()).collect();
+        let mut items: Vec<String> = past.iter().map(|(_, l, _)| l.clone()).collect();
         items.push("Back".into());
         let _ = self.out.flush();
         let i = self
             .p
             .select("Reset to which task? (most recent first)", &items, 0)?;
-        let Some((id, label)) = past.get(i).cloned() else {
+        let Some((id, _, name)) = past.get(i).cloned() else {
             return Ok(());
         };
         match self.wf.reset(id, Data::new()) {
             Ok(()) => {
                 self.dirty = true;
                 self.announced_completion = false;
-                self.say(&format!("Reset to {label}; it is ready again."));
+                self.say(&format!("Reset to {name}: it is ready again."));
                 if !self.step {
                     self.advance();
                 }
