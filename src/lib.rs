@@ -6,9 +6,13 @@
 //!
 //! Layers: [`model`] (what a diagram means), [`parser`] (XML → model, with
 //! validation), [`scripting`] (sandboxed Rhai), [`runtime`] (instances, task
-//! records, tokens), [`storage`] (state files: save, restore, versions). The `bpmn` command-line tool is a thin client of this API.
+//! records, tokens), [`storage`] (state files: save, restore, versions),
+//! [`dmn`] (DMN decisions: load with [`dmn::Decisions::load`], then
+//! [`dmn::Decisions::evaluate`]). The `bpmn` command-line tool is a thin
+//! client of this API.
 
 pub mod diagnostic;
+pub mod dmn;
 pub mod model;
 pub mod parser;
 pub mod runtime;

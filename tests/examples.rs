@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The decision tables the tutorial's business rule tasks use.
+const DMN: [&str; 3] = [
+    "-d",
+    "../dmn/product_prices.dmn",
+    "../dmn/shipping_costs.dmn",
+];
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -17,6 +24,7 @@ fn run_example(files: &[&str], process: &str, data: Option<&str>, name: &str) {
         .arg("run")
         .arg("-b")
         .args(files)
+        .args(DMN)
         .args(["-p", process]);
     if let Some(d) = data {
         cmd.args(["--data", d]);
@@ -94,6 +102,7 @@ fn examples_validate_cleanly() {
             "top_level.bpmn",
             "call_activity.bpmn",
         ])
+        .args(DMN)
         .assert()
         .code(0)
         .stdout("");

@@ -23,11 +23,12 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A temporary directory holding a copy of the tutorial (`bpmn/`), so the
+/// A temporary directory holding a copy of the tutorial (`bpmn/`, `dmn/`), so the
 /// commands are the README's, with relative paths.
 fn tutorial_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("bpmn"), &dir.path().join("bpmn"));
+    copy_dir(&root().join("dmn"), &dir.path().join("dmn"));
     dir
 }
 
@@ -163,11 +164,14 @@ fn saved_summary(dir: &Path, file: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-const TUTORIAL: [&str; 6] = [
+const TUTORIAL: [&str; 9] = [
     "run",
     "-b",
     "bpmn/top_level.bpmn",
     "bpmn/call_activity.bpmn",
+    "-d",
+    "dmn/product_prices.dmn",
+    "dmn/shipping_costs.dmn",
     "-p",
     "order_product",
 ];
@@ -224,7 +228,7 @@ fn second_half(t: &mut Term) {
         .keys(ENTER) // DE, the default
         .want("What next?")
         .keys(ENTER)
-        .want("Your order total is 47.0.")
+        .want("Your order total is 47.")
         .want("Coupon codes #1")
         .line("welcome5")
         .want("does not match")
@@ -294,8 +298,7 @@ fn save_halfway_resume_reset_and_finish() {
         .line("order.json")
         .want("Saved to order.json.")
         .want("What next?")
-        .pick(7) // Quit
-        ;
+        .pick(7); // Quit
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
     // Colour on a terminal without NO_COLOR.
@@ -351,7 +354,7 @@ fn second_half_after_reset(t: &mut Term) {
         .keys(ENTER)
         .want("What next?")
         .keys(ENTER)
-        .want("Your order total is 54.0.")
+        .want("Your order total is 54.")
         .want("Coupon codes #1")
         .keys(ENTER)
         .want("Place the order")
@@ -602,6 +605,8 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
             "run",
             "-b",
             "bpmn/task_types.bpmn",
+            "-d",
+            "dmn/product_prices.dmn",
             "-p",
             "order_product_task_types",
             "--step",
@@ -625,10 +630,10 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
         .want("What next?")
         .keys(ENTER)
         .want("Ran Look up product price")
-        .want("\"product_price\": 18.0")
+        .want("\"product_price\": 18")
         .want("What next?")
         .keys(ENTER)
-        .want("\"order_total\": 54.0")
+        .want("\"order_total\": 54")
         .want("What next?")
         .pick(7) // Quit (Run a task, 5 lists/actions, Reset, Quit)
         .want("Save the state before quitting?")

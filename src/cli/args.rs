@@ -26,6 +26,20 @@ pub enum Command {
     Data(DataArgs),
     /// Go back to an earlier task of a saved instance and redo from there.
     Reset(ResetArgs),
+    /// Move the clock of a saved instance forward and fire the timers due.
+    Advance(AdvanceArgs),
+    /// Deliver a message or signal to a saved instance.
+    Send(SendArgs),
+    /// Print (JSON) what a saved instance threw that nothing caught, and what it waits for.
+    Events(EventsArgs),
+    /// Evaluate a DMN decision against JSON data and print the result.
+    Decide(DecideArgs),
+    /// Run decision tests (DMN TCK test-case XML) against a DMN model.
+    #[command(
+        name = "dmn-test",
+        after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
+    )]
+    DmnTest(DmnTestArgs),
 }
 
 /// Which diagram files to load.
@@ -37,6 +51,10 @@ pub struct FileArgs {
     /// DMN decision files to load.
     #[arg(short = 'd', long = "dmn", value_name = "DMNFILE", num_args = 1..)]
     pub dmn: Vec<PathBuf>,
+    /// The language of scripts and conditions whose element does not say
+    /// (python, juel, rhai); by default each file decides (Rhai otherwise).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<bpmn_runner::model::Dialect>,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +86,10 @@ pub struct RunArgs {
     /// Save the instance state here when the run stops (.json or .ron).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Use a virtual clock starting at this ISO 8601 date-time, so timers
+    /// fire only when it (or an {"advance": "PT2H"} answer) passes them.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub now: Option<String>,
     #[command(flatten)]
     pub interactive: InteractiveArgs,
 }
@@ -98,8 +120,48 @@ pub struct ResumeArgs {
     /// Save to this file instead of back to FILE.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Set the (virtual) clock to this ISO 8601 date-time first.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub now: Option<String>,
     #[command(flatten)]
     pub interactive: InteractiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AdvanceArgs {
+    /// The saved state (.json or .ron); it is updated in place.
+    pub file: PathBuf,
+    /// An ISO 8601 duration, e.g. PT2H or P1DT30M.
+    #[arg(long, value_name = "DURATION")]
+    pub by: String,
+    /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("event").required(true).args(["message", "signal"])))]
+pub struct SendArgs {
+    /// The saved state (.json or .ron); it is updated in place.
+    pub file: PathBuf,
+    /// Deliver the message with this name.
+    #[arg(long, value_name = "NAME")]
+    pub message: Option<String>,
+    /// Broadcast the signal with this name.
+    #[arg(long, value_name = "NAME")]
+    pub signal: Option<String>,
+    /// The payload, JSON.
+    #[arg(long, value_name = "JSON")]
+    pub payload: Option<String>,
+    /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// The saved state (.json or .ron).
+    pub file: PathBuf,
 }
 
 /// Which tasks `bpmn tasks` lists.
@@ -156,4 +218,31 @@ pub struct ResetArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub files: FileArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Prints the result as JSON: the output's value for a one-output table, a map by output name for several, a list for RULE ORDER, OUTPUT ORDER and COLLECT, null when no rule matches (or the default outputs).\n\nExit status:\n  0  success\n  2  bad usage, unreadable or invalid files, unknown decision\n  3  the evaluation failed (e.g. several rules match a UNIQUE table)"
+)]
+pub struct DecideArgs {
+    /// DMN files to load (required decisions resolve across all of them).
+    #[arg(short = 'd', long = "dmn", value_name = "FILE", num_args = 1.., required = true)]
+    pub dmn: Vec<PathBuf>,
+    /// Id of the decision to evaluate.
+    #[arg(long, value_name = "ID")]
+    pub decision: String,
+    /// Input data, a JSON object, e.g. '{"product_name": "mug"}'.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DmnTestArgs {
+    /// The DMN file with the decisions under test.
+    #[arg(value_name = "MODEL.dmn")]
+    pub model: PathBuf,
+    /// The test cases, in the DMN TCK test-file format
+    /// (testCases/testCase/inputNode/resultNode).
+    #[arg(value_name = "CASES.xml")]
+    pub cases: PathBuf,
 }

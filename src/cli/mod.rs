@@ -3,6 +3,9 @@
 
 mod answers;
 mod args;
+mod decide;
+mod dmn_test;
+mod events;
 mod exit;
 mod inspect;
 mod interactive;
@@ -37,6 +40,11 @@ pub fn main() -> ExitCode {
         args::Command::Tasks(a) => inspect::tasks(a),
         args::Command::Data(a) => inspect::data(a),
         args::Command::Reset(a) => reset::reset(a),
+        args::Command::Advance(a) => events::advance(a),
+        args::Command::Send(a) => events::send(a),
+        args::Command::Events(a) => events::events(a),
+        args::Command::Decide(a) => decide::decide(a),
+        args::Command::DmnTest(a) => dmn_test::dmn_test(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -45,8 +45,18 @@ pub fn summary_text(wf: &Workflow) -> String {
                 ));
             }
         }
+        for e in wf.waiting_events() {
+            let what = match &e.name {
+                Some(n) => format!("{} `{n}`", e.kind),
+                None => e.kind.clone(),
+            };
+            let due = e.due.map(|d| format!(", due {d}")).unwrap_or_default();
+            out.push_str(&format!("  waiting: {} for {what}{due}\n", e.bpmn_id));
+        }
         for t in wf.waiting_tasks() {
-            out.push_str(&format!("  waiting: {} ({})\n", t.bpmn_id, t.kind));
+            if t.kind.ends_with("Gateway") {
+                out.push_str(&format!("  waiting: {} ({})\n", t.bpmn_id, t.kind));
+            }
         }
         out.push_str("Data of the last task:\n");
         out.push_str(&pretty(&Value::Object(wf.last_task_data().clone())));

@@ -15,6 +15,9 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
         None => Vec::new(),
     };
     let (mut wf, origin) = load_state(&args.file)?;
+    if let Some(now) = &args.now {
+        wf.set_now(super::run::parse_now(now)?);
+    }
     // A task that failed is tried again, from the data it started with.
     wf.retry_failed();
     let input = interactive::choose_input(args.answers.is_some() || args.json);

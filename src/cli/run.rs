@@ -57,6 +57,9 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         },
         other => CliError::usage(other.to_string()),
     })?;
+    if let Some(now) = &args.now {
+        wf.set_now(parse_now(now)?);
+    }
     let input = interactive::choose_input(args.answers.is_some() || args.json);
     if input != interactive::Input::Scripted {
         let i = args.interactive;
@@ -69,6 +72,11 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         save_state(save, &wf, &origin)?;
     }
     Ok(code)
+}
+
+/// Parses `--now`: an ISO 8601 date-time (UTC when it has no offset).
+pub fn parse_now(text: &str) -> Result<jiff::Timestamp, CliError> {
+    bpmn_runner::runtime::parse_date(text).map_err(|e| CliError::usage(format!("--now: {e}")))
 }
 
 /// Saves the state, turning a failure into a usage error (exit 2).
@@ -106,6 +114,18 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
                     Err(CompleteError::Task(e)) => return Err(Stop::Answer(e.to_string())),
                     Err(CompleteError::Workflow(e)) => return Err(Stop::Workflow(e.to_string())),
                 }
+            }
+            Answer::Advance(by) => {
+                wf.advance(by)
+                    .map_err(|e| Stop::Answer(format!("answer #{}: {e}", i + 1)))?;
+            }
+            Answer::Message { name, payload } => {
+                wf.send_message(name, payload.clone())
+                    .map_err(|e| Stop::Workflow(format!("answer #{}: {e}", i + 1)))?;
+            }
+            Answer::Signal { name, payload } => {
+                wf.send_signal(name, payload.clone())
+                    .map_err(|e| Stop::Workflow(format!("answer #{}: {e}", i + 1)))?;
             }
         }
         wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;

@@ -48,6 +48,13 @@ pub struct Graph {
     /// True when `starts` are the nodes without incoming flow (BPMN's
     /// implicit start: all of them receive a token).
     pub implicit_start: bool,
+    /// Start events with event definitions (message, timer…): what starts
+    /// the graph when it has no none start event, or an event subprocess.
+    pub trigger_starts: Vec<NodeIdx>,
+    /// Event subprocesses declared directly in this graph.
+    pub event_subprocesses: Vec<NodeIdx>,
+    /// Link catch events by link name.
+    pub links: Vec<(String, NodeIdx)>,
     /// The node (in another graph) whose body this is, for subprocesses.
     pub parent: Option<NodeRef>,
     /// For each node, whether it is an inclusive join (more than one incoming

@@ -7,6 +7,8 @@
 
 mod data;
 mod definitions;
+pub mod dmn;
+mod event;
 mod expression;
 mod extensions;
 mod graph;
@@ -15,8 +17,9 @@ mod source;
 
 pub use data::Data;
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
-pub use expression::{ExprId, ExprKind, Expression};
+pub use event::{Correlation, EventNode, EventPosition, Timer, TimerValue, Trigger};
+pub use expression::{Dialect, ExprId, ExprKind, Expression};
 pub use extensions::{ExtElement, Extensions};
 pub use graph::{Flow, FlowIdx, Graph, GraphIdx, NodeIdx, NodeRef};
-pub use node::{EventDefinition, HumanKind, Node, NodeKind};
+pub use node::{HumanKind, Node, NodeKind};
 pub use source::{SourceFile, SourcePos};

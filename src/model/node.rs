@@ -1,7 +1,9 @@
 //! Flow nodes: events, activities and gateways, with what the engine needs
 //! to run them.
 
-use super::{ExprId, Extensions, FlowIdx, GraphIdx, SourcePos};
+use super::{
+    EventNode, EventPosition, ExprId, Extensions, FlowIdx, GraphIdx, NodeIdx, SourcePos, Trigger,
+};
 
 /// Which kind of human task waits for input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,38 +14,48 @@ pub enum HumanKind {
     ManualTask,
 }
 
-/// An event definition found on an event (only the kind matters to the core
-/// engine; `terminate` is the one it runs).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EventDefinition {
-    Terminate,
-    /// Any other definition, by element name (`messageEventDefinition`…).
-    Other(String),
-}
-
 /// What a node is and the data its behaviour needs.
 #[derive(Debug, Clone)]
 pub enum NodeKind {
-    StartEvent {
-        definitions: Vec<EventDefinition>,
-    },
-    EndEvent {
-        definitions: Vec<EventDefinition>,
-    },
-    /// An intermediate event without definition: passes the token on.
-    IntermediateEvent {
-        catch: bool,
-    },
+    /// Start, end, intermediate and boundary events.
+    Event(EventNode),
     /// `task`, `userTask`, `manualTask`: wait for a person.
     Human(HumanKind),
     ScriptTask {
         script: ExprId,
     },
+    /// `businessRuleTask`: evaluates a DMN decision (spiffworkflow
+    /// `calledDecisionId`, camunda `decisionRef`, zeebe `calledDecision`).
+    BusinessRuleTask {
+        decision: String,
+        /// Where the result goes (camunda/zeebe `resultVariable`); without
+        /// it the outputs are merged into the data by output name.
+        result_variable: Option<String>,
+        /// camunda `mapDecisionResult`: singleEntry, singleResult,
+        /// collectEntries or resultList.
+        map_result: Option<String>,
+    },
+    /// `sendTask`: throws its message.
+    SendTask {
+        message: Trigger,
+    },
+    /// `receiveTask`: waits for its message.
+    ReceiveTask {
+        message: Trigger,
+    },
     ExclusiveGateway,
     ParallelGateway,
     InclusiveGateway,
-    /// Embedded `subProcess` (not triggered by an event); its body is `graph`.
+    /// Waits for the first of the events that follow it.
+    EventBasedGateway,
+    /// Embedded `subProcess` (or `transaction`); its body is `graph`.
     SubProcess {
+        graph: GraphIdx,
+        transaction: bool,
+    },
+    /// A `subProcess` with `triggeredByEvent="true"`: started by its start
+    /// event while the enclosing scope runs.
+    EventSubProcess {
         graph: GraphIdx,
     },
     /// `callActivity` with the called process id, resolved across all loaded files.
@@ -60,20 +72,39 @@ impl NodeKind {
     /// The BPMN element name of this kind, as shown to users.
     pub fn type_name(&self) -> &str {
         match self {
-            NodeKind::StartEvent { .. } => "startEvent",
-            NodeKind::EndEvent { .. } => "endEvent",
-            NodeKind::IntermediateEvent { catch: true } => "intermediateCatchEvent",
-            NodeKind::IntermediateEvent { catch: false } => "intermediateThrowEvent",
+            NodeKind::Event(e) => match e.position {
+                EventPosition::Start { .. } => "startEvent",
+                EventPosition::End => "endEvent",
+                EventPosition::Catch => "intermediateCatchEvent",
+                EventPosition::Throw => "intermediateThrowEvent",
+                EventPosition::Boundary { .. } => "boundaryEvent",
+            },
             NodeKind::Human(HumanKind::Task) => "task",
             NodeKind::Human(HumanKind::UserTask) => "userTask",
             NodeKind::Human(HumanKind::ManualTask) => "manualTask",
             NodeKind::ScriptTask { .. } => "scriptTask",
+            NodeKind::SendTask { .. } => "sendTask",
+            NodeKind::BusinessRuleTask { .. } => "businessRuleTask",
+            NodeKind::ReceiveTask { .. } => "receiveTask",
             NodeKind::ExclusiveGateway => "exclusiveGateway",
             NodeKind::ParallelGateway => "parallelGateway",
             NodeKind::InclusiveGateway => "inclusiveGateway",
+            NodeKind::EventBasedGateway => "eventBasedGateway",
+            NodeKind::SubProcess {
+                transaction: true, ..
+            } => "transaction",
             NodeKind::SubProcess { .. } => "subProcess",
+            NodeKind::EventSubProcess { .. } => "eventSubProcess",
             NodeKind::CallActivity { .. } => "callActivity",
             NodeKind::Unsupported { element } => element,
+        }
+    }
+
+    /// The event node, for events.
+    pub fn event(&self) -> Option<&EventNode> {
+        match self {
+            NodeKind::Event(e) => Some(e),
+            _ => None,
         }
     }
 
@@ -89,6 +120,9 @@ impl NodeKind {
             self,
             NodeKind::Human(_)
                 | NodeKind::ScriptTask { .. }
+                | NodeKind::SendTask { .. }
+                | NodeKind::ReceiveTask { .. }
+                | NodeKind::BusinessRuleTask { .. }
                 | NodeKind::SubProcess { .. }
                 | NodeKind::CallActivity { .. }
         )
@@ -116,6 +150,13 @@ pub struct Node {
     pub pre_script: Option<ExprId>,
     /// spiffworkflow `postScript`: runs when the task completes.
     pub post_script: Option<ExprId>,
+    /// Boundary events attached to this activity.
+    pub boundary: Vec<NodeIdx>,
+    /// The compensation handler of this activity (via a compensation
+    /// boundary event and its association).
+    pub compensation_handler: Option<NodeIdx>,
+    /// `isForCompensation="true"`: runs only as a compensation handler.
+    pub for_compensation: bool,
     pub pos: SourcePos,
 }
 

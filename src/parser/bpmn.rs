@@ -6,18 +6,21 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::dialect::{DialectRules, LoadOptions};
+use super::events::{self, FileDefs};
 use super::extensions;
 use super::lanes::lane_map;
 use super::xml::{self, Element, LineIndex};
 use super::{BPMN_NS, Loaded};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Collaboration, EventDefinition, ExprId, ExprKind, Expression, Flow, FlowIdx, Graph, GraphIdx,
-    HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec, SourceFile, SourcePos,
+    Collaboration, EventNode, EventPosition, ExprId, ExprKind, Expression, Flow, FlowIdx, Graph,
+    GraphIdx, HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec, SourceFile,
+    SourcePos,
 };
 
 /// Per-file parsing context.
-struct FileCx<'a> {
+pub(super) struct FileCx<'a> {
     loaded: &'a mut Loaded,
     file: u32,
     path: PathBuf,
@@ -27,6 +30,8 @@ struct FileCx<'a> {
     process: Option<String>,
     /// Whether problems in the current process are errors (executable) or warnings.
     severity: Severity,
+    /// How the language of each script and condition is decided.
+    dialects: DialectRules,
 }
 
 impl FileCx<'_> {
@@ -39,7 +44,7 @@ impl FileCx<'_> {
         }
     }
 
-    fn report(
+    pub(super) fn report(
         &mut self,
         offset: usize,
         element: Option<&str>,
@@ -59,12 +64,23 @@ impl FileCx<'_> {
         });
     }
 
-    fn add_expr(&mut self, text: String, kind: ExprKind, owner: &str, offset: usize) -> ExprId {
+    /// Records a script or condition; `language` is the owning element's
+    /// `scriptFormat` / `language` attribute.
+    pub(super) fn add_expr(
+        &mut self,
+        text: String,
+        kind: ExprKind,
+        language: Option<&str>,
+        owner: &str,
+        offset: usize,
+    ) -> ExprId {
         let id = ExprId(self.loaded.model.expressions.len() as u32);
         let pos = self.pos(offset);
+        let dialect = self.dialects.resolve(language, kind, &text);
         self.loaded.model.expressions.push(Expression {
             text,
             kind,
+            dialect,
             owner: owner.to_string(),
             process: self.process.clone().unwrap_or_default(),
             pos,
@@ -87,7 +103,7 @@ fn file_error(loaded: &mut Loaded, path: &std::path::Path, line: u32, col: u32, 
 }
 
 /// Parses one file into `loaded`.
-pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
+pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &LoadOptions) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -141,6 +157,7 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
         return;
     }
     let file = loaded.model.files.len() as u32;
+    let dialects = DialectRules::for_file(&root, options);
     let text: Arc<str> = Arc::from(text);
     loaded.model.files.push(SourceFile {
         path: path.clone(),
@@ -154,10 +171,12 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8]) {
         lines,
         process: None,
         severity: Severity::Error,
+        dialects,
     };
+    let defs = FileDefs::collect(&root);
     for child in root.children_in(BPMN_NS) {
         match child.local.as_str() {
-            "process" => parse_process(&mut cx, child),
+            "process" => parse_process(&mut cx, &defs, child),
             "collaboration" => parse_collaboration(&mut cx, child),
             _ => {}
         }
@@ -186,7 +205,7 @@ pub fn qname_local(v: &str) -> String {
     v.rsplit(':').next().unwrap_or(v).trim().to_string()
 }
 
-fn parse_process(cx: &mut FileCx<'_>, el: &Element) {
+fn parse_process(cx: &mut FileCx<'_>, defs: &FileDefs, el: &Element) {
     let id = el.attr("id").unwrap_or_default().to_string();
     // BPMN leaves isExecutable optional; like SpiffWorkflow we run a process
     // unless it says `false`.
@@ -206,17 +225,10 @@ fn parse_process(cx: &mut FileCx<'_>, el: &Element) {
         );
     }
     let lanes = lane_map(el);
-    let graph = parse_graph(cx, el, &id, None, &lanes, None);
-    if cx.loaded.model.graph(graph).starts.is_empty() {
-        let has_any_start = el.children_in(BPMN_NS).any(|c| c.local == "startEvent");
-        if has_any_start {
-            cx.report(
-                el.offset,
-                Some(&id),
-                "the process has no plain (none) start event; its start events wait for messages, timers or signals, which this engine does not run".into(),
-                Some("add a start event without an event definition"),
-            );
-        } else {
+    let graph = parse_graph(cx, defs, el, &id, None, &lanes, None);
+    let g = cx.loaded.model.graph(graph);
+    if g.starts.is_empty() && g.trigger_starts.is_empty() {
+        {
             cx.report(
                 el.offset,
                 Some(&id),
@@ -241,6 +253,7 @@ fn parse_process(cx: &mut FileCx<'_>, el: &Element) {
 /// (a process or subprocess) into a new graph and returns its index.
 fn parse_graph(
     cx: &mut FileCx<'_>,
+    defs: &FileDefs,
     container: &Element,
     id: &str,
     parent: Option<NodeRef>,
@@ -254,6 +267,9 @@ fn parse_graph(
         flows: Vec::new(),
         starts: Vec::new(),
         implicit_start: false,
+        trigger_starts: Vec::new(),
+        event_subprocesses: Vec::new(),
+        links: Vec::new(),
         parent,
         or_join_reach: Vec::new(),
     });
@@ -263,12 +279,15 @@ fn parse_graph(
     // Subprocess bodies are parsed after this graph's nodes exist so their
     // parent reference is right; remember them.
     let mut subprocesses: Vec<(NodeIdx, &Element)> = Vec::new();
+    // Boundary events and what they are attached to, resolved once every
+    // node has an index.
+    let mut attachments: Vec<(NodeIdx, String, usize)> = Vec::new();
 
     for child in container.children_in(BPMN_NS) {
-        let Some(kind) = node_kind(cx, child) else {
+        let node_id = child.attr("id").unwrap_or_default().to_string();
+        let Some(kind) = node_kind(cx, defs, child, &node_id) else {
             continue;
         };
-        let node_id = child.attr("id").unwrap_or_default().to_string();
         if node_id.is_empty() {
             cx.report(
                 child.offset,
@@ -294,11 +313,11 @@ fn parse_graph(
         let read = extensions::read(child, ext_container);
         let pre_script = read.pre_script.map(|e| {
             let off = e.text_offset.unwrap_or(e.offset);
-            cx.add_expr(e.text.clone(), ExprKind::Script, &node_id, off)
+            cx.add_expr(e.text.clone(), ExprKind::Script, None, &node_id, off)
         });
         let post_script = read.post_script.map(|e| {
             let off = e.text_offset.unwrap_or(e.offset);
-            cx.add_expr(e.text.clone(), ExprKind::Script, &node_id, off)
+            cx.add_expr(e.text.clone(), ExprKind::Script, None, &node_id, off)
         });
         let kind = match kind {
             PendingKind::Ready(k) => k,
@@ -306,7 +325,13 @@ fn parse_graph(
                 Some(s) => {
                     let off = s.text_offset.unwrap_or(s.offset);
                     NodeKind::ScriptTask {
-                        script: cx.add_expr(s.text.clone(), ExprKind::Script, &node_id, off),
+                        script: cx.add_expr(
+                            s.text.clone(),
+                            ExprKind::Script,
+                            child.attr("scriptFormat"),
+                            &node_id,
+                            off,
+                        ),
                     }
                 }
                 None => {
@@ -320,23 +345,55 @@ fn parse_graph(
                         script: cx.add_expr(
                             String::new(),
                             ExprKind::Script,
+                            None,
                             &node_id,
                             child.offset,
                         ),
                     }
                 }
             },
+            PendingKind::EventSub => {
+                subprocesses.push((idx, child));
+                NodeKind::EventSubProcess { graph: gidx }
+            }
             PendingKind::SubProcess => {
                 subprocesses.push((idx, child));
                 // Placeholder until the body is parsed below.
-                NodeKind::SubProcess { graph: gidx }
+                NodeKind::SubProcess {
+                    graph: gidx,
+                    transaction: child.local == "transaction",
+                }
             }
         };
+        if let NodeKind::Event(EventNode {
+            position: EventPosition::Boundary { .. },
+            ..
+        }) = &kind
+        {
+            attachments.push((
+                idx,
+                child
+                    .attr("attachedToRef")
+                    .map(qname_local)
+                    .unwrap_or_default(),
+                child.offset,
+            ));
+        }
         if let Some(d) = child.attr("default") {
             defaults.push((idx, d.to_string(), child.offset));
         }
-        if matches!(kind, NodeKind::StartEvent { ref definitions } if definitions.is_empty()) {
-            cx.loaded.model.graphs[gidx.0 as usize].starts.push(idx);
+        if let NodeKind::Event(e) = &kind {
+            let g = &mut cx.loaded.model.graphs[gidx.0 as usize];
+            match e.position {
+                EventPosition::Start { .. } if e.triggers.is_empty() => g.starts.push(idx),
+                EventPosition::Start { .. } => g.trigger_starts.push(idx),
+                EventPosition::Catch => {
+                    if let Some(crate::model::Trigger::Link { name }) = e.triggers.first() {
+                        g.links.push((name.clone(), idx));
+                    }
+                }
+                _ => {}
+            }
         }
         let documentation = child
             .children_in(BPMN_NS)
@@ -360,6 +417,9 @@ fn parse_graph(
             extensions: read.ext,
             pre_script,
             post_script,
+            boundary: Vec::new(),
+            compensation_handler: None,
+            for_compensation: child.attr("isForCompensation") == Some("true"),
             pos: cx.pos(child.offset),
         });
     }
@@ -402,7 +462,13 @@ fn parse_graph(
             .filter(|c| !c.text.trim().is_empty())
             .map(|c| {
                 let off = c.text_offset.unwrap_or(c.offset);
-                cx.add_expr(c.text.trim().to_string(), ExprKind::Condition, &fid, off)
+                cx.add_expr(
+                    c.text.trim().to_string(),
+                    ExprKind::Condition,
+                    c.attr("language"),
+                    &fid,
+                    off,
+                )
             });
         let fidx = FlowIdx(flows.len() as u32);
         nodes[source.0 as usize].outgoing.push(fidx);
@@ -439,8 +505,69 @@ fn parse_graph(
         }
     }
 
+    for (b, target, offset) in attachments {
+        match index.get(&target) {
+            Some(&a) if nodes[a.0 as usize].kind.is_activity() => {
+                if let NodeKind::Event(EventNode {
+                    position: EventPosition::Boundary { attached_to, .. },
+                    ..
+                }) = &mut nodes[b.0 as usize].kind
+                {
+                    *attached_to = a;
+                }
+                nodes[a.0 as usize].boundary.push(b);
+            }
+            _ => {
+                let bid = nodes[b.0 as usize].id.clone();
+                cx.report(
+                    offset,
+                    Some(&bid),
+                    format!("attachedToRef `{target}` is not an activity of `{id}`"),
+                    Some("attach the boundary event to a task, subprocess or call activity of the same process"),
+                );
+            }
+        }
+    }
+    // A compensation boundary event is linked to its handler by an association.
+    for assoc in container
+        .children_in(BPMN_NS)
+        .filter(|c| c.local == "association")
+    {
+        let (Some(src), Some(dst)) = (
+            assoc
+                .attr("sourceRef")
+                .map(qname_local)
+                .and_then(|r| index.get(&r).copied()),
+            assoc
+                .attr("targetRef")
+                .map(qname_local)
+                .and_then(|r| index.get(&r).copied()),
+        ) else {
+            continue;
+        };
+        if let NodeKind::Event(EventNode {
+            position: EventPosition::Boundary { attached_to, .. },
+            triggers,
+            ..
+        }) = &nodes[src.0 as usize].kind
+        {
+            if triggers
+                .iter()
+                .any(|t| matches!(t, crate::model::Trigger::Compensate { .. }))
+            {
+                let a = *attached_to;
+                nodes[a.0 as usize].compensation_handler = Some(dst);
+            }
+        }
+    }
     {
         let g = &mut cx.loaded.model.graphs[gidx.0 as usize];
+        g.event_subprocesses = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind, NodeKind::EventSubProcess { .. }))
+            .map(|(i, _)| NodeIdx(i as u32))
+            .collect();
         g.nodes = nodes;
         g.flows = flows;
     }
@@ -457,6 +584,7 @@ fn parse_graph(
         };
         let body = parse_graph(
             cx,
+            defs,
             el,
             &sub_id,
             Some(NodeRef {
@@ -470,7 +598,7 @@ fn parse_graph(
         let has_start_event = g
             .nodes
             .iter()
-            .any(|n| matches!(n.kind, NodeKind::StartEvent { .. }));
+            .any(|n| matches!(&n.kind, NodeKind::Event(e) if matches!(e.position, EventPosition::Start { .. })));
         if !has_start_event {
             // BPMN: a subprocess without start events starts every flow node
             // that has no incoming sequence flow.
@@ -485,7 +613,16 @@ fn parse_graph(
                 .collect();
             g.implicit_start = true;
         }
-        if cx.loaded.model.graph(body).starts.is_empty() {
+        let event_sub = el.attr("triggeredByEvent") == Some("true");
+        let g = cx.loaded.model.graph(body);
+        if event_sub && g.trigger_starts.len() != 1 {
+            cx.report(
+                el.offset,
+                Some(&sub_id),
+                "an event subprocess needs exactly one start event with an event definition".into(),
+                Some("give the event subprocess one message, signal, timer, error, escalation or conditional start event"),
+            );
+        } else if !event_sub && g.starts.is_empty() {
             cx.report(
                 el.offset,
                 Some(&sub_id),
@@ -493,8 +630,15 @@ fn parse_graph(
                 Some("add a startEvent inside the subprocess"),
             );
         }
-        cx.loaded.model.graphs[gidx.0 as usize].nodes[idx.0 as usize].kind =
-            NodeKind::SubProcess { graph: body };
+        let node = &mut cx.loaded.model.graphs[gidx.0 as usize].nodes[idx.0 as usize];
+        node.kind = match node.kind {
+            NodeKind::EventSubProcess { .. } => NodeKind::EventSubProcess { graph: body },
+            NodeKind::SubProcess { transaction, .. } => NodeKind::SubProcess {
+                graph: body,
+                transaction,
+            },
+            ref other => other.clone(),
+        };
     }
     gidx
 }
@@ -503,17 +647,10 @@ fn parse_graph(
 enum PendingKind<'a> {
     Ready(NodeKind),
     Script(Option<&'a Element>),
+    /// `subProcess` or `transaction`: the body comes later.
     SubProcess,
-}
-
-fn event_definitions(el: &Element) -> Vec<EventDefinition> {
-    el.children_in(BPMN_NS)
-        .filter(|c| c.local.ends_with("EventDefinition") || c.local == "eventDefinitionRef")
-        .map(|c| match c.local.as_str() {
-            "terminateEventDefinition" => EventDefinition::Terminate,
-            other => EventDefinition::Other(other.to_string()),
-        })
-        .collect()
+    /// A `subProcess` triggered by an event: the body comes later.
+    EventSub,
 }
 
 fn unsupported(element: String) -> PendingKind<'static> {
@@ -522,7 +659,12 @@ fn unsupported(element: String) -> PendingKind<'static> {
 
 /// Classifies a child of a process or subprocess; `None` for elements that
 /// are not flow nodes (flows, lanes, artifacts, data, extensions…).
-fn node_kind<'a>(_cx: &mut FileCx<'_>, el: &'a Element) -> Option<PendingKind<'a>> {
+fn node_kind<'a>(
+    cx: &mut FileCx<'_>,
+    defs: &FileDefs,
+    el: &'a Element,
+    id: &str,
+) -> Option<PendingKind<'a>> {
     let loops = el
         .children_in(BPMN_NS)
         .find(|c| {
@@ -530,35 +672,54 @@ fn node_kind<'a>(_cx: &mut FileCx<'_>, el: &'a Element) -> Option<PendingKind<'a
                 || c.local == "standardLoopCharacteristics"
         })
         .map(|c| c.local.clone());
+    let event = |cx: &mut FileCx<'_>, position: EventPosition| -> PendingKind<'a> {
+        match events::triggers(cx, defs, el, id) {
+            Ok(triggers) => PendingKind::Ready(NodeKind::Event(EventNode {
+                position,
+                triggers,
+                parallel: el.attr("parallelMultiple") == Some("true"),
+            })),
+            Err(what) => unsupported(format!("{} with {what}", el.local)),
+        }
+    };
     let kind = match el.local.as_str() {
-        "startEvent" => {
-            let defs = event_definitions(el);
-            if defs.iter().any(|d| *d != EventDefinition::Terminate) || defs.is_empty() {
-                PendingKind::Ready(NodeKind::StartEvent { definitions: defs })
+        "startEvent" => event(
+            cx,
+            EventPosition::Start {
+                interrupting: el.attr("isInterrupting") != Some("false"),
+            },
+        ),
+        "endEvent" => event(cx, EventPosition::End),
+        "intermediateCatchEvent" => event(cx, EventPosition::Catch),
+        "intermediateThrowEvent" => event(cx, EventPosition::Throw),
+        "boundaryEvent" => event(
+            cx,
+            EventPosition::Boundary {
+                attached_to: NodeIdx(0),
+                cancel_activity: el.attr("cancelActivity") != Some("false"),
+            },
+        ),
+        "sendTask" | "receiveTask" => {
+            let ext = el
+                .children_in(BPMN_NS)
+                .find(|c| c.local == "extensionElements");
+            let def = el
+                .children_in(BPMN_NS)
+                .find(|c| c.local == "messageEventDefinition");
+            let msg = el
+                .attr("messageRef")
+                .or_else(|| def.and_then(|d| d.attr("messageRef")))
+                .map(qname_local)
+                .unwrap_or_default();
+            let mut holders: Vec<&Element> = def.into_iter().collect();
+            holders.extend(ext);
+            let message = events::message_trigger(cx, defs, &msg, &holders, id);
+            PendingKind::Ready(if el.local == "sendTask" {
+                NodeKind::SendTask { message }
             } else {
-                unsupported("terminateEventDefinition on a startEvent".into())
-            }
+                NodeKind::ReceiveTask { message }
+            })
         }
-        "endEvent" => {
-            let defs = event_definitions(el);
-            match defs.as_slice() {
-                [] | [EventDefinition::Terminate] => {
-                    PendingKind::Ready(NodeKind::EndEvent { definitions: defs })
-                }
-                _ => unsupported(describe_defs("endEvent", &defs)),
-            }
-        }
-        "intermediateThrowEvent" | "intermediateCatchEvent" => {
-            let defs = event_definitions(el);
-            if defs.is_empty() {
-                PendingKind::Ready(NodeKind::IntermediateEvent {
-                    catch: el.local == "intermediateCatchEvent",
-                })
-            } else {
-                unsupported(describe_defs(&el.local, &defs))
-            }
-        }
-        "boundaryEvent" => unsupported(describe_defs("boundaryEvent", &event_definitions(el))),
         "task" => PendingKind::Ready(NodeKind::Human(HumanKind::Task)),
         "userTask" => PendingKind::Ready(NodeKind::Human(HumanKind::UserTask)),
         "manualTask" => PendingKind::Ready(NodeKind::Human(HumanKind::ManualTask)),
@@ -566,20 +727,37 @@ fn node_kind<'a>(_cx: &mut FileCx<'_>, el: &'a Element) -> Option<PendingKind<'a
         "exclusiveGateway" => PendingKind::Ready(NodeKind::ExclusiveGateway),
         "parallelGateway" => PendingKind::Ready(NodeKind::ParallelGateway),
         "inclusiveGateway" => PendingKind::Ready(NodeKind::InclusiveGateway),
-        "subProcess" if el.attr("triggeredByEvent") == Some("true") => {
-            unsupported("event subProcess".into())
-        }
-        "subProcess" => PendingKind::SubProcess,
+        "eventBasedGateway" => PendingKind::Ready(NodeKind::EventBasedGateway),
+        "subProcess" if el.attr("triggeredByEvent") == Some("true") => PendingKind::EventSub,
+        "subProcess" | "transaction" => PendingKind::SubProcess,
         "callActivity" => PendingKind::Ready(NodeKind::CallActivity {
             called_element: el
                 .attr("calledElement")
                 .map(qname_local)
                 .unwrap_or_default(),
         }),
-        "serviceTask" | "sendTask" | "receiveTask" | "businessRuleTask" | "transaction"
-        | "adHocSubProcess" | "eventBasedGateway" | "complexGateway" => {
-            unsupported(el.local.clone())
+        "businessRuleTask" => {
+            let ext = el
+                .children_in(BPMN_NS)
+                .find(|c| c.local == "extensionElements");
+            let read = extensions::read(el, ext);
+            let zeebe = read.ext.element("calledDecision");
+            let result_variable = read
+                .ext
+                .attributes
+                .get("camunda:resultVariable")
+                .cloned()
+                .or_else(|| zeebe.and_then(|z| z.attrs.get("resultVariable").cloned()));
+            match read.ext.called_decision.clone().filter(|d| !d.is_empty()) {
+                Some(decision) => PendingKind::Ready(NodeKind::BusinessRuleTask {
+                    decision,
+                    result_variable,
+                    map_result: read.ext.attributes.get("camunda:mapDecisionResult").cloned(),
+                }),
+                None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
+            }
         }
+        "serviceTask" | "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
         _ => return None,
     };
     Some(match (loops, kind) {
@@ -589,19 +767,4 @@ fn node_kind<'a>(_cx: &mut FileCx<'_>, el: &'a Element) -> Option<PendingKind<'a
         (Some(l), _) => unsupported(format!("{} with {l}", el.local)),
         (None, k) => k,
     })
-}
-
-fn describe_defs(element: &str, defs: &[EventDefinition]) -> String {
-    let names: Vec<&str> = defs
-        .iter()
-        .map(|d| match d {
-            EventDefinition::Terminate => "terminateEventDefinition",
-            EventDefinition::Other(s) => s.as_str(),
-        })
-        .collect();
-    if names.is_empty() {
-        element.to_string()
-    } else {
-        format!("{element} with {}", names.join(" + "))
-    }
 }

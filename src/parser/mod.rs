@@ -3,14 +3,22 @@
 //! Loading never panics and never stops at the first problem: every file is
 //! read, every problem becomes a [`Diagnostic`] naming file, line, column and
 //! element, and the caller decides what is fatal (see [`Loaded::problems_for`]).
+//!
+//! Each script and condition is tagged with its [`crate::model::Dialect`]
+//! here; [`LoadOptions`] and the per-file rules (element `scriptFormat` /
+//! `language`, `expressionLanguage`, exporter) decide which.
 
 mod bpmn;
+mod dialect;
+pub mod dmn;
+mod events;
 mod extensions;
 mod lanes;
 mod or_join_reach;
 mod validate;
 pub mod xml;
 
+pub use dialect::LoadOptions;
 pub use validate::called_closure;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +48,11 @@ impl Loaded {
 
 /// Reads and parses the BPMN files at `paths`.
 pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Loaded {
+    load_files_with(paths, &LoadOptions::default())
+}
+
+/// Reads and parses the BPMN files at `paths` with `options`.
+pub fn load_files_with<P: AsRef<Path>>(paths: &[P], options: &LoadOptions) -> Loaded {
     let mut sources = Vec::new();
     let mut unreadable = Vec::new();
     for p in paths {
@@ -58,7 +71,7 @@ pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Loaded {
             }),
         }
     }
-    let mut loaded = load_bytes(sources);
+    let mut loaded = load_bytes_with(sources, options);
     unreadable.append(&mut loaded.diagnostics);
     loaded.diagnostics = unreadable;
     loaded
@@ -67,9 +80,14 @@ pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Loaded {
 /// Parses BPMN documents given as (path, bytes) pairs; the path is used in
 /// diagnostics only.
 pub fn load_bytes(sources: Vec<(PathBuf, Vec<u8>)>) -> Loaded {
+    load_bytes_with(sources, &LoadOptions::default())
+}
+
+/// [`load_bytes`] with `options`.
+pub fn load_bytes_with(sources: Vec<(PathBuf, Vec<u8>)>, options: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
     for (path, bytes) in sources {
-        bpmn::parse_file(&mut loaded, path, &bytes);
+        bpmn::parse_file(&mut loaded, path, &bytes, options);
     }
     validate::validate(&mut loaded);
     or_join_reach::compute(&mut loaded.model);

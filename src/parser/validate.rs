@@ -45,7 +45,9 @@ pub fn called_closure(specs: &Model, process_id: &str) -> Vec<String> {
         while let Some(g) = graphs.pop() {
             for n in &specs.graph(g).nodes {
                 match &n.kind {
-                    NodeKind::SubProcess { graph } => graphs.push(*graph),
+                    NodeKind::SubProcess { graph, .. } | NodeKind::EventSubProcess { graph } => {
+                        graphs.push(*graph)
+                    }
                     NodeKind::CallActivity { called_element } if !seen.contains(called_element) => {
                         seen.push(called_element.clone());
                         queue.push_back(called_element.clone());
@@ -114,15 +116,27 @@ fn check_graph(
     out: &mut Vec<Diagnostic>,
 ) {
     let graph = specs.graph(g);
-    // Which nodes a token can reach from the start events.
+    // Which nodes a token can reach: from the start events (with or without
+    // definitions), through flows and the boundary events of reached
+    // activities; event subprocesses are armed whenever their scope runs.
     let mut reached = vec![false; graph.nodes.len()];
-    let mut queue: VecDeque<usize> = graph.starts.iter().map(|s| s.0 as usize).collect();
+    let mut queue: VecDeque<usize> = graph
+        .starts
+        .iter()
+        .chain(&graph.trigger_starts)
+        .chain(&graph.event_subprocesses)
+        .map(|s| s.0 as usize)
+        .collect();
     for &s in &queue {
         reached[s] = true;
     }
     while let Some(n) = queue.pop_front() {
-        for f in &graph.nodes[n].outgoing {
-            let t = graph.flow(*f).target.0 as usize;
+        let next = graph.nodes[n]
+            .outgoing
+            .iter()
+            .map(|f| graph.flow(*f).target.0 as usize)
+            .chain(graph.nodes[n].boundary.iter().map(|b| b.0 as usize));
+        for t in next.collect::<Vec<_>>() {
             if !reached[t] {
                 reached[t] = true;
                 queue.push_back(t);
@@ -131,21 +145,53 @@ fn check_graph(
     }
     for (i, node) in graph.nodes.iter().enumerate() {
         match &node.kind {
-            NodeKind::Unsupported { element } => {
-                // Boundary events and event subprocesses are never the target
-                // of a flow but would change how the process runs.
-                let attached =
-                    element.starts_with("boundaryEvent") || element == "event subProcess";
-                if reached[i] || attached {
+            NodeKind::Unsupported { element } if reached[i] => {
+                out.push(diag(
+                    specs,
+                    severity,
+                    node.pos,
+                    process,
+                    &node.id,
+                    format!("bpmn-runner does not run `{element}`"),
+                    "remove it or replace it with an element this engine runs (tasks, script, send and receive tasks, gateways, subprocesses, call activities, events)".into(),
+                ));
+            }
+            NodeKind::Event(e) if reached[i] => {
+                use crate::model::{EventPosition, Trigger};
+                let mut problem = |message: String, help: &str| {
                     out.push(diag(
                         specs,
                         severity,
                         node.pos,
                         process,
                         &node.id,
-                        format!("bpmn-runner does not run `{element}`"),
-                        "remove it or replace it with an element this engine runs (tasks, script tasks, gateways, subprocesses, call activities, none and terminate events)".into(),
+                        message,
+                        help.to_string(),
                     ));
+                };
+                if matches!(e.position, EventPosition::Boundary { .. }) && e.triggers.is_empty() {
+                    problem(
+                        "a boundary event needs an event definition".into(),
+                        "give it a message, timer, signal, error, escalation or conditional definition",
+                    );
+                }
+                for t in &e.triggers {
+                    match t {
+                        Trigger::Link { name }
+                            if e.position == EventPosition::Throw
+                                && !graph.links.iter().any(|(n, _)| n == name) =>
+                        {
+                            problem(
+                                format!("no link catch event named `{name}` in `{}`", graph.id),
+                                "add an intermediate catch event with a link definition of the same name",
+                            );
+                        }
+                        Trigger::Cancel | Trigger::Compensate { .. } => problem(
+                            format!("bpmn-runner does not run {} events yet", t.kind_name()),
+                            "remove the event or model the undo steps as ordinary tasks",
+                        ),
+                        _ => {}
+                    }
                 }
             }
             NodeKind::CallActivity { called_element } => {
@@ -213,7 +259,8 @@ fn check_graph(
                     ));
                 }
             }
-            NodeKind::SubProcess { graph: body } => {
+            NodeKind::SubProcess { graph: body, .. }
+            | NodeKind::EventSubProcess { graph: body } => {
                 check_graph(specs, *body, process, severity, process_ids, out);
             }
             _ => {}

@@ -3,7 +3,9 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the execution model in prose.
 
+mod clock;
 mod error;
+mod events;
 mod join;
 mod merge;
 mod reset;
@@ -15,13 +17,19 @@ mod task;
 mod task_id;
 mod task_node;
 mod task_state;
+mod timer;
+mod wait;
 mod workflow;
 
+pub use clock::Clock;
 pub use error::{StartError, TaskError, WorkflowError};
+pub use events::{EventError, OutEvent, WaitingEvent};
 pub use merge::deep_merge;
 pub use snapshot::{InstanceSnapshot, JoinRow, RestoreError, ScopeRow, TaskRow};
 pub use specs::{RuntimeLimits, Specs};
 pub use task::{FutureTask, TaskView};
 pub use task_id::TaskId;
 pub use task_state::TaskState;
+pub use timer::{parse_cycle, parse_date, parse_duration};
+pub use wait::{Starter, Wait};
 pub use workflow::{CompleteError, Workflow};

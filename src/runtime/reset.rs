@@ -156,6 +156,8 @@ impl Workflow {
         let t = target as usize;
         let parent = self.tasks[t].parent;
         self.errors.remove(&target);
+        self.waits.remove(&target);
+        self.fired.remove(&target);
         self.human_ready.remove(&target);
         self.ready.retain(|&x| x != target);
         if let Some(child) = self.child_scope.remove(&target) {
@@ -225,7 +227,31 @@ impl Workflow {
             }
         }
         self.reopen_top_scopes();
+        self.recompute_last_done();
+        if !self
+            .specs
+            .model
+            .node(self.tasks[t].node)
+            .boundary
+            .is_empty()
+            && self.tasks[t].state == TaskState::Ready
+        {
+            // Resetting to a task with boundary events re-arms them.
+            self.arm_boundaries(target)
+                .map_err(|e| TaskError(e.to_string()))?;
+        }
         Ok(())
+    }
+
+    /// Each scope's last completed task, after a reset removed some.
+    fn recompute_last_done(&mut self) {
+        for scope in &mut self.scopes {
+            scope.last_done = None;
+        }
+        for &t in &self.completion_log {
+            let s = self.tasks[t as usize].scope as usize;
+            self.scopes[s].last_done = Some(t);
+        }
     }
 
     /// Removes task records `doomed` and every trace of them.
@@ -251,6 +277,8 @@ impl Workflow {
         for &t in doomed {
             self.removed.insert(t);
             self.errors.remove(&t);
+            self.waits.remove(&t);
+            self.fired.remove(&t);
             self.human_ready.remove(&t);
             if let Some(child) = self.child_scope.remove(&t) {
                 self.kill_scope(child);
@@ -327,6 +355,7 @@ impl Workflow {
 
     /// Marks a scope (and scopes below it) as gone after its tasks were removed.
     fn kill_scope(&mut self, s: u32) {
+        self.disarm_scope(s);
         let scope = &mut self.scopes[s as usize];
         scope.finished = true;
         scope.live.clear();

@@ -2,7 +2,9 @@
 //! body. A scope knows its live tasks (for OR-joins, terminate and
 //! completion) and the tokens waiting at its joins.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use serde_json::Value;
 
 use crate::model::{GraphIdx, NodeIdx};
 
@@ -39,6 +41,11 @@ pub(crate) struct Scope {
     /// alone is the scope's final data.
     pub terminated_by: Option<u32>,
     pub finished: bool,
+    /// The last task that completed in this scope (its data is the scope's
+    /// current data, e.g. for an event subprocess that starts).
+    pub last_done: Option<u32>,
+    /// Message correlation values of this conversation (top-level scopes).
+    pub correlations: BTreeMap<String, Value>,
 }
 
 impl Scope {
@@ -53,6 +60,8 @@ impl Scope {
             ended: Vec::new(),
             terminated_by: None,
             finished: false,
+            last_done: None,
+            correlations: BTreeMap::new(),
         }
     }
 }

@@ -6,7 +6,10 @@
 //! rebuilt on restore, and every index in a snapshot is checked, so a
 //! hand-edited file gives an error, never a panic.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+use jiff::Timestamp;
+use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
 
@@ -14,8 +17,10 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::events::OutEvent;
 use super::scope::{JoinState, Scope};
 use super::task::{NO_TASK, TaskRecord};
+use super::wait::{Starter, Wait};
 use super::{Specs, TaskState, Workflow};
 use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
 
@@ -123,6 +128,10 @@ pub struct ScopeRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminated_by: Option<u32>,
     pub finished: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_done: Option<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub correlations: BTreeMap<String, Value>,
 }
 
 /// Everything needed to continue an instance, given the same specs.
@@ -143,6 +152,26 @@ pub struct InstanceSnapshot {
     pub join_inputs: Vec<(u32, JoinInputs)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<(u32, String)>,
+    /// The virtual clock, when the clock is virtual.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Timestamp>,
+    /// The data the instance was started with.
+    #[serde(default)]
+    pub initial: Data,
+    #[serde(default)]
+    pub pending_starts: u32,
+    /// What each WAITING event task waits for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waits: Vec<(u32, Wait)>,
+    /// Armed start events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starters: Vec<Starter>,
+    /// READY catch events whose event already arrived.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fired: Vec<u32>,
+    /// Events nothing inside caught.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outbox: Vec<OutEvent>,
     pub scopes: Vec<ScopeRow>,
     /// One row per task id; `None` for ids a reset removed.
     pub tasks: Vec<Option<TaskRow>>,
@@ -274,6 +303,8 @@ impl Workflow {
                     ended: s.ended.clone(),
                     terminated_by: s.terminated_by,
                     finished: s.finished,
+                    last_done: s.last_done,
+                    correlations: s.correlations.clone(),
                 }
             })
             .collect();
@@ -297,6 +328,13 @@ impl Workflow {
             completion_runs,
             join_inputs,
             errors,
+            clock: self.clock.virtual_time(),
+            initial: (*self.initial).clone(),
+            pending_starts: self.pending_starts as u32,
+            waits: self.waits.iter().map(|(k, w)| (*k, w.clone())).collect(),
+            starters: self.starters.clone(),
+            fired: self.fired.iter().copied().collect(),
+            outbox: self.outbox.clone(),
             scopes,
             tasks,
         }
@@ -408,7 +446,9 @@ impl Workflow {
             if let Some(p) = row.parent_task {
                 check_task(p, &format!("scope {si}"))?;
                 let body = match &model.node(tasks[p as usize].node).kind {
-                    NodeKind::SubProcess { graph } => Some(*graph),
+                    NodeKind::SubProcess { graph, .. } | NodeKind::EventSubProcess { graph } => {
+                        Some(*graph)
+                    }
                     NodeKind::CallActivity { called_element } => {
                         model.process(called_element).map(|p| p.graph)
                     }
@@ -459,6 +499,11 @@ impl Workflow {
             scope.ended = row.ended.clone();
             scope.terminated_by = row.terminated_by;
             scope.finished = row.finished;
+            if let Some(t) = row.last_done {
+                check_task(t, &format!("scope {si}"))?;
+            }
+            scope.last_done = row.last_done;
+            scope.correlations = row.correlations.clone();
             scopes.push(scope);
         }
         let mut ready_set = HashSet::new();
@@ -476,6 +521,7 @@ impl Workflow {
             }
             scopes[r.scope as usize].live.insert(t);
             if r.state == TaskState::Ready && !ready_set.contains(&t) {
+                // A human task with a pre-script waits in the queue first.
                 if !model.node(r.node).kind.is_human() {
                     return bad(format!("engine task {t} is READY but not queued"));
                 }
@@ -500,6 +546,65 @@ impl Workflow {
             check_task(*t, "an error")?;
             wf.errors.insert(*t, m.clone());
         }
+        for (t, w) in &snap.waits {
+            check_task(*t, "a wait")?;
+            let r = tasks[*t as usize].node;
+            let (triggers, _) = super::wait::triggers_of(&specs, r);
+            if tasks[*t as usize].state != TaskState::Waiting || triggers.is_empty() {
+                return bad(format!(
+                    "task {t} waits for an event but is not a waiting event"
+                ));
+            }
+            if !w.due.is_empty() && w.due.len() != triggers.len()
+                || !w.seen.is_empty() && w.seen.len() != triggers.len()
+            {
+                return bad(format!(
+                    "the wait of task {t} does not match its event definitions"
+                ));
+            }
+            wf.waits.insert(*t, w.clone());
+        }
+        for st in &snap.starters {
+            let Some(g) = model.graphs.get(st.graph as usize) else {
+                return bad(format!(
+                    "a start event refers to graph {}, which does not exist",
+                    st.graph
+                ));
+            };
+            if st.start as usize >= g.nodes.len()
+                || st.scope.is_some_and(|s| s as usize >= snap.scopes.len())
+            {
+                return bad("a start event refers to a node or scope that does not exist".into());
+            }
+            let (triggers, _) = super::wait::triggers_of(&specs, st.node());
+            if triggers.is_empty()
+                || (!st.wait.due.is_empty() && st.wait.due.len() != triggers.len())
+            {
+                return bad(format!(
+                    "armed start event {} has no matching definition",
+                    g.nodes[st.start as usize].id
+                ));
+            }
+            if let (Some(s), Some(e)) = (st.scope, st.esp) {
+                let sg = model.graph(GraphIdx(snap.scopes[s as usize].graph));
+                if e as usize >= sg.nodes.len() {
+                    return bad(
+                        "an event subprocess start refers to a node that does not exist".into(),
+                    );
+                }
+            }
+        }
+        wf.starters = snap.starters.clone();
+        for &t in &snap.fired {
+            check_task(t, "a fired event")?;
+            wf.fired.insert(t);
+        }
+        if let Some(t) = snap.clock {
+            wf.clock.set(t);
+        }
+        wf.initial = Arc::new(snap.initial.clone());
+        wf.pending_starts = snap.pending_starts as usize;
+        wf.outbox = snap.outbox.clone();
         for &s in &snap.top_finished {
             if s as usize >= scopes.len() {
                 return bad(format!("finished scope {s} does not exist"));

@@ -2,13 +2,14 @@
 //! condition compiled once, the one sandboxed script engine, and the
 //! problems found while loading.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{ExprId, Model};
-use crate::parser::{self, Loaded};
-use crate::scripting::{Compiled, Limits, ScriptEngine};
+use crate::dmn::Decisions;
+use crate::model::{Dialect, ExprId, Expression, Model, NodeKind, SourceFile};
+use crate::parser::{self, LoadOptions, Loaded};
+use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine};
 
 /// Limits on running instances.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +52,15 @@ pub struct Specs {
     pub(crate) compiled: Vec<Option<Compiled>>,
     pub(crate) engine: ScriptEngine,
     pub(crate) limits: RuntimeLimits,
+    /// Whether any conditional event exists (they are re-checked after
+    /// every step, so this saves the work when there are none).
+    pub(crate) has_conditionals: bool,
+    /// DMN decisions for business rule tasks (empty without DMN files).
+    pub(crate) decisions: Decisions,
+    /// The DMN files, kept so a saved state can embed them.
+    pub(crate) dmn_files: Vec<SourceFile>,
+    /// How the files were loaded (kept so a saved state restores the same).
+    options: LoadOptions,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -58,8 +68,22 @@ impl Specs {
     /// Loads BPMN files. Never fails: problems are in [`Specs::diagnostics`]
     /// and stop only the processes they affect.
     pub fn load<P: AsRef<Path>>(paths: &[P]) -> Arc<Specs> {
-        Self::from_loaded(
-            parser::load_files(paths),
+        Self::load_with(paths, &LoadOptions::default())
+    }
+
+    /// [`Specs::load`] with options, e.g. the dialect scripts and conditions
+    /// are written in when the files do not say:
+    ///
+    /// ```no_run
+    /// use bpmn_runner::{Specs, model::Dialect, parser::LoadOptions};
+    /// let opts = LoadOptions { dialect: Some(Dialect::Python) };
+    /// let specs = Specs::load_with(&["order.bpmn"], &opts);
+    /// ```
+    pub fn load_with<P: AsRef<Path>>(paths: &[P], options: &LoadOptions) -> Arc<Specs> {
+        Self::build(
+            parser::load_files_with(paths, options),
+            Vec::new(),
+            options,
             Limits::default(),
             RuntimeLimits::default(),
         )
@@ -67,8 +91,73 @@ impl Specs {
 
     /// Loads BPMN documents from memory; names are used in diagnostics.
     pub fn from_sources(sources: Vec<(std::path::PathBuf, Vec<u8>)>) -> Arc<Specs> {
-        Self::from_loaded(
-            parser::load_bytes(sources),
+        Self::from_sources_with(sources, &LoadOptions::default())
+    }
+
+    /// [`Specs::from_sources`] with options.
+    pub fn from_sources_with(
+        sources: Vec<(std::path::PathBuf, Vec<u8>)>,
+        options: &LoadOptions,
+    ) -> Arc<Specs> {
+        Self::build(
+            parser::load_bytes_with(sources, options),
+            Vec::new(),
+            options,
+            Limits::default(),
+            RuntimeLimits::default(),
+        )
+    }
+
+    /// Loads BPMN files and the DMN files their business rule tasks use.
+    pub fn load_all<P: AsRef<Path>, Q: AsRef<Path>>(
+        bpmn: &[P],
+        dmn: &[Q],
+        options: &LoadOptions,
+    ) -> Arc<Specs> {
+        let mut dmn_sources = Vec::new();
+        let mut unreadable = Vec::new();
+        for p in dmn {
+            let p = p.as_ref();
+            match std::fs::read(p) {
+                Ok(b) => dmn_sources.push((p.to_path_buf(), b)),
+                Err(e) => unreadable.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: p.to_path_buf(),
+                    line: 0,
+                    col: 0,
+                    element: None,
+                    process: None,
+                    message: format!("cannot read the DMN file: {e}"),
+                    help: Some("check the path and its permissions".into()),
+                }),
+            }
+        }
+        let specs = Self::build(
+            parser::load_files_with(bpmn, options),
+            dmn_sources,
+            options,
+            Limits::default(),
+            RuntimeLimits::default(),
+        );
+        if unreadable.is_empty() {
+            return specs;
+        }
+        let mut s =
+            Arc::try_unwrap(specs).unwrap_or_else(|_| unreachable!("a fresh Arc has one owner"));
+        s.diagnostics.extend(unreadable);
+        Arc::new(s)
+    }
+
+    /// BPMN and DMN documents from memory (what a state file embeds).
+    pub fn from_all_sources(
+        bpmn: Vec<(PathBuf, Vec<u8>)>,
+        dmn: Vec<(PathBuf, Vec<u8>)>,
+        options: &LoadOptions,
+    ) -> Arc<Specs> {
+        Self::build(
+            parser::load_bytes_with(bpmn, options),
+            dmn,
+            options,
             Limits::default(),
             RuntimeLimits::default(),
         )
@@ -76,6 +165,16 @@ impl Specs {
 
     /// Compiles what the parser loaded, with explicit limits.
     pub fn from_loaded(loaded: Loaded, limits: Limits, runtime: RuntimeLimits) -> Arc<Specs> {
+        Self::build(loaded, Vec::new(), &LoadOptions::default(), limits, runtime)
+    }
+
+    fn build(
+        loaded: Loaded,
+        dmn: Vec<(PathBuf, Vec<u8>)>,
+        options: &LoadOptions,
+        limits: Limits,
+        runtime: RuntimeLimits,
+    ) -> Arc<Specs> {
         let Loaded {
             model,
             mut diagnostics,
@@ -83,34 +182,44 @@ impl Specs {
         let engine = ScriptEngine::new(limits);
         let mut compiled = Vec::with_capacity(model.expressions.len());
         for e in &model.expressions {
-            match engine.compile(&e.text, e.kind) {
+            match engine.compile_in(&e.text, e.kind, e.dialect) {
                 Ok(c) => compiled.push(Some(c)),
                 Err(err) => {
-                    let line = e.pos.line + err.line.unwrap_or(1).saturating_sub(1);
-                    let col = match err.line {
-                        Some(1) | None => e.pos.col + err.col.unwrap_or(1).saturating_sub(1),
-                        Some(_) => err.col.unwrap_or(1),
-                    };
-                    let executable = model.process(&e.process).is_none_or(|p| p.executable);
-                    diagnostics.push(Diagnostic {
-                        severity: if executable {
-                            Severity::Error
-                        } else {
-                            Severity::Warning
-                        },
-                        file: model.files[e.pos.file as usize].path.clone(),
-                        line,
-                        col,
-                        element: Some(e.owner.clone()),
-                        process: Some(e.process.clone()),
-                        message: format!("the Rhai code does not compile: {}", err.message),
-                        help: Some("fix the script or condition; see https://rhai.rs/book/".into()),
-                    });
+                    diagnostics.push(compile_diagnostic(&model, e, &err));
                     compiled.push(None);
                 }
             }
         }
+        let has_conditionals = model.graphs.iter().flat_map(|g| &g.nodes).any(|n| {
+            n.kind.event().is_some_and(|e| {
+                e.triggers
+                    .iter()
+                    .any(|t| matches!(t, crate::model::Trigger::Conditional { .. }))
+            })
+        });
+        let dmn_files: Vec<SourceFile> = dmn
+            .iter()
+            .map(|(p, b)| SourceFile {
+                path: p.clone(),
+                text: Arc::from(String::from_utf8_lossy(b).as_ref()),
+            })
+            .collect();
+        let decisions = Decisions::from_sources(dmn);
+        // DMN problems: file-level ones stop everything, decision-level ones
+        // only the business rule tasks that use that decision.
+        for d in decisions.diagnostics() {
+            let mut d = d.clone();
+            if d.process.is_some() {
+                d.process = Some(format!("decision {}", d.process.unwrap_or_default()));
+            }
+            diagnostics.push(d);
+        }
+        check_decisions(&model, &decisions, &mut diagnostics);
         Arc::new(Specs {
+            has_conditionals,
+            decisions,
+            dmn_files,
+            options: *options,
             model,
             compiled,
             engine,
@@ -140,6 +249,21 @@ impl Specs {
             .collect()
     }
 
+    /// The DMN decisions loaded with these diagrams.
+    pub fn decisions(&self) -> &Decisions {
+        &self.decisions
+    }
+
+    /// The options the diagrams were loaded with.
+    pub fn options(&self) -> &LoadOptions {
+        &self.options
+    }
+
+    /// The DMN files loaded with these diagrams.
+    pub fn dmn_files(&self) -> &[SourceFile] {
+        &self.dmn_files
+    }
+
     pub(crate) fn code(&self, id: ExprId) -> Option<&Compiled> {
         self.compiled.get(id.0 as usize).and_then(Option::as_ref)
     }
@@ -147,5 +271,117 @@ impl Specs {
     /// The script engine shared by every instance of these specs.
     pub fn script_engine(&self) -> &ScriptEngine {
         &self.engine
+    }
+}
+
+/// The diagnostic for a script or condition that does not compile, at the
+/// line of the file where the fault is (expression start line + line in
+/// the text − 1).
+fn compile_diagnostic(model: &Model, e: &Expression, err: &CompileError) -> Diagnostic {
+    let (err_line, err_col) = match err {
+        CompileError::Translate(t) => (Some(t.line), Some(t.col)),
+        CompileError::Rhai(r) => (r.line, r.col),
+    };
+    let line = e.pos.line + err_line.unwrap_or(1).saturating_sub(1);
+    let col = match err_line {
+        Some(1) | None => e.pos.col + err_col.unwrap_or(1).saturating_sub(1),
+        Some(_) => err_col.unwrap_or(1),
+    };
+    let executable = model.process(&e.process).is_none_or(|p| p.executable);
+    let what = match e.kind {
+        crate::model::ExprKind::Script => "script",
+        crate::model::ExprKind::Condition => "condition",
+    };
+    let (message, help) = match (err, e.dialect) {
+        (CompileError::Translate(t), d) => (
+            format!(
+                "the {} {what} uses `{}`, which cannot run: {}",
+                d.title(),
+                t.construct,
+                t.message
+            ),
+            format!(
+                "rewrite it within the supported {} subset, or choose another dialect (`scriptFormat`/`language` on the element, or --dialect)",
+                d.title()
+            ),
+        ),
+        (CompileError::Rhai(r), Dialect::Rhai) => (
+            format!("the Rhai code does not compile: {}", r.message),
+            "fix the script or condition; see https://rhai.rs/book/ (if it is Python or JUEL, load with --dialect python or juel)".into(),
+        ),
+        (CompileError::Rhai(r), _) => (r.message.clone(), "report this diagram".into()),
+    };
+    Diagnostic {
+        severity: if executable {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        file: model.files[e.pos.file as usize].path.clone(),
+        line,
+        col,
+        element: Some(e.owner.clone()),
+        process: Some(e.process.clone()),
+        message,
+        help: Some(help),
+    }
+}
+
+/// Every business rule task must name a loaded decision without errors.
+fn check_decisions(model: &Model, decisions: &Decisions, out: &mut Vec<Diagnostic>) {
+    let ids = decisions.decision_ids();
+    for p in &model.processes {
+        let mut graphs = vec![p.graph];
+        while let Some(g) = graphs.pop() {
+            for n in &model.graph(g).nodes {
+                match &n.kind {
+                    NodeKind::SubProcess { graph, .. } | NodeKind::EventSubProcess { graph } => {
+                        graphs.push(*graph)
+                    }
+                    NodeKind::BusinessRuleTask { decision, .. } => {
+                        let problem = if !ids.contains(&decision.as_str()) {
+                            let near = ids
+                                .iter()
+                                .map(|d| (strsim::jaro_winkler(d, decision), *d))
+                                .filter(|(s, _)| *s > 0.7)
+                                .max_by(|a, b| a.0.total_cmp(&b.0))
+                                .map(|(_, d)| format!("did you mean `{d}`? "))
+                                .unwrap_or_default();
+                            Some((
+                                format!("decision `{decision}` is not in any loaded DMN file"),
+                                format!("{near}load the DMN file that defines it with -d"),
+                            ))
+                        } else {
+                            decisions.problems_for(decision).first().map(|d| {
+                                (
+                                    format!(
+                                        "decision `{decision}` cannot be evaluated: {}",
+                                        d.message
+                                    ),
+                                    format!("fix {}", d.file.display()),
+                                )
+                            })
+                        };
+                        if let Some((message, help)) = problem {
+                            out.push(Diagnostic {
+                                severity: if p.executable {
+                                    Severity::Error
+                                } else {
+                                    Severity::Warning
+                                },
+                                file: model.files[n.pos.file as usize].path.clone(),
+                                line: n.pos.line,
+                                col: n.pos.col,
+                                element: Some(n.id.clone()),
+                                process: Some(p.id.clone()),
+                                message,
+                                help: Some(help),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use super::error::WorkflowError;
-use super::task::NO_TASK;
 use super::{TaskId, TaskState, Workflow};
-use crate::model::{Data, EventDefinition, ExprId, FlowIdx, NodeKind, NodeRef};
+use crate::model::{Data, EventPosition, ExprId, FlowIdx, NodeKind, NodeRef, Trigger};
 use crate::scripting::ScriptError;
 
 impl Workflow {
@@ -23,14 +22,9 @@ impl Workflow {
                 self.run_script_on(t, *script)?;
                 self.complete(t)
             }
-            NodeKind::SubProcess { graph } => {
-                let s = self.tasks[t as usize].scope;
-                let depth = self.scopes[s as usize].depth + 1;
-                self.check_depth(t, depth)?;
-                self.tasks[t as usize].state = TaskState::Started;
-                let data = self.tasks[t as usize].data.clone();
-                self.start_scope(*graph, Some(t), depth, data, t);
-                self.after_scope_start(t)
+            NodeKind::SubProcess { graph, .. } => {
+                let graph = *graph;
+                self.open_body(t, graph)
             }
             NodeKind::CallActivity { called_element } => {
                 let Some(p) = specs.model.process(called_element) else {
@@ -39,13 +33,7 @@ impl Workflow {
                         format!("the called process `{called_element}` is not loaded"),
                     ));
                 };
-                let s = self.tasks[t as usize].scope;
-                let depth = self.scopes[s as usize].depth + 1;
-                self.check_depth(t, depth)?;
-                self.tasks[t as usize].state = TaskState::Started;
-                let data = self.tasks[t as usize].data.clone();
-                self.start_scope(p.graph, Some(t), depth, data, t);
-                self.after_scope_start(t)
+                self.open_body(t, p.graph)
             }
             NodeKind::Unsupported { element } => {
                 Err(self.fail(t, format!("bpmn-runner does not run `{element}`")))
@@ -55,13 +43,99 @@ impl Workflow {
                 self.human_ready.insert(t);
                 Ok(())
             }
-            NodeKind::StartEvent { .. }
-            | NodeKind::EndEvent { .. }
-            | NodeKind::IntermediateEvent { .. }
-            | NodeKind::ExclusiveGateway
+            NodeKind::ReceiveTask { .. } if !self.fired.remove(&t) => self.start_waiting(t),
+            NodeKind::ReceiveTask { .. } => self.complete(t),
+            NodeKind::BusinessRuleTask {
+                decision,
+                result_variable,
+                map_result,
+            } => {
+                let data = self.tasks[t as usize].data.clone();
+                let result = match specs.decisions.evaluate(decision, &data) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return Err(self.fail(t, format!("decision `{decision}` failed: {e}")));
+                    }
+                };
+                let value = result.value();
+                let outputs = result.outputs();
+                let d = Arc::make_mut(&mut self.tasks[t as usize].data);
+                match result_variable {
+                    Some(var) => {
+                        d.insert(
+                            var.clone(),
+                            map_decision_result(value, map_result.as_deref()),
+                        );
+                    }
+                    None => match (value, outputs.as_slice()) {
+                        (serde_json::Value::Object(m), _) if outputs.len() > 1 => {
+                            for (k, v) in m {
+                                d.insert(k, v);
+                            }
+                        }
+                        (v, [one]) => {
+                            d.insert(one.clone(), v);
+                        }
+                        (v, _) => {
+                            d.insert(decision.clone(), v);
+                        }
+                    },
+                }
+                self.complete(t)
+            }
+            NodeKind::SendTask { .. } => {
+                self.throw(t)?;
+                self.complete(t)
+            }
+            NodeKind::Event(e) => match e.position {
+                EventPosition::Catch if !e.triggers.is_empty() && !self.fired.remove(&t) => {
+                    self.start_waiting(t)
+                }
+                // A start or boundary event that fired, or a none event.
+                EventPosition::Start { .. }
+                | EventPosition::Catch
+                | EventPosition::Boundary { .. } => self.complete(t),
+                EventPosition::Throw | EventPosition::End => {
+                    let stays = !e
+                        .triggers
+                        .iter()
+                        .any(|tr| matches!(tr, Trigger::Error { .. }));
+                    if stays {
+                        self.throw(t)?;
+                        self.complete(t)
+                    } else {
+                        // An error ends this path whether or not it is caught;
+                        // the catcher interrupts what encloses it.
+                        self.mark_completed(t);
+                        let s = self.tasks[t as usize].scope;
+                        self.scopes[s as usize].ended.push(t);
+                        self.throw(t)?;
+                        if self.scopes[s as usize].live.is_empty()
+                            && !self.scopes[s as usize].finished
+                        {
+                            self.finish_scope(s)?;
+                        }
+                        Ok(())
+                    }
+                }
+            },
+            NodeKind::EventSubProcess { .. } => Ok(()),
+            NodeKind::ExclusiveGateway
             | NodeKind::ParallelGateway
-            | NodeKind::InclusiveGateway => self.complete(t),
+            | NodeKind::InclusiveGateway
+            | NodeKind::EventBasedGateway => self.complete(t),
         }
+    }
+
+    /// A subprocess or call activity opens its body.
+    fn open_body(&mut self, t: u32, graph: crate::model::GraphIdx) -> Result<(), WorkflowError> {
+        let s = self.tasks[t as usize].scope;
+        let depth = self.scopes[s as usize].depth + 1;
+        self.check_depth(t, depth)?;
+        self.tasks[t as usize].state = TaskState::Started;
+        let data = self.tasks[t as usize].data.clone();
+        self.start_scope(graph, Some(t), depth, data, t)?;
+        self.after_scope_start(t)
     }
 
     /// A body whose start event list was empty finishes at once.
@@ -152,9 +226,12 @@ impl Workflow {
         }
         let flows = self.choose_flows(t, r)?;
         self.mark_completed(t);
+        if !node.boundary.is_empty() {
+            self.cancel_boundaries(t);
+        }
         let s = self.tasks[t as usize].scope;
-        if let NodeKind::EndEvent { definitions } = &node.kind {
-            if definitions.contains(&EventDefinition::Terminate) {
+        if let NodeKind::Event(e) = &node.kind {
+            if e.is_terminate() {
                 // Terminate ends this scope only (a terminate inside a
                 // subprocess ends the subprocess), with this path's data.
                 self.scopes[s as usize].terminated_by = Some(t);
@@ -162,14 +239,28 @@ impl Workflow {
                 self.scopes[s as usize].finished = false;
                 return self.finish_scope(s);
             }
+            if let (EventPosition::Throw, Some(Trigger::Link { name })) =
+                (e.position, e.triggers.first())
+            {
+                // A link throw continues at the catch of the same name.
+                let graph = specs.model.graph(r.graph);
+                if let Some(&(_, target)) = graph.links.iter().find(|(n, _)| n == name) {
+                    let data = self.tasks[t as usize].data.clone();
+                    let c = self.push_task(s, target, t, data, TaskState::Ready);
+                    let _ = c;
+                }
+                return Ok(());
+            }
         }
         if flows.is_empty() {
             self.scopes[s as usize].ended.push(t);
         }
         for f in flows {
-            self.arrive(s, r, f, t);
+            self.arrive(s, r, f, t)?;
         }
         self.recheck_or_joins(s);
+        let data = self.tasks[t as usize].data.clone();
+        self.recheck_conditionals(s, &data);
         if self.scopes[s as usize].live.is_empty() && !self.scopes[s as usize].finished {
             self.finish_scope(s)?;
         }
@@ -179,6 +270,7 @@ impl Workflow {
     /// Scope `s` has no live task left: hand its data to whoever runs it.
     pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
         self.scopes[s as usize].finished = true;
+        self.disarm_scope(s);
         match self.scopes[s as usize].parent_task {
             Some(p) => {
                 // The body's final data replaces the caller's, as SpiffWorkflow
@@ -203,8 +295,10 @@ impl Workflow {
         }
         let mut chosen = Vec::new();
         match node.kind {
-            NodeKind::ParallelGateway => return Ok(node.outgoing.clone()),
-            NodeKind::ExclusiveGateway | NodeKind::IntermediateEvent { .. } => {
+            NodeKind::ParallelGateway | NodeKind::EventBasedGateway => {
+                return Ok(node.outgoing.clone());
+            }
+            NodeKind::ExclusiveGateway => {
                 for &f in &node.outgoing {
                     if Some(f) == node.default_flow {
                         continue;
@@ -267,7 +361,7 @@ impl Workflow {
     }
 
     /// A token leaves task `t` (at `from`) along flow `f` in scope `s`.
-    fn arrive(&mut self, s: u32, from: NodeRef, f: FlowIdx, t: u32) {
+    fn arrive(&mut self, s: u32, from: NodeRef, f: FlowIdx, t: u32) -> Result<(), WorkflowError> {
         let graph = self.specs.model.graph(from.graph);
         let target = graph.flow(f).target;
         let tnode = graph.node(target);
@@ -280,8 +374,37 @@ impl Workflow {
             self.join_arrive(s, target, k, t);
         } else {
             let data = self.tasks[t as usize].data.clone();
-            let parent = if t == NO_TASK { NO_TASK } else { t };
-            self.new_task(s, target, parent, data);
+            self.new_task(s, target, t, data)?;
         }
+        Ok(())
+    }
+}
+
+/// camunda `mapDecisionResult` applied to a decision's value.
+fn map_decision_result(value: serde_json::Value, map: Option<&str>) -> serde_json::Value {
+    use serde_json::Value;
+    let as_list = |v: Value| match v {
+        Value::Array(a) => a,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    let entry = |v: Value| match v {
+        Value::Object(m) if m.len() == 1 => {
+            m.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
+        }
+        other => other,
+    };
+    match map {
+        Some("singleEntry") => entry(match value {
+            Value::Array(mut a) if a.len() == 1 => a.remove(0),
+            other => other,
+        }),
+        Some("singleResult") => match value {
+            Value::Array(mut a) if a.len() == 1 => a.remove(0),
+            other => other,
+        },
+        Some("collectEntries") => Value::Array(as_list(value).into_iter().map(entry).collect()),
+        Some("resultList") => Value::Array(as_list(value)),
+        _ => value,
     }
 }

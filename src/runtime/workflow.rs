@@ -5,13 +5,16 @@
 //! (for joins) the join's pending tokens; nothing walks the task history.
 //! Engine tasks wait in a FIFO queue, human tasks in an ordered set.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+use super::clock::Clock;
 use super::error::{StartError, TaskError, WorkflowError};
+use super::events::OutEvent;
 use super::merge::deep_merge;
 use super::scope::Scope;
 use super::task::{FutureTask, NO_TASK, TaskRecord, TaskView};
+use super::wait::{Starter, Wait};
 use super::{Specs, TaskId, TaskState};
 use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
 
@@ -62,6 +65,20 @@ pub struct Workflow {
     pub(crate) join_inputs: HashMap<u32, Vec<(u32, u64, u32)>>,
     /// The message of each task in ERROR.
     pub(crate) errors: HashMap<u32, String>,
+    /// What each WAITING event task waits for.
+    pub(crate) waits: BTreeMap<u32, Wait>,
+    /// Catch events and receive tasks whose event arrived: READY, and they
+    /// complete (rather than start waiting) when they run.
+    pub(crate) fired: BTreeSet<u32>,
+    /// Armed start events (of processes and event subprocesses).
+    pub(crate) starters: Vec<Starter>,
+    pub(crate) clock: Clock,
+    /// Events nothing inside caught.
+    pub(crate) outbox: Vec<OutEvent>,
+    /// The data the instance was started with.
+    pub(crate) initial: Arc<Data>,
+    /// Process start events that must fire before the instance can complete.
+    pub(crate) pending_starts: usize,
     pub(crate) data: Data,
     pub(crate) completed: bool,
     pub(crate) last_task: Option<u32>,
@@ -74,8 +91,8 @@ impl Specs {
     pub fn start(self: &Arc<Self>, process_id: &str, data: Data) -> Result<Workflow, StartError> {
         let p = self.checked_process(process_id, None)?;
         let mut wf = Workflow::empty(self.clone());
-        wf.top_running = 1;
-        wf.start_scope(p, None, 0, Arc::new(data), NO_TASK);
+        wf.initial = Arc::new(data);
+        wf.start_top(p, false).map_err(StartError::Workflow)?;
         Ok(wf)
     }
 
@@ -108,14 +125,13 @@ impl Specs {
             }
         }
         let mut wf = Workflow::empty(self.clone());
-        wf.top_running = graphs.len();
-        let data = Arc::new(data);
-        for g in graphs {
-            wf.start_scope(g, None, 0, data.clone(), NO_TASK);
+        wf.initial = Arc::new(data);
+        for g in &graphs {
+            wf.start_top(*g, true).map_err(StartError::Workflow)?;
         }
-        if wf.top_running == 0 {
+        if graphs.is_empty() {
             wf.completed = true;
-            wf.data = (*data).clone();
+            wf.data = (*wf.initial).clone();
         }
         Ok(wf)
     }
@@ -174,6 +190,13 @@ impl Workflow {
             removed: HashSet::new(),
             join_inputs: HashMap::new(),
             errors: HashMap::new(),
+            waits: BTreeMap::new(),
+            fired: BTreeSet::new(),
+            starters: Vec::new(),
+            clock: Clock::default(),
+            outbox: Vec::new(),
+            initial: Arc::default(),
+            pending_starts: 0,
             data: Data::new(),
             completed: false,
             last_task: None,
@@ -186,32 +209,54 @@ impl Workflow {
         &self.specs
     }
 
+    /// Starts top-level graph `g`: at its none start event, or by arming its
+    /// start events with definitions (`repeat`: a collaboration participant
+    /// gets a new instance per conversation).
+    fn start_top(&mut self, g: GraphIdx, repeat: bool) -> Result<(), WorkflowError> {
+        if self.specs.model.graph(g).starts.is_empty() {
+            self.arm_process_starts(g, repeat);
+            Ok(())
+        } else {
+            self.top_running += 1;
+            let data = self.initial.clone();
+            self.start_scope(g, None, 0, data, NO_TASK).map(|_| ())
+        }
+    }
+
     // ----- running -------------------------------------------------------
 
     /// Runs every engine task that can run (scripts, gateways, events,
-    /// subprocess starts…) until only human tasks or waiting tasks remain or
-    /// the workflow completes. Stops at the first failure, leaving that task
-    /// in ERROR.
+    /// subprocess starts…) and fires every timer that is due, until only
+    /// human tasks or waiting tasks remain or the workflow completes. Stops
+    /// at the first failure, leaving that task in ERROR.
     pub fn run(&mut self) -> Result<(), WorkflowError> {
-        while let Some(t) = self.ready.pop_front() {
-            if self.tasks[t as usize].state != TaskState::Ready {
-                continue;
+        loop {
+            while let Some(t) = self.ready.pop_front() {
+                if self.tasks[t as usize].state != TaskState::Ready {
+                    continue;
+                }
+                self.execute(t)?;
             }
-            self.execute(t)?;
+            if !self.fire_due_timers() {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     /// Runs the next ready engine task, if any; returns whether one ran.
     /// (For stepping through a diagram one task at a time.)
     pub fn run_one(&mut self) -> Result<bool, WorkflowError> {
-        while let Some(t) = self.ready.pop_front() {
-            if self.tasks[t as usize].state == TaskState::Ready {
-                self.execute(t)?;
-                return Ok(true);
+        loop {
+            while let Some(t) = self.ready.pop_front() {
+                if self.tasks[t as usize].state == TaskState::Ready {
+                    self.execute(t)?;
+                    return Ok(true);
+                }
+            }
+            if !self.fire_due_timers() {
+                return Ok(false);
             }
         }
-        Ok(false)
     }
 
     /// Completes the READY human task `id`, after setting the keys of `answers`
@@ -386,7 +431,7 @@ impl Workflow {
                 })
                 .collect();
             let body = match &node.kind {
-                NodeKind::SubProcess { graph } => Some(*graph),
+                NodeKind::SubProcess { graph, .. } => Some(*graph),
                 NodeKind::CallActivity { called_element } => {
                     model.process(called_element).map(|p| p.graph)
                 }
@@ -446,7 +491,7 @@ impl Workflow {
         depth: u32,
         data: Arc<Data>,
         parent_record: u32,
-    ) -> u32 {
+    ) -> Result<u32, WorkflowError> {
         let s = self.scopes.len() as u32;
         self.scopes.push(Scope::new(graph, parent_task, depth));
         if let Some(p) = parent_task {
@@ -461,14 +506,21 @@ impl Workflow {
         } else {
             g.starts.first().copied().into_iter().collect()
         };
+        self.arm_event_subprocesses(s);
         for start in starts {
-            self.new_task(s, start, parent_record, data.clone());
+            self.new_task(s, start, parent_record, data.clone())?;
         }
-        s
+        Ok(s)
     }
 
     /// Creates a task record for `node` in scope `s` and queues it.
-    pub(crate) fn new_task(&mut self, s: u32, node: NodeIdx, parent: u32, data: Arc<Data>) -> u32 {
+    pub(crate) fn new_task(
+        &mut self,
+        s: u32,
+        node: NodeIdx,
+        parent: u32,
+        data: Arc<Data>,
+    ) -> Result<u32, WorkflowError> {
         let graph = self.scopes[s as usize].graph;
         let t = self.tasks.len() as u32;
         let r = NodeRef { graph, node };
@@ -489,7 +541,10 @@ impl Workflow {
         } else {
             self.ready.push_back(t);
         }
-        t
+        if !self.specs.model.node(r).boundary.is_empty() {
+            self.arm_boundaries(t)?;
+        }
+        Ok(t)
     }
 
     pub(crate) fn mark_completed(&mut self, t: u32) {
@@ -497,6 +552,7 @@ impl Workflow {
         rec.state = TaskState::Completed;
         let s = rec.scope;
         self.scopes[s as usize].live.remove(&t);
+        self.scopes[s as usize].last_done = Some(t);
         self.completion_log.push(t);
         self.last_task = Some(t);
     }
@@ -507,10 +563,12 @@ impl Workflow {
         for t in live {
             self.tasks[t as usize].state = TaskState::Cancelled;
             self.human_ready.remove(&t);
+            self.waits.remove(&t);
             if let Some(child) = self.child_scope.get(&t).copied() {
                 self.cancel_scope(child);
             }
         }
+        self.disarm_scope(s);
         let scope = &mut self.scopes[s as usize];
         scope.joins.clear();
         scope.waiting_or_joins.clear();
@@ -544,7 +602,7 @@ impl Workflow {
     pub(crate) fn top_scope_finished(&mut self, s: u32) {
         self.top_finished.push(s);
         self.top_running = self.top_running.saturating_sub(1);
-        if self.top_running == 0 {
+        if self.top_running == 0 && self.pending_starts == 0 {
             // Recomputed from the scopes (not accumulated) so a reset and
             // re-run gives the data of the re-run.
             let mut data = Data::new();

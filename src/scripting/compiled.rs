@@ -2,7 +2,7 @@
 
 use rhai::{AST, ASTNode, Expr, Stmt};
 
-use crate::model::ExprKind;
+use crate::model::{Dialect, ExprKind};
 
 /// A script or condition compiled once, ready to run many times.
 #[derive(Debug, Clone)]
@@ -13,6 +13,11 @@ pub struct Compiled {
     pub(crate) names: Vec<String>,
     /// Plain variables assigned with `x = …` or `x op= …`.
     pub(crate) targets: Vec<String>,
+    /// The language the code was written in (Python and JUEL are translated).
+    pub(crate) dialect: Dialect,
+    /// Variables whose Rhai name differs from their name in the task data
+    /// (Python names that are Rhai keywords): (Rhai name, data name).
+    pub(crate) aliases: Vec<(String, String)>,
 }
 
 impl Compiled {
@@ -48,7 +53,22 @@ impl Compiled {
             kind,
             names,
             targets,
+            dialect: Dialect::Rhai,
+            aliases: Vec::new(),
         }
+    }
+
+    /// The name of Rhai variable `name` in the task data.
+    pub(crate) fn data_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.aliases
+            .iter()
+            .find(|(r, _)| r == name)
+            .map_or(name, |(_, d)| d.as_str())
+    }
+
+    /// The language the code was written in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Whether this is a script (statements) or a condition (expression).

@@ -5,8 +5,29 @@ use std::sync::Arc;
 use rhai::{Dynamic, Engine, Scope};
 use serde_json::Value;
 
-use super::{Compiled, ScriptError};
-use crate::model::{Data, ExprKind};
+use super::python::runtime::{Deleted, Unassigned};
+use super::{Compiled, ScriptError, TranslateError, juel, python};
+use crate::model::{Data, Dialect, ExprKind};
+
+/// Why a script or condition did not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompileError {
+    /// Python or JUEL text outside the supported subset, or invalid.
+    Translate(TranslateError),
+    /// Rhai rejected the code (for Python and JUEL: the translated code).
+    Rhai(ScriptError),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::Translate(e) => e.fmt(f),
+            CompileError::Rhai(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
 
 /// Resource limits applied to every script and condition.
 #[derive(Debug, Clone, Copy)]
@@ -34,11 +55,6 @@ impl Default for Limits {
         }
     }
 }
-
-/// The value of a variable a script assigns before the assignment has run:
-/// reading it fails with a clear type name instead of silently giving `()`.
-#[derive(Debug, Clone, Copy)]
-struct Unset;
 
 /// Where `print` and `debug` output of scripts goes.
 pub type PrintSink = Arc<dyn Fn(&str) + Send + Sync>;
@@ -81,9 +97,10 @@ impl ScriptEngine {
             .set_max_map_size(limits.max_map_size)
             .set_max_expr_depths(128, 64);
         engine.disable_symbol("eval");
-        engine.register_type_with_name::<Unset>("unset variable");
         // `order.colour` on a map without that key is an error, not `()`.
         engine.set_fail_on_invalid_map_property(true);
+        python::runtime::register(&mut engine);
+        juel::register(&mut engine);
         let s2 = sink.clone();
         engine.on_print(move |s| sink(s));
         engine.on_debug(move |s, _src, _pos| s2(s));
@@ -105,6 +122,66 @@ impl ScriptEngine {
         Ok(Compiled::new(ast, kind))
     }
 
+    /// Compiles `text` written in `dialect`: Rhai as [`ScriptEngine::compile`];
+    /// Python and JUEL are first translated to Rhai (once, here), so running
+    /// them costs the same as running Rhai.
+    ///
+    /// ```
+    /// use bpmn_runner::model::{Dialect, ExprKind};
+    /// use bpmn_runner::scripting::ScriptEngine;
+    /// let e = ScriptEngine::default();
+    /// let c = e.compile_in("half = total / 2", ExprKind::Script, Dialect::Python).unwrap();
+    /// let mut data = serde_json::json!({"total": 7}).as_object().unwrap().clone();
+    /// e.run(&c, &mut data).unwrap();
+    /// assert_eq!(data["half"], 3.5);
+    /// ```
+    pub fn compile_in(
+        &self,
+        text: &str,
+        kind: ExprKind,
+        dialect: Dialect,
+    ) -> Result<Compiled, CompileError> {
+        let (rhai_text, aliases) = match (dialect, kind) {
+            (Dialect::Rhai, _) => return self.compile(text, kind).map_err(CompileError::Rhai),
+            (Dialect::Python, ExprKind::Script) => {
+                let t = python::translate_script(text).map_err(CompileError::Translate)?;
+                (t.rhai, t.aliases)
+            }
+            (Dialect::Python, ExprKind::Condition) => {
+                let t = python::translate_condition(text).map_err(CompileError::Translate)?;
+                (t.rhai, t.aliases)
+            }
+            (Dialect::Juel, ExprKind::Condition) => {
+                let t = juel::translate(text).map_err(CompileError::Translate)?;
+                (t.rhai, t.aliases)
+            }
+            (Dialect::Juel, ExprKind::Script) => {
+                return Err(CompileError::Translate(TranslateError::new(
+                    1,
+                    1,
+                    "script",
+                    "JUEL is an expression language: scripts cannot be written in it",
+                )));
+            }
+        };
+        // Translated conditions may use statement blocks (comprehensions,
+        // `and`/`or` keeping values), which only script mode accepts.
+        let ast = self.engine.compile(&rhai_text).map_err(|e| {
+            let mut err = ScriptError::from_parse(&e);
+            err.message = format!(
+                "internal error: the {} code translated to Rhai does not compile ({}); please report this with the script",
+                dialect.title(),
+                err.message
+            );
+            err.col = None;
+            CompileError::Rhai(err)
+        })?;
+        let mut c = Compiled::new(ast, kind);
+        c.dialect = dialect;
+        c.aliases = aliases;
+        Ok(c)
+    }
+
     fn scope_for(
         &self,
         code: &Compiled,
@@ -112,7 +189,7 @@ impl ScriptEngine {
     ) -> Result<(Scope<'static>, usize), ScriptError> {
         let mut scope = Scope::with_capacity(code.names.len());
         for name in &code.names {
-            if let Some(v) = data.get(name) {
+            if let Some(v) = data.get(code.data_name(name)) {
                 let d = rhai::serde::to_dynamic(v).map_err(|e| {
                     ScriptError::plain(format!(
                         "variable `{name}` cannot be given to the script: {e}"
@@ -131,17 +208,26 @@ impl ScriptEngine {
         let (mut scope, pushed) = self.scope_for(code, data)?;
         let mut predeclared = Vec::new();
         for t in &code.targets {
-            if !data.contains_key(t) {
-                scope.push_dynamic(t.as_str(), Dynamic::from(Unset));
+            if !data.contains_key(code.data_name(t)) {
+                scope.push_dynamic(t.as_str(), Dynamic::from(Unassigned));
                 predeclared.push(t.as_str());
             }
         }
         let result = self.engine.run_ast_with_scope(&mut scope, &code.ast);
         // Like SpiffWorkflow, assignments made before a failure stay in the
         // data, so the failing task shows how far the script got.
-        let write_result = write_back(scope, pushed, &predeclared, data);
-        result.map_err(|e| ScriptError::from_rhai(&e, self.limits.max_operations))?;
+        let write_result = write_back(code, scope, pushed, &predeclared, data);
+        result.map_err(|e| self.runtime_error(code, &e))?;
         write_result
+    }
+
+    fn runtime_error(&self, code: &Compiled, e: &rhai::EvalAltResult) -> ScriptError {
+        let mut err = ScriptError::from_rhai(e, self.limits.max_operations);
+        if code.dialect != Dialect::Rhai {
+            // Lines of translated code are the original lines; columns are not.
+            err.col = None;
+        }
+        err
     }
 
     /// Evaluates an expression against `data` and returns its value.
@@ -150,7 +236,7 @@ impl ScriptEngine {
         let d: Dynamic = self
             .engine
             .eval_ast_with_scope(&mut scope, &code.ast)
-            .map_err(|e| ScriptError::from_rhai(&e, self.limits.max_operations))?;
+            .map_err(|e| self.runtime_error(code, &e))?;
         dynamic_to_value("result", &d)
     }
 
@@ -161,12 +247,13 @@ impl ScriptEngine {
         let d: Dynamic = self
             .engine
             .eval_ast_with_scope(&mut scope, &code.ast)
-            .map_err(|e| ScriptError::from_rhai(&e, self.limits.max_operations))?;
+            .map_err(|e| self.runtime_error(code, &e))?;
         Ok(truthy(&d))
     }
 }
 
-fn truthy(d: &Dynamic) -> bool {
+/// Python-like truthiness: `()`, false, 0, "" and empty collections are false.
+pub(crate) fn truthy(d: &Dynamic) -> bool {
     if let Ok(b) = d.as_bool() {
         return b;
     }
@@ -214,7 +301,11 @@ fn dynamic_to_value(name: &str, d: &Dynamic) -> Result<Value, ScriptError> {
     })
 }
 
+/// The value an assignment target holds before the script assigns it. Rhai
+/// uses `()`; translated code uses a marker so `x = None` (which is `()`)
+/// still creates `x`.
 fn write_back(
+    code: &Compiled,
     scope: Scope<'_>,
     pushed: usize,
     predeclared: &[&str],
@@ -224,12 +315,20 @@ fn write_back(
     for (i, (name, value, _)) in scope.into_iter().enumerate() {
         // Targets declared only so assignment works and never assigned (a
         // branch not taken) must not appear in the data.
-        if i >= pushed && value.is::<Unset>() && predeclared.contains(&name.as_str()) {
+        // Reading such a value fails with the type name "unassigned
+        // variable" instead of silently giving `()`.
+        if i >= pushed && value.is::<Unassigned>() && predeclared.contains(&name.as_str()) {
             continue;
         }
-        match dynamic_to_value(&name, &value) {
+        let key = code.data_name(&name).to_string();
+        // Python's `del x` removes the variable from the data.
+        if value.is::<Deleted>() {
+            data.remove(&key);
+            continue;
+        }
+        match dynamic_to_value(&key, &value) {
             Ok(v) => {
-                data.insert(name, v);
+                data.insert(key, v);
             }
             Err(e) => {
                 first_err.get_or_insert(e);
@@ -272,7 +371,7 @@ mod tests {
         let e = ScriptEngine::default();
         let c = e.compile("x = x * 2;", ExprKind::Script).unwrap();
         let err = e.run(&c, &mut Data::new()).unwrap_err();
-        assert!(err.message.contains("unset variable"), "{err}");
+        assert!(err.message.contains("unassigned variable"), "{err}");
         let c = e
             .compile("m = #{a: 1}; y = m.b;", ExprKind::Script)
             .unwrap();

@@ -20,7 +20,7 @@ impl ScriptError {
                 "the script did not finish within {max_operations} operations (an endless loop?)"
             ),
             rhai::EvalAltResult::ErrorFunctionNotFound(sig, _)
-                if sig.contains("()") || sig.contains("unset variable") =>
+                if sig.contains("()") || sig.contains("unassigned variable") =>
             {
                 format!(
                     "{}: a value used here is unset (a variable missing from the task data?)",

@@ -1,6 +1,12 @@
 //! Scripting: Rhai scripts and conditions, compiled once per loaded spec and
 //! run in a sandbox against task data.
 //!
+//! Diagrams written for SpiffWorkflow (Python) or Camunda 7 (JUEL `${…}`)
+//! run unmodified: [`python`] and [`juel`] translate their text to Rhai when
+//! the diagram is loaded ([`ScriptEngine::compile_in`]), and anything outside
+//! the supported subset is a load-time [`TranslateError`] naming the line and
+//! the construct, never a silent misrun.
+//!
 //! SpiffWorkflow users write `total = price * qty` without declaring `total`;
 //! Rhai rejects assignment to an undeclared variable, so each script's AST is
 //! walked at compile time to find its assignment targets, which are declared
@@ -11,7 +17,12 @@
 mod compiled;
 mod engine;
 mod error;
+pub mod juel;
+pub mod python;
+mod translation;
 
+pub use crate::model::Dialect;
 pub use compiled::Compiled;
-pub use engine::{Limits, ScriptEngine};
+pub use engine::{CompileError, Limits, ScriptEngine};
 pub use error::ScriptError;
+pub use translation::{TranslateError, Translation};

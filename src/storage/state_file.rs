@@ -82,6 +82,12 @@ struct StateFile {
     start: StartRow,
     /// The BPMN files the instance runs, embedded once.
     sources: Vec<Source>,
+    /// The DMN files its business rule tasks use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    dmn: Vec<Source>,
+    /// The expression dialect chosen on the command line, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dialect: Option<String>,
     instance: InstanceSnapshot,
 }
 
@@ -151,6 +157,16 @@ pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<
                 text: f.text.to_string(),
             })
             .collect(),
+        dmn: wf
+            .specs()
+            .dmn_files()
+            .iter()
+            .map(|f| Source {
+                path: f.path.display().to_string(),
+                text: f.text.to_string(),
+            })
+            .collect(),
+        dialect: wf.specs().options().dialect.map(|d| d.to_string()),
         instance: wf.snapshot(),
     };
     match format {
@@ -214,7 +230,19 @@ pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), St
         .iter()
         .map(|s| (PathBuf::from(&s.path), s.text.clone().into_bytes()))
         .collect();
-    let specs = Specs::from_sources(sources);
+    let dmn = file
+        .dmn
+        .iter()
+        .map(|s| (PathBuf::from(&s.path), s.text.clone().into_bytes()))
+        .collect();
+    let dialect = match &file.dialect {
+        Some(d) => Some(
+            d.parse()
+                .map_err(|e| format!("not a valid state file: {e}"))?,
+        ),
+        None => None,
+    };
+    let specs = Specs::from_all_sources(sources, dmn, &crate::parser::LoadOptions { dialect });
     let origin = file.start.origin()?;
     let processes: Vec<String> = match &origin {
         Origin::Process(p) => vec![p.clone()],

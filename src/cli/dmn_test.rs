@@ -1,0 +1,53 @@
+//! `bpmn dmn-test`: run TCK-format decision tests against a DMN model and
+//! print one line per case and a `N passed, N failed` summary.
+
+use bpmn_runner::dmn::{Decisions, run_suite};
+use bpmn_runner::parser::dmn::load_test_suite;
+
+use super::CliError;
+use super::args::DmnTestArgs;
+
+/// Some case failed.
+const FAILED: u8 = 1;
+
+pub fn dmn_test(args: DmnTestArgs) -> Result<u8, CliError> {
+    let suite = load_test_suite(&args.cases).map_err(|d| CliError::usage(d.to_string()))?;
+    let decisions = Decisions::load(std::slice::from_ref(&args.model));
+    // A file that is not DMN at all stops here; a decision with errors only
+    // fails the cases that use it.
+    if decisions.model().files.is_empty() {
+        for d in decisions.diagnostics() {
+            eprintln!("{d}");
+        }
+        return Err(CliError::usage(format!(
+            "{}: cannot load the DMN model (see above)",
+            args.model.display()
+        )));
+    }
+    for d in decisions.diagnostics() {
+        eprintln!("{d}");
+    }
+    if let Some(expected) = &suite.model_name {
+        let actual = args.model.file_name().and_then(|n| n.to_str());
+        if actual.is_some_and(|a| a != expected) {
+            eprintln!(
+                "warning: {} was written for model `{expected}`, not `{}`",
+                args.cases.display(),
+                args.model.display()
+            );
+        }
+    }
+    let outcomes = run_suite(&decisions, &suite);
+    let passed = outcomes.iter().filter(|o| o.passed).count();
+    for o in &outcomes {
+        let what = o.decisions.join(", ");
+        if o.passed {
+            println!("ok    {}  {what}", o.id);
+        } else {
+            println!("FAIL  {}  {}", o.id, o.failures.join("; "));
+        }
+    }
+    let failed = outcomes.len() - passed;
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { 0 } else { FAILED })
+}

@@ -1,0 +1,67 @@
+//! `bpmn advance`, `bpmn send` and `bpmn events`: timers and events of a
+//! saved instance.
+
+use serde_json::{Value, json};
+
+use super::CliError;
+use super::args::{AdvanceArgs, EventsArgs, SendArgs};
+use super::exit::{COMPLETED, WORKFLOW};
+use super::inspect::load_state;
+use super::run::{Stop, finish, save_state};
+
+pub fn advance(args: AdvanceArgs) -> Result<u8, CliError> {
+    let (mut wf, origin) = load_state(&args.file)?;
+    wf.advance(&args.by)
+        .map_err(|e| CliError::usage(format!("--by: {e}")))?;
+    let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
+    let code = finish(&wf, outcome, args.json)?;
+    save_state(&args.file, &wf, &origin)?;
+    Ok(code)
+}
+
+pub fn send(args: SendArgs) -> Result<u8, CliError> {
+    let payload = match &args.payload {
+        None => Value::Null,
+        Some(t) => serde_json::from_str(t)
+            .map_err(|e| CliError::usage(format!("--payload is not valid JSON: {e}")))?,
+    };
+    let (mut wf, origin) = load_state(&args.file)?;
+    let delivered = match (&args.message, &args.signal) {
+        (Some(m), _) => wf.send_message(m, payload),
+        (None, Some(s)) => wf.send_signal(s, payload),
+        (None, None) => return Err(CliError::usage("give --message NAME or --signal NAME")),
+    };
+    // Nothing waits for it: the state file is left as it was.
+    delivered.map_err(|e| CliError {
+        code: WORKFLOW,
+        message: format!("{}: {e}", args.file.display()),
+    })?;
+    let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
+    let code = finish(&wf, outcome, args.json)?;
+    save_state(&args.file, &wf, &origin)?;
+    Ok(code)
+}
+
+pub fn events(args: EventsArgs) -> Result<u8, CliError> {
+    let (wf, _) = load_state(&args.file)?;
+    let waiting: Vec<Value> = wf
+        .waiting_events()
+        .iter()
+        .map(|w| {
+            json!({
+                "task": w.task.map(|t| t.to_string()),
+                "bpmn_id": w.bpmn_id,
+                "kind": w.kind,
+                "name": w.name,
+                "due": w.due.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    let v = json!({
+        "thrown": wf.outbox(),
+        "waiting": waiting,
+        "now": wf.now().to_string(),
+    });
+    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    Ok(COMPLETED)
+}

@@ -1,0 +1,428 @@
+//! Model → compiled decisions: parses every FEEL expression and compiles
+//! every Rhai expression once, reporting syntax errors as diagnostics at
+//! their file, line and column, and marks which decisions can run.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::compiled::{
+    CDecision, CInput, CKnowledge, COutput, CRule, CTable, Code, Coerce, Located, Logic, Tests,
+};
+use super::feel;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ExprKind;
+use crate::model::SourcePos;
+use crate::model::dmn::{DecisionLogic, DecisionTable, DmnExpr, DmnModel, Language};
+use crate::parser::dmn::LoadedDmn;
+use crate::scripting::ScriptEngine;
+
+struct Cx<'a> {
+    model: &'a DmnModel,
+    engine: &'a ScriptEngine,
+    names: feel::Names,
+    diags: &'a mut Vec<Diagnostic>,
+    decision: String,
+}
+
+impl Cx<'_> {
+    fn place(&self, pos: SourcePos) -> String {
+        pos.display(&self.model.files).to_string()
+    }
+
+    fn error(&mut self, pos: SourcePos, element: Option<&str>, message: String, help: &str) {
+        self.diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: self
+                .model
+                .files
+                .get(pos.file as usize)
+                .map(|f| f.path.clone())
+                .unwrap_or_default(),
+            line: pos.line,
+            col: pos.col,
+            element: Some(element.unwrap_or(&self.decision).to_string()),
+            process: Some(self.decision.clone()),
+            message,
+            help: Some(help.to_string()),
+        });
+    }
+
+    fn located<T>(&self, code: T, what: &str, pos: SourcePos) -> Located<T> {
+        Located {
+            code,
+            at: Arc::from(format!("{what} ({})", self.place(pos))),
+        }
+    }
+
+    fn syntax(&mut self, e: &DmnExpr, what: &str, element: Option<&str>, err: feel::SyntaxError) {
+        self.error(
+            e.pos,
+            element,
+            format!(
+                "{what}: FEEL syntax error at character {} of `{}`: {}",
+                err.at + 1,
+                e.text,
+                err.message
+            ),
+            "fix the expression; FEEL strings use double quotes, ranges look like [1..10]",
+        );
+    }
+
+    fn rhai(
+        &mut self,
+        e: &DmnExpr,
+        what: &str,
+        element: Option<&str>,
+    ) -> Option<Arc<crate::scripting::Compiled>> {
+        match self.engine.compile(&e.text, ExprKind::Condition) {
+            Ok(c) => Some(Arc::new(c)),
+            Err(err) => {
+                self.error(
+                    e.pos,
+                    element,
+                    format!("{what}: Rhai syntax error in `{}`: {err}", e.text),
+                    "fix the Rhai expression, or remove expressionLanguage to write FEEL",
+                );
+                None
+            }
+        }
+    }
+
+    /// An expression giving a value (input expression, output entry…).
+    fn code(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<Located<Code>> {
+        let code = match e.language {
+            Language::Feel if e.text.is_empty() => {
+                Code::Feel(feel::Expr::Const(super::value::Value::Null))
+            }
+            Language::Feel => match feel::parse_expression(&e.text, &self.names) {
+                Ok(x) => Code::Feel(feel::fold(x)),
+                Err(err) => {
+                    self.syntax(e, what, element, err);
+                    return None;
+                }
+            },
+            Language::Rhai => Code::Rhai(self.rhai(e, what, element)?),
+        };
+        Some(self.located(code, what, e.pos))
+    }
+
+    /// Unary tests (an input entry or allowed-values list).
+    fn tests(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<Located<Tests>> {
+        let tests = match e.language {
+            Language::Feel => match feel::parse_unary_tests(&e.text, &self.names) {
+                Ok(t) => Tests::Feel(fold_tests(t)),
+                Err(err) => {
+                    self.syntax(e, what, element, err);
+                    return None;
+                }
+            },
+            Language::Rhai if e.text.trim().is_empty() || e.text.trim() == "-" => {
+                Tests::Feel(feel::UnaryTests::Any)
+            }
+            Language::Rhai => Tests::Rhai(self.rhai(e, what, element)?),
+        };
+        Some(self.located(tests, what, e.pos))
+    }
+}
+
+/// Folds the constant parts of each test (`>= date("2024-01-01")`).
+fn fold_tests(t: feel::UnaryTests) -> feel::UnaryTests {
+    use feel::UnaryTests;
+    match t {
+        UnaryTests::Any => UnaryTests::Any,
+        UnaryTests::Tests { negated, tests } => UnaryTests::Tests {
+            negated,
+            tests: tests.into_iter().map(fold_test).collect(),
+        },
+    }
+}
+
+fn fold_test(t: feel::UnaryTest) -> feel::UnaryTest {
+    use feel::UnaryTest;
+    match t {
+        UnaryTest::Cmp(op, e) => UnaryTest::Cmp(op, feel::fold(e)),
+        UnaryTest::Interval(mut r) => {
+            r.low = r.low.map(feel::fold);
+            r.high = r.high.map(feel::fold);
+            UnaryTest::Interval(r)
+        }
+        UnaryTest::Expr { expr, uses_input } => UnaryTest::Expr {
+            expr: feel::fold(expr),
+            uses_input,
+        },
+    }
+}
+
+/// Names to read whole in FEEL text: input data, decision and knowledge
+/// model names (and parameters) that contain spaces or symbols (but no dot, which FEEL
+/// reads as a path), longest first; and the knowledge models, callable as
+/// functions.
+fn names(model: &DmnModel) -> feel::Names {
+    let mut set: HashSet<&str> = HashSet::new();
+    let simple = |n: &str| n.chars().all(|c| c.is_alphanumeric() || c == '_');
+    for i in &model.input_data {
+        set.insert(&i.name);
+    }
+    for d in &model.decisions {
+        set.insert(&d.name);
+        set.insert(&d.variable);
+    }
+    for k in &model.knowledge_models {
+        set.insert(&k.name);
+        set.extend(k.parameters.iter().map(String::as_str));
+    }
+    let mut known: Vec<String> = set
+        .into_iter()
+        .filter(|n| !n.is_empty() && !simple(n) && !n.contains('.'))
+        .map(str::to_string)
+        .collect();
+    known.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    feel::Names {
+        known,
+        functions: model
+            .knowledge_models
+            .iter()
+            .map(|k| k.name.clone())
+            .collect(),
+    }
+}
+
+/// Compiles every decision and knowledge model of `loaded`; problems are
+/// added to `diags`.
+pub(crate) fn compile(
+    loaded: &LoadedDmn,
+    engine: &ScriptEngine,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<CDecision>, Vec<CKnowledge>) {
+    let model = &loaded.model;
+    let mut cx = Cx {
+        model,
+        engine,
+        names: names(model),
+        diags,
+        decision: String::new(),
+    };
+    let mut decisions: Vec<CDecision> = model
+        .decisions
+        .iter()
+        .map(|d| {
+            cx.decision = d.id.clone();
+            let outputs = match &d.logic {
+                DecisionLogic::Table(t) => t.outputs.iter().map(|o| o.name.clone()).collect(),
+                _ => vec![d.variable.clone()],
+            };
+            CDecision {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                variable: d.variable.clone(),
+                outputs,
+                requires: Vec::new(),
+                logic: compile_logic(&mut cx, &d.logic, "")
+                    .ok_or_else(|| "it has load errors (see the diagnostics)".to_string()),
+            }
+        })
+        .collect();
+    let knowledge: Vec<CKnowledge> = model
+        .knowledge_models
+        .iter()
+        .map(|k| {
+            cx.decision = if k.id.is_empty() {
+                k.name.clone()
+            } else {
+                k.id.clone()
+            };
+            CKnowledge {
+                name: k.name.clone(),
+                parameters: k.parameters.clone(),
+                body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
+                    format!(
+                        "knowledge model `{}` has load errors (see the diagnostics)",
+                        k.name
+                    )
+                }),
+            }
+        })
+        .collect();
+    let has_errors: HashSet<&str> = cx
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| d.process.as_deref())
+        .collect();
+    let own_error: Vec<bool> = model
+        .decisions
+        .iter()
+        .map(|d| has_errors.contains(d.id.as_str()))
+        .collect();
+    for (i, d) in decisions.iter_mut().enumerate() {
+        let reason = match &loaded.requirements[i] {
+            _ if own_error[i] => Some("it has load errors (see the diagnostics)".to_string()),
+            None => {
+                Some("its requirements are missing or form a cycle (see the diagnostics)".into())
+            }
+            Some(reqs) => reqs.iter().find(|&&r| own_error[r]).map(|&r| {
+                format!(
+                    "it requires decision `{}`, which has load errors (see the diagnostics)",
+                    model.decisions[r].id
+                )
+            }),
+        };
+        d.requires = loaded.requirements[i].clone().unwrap_or_default();
+        if let Some(reason) = reason {
+            d.logic = Err(reason);
+        }
+    }
+    (decisions, knowledge)
+}
+
+/// Compiles logic; `path` says where it sits inside a boxed expression
+/// (`context entry \`Rate\`: `), for messages.
+fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<Logic> {
+    match logic {
+        DecisionLogic::Table(t) => compile_table(cx, t, path).map(Logic::Table),
+        DecisionLogic::Literal(e) => {
+            let owner = cx.decision.clone();
+            cx.code(e, &format!("{path}literal expression"), Some(&owner))
+                .map(Logic::Literal)
+        }
+        DecisionLogic::Context(entries) => {
+            let mut out = Vec::new();
+            let mut ok = true;
+            for e in entries {
+                let label = e.name.as_deref().unwrap_or("result");
+                match compile_logic(cx, &e.value, &format!("{path}context entry `{label}`: ")) {
+                    Some(l) => out.push((e.name.clone(), l)),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(Logic::Context(out))
+        }
+        DecisionLogic::Invocation(inv) => {
+            if !cx.names.functions.contains(&inv.function) {
+                let owner = cx.decision.clone();
+                cx.error(
+                    inv.pos,
+                    Some(&owner),
+                    format!(
+                        "{path}invocation of `{}`, which is not a loaded business knowledge model",
+                        inv.function
+                    ),
+                    "load the DMN file that defines it, or fix the name",
+                );
+                return None;
+            }
+            let mut bindings = Vec::new();
+            let mut ok = true;
+            for (param, value) in &inv.bindings {
+                match compile_logic(cx, value, &format!("{path}parameter `{param}`: ")) {
+                    Some(l) => bindings.push((param.clone(), l)),
+                    None => ok = false,
+                }
+            }
+            let at = Arc::from(format!(
+                "{path}invocation of `{}` ({})",
+                inv.function,
+                cx.place(inv.pos)
+            ));
+            ok.then_some(Logic::Invocation {
+                function: inv.function.clone(),
+                bindings,
+                at,
+            })
+        }
+        // Already reported by the parser.
+        DecisionLogic::Unsupported(_) => None,
+    }
+}
+
+fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option<CTable> {
+    let mut ok = true;
+    let mut inputs = Vec::new();
+    for (i, input) in t.inputs.iter().enumerate() {
+        let id = input.id.as_deref();
+        let what = format!("{path}input {} `{}`", i + 1, input.label);
+        let expr = cx.code(&input.expression, &format!("{what} expression"), id);
+        let allowed = input.input_values.as_ref().and_then(|v| {
+            let t = cx.tests(v, &format!("{what} allowed values"), id);
+            if t.is_none() {
+                ok = false;
+            }
+            t.map(|t| (t.code, v.text.clone()))
+        });
+        match expr {
+            Some(expr) => inputs.push(CInput {
+                label: input.label.clone(),
+                expr,
+                coerce: Coerce::from_type_ref(input.type_ref.as_deref()),
+                allowed,
+            }),
+            None => ok = false,
+        }
+    }
+    let mut outputs = Vec::new();
+    for (i, o) in t.outputs.iter().enumerate() {
+        let id = o.id.as_deref();
+        let what = format!("{path}output {} `{}`", i + 1, o.name);
+        let priority = match &o.output_values {
+            Some(v) if v.language == Language::Feel => {
+                match feel::parse_unary_tests(&v.text, &cx.names) {
+                    Ok(t) => Some(fold_tests(t)),
+                    Err(err) => {
+                        cx.syntax(v, &format!("{what} output values"), id, err);
+                        ok = false;
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let default = o.default.as_ref().and_then(|e| {
+            let c = cx.code(e, &format!("{what} default"), id);
+            if c.is_none() {
+                ok = false;
+            }
+            c
+        });
+        outputs.push(COutput {
+            name: o.name.clone(),
+            priority,
+            default,
+        });
+    }
+    let mut rules = Vec::new();
+    for (n, r) in t.rules.iter().enumerate() {
+        let id = r.id.as_deref();
+        let mut rin = Vec::new();
+        for (i, e) in r.input_entries.iter().enumerate() {
+            let label = t.inputs.get(i).map_or("?", |x| x.label.as_str());
+            match cx.tests(
+                e,
+                &format!("rule {} input entry {} `{label}`", n + 1, i + 1),
+                id,
+            ) {
+                Some(c) => rin.push(c),
+                None => ok = false,
+            }
+        }
+        let mut rout = Vec::new();
+        for (i, e) in r.output_entries.iter().enumerate() {
+            let name = t.outputs.get(i).map_or("?", |x| x.name.as_str());
+            match cx.code(e, &format!("{path}rule {} output `{name}`", n + 1), id) {
+                Some(c) => rout.push(c),
+                None => ok = false,
+            }
+        }
+        rules.push(CRule {
+            id: r.id.clone(),
+            inputs: rin,
+            outputs: rout,
+        });
+    }
+    ok.then_some(CTable {
+        hit_policy: t.hit_policy,
+        aggregation: t.aggregation,
+        inputs,
+        outputs,
+        rules,
+    })
+}

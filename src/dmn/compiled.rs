@@ -1,0 +1,137 @@
+//! Decisions compiled for evaluation: every expression parsed (FEEL) or
+//! compiled (Rhai) once, with a description of where it was written for
+//! error messages.
+
+use std::sync::Arc;
+
+use super::feel;
+use crate::model::dmn::{Aggregation, HitPolicy};
+use crate::scripting::Compiled;
+
+/// An expression ready to evaluate to a value.
+#[derive(Debug, Clone)]
+pub(crate) enum Code {
+    Feel(feel::Expr),
+    Rhai(Arc<Compiled>),
+}
+
+/// Unary tests ready to match a value.
+#[derive(Debug, Clone)]
+pub(crate) enum Tests {
+    Feel(feel::UnaryTests),
+    /// A Rhai condition; the value under test is the variable `cellInput`.
+    Rhai(Arc<Compiled>),
+}
+
+/// An expression and where it was written (`rule 3 output \`x\`
+/// (file.dmn:40:23)`), for error messages.
+#[derive(Debug, Clone)]
+pub(crate) struct Located<T> {
+    pub code: T,
+    pub at: Arc<str>,
+}
+
+/// How a JSON input is read before it is tested, from the input
+/// expression's `typeRef`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Coerce {
+    None,
+    Number,
+    Date,
+    Time,
+    DateTime,
+    Duration,
+}
+
+impl Coerce {
+    pub fn from_type_ref(t: Option<&str>) -> Coerce {
+        let Some(t) = t else {
+            return Coerce::None;
+        };
+        let t = t
+            .rsplit(':')
+            .next()
+            .unwrap_or(t)
+            .trim()
+            .to_ascii_lowercase();
+        match t.as_str() {
+            "number" | "integer" | "long" | "double" | "decimal" | "int" => Coerce::Number,
+            "date" => Coerce::Date,
+            "time" => Coerce::Time,
+            "datetime" | "date and time" => Coerce::DateTime,
+            "duration"
+            | "daytimeduration"
+            | "yearmonthduration"
+            | "days and time duration"
+            | "years and months duration" => Coerce::Duration,
+            _ => Coerce::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CInput {
+    pub label: String,
+    pub expr: Located<Code>,
+    pub coerce: Coerce,
+    pub allowed: Option<(Tests, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct COutput {
+    pub name: String,
+    /// The `outputValues` list, when it is FEEL: ranks values for PRIORITY
+    /// and OUTPUT ORDER.
+    pub priority: Option<feel::UnaryTests>,
+    pub default: Option<Located<Code>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CRule {
+    pub id: Option<String>,
+    pub inputs: Vec<Located<Tests>>,
+    pub outputs: Vec<Located<Code>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CTable {
+    pub hit_policy: HitPolicy,
+    pub aggregation: Option<Aggregation>,
+    pub inputs: Vec<CInput>,
+    pub outputs: Vec<COutput>,
+    pub rules: Vec<CRule>,
+}
+
+/// Compiled logic of a decision, knowledge model or context entry.
+#[derive(Debug, Clone)]
+pub(crate) enum Logic {
+    Table(CTable),
+    Literal(Located<Code>),
+    Context(Vec<(Option<String>, Logic)>),
+    Invocation {
+        function: String,
+        bindings: Vec<(String, Logic)>,
+        at: Arc<str>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CDecision {
+    pub id: String,
+    pub name: String,
+    pub variable: String,
+    pub outputs: Vec<String>,
+    /// Decisions to evaluate first, in order (indices into the decisions).
+    pub requires: Vec<usize>,
+    /// The logic, or why the decision cannot be evaluated.
+    pub logic: Result<Logic, String>,
+}
+
+/// A compiled business knowledge model.
+#[derive(Debug, Clone)]
+pub(crate) struct CKnowledge {
+    pub name: String,
+    pub parameters: Vec<String>,
+    /// The body, or why it cannot be invoked.
+    pub body: Result<Logic, String>,
+}

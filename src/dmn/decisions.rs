@@ -1,0 +1,224 @@
+//! [`Decisions`]: loaded DMN files ready to evaluate — the model, every
+//! expression compiled once, the one sandboxed Rhai engine, and the
+//! problems found while loading.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value as Json};
+
+use super::compile;
+use super::compiled::CDecision;
+use super::env::Env;
+use super::error::DmnError;
+use super::knowledge::Knowledge;
+use super::logic;
+use super::result::DecisionResult;
+use super::value::Value;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::dmn::DmnModel;
+use crate::parser::dmn::{self as parser, LoadedDmn};
+use crate::scripting::ScriptEngine;
+
+/// A set of loaded, checked and compiled decisions.
+///
+/// ```
+/// use bpmn_runner::dmn::Decisions;
+/// let xml = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+///   <decision id="discount" name="Discount">
+///     <decisionTable hitPolicy="FIRST">
+///       <input label="Customer"><inputExpression><text>customer type</text></inputExpression></input>
+///       <output name="rate"/>
+///       <rule><inputEntry><text>"gold"</text></inputEntry><outputEntry><text>0.1</text></outputEntry></rule>
+///       <rule><inputEntry><text>-</text></inputEntry><outputEntry><text>0</text></outputEntry></rule>
+///     </decisionTable>
+///   </decision>
+/// </definitions>"#;
+/// let decisions = Decisions::from_sources(vec![("discount.dmn".into(), xml.as_bytes().to_vec())]);
+/// assert!(decisions.diagnostics().is_empty());
+/// let data = serde_json::json!({"customer type": "gold"});
+/// let result = decisions.evaluate("discount", data.as_object().unwrap()).unwrap();
+/// assert_eq!(result.value(), serde_json::json!(0.1));
+/// assert_eq!(result.outputs(), vec!["rate".to_string()]);
+/// ```
+#[derive(Debug)]
+pub struct Decisions {
+    model: DmnModel,
+    decisions: Vec<CDecision>,
+    knowledge: Knowledge,
+    by_id: HashMap<String, usize>,
+    diagnostics: Vec<Diagnostic>,
+    engine: ScriptEngine,
+}
+
+impl Decisions {
+    /// Loads DMN files. Never fails: problems are in
+    /// [`Decisions::diagnostics`] and stop only the decisions they affect.
+    pub fn load<P: AsRef<Path>>(paths: &[P]) -> Decisions {
+        Self::from_loaded(parser::load_files(paths))
+    }
+
+    /// Loads DMN documents from memory; the paths are used in diagnostics.
+    pub fn from_sources(sources: Vec<(PathBuf, Vec<u8>)>) -> Decisions {
+        Self::from_loaded(parser::load_bytes(sources))
+    }
+
+    /// Compiles what the parser loaded.
+    pub fn from_loaded(loaded: LoadedDmn) -> Decisions {
+        let engine = ScriptEngine::default();
+        let mut diagnostics = loaded.diagnostics.clone();
+        let (decisions, knowledge) = compile::compile(&loaded, &engine, &mut diagnostics);
+        let mut by_id = HashMap::new();
+        for (i, d) in decisions.iter().enumerate() {
+            by_id.entry(d.id.clone()).or_insert(i);
+        }
+        Decisions {
+            model: loaded.model,
+            decisions,
+            knowledge: Knowledge::new(knowledge),
+            by_id,
+            diagnostics,
+            engine,
+        }
+    }
+
+    /// Every problem found while loading, errors and warnings.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// True when some diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The errors that stop decision `id`: its own and those of the
+    /// decisions it requires (not those of other decisions or files).
+    pub fn problems_for(&self, id: &str) -> Vec<&Diagnostic> {
+        let Some(&i) = self.by_id.get(id) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<&str> = self.decisions[i]
+            .requires
+            .iter()
+            .map(|&r| self.decisions[r].id.as_str())
+            .collect();
+        ids.push(id);
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.process.as_deref().is_some_and(|p| ids.contains(&p)))
+            .collect()
+    }
+
+    /// The ids of the loaded decisions, in file order.
+    pub fn decision_ids(&self) -> Vec<&str> {
+        self.decisions.iter().map(|d| d.id.as_str()).collect()
+    }
+
+    /// The id of the decision with this id, or else this name.
+    pub fn find(&self, id_or_name: &str) -> Option<&str> {
+        if let Some(&i) = self.by_id.get(id_or_name) {
+            return Some(&self.decisions[i].id);
+        }
+        self.decisions
+            .iter()
+            .find(|d| d.name == id_or_name || d.variable == id_or_name)
+            .map(|d| d.id.as_str())
+    }
+
+    /// The display name of decision `id`.
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.by_id.get(id).map(|&i| self.decisions[i].name.as_str())
+    }
+
+    /// The output names of decision `id` (see [`DecisionResult::outputs`]).
+    pub fn outputs(&self, id: &str) -> Option<Vec<String>> {
+        self.by_id
+            .get(id)
+            .map(|&i| self.decisions[i].outputs.clone())
+    }
+
+    /// The model as loaded.
+    pub fn model(&self) -> &DmnModel {
+        &self.model
+    }
+
+    /// Evaluates decision `decision_id` against `data`, after the decisions
+    /// it requires (whose results are visible under their names).
+    pub fn evaluate(
+        &self,
+        decision_id: &str,
+        data: &Map<String, Json>,
+    ) -> Result<DecisionResult, DmnError> {
+        self.evaluate_with(decision_id, data, Vec::new())
+    }
+
+    /// Like [`Decisions::evaluate`], with FEEL values bound before the data.
+    pub(crate) fn evaluate_with(
+        &self,
+        decision_id: &str,
+        data: &Map<String, Json>,
+        mut vars: Vec<(String, Value)>,
+    ) -> Result<DecisionResult, DmnError> {
+        let Some(&i) = self.by_id.get(decision_id) else {
+            return Err(DmnError::UnknownDecision {
+                id: decision_id.to_string(),
+                known: self.decisions.iter().map(|d| d.id.clone()).collect(),
+            });
+        };
+        let d = &self.decisions[i];
+        if let Err(reason) = &d.logic {
+            return Err(DmnError::Invalid {
+                decision: d.id.clone(),
+                reason: reason.clone(),
+            });
+        }
+        for &r in &d.requires {
+            let req = &self.decisions[r];
+            let (v, _) = self.run(req, data, &vars).map_err(|e| DmnError::Required {
+                decision: d.id.clone(),
+                required: req.id.clone(),
+                source: Box::new(e),
+            })?;
+            vars.push((req.variable.clone(), v));
+        }
+        let (value, matched) = self.run(d, data, &vars)?;
+        Ok(DecisionResult {
+            value,
+            outputs: d.outputs.clone(),
+            matched: matched.into_iter().map(|m| m + 1).collect(),
+        })
+    }
+
+    fn run(
+        &self,
+        d: &CDecision,
+        data: &Map<String, Json>,
+        vars: &[(String, Value)],
+    ) -> Result<(Value, Vec<usize>), DmnError> {
+        let env = Env::new(&self.engine, data, vars, &d.id, &self.knowledge);
+        match &d.logic {
+            Ok(l) => logic::evaluate(l, &env),
+            Err(reason) => Err(DmnError::Invalid {
+                decision: d.id.clone(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared<T: Send + Sync>() {}
+
+    #[test]
+    fn decisions_can_be_shared_between_threads() {
+        // The BPMN runtime keeps one Decisions behind an Arc.
+        shared::<Decisions>();
+    }
+}

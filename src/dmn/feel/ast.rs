@@ -1,0 +1,143 @@
+//! FEEL expressions and unary tests after parsing.
+
+use crate::dmn::value::Value;
+
+/// Comparison operators, in expressions and unary tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+}
+
+/// A FEEL expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    /// A literal, or a sub-expression folded at load time.
+    Const(Value),
+    /// A variable; may contain spaces (`Monthly Salary`).
+    Name(String),
+    /// `?`: the value under test in a unary test.
+    Input,
+    /// `base.field`.
+    Path(Box<Expr>, String),
+    Neg(Box<Expr>),
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x between a and b`.
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x in tests`.
+    In(Box<Expr>, Box<UnaryTests>),
+    List(Vec<Expr>),
+    Context(Vec<(String, Expr)>),
+    Range(Box<RangeExpr>),
+    /// A built-in function call.
+    Call(String, Vec<Expr>),
+    /// `list[condition]` or `list[index]`; the condition sees `item`.
+    Filter(Box<Expr>, Box<Expr>),
+}
+
+/// An interval whose ends are expressions; `None` is unbounded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RangeExpr {
+    pub low: Option<Expr>,
+    pub low_closed: bool,
+    pub high: Option<Expr>,
+    pub high_closed: bool,
+}
+
+/// The input entry of a decision-table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum UnaryTests {
+    /// `-` (or an empty cell): anything matches.
+    Any,
+    /// `t1, t2, …` (any must hold), or `not(t1, t2, …)` (none may hold).
+    Tests {
+        negated: bool,
+        tests: Vec<UnaryTest>,
+    },
+}
+
+/// One positive unary test.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum UnaryTest {
+    /// `< e`, `>= e`, `= e`, `!= e`.
+    Cmp(CmpOp, Expr),
+    /// `[a..b]`, `(a..b)`, `]a..b[`.
+    Interval(RangeExpr),
+    /// Any other expression: it matches when it equals the input, contains
+    /// it (a list or range), or — when it uses `?` — is true.
+    Expr { expr: Expr, uses_input: bool },
+}
+
+impl Expr {
+    /// Whether `?` occurs in the expression.
+    pub fn uses_input(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| found |= matches!(e, Expr::Input));
+        found
+    }
+
+    /// Visits every sub-expression, this one first.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Const(_) | Expr::Name(_) | Expr::Input => {}
+            Expr::Path(e, _) | Expr::Neg(e) => e.walk(f),
+            Expr::Arith(_, a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Filter(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::If(a, b, c) | Expr::Between(a, b, c) => {
+                a.walk(f);
+                b.walk(f);
+                c.walk(f);
+            }
+            Expr::In(a, t) => {
+                a.walk(f);
+                if let UnaryTests::Tests { tests, .. } = &**t {
+                    for t in tests {
+                        match t {
+                            UnaryTest::Cmp(_, e) | UnaryTest::Expr { expr: e, .. } => e.walk(f),
+                            UnaryTest::Interval(r) => r.walk(f),
+                        }
+                    }
+                }
+            }
+            Expr::List(l) | Expr::Call(_, l) => l.iter().for_each(|e| e.walk(f)),
+            Expr::Context(c) => c.iter().for_each(|(_, e)| e.walk(f)),
+            Expr::Range(r) => r.walk(f),
+        }
+    }
+}
+
+impl RangeExpr {
+    fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        if let Some(e) = &self.low {
+            e.walk(f);
+        }
+        if let Some(e) = &self.high {
+            e.walk(f);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! FEEL tokens. Names are single words here; the parser joins adjacent
+//! words into names with spaces (`Monthly Salary`), as FEEL allows.
+
+use std::sync::Arc;
+
+/// One token and the character offset where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Token {
+    pub kind: Tok,
+    pub at: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Tok {
+    Number(f64),
+    String(Arc<str>),
+    /// A word: a name part or a keyword (`and`, `if`…).
+    Word(String),
+    /// A whole name known to contain spaces or symbols (an input data or
+    /// decision name), matched before splitting into words.
+    KnownName(String),
+    /// `@"…"`: a temporal literal.
+    At(Arc<str>),
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Dot,
+    DotDot,
+    Colon,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    StarStar,
+    Question,
+    End,
+}
+
+/// A lexing or parsing failure at a character offset of the expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SyntaxError {
+    pub at: usize,
+    pub message: String,
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+fn is_name_part(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '\''
+}
+
+/// Splits `text` into tokens. `known` lists names with spaces or symbols
+/// that should be read whole (longest first).
+pub(crate) fn lex(text: &str, known: &[String]) -> Result<Vec<Token>, SyntaxError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let err = |at: usize, message: String| SyntaxError { at, message };
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let prev_is_dot = matches!(out.last(), Some(Token { kind: Tok::Dot, .. }));
+        if is_name_start(c) && !prev_is_dot {
+            if let Some(k) = known.iter().find(|k| matches_at(&chars, i, k)) {
+                i += k.chars().count();
+                out.push(Token {
+                    kind: Tok::KnownName(k.clone()),
+                    at: start,
+                });
+                continue;
+            }
+        }
+        let kind = match c {
+            '"' => {
+                let (s, next) = string(&chars, i).ok_or_else(|| {
+                    err(start, "this string is never closed (missing `\"`)".into())
+                })?;
+                i = next;
+                Tok::String(s.into())
+            }
+            '@' if chars.get(i + 1) == Some(&'"') => {
+                let (s, next) = string(&chars, i + 1).ok_or_else(|| {
+                    err(start, "this string is never closed (missing `\"`)".into())
+                })?;
+                i = next;
+                Tok::At(s.into())
+            }
+            c if c.is_ascii_digit()
+                || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
+                let mut j = i;
+                while j < chars.len() && chars[j].is_ascii_digit() {
+                    j += 1;
+                }
+                // `1..5` is a range, not the number `1.`.
+                if j < chars.len()
+                    && chars[j] == '.'
+                    && chars.get(j + 1).is_some_and(char::is_ascii_digit)
+                {
+                    j += 1;
+                    while j < chars.len() && chars[j].is_ascii_digit() {
+                        j += 1;
+                    }
+                }
+                if j < chars.len() && (chars[j] == 'e' || chars[j] == 'E') {
+                    let mut k = j + 1;
+                    if k < chars.len() && (chars[k] == '+' || chars[k] == '-') {
+                        k += 1;
+                    }
+                    if k < chars.len() && chars[k].is_ascii_digit() {
+                        while k < chars.len() && chars[k].is_ascii_digit() {
+                            k += 1;
+                        }
+                        j = k;
+                    }
+                }
+                let s: String = chars[i..j].iter().collect();
+                i = j;
+                Tok::Number(
+                    s.parse()
+                        .map_err(|_| err(start, format!("`{s}` is not a number")))?,
+                )
+            }
+            c if is_name_start(c) => {
+                let mut j = i;
+                while j < chars.len() && is_name_part(chars[j]) {
+                    j += 1;
+                }
+                let s: String = chars[i..j].iter().collect();
+                i = j;
+                Tok::Word(s)
+            }
+            _ => {
+                let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+                let (t, n) = match two.as_str() {
+                    ".." => (Tok::DotDot, 2),
+                    "!=" => (Tok::Ne, 2),
+                    "<=" => (Tok::Le, 2),
+                    ">=" => (Tok::Ge, 2),
+                    "**" => (Tok::StarStar, 2),
+                    // Rhai and Python habits, accepted for `=`.
+                    "==" => (Tok::Eq, 2),
+                    _ => (
+                        match c {
+                            '(' => Tok::LParen,
+                            ')' => Tok::RParen,
+                            '[' => Tok::LBracket,
+                            ']' => Tok::RBracket,
+                            '{' => Tok::LBrace,
+                            '}' => Tok::RBrace,
+                            ',' => Tok::Comma,
+                            '.' => Tok::Dot,
+                            ':' => Tok::Colon,
+                            '=' => Tok::Eq,
+                            '<' => Tok::Lt,
+                            '>' => Tok::Gt,
+                            '+' => Tok::Plus,
+                            '-' => Tok::Minus,
+                            '*' => Tok::Star,
+                            '/' => Tok::Slash,
+                            '?' => Tok::Question,
+                            other => {
+                                return Err(err(start, format!("unexpected character `{other}`")));
+                            }
+                        },
+                        1,
+                    ),
+                };
+                i += n;
+                t
+            }
+        };
+        out.push(Token { kind, at: start });
+    }
+    out.push(Token {
+        kind: Tok::End,
+        at: chars.len(),
+    });
+    Ok(out)
+}
+
+/// True when `name` is written at `i` and not followed by more name.
+fn matches_at(chars: &[char], i: usize, name: &str) -> bool {
+    let mut j = i;
+    for nc in name.chars() {
+        if chars.get(j) != Some(&nc) {
+            return false;
+        }
+        j += 1;
+    }
+    !chars.get(j).is_some_and(|&c| is_name_part(c))
+}
+
+/// Reads a string literal starting at the quote `chars[i]`; returns its value
+/// and the offset after the closing quote.
+fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let mut s = String::new();
+    let mut j = i + 1;
+    while j < chars.len() {
+        match chars[j] {
+            '"' => return Some((s, j + 1)),
+            '\\' if j + 1 < chars.len() => {
+                j += 1;
+                match chars[j] {
+                    'n' => s.push('\n'),
+                    't' => s.push('\t'),
+                    'r' => s.push('\r'),
+                    'u' => {
+                        let hex: String = chars.get(j + 1..j + 5)?.iter().collect();
+                        s.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                        j += 4;
+                    }
+                    other => s.push(other),
+                }
+            }
+            c => s.push(c),
+        }
+        j += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &str) -> Vec<Tok> {
+        lex(s, &[]).unwrap().into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn numbers_ranges_and_operators() {
+        assert_eq!(
+            kinds("[1..2.5]"),
+            vec![
+                Tok::LBracket,
+                Tok::Number(1.0),
+                Tok::DotDot,
+                Tok::Number(2.5),
+                Tok::RBracket,
+                Tok::End
+            ]
+        );
+        assert_eq!(
+            kinds(".872 ** -1"),
+            vec![
+                Tok::Number(0.872),
+                Tok::StarStar,
+                Tok::Minus,
+                Tok::Number(1.0),
+                Tok::End
+            ]
+        );
+        assert_eq!(kinds(r#""a\"b""#)[0], Tok::String("a\"b".into()));
+        assert!(lex("\"open", &[]).is_err());
+        assert!(lex("a # b", &[]).is_err());
+    }
+
+    #[test]
+    fn known_names_are_read_whole() {
+        let known = vec!["Approved/Declined".to_string()];
+        let t = lex("Approved/Declined = x", &known).unwrap();
+        assert_eq!(t[0].kind, Tok::KnownName("Approved/Declined".into()));
+    }
+}

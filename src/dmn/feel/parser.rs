@@ -1,0 +1,772 @@
+//! Recursive-descent parser for the FEEL subset: simple expressions
+//! (names, paths, arithmetic, comparisons, `and`/`or`, `if then else`,
+//! `between`, `in`, lists, contexts, ranges, function calls, filters) and
+//! unary tests (`-`, `< e`, `[a..b]`, `not(…)`, comma lists, expressions).
+
+use super::ast::{ArithOp, CmpOp, Expr, RangeExpr, UnaryTest, UnaryTests};
+use super::builtins;
+use super::lexer::{SyntaxError, Tok, Token, lex};
+use crate::dmn::temporal;
+use crate::dmn::value::{Value, duration_value};
+
+/// Words that end a name: `Age and x` is two names, not `Age and x`.
+const KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "if",
+    "then",
+    "else",
+    "for",
+    "in",
+    "return",
+    "some",
+    "every",
+    "satisfies",
+    "between",
+    "instance",
+    "function",
+    "true",
+    "false",
+    "null",
+    "not",
+];
+
+/// Built-in functions whose names contain a keyword.
+const KEYWORD_FUNCTIONS: &[&str] = &["date and time", "years and months duration"];
+
+/// What the parser must know beyond the text: names with spaces or symbols
+/// to read whole (input data, decision and knowledge model names), and the
+/// functions other than the built-ins (knowledge models).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    pub known: Vec<String>,
+    pub functions: Vec<String>,
+}
+
+/// Parses a FEEL expression.
+pub(crate) fn parse_expression(text: &str, names: &Names) -> Result<Expr, SyntaxError> {
+    let mut p = Parser::new(text, names)?;
+    let e = p.expression()?;
+    p.expect_end()?;
+    Ok(e)
+}
+
+/// Parses the unary tests of an input entry (or `inputValues`,
+/// `outputValues`).
+pub(crate) fn parse_unary_tests(text: &str, names: &Names) -> Result<UnaryTests, SyntaxError> {
+    let t = text.trim();
+    if t.is_empty() || t == "-" {
+        return Ok(UnaryTests::Any);
+    }
+    let mut p = Parser::new(t, names)?;
+    let tests = p.unary_tests()?;
+    p.expect_end()?;
+    Ok(tests)
+}
+
+struct Parser<'n> {
+    names: &'n Names,
+    toks: Vec<Token>,
+    i: usize,
+    /// Set while reading the upper end of an interval, where `[` closes
+    /// the interval (`]1..5[`) instead of starting a filter.
+    no_filter: bool,
+}
+
+type PResult<T> = Result<T, SyntaxError>;
+
+impl<'n> Parser<'n> {
+    fn new(text: &str, names: &'n Names) -> PResult<Parser<'n>> {
+        Ok(Parser {
+            names,
+            toks: lex(text, &names.known)?,
+            i: 0,
+            no_filter: false,
+        })
+    }
+
+    fn peek(&self) -> &Tok {
+        &self.toks[self.i].kind
+    }
+
+    fn peek_at(&self, n: usize) -> &Tok {
+        let last = self.toks.len() - 1;
+        &self.toks[(self.i + n).min(last)].kind
+    }
+
+    fn at(&self) -> usize {
+        self.toks[self.i].at
+    }
+
+    fn bump(&mut self) -> Tok {
+        let t = self.toks[self.i].kind.clone();
+        if self.i < self.toks.len() - 1 {
+            self.i += 1;
+        }
+        t
+    }
+
+    fn is_word(&self, w: &str) -> bool {
+        matches!(self.peek(), Tok::Word(x) if x == w)
+    }
+
+    fn eat(&mut self, t: &Tok) -> bool {
+        if self.peek() == t {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn eat_word(&mut self, w: &str) -> bool {
+        if self.is_word(w) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn fail<T>(&self, message: impl Into<String>) -> PResult<T> {
+        Err(SyntaxError {
+            at: self.at(),
+            message: message.into(),
+        })
+    }
+
+    fn expect(&mut self, t: &Tok, what: &str) -> PResult<()> {
+        if self.eat(t) {
+            Ok(())
+        } else {
+            let found = describe(self.peek());
+            self.fail(format!("expected {what}, found {found}"))
+        }
+    }
+
+    fn expect_word(&mut self, w: &str) -> PResult<()> {
+        if self.eat_word(w) {
+            Ok(())
+        } else {
+            let found = describe(self.peek());
+            self.fail(format!("expected `{w}`, found {found}"))
+        }
+    }
+
+    fn expect_end(&mut self) -> PResult<()> {
+        if *self.peek() == Tok::End {
+            Ok(())
+        } else {
+            let found = describe(self.peek());
+            self.fail(format!(
+                "unexpected {found} after the end of the expression"
+            ))
+        }
+    }
+
+    // ---- expressions -------------------------------------------------
+
+    fn expression(&mut self) -> PResult<Expr> {
+        if self.eat_word("if") {
+            let c = self.expression()?;
+            self.expect_word("then")?;
+            let a = self.expression()?;
+            self.expect_word("else")?;
+            let b = self.expression()?;
+            return Ok(Expr::If(Box::new(c), Box::new(a), Box::new(b)));
+        }
+        for w in ["for", "some", "every", "function"] {
+            if self.is_word(w) {
+                return self.fail(format!("`{w}` expressions are not supported"));
+            }
+        }
+        self.disjunction()
+    }
+
+    fn disjunction(&mut self) -> PResult<Expr> {
+        let mut e = self.conjunction()?;
+        while self.eat_word("or") {
+            let r = self.conjunction()?;
+            e = Expr::Or(Box::new(e), Box::new(r));
+        }
+        Ok(e)
+    }
+
+    fn conjunction(&mut self) -> PResult<Expr> {
+        let mut e = self.comparison()?;
+        while self.eat_word("and") {
+            let r = self.comparison()?;
+            e = Expr::And(Box::new(e), Box::new(r));
+        }
+        Ok(e)
+    }
+
+    fn comparison(&mut self) -> PResult<Expr> {
+        let e = self.additive()?;
+        if let Some(op) = cmp_op(self.peek()) {
+            self.bump();
+            let r = self.additive()?;
+            return Ok(Expr::Cmp(op, Box::new(e), Box::new(r)));
+        }
+        if self.eat_word("between") {
+            let lo = self.additive()?;
+            self.expect_word("and")?;
+            let hi = self.additive()?;
+            return Ok(Expr::Between(Box::new(e), Box::new(lo), Box::new(hi)));
+        }
+        if self.eat_word("in") {
+            let tests = self.in_tests()?;
+            return Ok(Expr::In(Box::new(e), Box::new(tests)));
+        }
+        if self.is_word("instance") {
+            return self.fail("`instance of` is not supported");
+        }
+        Ok(e)
+    }
+
+    /// The right side of `in`: one positive unary test, or a parenthesized
+    /// list of them.
+    fn in_tests(&mut self) -> PResult<UnaryTests> {
+        if *self.peek() == Tok::LParen {
+            let save = self.i;
+            if let Ok(Some(t)) = self.try_interval() {
+                return Ok(UnaryTests::Tests {
+                    negated: false,
+                    tests: vec![t],
+                });
+            }
+            self.i = save;
+            self.bump();
+            let tests = self.positive_unary_tests()?;
+            self.expect(&Tok::RParen, "`)`")?;
+            return Ok(UnaryTests::Tests {
+                negated: false,
+                tests,
+            });
+        }
+        Ok(UnaryTests::Tests {
+            negated: false,
+            tests: vec![self.positive_unary_test()?],
+        })
+    }
+
+    fn additive(&mut self) -> PResult<Expr> {
+        let mut e = self.multiplicative()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Plus => ArithOp::Add,
+                Tok::Minus => ArithOp::Sub,
+                _ => return Ok(e),
+            };
+            self.bump();
+            let r = self.multiplicative()?;
+            e = Expr::Arith(op, Box::new(e), Box::new(r));
+        }
+    }
+
+    fn multiplicative(&mut self) -> PResult<Expr> {
+        let mut e = self.power()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Star => ArithOp::Mul,
+                Tok::Slash => ArithOp::Div,
+                _ => return Ok(e),
+            };
+            self.bump();
+            let r = self.power()?;
+            e = Expr::Arith(op, Box::new(e), Box::new(r));
+        }
+    }
+
+    fn power(&mut self) -> PResult<Expr> {
+        let mut e = self.unary()?;
+        while self.eat(&Tok::StarStar) {
+            let r = self.unary()?;
+            e = Expr::Arith(ArithOp::Pow, Box::new(e), Box::new(r));
+        }
+        Ok(e)
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        if self.eat(&Tok::Minus) {
+            let e = self.unary()?;
+            return Ok(match e {
+                Expr::Const(Value::Number(n)) => Expr::Const(Value::Number(-n)),
+                e => Expr::Neg(Box::new(e)),
+            });
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> PResult<Expr> {
+        let mut e = self.primary()?;
+        loop {
+            match self.peek() {
+                Tok::Dot => {
+                    self.bump();
+                    let field = match self.peek().clone() {
+                        Tok::Word(_) => self.name_words(),
+                        Tok::KnownName(k) => {
+                            self.bump();
+                            k
+                        }
+                        Tok::String(s) => {
+                            self.bump();
+                            s.to_string()
+                        }
+                        other => {
+                            return self.fail(format!(
+                                "expected a name after `.`, found {}",
+                                describe(&other)
+                            ));
+                        }
+                    };
+                    e = Expr::Path(Box::new(e), field);
+                }
+                Tok::LBracket if !self.no_filter => {
+                    self.bump();
+                    let f = self.expression()?;
+                    self.expect(&Tok::RBracket, "`]`")?;
+                    e = Expr::Filter(Box::new(e), Box::new(f));
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    /// Joins adjacent non-keyword words into one name.
+    fn name_words(&mut self) -> String {
+        let mut name = String::new();
+        while let Tok::Word(w) = self.peek() {
+            let keyword = KEYWORDS.contains(&w.as_str());
+            if keyword && !name.is_empty() {
+                break;
+            }
+            if keyword {
+                name.push_str(w);
+                self.bump();
+                break;
+            }
+            if !name.is_empty() {
+                name.push(' ');
+            }
+            name.push_str(w);
+            self.bump();
+        }
+        name
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let at = self.at();
+        match self.peek().clone() {
+            Tok::Number(n) => {
+                self.bump();
+                Ok(Expr::Const(Value::Number(n)))
+            }
+            Tok::String(s) => {
+                self.bump();
+                Ok(Expr::Const(Value::String(s)))
+            }
+            Tok::At(s) => {
+                self.bump();
+                temporal_literal(&s).map(Expr::Const).ok_or(SyntaxError {
+                    at,
+                    message: format!("@\"{s}\" is not a date, time, date and time or duration"),
+                })
+            }
+            Tok::Question => {
+                self.bump();
+                Ok(Expr::Input)
+            }
+            Tok::LParen => {
+                if let Some(t) = self.try_interval()? {
+                    let UnaryTest::Interval(r) = t else {
+                        unreachable!("try_interval returns intervals")
+                    };
+                    return Ok(Expr::Range(Box::new(r)));
+                }
+                self.bump();
+                let e = self.expression()?;
+                self.expect(&Tok::RParen, "`)`")?;
+                Ok(e)
+            }
+            Tok::LBracket | Tok::RBracket => {
+                if let Some(UnaryTest::Interval(r)) = self.try_interval()? {
+                    return Ok(Expr::Range(Box::new(r)));
+                }
+                if *self.peek() == Tok::RBracket {
+                    return self.fail("unexpected `]`");
+                }
+                self.bump();
+                let mut items = Vec::new();
+                if !self.eat(&Tok::RBracket) {
+                    loop {
+                        items.push(self.expression()?);
+                        if self.eat(&Tok::RBracket) {
+                            break;
+                        }
+                        self.expect(&Tok::Comma, "`,` or `]`")?;
+                    }
+                }
+                Ok(Expr::List(items))
+            }
+            Tok::LBrace => {
+                self.bump();
+                let mut entries = Vec::new();
+                if !self.eat(&Tok::RBrace) {
+                    loop {
+                        let key = match self.peek().clone() {
+                            Tok::String(s) => {
+                                self.bump();
+                                s.to_string()
+                            }
+                            Tok::KnownName(k) => {
+                                self.bump();
+                                k
+                            }
+                            Tok::Word(_) => self.name_words(),
+                            other => {
+                                return self.fail(format!(
+                                    "expected a context key, found {}",
+                                    describe(&other)
+                                ));
+                            }
+                        };
+                        self.expect(&Tok::Colon, "`:`")?;
+                        entries.push((key, self.expression()?));
+                        if self.eat(&Tok::RBrace) {
+                            break;
+                        }
+                        self.expect(&Tok::Comma, "`,` or `}`")?;
+                    }
+                }
+                Ok(Expr::Context(entries))
+            }
+            Tok::KnownName(k) => {
+                self.bump();
+                self.name_or_call(k, at)
+            }
+            Tok::Word(w) => match w.as_str() {
+                "true" => {
+                    self.bump();
+                    Ok(Expr::Const(Value::Bool(true)))
+                }
+                "false" => {
+                    self.bump();
+                    Ok(Expr::Const(Value::Bool(false)))
+                }
+                "null" => {
+                    self.bump();
+                    Ok(Expr::Const(Value::Null))
+                }
+                _ => {
+                    if let Some(f) = self.keyword_function() {
+                        return self.name_or_call(f.to_string(), at);
+                    }
+                    if KEYWORDS.contains(&w.as_str()) && w != "not" {
+                        return self.fail(format!("unexpected keyword `{w}`"));
+                    }
+                    let name = self.name_words();
+                    self.name_or_call(name, at)
+                }
+            },
+            other => self.fail(format!("expected a value, found {}", describe(&other))),
+        }
+    }
+
+    /// `date and time(` and similar: consumes the words when they spell a
+    /// built-in whose name contains a keyword and a call follows.
+    fn keyword_function(&mut self) -> Option<&'static str> {
+        for f in KEYWORD_FUNCTIONS {
+            let words: Vec<&str> = f.split(' ').collect();
+            let matches = words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| matches!(self.peek_at(k), Tok::Word(x) if x == w))
+                && *self.peek_at(words.len()) == Tok::LParen;
+            if matches {
+                for _ in &words {
+                    self.bump();
+                }
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    fn name_or_call(&mut self, name: String, at: usize) -> PResult<Expr> {
+        if *self.peek() != Tok::LParen {
+            if name == "not" {
+                return self.fail("`not` needs parentheses: not(…)");
+            }
+            return Ok(Expr::Name(name));
+        }
+        if !builtins::exists(&name) && !self.names.functions.contains(&name) {
+            return Err(SyntaxError {
+                at,
+                message: format!("unknown function `{name}`"),
+            });
+        }
+        self.bump();
+        let mut args = Vec::new();
+        if !self.eat(&Tok::RParen) {
+            loop {
+                if matches!(self.peek(), Tok::Word(_)) && *self.peek_at(1) == Tok::Colon {
+                    return self.fail("named arguments are not supported; pass arguments in order");
+                }
+                args.push(self.expression()?);
+                if self.eat(&Tok::RParen) {
+                    break;
+                }
+                self.expect(&Tok::Comma, "`,` or `)`")?;
+            }
+        }
+        Ok(Expr::Call(name, args))
+    }
+
+    /// Parses `[a..b]`, `(a..b)`, `]a..b[` (any mix of ends) when the
+    /// tokens spell one; otherwise rewinds and returns `None`.
+    fn try_interval(&mut self) -> PResult<Option<UnaryTest>> {
+        let save = self.i;
+        let low_closed = match self.peek() {
+            Tok::LBracket => true,
+            Tok::LParen | Tok::RBracket => false,
+            _ => return Ok(None),
+        };
+        self.bump();
+        let Ok(low) = self.additive() else {
+            self.i = save;
+            return Ok(None);
+        };
+        if !self.eat(&Tok::DotDot) {
+            self.i = save;
+            return Ok(None);
+        }
+        self.no_filter = true;
+        let high = self.additive();
+        self.no_filter = false;
+        let high = high?;
+        let high_closed = match self.bump() {
+            Tok::RBracket => true,
+            Tok::RParen | Tok::LBracket => false,
+            other => {
+                return self.fail(format!(
+                    "expected `]`, `)` or `[` to close the interval, found {}",
+                    describe(&other)
+                ));
+            }
+        };
+        Ok(Some(UnaryTest::Interval(RangeExpr {
+            low: Some(low),
+            low_closed,
+            high: Some(high),
+            high_closed,
+        })))
+    }
+
+    // ---- unary tests -------------------------------------------------
+
+    fn unary_tests(&mut self) -> PResult<UnaryTests> {
+        if self.is_word("not") && *self.peek_at(1) == Tok::LParen {
+            let save = self.i;
+            self.bump();
+            self.bump();
+            if let Ok(tests) = self.positive_unary_tests() {
+                if self.eat(&Tok::RParen) && *self.peek() == Tok::End {
+                    return Ok(UnaryTests::Tests {
+                        negated: true,
+                        tests,
+                    });
+                }
+            }
+            self.i = save;
+        }
+        Ok(UnaryTests::Tests {
+            negated: false,
+            tests: self.positive_unary_tests()?,
+        })
+    }
+
+    fn positive_unary_tests(&mut self) -> PResult<Vec<UnaryTest>> {
+        let mut tests = vec![self.positive_unary_test()?];
+        while self.eat(&Tok::Comma) {
+            tests.push(self.positive_unary_test()?);
+        }
+        Ok(tests)
+    }
+
+    fn positive_unary_test(&mut self) -> PResult<UnaryTest> {
+        if let Some(op) = cmp_op(self.peek()) {
+            self.bump();
+            let e = self.additive()?;
+            return Ok(UnaryTest::Cmp(op, e));
+        }
+        let save = self.i;
+        if let Some(t) = self.try_interval()? {
+            if matches!(self.peek(), Tok::Comma | Tok::End | Tok::RParen) {
+                return Ok(t);
+            }
+            self.i = save;
+        }
+        let expr = self.expression()?;
+        Ok(UnaryTest::Expr {
+            uses_input: expr.uses_input(),
+            expr,
+        })
+    }
+}
+
+fn cmp_op(t: &Tok) -> Option<CmpOp> {
+    Some(match t {
+        Tok::Eq => CmpOp::Eq,
+        Tok::Ne => CmpOp::Ne,
+        Tok::Lt => CmpOp::Lt,
+        Tok::Le => CmpOp::Le,
+        Tok::Gt => CmpOp::Gt,
+        Tok::Ge => CmpOp::Ge,
+        _ => return None,
+    })
+}
+
+/// `@"…"`: the temporal value the string spells.
+fn temporal_literal(s: &str) -> Option<Value> {
+    if let Some(d) = temporal::parse_duration(s) {
+        return Some(duration_value(d));
+    }
+    if s.contains('T') {
+        return temporal::parse_date_time(s).map(Value::DateTime);
+    }
+    if s.contains(':') {
+        return temporal::parse_time(s).map(Value::Time);
+    }
+    temporal::parse_date(s).map(Value::Date)
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Number(n) => format!("number {n}"),
+        Tok::String(s) => format!("string \"{s}\""),
+        Tok::Word(w) | Tok::KnownName(w) => format!("`{w}`"),
+        Tok::At(s) => format!("@\"{s}\""),
+        Tok::End => "the end of the expression".into(),
+        other => {
+            let s = match other {
+                Tok::LParen => "(",
+                Tok::RParen => ")",
+                Tok::LBracket => "[",
+                Tok::RBracket => "]",
+                Tok::LBrace => "{",
+                Tok::RBrace => "}",
+                Tok::Comma => ",",
+                Tok::Dot => ".",
+                Tok::DotDot => "..",
+                Tok::Colon => ":",
+                Tok::Eq => "=",
+                Tok::Ne => "!=",
+                Tok::Lt => "<",
+                Tok::Le => "<=",
+                Tok::Gt => ">",
+                Tok::Ge => ">=",
+                Tok::Plus => "+",
+                Tok::Minus => "-",
+                Tok::Star => "*",
+                Tok::Slash => "/",
+                Tok::StarStar => "**",
+                Tok::Question => "?",
+                _ => "token",
+            };
+            format!("`{s}`")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(s: &str) -> Expr {
+        parse_expression(s, &Names::default()).unwrap_or_else(|err| panic!("{s}: {err:?}"))
+    }
+
+    fn t(s: &str) -> UnaryTests {
+        parse_unary_tests(s, &Names::default()).unwrap_or_else(|err| panic!("{s}: {err:?}"))
+    }
+
+    #[test]
+    fn names_with_spaces_and_keywords() {
+        assert_eq!(e("Monthly Salary"), Expr::Name("Monthly Salary".into()));
+        assert!(matches!(e("Age and is ok"), Expr::And(..)));
+        assert!(
+            matches!(e("date and time(\"2020-01-01T00:00:00\")"), Expr::Call(n, _) if n == "date and time")
+        );
+        assert!(matches!(e("loan.principal rate"), Expr::Path(_, f) if f == "principal rate"));
+    }
+
+    #[test]
+    fn precedence() {
+        // 5 + (2 ** 5): exponent binds tighter than +.
+        let Expr::Arith(ArithOp::Add, _, r) = e("5+2**5") else {
+            panic!()
+        };
+        assert!(matches!(*r, Expr::Arith(ArithOp::Pow, ..)));
+        assert!(matches!(e("if a > 1 then \"x\" else \"y\""), Expr::If(..)));
+        assert!(matches!(e("x between 1 and 5"), Expr::Between(..)));
+        assert!(matches!(e("x in [1..5]"), Expr::In(..)));
+        assert!(matches!(e("x in (1, 2)"), Expr::In(..)));
+        assert!(matches!(e("(1..5]"), Expr::Range(..)));
+        assert!(matches!(e("(1 + 2) * 3"), Expr::Arith(ArithOp::Mul, ..)));
+    }
+
+    #[test]
+    fn unary_test_forms() {
+        assert_eq!(t("-"), UnaryTests::Any);
+        assert_eq!(t(""), UnaryTests::Any);
+        let UnaryTests::Tests { negated, tests } = t("not(\"a\", \"b\")") else {
+            panic!()
+        };
+        assert!(negated);
+        assert_eq!(tests.len(), 2);
+        let UnaryTests::Tests { tests, .. } = t(">= 18, [1..5), ]7..9[, null, x") else {
+            panic!()
+        };
+        assert!(matches!(tests[0], UnaryTest::Cmp(CmpOp::Ge, _)));
+        assert!(matches!(&tests[1], UnaryTest::Interval(r) if r.low_closed && !r.high_closed));
+        assert!(matches!(&tests[2], UnaryTest::Interval(r) if !r.low_closed && !r.high_closed));
+        assert!(matches!(
+            &tests[4],
+            UnaryTest::Expr {
+                uses_input: false,
+                ..
+            }
+        ));
+        let UnaryTests::Tests { tests, .. } = t("? > 5 and ? < 9") else {
+            panic!()
+        };
+        assert!(matches!(
+            &tests[0],
+            UnaryTest::Expr {
+                uses_input: true,
+                ..
+            }
+        ));
+        let UnaryTests::Tests { tests, .. } = t("(a + 1)") else {
+            panic!()
+        };
+        assert!(matches!(&tests[0], UnaryTest::Expr { .. }));
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let err = parse_expression("1 + ", &Names::default()).unwrap_err();
+        assert_eq!(err.at, 4);
+        let err = parse_unary_tests(">= 18 18", &Names::default()).unwrap_err();
+        assert!(err.message.contains("unexpected"), "{err:?}");
+        assert!(
+            parse_expression("foo(1)", &Names::default())
+                .unwrap_err()
+                .message
+                .contains("unknown function")
+        );
+        assert!(parse_expression("not x", &Names::default()).is_err());
+    }
+}

@@ -1,0 +1,65 @@
+//! Evaluating a decision table: each input expression once, then each rule
+//! against those values, then the hit policy over the matching rules.
+
+use super::compiled::{CTable, Coerce};
+use super::env::Env;
+use super::error::DmnError;
+use super::hit_policy;
+use super::temporal;
+use super::value::{Value, duration_value};
+
+/// The table's value and the 0-based indices of the matching rules.
+pub(crate) fn evaluate(t: &CTable, env: &Env<'_>) -> Result<(Value, Vec<usize>), DmnError> {
+    let mut values = Vec::with_capacity(t.inputs.len());
+    for input in &t.inputs {
+        let v = coerce(env.value(&input.expr)?, input.coerce);
+        if let Some((allowed, text)) = &input.allowed {
+            if !matches!(v, Value::Null) && !env.test(allowed, &v, &input.expr.at)? {
+                return Err(DmnError::InputNotAllowed {
+                    decision: env.decision.to_string(),
+                    input: input.label.clone(),
+                    value: v.to_string(),
+                    allowed: text.clone(),
+                });
+            }
+        }
+        values.push(v);
+    }
+    let mut matched = Vec::new();
+    'rules: for (i, rule) in t.rules.iter().enumerate() {
+        for (test, v) in rule.inputs.iter().zip(&values) {
+            if !env.test(&test.code, v, &test.at)? {
+                continue 'rules;
+            }
+        }
+        matched.push(i);
+        // FIRST needs no more than the first match.
+        if t.hit_policy == crate::model::dmn::HitPolicy::First {
+            break;
+        }
+    }
+    let value = hit_policy::apply(t, &matched, env)?;
+    Ok((value, matched))
+}
+
+/// Reads a JSON string as the input's declared type, so form data such as
+/// `"2024-05-01"` or `"42"` meets typed rules.
+fn coerce(v: Value, c: Coerce) -> Value {
+    let Value::String(s) = &v else {
+        return v;
+    };
+    let parsed = match c {
+        Coerce::None => None,
+        Coerce::Number => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Value::Number),
+        Coerce::Date => temporal::parse_date(s).map(Value::Date),
+        Coerce::Time => temporal::parse_time(s).map(Value::Time),
+        Coerce::DateTime => temporal::parse_date_time(s).map(Value::DateTime),
+        Coerce::Duration => temporal::parse_duration(s).map(duration_value),
+    };
+    parsed.unwrap_or(v)
+}

@@ -1,0 +1,155 @@
+//! Running TCK-format decision tests: each case binds its input nodes,
+//! evaluates the decision of each result node and compares the value with
+//! the expected one (numbers to 1e-9 relative, as f64 allows; lists item by
+//! item; structures component by component).
+
+use std::sync::Arc;
+
+use serde_json::Map;
+
+use super::decisions::Decisions;
+use super::temporal;
+use super::value::{self, Value, duration_value};
+use crate::model::dmn::{TestSuite, TestValue};
+
+/// The outcome of one test case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseOutcome {
+    pub id: String,
+    pub description: Option<String>,
+    /// The decisions (result nodes) the case checks.
+    pub decisions: Vec<String>,
+    pub passed: bool,
+    /// Why it failed: one line per failing result node.
+    pub failures: Vec<String>,
+}
+
+/// Runs every case of `suite` against `decisions`.
+pub fn run_suite(decisions: &Decisions, suite: &TestSuite) -> Vec<CaseOutcome> {
+    let empty = Map::new();
+    suite
+        .cases
+        .iter()
+        .map(|case| {
+            let mut failures = Vec::new();
+            if case.kind != "decision" {
+                failures.push(format!(
+                    "test type `{}` is not supported (only decisions)",
+                    case.kind
+                ));
+            }
+            let vars: Vec<(String, Value)> = case
+                .inputs
+                .iter()
+                .map(|(n, v)| (n.clone(), to_value(v)))
+                .collect();
+            for node in &case.results {
+                let Some(id) = decisions.find(&node.name) else {
+                    failures.push(format!("{}: no decision has this name or id", node.name));
+                    continue;
+                };
+                let got = decisions.evaluate_with(id, &empty, vars.clone());
+                match (got, node.error_result) {
+                    (Err(_), true) => {}
+                    (Ok(r), true) if matches!(r.feel_value(), Value::Null) => {}
+                    (Ok(r), true) => failures.push(format!(
+                        "{}: expected an error, got {}",
+                        node.name,
+                        r.feel_value()
+                    )),
+                    (Err(e), false) => failures.push(format!("{}: {e}", node.name)),
+                    (Ok(r), false) => {
+                        let expected = node.expected.as_ref().map_or(Value::Null, to_value);
+                        if !same(r.feel_value(), &expected) {
+                            failures.push(format!(
+                                "{}: expected {expected}, got {}",
+                                node.name,
+                                r.feel_value()
+                            ));
+                        }
+                    }
+                }
+            }
+            CaseOutcome {
+                id: case.id.clone(),
+                description: case.description.clone(),
+                decisions: case.results.iter().map(|r| r.name.clone()).collect(),
+                passed: failures.is_empty(),
+                failures,
+            }
+        })
+        .collect()
+}
+
+/// The FEEL value a typed test value stands for.
+fn to_value(v: &TestValue) -> Value {
+    match v {
+        TestValue::Nil => Value::Null,
+        TestValue::List(items) => Value::List(Arc::new(items.iter().map(to_value).collect())),
+        TestValue::Components(c) => Value::Context(Arc::new(
+            c.iter().map(|(k, v)| (k.clone(), to_value(v))).collect(),
+        )),
+        TestValue::Simple { xsi_type, text } => {
+            let t = text.trim();
+            let parsed = match xsi_type.as_deref().unwrap_or("string") {
+                "decimal" | "double" | "float" | "int" | "integer" | "long" | "short" | "byte" => {
+                    t.parse::<f64>().ok().map(Value::Number)
+                }
+                "boolean" => match t {
+                    "true" | "1" => Some(Value::Bool(true)),
+                    "false" | "0" => Some(Value::Bool(false)),
+                    _ => None,
+                },
+                "date" => temporal::parse_date(t).map(Value::Date),
+                "time" => temporal::parse_time(t).map(Value::Time),
+                "dateTime" => temporal::parse_date_time(t).map(Value::DateTime),
+                "duration" | "dayTimeDuration" | "yearMonthDuration" => {
+                    temporal::parse_duration(t).map(duration_value)
+                }
+                _ => None,
+            };
+            parsed.unwrap_or_else(|| Value::string(text.as_str()))
+        }
+    }
+}
+
+/// Whether `got` is the expected value.
+fn same(got: &Value, want: &Value) -> bool {
+    match (got, want) {
+        (Value::Number(a), Value::Number(b)) => {
+            a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+        }
+        (Value::List(a), Value::List(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same(x, y))
+        }
+        (Value::Context(a), Value::Context(b)) => {
+            a.len() == b.len()
+                && b.iter()
+                    .all(|(k, w)| got.field(k).is_some_and(|g| same(g, w)))
+        }
+        (Value::Null, Value::Null) => true,
+        _ => value::equals(got, want) == Some(true) && got.type_name() == want.type_name(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_compare() {
+        let n = |x: f64| Value::Number(x);
+        assert!(same(&n(0.1 + 0.2), &n(0.3)));
+        assert!(!same(&n(1.0), &n(1.001)));
+        let s = TestValue::Simple {
+            xsi_type: Some("date".into()),
+            text: "2024-01-01".into(),
+        };
+        assert!(matches!(to_value(&s), Value::Date(_)));
+        assert!(!same(&Value::string("2024-01-01"), &to_value(&s)));
+        assert!(same(&Value::Null, &Value::Null));
+        let c = |v: f64| Value::Context(Arc::new(vec![("a".into(), n(v))]));
+        assert!(same(&c(1.0), &c(1.0)));
+        assert!(!same(&c(1.0), &c(2.0)));
+    }
+}

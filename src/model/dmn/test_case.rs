@@ -1,0 +1,55 @@
+//! Decision tests in the DMN TCK test-file format (`testCases`), which other
+//! DMN tools read too.
+
+use std::path::PathBuf;
+
+use crate::model::SourcePos;
+
+/// A `testCases` file.
+#[derive(Debug, Clone)]
+pub struct TestSuite {
+    pub path: PathBuf,
+    /// The `modelName` element: the DMN file the cases were written for.
+    pub model_name: Option<String>,
+    pub cases: Vec<TestCase>,
+}
+
+/// One `testCase`: input values and the expected decision results.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// The `id` attribute, else the case's number in the file.
+    pub id: String,
+    pub description: Option<String>,
+    /// `decision` (the default) or another kind this engine does not run.
+    pub kind: String,
+    pub inputs: Vec<(String, TestValue)>,
+    pub results: Vec<ResultNode>,
+    pub pos: SourcePos,
+}
+
+/// A `resultNode`: the expected value of one decision.
+#[derive(Debug, Clone)]
+pub struct ResultNode {
+    /// Decision name (or id).
+    pub name: String,
+    /// The case expects the evaluation to fail.
+    pub error_result: bool,
+    pub expected: Option<TestValue>,
+    pub pos: SourcePos,
+}
+
+/// A typed value of a test file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestValue {
+    /// `xsi:nil="true"`, or an empty element.
+    Nil,
+    /// A `value` with its `xsi:type` local name (`decimal`, `string`, `date`…).
+    Simple {
+        xsi_type: Option<String>,
+        text: String,
+    },
+    /// A `list` of `item`s.
+    List(Vec<TestValue>),
+    /// Named `component`s: a structure.
+    Components(Vec<(String, TestValue)>),
+}

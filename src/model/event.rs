@@ -1,0 +1,140 @@
+//! Events: what an event node catches or throws, and where it sits.
+
+use super::{ExprId, NodeIdx};
+
+/// How a timer's value is written: literal ISO 8601 text, or a Rhai
+/// expression that evaluates to such text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimerValue {
+    pub text: String,
+    /// Set when the text is not a literal date, duration or cycle.
+    pub expr: Option<ExprId>,
+}
+
+/// The three kinds of BPMN timer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timer {
+    /// `timeDate`: a point in time.
+    Date(TimerValue),
+    /// `timeDuration`: a duration after the event is reached.
+    Duration(TimerValue),
+    /// `timeCycle`: `R[n]/[start/]duration` repetitions.
+    Cycle(TimerValue),
+}
+
+/// A correlation property computed from a message payload (BPMN
+/// `correlationPropertyRetrievalExpression`) or, on the catching side, from
+/// the task data (spiffworkflow `processVariableCorrelation`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correlation {
+    /// The correlation property id.
+    pub property: String,
+    pub expr: ExprId,
+}
+
+/// One event definition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    Message {
+        /// The message name (its id when it has no name); matching is by name.
+        name: String,
+        /// spiffworkflow `messagePayload`: what a throw sends (default: the task data).
+        payload: Option<ExprId>,
+        /// spiffworkflow `messageVariable`: where a catch stores the payload
+        /// (default: merged into the task data).
+        variable: Option<String>,
+        /// Properties computed from the payload.
+        from_payload: Vec<Correlation>,
+        /// Properties a catch expects, computed from its own data.
+        from_data: Vec<Correlation>,
+    },
+    Signal {
+        name: String,
+    },
+    Timer(Timer),
+    /// A catch without a code catches every error.
+    Error {
+        code: Option<String>,
+        name: Option<String>,
+    },
+    /// A catch without a code catches every escalation.
+    Escalation {
+        code: Option<String>,
+        name: Option<String>,
+    },
+    Cancel,
+    Terminate,
+    Conditional {
+        condition: ExprId,
+    },
+    Link {
+        name: String,
+    },
+    /// Compensation; `activity` limits a throw to one activity (by BPMN id).
+    Compensate {
+        activity: Option<String>,
+    },
+}
+
+impl Trigger {
+    /// The element name, for messages and listings.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Trigger::Message { .. } => "message",
+            Trigger::Signal { .. } => "signal",
+            Trigger::Timer(_) => "timer",
+            Trigger::Error { .. } => "error",
+            Trigger::Escalation { .. } => "escalation",
+            Trigger::Cancel => "cancel",
+            Trigger::Terminate => "terminate",
+            Trigger::Conditional { .. } => "conditional",
+            Trigger::Link { .. } => "link",
+            Trigger::Compensate { .. } => "compensation",
+        }
+    }
+}
+
+/// Where an event sits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EventPosition {
+    /// A start event; `interrupting` matters for event subprocess starts.
+    Start {
+        interrupting: bool,
+    },
+    End,
+    /// `intermediateCatchEvent`.
+    Catch,
+    /// `intermediateThrowEvent`.
+    Throw,
+    /// A boundary event on the activity `attached_to` (same graph).
+    Boundary {
+        attached_to: NodeIdx,
+        cancel_activity: bool,
+    },
+}
+
+/// An event node: position and definitions. No definitions means a none
+/// event; several mean "multiple" (any fires), or with `parallel` all must.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventNode {
+    pub position: EventPosition,
+    pub triggers: Vec<Trigger>,
+    pub parallel: bool,
+}
+
+impl EventNode {
+    /// True when this event catches (start, intermediate catch, boundary)
+    /// something, as opposed to a none event or a throw.
+    pub fn catches(&self) -> bool {
+        !self.triggers.is_empty()
+            && matches!(
+                self.position,
+                EventPosition::Start { .. } | EventPosition::Catch | EventPosition::Boundary { .. }
+            )
+    }
+
+    /// True for a terminate end event.
+    pub fn is_terminate(&self) -> bool {
+        self.triggers.contains(&Trigger::Terminate)
+    }
+}

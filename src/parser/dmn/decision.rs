@@ -1,0 +1,197 @@
+//! A DMN file: `definitions` with its decisions and input data.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::file_cx::FileCx;
+use super::{DMN_NS, LoadedDmn, document, logic};
+use crate::model::SourceFile;
+use crate::model::dmn::{Decision, DecisionLogic, InputData, KnowledgeModel, Requirement};
+use crate::parser::xml::Element;
+
+/// Parses one file into `loaded`.
+pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
+    let doc = match document::parse(&path, bytes, "DMN XML") {
+        Ok(d) => d,
+        Err(d) => {
+            loaded.diagnostics.push(*d);
+            return;
+        }
+    };
+    let root = &doc.root;
+    if !root.is_in(DMN_NS, "definitions") {
+        let (line, col) = doc.lines.line_col(doc.text, root.offset);
+        let mut d = document::file_error(
+            &path,
+            line,
+            col,
+            format!(
+                "not a DMN file: the root element is `{}` in namespace `{}`, expected `definitions` in a DMN 1.1–1.5 namespace such as {}",
+                root.local,
+                root.ns.as_deref().unwrap_or("(none)"),
+                DMN_NS[8]
+            ),
+            "DMN XML",
+        );
+        d.help = Some("load a DMN file exported by a DMN modeler".into());
+        loaded.diagnostics.push(d);
+        return;
+    }
+    let file = loaded.model.files.len() as u32;
+    let text: Arc<str> = Arc::from(doc.text);
+    loaded.model.files.push(SourceFile {
+        path: path.clone(),
+        text: text.clone(),
+    });
+    let mut cx = FileCx {
+        diagnostics: &mut loaded.diagnostics,
+        file,
+        path,
+        text,
+        lines: doc.lines,
+        default_language: root.attr("expressionLanguage").map(str::to_string),
+        decision: None,
+        warned_languages: HashSet::new(),
+    };
+    for child in root.children_in(DMN_NS) {
+        match child.local.as_str() {
+            "decision" => {
+                if let Some(d) = parse_decision(&mut cx, child) {
+                    loaded.model.decisions.push(d);
+                }
+            }
+            "businessKnowledgeModel" => {
+                if let Some(k) = parse_knowledge_model(&mut cx, child) {
+                    loaded.model.knowledge_models.push(k);
+                }
+            }
+            "inputData" => {
+                let id = child.attr("id").unwrap_or_default().to_string();
+                let variable = FileCx::child(child, "variable");
+                loaded.model.input_data.push(InputData {
+                    name: child
+                        .attr("name")
+                        .or_else(|| variable.and_then(|v| v.attr("name")))
+                        .unwrap_or(&id)
+                        .to_string(),
+                    type_ref: variable.and_then(|v| v.attr("typeRef")).map(str::to_string),
+                    id,
+                    pos: cx.pos(child.offset),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
+    let Some(id) = el.attr("id").map(str::trim).filter(|s| !s.is_empty()) else {
+        cx.error(
+            el.offset,
+            el.attr("name"),
+            "decision has no id".into(),
+            "add an id attribute: decisions are called by id",
+        );
+        return None;
+    };
+    let id = id.to_string();
+    cx.decision = Some(id.clone());
+    let name = el.attr("name").unwrap_or(&id).to_string();
+    let variable = FileCx::child(el, "variable")
+        .and_then(|v| v.attr("name"))
+        .unwrap_or(&name)
+        .to_string();
+    let mut requires = Vec::new();
+    for req in FileCx::children(el, "informationRequirement") {
+        for rd in FileCx::children(req, "requiredDecision") {
+            match rd.attr("href") {
+                Some(href) => requires.push(Requirement {
+                    id: href.rsplit('#').next().unwrap_or(href).trim().to_string(),
+                    pos: cx.pos(rd.offset),
+                }),
+                None => cx.error(
+                    rd.offset,
+                    req.attr("id").or(Some(&id)),
+                    "requiredDecision has no href".into(),
+                    "set href=\"#<decision id>\"",
+                ),
+            }
+        }
+    }
+    let logic = match logic::find(el) {
+        Some(l) => logic::parse(cx, l, &id, &variable),
+        None => {
+            cx.error(
+                el.offset,
+                Some(&id),
+                "decision has no logic".into(),
+                "add a decision table or a literal expression",
+            );
+            DecisionLogic::Unsupported("nothing".into())
+        }
+    };
+    let pos = cx.pos(el.offset);
+    cx.decision = None;
+    Some(Decision {
+        id,
+        name,
+        variable,
+        requires,
+        logic,
+        pos,
+    })
+}
+
+fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeModel> {
+    let id = el.attr("id").unwrap_or_default().to_string();
+    let name = FileCx::child(el, "variable")
+        .and_then(|v| v.attr("name"))
+        .or_else(|| el.attr("name"))
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let Some(name) = name.map(str::to_string) else {
+        cx.error(
+            el.offset,
+            Some(&id),
+            "business knowledge model has no name".into(),
+            "add a name: it is invoked by name",
+        );
+        return None;
+    };
+    // Problems inside a knowledge model are attributed to it, like a decision's.
+    cx.decision = Some(if id.is_empty() {
+        name.clone()
+    } else {
+        id.clone()
+    });
+    let logic_holder = FileCx::child(el, "encapsulatedLogic");
+    let parameters = logic_holder
+        .map(|l| {
+            FileCx::children(l, "formalParameter")
+                .filter_map(|p| p.attr("name").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = match logic_holder.and_then(logic::find) {
+        Some(l) => logic::parse(cx, l, &id, &name),
+        None => {
+            cx.error(
+                el.offset,
+                Some(&id),
+                "business knowledge model has no logic".into(),
+                "add <encapsulatedLogic> with a decision table or literal expression",
+            );
+            DecisionLogic::Unsupported("nothing".into())
+        }
+    };
+    let pos = cx.pos(el.offset);
+    cx.decision = None;
+    Some(KnowledgeModel {
+        id,
+        name,
+        parameters,
+        body,
+        pos,
+    })
+}

@@ -1,0 +1,233 @@
+//! What a waiting task (or an armed start event) waits for: per event
+//! definition, a timer's due time, the correlation values it expects, and
+//! which definitions of a parallel-multiple event were already seen.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Specs;
+use super::timer::{parse_cycle, parse_date, parse_duration};
+use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef, Timer, Trigger};
+
+/// The runtime side of an event wait.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Wait {
+    /// Per definition of the node: when its timer is due (timers only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub due: Vec<Option<Timestamp>>,
+    /// Cycle timers: firings left after the next one (`None`: forever).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycles_left: Option<u32>,
+    /// Parallel multiple: definitions already seen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<bool>,
+    /// Correlation values a message must carry to be caught here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub expect: BTreeMap<String, Value>,
+}
+
+/// Something delivered to waiting tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    Message {
+        name: String,
+        payload: Value,
+        correlations: BTreeMap<String, Value>,
+    },
+    Signal {
+        name: String,
+        payload: Value,
+    },
+    Error {
+        code: Option<String>,
+        name: Option<String>,
+        payload: Value,
+    },
+    Escalation {
+        code: Option<String>,
+        name: Option<String>,
+        payload: Value,
+    },
+}
+
+impl Delivery {
+    /// The payload carried.
+    pub fn payload(&self) -> &Value {
+        match self {
+            Delivery::Message { payload, .. }
+            | Delivery::Signal { payload, .. }
+            | Delivery::Error { payload, .. }
+            | Delivery::Escalation { payload, .. } => payload,
+        }
+    }
+
+    /// Whether trigger `t` catches this delivery (correlation aside).
+    pub fn caught_by(&self, t: &Trigger) -> bool {
+        match (self, t) {
+            (Delivery::Message { name, .. }, Trigger::Message { name: n, .. }) => name == n,
+            (Delivery::Signal { name, .. }, Trigger::Signal { name: n }) => name == n,
+            (Delivery::Error { code, .. }, Trigger::Error { code: c, .. }) => {
+                c.is_none() || c == code
+            }
+            (Delivery::Escalation { code, .. }, Trigger::Escalation { code: c, .. }) => {
+                c.is_none() || c == code
+            }
+            _ => false,
+        }
+    }
+
+    /// For listings: "message order_paid".
+    pub fn describe(&self) -> String {
+        match self {
+            Delivery::Message { name, .. } => format!("message `{name}`"),
+            Delivery::Signal { name, .. } => format!("signal `{name}`"),
+            Delivery::Error { code, name, .. } => {
+                format!(
+                    "error `{}`",
+                    code.as_deref().or(name.as_deref()).unwrap_or("(no code)")
+                )
+            }
+            Delivery::Escalation { code, name, .. } => {
+                format!(
+                    "escalation `{}`",
+                    code.as_deref().or(name.as_deref()).unwrap_or("(no code)")
+                )
+            }
+        }
+    }
+}
+
+/// The event definitions of the waiting node at `r` (a catching event,
+/// boundary event, receive task or start event).
+pub fn triggers_of(specs: &Specs, r: NodeRef) -> (&[Trigger], bool) {
+    match &specs.model.node(r).kind {
+        NodeKind::Event(e) => (&e.triggers, e.parallel),
+        NodeKind::ReceiveTask { message } => (std::slice::from_ref(message), false),
+        _ => (&[], false),
+    }
+}
+
+/// The text of a timer after evaluating its expression, if it has one.
+pub fn timer_text(specs: &Specs, t: &Timer, data: &Data) -> Result<String, String> {
+    let v = match t {
+        Timer::Date(v) | Timer::Duration(v) | Timer::Cycle(v) => v,
+    };
+    match v.expr {
+        None => Ok(v.text.clone()),
+        Some(e) => {
+            let Some(code) = specs.code(e) else {
+                return Err(format!("the timer expression `{}` did not compile", v.text));
+            };
+            match specs.engine.eval(code, data) {
+                Ok(Value::String(s)) => Ok(s),
+                Ok(other) => Err(format!(
+                    "the timer expression `{}` gave {other}, not an ISO 8601 text",
+                    v.text
+                )),
+                Err(e) => Err(format!("the timer expression `{}` failed: {e}", v.text)),
+            }
+        }
+    }
+}
+
+/// Arms a wait for node `r` reached at `now` with `data`: computes timer due
+/// times and expected correlations.
+pub fn arm(specs: &Specs, r: NodeRef, data: &Data, now: Timestamp) -> Result<Wait, String> {
+    let (triggers, parallel) = triggers_of(specs, r);
+    let mut w = Wait::default();
+    if triggers.iter().any(|t| matches!(t, Trigger::Timer(_))) {
+        w.due = vec![None; triggers.len()];
+    }
+    for (i, t) in triggers.iter().enumerate() {
+        match t {
+            Trigger::Timer(timer) => {
+                let text = timer_text(specs, timer, data)?;
+                let due = match timer {
+                    Timer::Date(_) => parse_date(&text)?,
+                    Timer::Duration(_) => parse_duration(&text)?
+                        .after(now)
+                        .ok_or_else(|| format!("`{text}` overflows the calendar"))?,
+                    Timer::Cycle(_) => {
+                        let c = parse_cycle(&text)?;
+                        if c.repetitions == Some(0) {
+                            continue;
+                        }
+                        w.cycles_left = c.repetitions.map(|n| n - 1);
+                        c.first_due(now)
+                            .ok_or_else(|| format!("`{text}` overflows the calendar"))?
+                    }
+                };
+                w.due[i] = Some(due);
+            }
+            Trigger::Message { from_data, .. } => {
+                for c in from_data {
+                    if let Some(code) = specs.code(c.expr) {
+                        if let Ok(v) = specs.engine.eval(code, data) {
+                            w.expect.insert(c.property.clone(), v);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if parallel {
+        w.seen = vec![false; triggers.len()];
+    }
+    Ok(w)
+}
+
+/// For a cycle timer that just fired: the next due time, if any firing is left.
+pub fn next_cycle(
+    specs: &Specs,
+    r: NodeRef,
+    w: &Wait,
+    fired_at: Timestamp,
+    data: &Data,
+) -> Option<Wait> {
+    let (triggers, _) = triggers_of(specs, r);
+    let (i, timer) = triggers.iter().enumerate().find_map(|(i, t)| match t {
+        Trigger::Timer(tm @ Timer::Cycle(_)) => Some((i, tm)),
+        _ => None,
+    })?;
+    if w.cycles_left == Some(0) {
+        return None;
+    }
+    let text = timer_text(specs, timer, data).ok()?;
+    let c = parse_cycle(&text).ok()?;
+    let mut next = w.clone();
+    next.due[i] = Some(c.period.after(fired_at)?);
+    next.cycles_left = w.cycles_left.map(|n| n - 1);
+    Some(next)
+}
+
+/// An armed start event: of a top-level process or collaboration
+/// participant (`scope` None), or of an event subprocess in `scope`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Starter {
+    pub scope: Option<u32>,
+    /// The graph holding the start event.
+    pub graph: u32,
+    pub start: u32,
+    /// The event subprocess node in the scope's graph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esp: Option<u32>,
+    /// Keeps starting new instances (collaboration participants, non-
+    /// interrupting event subprocesses).
+    pub repeat: bool,
+    /// Fired at least once.
+    pub fired: bool,
+    pub wait: Wait,
+}
+
+impl Starter {
+    pub fn node(&self) -> NodeRef {
+        NodeRef {
+            graph: GraphIdx(self.graph),
+            node: NodeIdx(self.start),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The Python dialect: the subset of Python that SpiffWorkflow diagrams use,
+//! translated to Rhai source once at load time.
+//!
+//! [`lexer`] splits the text into tokens (with Python's indentation
+//! structure), [`parser`] builds a syntax tree and names every construct
+//! outside the subset, [`translate`] writes the Rhai code, and [`runtime`]
+//! holds the `py_*` helpers that code calls for Python semantics.
+
+mod ast;
+mod lexer;
+mod parser;
+pub(crate) mod runtime;
+mod translate;
+
+pub use translate::{translate_condition, translate_script};
+
+#[cfg(test)]
+mod tests;
