@@ -13,7 +13,7 @@ use std::time::Duration;
 use assert_cmd::Command as Cmd;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
-use expectrl::{Eof, Expect, Session};
+use expectrl::{Any, Eof, Expect, Session};
 use serde_json::{Value, json};
 
 const DOWN: &str = "\x1b[B";
@@ -99,6 +99,19 @@ impl Term {
             }
         }
         self
+    }
+
+    /// Waits until one of `texts` appears; returns which.
+    fn want_any(&mut self, texts: [&str; 2]) -> usize {
+        match self.s.expect(Any(texts)) {
+            Ok(c) => {
+                let found = String::from_utf8_lossy(c.matches().next().unwrap_or(b"")).to_string();
+                self.seen.push_str(&String::from_utf8_lossy(c.before()));
+                self.seen.push_str(&found);
+                texts.iter().position(|t| *t == found).unwrap_or(0)
+            }
+            Err(e) => panic!("waiting for {texts:?}: {e}\n{}", tail(&self.seen)),
+        }
     }
 
     /// Types keys (no Enter).
@@ -298,7 +311,8 @@ fn save_halfway_resume_reset_and_finish() {
         .line("order.json")
         .want("Saved to order.json.")
         .want("What next?")
-        .pick(7); // Quit
+        .pick(7) // Quit
+        .want("The state is in order.json. Continue with: bpmn resume order.json");
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
     // Colour on a terminal without NO_COLOR.
@@ -671,6 +685,39 @@ fn a_collaboration_shows_each_task_process() {
         .keys(ENTER)
         .want("Workflow completed.")
         .want("\"picked\": 3")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Save the state before quitting?")
+        .keys("n");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn refreshing_fires_a_timer_once_it_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let bpmn = root().join("tests/fixtures/bpmn/interactive_timer.bpmn");
+    let mut t = Term::start(
+        dir.path(),
+        &["run", "-b", bpmn.to_str().unwrap(), "-p", "Process_Timer"],
+        false,
+    );
+    t.want("Wait_A_Moment")
+        .want("WAITING")
+        .want("Refresh waiting tasks (timers)")
+        .keys(ENTER);
+    // The timer waits one second: usually it is not due yet.
+    if t.want_any(["Timers still waiting:", "No timer is waiting any more."]) == 0 {
+        t.want("Wait_A_Moment fires at").want("What next?");
+        std::thread::sleep(Duration::from_millis(1200));
+        t.keys(ENTER).want("No timer is waiting any more.");
+    }
+    t.want("After the wait")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("Workflow completed.")
         .want("What next?")
         .keys(ENTER)
         .want("Save the state before quitting?")

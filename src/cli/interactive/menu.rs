@@ -8,6 +8,8 @@ pub enum Action {
     RunTask,
     /// (`--step`) Run the next ready engine task.
     StepEngine,
+    /// Fire the timers that are due (the clock moved on since the last run).
+    Refresh,
     /// Completed tasks; pick one to see its data.
     PastTasks,
     FutureTasks,
@@ -23,6 +25,7 @@ impl Action {
         match self {
             Action::RunTask => "Run a task",
             Action::StepEngine => "Run the next engine task",
+            Action::Refresh => "Refresh waiting tasks (timers)",
             Action::PastTasks => "List past tasks (pick one to see its data)",
             Action::FutureTasks => "List future tasks",
             Action::AllTasks => "List all tasks",
@@ -41,6 +44,8 @@ pub struct Situation {
     pub engine_ready: bool,
     pub step: bool,
     pub has_past: bool,
+    /// Some task waits for a timer.
+    pub timers: bool,
 }
 
 /// The actions offered, and which one is preselected.
@@ -63,6 +68,9 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     if s.human_ready {
         v.push(RunTask);
     }
+    if s.timers {
+        v.push(Refresh);
+    }
     v.extend([PastTasks, FutureTasks, AllTasks, ViewData, Save]);
     if s.has_past {
         v.push(Reset);
@@ -82,6 +90,7 @@ mod tests {
             engine_ready: true,
             step: false,
             has_past: true,
+            timers: false,
         }
     }
 
@@ -95,6 +104,19 @@ mod tests {
             ..situation()
         });
         assert_eq!(&a[..2], &[Action::StepEngine, Action::RunTask]);
+    }
+
+    #[test]
+    fn refreshing_is_offered_only_while_a_timer_waits() {
+        let (a, d) = actions(&Situation {
+            human_ready: false,
+            engine_ready: false,
+            timers: true,
+            ..situation()
+        });
+        assert_eq!(a[d], Action::Refresh);
+        let (a, _) = actions(&situation());
+        assert!(!a.contains(&Action::Refresh));
     }
 
     #[test]

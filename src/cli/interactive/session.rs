@@ -228,6 +228,7 @@ impl<'a> Session<'a> {
             engine_ready,
             step: self.step,
             has_past: self.wf.completed_tasks().next().is_some(),
+            timers: self.waiting_timers() > 0,
         };
         let (actions, default) = menu::actions(&situation);
         let labels: Vec<String> = actions.iter().map(|a| a.label().to_string()).collect();
@@ -236,6 +237,7 @@ impl<'a> Session<'a> {
         match choice {
             Action::RunTask => self.run_task()?,
             Action::StepEngine => self.step_engine(),
+            Action::Refresh => self.refresh(),
             Action::PastTasks => self.past_tasks()?,
             Action::FutureTasks => self.future_tasks(),
             Action::AllTasks => self.all_tasks(),
@@ -392,6 +394,49 @@ impl<'a> Session<'a> {
             Err(e) => self.error(&e.to_string()),
         }
         self.announce_completion();
+    }
+
+    fn waiting_timers(&self) -> usize {
+        self.wf
+            .waiting_events()
+            .iter()
+            .filter(|w| w.kind == "timer")
+            .count()
+    }
+
+    /// Fires the timers that are due by now (`Workflow::run` does), then
+    /// says which still wait and until when.
+    fn refresh(&mut self) {
+        if self.step {
+            // The next step fires a due timer when no engine task is ready.
+            self.step_engine();
+        } else {
+            self.advance();
+        }
+        let now = self.wf.now();
+        let waiting: Vec<String> = self
+            .wf
+            .waiting_events()
+            .iter()
+            .filter(|w| w.kind == "timer")
+            .map(|w| match w.due {
+                Some(due) => format!(
+                    "  {} fires at {} (in {}s)",
+                    w.bpmn_id,
+                    seconds(due),
+                    ((due.as_millisecond() - now.as_millisecond()).max(0) + 999) / 1000
+                ),
+                None => format!("  {} (no due time)", w.bpmn_id),
+            })
+            .collect();
+        if waiting.is_empty() {
+            self.say("No timer is waiting any more.");
+        } else {
+            self.say(&format!("It is {}. Timers still waiting:", seconds(now)));
+            for w in waiting {
+                self.say(&w);
+            }
+        }
     }
 
     fn past_tasks(&mut self) -> Flow<()> {
@@ -611,4 +656,9 @@ impl<'a> Session<'a> {
         let path = saving::fresh_name(&self.origin, &self.dir);
         self.save_to(&path).then_some(path)
     }
+}
+
+/// A time to the second, as people read it.
+fn seconds(t: jiff::Timestamp) -> jiff::Timestamp {
+    t.round(jiff::Unit::Second).unwrap_or(t)
 }
