@@ -31,8 +31,9 @@ pub fn good(text: &str) -> String {
     Style::new().for_stdout().green().apply_to(text).to_string()
 }
 
+/// For errors, which go to stderr.
 pub fn bad(text: &str) -> String {
-    Style::new().for_stdout().red().apply_to(text).to_string()
+    Style::new().for_stderr().red().apply_to(text).to_string()
 }
 
 pub fn dim(text: &str) -> String {

@@ -187,10 +187,21 @@ impl<'a> Session<'a> {
 
     /// Runs every engine task that can run; shows errors and completion.
     fn advance(&mut self) {
+        let before = (
+            self.wf.task_count(),
+            self.wf.completed_tasks().count(),
+            self.engine_ready().len(),
+        );
         if let Err(e) = self.wf.run() {
             self.error(&e.to_string());
         }
-        self.dirty = true;
+        // Something ran (or a timer fired): there is work to save.
+        if before.2 > 0
+            || before.0 != self.wf.task_count()
+            || before.1 != self.wf.completed_tasks().count()
+        {
+            self.dirty = true;
+        }
         self.announce_completion();
     }
 

@@ -291,3 +291,49 @@ fn a_missing_form_file_falls_back_to_pairs() {
     let d = Value::Object(o.wf.last_task_data().clone());
     assert_eq!(d["profile"], json!({"name": "Bo"}));
 }
+
+#[test]
+fn a_failing_script_is_shown_and_quitting_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = start(
+        &["tests/fixtures/bpmn/script_error.bpmn"],
+        "Process_ScriptError",
+    );
+    let o = session(
+        wf,
+        "Process_ScriptError",
+        opts(),
+        dir.path(),
+        &["Quit", "n"],
+    );
+    assert_eq!(o.code, 3);
+    assert!(o.out.contains("Task_Broken"), "{}", o.out);
+    assert!(o.out.contains("ERROR"), "{}", o.out);
+    assert!(
+        o.out.contains("did not finish and its state was not saved"),
+        "{}",
+        o.out
+    );
+}
+
+#[test]
+fn a_resumed_session_that_changes_nothing_does_not_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wf = start(&["bpmn/task_types.bpmn"], "order_product_task_types");
+    wf.run().unwrap();
+    let file = dir.path().join("s.json");
+    let o = session(
+        wf,
+        "order_product_task_types",
+        Options {
+            save_path: Some(file.clone()),
+            dirty: false,
+            ..opts()
+        },
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.code, 4);
+    assert!(o.out.contains("Nothing changed"), "{}", o.out);
+    assert!(!file.exists());
+}
