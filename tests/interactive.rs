@@ -552,7 +552,7 @@ fn every_form_feature_is_typed_into_the_real_binary() {
         .line("1000")
         .want("Amount must be at most 100")
         .want("Amount [10]:")
-        .line("3")
+        .keys(ENTER) // defaultValue
         .want("Express delivery")
         .keys("y")
         .want("Due date (YYYY-MM-DD):")
@@ -580,8 +580,8 @@ fn every_form_feature_is_typed_into_the_real_binary() {
     // Manual task: documentation and instructions rendered from the data.
     t.want("What next?")
         .keys(ENTER)
-        .want("The total is 6 CHF.")
-        .want("Ship 3 x Pen to Ada in London.")
+        .want("The total is 20 CHF.")
+        .want("Ship 10 x Pen to Ada in London.")
         .want("Press Enter when done.")
         .keys(ENTER)
         .want("Workflow completed.")
@@ -598,13 +598,13 @@ fn every_form_feature_is_typed_into_the_real_binary() {
     );
     for (k, v) in [
         ("item", json!("Pen")),
-        ("amount", json!(3)),
+        ("amount", json!(10)),
         ("express", json!(true)),
         ("due", json!("2026-03-01")),
         ("currency", json!("CHF")),
         ("note", json!("handle with care")),
         ("boxes", json!([1, 2])),
-        ("total", json!(6)),
+        ("total", json!(20)),
     ] {
         assert_eq!(data[k], v, "{k}");
     }
@@ -732,7 +732,10 @@ fn piped(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
     Cmd::new(env!("CARGO_BIN_EXE_bpmn"))
         .current_dir(dir)
         .args(args)
-        .env("NO_COLOR", "1")
+        // No NO_COLOR: a pipe gets no colour anyway.
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("TERM", "xterm-256color")
         .write_stdin(input)
         .timeout(Duration::from_secs(60))
         .output()
@@ -781,6 +784,10 @@ fn answers_piped_through_stdin_run_the_tutorial() {
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("Workflow completed."), "{stdout}");
     assert!(stdout.contains("\"amount_due\": 42.0"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b') && !stderr.contains('\x1b'),
+        "colour in a pipe"
+    );
     // Prompts go to stderr, each answer repeated after its prompt.
     assert!(stderr.contains("Full name: Erika Mustermann"), "{stderr}");
 }
