@@ -30,6 +30,32 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// Reads every file of `paths`: the contents of those that could be read,
+/// and an error diagnostic for each that could not.
+pub fn read_files<P: AsRef<std::path::Path>>(
+    paths: &[P],
+) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        match std::fs::read(p) {
+            Ok(bytes) => sources.push((p.to_path_buf(), bytes)),
+            Err(e) => unreadable.push(Diagnostic {
+                severity: Severity::Error,
+                file: p.to_path_buf(),
+                line: 0,
+                col: 0,
+                element: None,
+                process: None,
+                message: format!("cannot read the file: {e}"),
+                help: Some("check the path and its permissions".into()),
+            }),
+        }
+    }
+    (sources, unreadable)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {

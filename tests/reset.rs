@@ -298,3 +298,65 @@ fn task_references_are_checked() {
         .unwrap();
     assert_eq!(wf.resolve_task(unique).unwrap(), last);
 }
+
+#[test]
+fn reset_to_a_task_with_a_boundary_event_re_arms_it() {
+    let specs = Specs::load(&[fixture("events/timer_boundary.bpmn")]);
+    let mut wf = specs.start("Process_TimerBoundary", Data::new()).unwrap();
+    wf.set_now("2025-01-01T00:00:00Z".parse().unwrap());
+    wf.run().unwrap();
+    wf.advance("PT2H").unwrap();
+    wf.run().unwrap();
+    assert!(
+        wf.is_completed(),
+        "the deadline passed and the escalation path ran"
+    );
+    assert_eq!(state_of(&wf, "Task_Approve"), TaskState::Cancelled);
+
+    let task = wf.resolve_task("Task_Approve").unwrap();
+    wf.reset(task, Data::new()).unwrap();
+    assert_eq!(wf.task(task).unwrap().state, TaskState::Ready);
+    assert_eq!(
+        state_of(&wf, "Timer_Deadline"),
+        TaskState::Waiting,
+        "the boundary timer is armed again"
+    );
+    assert_eq!(
+        count(&wf, "Task_Escalate"),
+        0,
+        "the old escalation path is gone"
+    );
+    let due = wf
+        .waiting_events()
+        .iter()
+        .find(|e| e.bpmn_id == "Timer_Deadline")
+        .and_then(|e| e.due);
+    assert!(
+        due.is_some_and(|d| d > wf.now()),
+        "due again after the reset: {due:?}"
+    );
+    answer(&mut wf, "Task_Approve", json!({"ok": true}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["outcome"], json!("approved"));
+}
+
+#[test]
+fn reset_into_a_scope_re_arms_its_event_subprocess_starts() {
+    let specs = Specs::load(&[fixture("events/event_subprocess.bpmn")]);
+    let mut wf = specs.start("Process_EventSubprocess", Data::new()).unwrap();
+    wf.run().unwrap();
+    answer(&mut wf, "Task_Handle", json!({"handled": true}));
+    assert!(wf.is_completed());
+    assert!(
+        wf.send_signal("status_request", json!({})).is_err(),
+        "nothing waits once completed"
+    );
+    let task = wf.resolve_task("Task_Handle").unwrap();
+    wf.reset(task, Data::new()).unwrap();
+    wf.send_signal("status_request", json!({"asker": "bob"}))
+        .expect("the event subprocess start is armed again");
+    wf.run().unwrap();
+    let mut r = ready(&wf);
+    r.sort();
+    assert_eq!(r, ["Task_Handle", "Task_Report"]);
+}

@@ -15,12 +15,28 @@ pub fn summary_json(wf: &Workflow, error: Option<&str>) -> Value {
         "completed": wf.is_completed(),
         "data": data,
         "ready": wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
-        "waiting": wf.waiting_tasks().iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
+        "waiting": waiting_ids(wf),
     });
     if let Some(e) = error {
         v["error"] = Value::String(e.to_string());
     }
     v
+}
+
+/// BPMN ids of WAITING tasks, then of start events that wait to create an
+/// instance (a process or participant that starts on a message…).
+fn waiting_ids(wf: &Workflow) -> Vec<String> {
+    let mut ids: Vec<String> = wf
+        .waiting_tasks()
+        .iter()
+        .map(|t| t.bpmn_id.to_string())
+        .collect();
+    for e in wf.waiting_events() {
+        if e.starts_instance && !ids.contains(&e.bpmn_id) {
+            ids.push(e.bpmn_id);
+        }
+    }
+    ids
 }
 
 /// A short text report of where the workflow stands.

@@ -507,7 +507,11 @@ fn parse_graph(
 
     for (b, target, offset) in attachments {
         match index.get(&target) {
-            Some(&a) if nodes[a.0 as usize].kind.is_activity() => {
+            // An activity this engine does not run is reported on its own.
+            Some(&a)
+                if nodes[a.0 as usize].kind.is_activity()
+                    || matches!(nodes[a.0 as usize].kind, NodeKind::Unsupported { .. }) =>
+            {
                 if let NodeKind::Event(EventNode {
                     position: EventPosition::Boundary { attached_to, .. },
                     ..
@@ -607,7 +611,13 @@ fn parse_graph(
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| {
-                    n.incoming.is_empty() && !matches!(n.kind, NodeKind::Unsupported { .. })
+                    n.incoming.is_empty()
+                        && !n.for_compensation
+                        && !matches!(
+                            n.kind,
+                            NodeKind::Unsupported { .. } | NodeKind::EventSubProcess { .. }
+                        )
+                        && !matches!(&n.kind, NodeKind::Event(e) if matches!(e.position, EventPosition::Boundary { .. }))
                 })
                 .map(|(i, _)| NodeIdx(i as u32))
                 .collect();

@@ -53,24 +53,7 @@ pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Loaded {
 
 /// Reads and parses the BPMN files at `paths` with `options`.
 pub fn load_files_with<P: AsRef<Path>>(paths: &[P], options: &LoadOptions) -> Loaded {
-    let mut sources = Vec::new();
-    let mut unreadable = Vec::new();
-    for p in paths {
-        let p = p.as_ref();
-        match std::fs::read(p) {
-            Ok(bytes) => sources.push((p.to_path_buf(), bytes)),
-            Err(e) => unreadable.push(Diagnostic {
-                severity: Severity::Error,
-                file: p.to_path_buf(),
-                line: 0,
-                col: 0,
-                element: None,
-                process: None,
-                message: format!("cannot read the file: {e}"),
-                help: Some("check the path and its permissions".into()),
-            }),
-        }
-    }
+    let (sources, mut unreadable) = crate::diagnostic::read_files(paths);
     let mut loaded = load_bytes_with(sources, options);
     unreadable.append(&mut loaded.diagnostics);
     loaded.diagnostics = unreadable;

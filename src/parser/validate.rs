@@ -186,9 +186,9 @@ fn check_graph(
                                 "add an intermediate catch event with a link definition of the same name",
                             );
                         }
-                        Trigger::Cancel | Trigger::Compensate { .. } => problem(
-                            format!("bpmn-runner does not run {} events yet", t.kind_name()),
-                            "remove the event or model the undo steps as ordinary tasks",
+                        Trigger::Cancel if !in_transaction(specs, g, e) => problem(
+                            "a cancel event belongs inside a transaction (end event) or on one (boundary event)".into(),
+                            "use it only with a transaction subprocess",
                         ),
                         _ => {}
                     }
@@ -265,5 +265,32 @@ fn check_graph(
             }
             _ => {}
         }
+    }
+}
+
+/// Whether cancel event `e` of graph `g` sits where BPMN allows it: an end
+/// event in a transaction's body, or a boundary event on a transaction.
+fn in_transaction(specs: &Model, g: GraphIdx, e: &crate::model::EventNode) -> bool {
+    use crate::model::EventPosition;
+    let graph = specs.graph(g);
+    match e.position {
+        EventPosition::Boundary { attached_to, .. } => {
+            matches!(
+                graph.node(attached_to).kind,
+                NodeKind::SubProcess {
+                    transaction: true,
+                    ..
+                }
+            )
+        }
+        _ => graph.parent.is_some_and(|p| {
+            matches!(
+                specs.node(p).kind,
+                NodeKind::SubProcess {
+                    transaction: true,
+                    ..
+                }
+            )
+        }),
     }
 }

@@ -48,6 +48,9 @@ pub struct WaitingEvent {
     pub name: Option<String>,
     /// For timers: when it fires.
     pub due: Option<Timestamp>,
+    /// A start event that creates a new process instance (of a process or
+    /// collaboration participant) when its event arrives.
+    pub starts_instance: bool,
 }
 
 /// An event from outside that nothing waits for (the state is unchanged).
@@ -105,7 +108,11 @@ impl Workflow {
     /// Events and timers the instance waits for.
     pub fn waiting_events(&self) -> Vec<WaitingEvent> {
         let mut out = Vec::new();
-        let describe = |r: NodeRef, w: &Wait, task: Option<TaskId>, out: &mut Vec<WaitingEvent>| {
+        let describe = |r: NodeRef,
+                        w: &Wait,
+                        task: Option<TaskId>,
+                        starts_instance: bool,
+                        out: &mut Vec<WaitingEvent>| {
             let (triggers, _) = triggers_of(&self.specs, r);
             let node = self.specs.model.node(r);
             for (i, t) in triggers.iter().enumerate() {
@@ -122,14 +129,21 @@ impl Workflow {
                     kind: t.kind_name().to_string(),
                     name,
                     due: w.due.get(i).copied().flatten(),
+                    starts_instance,
                 });
             }
         };
         for (&t, w) in &self.waits {
-            describe(self.tasks[t as usize].node, w, Some(TaskId(t)), &mut out);
+            describe(
+                self.tasks[t as usize].node,
+                w,
+                Some(TaskId(t)),
+                false,
+                &mut out,
+            );
         }
         for st in &self.starters {
-            describe(st.node(), &st.wait, None, &mut out);
+            describe(st.node(), &st.wait, None, st.scope.is_none(), &mut out);
         }
         out
     }
@@ -830,7 +844,6 @@ impl Workflow {
                 fired: false,
                 wait,
             });
-            self.pending_starts += 1;
         }
     }
 
@@ -869,8 +882,9 @@ impl Workflow {
             _ => "payload".into(),
         };
         // What happens to the starter itself.
-        if !st.fired && st.scope.is_none() {
-            self.pending_starts = self.pending_starts.saturating_sub(1);
+        if st.scope.is_none() {
+            // An instance exists now; the workflow can complete when it ends.
+            self.pending_starts = 0;
         }
         let timer = triggers.iter().any(|t| matches!(t, Trigger::Timer(_))) && d.is_none();
         let keep = if timer {

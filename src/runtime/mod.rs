@@ -4,6 +4,7 @@
 //! See `docs/ARCHITECTURE.md` for the execution model in prose.
 
 mod clock;
+mod compensation;
 mod error;
 mod events;
 mod join;

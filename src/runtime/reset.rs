@@ -128,6 +128,7 @@ impl Workflow {
             s = self.tasks[p as usize].scope;
         }
 
+        let was_finished: Vec<bool> = self.scopes.iter().map(|s| s.finished).collect();
         self.remove_tasks(&doomed);
 
         for &(p, body) in &enclosing {
@@ -228,6 +229,16 @@ impl Workflow {
         }
         self.reopen_top_scopes();
         self.recompute_last_done();
+        // Scopes that run again get their event subprocess starts back.
+        for (si, was) in was_finished.into_iter().enumerate() {
+            let si = si as u32;
+            if was
+                && !self.scopes[si as usize].finished
+                && !self.starters.iter().any(|st| st.scope == Some(si))
+            {
+                self.arm_event_subprocesses(si);
+            }
+        }
         if !self
             .specs
             .model
@@ -289,7 +300,12 @@ impl Workflow {
         if self.last_task.is_some_and(|t| doomed.contains(&t)) {
             self.last_task = self.completion_log.last().copied();
         }
+        self.compensating.retain(|o, _| !doomed.contains(o));
+        self.handler_owner
+            .retain(|h, o| !doomed.contains(h) && !doomed.contains(o));
+        self.compensated.retain(|a| !doomed.contains(a));
         for scope in &mut self.scopes {
+            scope.compensable.retain(|t| !doomed.contains(t));
             scope.live.retain(|t| !doomed.contains(t));
             scope.ended.retain(|t| !doomed.contains(t));
             if scope.terminated_by.is_some_and(|t| doomed.contains(&t)) {

@@ -44,6 +44,8 @@ pub(crate) struct Scope {
     /// The last task that completed in this scope (its data is the scope's
     /// current data, e.g. for an event subprocess that starts).
     pub last_done: Option<u32>,
+    /// Completed activities that have a compensation handler, in completion order.
+    pub compensable: Vec<u32>,
     /// Message correlation values of this conversation (top-level scopes).
     pub correlations: BTreeMap<String, Value>,
 }
@@ -61,6 +63,7 @@ impl Scope {
             terminated_by: None,
             finished: false,
             last_done: None,
+            compensable: Vec::new(),
             correlations: BTreeMap::new(),
         }
     }

@@ -132,6 +132,8 @@ pub struct ScopeRow {
     pub last_done: Option<u32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub correlations: BTreeMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compensable: Vec<u32>,
 }
 
 /// Everything needed to continue an instance, given the same specs.
@@ -166,6 +168,15 @@ pub struct InstanceSnapshot {
     /// Armed start events.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub starters: Vec<Starter>,
+    /// Compensations in progress: throwing task and the activities left.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compensating: Vec<(u32, Vec<u32>)>,
+    /// Running compensation handlers and the task that threw the compensation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handler_owner: Vec<(u32, u32)>,
+    /// Activities already compensated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compensated: Vec<u32>,
     /// READY catch events whose event already arrived.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fired: Vec<u32>,
@@ -305,6 +316,7 @@ impl Workflow {
                     finished: s.finished,
                     last_done: s.last_done,
                     correlations: s.correlations.clone(),
+                    compensable: s.compensable.clone(),
                 }
             })
             .collect();
@@ -334,6 +346,13 @@ impl Workflow {
             waits: self.waits.iter().map(|(k, w)| (*k, w.clone())).collect(),
             starters: self.starters.clone(),
             fired: self.fired.iter().copied().collect(),
+            compensating: self
+                .compensating
+                .iter()
+                .map(|(k, q)| (*k, q.iter().copied().collect()))
+                .collect(),
+            handler_owner: self.handler_owner.iter().map(|(k, v)| (*k, *v)).collect(),
+            compensated: self.compensated.iter().copied().collect(),
             outbox: self.outbox.clone(),
             scopes,
             tasks,
@@ -504,6 +523,10 @@ impl Workflow {
             }
             scope.last_done = row.last_done;
             scope.correlations = row.correlations.clone();
+            for &t in &row.compensable {
+                check_task(t, &format!("scope {si}"))?;
+            }
+            scope.compensable = row.compensable.clone();
             scopes.push(scope);
         }
         let mut ready_set = HashSet::new();
@@ -595,6 +618,22 @@ impl Workflow {
             }
         }
         wf.starters = snap.starters.clone();
+        for (o, q) in &snap.compensating {
+            check_task(*o, "a compensation")?;
+            for &a in q {
+                check_task(a, "a compensation")?;
+            }
+            wf.compensating.insert(*o, q.iter().copied().collect());
+        }
+        for (h, o) in &snap.handler_owner {
+            check_task(*h, "a compensation handler")?;
+            check_task(*o, "a compensation handler")?;
+            wf.handler_owner.insert(*h, *o);
+        }
+        for &a in &snap.compensated {
+            check_task(a, "a compensated activity")?;
+            wf.compensated.insert(a);
+        }
         for &t in &snap.fired {
             check_task(t, "a fired event")?;
             wf.fired.insert(t);

@@ -114,24 +114,7 @@ impl Specs {
         dmn: &[Q],
         options: &LoadOptions,
     ) -> Arc<Specs> {
-        let mut dmn_sources = Vec::new();
-        let mut unreadable = Vec::new();
-        for p in dmn {
-            let p = p.as_ref();
-            match std::fs::read(p) {
-                Ok(b) => dmn_sources.push((p.to_path_buf(), b)),
-                Err(e) => unreadable.push(Diagnostic {
-                    severity: Severity::Error,
-                    file: p.to_path_buf(),
-                    line: 0,
-                    col: 0,
-                    element: None,
-                    process: None,
-                    message: format!("cannot read the DMN file: {e}"),
-                    help: Some("check the path and its permissions".into()),
-                }),
-            }
-        }
+        let (dmn_sources, unreadable) = crate::diagnostic::read_files(dmn);
         let specs = Self::build(
             parser::load_files_with(bpmn, options),
             dmn_sources,

@@ -96,6 +96,21 @@ impl Workflow {
                 | EventPosition::Catch
                 | EventPosition::Boundary { .. } => self.complete(t),
                 EventPosition::Throw | EventPosition::End => {
+                    if e.triggers.contains(&Trigger::Cancel) {
+                        return self.start_cancel(t);
+                    }
+                    if let Some(Trigger::Compensate { activity }) = e
+                        .triggers
+                        .iter()
+                        .find(|tr| matches!(tr, Trigger::Compensate { .. }))
+                    {
+                        self.throw(t)?;
+                        if self.start_compensation(t, activity.as_deref())? {
+                            // It continues when the last handler completes.
+                            return Ok(());
+                        }
+                        return self.complete(t);
+                    }
                     let stays = !e
                         .triggers
                         .iter()
@@ -224,8 +239,17 @@ impl Workflow {
         if let Some(post) = node.post_script {
             self.run_script_on(t, post)?;
         }
+        if self.handler_owner.contains_key(&t) {
+            // A compensation handler has no flows: the compensation goes on.
+            self.mark_completed(t);
+            return self.handler_done(t);
+        }
         let flows = self.choose_flows(t, r)?;
         self.mark_completed(t);
+        if node.compensation_handler.is_some() {
+            let s = self.tasks[t as usize].scope;
+            self.scopes[s as usize].compensable.push(t);
+        }
         if !node.boundary.is_empty() {
             self.cancel_boundaries(t);
         }

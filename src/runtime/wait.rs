@@ -16,7 +16,9 @@ use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef, Timer, Trigger};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Wait {
     /// Per definition of the node: when its timer is due (timers only).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Always written, so a wait is never an empty struct (which RON would
+    /// write as `()`).
+    #[serde(default)]
     pub due: Vec<Option<Timestamp>>,
     /// Cycle timers: firings left after the next one (`None`: forever).
     #[serde(default, skip_serializing_if = "Option::is_none")]

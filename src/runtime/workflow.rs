@@ -70,6 +70,12 @@ pub struct Workflow {
     /// Catch events and receive tasks whose event arrived: READY, and they
     /// complete (rather than start waiting) when they run.
     pub(crate) fired: BTreeSet<u32>,
+    /// Compensations in progress: the throwing task → activities left.
+    pub(crate) compensating: BTreeMap<u32, VecDeque<u32>>,
+    /// Running compensation handler task → the task that threw the compensation.
+    pub(crate) handler_owner: BTreeMap<u32, u32>,
+    /// Activities already compensated.
+    pub(crate) compensated: BTreeSet<u32>,
     /// Armed start events (of processes and event subprocesses).
     pub(crate) starters: Vec<Starter>,
     pub(crate) clock: Clock,
@@ -77,7 +83,8 @@ pub struct Workflow {
     pub(crate) outbox: Vec<OutEvent>,
     /// The data the instance was started with.
     pub(crate) initial: Arc<Data>,
-    /// Process start events that must fire before the instance can complete.
+    /// 1 while the instance cannot complete before a start event fires (a
+    /// process that starts on a message, signal or timer).
     pub(crate) pending_starts: usize,
     pub(crate) data: Data,
     pub(crate) completed: bool,
@@ -129,7 +136,12 @@ impl Specs {
         for g in &graphs {
             wf.start_top(*g, true).map_err(StartError::Workflow)?;
         }
-        if graphs.is_empty() {
+        if wf.top_running == 0 && !wf.starters.is_empty() {
+            // Every participant starts on an event: wait for the first. A
+            // participant that starts on a message is otherwise optional,
+            // as in SpiffWorkflow.
+            wf.pending_starts = 1;
+        } else if graphs.is_empty() {
             wf.completed = true;
             wf.data = (*wf.initial).clone();
         }
@@ -192,6 +204,9 @@ impl Workflow {
             errors: HashMap::new(),
             waits: BTreeMap::new(),
             fired: BTreeSet::new(),
+            compensating: BTreeMap::new(),
+            handler_owner: BTreeMap::new(),
+            compensated: BTreeSet::new(),
             starters: Vec::new(),
             clock: Clock::default(),
             outbox: Vec::new(),
@@ -215,6 +230,10 @@ impl Workflow {
     fn start_top(&mut self, g: GraphIdx, repeat: bool) -> Result<(), WorkflowError> {
         if self.specs.model.graph(g).starts.is_empty() {
             self.arm_process_starts(g, repeat);
+            if !repeat {
+                // A process that starts on an event is not done before it starts.
+                self.pending_starts = 1;
+            }
             Ok(())
         } else {
             self.top_running += 1;

@@ -1,0 +1,145 @@
+//! `bpmn advance`, `bpmn send` and `bpmn events` on saved states, through
+//! the built binary.
+
+mod support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use support::fixture;
+
+fn bpmn() -> Command {
+    Command::cargo_bin("bpmn").expect("the bpmn binary is built")
+}
+
+fn run_and_save(file: &str, process: &str, state: &Path, extra: &[&str]) -> i32 {
+    bpmn()
+        .args(["run", "-b"])
+        .arg(fixture(file))
+        .args(["-p", process, "--save"])
+        .arg(state)
+        .args(extra)
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap()
+}
+
+fn json_of(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+    )
+}
+
+#[test]
+fn advance_fires_the_due_timers_of_a_saved_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let code = run_and_save(
+        "events/timer_boundary.bpmn",
+        "Process_TimerBoundary",
+        &state,
+        &["--now", "2025-01-01T00:00:00Z"],
+    );
+    assert_eq!(code, 4);
+    let (_, ev) = json_of(bpmn().arg("events").arg(&state));
+    assert_eq!(ev["now"], json!("2025-01-01T00:00:00Z"));
+    let w = &ev["waiting"][0];
+    assert_eq!(
+        (w["bpmn_id"].clone(), w["kind"].clone()),
+        (json!("Timer_Deadline"), json!("timer"))
+    );
+    assert!(
+        w["due"].as_str().unwrap().starts_with("2025-01-01T01:00"),
+        "{ev}"
+    );
+    let (code, v) = json_of(
+        bpmn()
+            .arg("advance")
+            .arg(&state)
+            .args(["--by", "PT30M", "--json"]),
+    );
+    assert_eq!(
+        (code, v["ready"].clone()),
+        (4, json!(["Task_Approve"])),
+        "not due yet"
+    );
+    let (code, v) = json_of(
+        bpmn()
+            .arg("advance")
+            .arg(&state)
+            .args(["--by", "PT1H", "--json"]),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["data"]["outcome"], json!("escalated"));
+    bpmn()
+        .arg("advance")
+        .arg(&state)
+        .args(["--by", "soon"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn send_delivers_or_fails_without_touching_the_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.ron");
+    assert_eq!(
+        run_and_save(
+            "events/message_catch.bpmn",
+            "Process_MessageCatch",
+            &state,
+            &[]
+        ),
+        4
+    );
+    let before = std::fs::read(&state).unwrap();
+    bpmn()
+        .arg("send")
+        .arg(&state)
+        .args(["--message", "order_cancelled"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains(
+            "nothing waits for message `order_cancelled`",
+        ))
+        .stderr(predicates::str::contains("order_paid"));
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the state is unchanged"
+    );
+    let (code, v) = json_of(bpmn().arg("send").arg(&state).args([
+        "--message",
+        "order_paid",
+        "--payload",
+        r#"{"paid_amount": 30}"#,
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["data"]["paid_amount"], json!(30));
+    bpmn().arg("send").arg(&state).assert().code(2);
+}
+
+#[test]
+fn events_lists_what_nothing_inside_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let a = dir.path().join("a.json");
+    std::fs::write(&a, r#"[{"task": "Task_Pack", "data": {"weight": 2}}]"#).unwrap();
+    let code = run_and_save(
+        "events/escalation.bpmn",
+        "Process_Escalation",
+        &state,
+        &["--answers", a.to_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+    let (_, ev) = json_of(bpmn().arg("events").arg(&state));
+    let thrown = ev["thrown"].as_array().unwrap();
+    assert!(thrown.iter().any(|e| e["kind"] == "escalation"), "{ev}");
+    assert!(thrown.iter().all(|e| e["thrown_by"].is_string()));
+}
