@@ -14,7 +14,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start a process and run it; answer human tasks from --answers.
+    /// Start a process and run it: interactively, or with answers from --answers.
     Run(RunArgs),
     /// Parse and check BPMN files; print each problem on its own line.
     Validate(ValidateArgs),
@@ -90,6 +90,21 @@ pub struct RunArgs {
     /// fire only when it (or an {"advance": "PT2H"} answer) passes them.
     #[arg(long, value_name = "TIMESTAMP")]
     pub now: Option<String>,
+    #[command(flatten)]
+    pub interactive: InteractiveArgs,
+}
+
+/// How an interactive session (no --answers, no --json) runs.
+#[derive(Debug, Args)]
+pub struct InteractiveArgs {
+    /// Interactive: make every task, engine tasks too, wait for you, and
+    /// show the last task's data after each step.
+    #[arg(long, conflicts_with_all = ["answers", "json"])]
+    pub step: bool,
+    /// Interactive: a folder to look for form files in (before the folder
+    /// of the BPMN file and its forms/ subfolder). May be repeated.
+    #[arg(long, value_name = "DIR")]
+    pub forms: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +123,8 @@ pub struct ResumeArgs {
     /// Set the (virtual) clock to this ISO 8601 date-time first.
     #[arg(long, value_name = "TIMESTAMP")]
     pub now: Option<String>,
+    #[command(flatten)]
+    pub interactive: InteractiveArgs,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod dmn_test;
 mod events;
 mod exit;
 mod inspect;
+mod interactive;
 mod load;
 mod output;
 mod reset;

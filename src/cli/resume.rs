@@ -4,6 +4,7 @@ use super::CliError;
 use super::answers;
 use super::args::ResumeArgs;
 use super::inspect::load_state;
+use super::interactive;
 use super::run::{drive, finish, save_state};
 
 pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
@@ -19,6 +20,12 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
     }
     // A task that failed is tried again, from the data it started with.
     wf.retry_failed();
+    let input = interactive::choose_input(args.answers.is_some() || args.json);
+    if input != interactive::Input::Scripted {
+        let i = args.interactive;
+        let opts = interactive::options(i.step, i.forms, Some(target), false);
+        return interactive::run_session(wf, origin, opts, input);
+    }
     let outcome = drive(&mut wf, &answers);
     let code = finish(&wf, outcome, args.json)?;
     save_state(&target, &wf, &origin)?;

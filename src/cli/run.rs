@@ -10,6 +10,7 @@ use super::CliError;
 use super::answers::{self, Answer};
 use super::args::RunArgs;
 use super::exit::{COMPLETED, USAGE, WAITING, WORKFLOW};
+use super::interactive;
 use super::load::load;
 use super::output;
 
@@ -58,6 +59,12 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     })?;
     if let Some(now) = &args.now {
         wf.set_now(parse_now(now)?);
+    }
+    let input = interactive::choose_input(args.answers.is_some() || args.json);
+    if input != interactive::Input::Scripted {
+        let i = args.interactive;
+        let opts = interactive::options(i.step, i.forms, args.save.clone(), true);
+        return interactive::run_session(wf, origin, opts, input);
     }
     let outcome = drive(&mut wf, &answers);
     let code = finish(&wf, outcome, args.json)?;

@@ -16,6 +16,7 @@ mod specs;
 mod step;
 mod task;
 mod task_id;
+mod task_node;
 mod task_state;
 mod timer;
 mod wait;

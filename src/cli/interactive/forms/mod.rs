@@ -1,0 +1,142 @@
+//! What a human task asks: a JSON-Schema form (spiffworkflow
+//! `formJsonSchemaFilename`), a camunda `formData` form, or free
+//! `name = value` pairs; a manual task only waits for Enter.
+//!
+//! Form files are looked up in each `--forms DIR`, then next to the BPMN
+//! file that holds the task, then in a `forms/` folder beside it. A form
+//! that cannot be found or read is reported and the task falls back to free
+//! pairs, so the run can go on. spiffworkflow `variableName` puts the form's
+//! answers under that one variable instead of at the top level.
+
+pub mod camunda;
+pub mod free_pairs;
+pub mod json_schema;
+
+use std::path::{Path, PathBuf};
+
+use bpmn_runner::model::{HumanKind, NodeKind};
+use bpmn_runner::{Data, TaskId, Workflow};
+use serde_json::Value;
+
+use super::prompter::{PromptResult, Prompter};
+
+/// Where a form file is looked for, in order.
+pub fn candidates(name: &str, bpmn_file: Option<&Path>, dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let n = Path::new(name);
+    if n.is_absolute() {
+        return vec![n.to_path_buf()];
+    }
+    let mut out: Vec<PathBuf> = dirs.iter().map(|d| d.join(n)).collect();
+    if let Some(dir) = bpmn_file.and_then(Path::parent) {
+        out.push(dir.join(n));
+        out.push(dir.join("forms").join(n));
+    }
+    out
+}
+
+/// Reads the JSON-Schema form `name`.
+fn load_schema(name: &str, bpmn_file: Option<&Path>, dirs: &[PathBuf]) -> Result<Value, String> {
+    let tried = candidates(name, bpmn_file, dirs);
+    let Some(path) = tried.iter().find(|p| p.is_file()) else {
+        let list: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!(
+            "form `{name}` not found (looked in {}); give its folder with --forms DIR",
+            if list.is_empty() {
+                "no folder".to_string()
+            } else {
+                list.join(", ")
+            }
+        ));
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the form: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not valid JSON: {e}", path.display()))
+}
+
+/// Whether task `id` only needs an acknowledgement (manual and untyped tasks).
+pub fn is_manual(wf: &Workflow, id: TaskId) -> bool {
+    matches!(
+        wf.task_node(id).map(|n| &n.kind),
+        Some(NodeKind::Human(HumanKind::ManualTask | HumanKind::Task))
+    )
+}
+
+/// Asks what the ready human task `id` needs and returns the data to set
+/// in it.
+pub fn ask(
+    p: &mut dyn Prompter,
+    wf: &Workflow,
+    id: TaskId,
+    dirs: &[PathBuf],
+) -> PromptResult<Data> {
+    let Some(node) = wf.task_node(id) else {
+        return Ok(Data::new());
+    };
+    if is_manual(wf, id) {
+        p.pause("Press Enter when done.")?;
+        return Ok(Data::new());
+    }
+    let current = wf.task(id).map(|t| t.data.clone()).unwrap_or_default();
+    let ext = &node.extensions;
+    let variable = ext
+        .element("variableName")
+        .map(|e| e.text.trim().to_string())
+        .filter(|v| !v.is_empty());
+    // With variableName the form's values live under that variable.
+    let known: Data = match &variable {
+        Some(v) => current
+            .get(v)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        None => current,
+    };
+    let model = wf.specs().model();
+    let bpmn_file = model
+        .files
+        .get(node.pos.file as usize)
+        .map(|f| f.path.as_path());
+    let answers = if let Some(name) = &ext.form_schema {
+        match load_schema(name, bpmn_file, dirs).and_then(json_schema::SchemaForm::new) {
+            Ok(form) => form.ask(p, &known)?,
+            Err(e) => {
+                p.warn(&e);
+                free_pairs::ask(p)?
+            }
+        }
+    } else if let Some(fd) = ext.element("formData") {
+        camunda::ask(p, &camunda::fields(fd), &known)?
+    } else {
+        free_pairs::ask(p)?
+    };
+    Ok(match variable {
+        Some(v) => {
+            let mut d = Data::new();
+            d.insert(v, Value::Object(answers));
+            d
+        }
+        None => answers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_dirs_come_first_then_beside_the_diagram() {
+        let c = candidates(
+            "f.json",
+            Some(Path::new("bpmn/top.bpmn")),
+            &[PathBuf::from("mine")],
+        );
+        assert_eq!(
+            c,
+            vec![
+                PathBuf::from("mine/f.json"),
+                PathBuf::from("bpmn/f.json"),
+                PathBuf::from("bpmn/forms/f.json")
+            ]
+        );
+    }
+}

@@ -1,0 +1,32 @@
+//! Ctrl-C outside a raw-mode prompt (while scripts run, while a pipe is
+//! read, or when dialoguer re-raises it) must not kill the session and lose
+//! its unsaved work: a handler records it, and the session notices at the
+//! next prompt and saves before leaving.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT handler (once per process; later calls do nothing).
+pub fn install() {
+    // An error means a handler is already installed, which is what we want.
+    let _ = ctrlc::try_set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// Whether Ctrl-C was pressed since the last call; clears the flag.
+pub fn take() -> bool {
+    INTERRUPTED.swap(false, Ordering::SeqCst)
+}
+
+/// Clears a Ctrl-C that is known to have been raised as a signal (dialoguer
+/// re-raises the key it read). The handler runs on its own thread, so the
+/// flag may be set a moment later: wait for it, briefly, so it does not
+/// count a second time at the next prompt.
+pub fn consume_raised() {
+    for _ in 0..100 {
+        if take() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}

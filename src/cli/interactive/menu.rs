@@ -1,0 +1,132 @@
+//! The session's main menu: which actions are offered in which situation,
+//! and how they are named.
+
+/// What the person can do at the main menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Answer one of the ready human tasks.
+    RunTask,
+    /// (`--step`) Run the next ready engine task.
+    StepEngine,
+    /// Fire the timers that are due (the clock moved on since the last run).
+    Refresh,
+    /// Completed tasks; pick one to see its data.
+    PastTasks,
+    FutureTasks,
+    AllTasks,
+    ViewData,
+    Save,
+    Reset,
+    Quit,
+}
+
+impl Action {
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::RunTask => "Run a task",
+            Action::StepEngine => "Run the next engine task",
+            Action::Refresh => "Refresh waiting tasks (timers)",
+            Action::PastTasks => "List past tasks (pick one to see its data)",
+            Action::FutureTasks => "List future tasks",
+            Action::AllTasks => "List all tasks",
+            Action::ViewData => "View workflow data",
+            Action::Save => "Save state",
+            Action::Reset => "Reset to a past task",
+            Action::Quit => "Quit",
+        }
+    }
+}
+
+/// What the menu depends on.
+pub struct Situation {
+    pub completed: bool,
+    pub human_ready: bool,
+    pub engine_ready: bool,
+    pub step: bool,
+    pub has_past: bool,
+    /// Some task waits for a timer.
+    pub timers: bool,
+}
+
+/// The actions offered, and which one is preselected.
+pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
+    use Action::*;
+    let mut v = Vec::new();
+    if s.completed {
+        // When the workflow is done: look around, or quit.
+        v.extend([AllTasks, PastTasks, ViewData, Save]);
+        if s.has_past {
+            v.push(Reset);
+        }
+        v.push(Quit);
+        let quit = v.len() - 1;
+        return (v, quit);
+    }
+    if s.step && s.engine_ready {
+        v.push(StepEngine);
+    }
+    if s.human_ready {
+        v.push(RunTask);
+    }
+    if s.timers {
+        v.push(Refresh);
+    }
+    v.extend([PastTasks, FutureTasks, AllTasks, ViewData, Save]);
+    if s.has_past {
+        v.push(Reset);
+    }
+    v.push(Quit);
+    (v, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn situation() -> Situation {
+        Situation {
+            completed: false,
+            human_ready: true,
+            engine_ready: true,
+            step: false,
+            has_past: true,
+            timers: false,
+        }
+    }
+
+    #[test]
+    fn running_a_task_comes_first_and_stepping_only_with_step() {
+        let (a, d) = actions(&situation());
+        assert_eq!((a[0], d), (Action::RunTask, 0));
+        assert!(!a.contains(&Action::StepEngine));
+        let (a, _) = actions(&Situation {
+            step: true,
+            ..situation()
+        });
+        assert_eq!(&a[..2], &[Action::StepEngine, Action::RunTask]);
+    }
+
+    #[test]
+    fn refreshing_is_offered_only_while_a_timer_waits() {
+        let (a, d) = actions(&Situation {
+            human_ready: false,
+            engine_ready: false,
+            timers: true,
+            ..situation()
+        });
+        assert_eq!(a[d], Action::Refresh);
+        let (a, _) = actions(&situation());
+        assert!(!a.contains(&Action::Refresh));
+    }
+
+    #[test]
+    fn a_completed_workflow_offers_to_look_or_quit() {
+        let (a, d) = actions(&Situation {
+            completed: true,
+            ..situation()
+        });
+        assert_eq!(a[d], Action::Quit);
+        assert!(!a.contains(&Action::RunTask));
+        assert!(a.contains(&Action::AllTasks));
+    }
+}

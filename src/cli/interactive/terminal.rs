@@ -1,0 +1,148 @@
+//! Prompts on a real terminal: dialoguer for menus and confirmations
+//! (arrow keys, one key for yes/no), rustyline for free text (line editing,
+//! history within the session). Used only when stdin and stderr are both
+//! terminals: dialoguer fails without one.
+
+use dialoguer::console::{Style, Term};
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Confirm, MultiSelect, Select};
+use rustyline::DefaultEditor;
+use rustyline::error::ReadlineError;
+
+use super::interrupt;
+use super::prompter::{PromptError, PromptResult, Prompter};
+
+pub struct TerminalPrompter {
+    editor: DefaultEditor,
+    theme: Box<dyn Theme>,
+    warn_style: Style,
+}
+
+impl TerminalPrompter {
+    pub fn new() -> Result<Self, String> {
+        let editor = DefaultEditor::new().map_err(|e| format!("cannot use the terminal: {e}"))?;
+        // console disables colours off a terminal and when NO_COLOR is set.
+        let colour = dialoguer::console::colors_enabled_stderr();
+        let theme: Box<dyn Theme> = if colour {
+            Box::new(ColorfulTheme::default())
+        } else {
+            Box::new(SimpleTheme)
+        };
+        Ok(TerminalPrompter {
+            editor,
+            theme,
+            warn_style: Style::new().for_stderr().red(),
+        })
+    }
+
+    fn line(&mut self, prompt: &str) -> PromptResult<String> {
+        pending_interrupt()?;
+        let answer = self.editor.readline(prompt);
+        pending_interrupt()?;
+        match answer {
+            Ok(l) => {
+                if !l.trim().is_empty() {
+                    let _ = self.editor.add_history_entry(l.as_str());
+                }
+                Ok(l.trim().to_string())
+            }
+            Err(ReadlineError::Interrupted) => Err(PromptError::Interrupted),
+            Err(ReadlineError::Eof) => Err(PromptError::Eof),
+            Err(ReadlineError::Io(e)) => Err(e.into()),
+            Err(e) => Err(PromptError::Io(std::io::Error::other(e.to_string()))),
+        }
+    }
+
+    /// Runs a dialoguer prompt, honouring a Ctrl-C pressed just before it
+    /// (outside raw mode, where it arrives as a signal) or during it.
+    fn dialog<T>(&self, run: impl FnOnce(&dyn Theme) -> dialoguer::Result<T>) -> PromptResult<T> {
+        pending_interrupt()?;
+        let answer = run(self.theme.as_ref()).map_err(dialoguer_error)?;
+        pending_interrupt()?;
+        Ok(answer)
+    }
+}
+
+/// A Ctrl-C that arrived as a signal (between prompts, or just before a
+/// prompt switched the terminal to raw mode) counts as pressed at a prompt.
+fn pending_interrupt() -> PromptResult<()> {
+    if interrupt::take() {
+        return Err(PromptError::Interrupted);
+    }
+    Ok(())
+}
+
+/// dialoguer re-raises Ctrl-C as SIGINT (our handler records it) and
+/// returns an `Interrupted` error with the cursor still hidden.
+fn dialoguer_error(e: dialoguer::Error) -> PromptError {
+    let dialoguer::Error::IO(io) = e;
+    let err = PromptError::from(io);
+    if matches!(err, PromptError::Interrupted) {
+        interrupt::consume_raised();
+        let _ = Term::stderr().show_cursor();
+        eprintln!();
+    }
+    err
+}
+
+impl Prompter for TerminalPrompter {
+    fn text(&mut self, prompt: &str, default: Option<&str>) -> PromptResult<String> {
+        let p = match default {
+            Some(d) => format!("{prompt} [{d}]: "),
+            None => format!("{prompt}: "),
+        };
+        let a = self.line(&p)?;
+        Ok(match (a.is_empty(), default) {
+            (true, Some(d)) => d.to_string(),
+            _ => a,
+        })
+    }
+
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> PromptResult<usize> {
+        self.dialog(|theme| {
+            Select::with_theme(theme)
+                .with_prompt(prompt)
+                .items(items)
+                .default(default)
+                .max_length(15)
+                .interact()
+        })
+    }
+
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        checked: &[bool],
+    ) -> PromptResult<Vec<usize>> {
+        self.dialog(|theme| {
+            MultiSelect::with_theme(theme)
+                .with_prompt(format!("{prompt} (space toggles, Enter accepts)"))
+                .items(items)
+                .defaults(checked)
+                .max_length(15)
+                .interact()
+        })
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> PromptResult<bool> {
+        self.dialog(|theme| {
+            Confirm::with_theme(theme)
+                .with_prompt(prompt)
+                .default(default)
+                .interact()
+        })
+    }
+
+    fn pause(&mut self, prompt: &str) -> PromptResult<()> {
+        self.line(&format!("{prompt} ")).map(|_| ())
+    }
+
+    fn warn(&mut self, message: &str) {
+        eprintln!("  {}", self.warn_style.apply_to(format!("! {message}")));
+    }
+
+    fn note(&mut self, message: &str) {
+        eprintln!("{message}");
+    }
+}

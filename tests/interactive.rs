@@ -1,0 +1,831 @@
+//! End-to-end tests of the interactive runner: the real `bpmn` binary in a
+//! pseudo-terminal (expectrl), driven by typing answers, moving through
+//! menus with the arrow keys, saving, resuming and resetting; and the
+//! line-based fallback through a piped stdin.
+//!
+//! Every wait has a timeout, so a broken prompt fails the test instead of
+//! hanging CI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use assert_cmd::Command as Cmd;
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Any, Eof, Expect, Session};
+use serde_json::{Value, json};
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary directory holding a copy of the tutorial (`bpmn/`, `dmn/`), so the
+/// commands are the README's, with relative paths.
+fn tutorial_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("bpmn"), &dir.path().join("bpmn"));
+    copy_dir(&root().join("dmn"), &dir.path().join("dmn"));
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// The binary in a pseudo-terminal of 160 x 50 characters.
+struct Term {
+    s: OsSession,
+    /// Everything read so far, for failure messages.
+    seen: String,
+}
+
+impl Term {
+    fn start(dir: &Path, args: &[&str], colour: bool) -> Term {
+        let mut cmd = Command::new("sh");
+        // Wait until the test has sized the terminal (expectrl sets 80 x 24
+        // after starting the child) before the program draws its first table.
+        cmd.arg("-c")
+            .arg(
+                r#"i=0; while [ "$(stty size)" != "50 160" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; exec "$0" "$@""#,
+            )
+            .arg(env!("CARGO_BIN_EXE_bpmn"))
+            .args(args)
+            .current_dir(dir)
+            .env("TERM", "xterm-256color")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE");
+        if colour {
+            cmd.env_remove("NO_COLOR");
+        } else {
+            cmd.env("NO_COLOR", "1");
+        }
+        let mut s = Session::spawn(cmd).expect("spawn bpmn in a pseudo-terminal");
+        s.get_process_mut().set_window_size(160, 50).unwrap();
+        s.set_expect_timeout(Some(Duration::from_secs(20)));
+        Term {
+            s,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits until `text` appears.
+    fn want(&mut self, text: &str) -> &mut Self {
+        match self.s.expect(text) {
+            Ok(c) => {
+                self.seen.push_str(&String::from_utf8_lossy(c.before()));
+                self.seen.push_str(text);
+            }
+            Err(e) => {
+                let mut rest = vec![0u8; 65536];
+                let n = self.s.try_read(&mut rest).unwrap_or(0);
+                panic!(
+                    "waiting for {text:?}: {e}\n--- screen so far ---\n{}{}",
+                    tail(&self.seen),
+                    String::from_utf8_lossy(&rest[..n])
+                );
+            }
+        }
+        self
+    }
+
+    /// Waits until one of `texts` appears; returns which.
+    fn want_any(&mut self, texts: [&str; 2]) -> usize {
+        match self.s.expect(Any(texts)) {
+            Ok(c) => {
+                let found = String::from_utf8_lossy(c.matches().next().unwrap_or(b"")).to_string();
+                self.seen.push_str(&String::from_utf8_lossy(c.before()));
+                self.seen.push_str(&found);
+                texts.iter().position(|t| *t == found).unwrap_or(0)
+            }
+            Err(e) => panic!("waiting for {texts:?}: {e}\n{}", tail(&self.seen)),
+        }
+    }
+
+    /// Types keys (no Enter).
+    fn keys(&mut self, k: &str) -> &mut Self {
+        self.s.send(k).unwrap();
+        self
+    }
+
+    /// Types a line and Enter.
+    fn line(&mut self, text: &str) -> &mut Self {
+        self.keys(text).keys(ENTER)
+    }
+
+    /// Picks the menu item `n` places below the preselected one.
+    fn pick(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.keys(DOWN);
+        }
+        self.keys(ENTER)
+    }
+
+    /// Reads to the end and returns the exit code and the rest of the screen.
+    fn finish(mut self) -> (i32, String) {
+        let rest = match self.s.expect(Eof) {
+            Ok(c) => String::from_utf8_lossy(c.before()).to_string(),
+            Err(e) => panic!("waiting for the end: {e}\n{}", tail(&self.seen)),
+        };
+        self.seen.push_str(&rest);
+        let code = match self.s.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("bpmn did not exit normally: {other:?}"),
+        };
+        (code, self.seen)
+    }
+}
+
+fn tail(s: &str) -> &str {
+    let start = s.len().saturating_sub(4000);
+    let mut i = start;
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    &s[i..]
+}
+
+/// `bpmn data FILE --json` (stdin is not a terminal: no session).
+fn saved_data(dir: &Path, file: &str) -> Value {
+    let out = Cmd::new(env!("CARGO_BIN_EXE_bpmn"))
+        .current_dir(dir)
+        .args(["data", file, "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn saved_summary(dir: &Path, file: &str) -> Value {
+    let out = Cmd::new(env!("CARGO_BIN_EXE_bpmn"))
+        .current_dir(dir)
+        .args(["resume", file, "--json", "--save", "peek.json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const TUTORIAL: [&str; 9] = [
+    "run",
+    "-b",
+    "bpmn/top_level.bpmn",
+    "bpmn/call_activity.bpmn",
+    "-d",
+    "dmn/product_prices.dmn",
+    "dmn/shipping_costs.dmn",
+    "-p",
+    "order_product",
+];
+
+/// The first half of the tutorial: product, color, size, shipping method.
+fn first_half(t: &mut Term) {
+    t.want("select_product_and_quantity")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Welcome to the shop!")
+        .want("Product")
+        .pick(1) // Hoodie
+        .want("Quantity [1]:")
+        .line("0")
+        .want("0 is less than the minimum of 1")
+        .want("Quantity [1]:")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER)
+        .want("Which color would you like your hoodie in?")
+        .want("Color")
+        .keys(ENTER) // black, the default
+        .want("What next?")
+        .keys(ENTER)
+        .want("Which size should your black hoodie be?")
+        .want("Size")
+        .pick(1) // from M (default) to L
+        .want("enter_shipping_address")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Which task?")
+        .keys(ENTER) // Select shipping method
+        .want("Shipping method")
+        .keys(ENTER); // standard
+}
+
+/// The second half, from the shipping address to the end.
+fn second_half(t: &mut Term) {
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Enter the shipping address")
+        .want("Full name")
+        .line("Erika Mustermann")
+        .want("Street and number")
+        .line("Heidestrasse 17")
+        .want("Postal code")
+        .line("5")
+        .want("does not match")
+        .want("Postal code")
+        .line("51147")
+        .want("City")
+        .line("Koeln")
+        .want("Country")
+        .keys(ENTER) // DE, the default
+        .want("What next?")
+        .keys(ENTER)
+        .want("Your order total is 47.")
+        .want("Coupon codes #1")
+        .line("welcome5")
+        .want("does not match")
+        .want("Coupon codes #1")
+        .line("WELCOME5")
+        .want("Coupon codes #2")
+        .keys(ENTER)
+        .want("Place the order")
+        .keys("y")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Pack 1 x hoodie (black, size L) for Erika Mustermann.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER)
+        .want("The customer pays 42.0.")
+        .want("Carrier")
+        .keys(ENTER) // DHL
+        .want("Tracking number")
+        .line("JJD0001234567")
+        .want("Parcel weight (kg)")
+        .line("40")
+        .want("40 is greater than the maximum of 31.5")
+        .want("Parcel weight (kg)")
+        .line("0.8")
+        .want("Parcels [1]")
+        .keys(ENTER)
+        .want("Workflow completed.")
+        .want("\"amount_due\": 42.0");
+}
+
+#[test]
+fn the_tutorial_runs_to_the_end_in_a_terminal() {
+    let dir = tutorial_dir();
+    let mut t = Term::start(dir.path(), &TUTORIAL, false);
+    first_half(&mut t);
+    second_half(&mut t);
+    t.want("What next?")
+        .keys(ENTER) // Quit is preselected once the workflow is done
+        .want("Save the state before quitting?")
+        .keys("y")
+        .want("Save to file (.json or .ron) [order_product.state.json]:")
+        .line("done.json")
+        .want("Saved to done.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    // Colour is off with NO_COLOR: no SGR sequences at all.
+    assert!(!screen.contains("\x1b[1m") && !screen.contains("\x1b[32m"));
+    let data = saved_data(dir.path(), "done.json");
+    assert_eq!(data["amount_due"], json!(42.0));
+    assert_eq!(data["product_size"], json!("L"));
+    assert_eq!(data["coupon_codes"], json!(["WELCOME5"]));
+    assert_eq!(data["parcel_weight_kg"], json!(0.8));
+    assert_eq!(data["shipping_address"]["postal_code"], json!("51147"));
+}
+
+#[test]
+fn save_halfway_resume_reset_and_finish() {
+    let dir = tutorial_dir();
+    let mut t = Term::start(dir.path(), &TUTORIAL, true);
+    first_half(&mut t);
+    // Save halfway, then quit: nothing is unsaved, so no question.
+    t.want("What next?")
+        .pick(5) // Save state
+        .want("Save to file (.json or .ron)")
+        .line("order.json")
+        .want("Saved to order.json.")
+        .want("What next?")
+        .pick(7) // Quit
+        .want("The state is in order.json. Continue with: bpmn resume order.json");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    // Colour on a terminal without NO_COLOR.
+    assert!(screen.contains("\x1b[1m"), "no bold heading");
+    let v = saved_summary(dir.path(), "order.json");
+    assert_eq!(v["ready"], json!(["enter_shipping_address"]));
+
+    // Resume, go back to the size (4 tasks back), choose XL this time.
+    let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
+    t.want("enter_shipping_address")
+        .want("What next?")
+        .pick(6) // Reset to a past task
+        .want("Reset to which task? (most recent first)")
+        .want("Select shipping method")
+        .pick(4) // select_shipping_method, collect_shipping_info,
+        //         customization_done, size_chosen, select_product_size
+        .want("Reset to Select product size")
+        .want("select_product_size")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Size")
+        .pick(2) // from M to XL
+        .want("What next?")
+        .keys(ENTER)
+        .want("Which task?")
+        .keys(ENTER)
+        .want("Shipping method")
+        .pick(1); // express
+    second_half_after_reset(&mut t);
+    t.want("What next?").keys(ENTER); // Quit: saves back to order.json
+    t.want("Saved to order.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    let data = saved_data(dir.path(), "order.json");
+    assert_eq!(data["product_size"], json!("XL"));
+    assert_eq!(data["shipping_method"], json!("express"));
+    assert_eq!(data["amount_due"], json!(54.0));
+}
+
+/// The second half with express shipping (no coupon).
+fn second_half_after_reset(t: &mut Term) {
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Full name")
+        .line("Ada")
+        .want("Street and number")
+        .line("Main St 1")
+        .want("Postal code")
+        .line("12345")
+        .want("City")
+        .line("Berlin")
+        .want("Country")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER)
+        .want("Your order total is 54.")
+        .want("Coupon codes #1")
+        .keys(ENTER)
+        .want("Place the order")
+        .keys(ENTER) // yes, the default
+        .want("What next?")
+        .keys(ENTER)
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER)
+        .want("Carrier")
+        .keys(ENTER)
+        .want("Tracking number")
+        .line("ABC123456")
+        .want("Parcel weight (kg)")
+        .keys(ENTER) // optional: left out
+        .want("Parcels [1]")
+        .keys(ENTER)
+        .want("Workflow completed.");
+}
+
+#[test]
+fn ctrl_c_saves_where_asked_and_the_state_resumes() {
+    let dir = tutorial_dir();
+    let mut t = Term::start(dir.path(), &TUTORIAL, false);
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Product")
+        .keys(ENTER)
+        .want("Quantity [1]:")
+        .keys("\x03")
+        .want("Interrupted.")
+        .want("Save to file (.json or .ron) [order_product.state.json]:")
+        .line("halt.json")
+        .want("Saved to halt.json. Continue with: bpmn resume halt.json");
+    let (code, _) = t.finish();
+    assert_eq!(code, 4);
+    // The half-filled form was not applied: the task is still ready.
+    let v = saved_summary(dir.path(), "halt.json");
+    assert_eq!(v["ready"], json!(["select_product_and_quantity"]));
+}
+
+#[test]
+fn ctrl_c_in_a_menu_restores_the_terminal_and_saves() {
+    let dir = tutorial_dir();
+    let mut t = Term::start(dir.path(), &TUTORIAL, false);
+    t.want("What next?");
+    // Let dialoguer switch to raw mode, then press Ctrl-C in the menu.
+    std::thread::sleep(Duration::from_millis(300));
+    t.keys("\x03")
+        .want("Interrupted.")
+        .want("Save to file")
+        .keys(ENTER)
+        .want("Saved to order_product.state.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4);
+    // dialoguer hid the cursor for the menu; it is shown again.
+    assert!(screen.contains("\x1b[?25h"), "cursor not restored");
+    assert!(dir.path().join("order_product.state.json").is_file());
+}
+
+#[test]
+fn end_of_input_autosaves_to_a_fresh_file() {
+    let dir = tutorial_dir();
+    let mut t = Term::start(dir.path(), &TUTORIAL, false);
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Product")
+        .keys(ENTER)
+        .want("Quantity [1]:")
+        .line("2")
+        .want("select_product_color")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Color")
+        .keys(ENTER)
+        .want("What next?")
+        .pick(5) // Save state: asks a name, so Ctrl-D happens at a text prompt
+        .want("Save to file")
+        .keys("\x04")
+        .want("End of input.")
+        .want("Saved to order_product.state.json.");
+    let (code, _) = t.finish();
+    assert_eq!(code, 4);
+    let v = saved_summary(dir.path(), "order_product.state.json");
+    assert_eq!(v["ready"], json!(["select_product_size"]));
+}
+
+#[test]
+fn every_form_feature_is_typed_into_the_real_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let bpmn = root().join("tests/fixtures/bpmn/interactive.bpmn");
+    let forms = root().join("tests/fixtures/forms");
+    let mut t = Term::start(
+        dir.path(),
+        &[
+            "run",
+            "-b",
+            bpmn.to_str().unwrap(),
+            "-p",
+            "Process_Interactive",
+            "--data",
+            r#"{"customer": "Ada"}"#,
+            "--forms",
+            forms.to_str().unwrap(),
+            "--save",
+            "forms.json",
+        ],
+        false,
+    );
+    // JSON-Schema form, stored under variableName `profile`.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Hello Ada, tell us about yourself.")
+        .want("Your profile")
+        .want("Name:")
+        .keys(ENTER)
+        .want("Name is required")
+        .want("Name:")
+        .line("A") // minLength
+        .want("\"A\" is shorter than 2 characters")
+        .want("Name:")
+        .line("Ada Lovelace Byron Countess") // maxLength
+        .want("is longer than 20 characters")
+        .want("Name:")
+        .line("Ada")
+        .want("Nickname:")
+        .keys(ENTER) // optional: left out
+        .want("Age [30]:")
+        .line("eleven")
+        .want("`eleven` is not a whole number")
+        .want("Age [30]:")
+        .line("12")
+        .want("12 is less than the minimum of 18")
+        .want("Age [30]:")
+        .keys(ENTER) // default
+        .want("Height (m):")
+        .line("1.72")
+        .want("Newsletter")
+        .keys("n")
+        .want("Favourite color")
+        .pick(1) // enum: from green (default) to blue
+        .want("Plan")
+        .pick(1) // oneOf const/title: Professional
+        .want("Address:")
+        .want("City:")
+        .line("London")
+        .want("Postal code:")
+        .line("N1")
+        .want("does not match \"^[0-9]{5}$\"")
+        .want("Postal code:")
+        .line("10115")
+        .want("Tags #1")
+        .line("Bad!")
+        .want("does not match")
+        .want("Tags #1")
+        .line("math")
+        .want("Tags #2")
+        .line("poems")
+        .want("Tags #3")
+        .line("music")
+        .want("Tags #4")
+        .keys(ENTER)
+        .want("has more than 2 items") // maxItems: the list is asked again
+        .want("Tags #1")
+        .line("math")
+        .want("Tags #2")
+        .keys(ENTER);
+    // Camunda form.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Item:")
+        .keys(ENTER)
+        .want("Item is required")
+        .want("Item:")
+        .line("P")
+        .want("Item needs at least 2 characters")
+        .want("Item:")
+        .line("Pen")
+        .want("Amount [10]:")
+        .line("1000")
+        .want("Amount must be at most 100")
+        .want("Amount [10]:")
+        .keys(ENTER) // defaultValue
+        .want("Express delivery")
+        .keys("y")
+        .want("Due date (YYYY-MM-DD):")
+        .line("2026-02-30")
+        .want("`2026-02-30` is not a date")
+        .want("Due date (YYYY-MM-DD):")
+        .line("2019-05-01")
+        .want("Due date must be on or after 2020-01-01")
+        .want("Due date (YYYY-MM-DD):")
+        .line("2026-03-01")
+        .want("Currency")
+        .pick(2); // Swiss franc
+    // A user task without a form: name = value pairs.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("name = value:")
+        .line("fragile")
+        .want("has no `=`")
+        .want("name = value:")
+        .line("note = handle with care")
+        .want("name = value:")
+        .line("boxes = [1, 2]")
+        .want("name = value:")
+        .keys(ENTER);
+    // Manual task: documentation and instructions rendered from the data.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("The total is 20 CHF.")
+        .want("Ship 10 x Pen to Ada in London.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("Workflow completed.")
+        .want("What next?")
+        .keys(ENTER) // Quit: saves to --save without asking
+        .want("Saved to forms.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    let data = saved_data(dir.path(), "forms.json");
+    assert_eq!(
+        data["profile"],
+        json!({"name": "Ada", "age": 30, "height": 1.72, "newsletter": false, "color": "blue",
+               "plan": "pro", "address": {"city": "London", "zip": "10115"}, "tags": ["math"]})
+    );
+    for (k, v) in [
+        ("item", json!("Pen")),
+        ("amount", json!(10)),
+        ("express", json!(true)),
+        ("due", json!("2026-03-01")),
+        ("currency", json!("CHF")),
+        ("note", json!("handle with care")),
+        ("boxes", json!([1, 2])),
+        ("total", json!(20)),
+    ] {
+        assert_eq!(data[k], v, "{k}");
+    }
+}
+
+#[test]
+fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
+    let dir = tutorial_dir();
+    let mut t = Term::start(
+        dir.path(),
+        &[
+            "run",
+            "-b",
+            "bpmn/task_types.bpmn",
+            "-d",
+            "dmn/product_prices.dmn",
+            "-p",
+            "order_product_task_types",
+            "--step",
+        ],
+        false,
+    );
+    t.want("one task at a time")
+        .want("startEvent")
+        .want("Run the next engine task")
+        .keys(ENTER)
+        .want("Ran Begin order (begin_order, startEvent): COMPLETED.")
+        .want("Data of the last task:")
+        .want("What next?")
+        .keys(ENTER) // the user task (no engine task is ready)
+        .want("Product")
+        .keys(ENTER)
+        .want("Quantity [1]:")
+        .line("3")
+        .want("\"product_quantity\": 3")
+        .want("look_up_product_price")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Ran Look up product price")
+        .want("\"product_price\": 18")
+        .want("What next?")
+        .keys(ENTER)
+        .want("\"order_total\": 54")
+        .want("What next?")
+        .pick(7) // Quit (Run a task, 5 lists/actions, Reset, Quit)
+        .want("Save the state before quitting?")
+        .keys("n");
+    let (code, _) = t.finish();
+    assert_eq!(code, 4);
+}
+
+#[test]
+fn a_collaboration_shows_each_task_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let bpmn = root().join("tests/fixtures/bpmn/collaboration.bpmn");
+    let mut t = Term::start(
+        dir.path(),
+        &["run", "-b", bpmn.to_str().unwrap(), "-c", "Collab_Orders"],
+        false,
+    );
+    t.want("Running collaboration Collab_Orders")
+        .want("process")
+        .want("Process_Customer")
+        .want("Process_Shop")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Which task?")
+        .want("Place order (Task_PlaceOrder, userTask, process Process_Customer)")
+        .want("Pick goods (Task_Pick, userTask, process Process_Shop)")
+        .pick(1)
+        .want("name = value:")
+        .line("picked = 3")
+        .want("name = value:")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER) // the remaining task
+        .want("name = value:")
+        .keys(ENTER)
+        .want("Workflow completed.")
+        .want("\"picked\": 3")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Save the state before quitting?")
+        .keys("n");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn refreshing_fires_a_timer_once_it_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let bpmn = root().join("tests/fixtures/bpmn/interactive_timer.bpmn");
+    let mut t = Term::start(
+        dir.path(),
+        &["run", "-b", bpmn.to_str().unwrap(), "-p", "Process_Timer"],
+        false,
+    );
+    t.want("Wait_A_Moment")
+        .want("WAITING")
+        .want("Refresh waiting tasks (timers)")
+        .keys(ENTER);
+    // The timer waits one second: usually it is not due yet.
+    if t.want_any(["Timers still waiting:", "No timer is waiting any more."]) == 0 {
+        t.want("Wait_A_Moment fires at").want("What next?");
+        std::thread::sleep(Duration::from_millis(1200));
+        t.keys(ENTER).want("No timer is waiting any more.");
+    }
+    t.want("After the wait")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("Workflow completed.")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Save the state before quitting?")
+        .keys("n");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}
+
+// ----- piped stdin: the line-based fallback --------------------------------
+
+fn piped(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
+    Cmd::new(env!("CARGO_BIN_EXE_bpmn"))
+        .current_dir(dir)
+        .args(args)
+        // No NO_COLOR: a pipe gets no colour anyway.
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("TERM", "xterm-256color")
+        .write_stdin(input)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn answers_piped_through_stdin_run_the_tutorial() {
+    let dir = tutorial_dir();
+    let input = [
+        "run",
+        "hoodie",
+        "", // product, quantity 1
+        "",
+        "", // color: black
+        "",
+        "L", // size
+        "",
+        "Select shipping method",
+        "standard", //
+        "",
+        "Erika Mustermann",
+        "Heidestrasse 17",
+        "51147",
+        "Koeln",
+        "", //
+        "",
+        "WELCOME5",
+        "",
+        "y", // review
+        "",
+        "", // pack
+        "",
+        "",
+        "JJD0001234567",
+        "0.8",
+        "", // ship
+        "quit",
+        "n",
+    ]
+    .join("\n")
+        + "\n";
+    let out = piped(dir.path(), &TUTORIAL, &input);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Workflow completed."), "{stdout}");
+    assert!(stdout.contains("\"amount_due\": 42.0"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b') && !stderr.contains('\x1b'),
+        "colour in a pipe"
+    );
+    // Prompts go to stderr, each answer repeated after its prompt.
+    assert!(stderr.contains("Full name: Erika Mustermann"), "{stderr}");
+}
+
+#[test]
+fn a_pipe_that_ends_early_leaves_a_resumable_state() {
+    let dir = tutorial_dir();
+    let out = piped(dir.path(), &TUTORIAL, "1\nmug\n2\n");
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("End of input."), "{stdout}");
+    assert!(
+        stdout.contains("Saved to order_product.state.json."),
+        "{stdout}"
+    );
+    let v = saved_summary(dir.path(), "order_product.state.json");
+    assert_eq!(v["ready"], json!(["select_product_color"]));
+    assert_eq!(v["data"]["product_quantity"], json!(2));
+}
+
+#[test]
+fn an_invalid_piped_answer_is_asked_again_with_the_reason() {
+    let dir = tutorial_dir();
+    let out = piped(dir.path(), &TUTORIAL, "1\nmug\n99\n2\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("! 99 is greater than the maximum of 20"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(4));
+}
+
+#[test]
+fn an_empty_stdin_keeps_the_scripted_contract() {
+    let dir = tutorial_dir();
+    let out = piped(dir.path(), &TUTORIAL, "");
+    assert_eq!(out.status.code(), Some(4));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Waiting for input:"), "{stdout}");
+    assert!(!dir.path().join("order_product.state.json").exists());
+}
