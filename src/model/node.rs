@@ -157,6 +157,8 @@ pub struct Node {
     pub compensation_handler: Option<NodeIdx>,
     /// `isForCompensation="true"`: runs only as a compensation handler.
     pub for_compensation: bool,
+    /// Multi-instance or standard loop characteristics of an activity.
+    pub looping: Option<Box<super::Looping>>,
     pub pos: SourcePos,
 }
 

@@ -14,6 +14,7 @@ pub mod dmn;
 mod events;
 mod extensions;
 mod lanes;
+mod looping;
 mod or_join_reach;
 mod validate;
 pub mod xml;
