@@ -759,7 +759,11 @@ fn node_kind<'a>(
                 None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
             }
         }
-        "serviceTask" | "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
+        "serviceTask" => match super::service::parse(cx, el, id) {
+            Some(k) => PendingKind::Ready(k),
+            None => unsupported("serviceTask without an operation (spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition)".into()),
+        },
+        "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
         _ => return None,
     };
     Some(match (loops, kind) {

@@ -16,6 +16,7 @@ mod extensions;
 mod lanes;
 mod looping;
 mod or_join_reach;
+mod service;
 mod validate;
 pub mod xml;
 

@@ -86,6 +86,7 @@ impl Workflow {
                 }
                 self.complete(t)
             }
+            NodeKind::ServiceTask { .. } => self.run_service(t),
             NodeKind::SendTask { .. } => {
                 self.throw(t)?;
                 self.complete(t)

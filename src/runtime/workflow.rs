@@ -87,6 +87,8 @@ pub struct Workflow {
     pub(crate) loops: HashMap<u32, super::looping::LoopRow>,
     /// Each loop instance's loop task and index (derived from `loops`).
     pub(crate) loop_child: HashMap<u32, (u32, u32)>,
+    /// Runs service tasks (registered by the application; not saved).
+    pub(crate) services: Option<super::service::Services>,
 }
 
 impl Specs {
@@ -207,6 +209,7 @@ impl Workflow {
             arrival_seq: 0,
             loops: HashMap::new(),
             loop_child: HashMap::new(),
+            services: None,
         }
     }
 
