@@ -57,10 +57,28 @@ pub struct FileArgs {
     pub dialect: Option<bpmn_runner::model::Dialect>,
 }
 
+/// How service tasks run.
+#[derive(Debug, Args, Default)]
+pub struct ServiceArgs {
+    /// Map a service operation to a program that reads the parameters as
+    /// JSON on stdin and answers JSON on stdout (repeatable).
+    #[arg(long = "service", value_name = "NAME=COMMAND")]
+    pub service: Vec<String>,
+    /// Let the `shell` operation run commands.
+    #[arg(long)]
+    pub allow_shell: bool,
+    /// The directory the `file` operation reads and writes under (default:
+    /// the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub file_dir: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub files: FileArgs,
+    #[command(flatten)]
+    pub services: ServiceArgs,
     /// Id of the process to start.
     #[arg(
         short = 'p',
@@ -111,6 +129,8 @@ pub struct InteractiveArgs {
 pub struct ResumeArgs {
     /// The saved state (.json or .ron).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub services: ServiceArgs,
     /// A JSON array of answers, as for run.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,

@@ -14,6 +14,7 @@ mod output;
 mod reset;
 mod resume;
 mod run;
+mod services;
 mod table;
 mod validate;
 

@@ -12,6 +12,7 @@ mod event;
 mod expression;
 mod extensions;
 mod graph;
+mod looping;
 mod node;
 mod source;
 
@@ -21,5 +22,6 @@ pub use event::{Correlation, EventNode, EventPosition, Timer, TimerValue, Trigge
 pub use expression::{Dialect, ExprId, ExprKind, Expression};
 pub use extensions::{ExtElement, Extensions};
 pub use graph::{Flow, FlowIdx, Graph, GraphIdx, NodeIdx, NodeRef};
+pub use looping::{LOOP_COUNTER, Looping, MiSource, MultiInstance, StandardLoop};
 pub use node::{HumanKind, Node, NodeKind};
 pub use source::{SourceFile, SourcePos};

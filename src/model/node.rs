@@ -35,6 +35,15 @@ pub enum NodeKind {
         /// collectEntries or resultList.
         map_result: Option<String>,
     },
+    /// `serviceTask`: runs `operation` through the registered service
+    /// handler (spiffworkflow `serviceTaskOperator`, camunda `class` /
+    /// `expression` / `delegateExpression` / `topic`, zeebe `taskDefinition`).
+    ServiceTask {
+        operation: String,
+        /// Parameter names and the expressions giving their values.
+        parameters: Vec<(String, ExprId)>,
+        result_variable: Option<String>,
+    },
     /// `sendTask`: throws its message.
     SendTask {
         message: Trigger,
@@ -84,6 +93,7 @@ impl NodeKind {
             NodeKind::Human(HumanKind::ManualTask) => "manualTask",
             NodeKind::ScriptTask { .. } => "scriptTask",
             NodeKind::SendTask { .. } => "sendTask",
+            NodeKind::ServiceTask { .. } => "serviceTask",
             NodeKind::BusinessRuleTask { .. } => "businessRuleTask",
             NodeKind::ReceiveTask { .. } => "receiveTask",
             NodeKind::ExclusiveGateway => "exclusiveGateway",
@@ -121,6 +131,7 @@ impl NodeKind {
             NodeKind::Human(_)
                 | NodeKind::ScriptTask { .. }
                 | NodeKind::SendTask { .. }
+                | NodeKind::ServiceTask { .. }
                 | NodeKind::ReceiveTask { .. }
                 | NodeKind::BusinessRuleTask { .. }
                 | NodeKind::SubProcess { .. }
@@ -157,6 +168,8 @@ pub struct Node {
     pub compensation_handler: Option<NodeIdx>,
     /// `isForCompensation="true"`: runs only as a compensation handler.
     pub for_compensation: bool,
+    /// Multi-instance or standard loop characteristics of an activity.
+    pub looping: Option<Box<super::Looping>>,
     pub pos: SourcePos,
 }
 

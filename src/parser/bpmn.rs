@@ -319,6 +319,7 @@ fn parse_graph(
             let off = e.text_offset.unwrap_or(e.offset);
             cx.add_expr(e.text.clone(), ExprKind::Script, None, &node_id, off)
         });
+        let looping = super::looping::parse(cx, child, &node_id);
         let kind = match kind {
             PendingKind::Ready(k) => k,
             PendingKind::Script(script) => match script {
@@ -420,6 +421,7 @@ fn parse_graph(
             boundary: Vec::new(),
             compensation_handler: None,
             for_compensation: child.attr("isForCompensation") == Some("true"),
+            looping,
             pos: cx.pos(child.offset),
         });
     }
@@ -767,14 +769,20 @@ fn node_kind<'a>(
                 None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
             }
         }
-        "serviceTask" | "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
+        "serviceTask" => match super::service::parse(cx, el, id) {
+            Some(k) => PendingKind::Ready(k),
+            None => unsupported("serviceTask without an operation (spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition)".into()),
+        },
+        "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
         _ => return None,
     };
     Some(match (loops, kind) {
         (Some(l), PendingKind::Ready(NodeKind::Unsupported { element })) => {
             unsupported(format!("{element} with {l}"))
         }
-        (Some(l), _) => unsupported(format!("{} with {l}", el.local)),
-        (None, k) => k,
+        (Some(l), PendingKind::Ready(k)) if !k.is_activity() => {
+            unsupported(format!("{} with {l}", el.local))
+        }
+        (_, k) => k,
     })
 }

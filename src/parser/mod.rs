@@ -14,7 +14,9 @@ pub mod dmn;
 mod events;
 mod extensions;
 mod lanes;
+mod looping;
 mod or_join_reach;
+mod service;
 mod validate;
 pub mod xml;
 

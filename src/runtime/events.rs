@@ -430,6 +430,7 @@ impl Workflow {
         if let Some(child) = self.child_scope.get(&t).copied() {
             self.cancel_scope(child);
         }
+        self.cancel_loop_instances(t);
     }
 
     /// Cancels activity `a` and its boundary events (an interrupting event fired).

@@ -129,6 +129,16 @@ impl Workflow {
         }
 
         let was_finished: Vec<bool> = self.scopes.iter().map(|s| s.finished).collect();
+        let chain: Vec<u32> = [target]
+            .into_iter()
+            .chain(enclosing.iter().map(|&(p, _)| p))
+            .collect();
+        let loop_plan = self.loop_reset_plan(&chain, &children, &mut doomed);
+        let loop_overrides = if loop_plan.is_empty() {
+            Data::new()
+        } else {
+            overrides.clone()
+        };
         self.remove_tasks(&doomed);
 
         for &(p, body) in &enclosing {
@@ -220,13 +230,13 @@ impl Workflow {
             rec.data = Arc::new(data);
             rec.state = TaskState::Ready;
             self.scopes[s as usize].live.insert(target);
-            let node = self.specs.model.node(self.tasks[t].node);
-            if node.kind.is_human() && node.pre_script.is_none() {
+            if self.waits_for_person(target) {
                 self.human_ready.insert(target);
             } else {
                 self.ready.push_back(target);
             }
         }
+        self.loop_reset_apply(&loop_plan, target, &loop_overrides);
         self.reopen_top_scopes();
         self.recompute_last_done();
         // Scopes that run again get their event subprocess starts back.
@@ -400,7 +410,11 @@ impl Workflow {
 
 /// `root`'s descendants through `children`, not entering children for
 /// which `follow` is false (and not including `root`).
-fn descendants(children: &[Vec<u32>], root: u32, follow: impl Fn(u32) -> bool) -> Vec<u32> {
+pub(super) fn descendants(
+    children: &[Vec<u32>],
+    root: u32,
+    follow: impl Fn(u32) -> bool,
+) -> Vec<u32> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut queue: VecDeque<u32> = children[root as usize]

@@ -184,6 +184,9 @@ pub struct InstanceSnapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outbox: Vec<OutEvent>,
     pub scopes: Vec<ScopeRow>,
+    /// Loop tasks of multi-instance and looping activities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loops: Vec<super::LoopRow>,
     /// One row per task id; `None` for ids a reset removed.
     pub tasks: Vec<Option<TaskRow>>,
 }
@@ -354,6 +357,7 @@ impl Workflow {
             handler_owner: self.handler_owner.iter().map(|(k, v)| (*k, *v)).collect(),
             compensated: self.compensated.iter().copied().collect(),
             outbox: self.outbox.clone(),
+            loops: self.loop_rows(),
             scopes,
             tasks,
         }
@@ -662,6 +666,7 @@ impl Workflow {
         wf.completed = snap.completed;
         wf.last_task = snap.last_task;
         wf.arrival_seq = snap.arrival_seq;
+        wf.restore_loops(&snap.loops).map_err(RestoreError)?;
         Ok(wf)
     }
 }

@@ -14,6 +14,9 @@ impl Workflow {
         let specs = self.specs.clone();
         let r = self.tasks[t as usize].node;
         let node = specs.model.node(r);
+        if node.looping.is_some() && !self.loop_child.contains_key(&t) {
+            return self.start_loop(t);
+        }
         if let Some(pre) = node.pre_script {
             self.run_script_on(t, pre)?;
         }
@@ -83,6 +86,7 @@ impl Workflow {
                 }
                 self.complete(t)
             }
+            NodeKind::ServiceTask { .. } => self.run_service(t),
             NodeKind::SendTask { .. } => {
                 self.throw(t)?;
                 self.complete(t)
@@ -236,8 +240,15 @@ impl Workflow {
         let specs = self.specs.clone();
         let r = self.tasks[t as usize].node;
         let node = specs.model.node(r);
+        let loop_task = self.loop_child.get(&t).map(|&(p, _)| p);
         if let Some(post) = node.post_script {
-            self.run_script_on(t, post)?;
+            // A looping activity's post-script runs in each instance.
+            if node.looping.is_none() || loop_task.is_some() {
+                self.run_script_on(t, post)?;
+            }
+        }
+        if let Some(p) = loop_task {
+            return self.loop_instance_done(p, t);
         }
         if self.handler_owner.contains_key(&t) {
             // A compensation handler has no flows: the compensation goes on.

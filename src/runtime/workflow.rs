@@ -90,6 +90,12 @@ pub struct Workflow {
     pub(crate) completed: bool,
     pub(crate) last_task: Option<u32>,
     pub(crate) arrival_seq: u64,
+    /// Loop tasks of multi-instance and looping activities (`looping.rs`).
+    pub(crate) loops: HashMap<u32, super::looping::LoopRow>,
+    /// Each loop instance's loop task and index (derived from `loops`).
+    pub(crate) loop_child: HashMap<u32, (u32, u32)>,
+    /// Runs service tasks (registered by the application; not saved).
+    pub(crate) services: Option<super::service::Services>,
 }
 
 impl Specs {
@@ -216,6 +222,9 @@ impl Workflow {
             completed: false,
             last_task: None,
             arrival_seq: 0,
+            loops: HashMap::new(),
+            loop_child: HashMap::new(),
+            services: None,
         }
     }
 
@@ -546,7 +555,7 @@ impl Workflow {
         let n = self.specs.model.node(r);
         // A human task with a pre-script goes through the engine queue first
         // so the script runs (and may fail) like any engine step.
-        let human = n.kind.is_human() && n.pre_script.is_none();
+        let human = n.kind.is_human() && n.pre_script.is_none() && n.looping.is_none();
         self.tasks.push(TaskRecord {
             node: r,
             parent,

@@ -1,0 +1,50 @@
+//! Loop characteristics of an activity: multi-instance (parallel or
+//! sequential) and standard loops.
+
+use super::ExprId;
+
+/// Where the instances of a multi-instance activity come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MiSource {
+    /// `loopCardinality`: an expression giving the number of instances.
+    Cardinality(ExprId),
+    /// `loopDataInputRef` (or camunda `collection`): the variable holding a
+    /// list or a map; one instance per item.
+    Collection(String),
+}
+
+/// `multiInstanceLoopCharacteristics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultiInstance {
+    pub sequential: bool,
+    pub source: MiSource,
+    /// `inputDataItem` (or camunda `elementVariable`): each instance's item.
+    pub input_item: Option<String>,
+    /// `loopDataOutputRef`: the variable that receives the outputs.
+    pub output: Option<String>,
+    /// `outputDataItem`: the variable each instance leaves its output in.
+    pub output_item: Option<String>,
+    /// `completionCondition`: when true after an instance, the rest are cancelled.
+    pub completion: Option<ExprId>,
+}
+
+/// `standardLoopCharacteristics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardLoop {
+    /// `loopCondition`: the activity loops while it is true.
+    pub condition: Option<ExprId>,
+    /// `loopMaximum`: at most this many iterations.
+    pub maximum: Option<u64>,
+    /// `testBefore`: evaluate the condition before the first iteration too.
+    pub test_before: bool,
+}
+
+/// How an activity repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Looping {
+    Multi(MultiInstance),
+    Standard(StandardLoop),
+}
+
+/// The variable each instance or iteration sees its 0-based index in.
+pub const LOOP_COUNTER: &str = "loopCounter";

@@ -1,0 +1,138 @@
+//! Service tasks: the engine evaluates the parameters and hands the
+//! operation to a [`ServiceHandler`] the application registered; the JSON
+//! result goes into the task's result variable. The engine itself never
+//! spawns processes or opens connections: what an operation does is up to
+//! the handler (the `bpmn` command line registers http, shell, file and
+//! external connector programs).
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::error::WorkflowError;
+use super::{Specs, Workflow};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Data, NodeKind};
+
+/// Runs the operations of service tasks.
+pub trait ServiceHandler: Send + Sync {
+    /// The operation names this handler knows (checked when loading).
+    fn operations(&self) -> Vec<String>;
+    /// Runs `operation` with the evaluated `parameters`; the JSON result is
+    /// stored in the task's result variable. An `Err` leaves the task in
+    /// ERROR with that message (retry with [`Workflow::retry_failed`]).
+    fn call(&self, operation: &str, parameters: &Data) -> Result<Value, String>;
+}
+
+/// A registered handler (kept by the workflow; not part of its state).
+#[derive(Clone)]
+pub(crate) struct Services(pub Arc<dyn ServiceHandler>);
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Services({:?})", self.0.operations())
+    }
+}
+
+impl Specs {
+    /// One error per service task whose operation is not in `known`, listing
+    /// the known ones. Call it after loading, with the handler you will use.
+    pub fn check_services(&self, handler: &dyn ServiceHandler) -> Vec<Diagnostic> {
+        let mut known = handler.operations();
+        known.sort();
+        let mut out = Vec::new();
+        for p in &self.model.processes {
+            let mut graphs = vec![p.graph];
+            while let Some(g) = graphs.pop() {
+                for n in &self.model.graph(g).nodes {
+                    match &n.kind {
+                        NodeKind::SubProcess { graph, .. }
+                        | NodeKind::EventSubProcess { graph } => graphs.push(*graph),
+                        NodeKind::ServiceTask { operation, .. }
+                            if !known.iter().any(|k| k == operation) =>
+                        {
+                            out.push(Diagnostic {
+                                severity: if p.executable {
+                                    Severity::Error
+                                } else {
+                                    Severity::Warning
+                                },
+                                file: self.model.files[n.pos.file as usize].path.clone(),
+                                line: n.pos.line,
+                                col: n.pos.col,
+                                element: Some(n.id.clone()),
+                                process: Some(p.id.clone()),
+                                message: format!(
+                                    "unknown service operation `{operation}`; known operations: {}",
+                                    if known.is_empty() {
+                                        "none".to_string()
+                                    } else {
+                                        known.join(", ")
+                                    }
+                                ),
+                                help: Some(
+                                    "map it to a program with --service NAME=COMMAND, or fix the operation name"
+                                        .into(),
+                                ),
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Workflow {
+    /// Registers the handler that runs this instance's service tasks.
+    pub fn set_service_handler(&mut self, handler: Arc<dyn ServiceHandler>) {
+        self.services = Some(Services(handler));
+    }
+
+    /// Runs service task `t`.
+    pub(crate) fn run_service(&mut self, t: u32) -> Result<(), WorkflowError> {
+        let specs = self.specs.clone();
+        let node = specs.model.node(self.tasks[t as usize].node);
+        let NodeKind::ServiceTask {
+            operation,
+            parameters,
+            result_variable,
+        } = &node.kind
+        else {
+            return self.complete(t);
+        };
+        let mut params = Data::new();
+        for (name, expr) in parameters {
+            let Some(code) = specs.code(*expr) else {
+                return Err(self.fail(t, format!("parameter `{name}` did not compile")));
+            };
+            match specs.engine.eval(code, &self.tasks[t as usize].data) {
+                Ok(v) => {
+                    params.insert(name.clone(), v);
+                }
+                Err(e) => {
+                    return Err(self.fail(t, format!("parameter `{name}` failed: {e}")));
+                }
+            }
+        }
+        let Some(Services(handler)) = self.services.clone() else {
+            return Err(self.fail(
+                t,
+                format!("no service handler is registered to run operation `{operation}`"),
+            ));
+        };
+        match handler.call(operation, &params) {
+            Ok(v) => {
+                let var = result_variable
+                    .clone()
+                    .unwrap_or_else(|| format!("spiff__{}_result", node.id.replace('-', "_")));
+                std::sync::Arc::make_mut(&mut self.tasks[t as usize].data).insert(var, v);
+                self.complete(t)
+            }
+            Err(e) => Err(self.fail(t, format!("service `{operation}` failed: {e}"))),
+        }
+    }
+}
