@@ -86,6 +86,12 @@ impl Workflow {
         self.clock.now()
     }
 
+    /// Whether the clock is virtual (set with [`Workflow::set_now`] or
+    /// moved with [`Workflow::advance`]).
+    pub fn clock_is_virtual(&self) -> bool {
+        self.clock.is_virtual()
+    }
+
     /// Sets a virtual clock (timers then fire only when it passes their due time).
     pub fn set_now(&mut self, t: Timestamp) {
         self.clock.set(t);

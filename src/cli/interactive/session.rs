@@ -248,7 +248,7 @@ impl<'a> Session<'a> {
         match choice {
             Action::RunTask => self.run_task()?,
             Action::StepEngine => self.step_engine(),
-            Action::Refresh => self.refresh(),
+            Action::Refresh => self.refresh()?,
             Action::PastTasks => self.past_tasks()?,
             Action::FutureTasks => self.future_tasks(),
             Action::AllTasks => self.all_tasks(),
@@ -417,7 +417,20 @@ impl<'a> Session<'a> {
 
     /// Fires the timers that are due by now (`Workflow::run` does), then
     /// says which still wait and until when.
-    fn refresh(&mut self) {
+    fn refresh(&mut self) -> Flow<()> {
+        if self.wf.clock_is_virtual() {
+            // With a virtual clock (--now) time passes only when asked.
+            let by = self.p.text(
+                "Move the virtual clock forward by (ISO 8601 duration, e.g. PT10M; empty to keep it)",
+                Some(""),
+            )?;
+            let by = by.trim();
+            if !by.is_empty() {
+                if let Err(e) = self.wf.advance(by) {
+                    self.p.warn(&e.to_string());
+                }
+            }
+        }
         if self.step {
             // The next step fires a due timer when no engine task is ready.
             self.step_engine();
@@ -448,6 +461,7 @@ impl<'a> Session<'a> {
                 self.say(&w);
             }
         }
+        Ok(())
     }
 
     fn past_tasks(&mut self) -> Flow<()> {
