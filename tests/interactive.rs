@@ -13,7 +13,7 @@ use std::time::Duration;
 use assert_cmd::Command as Cmd;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
-use expectrl::{Any, Eof, Expect, Session};
+use expectrl::{Eof, Expect, Session};
 use serde_json::{Value, json};
 
 const DOWN: &str = "\x1b[B";
@@ -99,19 +99,6 @@ impl Term {
             }
         }
         self
-    }
-
-    /// Waits until one of `texts` appears; returns which.
-    fn want_any(&mut self, texts: [&str; 2]) -> usize {
-        match self.s.expect(Any(texts)) {
-            Ok(c) => {
-                let found = String::from_utf8_lossy(c.matches().next().unwrap_or(b"")).to_string();
-                self.seen.push_str(&String::from_utf8_lossy(c.before()));
-                self.seen.push_str(&found);
-                texts.iter().position(|t| *t == found).unwrap_or(0)
-            }
-            Err(e) => panic!("waiting for {texts:?}: {e}\n{}", tail(&self.seen)),
-        }
     }
 
     /// Types keys (no Enter).
