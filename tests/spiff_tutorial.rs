@@ -130,6 +130,16 @@ const CASES: &[Case] = &[
         data: None,
         now: None,
     },
+    // The loop condition `continue_shopping == 'N'` is read as BPMN says
+    // (loop while true), so answering "Y" ends the loop after one product.
+    Case {
+        name: "top_level_multi",
+        bpmn: &["top_level_multi.bpmn", "call_activity_multi.bpmn"],
+        dmn: DMN,
+        process: "order_product",
+        data: None,
+        now: None,
+    },
     Case {
         name: "transaction_placed",
         bpmn: &["transaction.bpmn", "call_activity.bpmn"],
