@@ -6,13 +6,14 @@
 //! The corpus holds 21 diagram files: 19 BPMN files and 2 DMN files (plus 17
 //! JSON-Schema forms, which only name the fields the answers fill in).
 //!
-//! Run unmodified to completion: 11 of the 21 (9 BPMN + 2 DMN), see `CASES`:
+//! Run unmodified to completion: 12 of the 21 (10 BPMN + 2 DMN), see `CASES`:
 //! - `task_types.bpmn`, `gateway_types.bpmn`, `lanes.bpmn`;
 //! - `top_level.bpmn` with `call_activity.bpmn`;
 //! - `transaction.bpmn`, `signal_event.bpmn`, `events.bpmn` (each with
 //!   `call_activity.bpmn`);
-//! - `call_activity_multi.bpmn` on its own, given the `products` list its
-//!   caller (`top_level_multi.bpmn`, which does not run) would set up;
+//! - `top_level_multi.bpmn` with `call_activity_multi.bpmn` (a looping call
+//!   activity, a multi-instance user task), and `call_activity_multi.bpmn`
+//!   on its own, given the `products` list its caller would set up;
 //! - `product_prices.dmn` and `shipping_costs.dmn`, through every business
 //!   rule task above (their outputs are `long`: 25, where SpiffWorkflow's
 //!   Python evaluation gives 25.0);
@@ -32,12 +33,11 @@
 //! - `call_activity_script.bpmn`: calls `lookup_product_info`, and
 //!   `top_level_script.bpmn`: calls `lookup_shipping_cost`, host functions
 //!   the spiff-example-cli host injects;
-//! - `call_activity_service_task.bpmn`, `top_level_service_task.bpmn`,
-//!   `event_handler.bpmn`: service tasks (not run yet; the first also calls
-//!   the host function `product_info_from_dict`);
-//! - `threaded_service_task.bpmn`: multi-instance service task (not run yet);
-//! - `top_level_multi.bpmn`: a looping call activity and a multi-instance
-//!   user task (not run yet);
+//! - `call_activity_service_task.bpmn` (with `top_level_service_task.bpmn`):
+//!   calls the host function `product_info_from_dict`;
+//! - `event_handler.bpmn`, `threaded_service_task.bpmn`: their service
+//!   operations `read_file` and `wait` are the tutorial host's (they run
+//!   when mapped to a program with `--service NAME=COMMAND`);
 //! - `timer_start.bpmn`: a dangling sequence flow `Flow_032rj36` without a
 //!   `sourceRef` (the file is malformed; SpiffWorkflow's parser ignores it);
 //! - `data_output.bpmn`: its process `ioSpecification` (data outputs
