@@ -119,3 +119,90 @@ fn call_activity_missing_output_names_the_call_activity() {
     assert_eq!(e.element, "CallCallee");
     assert!(e.message.contains("data output `total`"), "{e}");
 }
+
+// Data objects: written by an output association, read by gateway
+// conditions, by an input association in a nested subprocess and by a script
+// without association; never left in the task data.
+
+#[test]
+fn data_objects_flow_through_associations_conditions_and_subprocesses() {
+    let specs = load(&["data_objects.bpmn"]);
+    let mut wf = specs
+        .start("data_objects", obj(json!({"total": 150})))
+        .unwrap();
+    wf.run().unwrap();
+    assert_eq!(
+        wf.data_objects(),
+        vec![(
+            "data_objects".to_string(),
+            "order".to_string(),
+            json!({"total": 150})
+        )]
+    );
+    // The subprocess task's input association gives it a copy.
+    let t = wf.ready_human_task("Approve").unwrap();
+    assert_eq!(wf.task(t).unwrap().data["order"], json!({"total": 150}));
+    let mut wf = roundtrip(&wf);
+    wf.complete_task(t, obj(json!({"approved": true}))).unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(
+        *wf.data(),
+        obj(json!({"total": 150, "approved": true, "peeked": 151}))
+    );
+}
+
+#[test]
+fn data_object_condition_takes_the_other_branch() {
+    let specs = load(&["data_objects.bpmn"]);
+    let mut wf = specs
+        .start("data_objects", obj(json!({"total": 5})))
+        .unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(*wf.data(), obj(json!({"total": 5})));
+    assert_eq!(wf.data_objects()[0].2, json!({"total": 5}));
+}
+
+#[test]
+fn restore_rejects_an_undeclared_data_object() {
+    let specs = load(&["data_objects.bpmn"]);
+    let mut wf = specs
+        .start("data_objects", obj(json!({"total": 150})))
+        .unwrap();
+    wf.run().unwrap();
+    let mut snap = serde_json::to_value(wf.snapshot()).unwrap();
+    snap["scopes"][0]["data_objects"]["nope"] = json!(1);
+    let snap: InstanceSnapshot = serde_json::from_value(snap).unwrap();
+    let e = Workflow::restore(specs.clone(), &snap).unwrap_err();
+    assert!(e.to_string().contains("`nope`"), "{e}");
+}
+
+#[test]
+fn bpmn_data_shows_data_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    assert_cmd::Command::cargo_bin("bpmn")
+        .unwrap()
+        .args(["run", "-b"])
+        .arg(fixture("data_objects.bpmn"))
+        .args([
+            "-p",
+            "data_objects",
+            "--data",
+            r#"{"total": 150}"#,
+            "--save",
+        ])
+        .arg(&state)
+        .assert()
+        .code(4);
+    let out = assert_cmd::Command::cargo_bin("bpmn")
+        .unwrap()
+        .arg("data")
+        .arg(&state)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data_objects"], json!({"order": {"total": 150}}));
+}
