@@ -206,3 +206,86 @@ fn bpmn_data_shows_data_objects() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["data_objects"], json!({"order": {"total": 150}}));
 }
+
+// Data stores: read into the task data on entry, written back on
+// completion, shared between instances through the registered store.
+
+#[derive(Default)]
+struct MemStore(std::sync::Mutex<std::collections::BTreeMap<String, Value>>);
+
+impl bpmn_runner::DataStore for MemStore {
+    fn get(&self, name: &str) -> Result<Option<Value>, String> {
+        Ok(self.0.lock().unwrap().get(name).cloned())
+    }
+    fn set(&self, name: &str, value: &Value) -> Result<(), String> {
+        self.0.lock().unwrap().insert(name.into(), value.clone());
+        Ok(())
+    }
+}
+
+#[test]
+fn data_store_is_shared_between_instances() {
+    let specs = load(&["data_store.bpmn"]);
+    let store = Arc::new(MemStore::default());
+    store.0.lock().unwrap().insert("counter".into(), json!(0));
+    for n in 1..=2 {
+        let mut wf = specs.start("data_store", Data::new()).unwrap();
+        wf.set_data_store(store.clone());
+        wf.run().unwrap();
+        assert_eq!(*wf.data(), obj(json!({"seen": n})));
+    }
+    assert_eq!(store.0.lock().unwrap()["counter"], json!(2));
+}
+
+#[test]
+fn json_file_store_writes_one_file_per_store() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("counter.json"), "41").unwrap();
+    let specs = load(&["data_store.bpmn"]);
+    let mut wf = specs.start("data_store", Data::new()).unwrap();
+    wf.set_data_store(Arc::new(bpmn_runner::JsonFileStore::new(dir.path())));
+    wf.run().unwrap();
+    assert_eq!(*wf.data(), obj(json!({"seen": 42})));
+    let text = std::fs::read_to_string(dir.path().join("counter.json")).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), json!(42));
+}
+
+#[test]
+fn data_store_without_a_registered_store_names_the_task() {
+    let specs = load(&["data_store.bpmn"]);
+    let mut wf = specs.start("data_store", Data::new()).unwrap();
+    let e = wf.run().unwrap_err();
+    assert_eq!(e.element, "Increment");
+    assert!(e.message.contains("data store `counter`"), "{e}");
+}
+
+#[test]
+fn cli_data_store_dir_defaults_next_to_the_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("counter.json"), "0").unwrap();
+    std::fs::write(other.path().join("counter.json"), "10").unwrap();
+    let run = |extra: &[&std::ffi::OsStr]| {
+        assert_cmd::Command::cargo_bin("bpmn")
+            .unwrap()
+            .args(["run", "-b"])
+            .arg(fixture("data_store.bpmn"))
+            .args(["-p", "data_store", "--json", "--save"])
+            .arg(dir.path().join("s.json"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    run(&[]);
+    let out = run(&[]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data"], json!({"seen": 2}), "{v}");
+    let out = run(&["--data-store-dir".as_ref(), other.path().as_os_str()]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data"], json!({"seen": 11}), "{v}");
+    let read = |p: &std::path::Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p.join("counter.json")).unwrap()).unwrap()
+    };
+    assert_eq!(read(dir.path()), json!(2));
+    assert_eq!(read(other.path()), json!(11));
+}
