@@ -23,6 +23,6 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use model::Data;
 pub use runtime::Specs;
 pub use runtime::{
-    CompleteError, FutureTask, ServiceHandler, StartError, TaskError, TaskId, TaskState, TaskView,
-    Workflow, WorkflowError,
+    CompleteError, DataStore, FutureTask, JsonFileStore, ServiceHandler, StartError, TaskError,
+    TaskId, TaskState, TaskView, Workflow, WorkflowError,
 };

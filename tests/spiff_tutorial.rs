@@ -17,14 +17,14 @@
 //! - `product_prices.dmn` and `shipping_costs.dmn`, through every business
 //!   rule task above (their outputs are `long`: 25, where SpiffWorkflow's
 //!   Python evaluation gives 25.0);
-//! - `data_output.bpmn` runs with `top_level.bpmn` too, but wrongly, so it
-//!   is not counted (see below).
+//! - `data_output.bpmn` runs with `top_level.bpmn` too, and fails as in
+//!   SpiffWorkflow (see below).
 //!
 //! `events.bpmn` runs to completion, but its final data differs from what
 //! SpiffWorkflow 3.2.0 gives (engine gaps, checked by the ignored test
-//! `events_data_matches_spiffworkflow`): its `card_number` data object ends
-//! up in the task data, and the cancel boundary path of the "Place Order"
-//! transaction carries the data from inside the transaction.
+//! `events_data_matches_spiffworkflow`): the cancel boundary path of the
+//! "Place Order" transaction carries the data from inside the transaction
+//! (`events_happy` matches since data objects are modelled).
 //!
 //! Do not run (see `NOT_YET`):
 //! - `dangerous.bpmn`: `from os import getpid` / `from os import kill`,
@@ -40,11 +40,10 @@
 //!   when mapped to a program with `--service NAME=COMMAND`);
 //! - `timer_start.bpmn`: a dangling sequence flow `Flow_032rj36` without a
 //!   `sourceRef` (the file is malformed; SpiffWorkflow's parser ignores it);
-//! - `data_output.bpmn`: its process `ioSpecification` (data outputs
-//!   `product_name`, `product_quantity`) is ignored by the engine, so the
-//!   call activity returns everything; SpiffWorkflow returns only the two
-//!   outputs and `top_level.bpmn` then fails on `product_price` (checked by
-//!   the ignored test `data_output_returns_only_its_outputs`).
+//! - `data_output.bpmn` with `top_level.bpmn`: its process `ioSpecification`
+//!   returns only `product_name` and `product_quantity`, so, as in
+//!   SpiffWorkflow, "Calculate Order Total" fails on `product_price`
+//!   (checked by `data_output_returns_only_its_outputs`).
 
 use std::path::PathBuf;
 
@@ -251,7 +250,7 @@ fn tutorial_diagrams_run_to_completion() {
 }
 
 #[test]
-#[ignore = "engine gaps: data objects and the data of boundary paths differ from SpiffWorkflow"]
+#[ignore = "engine gap: the data of boundary paths differs from SpiffWorkflow"]
 fn events_data_matches_spiffworkflow() {
     for case in EVENTS {
         let (code, data, stderr) = run(case);
@@ -261,7 +260,6 @@ fn events_data_matches_spiffworkflow() {
 }
 
 #[test]
-#[ignore = "engine gap: a called process's ioSpecification data outputs are ignored"]
 fn data_output_returns_only_its_outputs() {
     // SpiffWorkflow copies back only product_name and product_quantity, so the
     // caller's "Calculate Order Total" has no product_price.

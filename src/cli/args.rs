@@ -71,6 +71,10 @@ pub struct ServiceArgs {
     /// the current directory).
     #[arg(long, value_name = "DIR")]
     pub file_dir: Option<PathBuf>,
+    /// The directory holding one JSON file per BPMN data store (default:
+    /// the directory of the state file, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub data_store_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

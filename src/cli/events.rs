@@ -11,6 +11,7 @@ use super::run::{Stop, finish, save_state};
 
 pub fn advance(args: AdvanceArgs) -> Result<u8, CliError> {
     let (mut wf, origin) = load_state(&args.file)?;
+    super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
     wf.advance(&args.by)
         .map_err(|e| CliError::usage(format!("--by: {e}")))?;
     let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
@@ -26,6 +27,7 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
             .map_err(|e| CliError::usage(format!("--payload is not valid JSON: {e}")))?,
     };
     let (mut wf, origin) = load_state(&args.file)?;
+    super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
     let delivered = match (&args.message, &args.signal) {
         (Some(m), _) => wf.send_message(m, payload),
         (None, Some(s)) => wf.send_signal(s, payload),

@@ -92,6 +92,17 @@ pub fn data(args: DataArgs) -> Result<u8, CliError> {
             wf.last_task_data().clone()
         }
     };
+    let mut data = data;
+    let objects = wf.data_objects();
+    if args.task.is_none() && !objects.is_empty() {
+        // Data objects live outside task data; show them under their own key
+        // (by object id; the innermost scope instance wins).
+        let mut m = serde_json::Map::new();
+        for (_, id, v) in objects {
+            m.insert(id, v);
+        }
+        data.insert("data_objects".into(), Value::Object(m));
+    }
     let v = Value::Object(data);
     if args.json {
         println!("{v}");

@@ -17,6 +17,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
     let (mut wf, origin) = load_state(&args.file)?;
     let specs = wf.specs().clone();
     super::services::CliServices::from_args(&args.services)?.install(&specs, &mut wf)?;
+    super::services::install_data_store(&args.services, Some(&target), &mut wf);
     if let Some(now) = &args.now {
         wf.set_now(super::run::parse_now(now)?);
     }

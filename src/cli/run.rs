@@ -58,6 +58,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         other => CliError::usage(other.to_string()),
     })?;
     super::services::CliServices::from_args(&args.services)?.install(&specs, &mut wf)?;
+    super::services::install_data_store(&args.services, args.save.as_deref(), &mut wf);
     if let Some(now) = &args.now {
         wf.set_now(parse_now(now)?);
     }

@@ -265,3 +265,19 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Registers the JSON file data store: `--data-store-dir`, else the
+/// directory of the state file, else the current directory.
+pub fn install_data_store(args: &ServiceArgs, state: Option<&std::path::Path>, wf: &mut Workflow) {
+    let dir = args
+        .data_store_dir
+        .clone()
+        .or_else(|| {
+            state
+                .and_then(|p| p.parent())
+                .filter(|d| !d.as_os_str().is_empty())
+                .map(std::path::Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    wf.set_data_store(Arc::new(bpmn_runner::JsonFileStore::new(dir)));
+}

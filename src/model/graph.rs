@@ -55,6 +55,10 @@ pub struct Graph {
     pub event_subprocesses: Vec<NodeIdx>,
     /// Link catch events by link name.
     pub links: Vec<(String, NodeIdx)>,
+    /// The process's `ioSpecification` (used when a call activity calls it).
+    pub io: Option<super::IoSpec>,
+    /// `dataObject`s declared directly in this body.
+    pub data_objects: Vec<super::DataObjectDecl>,
     /// The node (in another graph) whose body this is, for subprocesses.
     pub parent: Option<NodeRef>,
     /// For each node, whether it is an inclusive join (more than one incoming

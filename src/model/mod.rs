@@ -6,6 +6,7 @@
 //! compact task records and look things up in O(1).
 
 mod data;
+mod data_spec;
 mod definitions;
 pub mod dmn;
 mod event;
@@ -17,6 +18,7 @@ mod node;
 mod source;
 
 pub use data::Data;
+pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData, is_identifier};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
 pub use event::{Correlation, EventNode, EventPosition, Timer, TimerValue, Trigger};
 pub use expression::{Dialect, ExprId, ExprKind, Expression};

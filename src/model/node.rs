@@ -170,6 +170,8 @@ pub struct Node {
     pub for_compensation: bool,
     /// Multi-instance or standard loop characteristics of an activity.
     pub looping: Option<Box<super::Looping>>,
+    /// `ioSpecification` and data object / data store associations.
+    pub data: Option<Box<super::NodeData>>,
     pub pos: SourcePos,
 }
 

@@ -270,6 +270,12 @@ fn parse_graph(
         trigger_starts: Vec::new(),
         event_subprocesses: Vec::new(),
         links: Vec::new(),
+        io: if parent.is_none() {
+            super::data_spec::io_spec(container)
+        } else {
+            None
+        },
+        data_objects: super::data_spec::data_objects(container),
         parent,
         or_join_reach: Vec::new(),
     });
@@ -422,6 +428,7 @@ fn parse_graph(
             compensation_handler: None,
             for_compensation: child.attr("isForCompensation") == Some("true"),
             looping,
+            data: super::data_spec::node_data(child, &defs.data_refs),
             pos: cx.pos(child.offset),
         });
     }

@@ -21,12 +21,15 @@ pub struct FileDefs {
     escalations: HashMap<String, (Option<String>, Option<String>)>,
     /// message id → (property id, retrieval expression, its text offset)
     correlations: HashMap<String, Vec<(String, String, usize)>>,
+    /// Data objects, data stores and their references, by element id.
+    pub data_refs: HashMap<String, crate::model::DataRef>,
 }
 
 impl FileDefs {
     /// Collects the definitions-level elements of `root`.
     pub fn collect(root: &Element) -> Self {
         let mut d = FileDefs::default();
+        super::data_spec::collect_refs(root, &mut d.data_refs);
         for c in root.children_in(BPMN_NS) {
             let id = c.attr("id").unwrap_or_default().to_string();
             let name = c.attr("name").map(str::to_string);

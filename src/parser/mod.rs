@@ -9,6 +9,7 @@
 //! `language`, `expressionLanguage`, exporter) decide which.
 
 mod bpmn;
+mod data_spec;
 mod dialect;
 pub mod dmn;
 mod events;

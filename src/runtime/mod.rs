@@ -5,6 +5,8 @@
 
 mod clock;
 mod compensation;
+mod data_spec;
+mod data_store;
 mod error;
 mod events;
 mod join;
@@ -25,6 +27,7 @@ mod wait;
 mod workflow;
 
 pub use clock::Clock;
+pub use data_store::{DataStore, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};
 pub use events::{EventError, OutEvent, WaitingEvent};
 pub use looping::LoopRow;

@@ -48,6 +48,8 @@ pub(crate) struct Scope {
     pub compensable: Vec<u32>,
     /// Message correlation values of this conversation (top-level scopes).
     pub correlations: BTreeMap<String, Value>,
+    /// Values of the data objects this body declares (`null` until written).
+    pub data_objects: BTreeMap<String, Value>,
 }
 
 impl Scope {
@@ -65,6 +67,7 @@ impl Scope {
             last_done: None,
             compensable: Vec::new(),
             correlations: BTreeMap::new(),
+            data_objects: BTreeMap::new(),
         }
     }
 }

@@ -134,6 +134,9 @@ pub struct ScopeRow {
     pub correlations: BTreeMap<String, Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compensable: Vec<u32>,
+    /// Values of the data objects the body declares.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data_objects: BTreeMap<String, Value>,
 }
 
 /// Everything needed to continue an instance, given the same specs.
@@ -320,6 +323,7 @@ impl Workflow {
                     last_done: s.last_done,
                     correlations: s.correlations.clone(),
                     compensable: s.compensable.clone(),
+                    data_objects: s.data_objects.clone(),
                 }
             })
             .collect();
@@ -531,6 +535,18 @@ impl Workflow {
                 check_task(t, &format!("scope {si}"))?;
             }
             scope.compensable = row.compensable.clone();
+            for o in &graph.data_objects {
+                scope.data_objects.insert(o.id.clone(), Value::Null);
+            }
+            for (k, v) in &row.data_objects {
+                if !scope.data_objects.contains_key(k) {
+                    return bad(format!(
+                        "scope {si} has a value for data object `{k}`, which `{}` does not declare",
+                        graph.id
+                    ));
+                }
+                scope.data_objects.insert(k.clone(), v.clone());
+            }
             scopes.push(scope);
         }
         let mut ready_set = HashSet::new();

@@ -36,7 +36,8 @@ impl Workflow {
                         format!("the called process `{called_element}` is not loaded"),
                     ));
                 };
-                self.open_body(t, p.graph)
+                let data = self.call_inputs(t, specs.model.graph(p.graph).io.as_ref())?;
+                self.open_body_with(t, p.graph, data)
             }
             NodeKind::Unsupported { element } => {
                 Err(self.fail(t, format!("bpmn-runner does not run `{element}`")))
@@ -148,11 +149,21 @@ impl Workflow {
 
     /// A subprocess or call activity opens its body.
     fn open_body(&mut self, t: u32, graph: crate::model::GraphIdx) -> Result<(), WorkflowError> {
+        let data = self.tasks[t as usize].data.clone();
+        self.open_body_with(t, graph, data)
+    }
+
+    /// A subprocess or call activity opens its body with `data`.
+    fn open_body_with(
+        &mut self,
+        t: u32,
+        graph: crate::model::GraphIdx,
+        data: Arc<crate::model::Data>,
+    ) -> Result<(), WorkflowError> {
         let s = self.tasks[t as usize].scope;
         let depth = self.scopes[s as usize].depth + 1;
         self.check_depth(t, depth)?;
         self.tasks[t as usize].state = TaskState::Started;
-        let data = self.tasks[t as usize].data.clone();
         self.start_scope(graph, Some(t), depth, data, t)?;
         self.after_scope_start(t)
     }
@@ -188,8 +199,18 @@ impl Workflow {
         let Some(compiled) = specs.code(code) else {
             return Err(self.fail(t, "its script did not compile".into()));
         };
+        let s = self.tasks[t as usize].scope;
+        let objects = self.visible_objects(s, &self.tasks[t as usize].data);
         let data = Arc::make_mut(&mut self.tasks[t as usize].data);
-        match specs.engine.run(compiled, data) {
+        // Data objects in scope are readable; unchanged copies are dropped.
+        data.extend(objects.iter().cloned());
+        let result = specs.engine.run(compiled, data);
+        for (k, v) in &objects {
+            if data.get(k) == Some(v) {
+                data.remove(k);
+            }
+        }
+        match result {
             Ok(()) => Ok(()),
             Err(e) => Err(self.script_failure(t, code, e)),
         }
@@ -246,6 +267,9 @@ impl Workflow {
             if node.looping.is_none() || loop_task.is_some() {
                 self.run_script_on(t, post)?;
             }
+        }
+        if node.data.is_some() && (node.looping.is_none() || loop_task.is_none()) {
+            self.data_on_completion(t)?;
         }
         if let Some(p) = loop_task {
             return self.loop_instance_done(p, t);
@@ -309,8 +333,9 @@ impl Workflow {
         match self.scopes[s as usize].parent_task {
             Some(p) => {
                 // The body's final data replaces the caller's, as SpiffWorkflow
-                // does without an ioSpecification (so deletions propagate).
-                self.tasks[p as usize].data = self.scope_final_data(s);
+                // does without an ioSpecification (so deletions propagate);
+                // a called process's data outputs are merged instead.
+                self.tasks[p as usize].data = self.body_result(p, s)?;
                 self.complete(p)
             }
             None => {
@@ -388,7 +413,18 @@ impl Workflow {
         let Some(code) = specs.code(cond) else {
             return Err(self.fail(t, format!("the condition of `{}` did not compile", flow.id)));
         };
-        let data: &Data = &self.tasks[t as usize].data;
+        let s = self.tasks[t as usize].scope;
+        let objects = self.visible_objects(s, &self.tasks[t as usize].data);
+        let with_objects;
+        let data: &Data = if objects.is_empty() {
+            &self.tasks[t as usize].data
+        } else {
+            // Conditions see the data objects in scope too.
+            let mut d = (*self.tasks[t as usize].data).clone();
+            d.extend(objects);
+            with_objects = d;
+            &with_objects
+        };
         match specs.engine.eval_bool(code, data) {
             Ok(b) => Ok(b),
             Err(e) => Err(self.script_failure(t, cond, e)),

@@ -96,6 +96,8 @@ pub struct Workflow {
     pub(crate) loop_child: HashMap<u32, (u32, u32)>,
     /// Runs service tasks (registered by the application; not saved).
     pub(crate) services: Option<super::service::Services>,
+    /// Where data stores live (registered by the application; not saved).
+    pub(crate) data_store: Option<super::data_store::Stores>,
 }
 
 impl Specs {
@@ -225,6 +227,7 @@ impl Workflow {
             loops: HashMap::new(),
             loop_child: HashMap::new(),
             services: None,
+            data_store: None,
         }
     }
 
@@ -521,7 +524,13 @@ impl Workflow {
         parent_record: u32,
     ) -> Result<u32, WorkflowError> {
         let s = self.scopes.len() as u32;
-        self.scopes.push(Scope::new(graph, parent_task, depth));
+        let mut scope = Scope::new(graph, parent_task, depth);
+        for o in &self.specs.model.graph(graph).data_objects {
+            scope
+                .data_objects
+                .insert(o.id.clone(), serde_json::Value::Null);
+        }
+        self.scopes.push(scope);
         if let Some(p) = parent_task {
             self.child_scope.insert(p, s);
         }
@@ -571,6 +580,9 @@ impl Workflow {
         }
         if !self.specs.model.node(r).boundary.is_empty() {
             self.arm_boundaries(t)?;
+        }
+        if self.specs.model.node(r).data.is_some() {
+            self.data_on_entry(t)?;
         }
         Ok(t)
     }

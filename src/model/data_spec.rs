@@ -1,0 +1,53 @@
+//! Data specifications: `ioSpecification` inputs and outputs, data objects
+//! and data stores, and the associations that connect tasks to them.
+
+/// The `dataInput`s and `dataOutput`s of an `ioSpecification` (variable
+/// names: the element's `name` when it is an identifier, else its `id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IoSpec {
+    pub inputs: Vec<String>,
+    pub outputs: Vec<String>,
+}
+
+/// What a data association points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataRef {
+    /// A `dataObject` (by id; also the variable name in task data).
+    Object(String),
+    /// A data store (the `dataStore` id, or the reference's id without one;
+    /// also the variable name in task data).
+    Store(String),
+}
+
+impl DataRef {
+    /// The variable name the value has in task data.
+    pub fn var(&self) -> &str {
+        match self {
+            DataRef::Object(v) | DataRef::Store(v) => v,
+        }
+    }
+}
+
+/// The data specification of a task.
+#[derive(Debug, Clone, Default)]
+pub struct NodeData {
+    pub io: Option<IoSpec>,
+    /// `dataInputAssociation` sources: copied into the task data on entry.
+    pub reads: Vec<DataRef>,
+    /// `dataOutputAssociation` targets: written from the task data on completion.
+    pub writes: Vec<DataRef>,
+}
+
+/// A `dataObject` declared in a process or subprocess body.
+#[derive(Debug, Clone)]
+pub struct DataObjectDecl {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+/// True when `s` can be used as a variable name in scripts.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
