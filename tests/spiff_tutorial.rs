@@ -20,11 +20,10 @@
 //! - `data_output.bpmn` runs with `top_level.bpmn` too, and fails as in
 //!   SpiffWorkflow (see below).
 //!
-//! `events.bpmn` runs to completion, but its final data differs from what
-//! SpiffWorkflow 3.2.0 gives (engine gaps, checked by the ignored test
-//! `events_data_matches_spiffworkflow`): the cancel boundary path of the
-//! "Place Order" transaction carries the data from inside the transaction
-//! (`events_happy` matches since data objects are modelled).
+//! `events.bpmn` runs to completion and its final data matches SpiffWorkflow
+//! 3.2.0 (`events_data_matches_spiffworkflow`): `card_number` stays a data
+//! object, and the cancel boundary path of the "Place Order" transaction
+//! goes on with the data the transaction started with.
 //!
 //! Do not run (see `NOT_YET`):
 //! - `dangerous.bpmn`: `from os import getpid` / `from os import kill`,
@@ -250,7 +249,6 @@ fn tutorial_diagrams_run_to_completion() {
 }
 
 #[test]
-#[ignore = "engine gap: the data of boundary paths differs from SpiffWorkflow"]
 fn events_data_matches_spiffworkflow() {
     for case in EVENTS {
         let (code, data, stderr) = run(case);

@@ -116,8 +116,8 @@ impl Workflow {
         self.cancel_scope(s);
         match boundary {
             Some(b) => {
-                let data = self.tasks[t as usize].data.clone();
-                self.tasks[b as usize].data = data;
+                // Like any boundary event, the cancel path goes on with the
+                // data the transaction started with, not what ran inside it.
                 self.fire_wait(b, None);
                 Ok(())
             }
