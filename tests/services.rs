@@ -297,3 +297,27 @@ fn cli_http_connection_refused_is_a_workflow_error() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect"));
 }
+
+#[test]
+fn validate_checks_service_operations_against_the_known_ones() {
+    let file = fixture("svc_spiff.bpmn");
+    Command::cargo_bin("bpmn")
+        .unwrap()
+        .args(["validate", "-b"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains(
+            "unknown service operation `lookup`",
+        ))
+        .stdout(predicates::str::contains(
+            "known operations: file, http, shell",
+        ));
+    Command::cargo_bin("bpmn")
+        .unwrap()
+        .args(["validate", "-b"])
+        .arg(&file)
+        .args(["--service", "lookup=cat"])
+        .assert()
+        .code(0);
+}

@@ -242,6 +242,9 @@ pub struct ResetArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub files: FileArgs,
+    /// The service operations to check service tasks against.
+    #[command(flatten)]
+    pub services: ServiceArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,9 +9,11 @@ use super::load::load;
 
 pub fn validate(args: ValidateArgs) -> Result<u8, CliError> {
     let specs = load(&args.files)?;
+    let services = super::services::CliServices::from_args(&args.services)?;
+    let service_problems = specs.check_services(&services);
     let mut errors = 0;
     let mut warnings = 0;
-    for d in specs.diagnostics() {
+    for d in specs.diagnostics().iter().chain(&service_problems) {
         println!("{d}");
         match d.severity {
             Severity::Error => errors += 1,
