@@ -1,10 +1,14 @@
-//! Shared helpers for the integration tests: fixture paths and the
-//! data-driven case format of `tests/fixtures/bpmn/cases.json`.
+//! Shared helpers for the integration tests: fixture paths, and the
+//! data-driven case format of `tests/fixtures/bpmn/cases.json` and
+//! `event_cases.json` with one way to run and check a case.
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use bpmn_runner::storage::Origin;
+use bpmn_runner::{CompleteError, Specs, Workflow};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -16,6 +20,7 @@ pub fn fixture(name: &str) -> PathBuf {
     fixtures().join(name)
 }
 
+/// A diagram, how to start it, the answers to give and what must come out.
 #[derive(Debug, Deserialize)]
 pub struct Case {
     pub name: String,
@@ -26,16 +31,12 @@ pub struct Case {
     pub collaboration: Option<String>,
     #[serde(default)]
     pub data: Map<String, Value>,
+    /// A virtual clock to start with.
+    pub now: Option<String>,
+    /// Answers items as in `bpmn run --answers`: task, advance, message, signal.
     #[serde(default)]
-    pub answers: Vec<AnswerItem>,
+    pub answers: Vec<Value>,
     pub expect: Expect,
-}
-
-#[derive(Debug, Deserialize, serde::Serialize, Clone)]
-pub struct AnswerItem {
-    pub task: String,
-    #[serde(default)]
-    pub data: Map<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,13 +44,14 @@ pub struct Expect {
     pub status: String,
     pub data: Option<Map<String, Value>>,
     pub ready: Option<Vec<String>>,
+    pub waiting: Option<Vec<String>>,
     pub order: Option<Vec<String>>,
     #[serde(default)]
     pub before: Vec<(String, String)>,
     #[serde(default)]
-    pub counts: std::collections::BTreeMap<String, usize>,
+    pub counts: BTreeMap<String, usize>,
     #[serde(default)]
-    pub states: std::collections::BTreeMap<String, String>,
+    pub states: BTreeMap<String, String>,
     #[serde(default)]
     pub error_contains: Vec<String>,
 }
@@ -62,12 +64,220 @@ pub struct InvalidCase {
     pub expect_contains: Vec<String>,
 }
 
+fn read_cases(file: &str) -> Vec<Case> {
+    let text = std::fs::read_to_string(fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file} parses: {e}"))
+}
+
+/// The cases of `cases.json`.
 pub fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(fixture("cases.json")).expect("cases.json");
-    serde_json::from_str(&text).expect("cases.json parses")
+    read_cases("cases.json")
+}
+
+/// The cases of `event_cases.json`.
+pub fn event_cases() -> Vec<Case> {
+    read_cases("event_cases.json")
 }
 
 pub fn invalid_cases() -> Vec<InvalidCase> {
     let text = std::fs::read_to_string(fixture("invalid_cases.json")).expect("invalid_cases.json");
     serde_json::from_str(&text).expect("invalid_cases.json parses")
+}
+
+/// Loads the case's files and starts it (with its virtual clock, if any).
+pub fn start(case: &Case) -> Result<(Workflow, Origin), String> {
+    let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
+    let specs = Specs::load(&files);
+    let (wf, origin) = match (&case.process, &case.collaboration) {
+        (Some(p), _) => (
+            specs.start(p, case.data.clone()),
+            Origin::Process(p.clone()),
+        ),
+        (None, Some(c)) => (
+            specs.start_collaboration(c, case.data.clone()),
+            Origin::Collaboration(c.clone()),
+        ),
+        _ => return Err("the case names neither a process nor a collaboration".into()),
+    };
+    let mut wf = wf.map_err(|e| format!("start: {e}"))?;
+    if let Some(now) = &case.now {
+        wf.set_now(now.parse().map_err(|e| format!("now: {e}"))?);
+    }
+    Ok((wf, origin))
+}
+
+/// Applies one answers item; Err is a workflow error (or a bad answer).
+pub fn apply(wf: &mut Workflow, a: &Value) -> Result<(), String> {
+    let o = a.as_object().ok_or("answer is not an object")?;
+    if let Some(by) = o.get("advance").and_then(Value::as_str) {
+        return wf.advance(by).map_err(|e| e.to_string());
+    }
+    let payload = o.get("payload").cloned().unwrap_or(Value::Null);
+    if let Some(m) = o.get("message").and_then(Value::as_str) {
+        return wf.send_message(m, payload).map_err(|e| e.to_string());
+    }
+    if let Some(s) = o.get("signal").and_then(Value::as_str) {
+        return wf.send_signal(s, payload).map_err(|e| e.to_string());
+    }
+    let task = o
+        .get("task")
+        .and_then(Value::as_str)
+        .ok_or("answer without task")?;
+    let data = o
+        .get("data")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let id = wf
+        .ready_human_task(task)
+        .ok_or_else(|| format!("answer for {task}, which is not ready"))?;
+    match wf.complete_task(id, data) {
+        Ok(()) => Ok(()),
+        Err(CompleteError::Workflow(e)) => Err(e.to_string()),
+        Err(CompleteError::Task(e)) => Err(e.to_string()),
+    }
+}
+
+/// Drives `wf` from answer `next` on, one engine step (or answer) at a
+/// time, pausing after `stop_at` steps when given. Returns the next answer
+/// index, the error that stopped it, and whether it paused.
+pub fn drive(
+    wf: &mut Workflow,
+    answers: &[Value],
+    mut next: usize,
+    stop_at: Option<usize>,
+) -> (usize, Option<String>, bool) {
+    let mut steps = 0;
+    loop {
+        if Some(steps) == stop_at {
+            return (next, None, true);
+        }
+        match wf.run_one() {
+            Ok(true) => steps += 1,
+            Ok(false) => {
+                let Some(a) = answers.get(next) else {
+                    return (next, None, false);
+                };
+                next += 1;
+                steps += 1;
+                if let Err(e) = apply(wf, a) {
+                    return (next, Some(e), false);
+                }
+            }
+            Err(e) => return (next, Some(e.to_string()), false),
+        }
+    }
+}
+
+/// Runs a case from start to end; returns the instance and the error.
+pub fn run(case: &Case) -> Result<(Workflow, Option<String>), String> {
+    let (mut wf, _) = start(case)?;
+    let (_, error, _) = drive(&mut wf, &case.answers, 0, None);
+    Ok((wf, error))
+}
+
+/// Every way `wf` (stopped with `error`) differs from the case's expectations.
+pub fn check(case: &Case, wf: &Workflow, error: Option<String>) -> Vec<String> {
+    let e = &case.expect;
+    let mut problems = Vec::new();
+    let status = match (&error, wf.is_completed()) {
+        (Some(_), _) => "workflow_error",
+        (None, true) => "completed",
+        (None, false) => "waiting",
+    };
+    if status != e.status {
+        problems.push(format!(
+            "status {status} (error {error:?}), expected {}",
+            e.status
+        ));
+    }
+    if let Some(d) = &e.data {
+        let actual = if wf.is_completed() {
+            wf.data()
+        } else {
+            wf.last_task_data()
+        };
+        if actual != d {
+            problems.push(format!(
+                "data {}\n      expected {}",
+                Value::Object(actual.clone()),
+                Value::Object(d.clone())
+            ));
+        }
+    }
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    if let Some(r) = &e.ready {
+        let got = sorted(
+            wf.ready_human_tasks()
+                .iter()
+                .map(|t| t.bpmn_id.to_string())
+                .collect(),
+        );
+        if got != sorted(r.clone()) {
+            problems.push(format!("ready {got:?}, expected {r:?}"));
+        }
+    }
+    if let Some(w) = &e.waiting {
+        let got = sorted(
+            wf.waiting_tasks()
+                .iter()
+                .map(|t| t.bpmn_id.to_string())
+                .collect(),
+        );
+        if got != sorted(w.clone()) {
+            problems.push(format!("waiting {got:?}, expected {w:?}"));
+        }
+    }
+    // Completed activities exclude events and gateways.
+    let completed: Vec<(String, bool)> = wf
+        .completed_tasks()
+        .map(|t| {
+            (
+                t.bpmn_id.to_string(),
+                !t.kind.ends_with("Event") && !t.kind.ends_with("Gateway"),
+            )
+        })
+        .collect();
+    if let Some(order) = &e.order {
+        let got: Vec<&str> = completed
+            .iter()
+            .filter(|(_, a)| *a)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        if got != order.iter().map(String::as_str).collect::<Vec<_>>() {
+            problems.push(format!("order {got:?}, expected {order:?}"));
+        }
+    }
+    for (a, b) in &e.before {
+        let pa = completed.iter().position(|(id, _)| id == a);
+        let pb = completed.iter().position(|(id, _)| id == b);
+        if !matches!((pa, pb), (Some(x), Some(y)) if x < y) {
+            problems.push(format!("{a} should complete before {b} ({pa:?} vs {pb:?})"));
+        }
+    }
+    for (id, n) in &e.counts {
+        let got = completed.iter().filter(|(x, _)| x == id).count();
+        if got != *n {
+            problems.push(format!("{id} completed {got} times, expected {n}"));
+        }
+    }
+    for (id, state) in &e.states {
+        let got = wf
+            .tasks()
+            .filter(|t| t.bpmn_id == id)
+            .last()
+            .map(|t| t.state.to_string());
+        if got.as_deref() != Some(state.as_str()) {
+            problems.push(format!("{id} state {got:?}, expected {state}"));
+        }
+    }
+    for s in &e.error_contains {
+        if !error.as_deref().unwrap_or("").contains(s.as_str()) {
+            problems.push(format!("error {error:?} should contain {s:?}"));
+        }
+    }
+    problems
 }
