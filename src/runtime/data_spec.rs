@@ -25,14 +25,8 @@ impl Workflow {
         else {
             return Ok(());
         };
-        if let Some(io) = nd.io.as_ref().filter(|io| !io.inputs.is_empty()) {
-            let data = self.tasks[t as usize].data.clone();
-            match only(&data, &io.inputs) {
-                Ok(d) => self.tasks[t as usize].data = Arc::new(d),
-                Err(var) => {
-                    return Err(self.fail(t, format!("the data input `{var}` is missing")));
-                }
-            }
+        if let Some(io) = &nd.io {
+            self.keep_only(t, &io.inputs, "input")?;
         }
         for r in &nd.reads {
             let value = self.read_ref(t, r)?;
@@ -53,14 +47,8 @@ impl Workflow {
         else {
             return Ok(());
         };
-        if let Some(io) = nd.io.as_ref().filter(|io| !io.outputs.is_empty()) {
-            let data = self.tasks[t as usize].data.clone();
-            match only(&data, &io.outputs) {
-                Ok(d) => self.tasks[t as usize].data = Arc::new(d),
-                Err(var) => {
-                    return Err(self.fail(t, format!("the data output `{var}` is missing")));
-                }
-            }
+        if let Some(io) = &nd.io {
+            self.keep_only(t, &io.outputs, "output")?;
         }
         for r in &nd.writes {
             let Some(value) = self.tasks[t as usize].data.get(r.var()).cloned() else {
@@ -83,6 +71,21 @@ impl Workflow {
             }
         }
         Ok(())
+    }
+
+    /// Task `t`'s data becomes just the declared `vars` (when there are
+    /// any); a missing one fails the task naming it as a data `what`.
+    fn keep_only(&mut self, t: u32, vars: &[String], what: &str) -> Result<(), WorkflowError> {
+        if vars.is_empty() {
+            return Ok(());
+        }
+        match only(&self.tasks[t as usize].data, vars) {
+            Ok(d) => {
+                self.tasks[t as usize].data = Arc::new(d);
+                Ok(())
+            }
+            Err(var) => Err(self.fail(t, format!("the data {what} `{var}` is missing"))),
+        }
     }
 
     /// The data call activity `t` hands to the process it calls.

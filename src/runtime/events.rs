@@ -170,7 +170,7 @@ impl Workflow {
             payload,
             correlations,
         };
-        if self.deliver(&d, true) == 0 {
+        if self.deliver(&d) == 0 {
             return Err(EventError(format!(
                 "nothing waits for message `{name}`{}",
                 self.waiting_summary()
@@ -186,7 +186,7 @@ impl Workflow {
             name: name.to_string(),
             payload,
         };
-        if self.deliver(&d, true) == 0 {
+        if self.deliver(&d) == 0 {
             return Err(EventError(format!(
                 "nothing waits for signal `{name}`{}",
                 self.waiting_summary()
@@ -280,7 +280,7 @@ impl Workflow {
     /// Delivers a message or signal to the waits and start events that catch
     /// it: a message to the first (in task order), a signal to all. Returns
     /// how many caught it.
-    pub(crate) fn deliver(&mut self, d: &Delivery, _external: bool) -> usize {
+    pub(crate) fn deliver(&mut self, d: &Delivery) -> usize {
         let broadcast = matches!(d, Delivery::Signal { .. });
         let mut hits: Vec<(u32, usize)> = Vec::new();
         for (&t, w) in &self.waits {
@@ -672,7 +672,7 @@ impl Workflow {
                         payload: value,
                         correlations,
                     };
-                    if self.deliver(&d, false) == 0 {
+                    if self.deliver(&d) == 0 {
                         self.outbox_push(&d, &node.id);
                     }
                 }
@@ -681,7 +681,7 @@ impl Workflow {
                         name: name.clone(),
                         payload: Value::Object((*data).clone()),
                     };
-                    if self.deliver(&d, false) == 0 {
+                    if self.deliver(&d) == 0 {
                         self.outbox_push(&d, &node.id);
                     }
                 }
@@ -1024,7 +1024,7 @@ impl Workflow {
             Some(k) => self.fire_starter(k as usize, 0, None),
             None => {
                 let r = self.tasks[t as usize].node;
-                let (triggers, parallel) = triggers_of(&self.specs, r);
+                let (_, parallel) = triggers_of(&self.specs, r);
                 let i = self.waits[&t]
                     .due
                     .iter()
@@ -1038,7 +1038,6 @@ impl Workflow {
                         return true;
                     }
                 }
-                let _ = triggers;
                 self.fire_wait(t, Some(at));
             }
         }

@@ -305,8 +305,7 @@ impl Workflow {
                 let graph = specs.model.graph(r.graph);
                 if let Some(&(_, target)) = graph.links.iter().find(|(n, _)| n == name) {
                     let data = self.tasks[t as usize].data.clone();
-                    let c = self.push_task(s, target, t, data, TaskState::Ready);
-                    let _ = c;
+                    self.push_task(s, target, t, data, TaskState::Ready);
                 }
                 return Ok(());
             }

@@ -512,35 +512,29 @@ impl Parser {
     }
 
     fn or_test(&mut self) -> R<Expr> {
-        let pos = self.pos();
-        let first = self.and_test()?;
-        if !self.at_kw("or") {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        let d = self.depth;
-        while self.eat_kw("or") {
-            self.deeper()?;
-            items.push(self.and_test()?);
-        }
-        self.depth = d;
-        Ok(self.mk(ExprKind::BoolOp(false, items), pos))
+        self.bool_chain("or", false, Self::and_test)
     }
 
     fn and_test(&mut self) -> R<Expr> {
+        self.bool_chain("and", true, Self::not_test)
+    }
+
+    /// `item (kw item)*` as one `BoolOp` (`and` when `is_and`), or the
+    /// single item when there is no `kw`.
+    fn bool_chain(&mut self, kw: &str, is_and: bool, item: fn(&mut Self) -> R<Expr>) -> R<Expr> {
         let pos = self.pos();
-        let first = self.not_test()?;
-        if !self.at_kw("and") {
+        let first = item(self)?;
+        if !self.at_kw(kw) {
             return Ok(first);
         }
         let mut items = vec![first];
         let d = self.depth;
-        while self.eat_kw("and") {
+        while self.eat_kw(kw) {
             self.deeper()?;
-            items.push(self.not_test()?);
+            items.push(item(self)?);
         }
         self.depth = d;
-        Ok(self.mk(ExprKind::BoolOp(true, items), pos))
+        Ok(self.mk(ExprKind::BoolOp(is_and, items), pos))
     }
 
     fn not_test(&mut self) -> R<Expr> {
