@@ -63,11 +63,11 @@ impl Workflow {
                 ));
             };
             self.write_ref(t, r, value)?;
-            Arc::make_mut(&mut self.tasks[t as usize].data).remove(r.var());
+            Arc::make_mut(&mut self.tasks[t as usize].data).shift_remove(r.var());
         }
         for r in &nd.reads {
             if self.tasks[t as usize].data.contains_key(r.var()) {
-                Arc::make_mut(&mut self.tasks[t as usize].data).remove(r.var());
+                Arc::make_mut(&mut self.tasks[t as usize].data).shift_remove(r.var());
             }
         }
         Ok(())

@@ -207,7 +207,7 @@ impl Workflow {
         let result = specs.engine.run(compiled, data);
         for (k, v) in &objects {
             if data.get(k) == Some(v) {
-                data.remove(k);
+                data.shift_remove(k);
             }
         }
         match result {

@@ -323,7 +323,7 @@ fn write_back(
         let key = code.data_name(&name).to_string();
         // Python's `del x` removes the variable from the data.
         if value.is::<Deleted>() {
-            data.remove(&key);
+            data.shift_remove(&key);
             continue;
         }
         match dynamic_to_value(&key, &value) {
