@@ -316,6 +316,8 @@ fn save_halfway_resume_reset_and_finish() {
         .want("Select shipping method")
         .pick(4) // select_shipping_method, collect_shipping_info,
         //         customization_done, size_chosen, select_product_size
+        .want("Everything that followed it is undone")
+        .keys("y")
         .want("Reset to Select product size")
         .want("select_product_size")
         .want("What next?")

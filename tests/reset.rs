@@ -271,9 +271,9 @@ fn task_references_are_checked() {
         e.contains("no task matches `Nope`") && e.contains("Task_Inc"),
         "{e}"
     );
-    // One hex digit matches many of the 123 ids: ambiguous, with candidates.
+    // An id prefix needs at least 4 characters.
     let e = wf.resolve_task("a").unwrap_err().to_string();
-    assert!(e.contains("ambiguous") && e.contains("Task_"), "{e}");
+    assert!(e.contains("at least 4 characters"), "{e}");
     // A BPMN id means the most recent task with that id.
     let last = wf.resolve_task("Task_Inc").unwrap();
     assert_eq!(

@@ -1,4 +1,8 @@
-//! `bpmn reset`: go back to an earlier task of a saved instance.
+//! `bpmn reset`: go back to an earlier task of a saved instance. The
+//! previous state is kept beside the file (one generation), so a mistaken
+//! reset can be undone.
+
+use std::path::{Path, PathBuf};
 
 use super::CliError;
 use super::args::ResetArgs;
@@ -6,21 +10,57 @@ use super::exit::COMPLETED;
 use super::inspect::load_state;
 use super::run::{parse_data, save_state};
 
+/// Where `bpmn reset` keeps the state it replaces: `order.json` →
+/// `order.before-reset.json` (the extension stays, so it loads as is).
+pub fn backup_path(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match file.extension() {
+        Some(ext) => format!("{stem}.before-reset.{}", ext.to_string_lossy()),
+        None => format!("{stem}.before-reset"),
+    };
+    file.with_file_name(name)
+}
+
 pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     let overrides = parse_data(args.data.as_deref())?;
     let (mut wf, origin) = load_state(&args.file)?;
     let id = wf
-        .resolve_task(&args.task)
+        .resolve_reset_target(&args.task)
         .map_err(|e| CliError::usage(e.to_string()))?;
-    let bpmn_id = wf
-        .task(id)
-        .map(|t| t.bpmn_id.to_string())
-        .unwrap_or_default();
-    wf.reset(id, overrides)
+    let outcome = wf
+        .reset(id, overrides)
         .map_err(|e| CliError::usage(e.to_string()))?;
+    // One generation of undo: the file as it was, byte for byte.
+    let backup = backup_path(&args.file);
+    let before = std::fs::read(&args.file).map_err(|e| {
+        CliError::usage(format!(
+            "{}: cannot read the state file: {e}",
+            args.file.display()
+        ))
+    })?;
+    bpmn_runner::storage::write_atomic(&backup, &before).map_err(|e| {
+        CliError::usage(format!(
+            "{}: cannot keep the previous state ({e}); nothing was reset",
+            backup.display()
+        ))
+    })?;
     save_state(&args.file, &wf, &origin)?;
+    let what = match (&outcome.task, &outcome.note) {
+        (Some(t), None) => format!("Reset to {} (task {t})", outcome.bpmn_id),
+        (Some(t), Some(note)) => format!("Reset to task {t}: {note}"),
+        (None, Some(note)) => format!("Reset: {note}"),
+        (None, None) => "Reset".to_string(),
+    };
     println!(
-        "Reset to {bpmn_id} (task {id}); continue with: bpmn resume {}",
+        "{what}; {} task{} removed.\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}",
+        outcome.removed,
+        if outcome.removed == 1 { "" } else { "s" },
+        backup.display(),
+        backup.display(),
+        args.file.display(),
         args.file.display()
     );
     Ok(COMPLETED)

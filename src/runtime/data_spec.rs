@@ -2,7 +2,7 @@
 //! replaced by its inputs on entry and by its outputs on completion, as in
 //! SpiffWorkflow), a called process's `ioSpecification` (only its inputs go
 //! in, only its outputs come back, merged into the caller's data), data
-//! objects (kept per scope instance, in `Scope::data_objects`) and data
+//! objects (kept per scope instance by the data objects owner) and data
 //! stores (through the registered [`super::DataStore`]).
 
 use std::sync::Arc;
@@ -17,12 +17,7 @@ impl Workflow {
     /// Task `t` was just created: apply its inputs and read associations.
     pub(crate) fn data_on_entry(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let Some(nd) = specs
-            .model
-            .node(self.tasks[t as usize].node)
-            .data
-            .as_deref()
-        else {
+        let Some(nd) = specs.model.node(self.records.get(t).node).data.as_deref() else {
             return Ok(());
         };
         if let Some(io) = &nd.io {
@@ -30,7 +25,7 @@ impl Workflow {
         }
         for r in &nd.reads {
             let value = self.read_ref(t, r)?;
-            Arc::make_mut(&mut self.tasks[t as usize].data).insert(r.var().to_string(), value);
+            self.records.data_mut(t).insert(r.var().to_string(), value);
         }
         Ok(())
     }
@@ -39,19 +34,14 @@ impl Workflow {
     /// associations, drop the copies its input associations made.
     pub(crate) fn data_on_completion(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let Some(nd) = specs
-            .model
-            .node(self.tasks[t as usize].node)
-            .data
-            .as_deref()
-        else {
+        let Some(nd) = specs.model.node(self.records.get(t).node).data.as_deref() else {
             return Ok(());
         };
         if let Some(io) = &nd.io {
             self.keep_only(t, &io.outputs, "output")?;
         }
         for r in &nd.writes {
-            let Some(value) = self.tasks[t as usize].data.get(r.var()).cloned() else {
+            let Some(value) = self.records.data(t).get(r.var()).cloned() else {
                 return Err(self.fail(
                     t,
                     format!(
@@ -63,11 +53,11 @@ impl Workflow {
                 ));
             };
             self.write_ref(t, r, value)?;
-            Arc::make_mut(&mut self.tasks[t as usize].data).shift_remove(r.var());
+            self.records.data_mut(t).shift_remove(r.var());
         }
         for r in &nd.reads {
-            if self.tasks[t as usize].data.contains_key(r.var()) {
-                Arc::make_mut(&mut self.tasks[t as usize].data).shift_remove(r.var());
+            if self.records.data(t).contains_key(r.var()) {
+                self.records.data_mut(t).shift_remove(r.var());
             }
         }
         Ok(())
@@ -79,9 +69,9 @@ impl Workflow {
         if vars.is_empty() {
             return Ok(());
         }
-        match only(&self.tasks[t as usize].data, vars) {
+        match only(self.records.data(t), vars) {
             Ok(d) => {
-                self.tasks[t as usize].data = Arc::new(d);
+                self.records.set_data(t, Arc::new(d));
                 Ok(())
             }
             Err(var) => Err(self.fail(t, format!("the data {what} `{var}` is missing"))),
@@ -94,7 +84,7 @@ impl Workflow {
         t: u32,
         io: Option<&IoSpec>,
     ) -> Result<Arc<Data>, WorkflowError> {
-        let data = self.tasks[t as usize].data.clone();
+        let data = self.records.data(t).clone();
         match io.filter(|io| !io.inputs.is_empty()) {
             None => Ok(data),
             Some(io) => match only(&data, &io.inputs) {
@@ -111,19 +101,19 @@ impl Workflow {
     /// (scope `s`) ends.
     pub(crate) fn body_result(&mut self, p: u32, s: u32) -> Result<Arc<Data>, WorkflowError> {
         let specs = self.specs.clone();
-        let end = self.scope_final_data(s);
+        let end = self.scopes.final_data(s, &self.records);
         let is_call = matches!(
-            specs.model.node(self.tasks[p as usize].node).kind,
+            specs.model.node(self.records.get(p).node).kind,
             NodeKind::CallActivity { .. }
         );
-        let io = specs.model.graph(self.scopes[s as usize].graph).io.as_ref();
+        let io = specs.model.graph(self.scopes.get(s).graph).io.as_ref();
         match io.filter(|io| is_call && !io.outputs.is_empty()) {
             // Without outputs the body's data replaces the caller's (so
             // deletions propagate).
             None => Ok(end),
             Some(io) => match only(&end, &io.outputs) {
                 Ok(outs) => {
-                    let mut d = (*self.tasks[p as usize].data).clone();
+                    let mut d = (**self.records.data(p)).clone();
                     d.extend(outs);
                     Ok(Arc::new(d))
                 }
@@ -139,20 +129,19 @@ impl Workflow {
     /// nearest enclosing body that declares it.
     pub(crate) fn object_scope(&self, mut s: u32, id: &str) -> Option<u32> {
         loop {
-            let scope = &self.scopes[s as usize];
-            if scope.data_objects.contains_key(id) {
+            if self.objects.declares(s, id) {
                 return Some(s);
             }
-            s = self.tasks[scope.parent_task? as usize].scope;
+            s = self.records.get(self.scopes.get(s).container?).scope;
         }
     }
 
     fn read_ref(&mut self, t: u32, r: &DataRef) -> Result<Value, WorkflowError> {
         match r {
             DataRef::Object(id) => {
-                let s = self.tasks[t as usize].scope;
+                let s = self.records.get(t).scope;
                 match self.object_scope(s, id) {
-                    Some(o) => Ok(self.scopes[o as usize].data_objects[id].clone()),
+                    Some(o) => Ok(self.objects.value(o, id)),
                     None => Err(self.fail(
                         t,
                         format!("the data object `{id}` is not declared in this process or an enclosing one"),
@@ -166,12 +155,10 @@ impl Workflow {
     fn write_ref(&mut self, t: u32, r: &DataRef, value: Value) -> Result<(), WorkflowError> {
         match r {
             DataRef::Object(id) => {
-                let s = self.tasks[t as usize].scope;
+                let s = self.records.get(t).scope;
                 match self.object_scope(s, id) {
                     Some(o) => {
-                        self.scopes[o as usize]
-                            .data_objects
-                            .insert(id.clone(), value);
+                        self.objects.write(o, id, t, value);
                         Ok(())
                     }
                     None => Err(self.fail(
@@ -189,14 +176,13 @@ impl Workflow {
     pub(crate) fn visible_objects(&self, mut s: u32, data: &Data) -> Vec<(String, Value)> {
         let mut out: Vec<(String, Value)> = Vec::new();
         loop {
-            let scope = &self.scopes[s as usize];
-            for (k, v) in &scope.data_objects {
-                if !data.contains_key(k) && !out.iter().any(|(o, _)| o == k) {
-                    out.push((k.clone(), v.clone()));
+            for (k, v) in self.objects.values(s) {
+                if !data.contains_key(&k) && !out.iter().any(|(o, _)| *o == k) {
+                    out.push((k, v));
                 }
             }
-            match scope.parent_task {
-                Some(p) => s = self.tasks[p as usize].scope,
+            match self.scopes.get(s).container {
+                Some(p) => s = self.records.get(p).scope,
                 None => return out,
             }
         }
@@ -206,10 +192,13 @@ impl Workflow {
     /// id, object id, value), in scope order.
     pub fn data_objects(&self) -> Vec<(String, String, Value)> {
         let mut out = Vec::new();
-        for scope in &self.scopes {
+        for (s, scope) in self.scopes.list.iter().enumerate() {
+            if scope.removed {
+                continue;
+            }
             let g = &self.specs.model.graph(scope.graph).id;
-            for (k, v) in &scope.data_objects {
-                out.push((g.clone(), k.clone(), v.clone()));
+            for (k, v) in self.objects.values(s as u32) {
+                out.push((g.clone(), k, v));
             }
         }
         out

@@ -2,7 +2,9 @@
 //! gateways, event subprocess and process start events), throwing
 //! (messages, signals, errors and escalations bubbling up through
 //! subprocesses and call activities), timers on a controllable clock, and
-//! events from outside.
+//! events from outside. What the instance waits for and what fired belongs
+//! to the events owner (`event_state.rs`); every firing is logged there
+//! with the task that caused it, so a reset can undo it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::error::WorkflowError;
+use super::event_state::{Fire, Fired};
 use super::merge::deep_merge;
-use super::scope::Scope;
-use super::task::{NO_TASK, TaskRecord};
+use super::task::NO_TASK;
 use super::timer::parse_duration;
 use super::wait::{Delivery, Starter, Wait, arm, next_cycle, triggers_of};
 use super::{TaskId, TaskState, Workflow};
@@ -78,6 +80,20 @@ fn payload_into(data: &mut Data, payload: &Value, variable: Option<&str>, fallba
     }
 }
 
+/// Where the payload of definition `i` of `triggers` goes: its message
+/// variable, and the key a non-map payload gets.
+fn payload_target(triggers: &[Trigger], i: usize) -> (Option<String>, String) {
+    let variable = match triggers.get(i) {
+        Some(Trigger::Message { variable, .. }) => variable.clone(),
+        _ => None,
+    };
+    let key = match triggers.get(i) {
+        Some(Trigger::Message { name, .. } | Trigger::Signal { name }) => name.clone(),
+        _ => "payload".into(),
+    };
+    (variable, key)
+}
+
 impl Workflow {
     // ----- the clock ------------------------------------------------------
 
@@ -94,7 +110,8 @@ impl Workflow {
 
     /// Sets a virtual clock (timers then fire only when it passes their due time).
     pub fn set_now(&mut self, t: Timestamp) {
-        self.clock.set(t);
+        let at = self.records.tick();
+        self.clock.set(t, at);
     }
 
     /// Moves the clock forward by an ISO 8601 duration (`PT2H`); a real clock
@@ -105,7 +122,7 @@ impl Workflow {
         let t = d
             .after(now)
             .ok_or_else(|| EventError(format!("`{duration}` moves the clock out of range")))?;
-        self.clock.set(t);
+        self.set_now(t);
         Ok(())
     }
 
@@ -139,24 +156,28 @@ impl Workflow {
                 });
             }
         };
-        for (&t, w) in &self.waits {
-            describe(
-                self.tasks[t as usize].node,
-                w,
-                Some(TaskId(t)),
-                false,
-                &mut out,
-            );
+        for (&t, w) in &self.events.waits {
+            if self.records.state(t) == TaskState::Waiting {
+                describe(
+                    self.records.get(t).node,
+                    w,
+                    Some(TaskId(t)),
+                    false,
+                    &mut out,
+                );
+            }
         }
-        for st in &self.starters {
-            describe(st.node(), &st.wait, None, st.scope.is_none(), &mut out);
+        for (k, st) in self.events.starters.iter().enumerate() {
+            if self.starter_armed(k) {
+                describe(st.node(), &st.wait, None, st.scope.is_none(), &mut out);
+            }
         }
         out
     }
 
     /// Messages, signals and escalations nothing inside caught, oldest first.
     pub fn outbox(&self) -> &[OutEvent] {
-        &self.outbox
+        &self.events.outbox
     }
 
     // ----- events from outside -------------------------------------------
@@ -170,7 +191,7 @@ impl Workflow {
             payload,
             correlations,
         };
-        if self.deliver(&d) == 0 {
+        if self.deliver(&d, NO_TASK) == 0 {
             return Err(EventError(format!(
                 "nothing waits for message `{name}`{}",
                 self.waiting_summary()
@@ -186,7 +207,7 @@ impl Workflow {
             name: name.to_string(),
             payload,
         };
-        if self.deliver(&d) == 0 {
+        if self.deliver(&d, NO_TASK) == 0 {
             return Err(EventError(format!(
                 "nothing waits for signal `{name}`{}",
                 self.waiting_summary()
@@ -256,14 +277,6 @@ impl Workflow {
 
     // ----- delivering -----------------------------------------------------
 
-    /// The top-level scope above scope `s`.
-    fn top_scope(&self, mut s: u32) -> u32 {
-        while let Some(p) = self.scopes[s as usize].parent_task {
-            s = self.tasks[p as usize].scope;
-        }
-        s
-    }
-
     fn correlation_ok(&self, top: Option<u32>, w: &Wait, d: &Delivery) -> bool {
         let Delivery::Message { correlations, .. } = d else {
             return true;
@@ -272,25 +285,39 @@ impl Workflow {
             let known = w
                 .expect
                 .get(k)
-                .or_else(|| top.and_then(|s| self.scopes[s as usize].correlations.get(k)));
+                .or_else(|| top.and_then(|s| self.events.correlation(s, k)));
             known.is_none_or(|x| x == v)
         })
     }
 
-    /// Delivers a message or signal to the waits and start events that catch
-    /// it: a message to the first (in task order), a signal to all. Returns
-    /// how many caught it.
-    pub(crate) fn deliver(&mut self, d: &Delivery) -> usize {
+    /// Whether start event `k` is armed: not spent, and its scope (for an
+    /// event subprocess) runs and was not interrupted.
+    pub(crate) fn starter_armed(&self, k: usize) -> bool {
+        let st = &self.events.starters[k];
+        !st.spent
+            && st.scope.is_none_or(|s| {
+                let scope = self.scopes.get(s);
+                scope.running() && scope.terminated_by.is_none()
+            })
+    }
+
+    /// Delivers a message or signal (thrown by task `by`, or from outside)
+    /// to the waits and start events that catch it: a message to the first
+    /// (in task order), a signal to all. Returns how many caught it.
+    pub(crate) fn deliver(&mut self, d: &Delivery, by: u32) -> usize {
         let broadcast = matches!(d, Delivery::Signal { .. });
         let mut hits: Vec<(u32, usize)> = Vec::new();
-        for (&t, w) in &self.waits {
-            let r = self.tasks[t as usize].node;
+        for (&t, w) in &self.events.waits {
+            if self.records.state(t) != TaskState::Waiting {
+                continue;
+            }
+            let r = self.records.get(t).node;
             let (triggers, _) = triggers_of(&self.specs, r);
             let Some(i) = triggers.iter().position(|tr| d.caught_by(tr)) else {
                 continue;
             };
             // Error and escalation boundaries are reached by bubbling, not here.
-            let top = self.top_scope(self.tasks[t as usize].scope);
+            let top = self.scopes.top_of(self.records.get(t).scope, &self.records);
             if !self.correlation_ok(Some(top), w, d) {
                 continue;
             }
@@ -301,12 +328,15 @@ impl Workflow {
         }
         let mut start_hits: Vec<(usize, usize)> = Vec::new();
         if broadcast || hits.is_empty() {
-            for (k, st) in self.starters.iter().enumerate() {
+            for (k, st) in self.events.starters.iter().enumerate() {
+                if !self.starter_armed(k) {
+                    continue;
+                }
                 let (triggers, _) = triggers_of(&self.specs, st.node());
                 let Some(i) = triggers.iter().position(|tr| d.caught_by(tr)) else {
                     continue;
                 };
-                let top = st.scope.map(|s| self.top_scope(s));
+                let top = st.scope.map(|s| self.scopes.top_of(s, &self.records));
                 if !self.correlation_ok(top, &st.wait, d) {
                     continue;
                 }
@@ -318,62 +348,74 @@ impl Workflow {
         }
         let n = hits.len() + start_hits.len();
         for (t, i) in hits {
-            if self.waits.contains_key(&t) {
-                self.catch_at(t, i, d);
+            if self.records.state(t) == TaskState::Waiting {
+                self.catch_at(t, i, d, by);
             }
         }
-        // Fire starters last to first so indices stay valid when one is removed.
-        for (k, i) in start_hits.into_iter().rev() {
-            self.fire_starter(k, i, Some(d));
+        for (k, i) in start_hits {
+            if self.starter_armed(k) {
+                self.fire_starter(k, i, Some(d), by);
+            }
         }
         n
     }
 
-    /// Records that definition `i` of waiting task `t` caught `d`; fires the
-    /// task when its event is complete (all definitions for parallel multiple).
-    fn catch_at(&mut self, t: u32, i: usize, d: &Delivery) {
-        let r = self.tasks[t as usize].node;
+    /// Records that definition `i` of waiting task `t` caught `d` (thrown by
+    /// `by`); fires the task when its event is complete (all definitions for
+    /// parallel multiple).
+    fn catch_at(&mut self, t: u32, i: usize, d: &Delivery, by: u32) {
+        let r = self.records.get(t).node;
         let (triggers, parallel) = triggers_of(&self.specs, r);
-        let variable = match &triggers[i] {
-            Trigger::Message { variable, .. } => variable.clone(),
-            _ => None,
-        };
-        let key = match &triggers[i] {
-            Trigger::Message { name, .. } | Trigger::Signal { name } => name.clone(),
-            _ => "payload".into(),
-        };
-        {
-            let data = Arc::make_mut(&mut self.tasks[t as usize].data);
-            payload_into(data, d.payload(), variable.as_deref(), &key);
-        }
         if let Delivery::Message { correlations, .. } = d {
-            let top = self.top_scope(self.tasks[t as usize].scope);
-            self.scopes[top as usize]
-                .correlations
-                .extend(correlations.clone());
+            let top = self.scopes.top_of(self.records.get(t).scope, &self.records);
+            self.events.correlate(top, correlations, t);
         }
-        if parallel {
-            let w = self.waits.get_mut(&t).expect("caught by a waiting task");
+        let payloads: Vec<(u32, Value)> = if parallel {
+            let w = self
+                .events
+                .waits
+                .get_mut(&t)
+                .expect("caught by a waiting task");
             if let Some(s) = w.seen.get_mut(i) {
                 *s = true;
             }
+            w.partial.push((i as u32, d.payload().clone()));
             if !w.seen.iter().all(|s| *s) {
                 return;
             }
+            std::mem::take(&mut w.partial)
+        } else {
+            vec![(i as u32, d.payload().clone())]
+        };
+        let mut data = (**self.records.data(t)).clone();
+        for (i, p) in &payloads {
+            let (variable, key) = payload_target(triggers, *i as usize);
+            payload_into(&mut data, p, variable.as_deref(), &key);
         }
-        self.fire_wait(t, None);
+        self.fire_wait(t, None, Arc::new(data), by);
     }
 
-    /// The waiting task `t` fires: boundary and gateway effects, then READY.
-    /// `timer_fired_at` is set when a timer fired it.
-    pub(crate) fn fire_wait(&mut self, t: u32, timer_fired_at: Option<Timestamp>) {
-        let Some(w) = self.waits.remove(&t) else {
+    /// The waiting task `t` fires with `data` (its data plus what its event
+    /// brought), because task `by` threw the event (`NO_TASK`: from outside
+    /// or a timer, which `timer_fired_at` tells): boundary and gateway
+    /// effects, then READY. The firing is logged for resets.
+    pub(crate) fn fire_wait(
+        &mut self,
+        t: u32,
+        timer_fired_at: Option<Timestamp>,
+        data: Arc<Data>,
+        by: u32,
+    ) {
+        let Some(mut w) = self.events.waits.remove(&t) else {
             return;
         };
+        w.partial.clear();
         let specs = self.specs.clone();
-        let r = self.tasks[t as usize].node;
+        let r = self.records.get(t).node;
         let node = specs.model.node(r);
-        let parent = self.tasks[t as usize].parent;
+        let parent = self.records.get(t).parent;
+        let before = self.records.data(t).clone();
+        let mut rearmed = None;
         if let NodeKind::Event(EventNode {
             position: EventPosition::Boundary {
                 cancel_activity, ..
@@ -384,7 +426,7 @@ impl Workflow {
         {
             let a = parent;
             if *cancel_activity {
-                self.cancel_activity(a);
+                self.cancel_activity(a, t);
             } else {
                 // Non-interrupting: the event can happen again while the
                 // activity runs (a cycle timer once per cycle).
@@ -392,126 +434,115 @@ impl Workflow {
                     .iter()
                     .all(|tr| matches!(tr, Trigger::Timer(Timer::Date(_) | Timer::Duration(_))));
                 let next = match timer_fired_at {
-                    Some(at) => next_cycle(&specs, r, &w, at, &self.tasks[t as usize].data),
+                    Some(at) => next_cycle(&specs, r, &w, at, &before),
                     None if timer_one_shot => None,
-                    None => arm(&specs, r, &self.tasks[a as usize].data, self.clock.now()).ok(),
+                    None => arm(&specs, r, self.records.data(a), self.clock.now()).ok(),
                 };
                 if let Some(next) = next {
-                    let s = self.tasks[t as usize].scope;
-                    let data = self.tasks[a as usize].data.clone();
-                    let b = self.push_task(s, r.node, a, data, TaskState::Waiting);
-                    self.waits.insert(b, next);
+                    let s = self.records.get(t).scope;
+                    let adata = self.records.data(a).clone();
+                    let b = self.push_task(s, r.node, a, adata, TaskState::Waiting);
+                    self.events.waits.insert(b, next);
+                    rearmed = Some(b);
                 }
             }
         } else if parent != NO_TASK
             && matches!(
-                specs.model.node(self.tasks[parent as usize].node).kind,
+                specs.model.node(self.records.get(parent).node).kind,
                 NodeKind::EventBasedGateway
             )
         {
             // The first event after an event-based gateway wins.
             let siblings: Vec<u32> = self
+                .events
                 .waits
                 .keys()
                 .copied()
-                .filter(|&x| self.tasks[x as usize].parent == parent)
+                .filter(|&x| {
+                    self.records.get(x).parent == parent
+                        && self.records.state(x) == TaskState::Waiting
+                })
                 .collect();
             for x in siblings {
-                self.cancel_task(x);
+                self.cancel_task(x, t);
             }
         }
-        self.tasks[t as usize].state = TaskState::Ready;
-        self.fired.insert(t);
-        self.ready.push_back(t);
-    }
-
-    /// Cancels one live task (and what runs below it).
-    pub(crate) fn cancel_task(&mut self, t: u32) {
-        let s = self.tasks[t as usize].scope;
-        self.tasks[t as usize].state = TaskState::Cancelled;
-        self.scopes[s as usize].live.remove(&t);
-        self.human_ready.remove(&t);
-        self.waits.remove(&t);
-        self.fired.remove(&t);
-        if let Some(child) = self.child_scope.get(&t).copied() {
-            self.cancel_scope(child);
+        // Kept as it was armed, for a reset that makes the task wait again.
+        if !w.seen.is_empty() {
+            w.seen.iter_mut().for_each(|x| *x = false);
         }
-        self.cancel_loop_instances(t);
+        let at = self.records.tick();
+        self.events.fires.push(Fire {
+            what: Fired::Catch {
+                task: t,
+                before,
+                wait: w,
+                rearmed,
+            },
+            by,
+            cond: false,
+            at,
+        });
+        self.records.set_data(t, data);
+        self.records.set_state(t, TaskState::Ready);
+        self.events.fired.insert(t);
+        self.records.enqueue(t, false);
     }
 
-    /// Cancels activity `a` and its boundary events (an interrupting event fired).
-    fn cancel_activity(&mut self, a: u32) {
-        if self.tasks[a as usize].state.is_finished() {
+    /// Cancels activity `a` and its boundary events (an interrupting event,
+    /// task `cause`, fired).
+    fn cancel_activity(&mut self, a: u32, cause: u32) {
+        if !self.records.state(a).is_live() {
             return;
         }
-        self.cancel_task(a);
-        self.cancel_boundaries(a);
-        let s = self.tasks[a as usize].scope;
+        self.cancel_task(a, cause);
+        self.cancel_boundaries(a, cause);
+        let s = self.records.get(a).scope;
         // A join may have been waiting for this branch.
-        self.recheck_or_joins(s);
+        self.recheck_or_joins(s, cause);
     }
 
-    /// Cancels the waiting boundary events of activity `a`.
-    pub(crate) fn cancel_boundaries(&mut self, a: u32) {
-        if self
-            .specs
-            .model
-            .node(self.tasks[a as usize].node)
-            .boundary
-            .is_empty()
-        {
-            return;
-        }
-        let mine: Vec<u32> = self
+    /// The WAITING boundary events of activity `a`.
+    pub(crate) fn waiting_boundaries(&self, a: u32) -> Vec<u32> {
+        self.events
             .waits
             .keys()
             .copied()
             .filter(|&b| {
-                self.tasks[b as usize].parent == a
+                self.records.get(b).parent == a
+                    && self.records.state(b) == TaskState::Waiting
                     && matches!(
-                        self.specs.model.node(self.tasks[b as usize].node).kind,
+                        self.specs.model.node(self.records.get(b).node).kind,
                         NodeKind::Event(EventNode {
                             position: EventPosition::Boundary { .. },
                             ..
                         })
                     )
             })
-            .collect();
-        for b in mine {
-            self.cancel_task(b);
-        }
+            .collect()
     }
 
-    /// Creates a task record in scope `s` with state `state` (READY ones are
-    /// queued).
-    pub(crate) fn push_task(
-        &mut self,
-        s: u32,
-        node: NodeIdx,
-        parent: u32,
-        data: Arc<Data>,
-        state: TaskState,
-    ) -> u32 {
-        let graph = self.scopes[s as usize].graph;
-        let t = self.tasks.len() as u32;
-        self.tasks.push(TaskRecord {
-            node: NodeRef { graph, node },
-            parent,
-            scope: s,
-            state,
-            data,
-        });
-        self.scopes[s as usize].live.insert(t);
-        if state == TaskState::Ready {
-            self.ready.push_back(t);
+    /// Cancels the waiting boundary events of activity `a` (because task
+    /// `cause` ran: `a` itself when it completed).
+    pub(crate) fn cancel_boundaries(&mut self, a: u32, cause: u32) {
+        if self
+            .specs
+            .model
+            .node(self.records.get(a).node)
+            .boundary
+            .is_empty()
+        {
+            return;
         }
-        t
+        for b in self.waiting_boundaries(a) {
+            self.cancel_task(b, cause);
+        }
     }
 
     /// Arms the boundary events of activity `a` (just reached).
     pub(crate) fn arm_boundaries(&mut self, a: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let r = self.tasks[a as usize].node;
+        let r = self.records.get(a).node;
         let node = specs.model.node(r);
         for &b in &node.boundary {
             let br = NodeRef {
@@ -529,7 +560,7 @@ impl Workflow {
             {
                 continue;
             }
-            let data = self.tasks[a as usize].data.clone();
+            let data = self.records.data(a).clone();
             let w = match arm(&specs, br, &data, self.clock.now()) {
                 Ok(w) => w,
                 Err(e) => {
@@ -539,9 +570,9 @@ impl Workflow {
                     ));
                 }
             };
-            let s = self.tasks[a as usize].scope;
+            let s = self.records.get(a).scope;
             let t = self.push_task(s, b, a, data, TaskState::Waiting);
-            self.waits.insert(t, w);
+            self.events.waits.insert(t, w);
             self.check_conditional(t);
         }
         Ok(())
@@ -551,28 +582,32 @@ impl Workflow {
     /// link catch, or a conditional that already holds).
     pub(crate) fn start_waiting(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let r = self.tasks[t as usize].node;
+        let r = self.records.get(t).node;
         let (triggers, _) = triggers_of(&specs, r);
         if triggers.iter().all(|tr| matches!(tr, Trigger::Link { .. })) {
             return self.complete(t);
         }
-        let w = match arm(&specs, r, &self.tasks[t as usize].data, self.clock.now()) {
+        let w = match arm(&specs, r, self.records.data(t), self.clock.now()) {
             Ok(w) => w,
             Err(e) => return Err(self.fail(t, e)),
         };
-        self.tasks[t as usize].state = TaskState::Waiting;
-        self.waits.insert(t, w);
+        self.records.set_state(t, TaskState::Waiting);
+        self.events.waits.insert(t, w);
         self.check_conditional(t);
         Ok(())
     }
 
     /// Fires waiting task `t` now if it has a conditional definition that holds
     /// against its own data.
+    pub(crate) fn recheck_own_condition(&mut self, t: u32) {
+        self.check_conditional(t);
+    }
+
     fn check_conditional(&mut self, t: u32) {
-        let r = self.tasks[t as usize].node;
-        let data = self.tasks[t as usize].data.clone();
+        let r = self.records.get(t).node;
+        let data = self.records.data(t).clone();
         if self.conditional_holds(r, &data) {
-            self.fire_wait(t, None);
+            self.fire_wait(t, None, data, NO_TASK);
         }
     }
 
@@ -587,43 +622,68 @@ impl Workflow {
         })
     }
 
-    /// After a task of scope `s` completed with `data`: conditional events
-    /// waiting in that scope are evaluated again.
-    pub(crate) fn recheck_conditionals(&mut self, s: u32, data: &Arc<Data>) {
+    /// After task `by` of scope `s` completed with `data`: conditional
+    /// events waiting in that scope are evaluated again.
+    pub(crate) fn recheck_conditionals(&mut self, s: u32, data: &Arc<Data>, by: u32) {
         if !self.specs.has_conditionals {
             return;
         }
         let waiting: Vec<u32> = self
+            .events
             .waits
             .keys()
             .copied()
-            .filter(|&t| self.tasks[t as usize].scope == s)
+            .filter(|&t| {
+                self.records.get(t).scope == s && self.records.state(t) == TaskState::Waiting
+            })
             .collect();
         for t in waiting {
-            let r = self.tasks[t as usize].node;
+            let r = self.records.get(t).node;
             if self.conditional_holds(r, data) {
-                let d = Arc::make_mut(&mut self.tasks[t as usize].data);
-                deep_merge(d, data);
-                self.fire_wait(t, None);
+                let mut d = (**self.records.data(t)).clone();
+                deep_merge(&mut d, data);
+                self.fire_wait(t, None, Arc::new(d), by);
+                self.mark_last_fire_conditional();
             }
         }
-        let starters: Vec<usize> = (0..self.starters.len())
-            .filter(|&k| self.starters[k].scope == Some(s))
-            .filter(|&k| self.conditional_holds(self.starters[k].node(), data))
+        let starters: Vec<usize> = (0..self.events.starters.len())
+            .filter(|&k| self.events.starters[k].scope == Some(s) && self.starter_armed(k))
+            .filter(|&k| self.conditional_holds(self.events.starters[k].node(), data))
             .collect();
-        for k in starters.into_iter().rev() {
-            self.fire_starter(k, 0, None);
+        for k in starters {
+            if self.starter_armed(k) {
+                self.fire_starter(k, 0, None, by);
+                self.mark_last_fire_conditional();
+            }
+        }
+    }
+
+    /// The last fire came from a condition, not a throw.
+    fn mark_last_fire_conditional(&mut self) {
+        if let Some(f) = self.events.fires.last_mut() {
+            f.cond = true;
+        }
+    }
+
+    /// Reset support: a conditional catch `t` that waits again fires if its
+    /// condition holds on `with` (the data of the task whose completion made
+    /// it fire, task `by`).
+    pub(crate) fn recheck_condition_with(&mut self, t: u32, with: &Arc<Data>, by: u32) {
+        let r = self.records.get(t).node;
+        if self.conditional_holds(r, with) {
+            let mut d = (**self.records.data(t)).clone();
+            deep_merge(&mut d, with);
+            self.fire_wait(t, None, Arc::new(d), by);
+            self.mark_last_fire_conditional();
         }
     }
 
     // ----- throwing -------------------------------------------------------
 
     /// Throws the definitions of the throwing event (or send task) `t`.
-    /// Returns whether the token should continue (false when an error or
-    /// escalation was caught by something that interrupted this path).
     pub(crate) fn throw(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let r = self.tasks[t as usize].node;
+        let r = self.records.get(t).node;
         let node = specs.model.node(r);
         let triggers: Vec<Trigger> = match &node.kind {
             NodeKind::Event(e) => e.triggers.clone(),
@@ -631,7 +691,7 @@ impl Workflow {
             _ => Vec::new(),
         };
         for tr in &triggers {
-            let data = self.tasks[t as usize].data.clone();
+            let data = self.records.data(t).clone();
             match tr {
                 Trigger::Message {
                     name,
@@ -663,17 +723,15 @@ impl Workflow {
                             }
                         }
                     }
-                    let top = self.top_scope(self.tasks[t as usize].scope);
-                    self.scopes[top as usize]
-                        .correlations
-                        .extend(correlations.clone());
+                    let top = self.scopes.top_of(self.records.get(t).scope, &self.records);
+                    self.events.correlate(top, &correlations, t);
                     let d = Delivery::Message {
                         name: name.clone(),
                         payload: value,
                         correlations,
                     };
-                    if self.deliver(&d) == 0 {
-                        self.outbox_push(&d, &node.id);
+                    if self.deliver(&d, t) == 0 {
+                        self.outbox_push(&d, &node.id, t);
                     }
                 }
                 Trigger::Signal { name } => {
@@ -681,8 +739,8 @@ impl Workflow {
                         name: name.clone(),
                         payload: Value::Object((*data).clone()),
                     };
-                    if self.deliver(&d) == 0 {
-                        self.outbox_push(&d, &node.id);
+                    if self.deliver(&d, t) == 0 {
+                        self.outbox_push(&d, &node.id, t);
                     }
                 }
                 Trigger::Error { code, name } => {
@@ -703,7 +761,7 @@ impl Workflow {
                         payload: Value::Object((*data).clone()),
                     };
                     if !self.raise(t, &d) {
-                        self.outbox_push(&d, &node.id);
+                        self.outbox_push(&d, &node.id, t);
                     }
                 }
                 _ => {}
@@ -712,7 +770,7 @@ impl Workflow {
         Ok(())
     }
 
-    fn outbox_push(&mut self, d: &Delivery, by: &str) {
+    fn outbox_push(&mut self, d: &Delivery, bpmn_id: &str, by: u32) {
         let (kind, name, correlations) = match d {
             Delivery::Message {
                 name, correlations, ..
@@ -729,24 +787,25 @@ impl Workflow {
                 BTreeMap::new(),
             ),
         };
-        self.outbox.push(OutEvent {
+        self.events.outbox.push(OutEvent {
             kind: kind.into(),
             name,
             payload: d.payload().clone(),
             correlations,
-            thrown_by: by.to_string(),
+            thrown_by: bpmn_id.to_string(),
         });
+        self.events.outbox_by.push(by);
     }
 
     /// An error or escalation thrown by task `t` looks for a catcher: event
     /// subprocesses of its scope, then boundary events of the enclosing
     /// subprocess or call activity, then that one's scope, and so on up.
     fn raise(&mut self, t: u32, d: &Delivery) -> bool {
-        let mut s = self.tasks[t as usize].scope;
+        let mut s = self.records.get(t).scope;
         loop {
-            let starter = (0..self.starters.len()).find_map(|k| {
-                let st = &self.starters[k];
-                if st.scope != Some(s) {
+            let starter = (0..self.events.starters.len()).find_map(|k| {
+                let st = &self.events.starters[k];
+                if st.scope != Some(s) || !self.starter_armed(k) {
                     return None;
                 }
                 let (triggers, _) = triggers_of(&self.specs, st.node());
@@ -756,22 +815,15 @@ impl Workflow {
                     .map(|i| (k, i))
             });
             if let Some((k, i)) = starter {
-                self.fire_starter(k, i, Some(d));
+                self.fire_starter(k, i, Some(d), t);
                 return true;
             }
-            let Some(p) = self.scopes[s as usize].parent_task else {
+            let Some(p) = self.scopes.get(s).container else {
                 return false;
             };
-            let boundary = self.waits.keys().copied().find_map(|b| {
-                if self.tasks[b as usize].parent != p {
-                    return None;
-                }
-                let r = self.tasks[b as usize].node;
-                let NodeKind::Event(EventNode {
-                    position: EventPosition::Boundary { .. },
-                    triggers,
-                    ..
-                }) = &self.specs.model.node(r).kind
+            let boundary = self.waiting_boundaries(p).into_iter().find_map(|b| {
+                let r = self.records.get(b).node;
+                let NodeKind::Event(EventNode { triggers, .. }) = &self.specs.model.node(r).kind
                 else {
                     return None;
                 };
@@ -781,10 +833,10 @@ impl Workflow {
                     .map(|i| (b, i))
             });
             if let Some((b, i)) = boundary {
-                self.catch_at(b, i, d);
+                self.catch_at(b, i, d, t);
                 return true;
             }
-            s = self.tasks[p as usize].scope;
+            s = self.records.get(p).scope;
         }
     }
 
@@ -793,14 +845,9 @@ impl Workflow {
     /// Arms the start events of the event subprocesses of scope `s`.
     pub(crate) fn arm_event_subprocesses(&mut self, s: u32) {
         let specs = self.specs.clone();
-        let graph = specs.model.graph(self.scopes[s as usize].graph);
+        let graph = specs.model.graph(self.scopes.get(s).graph);
         for &e in &graph.event_subprocesses {
-            let NodeKind::EventSubProcess { graph: body } = specs
-                .model
-                .graph(self.scopes[s as usize].graph)
-                .node(e)
-                .kind
-            else {
+            let NodeKind::EventSubProcess { graph: body } = graph.node(e).kind else {
                 continue;
             };
             let Some(&start) = specs.model.graph(body).trigger_starts.first() else {
@@ -818,13 +865,14 @@ impl Workflow {
             let Ok(wait) = arm(&specs, r, &data, self.clock.now()) else {
                 continue;
             };
-            self.starters.push(Starter {
+            self.events.starters.push(Starter {
                 scope: Some(s),
                 graph: body.0,
                 start: start.0,
                 esp: Some(e.0),
                 repeat: !interrupting,
                 fired: false,
+                spent: false,
                 wait,
             });
         }
@@ -839,16 +887,17 @@ impl Workflow {
                 graph: g,
                 node: start,
             };
-            let Ok(wait) = arm(&specs, r, &self.initial, self.clock.now()) else {
+            let Ok(wait) = arm(&specs, r, &self.scopes.initial, self.clock.now()) else {
                 continue;
             };
-            self.starters.push(Starter {
+            self.events.starters.push(Starter {
                 scope: None,
                 graph: g.0,
                 start: start.0,
                 esp: None,
                 repeat,
                 fired: false,
+                spent: false,
                 wait,
             });
         }
@@ -857,22 +906,23 @@ impl Workflow {
     /// The data of scope `s` now: the last task that completed in it, or what
     /// it started with.
     pub(crate) fn scope_data(&self, s: u32) -> Arc<Data> {
-        let scope = &self.scopes[s as usize];
-        match (scope.last_done, scope.parent_task) {
-            (Some(t), _) => self.tasks[t as usize].data.clone(),
-            (None, Some(p)) => self.tasks[p as usize].data.clone(),
-            (None, None) => self.initial.clone(),
+        let scope = self.scopes.get(s);
+        match (scope.last_done, scope.container) {
+            (Some(t), _) => self.records.data(t).clone(),
+            (None, Some(p)) => self.records.data(p).clone(),
+            (None, None) => self.scopes.initial.clone(),
         }
     }
 
-    /// Starter `k` fires (definition `i`, delivery `d`; a timer or condition when None).
-    pub(crate) fn fire_starter(&mut self, k: usize, i: usize, d: Option<&Delivery>) {
+    /// Starter `k` fires (definition `i`, delivery `d`; a timer or condition
+    /// when None), because task `by` threw (or `NO_TASK`).
+    pub(crate) fn fire_starter(&mut self, k: usize, i: usize, d: Option<&Delivery>, by: u32) {
         let specs = self.specs.clone();
-        let st = self.starters[k].clone();
-        let r = st.node();
+        let before = self.events.starters[k].clone();
+        let r = before.node();
         let (triggers, parallel) = triggers_of(&specs, r);
         if parallel {
-            let w = &mut self.starters[k].wait;
+            let w = &mut self.events.starters[k].wait;
             if let Some(s) = w.seen.get_mut(i) {
                 *s = true;
             }
@@ -880,22 +930,15 @@ impl Workflow {
                 return;
             }
         }
-        let variable = match triggers.get(i) {
-            Some(Trigger::Message { variable, .. }) => variable.clone(),
-            _ => None,
-        };
-        let key = match triggers.get(i) {
-            Some(Trigger::Message { name, .. } | Trigger::Signal { name }) => name.clone(),
-            _ => "payload".into(),
-        };
-        // What happens to the starter itself.
-        if st.scope.is_none() {
+        let (variable, key) = payload_target(triggers, i);
+        let pending_before = self.scopes.pending_starts as u32;
+        if before.scope.is_none() {
             // An instance exists now; the workflow can complete when it ends.
-            self.pending_starts = 0;
+            self.scopes.pending_starts = 0;
         }
         let timer = triggers.iter().any(|t| matches!(t, Trigger::Timer(_))) && d.is_none();
         let keep = if timer {
-            let at = st
+            let at = before
                 .wait
                 .due
                 .iter()
@@ -903,41 +946,59 @@ impl Workflow {
                 .min()
                 .copied()
                 .unwrap_or_else(|| self.clock.now());
-            next_cycle(&specs, r, &st.wait, at, &self.initial)
-                .inspect(|w| self.starters[k].wait = w.clone())
-                .is_some()
-        } else {
-            st.repeat
-        };
-        if keep {
-            self.starters[k].fired = true;
-            if !st.wait.seen.is_empty() {
-                let n = st.wait.seen.len();
-                self.starters[k].wait.seen = vec![false; n];
+            match next_cycle(&specs, r, &before.wait, at, &self.scopes.initial) {
+                Some(w) => {
+                    self.events.starters[k].wait = w;
+                    true
+                }
+                None => false,
             }
         } else {
-            self.starters.remove(k);
+            before.repeat
+        };
+        {
+            let st = &mut self.events.starters[k];
+            st.fired = true;
+            if keep {
+                if !st.wait.seen.is_empty() {
+                    let n = st.wait.seen.len();
+                    st.wait.seen = vec![false; n];
+                }
+            } else {
+                st.spent = true;
+            }
         }
-        match st.scope {
+        let (created, data) = match before.scope {
             None => {
-                let mut data = (*self.initial).clone();
+                let mut data = (*self.scopes.initial).clone();
                 if let Some(d) = d {
                     payload_into(&mut data, d.payload(), variable.as_deref(), &key);
                 }
-                let s = self.scopes.len() as u32;
-                self.scopes.push(Scope::new(GraphIdx(st.graph), None, 0));
+                let data = Arc::new(data);
+                let s = self.scopes.open(GraphIdx(before.graph), None, 0);
+                self.objects.open(s, GraphIdx(before.graph), &specs);
                 if let Some(Delivery::Message { correlations, .. }) = d {
-                    self.scopes[s as usize].correlations = correlations.clone();
+                    self.events.correlate(s, correlations, NO_TASK);
                 }
-                self.top_running += 1;
-                self.push_task(
+                let created = self.push_task(
                     s,
-                    NodeIdx(st.start),
+                    NodeIdx(before.start),
                     NO_TASK,
-                    Arc::new(data),
+                    data.clone(),
                     TaskState::Ready,
                 );
+                if let Some(Delivery::Message { correlations, .. }) = d {
+                    // The conversation's correlations go with its start.
+                    if let Some(list) = self.events.correlations.get_mut(&s) {
+                        for c in list.iter_mut() {
+                            if correlations.contains_key(&c.key) {
+                                c.by = created;
+                            }
+                        }
+                    }
+                }
                 self.arm_event_subprocesses(s);
+                (created, data)
             }
             Some(s) => {
                 let interrupting = matches!(
@@ -948,48 +1009,56 @@ impl Workflow {
                 if let Some(d) = d {
                     payload_into(&mut data, d.payload(), variable.as_deref(), &key);
                 }
-                if interrupting {
-                    self.interrupt_scope(s);
-                }
-                let esp = NodeIdx(st.esp.unwrap_or(0));
-                let parent = self.scopes[s as usize]
+                let esp = NodeIdx(before.esp.unwrap_or(0));
+                let parent = self
+                    .scopes
+                    .get(s)
                     .last_done
-                    .or(self.scopes[s as usize].parent_task)
+                    .or(self.scopes.get(s).container)
                     .unwrap_or(NO_TASK);
                 let data = Arc::new(data);
                 let e = self.push_task(s, esp, parent, data.clone(), TaskState::Started);
                 if interrupting {
-                    self.scopes[s as usize].terminated_by = Some(e);
+                    // Everything else the scope runs stops; its other start
+                    // events are disarmed (the scope is interrupted).
+                    let mut live: Vec<u32> = self
+                        .scopes
+                        .get(s)
+                        .live
+                        .iter()
+                        .copied()
+                        .filter(|&x| x != e)
+                        .collect();
+                    live.sort_unstable();
+                    for x in live {
+                        self.cancel_task(x, e);
+                    }
+                    self.scopes.get_mut(s).terminated_by = Some(e);
                 }
-                let depth = self.scopes[s as usize].depth + 1;
-                let c = self.scopes.len() as u32;
-                self.scopes
-                    .push(Scope::new(GraphIdx(st.graph), Some(e), depth));
-                self.child_scope.insert(e, c);
-                self.push_task(c, NodeIdx(st.start), e, data, TaskState::Ready);
+                let key = (before.graph, before.start);
+                self.scopes.get_mut(s).awaiting.retain(|a| *a != key);
+                let depth = self.scopes.get(s).depth + 1;
+                let c = self.scopes.open(GraphIdx(before.graph), Some(e), depth);
+                self.scopes.get_mut(c).entry = Some(data.clone());
+                self.objects.open(c, GraphIdx(before.graph), &specs);
+                self.push_task(c, NodeIdx(before.start), e, data.clone(), TaskState::Ready);
                 self.arm_event_subprocesses(c);
+                (e, data)
             }
-        }
-    }
-
-    /// An interrupting event subprocess starts: every live task of scope `s`
-    /// is cancelled and its other start events are disarmed.
-    fn interrupt_scope(&mut self, s: u32) {
-        let live: Vec<u32> = self.scopes[s as usize].live.iter().copied().collect();
-        for t in live {
-            self.cancel_task(t);
-        }
-        let scope = &mut self.scopes[s as usize];
-        scope.joins.clear();
-        scope.waiting_or_joins.clear();
-        self.starters.retain(|st| st.scope != Some(s));
-    }
-
-    /// Disarms the event subprocess start events of scope `s` (it ended).
-    pub(crate) fn disarm_scope(&mut self, s: u32) {
-        if !self.starters.is_empty() {
-            self.starters.retain(|st| st.scope != Some(s));
-        }
+        };
+        let at = self.records.tick();
+        self.events.fires.push(Fire {
+            what: Fired::Start {
+                starter: k,
+                before,
+                created,
+                data,
+                pending_before,
+            },
+            by,
+            cond: false,
+            at,
+        });
     }
 
     // ----- timers ---------------------------------------------------------
@@ -999,14 +1068,27 @@ impl Workflow {
     pub(crate) fn fire_due_timers(&mut self) -> bool {
         let now = self.clock.now();
         let mut due: Vec<(Timestamp, u32, Option<u32>)> = Vec::new(); // (due, task or u32::MAX, starter idx)
-        for (&t, w) in &self.waits {
-            if let Some(d) = w.due.iter().flatten().min() {
-                if *d <= now {
-                    due.push((*d, t, None));
+        for (&t, w) in &self.events.waits {
+            if self.records.state(t) != TaskState::Waiting {
+                continue;
+            }
+            let pending = w
+                .due
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !w.seen.get(*i).copied().unwrap_or(false))
+                .filter_map(|(_, d)| *d)
+                .min();
+            if let Some(d) = pending {
+                if d <= now {
+                    due.push((d, t, None));
                 }
             }
         }
-        for (k, st) in self.starters.iter().enumerate() {
+        for (k, st) in self.events.starters.iter().enumerate() {
+            if !self.starter_armed(k) {
+                continue;
+            }
             if let Some(d) = st.wait.due.iter().flatten().min() {
                 if *d <= now {
                     due.push((*d, u32::MAX, Some(k as u32)));
@@ -1021,24 +1103,32 @@ impl Workflow {
         // re-armed cycles) fire in due order after what this one started.
         let (at, t, starter) = due[0];
         match starter {
-            Some(k) => self.fire_starter(k as usize, 0, None),
+            Some(k) => self.fire_starter(k as usize, 0, None, NO_TASK),
             None => {
-                let r = self.tasks[t as usize].node;
+                let r = self.records.get(t).node;
                 let (_, parallel) = triggers_of(&self.specs, r);
-                let i = self.waits[&t]
-                    .due
-                    .iter()
-                    .position(|d| *d == Some(at))
+                let w = &self.events.waits[&t];
+                let i = (0..w.due.len())
+                    .find(|&i| w.due[i] == Some(at) && !w.seen.get(i).copied().unwrap_or(false))
                     .unwrap_or(0);
                 if parallel {
-                    let w = self.waits.get_mut(&t).expect("timer wait");
-                    w.due[i] = None;
+                    let w = self.events.waits.get_mut(&t).expect("timer wait");
                     w.seen[i] = true;
                     if !w.seen.iter().all(|s| *s) {
                         return true;
                     }
+                    let partial = std::mem::take(&mut w.partial);
+                    let (triggers, _) = triggers_of(&self.specs, r);
+                    let mut data = (**self.records.data(t)).clone();
+                    for (i, p) in &partial {
+                        let (variable, key) = payload_target(triggers, *i as usize);
+                        payload_into(&mut data, p, variable.as_deref(), &key);
+                    }
+                    self.fire_wait(t, Some(at), Arc::new(data), NO_TASK);
+                    return true;
                 }
-                self.fire_wait(t, Some(at));
+                let data = self.records.data(t).clone();
+                self.fire_wait(t, Some(at), data, NO_TASK);
             }
         }
         true

@@ -1,44 +1,22 @@
-//! Multi-instance activities and standard loops.
+//! Multi-instance activities and standard loops: how they run.
 //!
 //! A looping activity's task record (the *loop task*) becomes STARTED and
 //! its instances (or iterations) are child task records of the same node,
 //! in the same scope. The bookkeeping of each loop task — its instances by
-//! index, how many completed, how many run — is a [`LoopRow`] in
-//! `Workflow::loops`; `Workflow::loop_child` maps an instance to its loop
-//! task and index (rebuilt on restore). Completing an instance is O(1)
-//! (plus evaluating the completion condition); the outputs are gathered
-//! once, in index order, when the last instance completes.
+//! index, how many completed, how many run — belongs to the loops owner
+//! (`loops.rs`). Completing an instance is O(1) (plus evaluating the
+//! completion condition); the outputs are gathered once, in index order,
+//! when the last instance completes.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::error::WorkflowError;
-use super::task::{NO_TASK, TaskRecord};
+use super::loops::LoopState;
+use super::records::TaskRecord;
 use super::{TaskState, Workflow};
 use crate::model::{Data, LOOP_COUNTER, Looping, MiSource, MultiInstance, NodeRef};
-
-/// The state of one loop task, as stored in a snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LoopRow {
-    /// The loop task (STARTED while its instances run).
-    pub task: u32,
-    /// Instance (or iteration) task ids by index.
-    pub instances: Vec<u32>,
-    /// Multi-instance: how many instances there are in all.
-    #[serde(default)]
-    pub count: u32,
-    #[serde(default)]
-    pub completed: u32,
-    /// Instances created and not finished.
-    #[serde(default)]
-    pub active: u32,
-    /// The loop task completed (or its completion condition held).
-    #[serde(default)]
-    pub done: bool,
-}
 
 fn type_name(v: &Value) -> &'static str {
     match v {
@@ -55,39 +33,44 @@ impl Workflow {
     fn looping_of(&self, t: u32) -> Option<&Looping> {
         self.specs
             .model
-            .node(self.tasks[t as usize].node)
+            .node(self.records.get(t).node)
             .looping
             .as_deref()
     }
 
     /// True for the loop task of a looping activity (not one of its instances).
     pub(crate) fn is_loop_task(&self, t: u32) -> bool {
-        self.looping_of(t).is_some() && !self.loop_child.contains_key(&t)
+        self.looping_of(t).is_some() && !self.loops.child.contains_key(&t)
     }
 
     /// Whether task `t`, when READY, waits for a person (rather than in the
     /// engine queue).
     pub(crate) fn waits_for_person(&self, t: u32) -> bool {
-        let node = self.specs.model.node(self.tasks[t as usize].node);
+        let node = self.specs.model.node(self.records.get(t).node);
         node.kind.is_human() && node.pre_script.is_none() && !self.is_loop_task(t)
     }
 
     /// The loop task `t` runs: create its first instance(s).
     pub(crate) fn start_loop(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let node = specs.model.node(self.tasks[t as usize].node);
+        let node = specs.model.node(self.records.get(t).node);
         let Some(looping) = node.looping.as_deref() else {
             return Ok(());
         };
-        self.tasks[t as usize].state = TaskState::Started;
-        self.loops.insert(
+        self.records.set_state(t, TaskState::Started);
+        let data = self.records.data(t).clone();
+        self.loops.rows.insert(
             t,
-            LoopRow {
+            LoopState {
                 task: t,
-                ..LoopRow::default()
+                instances: Vec::new(),
+                count: 0,
+                completed: 0,
+                active: 0,
+                done: false,
+                entry: data.clone(),
             },
         );
-        let data = self.tasks[t as usize].data.clone();
         match looping {
             Looping::Multi(mi) => {
                 let count = match &mi.source {
@@ -158,7 +141,7 @@ impl Workflow {
                         ));
                     }
                 }
-                if let Some(st) = self.loops.get_mut(&t) {
+                if let Some(st) = self.loops.rows.get_mut(&t) {
                     st.count = count;
                 }
                 if count == 0 {
@@ -198,14 +181,14 @@ impl Workflow {
             return Err(self.fail(t, "its loop condition did not compile".into()));
         };
         specs.engine.eval_bool(code, data).map_err(|e| {
-            let id = specs.model.node(self.tasks[t as usize].node).id.clone();
+            let id = specs.model.node(self.records.get(t).node).id.clone();
             self.fail(t, format!("loop condition of `{id}` failed: {e}"))
         })
     }
 
     /// The data instance `index` of loop task `p` starts with.
     pub(crate) fn instance_entry_data(&self, p: u32, index: u32) -> Arc<Data> {
-        let base = &self.tasks[p as usize].data;
+        let base = self.records.data(p);
         match self.looping_of(p) {
             Some(Looping::Multi(mi)) => {
                 let (skip, item) = match &mi.source {
@@ -242,9 +225,9 @@ impl Workflow {
             _ => {
                 let prev = index
                     .checked_sub(1)
-                    .and_then(|i| self.loops.get(&p)?.instances.get(i as usize).copied());
+                    .and_then(|i| self.loops.rows.get(&p)?.instances.get(i as usize).copied());
                 let mut d = match prev {
-                    Some(c) => (*self.tasks[c as usize].data).clone(),
+                    Some(c) => (**self.records.data(c)).clone(),
                     None => (**base).clone(),
                 };
                 d.insert(LOOP_COUNTER.into(), Value::from(index));
@@ -256,41 +239,33 @@ impl Workflow {
     /// Creates instance `index` of loop task `p`.
     fn spawn_instance(&mut self, p: u32, index: u32) {
         let data = self.instance_entry_data(p, index);
-        let rec = &self.tasks[p as usize];
+        let rec = self.records.get(p);
         let (node, s): (NodeRef, u32) = (rec.node, rec.scope);
-        let c = self.tasks.len() as u32;
-        self.tasks.push(TaskRecord {
-            node,
-            parent: p,
-            scope: s,
-            state: TaskState::Ready,
-            data,
-        });
-        self.scopes[s as usize].live.insert(c);
-        self.loop_child.insert(c, (p, index));
-        if let Some(st) = self.loops.get_mut(&p) {
+        let c = self
+            .records
+            .push(TaskRecord::new(node, p, s, TaskState::Ready, data));
+        self.scopes.get_mut(s).live.insert(c);
+        self.loops.child.insert(c, (p, index));
+        if let Some(st) = self.loops.rows.get_mut(&p) {
             st.instances.push(c);
             st.active += 1;
         }
-        if self.waits_for_person(c) {
-            self.human_ready.insert(c);
-        } else {
-            self.ready.push_back(c);
-        }
+        let human = self.waits_for_person(c);
+        self.records.enqueue(c, human);
     }
 
     /// Instance `c` of loop task `p` completes (its post-script ran).
     pub(crate) fn loop_instance_done(&mut self, p: u32, c: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let node = specs.model.node(self.tasks[p as usize].node);
-        let index = self.loop_child.get(&c).map(|x| x.1).unwrap_or(0);
+        let node = specs.model.node(self.records.get(p).node);
+        let index = self.loops.child.get(&c).map(|x| x.1).unwrap_or(0);
         if let Some(Looping::Multi(MultiInstance {
             output: Some(_),
             output_item: Some(oi),
             ..
         })) = node.looping.as_deref()
         {
-            if !self.tasks[c as usize].data.contains_key(oi) {
+            if !self.records.data(c).contains_key(oi) {
                 return Err(self.fail(
                     c,
                     format!(
@@ -301,7 +276,7 @@ impl Workflow {
             }
         }
         self.mark_completed(c);
-        let Some(st) = self.loops.get_mut(&p) else {
+        let Some(st) = self.loops.rows.get_mut(&p) else {
             return Ok(());
         };
         st.completed += 1;
@@ -314,12 +289,12 @@ impl Workflow {
         match node.looping.as_deref() {
             Some(Looping::Multi(mi)) => {
                 if let Some(cond) = mi.completion {
-                    let mut d = (*self.tasks[c as usize].data).clone();
+                    let mut d = (**self.records.data(c)).clone();
                     d.insert("nrOfInstances".into(), count.into());
                     d.insert("nrOfCompletedInstances".into(), completed.into());
                     d.insert("nrOfActiveInstances".into(), active.into());
                     if self.loop_condition(p, cond, &d)? {
-                        self.cancel_loop_instances(p);
+                        self.cancel_loop_instances(p, c);
                         return self.finish_loop(p);
                     }
                 }
@@ -333,7 +308,7 @@ impl Workflow {
                 }
             }
             Some(Looping::Standard(sl)) => {
-                let data = self.tasks[c as usize].data.clone();
+                let data = self.records.data(c).clone();
                 let more = sl.maximum.is_none_or(|m| (completed as u64) < m)
                     && match sl.condition {
                         Some(cond) => self.loop_condition(p, cond, &data)?,
@@ -350,17 +325,14 @@ impl Workflow {
         }
     }
 
-    /// Cancels the instances of loop task `p` that still run.
-    pub(crate) fn cancel_loop_instances(&mut self, p: u32) {
-        let Some(st) = self.loops.get_mut(&p) else {
-            return;
-        };
-        st.active = 0;
-        let instances = st.instances.clone();
-        for c in instances {
-            if !self.tasks[c as usize].state.is_finished() {
-                self.cancel_task(c);
-            }
+    /// Cancels the instances of loop task `p` that still run, because
+    /// instance `cause` completed.
+    fn cancel_loop_instances(&mut self, p: u32, cause: u32) {
+        for c in self.loops.live_instances(p, &self.records) {
+            self.cancel_task(c, cause);
+        }
+        if let Some(st) = self.loops.rows.get_mut(&p) {
+            st.active = 0;
         }
     }
 
@@ -368,10 +340,11 @@ impl Workflow {
     /// complete `p`.
     fn finish_loop(&mut self, p: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let node = specs.model.node(self.tasks[p as usize].node);
-        let base = self.tasks[p as usize].data.clone();
+        let node = specs.model.node(self.records.get(p).node);
+        let base = self.records.data(p).clone();
         let instances: Vec<(usize, u32)> = self
             .loops
+            .rows
             .get_mut(&p)
             .map(|st| {
                 st.done = true;
@@ -380,19 +353,13 @@ impl Workflow {
             .unwrap_or_default();
         let done: Vec<(usize, u32)> = instances
             .into_iter()
-            .filter(|&(_, c)| self.tasks[c as usize].state == TaskState::Completed)
+            .filter(|&(_, c)| self.records.state(c) == TaskState::Completed)
             .collect();
         let mut out: Data = (*base).clone();
         match node.looping.as_deref() {
             Some(Looping::Multi(mi)) => match (&mi.output, &mi.output_item) {
                 (Some(ov), Some(oi)) => {
-                    let item = |c: u32| {
-                        self.tasks[c as usize]
-                            .data
-                            .get(oi)
-                            .cloned()
-                            .unwrap_or_default()
-                    };
+                    let item = |c: u32| self.records.data(c).get(oi).cloned().unwrap_or_default();
                     let input = match &mi.source {
                         MiSource::Collection(v) => base.get(v),
                         MiSource::Cardinality(_) => None,
@@ -429,7 +396,7 @@ impl Workflow {
                 }
                 _ => {
                     for &(_, c) in &done {
-                        super::merge::deep_merge(&mut out, &self.tasks[c as usize].data);
+                        super::merge::deep_merge(&mut out, self.records.data(c));
                     }
                     for k in mi
                         .input_item
@@ -450,7 +417,7 @@ impl Workflow {
             },
             _ => {
                 if let Some(&(_, last)) = done.last() {
-                    out = (*self.tasks[last as usize].data).clone();
+                    out = (**self.records.data(last)).clone();
                     match base.get(LOOP_COUNTER) {
                         Some(v) => {
                             out.insert(LOOP_COUNTER.into(), v.clone());
@@ -462,127 +429,7 @@ impl Workflow {
                 }
             }
         }
-        self.tasks[p as usize].data = Arc::new(out);
+        self.records.set_data(p, Arc::new(out));
         self.complete(p)
-    }
-
-    /// Reset support: for each task of `chain` (the reset target and the
-    /// tasks that enclose it) that is a loop instance, what else a reset
-    /// removes — what followed its loop task and, for a standard loop, the
-    /// later iterations. Returns (loop task, instance, its state before).
-    pub(crate) fn loop_reset_plan(
-        &self,
-        chain: &[u32],
-        children: &[Vec<u32>],
-        doomed: &mut HashSet<u32>,
-    ) -> Vec<(u32, u32, TaskState)> {
-        let mut plan = Vec::new();
-        for &x in chain {
-            let Some(&(p, index)) = self.loop_child.get(&x) else {
-                continue;
-            };
-            let is_instance = |c: u32| self.loop_child.get(&c).is_some_and(|&(q, _)| q == p);
-            let after = super::reset::descendants(children, p, |c| !is_instance(c));
-            doomed.extend(after);
-            if let (Some(Looping::Standard(_)), Some(st)) = (self.looping_of(p), self.loops.get(&p))
-            {
-                for &later in st.instances.iter().skip(index as usize + 1) {
-                    doomed.insert(later);
-                    doomed.extend(super::reset::descendants(children, later, |_| true));
-                }
-            }
-            plan.push((p, x, self.tasks[x as usize].state));
-        }
-        plan
-    }
-
-    /// Reset support: reopens the loop tasks of `plan` and gives its
-    /// instances their entry data again (`overrides` go to `target`).
-    pub(crate) fn loop_reset_apply(
-        &mut self,
-        plan: &[(u32, u32, TaskState)],
-        target: u32,
-        overrides: &Data,
-    ) {
-        // Forget removed instances and restarted loop tasks.
-        let removed = &self.removed;
-        self.loop_child.retain(|c, _| !removed.contains(c));
-        self.loops.retain(|p, _| !removed.contains(p));
-        if self.tasks[target as usize].state == TaskState::Ready && self.is_loop_task(target) {
-            self.loops.remove(&target);
-        }
-        for &(p, x, before) in plan {
-            let pi = p as usize;
-            if self.tasks[pi].state != TaskState::Started {
-                let pp = self.tasks[pi].parent;
-                if pp != NO_TASK {
-                    self.tasks[pi].data = self.tasks[pp as usize].data.clone();
-                }
-                self.tasks[pi].state = TaskState::Started;
-                self.completion_log.retain(|&t| t != p);
-                if self.last_task == Some(p) {
-                    self.last_task = self.completion_log.last().copied();
-                }
-                self.errors.remove(&p);
-                let s = self.tasks[pi].scope as usize;
-                self.scopes[s].live.insert(p);
-                self.scopes[s].finished = false;
-                self.scopes[s].terminated_by = None;
-            }
-            let index = self.loop_child.get(&x).map(|c| c.1).unwrap_or(0);
-            let standard = matches!(self.looping_of(p), Some(Looping::Standard(_)));
-            if let Some(st) = self.loops.get_mut(&p) {
-                st.done = false;
-                if standard {
-                    st.instances.truncate(index as usize + 1);
-                    st.completed = index;
-                    st.active = 1;
-                } else if before == TaskState::Completed {
-                    st.completed = st.completed.saturating_sub(1);
-                    st.active += 1;
-                } else if before == TaskState::Cancelled {
-                    st.active += 1;
-                }
-            }
-            let mut d = (*self.instance_entry_data(p, index)).clone();
-            if x == target {
-                for (k, v) in overrides {
-                    d.insert(k.clone(), v.clone());
-                }
-            }
-            self.tasks[x as usize].data = Arc::new(d);
-        }
-    }
-
-    /// Restore support: checks the loop rows of a snapshot and rebuilds the
-    /// instance index.
-    pub(crate) fn restore_loops(&mut self, rows: &[LoopRow]) -> Result<(), String> {
-        for row in rows {
-            let p = row.task;
-            let ok = |t: u32| (t as usize) < self.tasks.len() && !self.removed.contains(&t);
-            if !ok(p) || self.looping_of(p).is_none() {
-                return Err(format!(
-                    "loop row refers to task {p}, which is not a looping activity"
-                ));
-            }
-            for (i, &c) in row.instances.iter().enumerate() {
-                if !ok(c)
-                    || self.tasks[c as usize].parent != p
-                    || self.tasks[c as usize].node != self.tasks[p as usize].node
-                {
-                    return Err(format!("task {c} is not an instance of loop task {p}"));
-                }
-                self.loop_child.insert(c, (p, i as u32));
-            }
-            self.loops.insert(p, row.clone());
-        }
-        Ok(())
-    }
-
-    /// Snapshot support: the loop rows, by loop task.
-    pub(crate) fn loop_rows(&self) -> Vec<LoopRow> {
-        let mut rows: Vec<LoopRow> = self.loops.values().cloned().collect();
-        rows.sort_by_key(|r| r.task);
-        rows
     }
 }

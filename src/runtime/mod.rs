@@ -1,19 +1,31 @@
 //! The runtime: workflow instances, task records and their states, how
-//! tokens move, joins, subprocesses and call activities.
+//! tokens move, joins, subprocesses and call activities, events, loops,
+//! compensation, and reset.
+//!
+//! An instance's state is split between *owners* (see `owner.rs`): task
+//! records, scopes, joins, events, loops, compensations, data objects and
+//! the clock. Each alone changes its tables and knows how to cancel, remove
+//! (for a reset), snapshot, restore and check them. The behaviour of each
+//! kind of element is in the file named after it (`step.rs` dispatches).
 //!
 //! See `docs/ARCHITECTURE.md` for the execution model in prose.
 
 mod clock;
 mod compensation;
+mod data_objects;
 mod data_spec;
 mod data_store;
 mod error;
+mod event_state;
 mod events;
-mod join;
+mod joins;
 mod looping;
+mod loops;
 mod merge;
+mod owner;
+mod records;
 mod reset;
-mod scope;
+mod scopes;
 mod service;
 mod snapshot;
 mod specs;
@@ -26,14 +38,18 @@ mod timer;
 mod wait;
 mod workflow;
 
-pub use clock::Clock;
+pub use clock::{Clock, ClockChange};
 pub use data_store::{DataStore, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};
 pub use events::{EventError, OutEvent, WaitingEvent};
-pub use looping::LoopRow;
 pub use merge::deep_merge;
+pub use owner::Moment;
+pub use reset::{ResetError, ResetOutcome};
 pub use service::ServiceHandler;
-pub use snapshot::{InstanceSnapshot, JoinRow, RestoreError, ScopeRow, TaskRow};
+pub use snapshot::{
+    CompRunRow, FireRow, InstanceSnapshot, JoinRow, LoopRow, RestoreError, ScopeRow, TaskDelta,
+    TaskRow,
+};
 pub use specs::{RuntimeLimits, Specs};
 pub use task::{FutureTask, TaskView};
 pub use task_id::TaskId;

@@ -95,7 +95,7 @@ impl Workflow {
     /// Runs service task `t`.
     pub(crate) fn run_service(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let node = specs.model.node(self.tasks[t as usize].node);
+        let node = specs.model.node(self.records.get(t).node);
         let NodeKind::ServiceTask {
             operation,
             parameters,
@@ -109,7 +109,7 @@ impl Workflow {
             let Some(code) = specs.code(*expr) else {
                 return Err(self.fail(t, format!("parameter `{name}` did not compile")));
             };
-            match specs.engine.eval(code, &self.tasks[t as usize].data) {
+            match specs.engine.eval(code, self.records.data(t)) {
                 Ok(v) => {
                     params.insert(name.clone(), v);
                 }
@@ -129,7 +129,7 @@ impl Workflow {
                 let var = result_variable
                     .clone()
                     .unwrap_or_else(|| format!("spiff__{}_result", node.id.replace('-', "_")));
-                std::sync::Arc::make_mut(&mut self.tasks[t as usize].data).insert(var, v);
+                self.records.data_mut(t).insert(var, v);
                 self.complete(t)
             }
             Err(e) => Err(self.fail(t, format!("service `{operation}` failed: {e}"))),

@@ -1,25 +1,30 @@
-//! The state of an instance as plain data, for saving and restoring.
+//! The state of an instance as plain data, for saving and restoring: the
+//! rows every owner writes, and `Workflow::snapshot` / `Workflow::restore`,
+//! which are loops over the owners.
 //!
 //! Task data is stored as a delta against the parent task's data (and not at
 //! all when it is the same map), so a loop iteration adds a few dozen bytes.
 //! Everything derivable (live sets, the human task set, child scopes) is
-//! rebuilt on restore, and every index in a snapshot is checked, so a
-//! hand-edited file gives an error, never a panic.
+//! rebuilt on restore, every index in a snapshot is checked, and the
+//! restored instance must pass the owners' invariant checks, so a
+//! hand-edited file gives an error, never a panic or a broken instance.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
-
-use jiff::Timestamp;
-use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
+use super::clock::{Clock, ClockChange};
 use super::events::OutEvent;
-use super::scope::{JoinState, Scope};
-use super::task::{NO_TASK, TaskRecord};
+use super::owner::{Moment, StateOwner, View};
+use super::records::{RecordTables, Records, TaskRecord};
+use super::scopes::{Scope, Scopes};
+use super::task::NO_TASK;
 use super::wait::{Starter, Wait};
 use super::{Specs, TaskState, Workflow};
 use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
@@ -101,6 +106,40 @@ impl<'de> Deserialize<'de> for TaskRow {
     }
 }
 
+/// How one map of data differs from another: keys set or changed, keys
+/// removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskDelta {
+    /// Always written, so a delta is never an empty struct (which RON
+    /// writes as `()`).
+    #[serde(default)]
+    pub set: Option<Data>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub del: Vec<String>,
+}
+
+impl TaskDelta {
+    /// What turns `from` into `to`.
+    pub fn of(from: &Data, to: &Data) -> TaskDelta {
+        let (set, del) = diff(from, to);
+        TaskDelta { set, del }
+    }
+
+    /// `from` with this delta applied.
+    pub fn apply(&self, from: &Data) -> Data {
+        let mut d = from.clone();
+        for k in &self.del {
+            d.shift_remove(k);
+        }
+        if let Some(set) = &self.set {
+            for (k, v) in set {
+                d.insert(k.clone(), v.clone());
+            }
+        }
+        d
+    }
+}
+
 /// The tokens a fired join consumed: (incoming flow position, arrival
 /// sequence, task).
 pub type JoinInputs = Vec<(u32, u64, u32)>;
@@ -113,6 +152,86 @@ pub struct JoinRow {
     pub task: Option<u32>,
     /// Per incoming flow, the (arrival sequence, task) pairs not yet consumed.
     pub arrivals: Vec<Vec<(u64, u32)>>,
+}
+
+/// The state of one loop task, as stored in a snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoopRow {
+    /// The loop task (STARTED while its instances run).
+    pub task: u32,
+    /// Instance (or iteration) task ids by index.
+    pub instances: Vec<u32>,
+    /// Multi-instance: how many instances there are in all.
+    #[serde(default)]
+    pub count: u32,
+    #[serde(default)]
+    pub completed: u32,
+    /// Instances created and not finished.
+    #[serde(default)]
+    pub active: u32,
+    /// The loop task completed (or its completion condition held).
+    #[serde(default)]
+    pub done: bool,
+    /// The loop task's data when it started, against its parent's data
+    /// (when it differs from the task's own data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<TaskDelta>,
+}
+
+/// A fired event, as stored in a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FireRow {
+    /// A catch that fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<u32>,
+    /// Its data while it waited, against its parent's data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<TaskDelta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Wait>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rearmed: Option<u32>,
+    /// A start event that fired: its index among the starters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starter: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starter_before: Option<Starter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Data>,
+    #[serde(default)]
+    pub pending_before: u32,
+    /// The task that threw the event, or -1 (from outside, a timer).
+    #[serde(default = "no_task", skip_serializing_if = "is_no_task")]
+    pub by: u32,
+    /// A condition that became true when `by` completed (not a throw).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cond: bool,
+    pub at: Moment,
+}
+
+fn no_task() -> u32 {
+    NO_TASK
+}
+
+fn is_no_task(t: &u32) -> bool {
+    *t == NO_TASK
+}
+
+/// A compensation run, as stored in a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompRunRow {
+    pub owner: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<u32>,
+    /// (activity, handler task or -1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<(u32, u32)>,
+    #[serde(default)]
+    pub entry: TaskDelta,
+    #[serde(default)]
+    pub finished: bool,
 }
 
 /// A scope: a running or finished process / subprocess body.
@@ -132,11 +251,24 @@ pub struct ScopeRow {
     pub last_done: Option<u32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub correlations: BTreeMap<String, Value>,
+    /// Correlation values with the task that set each, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlated_by: Vec<(String, Value, u32)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compensable: Vec<u32>,
     /// Values of the data objects the body declares.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub data_objects: BTreeMap<String, Value>,
+    /// Every write of a data object: (object, task, value), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub object_writes: Vec<(String, u32, Value)>,
+    /// Event subprocess starts a reset made the scope wait for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awaiting: Vec<(u32, u32)>,
+    /// The data the body's task had when the body started, against that
+    /// task's parent's data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<TaskDelta>,
 }
 
 /// Everything needed to continue an instance, given the same specs.
@@ -146,20 +278,37 @@ pub struct InstanceSnapshot {
     /// The workflow data (set when completed).
     pub data: Data,
     pub last_task: Option<u32>,
+    /// The instance's event counter.
     pub arrival_seq: u64,
     pub top_running: u32,
     pub top_finished: Vec<u32>,
     /// READY engine tasks in queue order.
     pub ready: Vec<u32>,
+    /// READY engine tasks that run once the queue is empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<u32>,
     /// Completion order as runs of consecutive ids: (first id, count).
     pub completion_runs: Vec<(u32, u32)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub join_inputs: Vec<(u32, JoinInputs)>,
+    /// For each fired join: the task that made it fire, and when.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub join_triggers: Vec<(u32, u32, Moment)>,
+    /// Data a reset gave a join that has not fired again yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub join_overrides: Vec<(u32, Data)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<(u32, String)>,
+    /// CANCELLED tasks: (task, state before as a letter, the task that
+    /// cancelled it or -1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancelled: Vec<(u32, char, u32)>,
     /// The virtual clock, when the clock is virtual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<Timestamp>,
+    /// Every change of the clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clock_changes: Vec<ClockChange>,
     /// The data the instance was started with.
     #[serde(default)]
     pub initial: Data,
@@ -168,16 +317,22 @@ pub struct InstanceSnapshot {
     /// What each WAITING event task waits for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waits: Vec<(u32, Wait)>,
-    /// Armed start events.
+    /// Start events of processes and event subprocesses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub starters: Vec<Starter>,
-    /// Compensations in progress: throwing task and the activities left.
+    /// Every fired event, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fires: Vec<FireRow>,
+    /// Compensation runs (this format's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comp_runs: Vec<CompRunRow>,
+    /// Compensations in progress (format version 1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compensating: Vec<(u32, Vec<u32>)>,
-    /// Running compensation handlers and the task that threw the compensation.
+    /// Running compensation handlers and the task that threw (version 1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handler_owner: Vec<(u32, u32)>,
-    /// Activities already compensated.
+    /// Activities already compensated (version 1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compensated: Vec<u32>,
     /// READY catch events whose event already arrived.
@@ -186,15 +341,19 @@ pub struct InstanceSnapshot {
     /// Events nothing inside caught.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outbox: Vec<OutEvent>,
-    pub scopes: Vec<ScopeRow>,
+    /// The task that threw each outbox event (-1: unknown).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outbox_by: Vec<u32>,
+    /// Scopes; `null` for bodies a reset removed.
+    pub scopes: Vec<Option<ScopeRow>>,
     /// Loop tasks of multi-instance and looping activities.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub loops: Vec<super::LoopRow>,
+    pub loops: Vec<LoopRow>,
     /// One row per task id; `None` for ids a reset removed.
     pub tasks: Vec<Option<TaskRow>>,
 }
 
-fn state_char(s: TaskState) -> char {
+pub(crate) fn state_char(s: TaskState) -> char {
     match s {
         TaskState::Waiting => 'W',
         TaskState::Ready => 'R',
@@ -205,7 +364,7 @@ fn state_char(s: TaskState) -> char {
     }
 }
 
-fn char_state(c: char) -> Option<TaskState> {
+pub(crate) fn char_state(c: char) -> Option<TaskState> {
     Some(match c {
         'W' => TaskState::Waiting,
         'R' => TaskState::Ready,
@@ -248,27 +407,28 @@ impl std::error::Error for RestoreError {}
 impl Workflow {
     /// The instance as plain data (see [`Workflow::restore`]).
     pub fn snapshot(&self) -> InstanceSnapshot {
+        let records = &self.records;
         let empty = Data::new();
-        let tasks = self
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                if self.removed.contains(&(i as u32)) {
+        let parent_data = |t: u32| -> &Data {
+            let p = records.get(t).parent;
+            if p == NO_TASK {
+                &empty
+            } else {
+                records.data(p)
+            }
+        };
+        let tasks = (0..records.len())
+            .map(|i| {
+                if !records.exists(i) {
                     return None;
                 }
-                let parent_data: &Data = if r.parent == NO_TASK {
-                    &empty
-                } else {
-                    &self.tasks[r.parent as usize].data
-                };
-                let (set, del) = if r.parent != NO_TASK
-                    && Arc::ptr_eq(&r.data, &self.tasks[r.parent as usize].data)
-                {
-                    (None, Vec::new())
-                } else {
-                    diff(parent_data, &r.data)
-                };
+                let r = records.get(i);
+                let (set, del) =
+                    if r.parent != NO_TASK && Arc::ptr_eq(&r.data, records.data(r.parent)) {
+                        (None, Vec::new())
+                    } else {
+                        diff(parent_data(i), &r.data)
+                    };
                 Some(TaskRow {
                     graph: r.node.graph.0,
                     node: r.node.node.0,
@@ -284,110 +444,99 @@ impl Workflow {
                 })
             })
             .collect();
-        let mut completion_runs: Vec<(u32, u32)> = Vec::new();
-        for &t in &self.completion_log {
-            match completion_runs.last_mut() {
-                Some((start, len)) if *start + *len == t => *len += 1,
-                _ => completion_runs.push((t, 1)),
-            }
-        }
+        let tables = records.tables();
         let scopes = self
             .scopes
+            .list
             .iter()
             .map(|s| {
-                let mut joins: Vec<JoinRow> = s
-                    .joins
-                    .iter()
-                    .filter(|(_, js)| {
-                        js.task.is_some() || js.arrivals.iter().any(|q| !q.is_empty())
-                    })
-                    .map(|(n, js)| JoinRow {
-                        node: n.0,
-                        task: js.task,
-                        arrivals: js
-                            .arrivals
-                            .iter()
-                            .map(|q| q.iter().copied().collect())
-                            .collect(),
-                    })
-                    .collect();
-                joins.sort_by_key(|j| j.node);
-                ScopeRow {
+                if s.removed {
+                    return None;
+                }
+                // The body's task keeps its entry data while the body runs:
+                // it is stored only once the task's data changed.
+                let entry = s.container.and_then(|c| {
+                    let e = s.entry.as_ref()?;
+                    if Arc::ptr_eq(e, records.data(c)) {
+                        return None;
+                    }
+                    Some(TaskDelta::of(parent_data(c), e))
+                });
+                Some(ScopeRow {
                     graph: s.graph.0,
-                    parent_task: s.parent_task,
+                    parent_task: s.container,
                     depth: s.depth,
-                    joins,
+                    joins: Vec::new(),
                     ended: s.ended.clone(),
                     terminated_by: s.terminated_by,
                     finished: s.finished,
                     last_done: s.last_done,
-                    correlations: s.correlations.clone(),
-                    compensable: s.compensable.clone(),
-                    data_objects: s.data_objects.clone(),
-                }
+                    correlations: BTreeMap::new(),
+                    correlated_by: Vec::new(),
+                    compensable: Vec::new(),
+                    data_objects: BTreeMap::new(),
+                    object_writes: Vec::new(),
+                    awaiting: s.awaiting.clone(),
+                    entry,
+                })
             })
             .collect();
-        let mut join_inputs: Vec<(u32, JoinInputs)> = self
-            .join_inputs
-            .iter()
-            .map(|(k, v)| (*k, v.clone()))
-            .collect();
-        join_inputs.sort_by_key(|(k, _)| *k);
-        let mut errors: Vec<(u32, String)> =
-            self.errors.iter().map(|(k, v)| (*k, v.clone())).collect();
-        errors.sort();
-        InstanceSnapshot {
-            completed: self.completed,
-            data: self.data.clone(),
-            last_task: self.last_task,
-            arrival_seq: self.arrival_seq,
-            top_running: self.top_running as u32,
-            top_finished: self.top_finished.clone(),
-            ready: self.ready.iter().copied().collect(),
-            completion_runs,
-            join_inputs,
-            errors,
-            clock: self.clock.virtual_time(),
-            initial: (*self.initial).clone(),
-            pending_starts: self.pending_starts as u32,
-            waits: self.waits.iter().map(|(k, w)| (*k, w.clone())).collect(),
-            starters: self.starters.clone(),
-            fired: self.fired.iter().copied().collect(),
-            compensating: self
-                .compensating
+        let mut snap = InstanceSnapshot {
+            completed: self.scopes.completed,
+            data: self.scopes.data.clone(),
+            last_task: tables.last_task,
+            arrival_seq: tables.seq,
+            top_running: self.scopes.top_running() as u32,
+            top_finished: self.scopes.top_finished.clone(),
+            ready: tables.ready,
+            deferred: tables.deferred,
+            completion_runs: tables.completion_runs,
+            join_inputs: Vec::new(),
+            join_triggers: Vec::new(),
+            join_overrides: Vec::new(),
+            errors: tables.errors,
+            cancelled: tables
+                .cancelled
                 .iter()
-                .map(|(k, q)| (*k, q.iter().copied().collect()))
+                .map(|&(t, prev, cause)| (t, state_char(prev), cause))
                 .collect(),
-            handler_owner: self.handler_owner.iter().map(|(k, v)| (*k, *v)).collect(),
-            compensated: self.compensated.iter().copied().collect(),
-            outbox: self.outbox.clone(),
-            loops: self.loop_rows(),
+            clock: self.clock.virtual_time(),
+            clock_changes: self.clock.changes().to_vec(),
+            initial: (*self.scopes.initial).clone(),
+            pending_starts: self.scopes.pending_starts as u32,
+            waits: Vec::new(),
+            starters: Vec::new(),
+            fires: Vec::new(),
+            comp_runs: Vec::new(),
+            compensating: Vec::new(),
+            handler_owner: Vec::new(),
+            compensated: Vec::new(),
+            fired: Vec::new(),
+            outbox: Vec::new(),
+            outbox_by: Vec::new(),
             scopes,
+            loops: Vec::new(),
             tasks,
-        }
+        };
+        let view = self.view_of();
+        self.joins.snapshot(&mut snap, &view);
+        self.events.snapshot(&mut snap, &view);
+        self.loops.snapshot(&mut snap, &view);
+        self.compensation.snapshot(&mut snap, &view);
+        self.objects.snapshot(&mut snap, &view);
+        snap
     }
 
-    /// Rebuilds an instance of `specs` from `snap`. Every index is checked.
+    /// Rebuilds an instance of `specs` from `snap`. Every index is checked,
+    /// and the instance must pass [`Workflow::check_invariants`].
     pub fn restore(specs: Arc<Specs>, snap: &InstanceSnapshot) -> Result<Workflow, RestoreError> {
         let bad = |m: String| Err(RestoreError(m));
         let n = snap.tasks.len();
         let model = &specs.model;
-        let mut wf = Workflow::empty(specs.clone());
-        let mut tasks: Vec<TaskRecord> = Vec::with_capacity(n);
-        let placeholder = NodeRef {
-            graph: GraphIdx(0),
-            node: NodeIdx(0),
-        };
+        let mut tasks: Vec<Option<TaskRecord>> = Vec::with_capacity(n);
         for (i, row) in snap.tasks.iter().enumerate() {
             let Some(row) = row else {
-                wf.removed.insert(i as u32);
-                tasks.push(TaskRecord {
-                    node: placeholder,
-                    parent: NO_TASK,
-                    scope: 0,
-                    state: TaskState::Cancelled,
-                    data: Arc::default(),
-                });
+                tasks.push(None);
                 continue;
             };
             let Some(graph) = model.graphs.get(row.graph as usize) else {
@@ -405,9 +554,12 @@ impl Workflow {
                     graph.nodes.len()
                 ));
             }
-            if row.scope as usize >= snap.scopes.len()
-                || snap.scopes[row.scope as usize].graph != row.graph
-            {
+            let scope_graph = snap
+                .scopes
+                .get(row.scope as usize)
+                .and_then(|s| s.as_ref())
+                .map(|s| s.graph);
+            if scope_graph != Some(row.graph) {
                 return bad(format!(
                     "task {i} refers to scope {} which does not run its graph",
                     row.scope
@@ -418,9 +570,9 @@ impl Workflow {
             };
             let (parent, base) = if row.parent < 0 {
                 (NO_TASK, Arc::new(Data::new()))
-            } else if (row.parent as usize) < i && snap.tasks[row.parent as usize].is_some() {
+            } else if (row.parent as usize) < i && tasks[row.parent as usize].is_some() {
                 let p = row.parent as u32;
-                (p, tasks[p as usize].data.clone())
+                (p, tasks[p as usize].as_ref().expect("checked").data.clone())
             } else {
                 return bad(format!(
                     "task {i} has parent {} which is not an earlier task",
@@ -441,38 +593,76 @@ impl Workflow {
                 }
                 Arc::new(d)
             };
-            tasks.push(TaskRecord {
-                node: NodeRef {
+            tasks.push(Some(TaskRecord::new(
+                NodeRef {
                     graph: GraphIdx(row.graph),
                     node: NodeIdx(row.node),
                 },
                 parent,
-                scope: row.scope,
+                row.scope,
                 state,
                 data,
-            });
+            )));
         }
-        let check_task = |t: u32, what: &str| -> Result<(), RestoreError> {
-            if (t as usize) < n && snap.tasks[t as usize].is_some() {
-                Ok(())
-            } else {
-                Err(RestoreError(format!(
-                    "{what} refers to task {t}, which does not exist"
-                )))
-            }
+        let mut cancelled = Vec::new();
+        for &(t, prev, cause) in &snap.cancelled {
+            let Some(prev) = char_state(prev) else {
+                return bad(format!(
+                    "task {t} has unknown state before cancellation {prev:?}"
+                ));
+            };
+            cancelled.push((t, prev, cause));
+        }
+        let tables = RecordTables {
+            ready: snap.ready.clone(),
+            deferred: snap.deferred.clone(),
+            completion_runs: snap.completion_runs.clone(),
+            errors: snap.errors.clone(),
+            last_task: snap.last_task,
+            seq: snap.arrival_seq,
+            cancelled,
         };
-        let mut scopes = Vec::with_capacity(snap.scopes.len());
+        // Which READY tasks wait for a person: human tasks, except loop
+        // tasks (their instances do).
+        let instances: std::collections::HashSet<u32> = snap
+            .loops
+            .iter()
+            .flat_map(|l| l.instances.iter().copied())
+            .collect();
+        let records = Records::restore(tasks, &tables, |t, r| {
+            let node = model.node(r.node);
+            node.kind.is_human() && (node.looping.is_none() || instances.contains(&t))
+        })
+        .map_err(RestoreError)?;
+        let mut scopes = Scopes {
+            initial: Arc::new(snap.initial.clone()),
+            pending_starts: snap.pending_starts as usize,
+            data: snap.data.clone(),
+            completed: snap.completed,
+            ..Scopes::default()
+        };
         for (si, row) in snap.scopes.iter().enumerate() {
-            let Some(graph) = model.graphs.get(row.graph as usize) else {
+            let Some(row) = row else {
+                let mut gone = Scope::new(GraphIdx(0), None, 0);
+                gone.removed = true;
+                gone.finished = true;
+                scopes.list.push(gone);
+                continue;
+            };
+            if model.graphs.get(row.graph as usize).is_none() {
                 return bad(format!(
                     "scope {si} refers to graph {}, which does not exist",
                     row.graph
                 ));
-            };
+            }
             let mut scope = Scope::new(GraphIdx(row.graph), row.parent_task, row.depth);
             if let Some(p) = row.parent_task {
-                check_task(p, &format!("scope {si}"))?;
-                let body = match &model.node(tasks[p as usize].node).kind {
+                if !records.exists(p) {
+                    return bad(format!(
+                        "scope {si} refers to task {p}, which does not exist"
+                    ));
+                }
+                let body = match &model.node(records.get(p).node).kind {
                     NodeKind::SubProcess { graph, .. } | NodeKind::EventSubProcess { graph } => {
                         Some(*graph)
                     }
@@ -484,205 +674,76 @@ impl Workflow {
                 if body != Some(GraphIdx(row.graph)) {
                     return bad(format!("scope {si} is not the body of task {p}"));
                 }
-                wf.child_scope.insert(p, si as u32);
-            }
-            for j in &row.joins {
-                let Some(node) = graph.nodes.get(j.node as usize) else {
-                    return bad(format!(
-                        "scope {si} has a join at node {}, which does not exist",
-                        j.node
-                    ));
-                };
-                if j.arrivals.len() > node.incoming.len() {
-                    return bad(format!(
-                        "join `{}` has more token queues than incoming flows",
-                        node.id
-                    ));
+                if scopes.child.insert(p, si as u32).is_some() {
+                    return bad(format!("task {p} runs two bodies"));
                 }
-                if let Some(t) = j.task {
-                    check_task(t, "a join")?;
-                }
-                let mut arrivals = Vec::new();
-                for q in &j.arrivals {
-                    for &(_, t) in q {
-                        check_task(t, "a join token")?;
+                let base = {
+                    let pp = records.get(p).parent;
+                    if pp == NO_TASK {
+                        Data::new()
+                    } else {
+                        (**records.data(pp)).clone()
                     }
-                    arrivals.push(q.iter().copied().collect::<VecDeque<_>>());
-                }
-                scope.joins.insert(
-                    NodeIdx(j.node),
-                    JoinState {
-                        task: j.task,
-                        arrivals,
-                    },
-                );
-                if j.task.is_some() && matches!(node.kind, NodeKind::InclusiveGateway) {
-                    scope.waiting_or_joins.push(NodeIdx(j.node));
-                }
+                };
+                scope.entry = Some(match &row.entry {
+                    Some(d) => Arc::new(d.apply(&base)),
+                    None => records.data(p).clone(),
+                });
             }
-            for &t in row.ended.iter().chain(row.terminated_by.iter()) {
-                check_task(t, &format!("scope {si}"))?;
+            for &t in row
+                .ended
+                .iter()
+                .chain(row.terminated_by.iter())
+                .chain(row.last_done.iter())
+            {
+                if !records.exists(t) {
+                    return bad(format!(
+                        "scope {si} refers to task {t}, which does not exist"
+                    ));
+                }
             }
             scope.ended = row.ended.clone();
             scope.terminated_by = row.terminated_by;
             scope.finished = row.finished;
-            if let Some(t) = row.last_done {
-                check_task(t, &format!("scope {si}"))?;
-            }
             scope.last_done = row.last_done;
-            scope.correlations = row.correlations.clone();
-            for &t in &row.compensable {
-                check_task(t, &format!("scope {si}"))?;
-            }
-            scope.compensable = row.compensable.clone();
-            for o in &graph.data_objects {
-                scope.data_objects.insert(o.id.clone(), Value::Null);
-            }
-            for (k, v) in &row.data_objects {
-                if !scope.data_objects.contains_key(k) {
-                    return bad(format!(
-                        "scope {si} has a value for data object `{k}`, which `{}` does not declare",
-                        graph.id
-                    ));
-                }
-                scope.data_objects.insert(k.clone(), v.clone());
-            }
-            scopes.push(scope);
+            scope.awaiting = row.awaiting.clone();
+            scopes.list.push(scope);
         }
-        let mut ready_set = HashSet::new();
-        for &t in &snap.ready {
-            check_task(t, "the ready queue")?;
-            if tasks[t as usize].state != TaskState::Ready {
-                return bad(format!("task {t} is queued but not READY"));
-            }
-            ready_set.insert(t);
-        }
-        for (i, r) in tasks.iter().enumerate() {
-            let t = i as u32;
-            if wf.removed.contains(&t) || r.state.is_finished() {
-                continue;
-            }
-            scopes[r.scope as usize].live.insert(t);
-            if r.state == TaskState::Ready && !ready_set.contains(&t) {
-                // A human task with a pre-script waits in the queue first.
-                if !model.node(r.node).kind.is_human() {
-                    return bad(format!("engine task {t} is READY but not queued"));
-                }
-                wf.human_ready.insert(t);
-            }
-        }
-        let mut log = Vec::new();
-        for &(start, len) in &snap.completion_runs {
-            for t in start..start.saturating_add(len) {
-                check_task(t, "the completion order")?;
-                log.push(t);
-            }
-        }
-        for (t, inputs) in &snap.join_inputs {
-            check_task(*t, "join inputs")?;
-            for &(_, _, i) in inputs {
-                check_task(i, "join inputs")?;
-            }
-            wf.join_inputs.insert(*t, inputs.clone());
-        }
-        for (t, m) in &snap.errors {
-            check_task(*t, "an error")?;
-            wf.errors.insert(*t, m.clone());
-        }
-        for (t, w) in &snap.waits {
-            check_task(*t, "a wait")?;
-            let r = tasks[*t as usize].node;
-            let (triggers, _) = super::wait::triggers_of(&specs, r);
-            if tasks[*t as usize].state != TaskState::Waiting || triggers.is_empty() {
-                return bad(format!(
-                    "task {t} waits for an event but is not a waiting event"
-                ));
-            }
-            if !w.due.is_empty() && w.due.len() != triggers.len()
-                || !w.seen.is_empty() && w.seen.len() != triggers.len()
-            {
-                return bad(format!(
-                    "the wait of task {t} does not match its event definitions"
-                ));
-            }
-            wf.waits.insert(*t, w.clone());
-        }
-        for st in &snap.starters {
-            let Some(g) = model.graphs.get(st.graph as usize) else {
-                return bad(format!(
-                    "a start event refers to graph {}, which does not exist",
-                    st.graph
-                ));
-            };
-            if st.start as usize >= g.nodes.len()
-                || st.scope.is_some_and(|s| s as usize >= snap.scopes.len())
-            {
-                return bad("a start event refers to a node or scope that does not exist".into());
-            }
-            let (triggers, _) = super::wait::triggers_of(&specs, st.node());
-            if triggers.is_empty()
-                || (!st.wait.due.is_empty() && st.wait.due.len() != triggers.len())
-            {
-                return bad(format!(
-                    "armed start event {} has no matching definition",
-                    g.nodes[st.start as usize].id
-                ));
-            }
-            if let (Some(s), Some(e)) = (st.scope, st.esp) {
-                let sg = model.graph(GraphIdx(snap.scopes[s as usize].graph));
-                if e as usize >= sg.nodes.len() {
-                    return bad(
-                        "an event subprocess start refers to a node that does not exist".into(),
-                    );
-                }
-            }
-        }
-        wf.starters = snap.starters.clone();
-        for (o, q) in &snap.compensating {
-            check_task(*o, "a compensation")?;
-            for &a in q {
-                check_task(a, "a compensation")?;
-            }
-            wf.compensating.insert(*o, q.iter().copied().collect());
-        }
-        for (h, o) in &snap.handler_owner {
-            check_task(*h, "a compensation handler")?;
-            check_task(*o, "a compensation handler")?;
-            wf.handler_owner.insert(*h, *o);
-        }
-        for &a in &snap.compensated {
-            check_task(a, "a compensated activity")?;
-            wf.compensated.insert(a);
-        }
-        for &t in &snap.fired {
-            check_task(t, "a fired event")?;
-            wf.fired.insert(t);
-        }
-        if let Some(t) = snap.clock {
-            wf.clock.set(t);
-        }
-        wf.initial = Arc::new(snap.initial.clone());
-        wf.pending_starts = snap.pending_starts as usize;
-        wf.outbox = snap.outbox.clone();
         for &s in &snap.top_finished {
-            if s as usize >= scopes.len() {
+            if scopes
+                .list
+                .get(s as usize)
+                .is_none_or(|x| x.removed || x.container.is_some())
+            {
                 return bad(format!("finished scope {s} does not exist"));
             }
         }
-        if let Some(t) = snap.last_task {
-            check_task(t, "the last task")?;
+        scopes.top_finished = snap.top_finished.clone();
+        // Live sets come from the records.
+        for t in records.ids() {
+            let r = records.get(t);
+            if r.state.is_live() {
+                scopes.list[r.scope as usize].live.insert(t);
+            }
         }
-        wf.tasks = tasks;
+        let mut wf = Workflow::empty(specs.clone());
+        wf.records = records;
         wf.scopes = scopes;
-        wf.ready = snap.ready.iter().copied().collect();
-        wf.completion_log = log;
-        wf.top_running = snap.top_running as usize;
-        wf.top_finished = snap.top_finished.clone();
-        wf.data = snap.data.clone();
-        wf.completed = snap.completed;
-        wf.last_task = snap.last_task;
-        wf.arrival_seq = snap.arrival_seq;
-        wf.restore_loops(&snap.loops).map_err(RestoreError)?;
+        {
+            let view = View {
+                specs: &specs,
+                records: &wf.records,
+                scopes: &wf.scopes,
+            };
+            wf.joins.restore(snap, &view)?;
+            wf.events.restore(snap, &view)?;
+            wf.loops.restore(snap, &view)?;
+            wf.compensation.restore(snap, &view)?;
+            wf.objects.restore(snap, &view)?;
+        }
+        wf.clock = Clock::restored(snap.clock, snap.clock_changes.clone());
+        wf.check_invariants()
+            .map_err(|e| RestoreError(format!("the instance is inconsistent: {e}")))?;
         Ok(wf)
     }
 }

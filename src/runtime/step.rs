@@ -12,9 +12,9 @@ impl Workflow {
     /// Runs the READY engine task `t`.
     pub(crate) fn execute(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let r = self.tasks[t as usize].node;
+        let r = self.records.get(t).node;
         let node = specs.model.node(r);
-        if node.looping.is_some() && !self.loop_child.contains_key(&t) {
+        if node.looping.is_some() && !self.loops.child.contains_key(&t) {
             return self.start_loop(t);
         }
         if let Some(pre) = node.pre_script {
@@ -44,17 +44,17 @@ impl Workflow {
             }
             NodeKind::Human(_) => {
                 // Reached here only to run its pre-script; now it waits for a person.
-                self.human_ready.insert(t);
+                self.records.human_ready.insert(t);
                 Ok(())
             }
-            NodeKind::ReceiveTask { .. } if !self.fired.remove(&t) => self.start_waiting(t),
+            NodeKind::ReceiveTask { .. } if !self.events.fired.remove(&t) => self.start_waiting(t),
             NodeKind::ReceiveTask { .. } => self.complete(t),
             NodeKind::BusinessRuleTask {
                 decision,
                 result_variable,
                 map_result,
             } => {
-                let data = self.tasks[t as usize].data.clone();
+                let data = self.records.data(t).clone();
                 let result = match specs.decisions.evaluate(decision, &data) {
                     Ok(r) => r,
                     Err(e) => {
@@ -63,7 +63,7 @@ impl Workflow {
                 };
                 let value = result.value();
                 let outputs = result.outputs();
-                let d = Arc::make_mut(&mut self.tasks[t as usize].data);
+                let d = self.records.data_mut(t);
                 match result_variable {
                     Some(var) => {
                         d.insert(
@@ -93,7 +93,7 @@ impl Workflow {
                 self.complete(t)
             }
             NodeKind::Event(e) => match e.position {
-                EventPosition::Catch if !e.triggers.is_empty() && !self.fired.remove(&t) => {
+                EventPosition::Catch if !e.triggers.is_empty() && !self.events.fired.remove(&t) => {
                     self.start_waiting(t)
                 }
                 // A start or boundary event that fired, or a none event.
@@ -127,12 +127,10 @@ impl Workflow {
                         // An error ends this path whether or not it is caught;
                         // the catcher interrupts what encloses it.
                         self.mark_completed(t);
-                        let s = self.tasks[t as usize].scope;
-                        self.scopes[s as usize].ended.push(t);
+                        let s = self.records.get(t).scope;
+                        self.scopes.get_mut(s).ended.push(t);
                         self.throw(t)?;
-                        if self.scopes[s as usize].live.is_empty()
-                            && !self.scopes[s as usize].finished
-                        {
+                        if self.scope_done(s) {
                             self.finish_scope(s)?;
                         }
                         Ok(())
@@ -149,7 +147,7 @@ impl Workflow {
 
     /// A subprocess or call activity opens its body.
     fn open_body(&mut self, t: u32, graph: crate::model::GraphIdx) -> Result<(), WorkflowError> {
-        let data = self.tasks[t as usize].data.clone();
+        let data = self.records.data(t).clone();
         self.open_body_with(t, graph, data)
     }
 
@@ -160,18 +158,21 @@ impl Workflow {
         graph: crate::model::GraphIdx,
         data: Arc<crate::model::Data>,
     ) -> Result<(), WorkflowError> {
-        let s = self.tasks[t as usize].scope;
-        let depth = self.scopes[s as usize].depth + 1;
+        let s = self.records.get(t).scope;
+        let depth = self.scopes.get(s).depth + 1;
         self.check_depth(t, depth)?;
-        self.tasks[t as usize].state = TaskState::Started;
-        self.start_scope(graph, Some(t), depth, data, t)?;
+        self.records.set_state(t, TaskState::Started);
+        let body = self.start_scope(graph, Some(t), depth, data, t)?;
+        // What the task had when its body started, for a reset that puts it
+        // back to STARTED after its body replaced its data.
+        self.scopes.get_mut(body).entry = Some(self.records.data(t).clone());
         self.after_scope_start(t)
     }
 
     /// A body whose start event list was empty finishes at once.
     fn after_scope_start(&mut self, t: u32) -> Result<(), WorkflowError> {
-        let s = self.child_scope[&t];
-        if self.scopes[s as usize].live.is_empty() {
+        let s = self.scopes.child[&t];
+        if self.scope_done(s) {
             self.finish_scope(s)?;
         }
         Ok(())
@@ -180,9 +181,7 @@ impl Workflow {
     fn check_depth(&mut self, t: u32, depth: u32) -> Result<(), WorkflowError> {
         let max = self.specs.limits.max_nesting;
         if depth > max {
-            let process = self
-                .process_of(self.tasks[t as usize].node.graph)
-                .to_string();
+            let process = self.process_of(self.records.get(t).node.graph).to_string();
             return Err(self.fail(
                 t,
                 format!(
@@ -199,9 +198,9 @@ impl Workflow {
         let Some(compiled) = specs.code(code) else {
             return Err(self.fail(t, "its script did not compile".into()));
         };
-        let s = self.tasks[t as usize].scope;
-        let objects = self.visible_objects(s, &self.tasks[t as usize].data);
-        let data = Arc::make_mut(&mut self.tasks[t as usize].data);
+        let s = self.records.get(t).scope;
+        let objects = self.visible_objects(s, self.records.data(t));
+        let data = self.records.data_mut(t);
         // Data objects in scope are readable; unchanged copies are dropped.
         data.extend(objects.iter().cloned());
         let result = specs.engine.run(compiled, data);
@@ -226,7 +225,7 @@ impl Workflow {
                 pos.col = e.col.unwrap_or(1);
             }
         }
-        let what = if expr.owner == specs.model.node(self.tasks[t as usize].node).id {
+        let what = if expr.owner == specs.model.node(self.records.get(t).node).id {
             "script"
         } else {
             "condition"
@@ -242,10 +241,8 @@ impl Workflow {
 
     /// Puts task `t` in ERROR and describes the failure.
     pub(crate) fn fail(&mut self, t: u32, message: String) -> WorkflowError {
-        self.tasks[t as usize].state = TaskState::Error;
-        self.human_ready.remove(&t);
-        self.errors.insert(t, message.clone());
-        let r = self.tasks[t as usize].node;
+        self.records.fail(t, message.clone());
+        let r = self.records.get(t).node;
         let node = self.specs.model.node(r);
         WorkflowError {
             task: Some(TaskId(t)),
@@ -259,9 +256,9 @@ impl Workflow {
     /// Completes task `t`: post-script, choose outgoing flows, move tokens.
     pub(crate) fn complete(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
-        let r = self.tasks[t as usize].node;
+        let r = self.records.get(t).node;
         let node = specs.model.node(r);
-        let loop_task = self.loop_child.get(&t).map(|&(p, _)| p);
+        let loop_task = self.loops.child.get(&t).map(|&(p, _)| p);
         if let Some(post) = node.post_script {
             // A looping activity's post-script runs in each instance.
             if node.looping.is_none() || loop_task.is_some() {
@@ -274,7 +271,7 @@ impl Workflow {
         if let Some(p) = loop_task {
             return self.loop_instance_done(p, t);
         }
-        if self.handler_owner.contains_key(&t) {
+        if self.is_handler(t) {
             // A compensation handler has no flows: the compensation goes on.
             self.mark_completed(t);
             return self.handler_done(t);
@@ -282,20 +279,19 @@ impl Workflow {
         let flows = self.choose_flows(t, r)?;
         self.mark_completed(t);
         if node.compensation_handler.is_some() {
-            let s = self.tasks[t as usize].scope;
-            self.scopes[s as usize].compensable.push(t);
+            self.remember_compensable(t);
         }
         if !node.boundary.is_empty() {
-            self.cancel_boundaries(t);
+            self.cancel_boundaries(t, t);
         }
-        let s = self.tasks[t as usize].scope;
+        let s = self.records.get(t).scope;
         if let NodeKind::Event(e) = &node.kind {
             if e.is_terminate() {
                 // Terminate ends this scope only (a terminate inside a
                 // subprocess ends the subprocess), with this path's data.
-                self.scopes[s as usize].terminated_by = Some(t);
-                self.cancel_scope(s);
-                self.scopes[s as usize].finished = false;
+                self.scopes.get_mut(s).terminated_by = Some(t);
+                self.cancel_scope(s, t);
+                self.scopes.get_mut(s).awaiting.clear();
                 return self.finish_scope(s);
             }
             if let (EventPosition::Throw, Some(Trigger::Link { name })) =
@@ -304,37 +300,43 @@ impl Workflow {
                 // A link throw continues at the catch of the same name.
                 let graph = specs.model.graph(r.graph);
                 if let Some(&(_, target)) = graph.links.iter().find(|(n, _)| n == name) {
-                    let data = self.tasks[t as usize].data.clone();
+                    let data = self.records.data(t).clone();
                     self.push_task(s, target, t, data, TaskState::Ready);
                 }
                 return Ok(());
             }
         }
         if flows.is_empty() {
-            self.scopes[s as usize].ended.push(t);
+            self.scopes.get_mut(s).ended.push(t);
         }
         for f in flows {
             self.arrive(s, r, f, t)?;
         }
-        self.recheck_or_joins(s);
-        let data = self.tasks[t as usize].data.clone();
-        self.recheck_conditionals(s, &data);
-        if self.scopes[s as usize].live.is_empty() && !self.scopes[s as usize].finished {
+        self.recheck_or_joins(s, t);
+        let data = self.records.data(t).clone();
+        self.recheck_conditionals(s, &data, t);
+        if self.scope_done(s) {
             self.finish_scope(s)?;
         }
         Ok(())
     }
 
+    /// Whether scope `s` has nothing left to do and has not finished yet.
+    pub(crate) fn scope_done(&self, s: u32) -> bool {
+        let scope = self.scopes.get(s);
+        scope.live.is_empty() && scope.awaiting.is_empty() && !scope.finished
+    }
+
     /// Scope `s` has no live task left: hand its data to whoever runs it.
     pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
-        self.scopes[s as usize].finished = true;
-        self.disarm_scope(s);
-        match self.scopes[s as usize].parent_task {
+        self.scopes.get_mut(s).finished = true;
+        match self.scopes.get(s).container {
             Some(p) => {
                 // The body's final data replaces the caller's, as SpiffWorkflow
                 // does without an ioSpecification (so deletions propagate);
                 // a called process's data outputs are merged instead.
-                self.tasks[p as usize].data = self.body_result(p, s)?;
+                let data = self.body_result(p, s)?;
+                self.records.set_data(p, data);
                 self.complete(p)
             }
             None => {
@@ -412,14 +414,14 @@ impl Workflow {
         let Some(code) = specs.code(cond) else {
             return Err(self.fail(t, format!("the condition of `{}` did not compile", flow.id)));
         };
-        let s = self.tasks[t as usize].scope;
-        let objects = self.visible_objects(s, &self.tasks[t as usize].data);
+        let s = self.records.get(t).scope;
+        let objects = self.visible_objects(s, self.records.data(t));
         let with_objects;
         let data: &Data = if objects.is_empty() {
-            &self.tasks[t as usize].data
+            self.records.data(t)
         } else {
             // Conditions see the data objects in scope too.
-            let mut d = (*self.tasks[t as usize].data).clone();
+            let mut d = (**self.records.data(t)).clone();
             d.extend(objects);
             with_objects = d;
             &with_objects
@@ -432,18 +434,18 @@ impl Workflow {
 
     /// A token leaves task `t` (at `from`) along flow `f` in scope `s`.
     fn arrive(&mut self, s: u32, from: NodeRef, f: FlowIdx, t: u32) -> Result<(), WorkflowError> {
-        let graph = self.specs.model.graph(from.graph);
+        let specs = self.specs.clone();
+        let graph = specs.model.graph(from.graph);
         let target = graph.flow(f).target;
         let tnode = graph.node(target);
-        let is_join = matches!(
-            tnode.kind,
-            NodeKind::ParallelGateway | NodeKind::InclusiveGateway
-        ) && tnode.incoming.len() > 1;
-        if is_join {
+        if self.node_is_join(NodeRef {
+            graph: from.graph,
+            node: target,
+        }) {
             let k = tnode.incoming.iter().position(|&i| i == f).unwrap_or(0);
             self.join_arrive(s, target, k, t);
         } else {
-            let data = self.tasks[t as usize].data.clone();
+            let data = self.records.data(t).clone();
             self.new_task(s, target, t, data)?;
         }
         Ok(())

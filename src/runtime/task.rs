@@ -1,27 +1,11 @@
-//! Task records: one per time a token reaches a node.
-
-use std::sync::Arc;
+//! What clients see of task records (views of tasks reached, predicted
+//! tasks); the records themselves belong to `records.rs`.
 
 use super::{TaskId, TaskState};
-use crate::model::{Data, NodeRef};
+use crate::model::Data;
 
+/// The parent of a task no task created (a start), or an unknown task.
 pub(crate) const NO_TASK: u32 = u32::MAX;
-
-/// What the instance stores for each task it reached. Kept small (32 bytes
-/// plus its data, which is shared with the previous task when unchanged)
-/// because a long loop creates millions of them.
-#[derive(Debug, Clone)]
-pub(crate) struct TaskRecord {
-    pub node: NodeRef,
-    /// The task whose completion created this one (`NO_TASK` for a start).
-    pub parent: u32,
-    /// The scope (process or subprocess instance) the task runs in.
-    pub scope: u32,
-    pub state: TaskState,
-    /// The task's data: on entry a copy of the parent's (shared until
-    /// changed), after completion what the task produced.
-    pub data: Arc<Data>,
-}
 
 /// A read-only view of a task, for listings and for choosing what to run.
 #[derive(Debug, Clone)]

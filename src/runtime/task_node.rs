@@ -10,6 +10,6 @@ impl Workflow {
     /// indexes `specs().model().files`, the file it was loaded from.
     pub fn task_node(&self, id: TaskId) -> Option<&Node> {
         self.task(id)?;
-        Some(self.specs.model.node(self.tasks[id.index()].node))
+        Some(self.specs.model.node(self.records.get(id.0).node))
     }
 }

@@ -28,6 +28,12 @@ impl TaskState {
         )
     }
 
+    /// True for READY, WAITING, STARTED and ERROR: the task still holds its
+    /// scope open (a task in ERROR waits to be retried).
+    pub fn is_live(self) -> bool {
+        !matches!(self, TaskState::Completed | TaskState::Cancelled)
+    }
+
     /// The upper-case name used in listings (`READY`).
     pub fn name(self) -> &'static str {
         match self {

@@ -29,6 +29,10 @@ pub struct Wait {
     /// Correlation values a message must carry to be caught here.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub expect: BTreeMap<String, Value>,
+    /// Parallel multiple: the payloads of the definitions seen so far
+    /// (merged into the task's data when the last one arrives).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<(u32, Value)>,
 }
 
 /// Something delivered to waiting tasks.
@@ -222,6 +226,9 @@ pub struct Starter {
     pub repeat: bool,
     /// Fired at least once.
     pub fired: bool,
+    /// Fired and does not repeat: no longer armed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub spent: bool,
     pub wait: Wait,
 }
 

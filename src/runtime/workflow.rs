@@ -1,20 +1,24 @@
-//! A running instance: task records, scopes, the ready queue, and the public
-//! API to run engine steps, list tasks and complete human tasks.
+//! A running instance: the owners of its state, and the public API to run
+//! engine steps, list tasks and complete human tasks.
 //!
 //! Cost model: running a task touches only that task, its outgoing flows and
 //! (for joins) the join's pending tokens; nothing walks the task history.
 //! Engine tasks wait in a FIFO queue, human tasks in an ordered set.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use super::clock::Clock;
+use super::compensation::Compensations;
+use super::data_objects::DataObjects;
 use super::error::{StartError, TaskError, WorkflowError};
-use super::events::OutEvent;
-use super::merge::deep_merge;
-use super::scope::Scope;
-use super::task::{FutureTask, NO_TASK, TaskRecord, TaskView};
-use super::wait::{Starter, Wait};
+use super::event_state::EventState;
+use super::joins::Joins;
+use super::loops::Loops;
+use super::owner::{StateOwner, View};
+use super::records::{Records, TaskRecord};
+use super::scopes::Scopes;
+use super::task::{FutureTask, NO_TASK, TaskView};
 use super::{Specs, TaskId, TaskState};
 use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
 
@@ -44,56 +48,21 @@ impl std::error::Error for CompleteError {}
 /// engine task that can run, then answer human tasks with
 /// [`Workflow::complete_task`] and run again, until
 /// [`Workflow::is_completed`].
+///
+/// Its state is split between owners (`owner.rs` lists them), each of which
+/// alone changes its tables; cancelling a task, resetting, snapshotting,
+/// restoring and checking invariants are loops over the owners.
 #[derive(Debug, Clone)]
 pub struct Workflow {
     pub(crate) specs: Arc<Specs>,
-    pub(crate) tasks: Vec<TaskRecord>,
-    pub(crate) scopes: Vec<Scope>,
-    /// The scope run by a subprocess / call activity task.
-    pub(crate) child_scope: HashMap<u32, u32>,
-    pub(crate) ready: VecDeque<u32>,
-    pub(crate) human_ready: BTreeSet<u32>,
-    pub(crate) completion_log: Vec<u32>,
-    /// Top-level scopes still running (one per process, or per participant).
-    pub(crate) top_running: usize,
-    /// Top-level scopes in the order they finished.
-    pub(crate) top_finished: Vec<u32>,
-    /// Task ids removed by a reset (their slots stay so ids remain stable).
-    pub(crate) removed: HashSet<u32>,
-    /// For each fired join record, the tokens it consumed:
-    /// (incoming flow position, arrival sequence, task).
-    pub(crate) join_inputs: HashMap<u32, Vec<(u32, u64, u32)>>,
-    /// The message of each task in ERROR.
-    pub(crate) errors: HashMap<u32, String>,
-    /// What each WAITING event task waits for.
-    pub(crate) waits: BTreeMap<u32, Wait>,
-    /// Catch events and receive tasks whose event arrived: READY, and they
-    /// complete (rather than start waiting) when they run.
-    pub(crate) fired: BTreeSet<u32>,
-    /// Compensations in progress: the throwing task → activities left.
-    pub(crate) compensating: BTreeMap<u32, VecDeque<u32>>,
-    /// Running compensation handler task → the task that threw the compensation.
-    pub(crate) handler_owner: BTreeMap<u32, u32>,
-    /// Activities already compensated.
-    pub(crate) compensated: BTreeSet<u32>,
-    /// Armed start events (of processes and event subprocesses).
-    pub(crate) starters: Vec<Starter>,
+    pub(crate) records: Records,
+    pub(crate) scopes: Scopes,
+    pub(crate) joins: Joins,
+    pub(crate) events: EventState,
+    pub(crate) loops: Loops,
+    pub(crate) compensation: Compensations,
+    pub(crate) objects: DataObjects,
     pub(crate) clock: Clock,
-    /// Events nothing inside caught.
-    pub(crate) outbox: Vec<OutEvent>,
-    /// The data the instance was started with.
-    pub(crate) initial: Arc<Data>,
-    /// 1 while the instance cannot complete before a start event fires (a
-    /// process that starts on a message, signal or timer).
-    pub(crate) pending_starts: usize,
-    pub(crate) data: Data,
-    pub(crate) completed: bool,
-    pub(crate) last_task: Option<u32>,
-    pub(crate) arrival_seq: u64,
-    /// Loop tasks of multi-instance and looping activities (`looping.rs`).
-    pub(crate) loops: HashMap<u32, super::looping::LoopRow>,
-    /// Each loop instance's loop task and index (derived from `loops`).
-    pub(crate) loop_child: HashMap<u32, (u32, u32)>,
     /// Runs service tasks (registered by the application; not saved).
     pub(crate) services: Option<super::service::Services>,
     /// Where data stores live (registered by the application; not saved).
@@ -106,7 +75,7 @@ impl Specs {
     pub fn start(self: &Arc<Self>, process_id: &str, data: Data) -> Result<Workflow, StartError> {
         let p = self.checked_process(process_id, None)?;
         let mut wf = Workflow::empty(self.clone());
-        wf.initial = Arc::new(data);
+        wf.scopes.initial = Arc::new(data);
         wf.start_top(p, false).map_err(StartError::Workflow)?;
         Ok(wf)
     }
@@ -140,19 +109,17 @@ impl Specs {
             }
         }
         let mut wf = Workflow::empty(self.clone());
-        wf.initial = Arc::new(data);
+        wf.scopes.initial = Arc::new(data);
         for g in &graphs {
             wf.start_top(*g, true).map_err(StartError::Workflow)?;
         }
-        if wf.top_running == 0 && !wf.starters.is_empty() {
+        if wf.scopes.top_running() == 0 && !wf.events.starters.is_empty() {
             // Every participant starts on an event: wait for the first. A
             // participant that starts on a message is otherwise optional,
             // as in SpiffWorkflow.
-            wf.pending_starts = 1;
-        } else if graphs.is_empty() {
-            wf.completed = true;
-            wf.data = (*wf.initial).clone();
+            wf.scopes.pending_starts = 1;
         }
+        wf.scopes.settle_completion(&wf.records);
         Ok(wf)
     }
 
@@ -199,33 +166,14 @@ impl Workflow {
     pub(crate) fn empty(specs: Arc<Specs>) -> Self {
         Workflow {
             specs,
-            tasks: Vec::new(),
-            scopes: Vec::new(),
-            child_scope: HashMap::new(),
-            ready: VecDeque::new(),
-            human_ready: BTreeSet::new(),
-            completion_log: Vec::new(),
-            top_running: 0,
-            top_finished: Vec::new(),
-            removed: HashSet::new(),
-            join_inputs: HashMap::new(),
-            errors: HashMap::new(),
-            waits: BTreeMap::new(),
-            fired: BTreeSet::new(),
-            compensating: BTreeMap::new(),
-            handler_owner: BTreeMap::new(),
-            compensated: BTreeSet::new(),
-            starters: Vec::new(),
+            records: Records::default(),
+            scopes: Scopes::default(),
+            joins: Joins::default(),
+            events: EventState::default(),
+            loops: Loops::default(),
+            compensation: Compensations::default(),
+            objects: DataObjects::default(),
             clock: Clock::default(),
-            outbox: Vec::new(),
-            initial: Arc::default(),
-            pending_starts: 0,
-            data: Data::new(),
-            completed: false,
-            last_task: None,
-            arrival_seq: 0,
-            loops: HashMap::new(),
-            loop_child: HashMap::new(),
             services: None,
             data_store: None,
         }
@@ -236,6 +184,29 @@ impl Workflow {
         &self.specs
     }
 
+    /// What owners read while restoring or checking.
+    pub(crate) fn view_of(&self) -> View<'_> {
+        View {
+            specs: &self.specs,
+            records: &self.records,
+            scopes: &self.scopes,
+        }
+    }
+
+    /// Checks every owner's invariants (the same check loading a state
+    /// runs). An instance that fails it must not be saved.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.records.check(&self.specs)?;
+        self.scopes.check(&self.records, &self.specs)?;
+        let view = self.view_of();
+        self.joins.check(&view)?;
+        self.events.check(&view)?;
+        self.loops.check(&view)?;
+        self.compensation.check(&view)?;
+        self.objects.check(&view)?;
+        Ok(())
+    }
+
     /// Starts top-level graph `g`: at its none start event, or by arming its
     /// start events with definitions (`repeat`: a collaboration participant
     /// gets a new instance per conversation).
@@ -244,12 +215,11 @@ impl Workflow {
             self.arm_process_starts(g, repeat);
             if !repeat {
                 // A process that starts on an event is not done before it starts.
-                self.pending_starts = 1;
+                self.scopes.pending_starts = 1;
             }
             Ok(())
         } else {
-            self.top_running += 1;
-            let data = self.initial.clone();
+            let data = self.scopes.initial.clone();
             self.start_scope(g, None, 0, data, NO_TASK).map(|_| ())
         }
     }
@@ -262,11 +232,14 @@ impl Workflow {
     /// at the first failure, leaving that task in ERROR.
     pub fn run(&mut self) -> Result<(), WorkflowError> {
         loop {
-            while let Some(t) = self.ready.pop_front() {
-                if self.tasks[t as usize].state != TaskState::Ready {
+            while let Some(t) = self.records.ready.pop_front() {
+                if self.records.state(t) != TaskState::Ready {
                     continue;
                 }
                 self.execute(t)?;
+            }
+            if self.records.undefer() {
+                continue;
             }
             if !self.fire_due_timers() {
                 return Ok(());
@@ -278,11 +251,14 @@ impl Workflow {
     /// (For stepping through a diagram one task at a time.)
     pub fn run_one(&mut self) -> Result<bool, WorkflowError> {
         loop {
-            while let Some(t) = self.ready.pop_front() {
-                if self.tasks[t as usize].state == TaskState::Ready {
+            while let Some(t) = self.records.ready.pop_front() {
+                if self.records.state(t) == TaskState::Ready {
                     self.execute(t)?;
                     return Ok(true);
                 }
+            }
+            if self.records.undefer() {
+                continue;
             }
             if !self.fire_due_timers() {
                 return Ok(false);
@@ -294,17 +270,17 @@ impl Workflow {
     /// in its data. Call [`Workflow::run`] afterwards to continue.
     pub fn complete_task(&mut self, id: TaskId, answers: Data) -> Result<(), CompleteError> {
         let t = id.0;
-        let Some(rec) = self.tasks.get(t as usize) else {
+        if !self.records.exists(t) {
             return Err(CompleteError::Task(TaskError(format!(
                 "no task with id {id}"
             ))));
-        };
-        if !self.human_ready.contains(&t) {
-            let node = self.specs.model.node(rec.node);
+        }
+        if !self.records.human_ready.contains(&t) {
+            let node = self.specs.model.node(self.records.get(t).node);
             return Err(CompleteError::Task(TaskError(format!(
                 "task {id} (`{}`) is {} and {}; ready human tasks: {}",
                 node.id,
-                rec.state,
+                self.records.state(t),
                 if node.kind.is_human() {
                     "cannot be completed"
                 } else {
@@ -313,9 +289,9 @@ impl Workflow {
                 self.ready_list()
             ))));
         }
-        self.human_ready.remove(&t);
+        self.records.human_ready.remove(&t);
         if !answers.is_empty() {
-            let data = Arc::make_mut(&mut self.tasks[t as usize].data);
+            let data = self.records.data_mut(t);
             for (k, v) in answers {
                 data.insert(k, v);
             }
@@ -325,15 +301,10 @@ impl Workflow {
 
     fn ready_list(&self) -> String {
         let v: Vec<String> = self
+            .records
             .human_ready
             .iter()
-            .map(|&t| {
-                self.specs
-                    .model
-                    .node(self.tasks[t as usize].node)
-                    .id
-                    .clone()
-            })
+            .map(|&t| self.specs.model.node(self.records.get(t).node).id.clone())
             .collect();
         if v.is_empty() {
             "none".into()
@@ -346,40 +317,41 @@ impl Workflow {
 
     /// True once every top-level process has ended.
     pub fn is_completed(&self) -> bool {
-        self.completed
+        self.scopes.completed
     }
 
     /// The workflow data: the merged data of every ended path, once completed
     /// (empty before).
     pub fn data(&self) -> &Data {
-        &self.data
+        &self.scopes.data
     }
 
     /// The data of the most recently completed task (the initial data if
     /// none has completed yet).
     pub fn last_task_data(&self) -> &Data {
-        match self.last_task {
-            Some(t) => &self.tasks[t as usize].data,
-            None => self.tasks.first().map(|t| &*t.data).unwrap_or(&self.data),
+        match self.records.last_task() {
+            Some(t) => self.records.data(t),
+            None => match self.records.ids().next() {
+                Some(t) => self.records.data(t),
+                None => &self.scopes.initial,
+            },
         }
     }
 
     /// The task with id `id`.
     pub fn task(&self, id: TaskId) -> Option<TaskView<'_>> {
-        (id.index() < self.tasks.len() && !self.removed.contains(&id.0)).then(|| self.view(id.0))
+        self.records.exists(id.0).then(|| self.view(id.0))
     }
 
     /// Every task record (except those a reset removed), in the order they
     /// were reached.
     pub fn tasks(&self) -> impl Iterator<Item = TaskView<'_>> + '_ {
-        (0..self.tasks.len() as u32)
-            .filter(move |t| !self.removed.contains(t))
-            .map(move |t| self.view(t))
+        self.records.ids().map(move |t| self.view(t))
     }
 
     /// The error message of a task in ERROR.
     pub fn error_of(&self, id: TaskId) -> Option<&str> {
-        self.errors.get(&id.0).map(String::as_str)
+        self.records.error(id.0)
     }
 
     /// Tasks in state `state`, in the order they were reached.
@@ -389,25 +361,32 @@ impl Workflow {
 
     /// READY human tasks, in the order they were reached. O(number of them).
     pub fn ready_human_tasks(&self) -> Vec<TaskView<'_>> {
-        self.human_ready.iter().map(|&t| self.view(t)).collect()
+        self.records
+            .human_ready
+            .iter()
+            .map(|&t| self.view(t))
+            .collect()
     }
 
     /// The READY human task with BPMN id `bpmn_id` (the earliest reached).
     pub fn ready_human_task(&self, bpmn_id: &str) -> Option<TaskId> {
-        self.human_ready
+        self.records
+            .human_ready
             .iter()
-            .find(|&&t| self.specs.model.node(self.tasks[t as usize].node).id == bpmn_id)
+            .find(|&&t| self.specs.model.node(self.records.get(t).node).id == bpmn_id)
             .map(|&t| TaskId(t))
     }
 
-    /// WAITING tasks (joins waiting for their inputs), in the order reached.
+    /// WAITING tasks (joins waiting for their inputs, events waiting for
+    /// their trigger), in the order reached.
     pub fn waiting_tasks(&self) -> Vec<TaskView<'_>> {
         let mut v: Vec<u32> = self
             .scopes
+            .list
             .iter()
-            .filter(|s| !s.finished)
+            .filter(|s| s.running())
             .flat_map(|s| s.live.iter().copied())
-            .filter(|&t| self.tasks[t as usize].state == TaskState::Waiting)
+            .filter(|&t| self.records.state(t) == TaskState::Waiting)
             .collect();
         v.sort_unstable();
         v.into_iter().map(|t| self.view(t)).collect()
@@ -415,12 +394,15 @@ impl Workflow {
 
     /// Completed tasks in the order they completed.
     pub fn completed_tasks(&self) -> impl Iterator<Item = TaskView<'_>> + '_ {
-        self.completion_log.iter().map(move |&t| self.view(t))
+        self.records
+            .completion_log()
+            .iter()
+            .map(move |&t| self.view(t))
     }
 
     /// Number of task records (every task reached and not removed by a reset).
     pub fn task_count(&self) -> usize {
-        self.tasks.len() - self.removed.len()
+        self.records.len() as usize - self.records.removed_count()
     }
 
     /// Tasks predicted from the graph: reachable from a live task, not yet
@@ -430,17 +412,23 @@ impl Workflow {
         let mut seen: BTreeSet<NodeRef> = BTreeSet::new();
         let mut queue: VecDeque<NodeRef> = VecDeque::new();
         let mut out = Vec::new();
-        for s in self.scopes.iter().filter(|s| !s.finished) {
-            for &t in &s.live {
-                let r = self.tasks[t as usize].node;
-                for f in &model.node(r).outgoing {
-                    let target = NodeRef {
-                        graph: r.graph,
-                        node: model.graph(r.graph).flow(*f).target,
-                    };
-                    if seen.insert(target) {
-                        queue.push_back(target);
-                    }
+        let mut live: Vec<u32> = self
+            .scopes
+            .list
+            .iter()
+            .filter(|s| s.running())
+            .flat_map(|s| s.live.iter().copied())
+            .collect();
+        live.sort_unstable();
+        for t in live {
+            let r = self.records.get(t).node;
+            for f in &model.node(r).outgoing {
+                let target = NodeRef {
+                    graph: r.graph,
+                    node: model.graph(r.graph).flow(*f).target,
+                };
+                if seen.insert(target) {
+                    queue.push_back(target);
                 }
             }
         }
@@ -496,7 +484,7 @@ impl Workflow {
     }
 
     pub(crate) fn view(&self, t: u32) -> TaskView<'_> {
-        let rec = &self.tasks[t as usize];
+        let rec = self.records.get(t);
         let node = self.specs.model.node(rec.node);
         TaskView {
             id: TaskId(t),
@@ -515,29 +503,24 @@ impl Workflow {
 
     // ----- internals shared with the step logic ------------------------
 
+    /// Opens a scope running `graph` (for task `container`, or top-level)
+    /// and creates its first task(s) with `data`, as children of
+    /// `parent_record`.
     pub(crate) fn start_scope(
         &mut self,
         graph: GraphIdx,
-        parent_task: Option<u32>,
+        container: Option<u32>,
         depth: u32,
         data: Arc<Data>,
         parent_record: u32,
     ) -> Result<u32, WorkflowError> {
-        let s = self.scopes.len() as u32;
-        let mut scope = Scope::new(graph, parent_task, depth);
-        for o in &self.specs.model.graph(graph).data_objects {
-            scope
-                .data_objects
-                .insert(o.id.clone(), serde_json::Value::Null);
-        }
-        self.scopes.push(scope);
-        if let Some(p) = parent_task {
-            self.child_scope.insert(p, s);
-        }
+        let s = self.scopes.open(graph, container, depth);
+        let specs = self.specs.clone();
+        self.objects.open(s, graph, &specs);
         // BPMN lets each start event instantiate on its own; with several
         // none start events we take the first in document order, as
         // SpiffWorkflow effectively does.
-        let g = self.specs.model.graph(graph);
+        let g = specs.model.graph(graph);
         let starts: Vec<NodeIdx> = if g.implicit_start {
             g.starts.clone()
         } else {
@@ -550,7 +533,8 @@ impl Workflow {
         Ok(s)
     }
 
-    /// Creates a task record for `node` in scope `s` and queues it.
+    /// Creates a READY task record for `node` in scope `s` and queues it,
+    /// arming its boundary events and applying its data inputs.
     pub(crate) fn new_task(
         &mut self,
         s: u32,
@@ -558,99 +542,99 @@ impl Workflow {
         parent: u32,
         data: Arc<Data>,
     ) -> Result<u32, WorkflowError> {
-        let graph = self.scopes[s as usize].graph;
-        let t = self.tasks.len() as u32;
-        let r = NodeRef { graph, node };
-        let n = self.specs.model.node(r);
-        // A human task with a pre-script goes through the engine queue first
-        // so the script runs (and may fail) like any engine step.
-        let human = n.kind.is_human() && n.pre_script.is_none() && n.looping.is_none();
-        self.tasks.push(TaskRecord {
-            node: r,
-            parent,
-            scope: s,
-            state: TaskState::Ready,
-            data,
-        });
-        self.scopes[s as usize].live.insert(t);
-        if human {
-            self.human_ready.insert(t);
-        } else {
-            self.ready.push_back(t);
-        }
+        let t = self.push_task(s, node, parent, data, TaskState::Ready);
+        self.enter(t)?;
+        Ok(t)
+    }
+
+    /// What happens when task `t` (READY and queued) is entered: its
+    /// boundary events are armed and its data inputs applied.
+    pub(crate) fn enter(&mut self, t: u32) -> Result<(), WorkflowError> {
+        let r = self.records.get(t).node;
         if !self.specs.model.node(r).boundary.is_empty() {
             self.arm_boundaries(t)?;
         }
         if self.specs.model.node(r).data.is_some() {
             self.data_on_entry(t)?;
         }
-        Ok(t)
+        Ok(())
+    }
+
+    /// Creates a task record in scope `s` with state `state` (a READY one is
+    /// queued, or waits for a person).
+    pub(crate) fn push_task(
+        &mut self,
+        s: u32,
+        node: NodeIdx,
+        parent: u32,
+        data: Arc<Data>,
+        state: TaskState,
+    ) -> u32 {
+        let graph = self.scopes.get(s).graph;
+        let t = self.records.push(TaskRecord::new(
+            NodeRef { graph, node },
+            parent,
+            s,
+            state,
+            data,
+        ));
+        self.scopes.get_mut(s).live.insert(t);
+        if state == TaskState::Ready {
+            let human = self.waits_for_person(t);
+            self.records.enqueue(t, human);
+        }
+        t
     }
 
     pub(crate) fn mark_completed(&mut self, t: u32) {
-        let rec = &mut self.tasks[t as usize];
-        rec.state = TaskState::Completed;
-        let s = rec.scope;
-        self.scopes[s as usize].live.remove(&t);
-        self.scopes[s as usize].last_done = Some(t);
-        self.completion_log.push(t);
-        self.last_task = Some(t);
+        self.records.mark_completed(t);
+        self.events.fired.remove(&t);
+        let s = self.records.get(t).scope;
+        self.scopes.completed(s, t);
     }
 
-    /// Cancels every live task of scope `s` (and of scopes below them).
-    pub(crate) fn cancel_scope(&mut self, s: u32) {
-        let live: Vec<u32> = self.scopes[s as usize].live.drain().collect();
+    /// Cancels live task `t` (and what runs below it) because task `cause`
+    /// ran: every owner drops it from its active tables and keeps what a
+    /// reset that undoes `cause` needs to bring it back.
+    pub(crate) fn cancel_task(&mut self, t: u32, cause: u32) {
+        if !self.records.state(t).is_live() {
+            return;
+        }
+        self.records.cancel(t, cause);
+        self.scopes.cancel(t, &self.records);
+        {
+            let view = View {
+                specs: &self.specs,
+                records: &self.records,
+                scopes: &self.scopes,
+            };
+            self.joins.cancel(t, &view);
+            self.events.cancel(t, &view);
+            self.loops.cancel(t, &view);
+            self.compensation.cancel(t, &view);
+            self.objects.cancel(t, &view);
+        }
+        if let Some(child) = self.scopes.child.get(&t).copied() {
+            self.cancel_scope(child, cause);
+        }
+        for c in self.loops.live_instances(t, &self.records) {
+            self.cancel_task(c, cause);
+        }
+    }
+
+    /// Cancels every live task of scope `s` (and of scopes below them)
+    /// because task `cause` ran.
+    pub(crate) fn cancel_scope(&mut self, s: u32, cause: u32) {
+        let mut live: Vec<u32> = self.scopes.get(s).live.iter().copied().collect();
+        live.sort_unstable();
         for t in live {
-            self.tasks[t as usize].state = TaskState::Cancelled;
-            self.human_ready.remove(&t);
-            self.waits.remove(&t);
-            if let Some(child) = self.child_scope.get(&t).copied() {
-                self.cancel_scope(child);
-            }
+            self.cancel_task(t, cause);
         }
-        self.disarm_scope(s);
-        let scope = &mut self.scopes[s as usize];
-        scope.joins.clear();
-        scope.waiting_or_joins.clear();
-        scope.finished = true;
-    }
-
-    /// The final data of scope `s`: its terminate event's data, or the merge
-    /// of the data of every path that ended in it, in the order they ended.
-    pub(crate) fn scope_final_data(&self, s: u32) -> Arc<Data> {
-        let scope = &self.scopes[s as usize];
-        if let Some(t) = scope.terminated_by {
-            return self.tasks[t as usize].data.clone();
-        }
-        match scope.ended.as_slice() {
-            [] => scope
-                .parent_task
-                .map(|p| self.tasks[p as usize].data.clone())
-                .unwrap_or_default(),
-            [one] => self.tasks[*one as usize].data.clone(),
-            [first, rest @ ..] => {
-                let mut d = (*self.tasks[*first as usize].data).clone();
-                for t in rest {
-                    deep_merge(&mut d, &self.tasks[*t as usize].data);
-                }
-                Arc::new(d)
-            }
-        }
+        self.scopes.get_mut(s).finished = true;
     }
 
     /// Called when top-level scope `s` has finished.
     pub(crate) fn top_scope_finished(&mut self, s: u32) {
-        self.top_finished.push(s);
-        self.top_running = self.top_running.saturating_sub(1);
-        if self.top_running == 0 && self.pending_starts == 0 {
-            // Recomputed from the scopes (not accumulated) so a reset and
-            // re-run gives the data of the re-run.
-            let mut data = Data::new();
-            for &top in &self.top_finished {
-                deep_merge(&mut data, &self.scope_final_data(top));
-            }
-            self.data = data;
-            self.completed = true;
-        }
+        self.scopes.top_finished(s, &self.records);
     }
 }

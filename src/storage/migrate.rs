@@ -12,14 +12,35 @@ use serde_json::Value;
 pub const FORMAT: &str = "bpmn-runner-state";
 
 /// The version this build writes.
-pub const CURRENT_VERSION: u64 = 1;
+pub const CURRENT_VERSION: u64 = 2;
 
 /// One migration: turns a document of version `from` into `from + 1`.
 type Step = fn(&mut Value) -> Result<(), String>;
 
-/// `STEPS[i]` migrates version `i + 1` to `i + 2`. Empty while version 1 is
-/// the only one.
-const STEPS: &[Step] = &[];
+/// `STEPS[i]` migrates version `i + 1` to `i + 2`.
+const STEPS: &[Step] = &[v1_to_v2];
+
+/// Version 2 gave the runtime state owners: the new tables (fired events,
+/// cancellations, clock changes, compensation runs, data object writes…)
+/// default to empty, and a body a reset removed is `null` instead of a
+/// scope without a task that is not top-level.
+fn v1_to_v2(doc: &mut Value) -> Result<(), String> {
+    let Some(scopes) = doc
+        .get_mut("instance")
+        .and_then(|i| i.get_mut("scopes"))
+        .and_then(Value::as_array_mut)
+    else {
+        return Err("the instance has no scopes".into());
+    };
+    for s in scopes {
+        let removed = s.get("parent_task").is_some_and(Value::is_null)
+            && s.get("depth").and_then(Value::as_u64).unwrap_or(0) > 0;
+        if removed {
+            *s = Value::Null;
+        }
+    }
+    Ok(())
+}
 
 /// Checks the header of `doc` and migrates it to the current version.
 pub fn migrate(doc: &mut Value) -> Result<(), String> {

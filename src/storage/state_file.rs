@@ -141,8 +141,12 @@ impl fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
-/// The bytes of the state file for `wf` in `format`.
+/// The bytes of the state file for `wf` in `format`. An instance that
+/// fails its invariant checks (the same checks loading runs) is refused:
+/// no state is written that could not be loaded again.
 pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<u8>, String> {
+    wf.check_invariants()
+        .map_err(|e| format!("the instance is inconsistent ({e}), so it is not saved"))?;
     let file = StateFile {
         format: FORMAT.into(),
         version: CURRENT_VERSION,

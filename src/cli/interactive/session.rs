@@ -575,11 +575,23 @@ impl<'a> Session<'a> {
         let Some((id, _, name)) = past.get(i).cloned() else {
             return Ok(());
         };
+        let _ = self.out.flush();
+        let sure = self.p.confirm(
+            &format!("Reset to {name}? Everything that followed it is undone"),
+            false,
+        )?;
+        if !sure {
+            self.say("Nothing was reset.");
+            return Ok(());
+        }
         match self.wf.reset(id, Data::new()) {
-            Ok(()) => {
+            Ok(outcome) => {
                 self.dirty = true;
                 self.announced_completion = false;
-                self.say(&format!("Reset to {name}: it is ready again."));
+                match &outcome.note {
+                    Some(note) => self.say(&format!("Reset to {name}: {note}.")),
+                    None => self.say(&format!("Reset to {name}: it is ready again.")),
+                }
                 if !self.step {
                     self.advance();
                 }

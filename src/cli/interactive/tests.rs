@@ -216,6 +216,7 @@ fn save_reset_and_redo_then_save_again_to_the_remembered_file() {
             f, // save, remembered
             "Reset to a past task",
             "select_product_and_quantity",
+            "y", // sure
             "",
             "Mug",
             "1", // answer again

@@ -1,0 +1,555 @@
+//! The events owner: what each WAITING event task waits for, which READY
+//! catches already got their event, the armed start events, events nothing
+//! inside caught (the outbox), message correlations per conversation, and a
+//! log of every fired event with what a reset needs to un-fire it.
+//!
+//! Un-firing a catch puts it back to WAITING with the wait and the data it
+//! had before its event (no payload of a later delivery survives, none of
+//! its own is lost). Un-firing a start event removes the instance or event
+//! subprocess it started and re-arms it as it was.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::TaskState;
+use super::events::OutEvent;
+use super::owner::{Moment, ResetPlan, StateOwner, View};
+use super::snapshot::{FireRow, InstanceSnapshot, RestoreError, TaskDelta};
+use super::task::NO_TASK;
+use super::wait::{Starter, Wait, triggers_of};
+use crate::model::{Data, NodeKind};
+
+/// What fired.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Fired {
+    /// A waiting task (catching event, boundary event, receive task) got
+    /// its event and became READY.
+    Catch {
+        task: u32,
+        /// Its data while it waited.
+        before: Arc<Data>,
+        /// Its wait.
+        wait: Wait,
+        /// The boundary event armed again by this firing (non-interrupting
+        /// boundary events can happen again while their activity runs).
+        rearmed: Option<u32>,
+    },
+    /// An armed start event started a conversation (a new top-level scope)
+    /// or an event subprocess instance.
+    Start {
+        /// The starter's index and its state before.
+        starter: usize,
+        before: Starter,
+        /// The task it created: the process's start event, or the event
+        /// subprocess task.
+        created: u32,
+        /// The data the new body started with.
+        data: Arc<Data>,
+        /// The instance's pending starts before (process start events).
+        pending_before: u32,
+    },
+}
+
+/// One fired event.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fire {
+    pub what: Fired,
+    /// The task whose execution threw the event (or whose completion made a
+    /// condition true); `NO_TASK` for events from outside and timers.
+    pub by: u32,
+    /// A condition became true (`by` completed), rather than a throw.
+    pub cond: bool,
+    pub at: Moment,
+}
+
+/// A correlation value of a conversation and the task that set it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Correlated {
+    pub key: String,
+    pub value: Value,
+    pub by: u32,
+}
+
+/// The events owner.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EventState {
+    /// What each WAITING event task waits for. A cancelled task's wait is
+    /// kept (dormant) when a reset could bring the task back.
+    pub waits: BTreeMap<u32, Wait>,
+    /// READY catches whose event arrived: they complete when they run.
+    pub fired: BTreeSet<u32>,
+    /// Every fired event, oldest first.
+    pub fires: Vec<Fire>,
+    /// Start events of processes and event subprocesses, armed or not (see
+    /// `Workflow::starter_armed`).
+    pub starters: Vec<Starter>,
+    /// Events nothing inside caught, oldest first.
+    pub outbox: Vec<OutEvent>,
+    /// The task that threw each outbox event (`NO_TASK`: unknown).
+    pub outbox_by: Vec<u32>,
+    /// Correlation values per top-level scope (conversation).
+    pub correlations: HashMap<u32, Vec<Correlated>>,
+}
+
+impl EventState {
+    /// Correlation `key` of conversation `top`.
+    pub fn correlation(&self, top: u32, key: &str) -> Option<&Value> {
+        self.correlations
+            .get(&top)?
+            .iter()
+            .rev()
+            .find(|c| c.key == key)
+            .map(|c| &c.value)
+    }
+
+    /// Sets correlation values of conversation `top` (set by task `by`).
+    pub fn correlate(&mut self, top: u32, values: &BTreeMap<String, Value>, by: u32) {
+        if values.is_empty() {
+            return;
+        }
+        let list = self.correlations.entry(top).or_default();
+        for (k, v) in values {
+            if list.iter().rev().find(|c| &c.key == k).map(|c| &c.value) != Some(v) {
+                list.push(Correlated {
+                    key: k.clone(),
+                    value: v.clone(),
+                    by,
+                });
+            }
+        }
+    }
+
+    /// (fire index, cause) for every fire caused by a task.
+    pub fn causes(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.fires
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.by != NO_TASK)
+            .map(|(i, f)| (i, f.by))
+    }
+
+    /// The last fire of catch `t`.
+    pub fn catch_fire(&self, t: u32) -> Option<usize> {
+        self.fires
+            .iter()
+            .rposition(|f| matches!(f.what, Fired::Catch { task, .. } if task == t))
+    }
+
+    /// The fire that created task `t` (a start event firing).
+    pub fn start_fire(&self, t: u32) -> Option<usize> {
+        self.fires
+            .iter()
+            .rposition(|f| matches!(f.what, Fired::Start { created, .. } if created == t))
+    }
+}
+
+impl StateOwner for EventState {
+    fn cancel(&mut self, t: u32, view: &View) {
+        // A READY catch that already got its event keeps it (`fired`), and
+        // a wait stays, dormant: a reset that undoes the cancellation gives
+        // them back. The boundary events of a task that cannot be reopened
+        // (not a subprocess, call activity or loop) are dropped.
+        let r = view.records.get(t);
+        if r.state == TaskState::Cancelled && r.cause == r.parent && r.parent != NO_TASK {
+            let activity = view.specs.model.node(view.records.get(r.parent).node);
+            let reopenable = activity.looping.is_some()
+                || matches!(
+                    activity.kind,
+                    NodeKind::SubProcess { .. } | NodeKind::CallActivity { .. }
+                );
+            if !reopenable {
+                self.waits.remove(&t);
+            }
+        }
+    }
+
+    fn remove(&mut self, plan: &ResetPlan, view: &View) {
+        // Un-fire: catches wait again, start events are re-armed.
+        let mut unfired: Vec<usize> = plan.unfired.iter().copied().collect();
+        unfired.sort_unstable();
+        for &i in unfired.iter().rev() {
+            let f = &self.fires[i];
+            match &f.what {
+                Fired::Catch { task, wait, .. } => {
+                    if !plan.doomed.contains(task) {
+                        self.waits.insert(*task, wait.clone());
+                        self.fired.remove(task);
+                    }
+                }
+                Fired::Start {
+                    starter, before, ..
+                } => {
+                    if let Some(st) = self.starters.get_mut(*starter) {
+                        *st = before.clone();
+                    }
+                }
+            }
+        }
+        let mut keep = Vec::with_capacity(self.fires.len());
+        for (i, f) in self.fires.drain(..).enumerate() {
+            let target_gone = match &f.what {
+                Fired::Catch { task, .. } => plan.doomed.contains(task),
+                Fired::Start { created, .. } => plan.doomed.contains(created),
+            };
+            if !plan.unfired.contains(&i) && !target_gone {
+                keep.push(f);
+            }
+        }
+        self.fires = keep;
+        for &t in &plan.doomed {
+            self.waits.remove(&t);
+            self.fired.remove(&t);
+        }
+        for &t in &plan.undone {
+            self.fired.remove(&t);
+        }
+        // Starters of removed bodies go; indexes of the others shift, so
+        // the fire log is renumbered.
+        let removed = &plan.removed_scopes;
+        if self
+            .starters
+            .iter()
+            .any(|st| st.scope.is_some_and(|s| removed.contains(&s)))
+        {
+            let mut map = vec![usize::MAX; self.starters.len()];
+            let mut kept = Vec::new();
+            for (i, st) in self.starters.drain(..).enumerate() {
+                if !st.scope.is_some_and(|s| removed.contains(&s)) {
+                    map[i] = kept.len();
+                    kept.push(st);
+                }
+            }
+            self.starters = kept;
+            self.fires.retain_mut(|f| match &mut f.what {
+                Fired::Start { starter, .. } => {
+                    *starter = map[*starter];
+                    *starter != usize::MAX
+                }
+                Fired::Catch { .. } => true,
+            });
+        }
+        let mut by = std::mem::take(&mut self.outbox_by).into_iter();
+        let mut kept_by = Vec::new();
+        self.outbox.retain(|_| {
+            let b = by.next().unwrap_or(NO_TASK);
+            let keep = !plan.gone(b);
+            if keep {
+                kept_by.push(b);
+            }
+            keep
+        });
+        self.outbox_by = kept_by;
+        self.correlations.retain(|s, _| !removed.contains(s));
+        for list in self.correlations.values_mut() {
+            list.retain(|c| !plan.gone(c.by));
+        }
+        let _ = view;
+    }
+
+    fn snapshot(&self, snap: &mut InstanceSnapshot, view: &View) {
+        snap.waits = self.waits.iter().map(|(k, w)| (*k, w.clone())).collect();
+        snap.fired = self.fired.iter().copied().collect();
+        snap.starters = self.starters.clone();
+        snap.outbox = self.outbox.clone();
+        snap.outbox_by = if self.outbox_by.iter().all(|&b| b == NO_TASK) {
+            Vec::new()
+        } else {
+            self.outbox_by.clone()
+        };
+        let mut scopes: Vec<&u32> = self.correlations.keys().collect();
+        scopes.sort();
+        for s in scopes {
+            if let Some(Some(row)) = snap.scopes.get_mut(*s as usize) {
+                for c in &self.correlations[s] {
+                    row.correlations.insert(c.key.clone(), c.value.clone());
+                    row.correlated_by
+                        .push((c.key.clone(), c.value.clone(), c.by));
+                }
+            }
+        }
+        snap.fires = self
+            .fires
+            .iter()
+            .map(|f| match &f.what {
+                Fired::Catch {
+                    task,
+                    before,
+                    wait,
+                    rearmed,
+                } => FireRow {
+                    task: Some(*task),
+                    before: Some(TaskDelta::of(&parent_data(view, *task), before)),
+                    wait: Some(wait.clone()),
+                    rearmed: *rearmed,
+                    starter: None,
+                    starter_before: None,
+                    created: None,
+                    data: None,
+                    pending_before: 0,
+                    by: f.by,
+                    cond: f.cond,
+                    at: f.at,
+                },
+                Fired::Start {
+                    starter,
+                    before,
+                    created,
+                    data,
+                    pending_before,
+                } => FireRow {
+                    task: None,
+                    before: None,
+                    wait: None,
+                    rearmed: None,
+                    starter: Some(*starter as u32),
+                    starter_before: Some(before.clone()),
+                    created: Some(*created),
+                    data: Some((**data).clone()),
+                    pending_before: *pending_before,
+                    by: f.by,
+                    cond: f.cond,
+                    at: f.at,
+                },
+            })
+            .collect();
+    }
+
+    fn restore(&mut self, snap: &InstanceSnapshot, view: &View) -> Result<(), RestoreError> {
+        let bad = |m: String| Err(RestoreError(m));
+        let check = |t: u32, what: &str| {
+            if view.records.exists(t) {
+                Ok(())
+            } else {
+                Err(RestoreError(format!(
+                    "{what} refers to task {t}, which does not exist"
+                )))
+            }
+        };
+        let specs = view.specs;
+        for (t, w) in &snap.waits {
+            check(*t, "a wait")?;
+            let r = view.records.get(*t);
+            let (triggers, _) = triggers_of(specs, r.node);
+            let dormant = r.state == TaskState::Cancelled;
+            if (r.state != TaskState::Waiting && !dormant) || triggers.is_empty() {
+                return bad(format!(
+                    "task {t} waits for an event but is not a waiting event"
+                ));
+            }
+            if !w.due.is_empty() && w.due.len() != triggers.len()
+                || !w.seen.is_empty() && w.seen.len() != triggers.len()
+            {
+                return bad(format!(
+                    "the wait of task {t} does not match its event definitions"
+                ));
+            }
+            self.waits.insert(*t, w.clone());
+        }
+        for &t in &snap.fired {
+            check(t, "a fired event")?;
+            self.fired.insert(t);
+        }
+        let n_scopes = snap.scopes.len();
+        for st in &snap.starters {
+            let Some(g) = specs.model.graphs.get(st.graph as usize) else {
+                return bad(format!(
+                    "a start event refers to graph {}, which does not exist",
+                    st.graph
+                ));
+            };
+            if st.start as usize >= g.nodes.len()
+                || st
+                    .scope
+                    .is_some_and(|s| s as usize >= n_scopes || snap.scopes[s as usize].is_none())
+            {
+                return bad("a start event refers to a node or scope that does not exist".into());
+            }
+            let (triggers, _) = triggers_of(specs, st.node());
+            if triggers.is_empty()
+                || (!st.wait.due.is_empty() && st.wait.due.len() != triggers.len())
+            {
+                return bad(format!(
+                    "armed start event {} has no matching definition",
+                    g.nodes[st.start as usize].id
+                ));
+            }
+            if let (Some(s), Some(e)) = (st.scope, st.esp) {
+                let Some(Some(row)) = snap.scopes.get(s as usize) else {
+                    return bad("an event subprocess start refers to a missing scope".into());
+                };
+                let sg = specs.model.graph(crate::model::GraphIdx(row.graph));
+                if e as usize >= sg.nodes.len() {
+                    return bad(
+                        "an event subprocess start refers to a node that does not exist".into(),
+                    );
+                }
+            }
+        }
+        self.starters = snap.starters.clone();
+        for (i, e) in snap.outbox.iter().enumerate() {
+            let by = snap.outbox_by.get(i).copied().unwrap_or(NO_TASK);
+            if by != NO_TASK {
+                check(by, "an outbox event")?;
+            }
+            self.outbox.push(e.clone());
+            self.outbox_by.push(by);
+        }
+        for (si, row) in snap.scopes.iter().enumerate() {
+            let Some(row) = row else { continue };
+            let mut list = Vec::new();
+            if row.correlated_by.is_empty() {
+                for (k, v) in &row.correlations {
+                    list.push(Correlated {
+                        key: k.clone(),
+                        value: v.clone(),
+                        by: NO_TASK,
+                    });
+                }
+            } else {
+                for (k, v, by) in &row.correlated_by {
+                    if *by != NO_TASK {
+                        check(*by, "a correlation")?;
+                    }
+                    list.push(Correlated {
+                        key: k.clone(),
+                        value: v.clone(),
+                        by: *by,
+                    });
+                }
+            }
+            if !list.is_empty() {
+                self.correlations.insert(si as u32, list);
+            }
+        }
+        for row in &snap.fires {
+            if row.by != NO_TASK {
+                check(row.by, "a fired event")?;
+            }
+            let what = match (row.task, row.starter) {
+                (Some(task), None) => {
+                    check(task, "a fired event")?;
+                    let parent = parent_data(view, task);
+                    Fired::Catch {
+                        task,
+                        before: Arc::new(row.before.clone().unwrap_or_default().apply(&parent)),
+                        wait: row.wait.clone().unwrap_or_default(),
+                        rearmed: match row.rearmed {
+                            Some(b) => {
+                                check(b, "a fired event")?;
+                                Some(b)
+                            }
+                            None => None,
+                        },
+                    }
+                }
+                (None, Some(k)) => {
+                    let created = row.created.unwrap_or(NO_TASK);
+                    check(created, "a fired start event")?;
+                    if k as usize >= self.starters.len() {
+                        return bad(format!("a fired start event refers to start {k}"));
+                    }
+                    Fired::Start {
+                        starter: k as usize,
+                        before: row
+                            .starter_before
+                            .clone()
+                            .unwrap_or_else(|| self.starters[k as usize].clone()),
+                        created,
+                        data: Arc::new(row.data.clone().unwrap_or_default()),
+                        pending_before: row.pending_before,
+                    }
+                }
+                _ => return bad("a fired event is neither a catch nor a start".into()),
+            };
+            self.fires.push(Fire {
+                what,
+                by: row.by,
+                cond: row.cond,
+                at: row.at,
+            });
+        }
+        Ok(())
+    }
+
+    fn check(&self, view: &View) -> Result<(), String> {
+        let records = view.records;
+        for &t in self.waits.keys() {
+            if !records.exists(t) {
+                return Err(format!("task {t} waits but does not exist"));
+            }
+            let r = records.get(t);
+            let dormant = r.state == TaskState::Cancelled && r.prev == TaskState::Waiting;
+            if r.state != TaskState::Waiting && !dormant {
+                return Err(format!(
+                    "task {t} (`{}`) has a wait but is {}",
+                    view.specs.model.node(r.node).id,
+                    r.state
+                ));
+            }
+        }
+        for t in records.ids() {
+            let r = records.get(t);
+            if r.state != TaskState::Waiting {
+                continue;
+            }
+            let waits_for_event = matches!(
+                view.specs.model.node(r.node).kind,
+                NodeKind::Event(_) | NodeKind::ReceiveTask { .. }
+            );
+            if waits_for_event && !self.waits.contains_key(&t) {
+                return Err(format!(
+                    "task {t} (`{}`) is WAITING for an event but nothing says which",
+                    view.specs.model.node(r.node).id
+                ));
+            }
+        }
+        for &t in &self.fired {
+            if !records.exists(t) {
+                return Err(format!("fired event {t} does not exist"));
+            }
+            let r = records.get(t);
+            let ok = r.state == TaskState::Ready
+                || (r.state == TaskState::Cancelled && r.prev == TaskState::Ready);
+            if !ok {
+                return Err(format!("event task {t} got its event but is {}", r.state));
+            }
+        }
+        for st in &self.starters {
+            if let Some(s) = st.scope {
+                if s >= view.scopes.len() || view.scopes.get(s).removed {
+                    return Err(format!(
+                        "a start event belongs to scope {s}, which does not exist"
+                    ));
+                }
+            }
+        }
+        for f in &self.fires {
+            let t = match &f.what {
+                Fired::Catch { task, .. } => *task,
+                Fired::Start {
+                    created, starter, ..
+                } => {
+                    if *starter >= self.starters.len() {
+                        return Err(format!("a fired start event refers to start {starter}"));
+                    }
+                    *created
+                }
+            };
+            if !records.exists(t) {
+                return Err(format!("fired event task {t} does not exist"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parent_data(view: &View, t: u32) -> Data {
+    let p = view.records.get(t).parent;
+    if p == NO_TASK {
+        Data::new()
+    } else {
+        (**view.records.data(p)).clone()
+    }
+}

@@ -1,0 +1,498 @@
+//! The task records owner: one record per time a token reached a node, the
+//! queue of READY engine tasks, the set of READY human tasks, the slots a
+//! reset removed, the completion order, error messages, and who cancelled
+//! what.
+//!
+//! A record stays 32 bytes (a long loop creates millions): node, parent,
+//! scope, state, and for a CANCELLED record the state it had and the task
+//! that cancelled it, so a reset that undoes the canceller can give the
+//! record back its state. Ids are positions in the arena and never move;
+//! removed slots stay reserved, so ids are stable.
+//!
+//! The records owner is the hub: the other owners refer to records by id
+//! and read their states through it.
+
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use super::owner::{Moment, ResetPlan};
+use super::task::NO_TASK;
+use super::{Specs, TaskState};
+use crate::model::{Data, NodeRef};
+
+/// What the instance stores for each task it reached.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskRecord {
+    pub node: NodeRef,
+    /// The task whose completion created this one (`NO_TASK` for a start;
+    /// for a boundary event, the activity it is attached to; for a loop
+    /// instance, its loop task; for a body's first task, the subprocess).
+    pub parent: u32,
+    /// The scope (process or subprocess instance) the task runs in.
+    pub scope: u32,
+    /// For a CANCELLED record: the task whose execution cancelled it
+    /// (`NO_TASK` when unknown).
+    pub cause: u32,
+    pub state: TaskState,
+    /// For a CANCELLED record: its state before.
+    pub prev: TaskState,
+    /// The task's data: on entry a copy of the parent's (shared until
+    /// changed), after completion what the task produced.
+    pub data: Arc<Data>,
+}
+
+impl TaskRecord {
+    pub fn new(node: NodeRef, parent: u32, scope: u32, state: TaskState, data: Arc<Data>) -> Self {
+        TaskRecord {
+            node,
+            parent,
+            scope,
+            cause: NO_TASK,
+            state,
+            prev: state,
+            data,
+        }
+    }
+}
+
+/// The task records of an instance and the indexes over them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Records {
+    tasks: Vec<TaskRecord>,
+    /// Ids a reset removed (their slots stay so ids remain stable).
+    removed: HashSet<u32>,
+    /// READY engine tasks, in the order they became ready. May hold stale
+    /// entries of tasks cancelled since; running skips them.
+    pub ready: VecDeque<u32>,
+    /// READY human tasks, in the order they were reached.
+    pub human_ready: BTreeSet<u32>,
+    /// READY engine tasks that run once the queue is empty: throwers a
+    /// reset made run again, so what the reset made ready first starts
+    /// waiting for their events, as it did the first time.
+    pub deferred: VecDeque<u32>,
+    /// Completed tasks in completion order.
+    completion_log: Vec<u32>,
+    /// The message of each task in ERROR.
+    errors: HashMap<u32, String>,
+    last_task: Option<u32>,
+    /// The instance's event counter (see [`Moment`]).
+    seq: u64,
+}
+
+impl Records {
+    // ----- reading --------------------------------------------------------
+
+    /// Record `t` (which must exist).
+    pub fn get(&self, t: u32) -> &TaskRecord {
+        &self.tasks[t as usize]
+    }
+
+    /// Number of slots (records plus removed ones): the next id.
+    pub fn len(&self) -> u32 {
+        self.tasks.len() as u32
+    }
+
+    /// Whether `t` is a record that exists (in range and not removed).
+    pub fn exists(&self, t: u32) -> bool {
+        (t as usize) < self.tasks.len() && !self.removed.contains(&t)
+    }
+
+    /// Number of records a reset removed.
+    pub fn removed_count(&self) -> usize {
+        self.removed.len()
+    }
+
+    /// Ids of every existing record, in order.
+    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).filter(move |t| !self.removed.contains(t))
+    }
+
+    pub fn state(&self, t: u32) -> TaskState {
+        self.tasks[t as usize].state
+    }
+
+    pub fn data(&self, t: u32) -> &Arc<Data> {
+        &self.tasks[t as usize].data
+    }
+
+    pub fn completion_log(&self) -> &[u32] {
+        &self.completion_log
+    }
+
+    pub fn last_task(&self) -> Option<u32> {
+        self.last_task
+    }
+
+    pub fn error(&self, t: u32) -> Option<&str> {
+        self.errors.get(&t).map(String::as_str)
+    }
+
+    /// The current moment (nothing is counted).
+    pub fn moment(&self) -> Moment {
+        Moment {
+            len: self.len(),
+            seq: self.seq,
+        }
+    }
+
+    /// Counts an event and returns its moment.
+    pub fn tick(&mut self) -> Moment {
+        self.seq += 1;
+        self.moment()
+    }
+
+    // ----- changing ------------------------------------------------------
+
+    /// Appends a record; returns its id.
+    pub fn push(&mut self, rec: TaskRecord) -> u32 {
+        let t = self.len();
+        self.tasks.push(rec);
+        t
+    }
+
+    pub fn data_mut(&mut self, t: u32) -> &mut Data {
+        Arc::make_mut(&mut self.tasks[t as usize].data)
+    }
+
+    pub fn set_data(&mut self, t: u32, data: Arc<Data>) {
+        self.tasks[t as usize].data = data;
+    }
+
+    pub fn set_state(&mut self, t: u32, state: TaskState) {
+        self.tasks[t as usize].state = state;
+    }
+
+    /// Queues READY engine task `t`, or puts a READY human task in the
+    /// human set.
+    pub fn enqueue(&mut self, t: u32, human: bool) {
+        if human {
+            self.human_ready.insert(t);
+        } else {
+            self.ready.push_back(t);
+        }
+    }
+
+    /// Marks `t` COMPLETED and logs it.
+    pub fn mark_completed(&mut self, t: u32) {
+        self.tasks[t as usize].state = TaskState::Completed;
+        self.human_ready.remove(&t);
+        self.completion_log.push(t);
+        self.last_task = Some(t);
+    }
+
+    /// Marks `t` CANCELLED by `cause`, remembering its state.
+    pub fn cancel(&mut self, t: u32, cause: u32) {
+        let rec = &mut self.tasks[t as usize];
+        rec.prev = rec.state;
+        rec.state = TaskState::Cancelled;
+        rec.cause = cause;
+        self.human_ready.remove(&t);
+    }
+
+    /// Marks `t` ERROR with `message`.
+    pub fn fail(&mut self, t: u32, message: String) {
+        self.tasks[t as usize].state = TaskState::Error;
+        self.human_ready.remove(&t);
+        self.errors.insert(t, message);
+    }
+
+    // ----- reset ---------------------------------------------------------
+
+    /// Applies a reset: removes the doomed records, takes the undone ones
+    /// out of the completion log, gives restored records their state back.
+    /// (The target's and reopened tasks' new states are set by the reset.)
+    pub fn remove(&mut self, plan: &ResetPlan) {
+        for &t in &plan.doomed {
+            self.removed.insert(t);
+            self.errors.remove(&t);
+            self.human_ready.remove(&t);
+        }
+        for &t in &plan.undone {
+            self.errors.remove(&t);
+            self.human_ready.remove(&t);
+        }
+        if !plan.doomed.is_empty() || !plan.undone.is_empty() {
+            self.completion_log.retain(|t| !plan.gone(*t));
+        }
+        for &t in &plan.restored {
+            let rec = &mut self.tasks[t as usize];
+            rec.state = rec.prev;
+            rec.cause = NO_TASK;
+        }
+        self.last_task = self.completion_log.last().copied();
+    }
+
+    /// Moves the deferred tasks to the queue when it is empty; returns
+    /// whether any moved.
+    pub fn undefer(&mut self) -> bool {
+        if !self.ready.is_empty() || self.deferred.is_empty() {
+            return false;
+        }
+        self.ready = std::mem::take(&mut self.deferred);
+        true
+    }
+
+    /// Rebuilds the ready queue and the human set from the record states
+    /// (after a reset): `human(t)` tells whether a READY task waits for a
+    /// person, `defer` which engine tasks wait for the queue to empty.
+    /// Keeps the queue order of tasks already queued.
+    pub fn requeue(&mut self, human: impl Fn(u32) -> bool, defer: &HashSet<u32>) {
+        let mut queued = HashSet::new();
+        let mut ready = VecDeque::new();
+        let mut deferred = VecDeque::new();
+        let old: Vec<u32> = self.ready.iter().chain(&self.deferred).copied().collect();
+        for t in old {
+            if self.exists(t)
+                && self.tasks[t as usize].state == TaskState::Ready
+                && !human(t)
+                && !defer.contains(&t)
+                && queued.insert(t)
+            {
+                ready.push_back(t);
+            }
+        }
+        self.human_ready.clear();
+        for t in 0..self.len() {
+            if !self.exists(t) || self.tasks[t as usize].state != TaskState::Ready {
+                continue;
+            }
+            if human(t) {
+                self.human_ready.insert(t);
+            } else if defer.contains(&t) {
+                if queued.insert(t) {
+                    deferred.push_back(t);
+                }
+            } else if queued.insert(t) {
+                ready.push_back(t);
+            }
+        }
+        self.ready = ready;
+        self.deferred = deferred;
+    }
+
+    // ----- snapshot / restore ---------------------------------------------
+
+    /// The parts of a snapshot this owner writes (task rows are written by
+    /// `snapshot.rs`, which knows the delta format).
+    pub fn tables(&self) -> RecordTables {
+        let mut completion_runs: Vec<(u32, u32)> = Vec::new();
+        for &t in &self.completion_log {
+            match completion_runs.last_mut() {
+                Some((start, len)) if *start + *len == t => *len += 1,
+                _ => completion_runs.push((t, 1)),
+            }
+        }
+        let mut errors: Vec<(u32, String)> =
+            self.errors.iter().map(|(k, v)| (*k, v.clone())).collect();
+        errors.sort();
+        let mut seen = HashSet::new();
+        RecordTables {
+            ready: self
+                .ready
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    self.exists(t)
+                        && self.tasks[t as usize].state == TaskState::Ready
+                        && seen.insert(t)
+                })
+                .collect(),
+            completion_runs,
+            errors,
+            deferred: self
+                .deferred
+                .iter()
+                .copied()
+                .filter(|&t| self.exists(t) && self.tasks[t as usize].state == TaskState::Ready)
+                .collect(),
+            last_task: self.last_task,
+            seq: self.seq,
+            cancelled: self
+                .ids()
+                .filter(|&t| self.tasks[t as usize].state == TaskState::Cancelled)
+                .map(|t| {
+                    let r = &self.tasks[t as usize];
+                    (t, r.prev, r.cause)
+                })
+                .filter(|&(_, prev, cause)| prev != TaskState::Cancelled || cause != NO_TASK)
+                .collect(),
+        }
+    }
+
+    /// Rebuilds the owner from restored records (`None`: a removed slot) and
+    /// the tables; `is_human(t)` tells which READY records wait for a
+    /// person rather than in the queue.
+    pub fn restore(
+        tasks: Vec<Option<TaskRecord>>,
+        t: &RecordTables,
+        is_human: impl Fn(u32, &TaskRecord) -> bool,
+    ) -> Result<Records, String> {
+        let mut rec = Records::default();
+        let placeholder = TaskRecord::new(
+            NodeRef {
+                graph: crate::model::GraphIdx(0),
+                node: crate::model::NodeIdx(0),
+            },
+            NO_TASK,
+            0,
+            TaskState::Cancelled,
+            Arc::default(),
+        );
+        for (i, r) in tasks.into_iter().enumerate() {
+            match r {
+                Some(r) => rec.tasks.push(r),
+                None => {
+                    rec.removed.insert(i as u32);
+                    rec.tasks.push(placeholder.clone());
+                }
+            }
+        }
+        let check = |rec: &Records, x: u32, what: &str| -> Result<(), String> {
+            if rec.exists(x) {
+                Ok(())
+            } else {
+                Err(format!("{what} refers to task {x}, which does not exist"))
+            }
+        };
+        let mut queued = HashSet::new();
+        for &x in &t.ready {
+            check(&rec, x, "the ready queue")?;
+            if rec.tasks[x as usize].state != TaskState::Ready {
+                return Err(format!("task {x} is queued but not READY"));
+            }
+            if !queued.insert(x) {
+                return Err(format!("task {x} is queued twice"));
+            }
+        }
+        rec.ready = t.ready.iter().copied().collect();
+        for &x in &t.deferred {
+            check(&rec, x, "the deferred queue")?;
+            if rec.tasks[x as usize].state != TaskState::Ready || !queued.insert(x) {
+                return Err(format!(
+                    "task {x} is deferred but not READY, or queued twice"
+                ));
+            }
+        }
+        rec.deferred = t.deferred.iter().copied().collect();
+        for x in rec.ids().collect::<Vec<_>>() {
+            let r = &rec.tasks[x as usize];
+            if r.state == TaskState::Ready && !queued.contains(&x) {
+                if !is_human(x, r) {
+                    return Err(format!("engine task {x} is READY but not queued"));
+                }
+                rec.human_ready.insert(x);
+            }
+        }
+        for &(start, len) in &t.completion_runs {
+            for x in start..start.saturating_add(len) {
+                check(&rec, x, "the completion order")?;
+                rec.completion_log.push(x);
+            }
+        }
+        for (x, m) in &t.errors {
+            check(&rec, *x, "an error")?;
+            rec.errors.insert(*x, m.clone());
+        }
+        for &(x, prev, cause) in &t.cancelled {
+            check(&rec, x, "a cancellation")?;
+            if cause != NO_TASK {
+                check(&rec, cause, "a cancellation")?;
+            }
+            let r = &mut rec.tasks[x as usize];
+            if r.state != TaskState::Cancelled {
+                return Err(format!("task {x} has a cancellation but is {}", r.state));
+            }
+            r.prev = prev;
+            r.cause = cause;
+        }
+        if let Some(x) = t.last_task {
+            check(&rec, x, "the last task")?;
+        }
+        rec.last_task = t.last_task;
+        rec.seq = t.seq;
+        Ok(rec)
+    }
+
+    /// The records owner's invariants: parents exist and come first, every
+    /// READY task is queued or in the human set, the completion log holds
+    /// each COMPLETED task once, errors belong to tasks in ERROR.
+    pub fn check(&self, specs: &Specs) -> Result<(), String> {
+        let queued: HashSet<u32> = self.ready.iter().chain(&self.deferred).copied().collect();
+        let mut completed = 0usize;
+        for t in self.ids() {
+            let r = &self.tasks[t as usize];
+            if r.parent != NO_TASK && (r.parent >= t || !self.exists(r.parent)) {
+                return Err(format!(
+                    "task {t} (`{}`) has parent {}, which does not exist",
+                    specs.model.node(r.node).id,
+                    r.parent
+                ));
+            }
+            match r.state {
+                TaskState::Ready if !queued.contains(&t) && !self.human_ready.contains(&t) => {
+                    return Err(format!(
+                        "task {t} (`{}`) is READY but neither queued nor waiting for a person",
+                        specs.model.node(r.node).id
+                    ));
+                }
+                TaskState::Completed => completed += 1,
+                TaskState::Error if !self.errors.contains_key(&t) => {
+                    return Err(format!("task {t} is in ERROR without a message"));
+                }
+                TaskState::Cancelled if r.cause != NO_TASK && !self.exists(r.cause) => {
+                    return Err(format!(
+                        "task {t} was cancelled by task {}, which does not exist",
+                        r.cause
+                    ));
+                }
+                _ => {}
+            }
+        }
+        for &t in &self.human_ready {
+            if !self.exists(t) || self.tasks[t as usize].state != TaskState::Ready {
+                return Err(format!("task {t} waits for a person but is not READY"));
+            }
+        }
+        let mut logged = HashSet::new();
+        for &t in &self.completion_log {
+            if !self.exists(t) || self.tasks[t as usize].state != TaskState::Completed {
+                return Err(format!(
+                    "task {t} is in the completion order but not COMPLETED"
+                ));
+            }
+            if !logged.insert(t) {
+                return Err(format!("task {t} completed twice"));
+            }
+        }
+        if logged.len() != completed {
+            return Err(format!(
+                "{completed} tasks are COMPLETED but {} are in the completion order",
+                logged.len()
+            ));
+        }
+        for &t in self.errors.keys() {
+            let r = &self.tasks[t as usize];
+            let kept = r.state == TaskState::Cancelled && r.prev == TaskState::Error;
+            if !self.exists(t) || (r.state != TaskState::Error && !kept) {
+                return Err(format!("task {t} has an error message but is not in ERROR"));
+            }
+        }
+        if self.last_task != self.completion_log.last().copied() {
+            return Err("the last task is not the last completed one".into());
+        }
+        Ok(())
+    }
+}
+
+/// The records owner's tables in a snapshot.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordTables {
+    pub ready: Vec<u32>,
+    pub deferred: Vec<u32>,
+    pub completion_runs: Vec<(u32, u32)>,
+    pub errors: Vec<(u32, String)>,
+    pub last_task: Option<u32>,
+    pub seq: u64,
+    /// (task, state before, canceller) for every CANCELLED record.
+    pub cancelled: Vec<(u32, TaskState, u32)>,
+}
