@@ -377,6 +377,10 @@ pub(crate) fn char_state(c: char) -> Option<TaskState> {
 }
 
 /// Keys set or changed, and keys removed, going from `parent` to `child`.
+/// Applying them (remove, then insert in order) gives the child's keys in
+/// the child's order; when it would not (the child reordered keys of its
+/// parent), every parent key is removed and the whole child set, so a
+/// state saves, loads and saves again byte for byte.
 fn diff(parent: &Data, child: &Data) -> (Option<Data>, Vec<String>) {
     let mut set = Data::new();
     for (k, v) in child {
@@ -389,6 +393,12 @@ fn diff(parent: &Data, child: &Data) -> (Option<Data>, Vec<String>) {
         .filter(|k| !child.contains_key(*k))
         .cloned()
         .collect();
+    // Kept parent keys stay in place, new keys come after them.
+    let kept = parent.keys().filter(|k| child.contains_key(*k));
+    let added = child.keys().filter(|k| !parent.contains_key(*k));
+    if !kept.chain(added).eq(child.keys()) {
+        return (Some(child.clone()), parent.keys().cloned().collect());
+    }
     ((!set.is_empty()).then_some(set), del)
 }
 

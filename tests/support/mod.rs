@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: fixture paths, and the
-//! data-driven case format of `tests/fixtures/bpmn/cases.json` and
-//! `event_cases.json` with one way to run and check a case.
+//! data-driven case format of `tests/fixtures/bpmn/cases.json`,
+//! `event_cases.json` and `reset_cases.json` (and the spiff-example-cli
+//! tutorial runs, when that corpus is next to the crate) with one way to
+//! run and check a case.
 
 #![allow(dead_code)]
 
@@ -27,6 +29,11 @@ pub struct Case {
     #[serde(default)]
     pub about: String,
     pub files: Vec<String>,
+    /// DMN files its business rule tasks use.
+    #[serde(default)]
+    pub dmn: Vec<String>,
+    /// `python`, `juel` or `rhai`, as `--dialect`.
+    pub dialect: Option<String>,
     pub process: Option<String>,
     pub collaboration: Option<String>,
     #[serde(default)]
@@ -60,6 +67,11 @@ pub struct Expect {
 pub struct InvalidCase {
     pub name: String,
     pub files: Vec<String>,
+    /// DMN files its business rule tasks use.
+    #[serde(default)]
+    pub dmn: Vec<String>,
+    /// `python`, `juel` or `rhai`, as `--dialect`.
+    pub dialect: Option<String>,
     pub process: Option<String>,
     pub expect_contains: Vec<String>,
 }
@@ -79,6 +91,139 @@ pub fn event_cases() -> Vec<Case> {
     read_cases("event_cases.json")
 }
 
+/// The cases of `reset_cases.json` (one fixture per situation a reset must
+/// handle).
+pub fn reset_cases() -> Vec<Case> {
+    read_cases("reset_cases.json")
+}
+
+/// The spiff-example-cli corpus next to the crate, if it is there. Tests
+/// that need it skip with a message without it, except on CI (`CI=true`),
+/// where it must be present.
+pub fn spiff_corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/spiff-example-cli");
+    if dir.join("top_level.bpmn").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "the spiff-example-cli corpus is missing at {} and CI=true requires it",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "note: skipping the spiff-example-cli tutorial runs: no corpus at {}",
+        dir.display()
+    );
+    None
+}
+
+/// The tutorial runs of `tests/fixtures/spiff_tutorial` (answers only; the
+/// expected data there is SpiffWorkflow's), as cases; empty without the
+/// corpus.
+pub fn tutorial_cases() -> Vec<Case> {
+    let Some(dir) = spiff_corpus() else {
+        return Vec::new();
+    };
+    let answers_dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spiff_tutorial");
+    // (answers file, BPMN files, process, initial data, virtual clock)
+    let runs: &[(&str, &[&str], &str, &str, Option<&str>)] = &[
+        (
+            "task_types",
+            &["task_types.bpmn"],
+            "order_product",
+            "{}",
+            None,
+        ),
+        (
+            "gateway_types_custom",
+            &["gateway_types.bpmn"],
+            "order_product",
+            "{}",
+            None,
+        ),
+        ("lanes", &["lanes.bpmn"], "order_product", "{}", None),
+        (
+            "top_level_product_f",
+            &["top_level.bpmn", "call_activity.bpmn"],
+            "order_product",
+            "{}",
+            None,
+        ),
+        (
+            "top_level_multi",
+            &["top_level_multi.bpmn", "call_activity_multi.bpmn"],
+            "order_product",
+            "{}",
+            None,
+        ),
+        (
+            "transaction_placed",
+            &["transaction.bpmn", "call_activity.bpmn"],
+            "order_product",
+            "{}",
+            None,
+        ),
+        (
+            "signal_event_charged",
+            &["signal_event.bpmn", "call_activity.bpmn"],
+            "order_product",
+            "{}",
+            None,
+        ),
+        (
+            "events_happy",
+            &["events.bpmn", "call_activity.bpmn"],
+            "order_product",
+            "{}",
+            Some("2025-01-01T00:00:00Z"),
+        ),
+        (
+            "events_not_placed",
+            &["events.bpmn", "call_activity.bpmn"],
+            "order_product",
+            "{}",
+            Some("2025-01-01T00:00:00Z"),
+        ),
+    ];
+    runs.iter()
+        .map(|(name, bpmn, process, data, now)| {
+            let text = std::fs::read_to_string(answers_dir.join(format!("{name}.answers.json")))
+                .unwrap_or_else(|e| panic!("{name}.answers.json: {e}"));
+            Case {
+                name: format!("tutorial_{name}"),
+                about: "spiff-example-cli tutorial".into(),
+                files: bpmn
+                    .iter()
+                    .map(|f| dir.join(f).display().to_string())
+                    .collect(),
+                dmn: ["product_prices.dmn", "shipping_costs.dmn"]
+                    .iter()
+                    .map(|f| dir.join(f).display().to_string())
+                    .collect(),
+                dialect: Some("python".into()),
+                process: Some(process.to_string()),
+                collaboration: None,
+                data: serde_json::from_str(data).unwrap(),
+                now: now.map(str::to_string),
+                answers: serde_json::from_str(&text).unwrap(),
+                expect: Expect {
+                    status: "completed".into(),
+                    data: None,
+                    ready: None,
+                    waiting: None,
+                    order: None,
+                    before: Vec::new(),
+                    counts: BTreeMap::new(),
+                    states: BTreeMap::new(),
+                    error_contains: Vec::new(),
+                },
+            }
+        })
+        .collect()
+}
+
 pub fn invalid_cases() -> Vec<InvalidCase> {
     let text = std::fs::read_to_string(fixture("invalid_cases.json")).expect("invalid_cases.json");
     serde_json::from_str(&text).expect("invalid_cases.json parses")
@@ -87,7 +232,14 @@ pub fn invalid_cases() -> Vec<InvalidCase> {
 /// Loads the case's files and starts it (with its virtual clock, if any).
 pub fn start(case: &Case) -> Result<(Workflow, Origin), String> {
     let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
-    let specs = Specs::load(&files);
+    let dmn: Vec<_> = case.dmn.iter().map(|f| fixture(f)).collect();
+    let options = bpmn_runner::parser::LoadOptions {
+        dialect: case
+            .dialect
+            .as_ref()
+            .map(|d| d.parse().expect("a known dialect")),
+    };
+    let specs = Specs::load_all(&files, &dmn, &options);
     let (wf, origin) = match (&case.process, &case.collaboration) {
         (Some(p), _) => (
             specs.start(p, case.data.clone()),
