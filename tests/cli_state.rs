@@ -394,3 +394,191 @@ fn the_first_format_version_still_loads() {
         json!(bpmn_runner::storage::CURRENT_VERSION)
     );
 }
+
+/// Runs the standard-loop user task of `data/loop_user.bpmn` once (not
+/// done), so its first iteration is COMPLETED and the second READY.
+fn saved_loop(dir: &Path) -> PathBuf {
+    let state = dir.join("loop.json");
+    let a = answers(dir, json!([{"task": "Task_Ask", "data": {"done": false}}]));
+    bpmn()
+        .args(["run", "-b"])
+        .arg(fixture("data/loop_user.bpmn"))
+        .args(["-p", "Process_LoopUser", "--answers"])
+        .arg(&a)
+        .arg("--save")
+        .arg(&state)
+        .assert()
+        .code(4);
+    state
+}
+
+#[test]
+fn reset_by_bpmn_id_takes_the_most_recent_completed_task_and_keeps_the_previous_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_loop(dir.path());
+    let before = std::fs::read(&state).unwrap();
+    let completed = |state: &Path| -> Vec<String> {
+        let (_, v) =
+            json_out(
+                bpmn()
+                    .arg("tasks")
+                    .arg(state)
+                    .args(["--state", "completed", "--json"]),
+            );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["bpmn_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(completed(&state), ["StartEvent_1", "Task_Ask"]);
+    let out = bpmn()
+        .arg("reset")
+        .arg(&state)
+        .args(["--task", "Task_Ask"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let backup = dir.path().join("loop.before-reset.json");
+    assert!(stdout.contains("Reset to Task_Ask"), "{stdout}");
+    assert!(
+        stdout.contains(&backup.display().to_string()),
+        "the output names the previous state: {stdout}"
+    );
+    // The completed iteration is ready again; the later one is gone.
+    assert_eq!(completed(&state), ["StartEvent_1"]);
+    let (_, v) = json_out(
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .args(["--state", "ready", "--json"]),
+    );
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    // One generation of undo, byte for byte.
+    assert_eq!(std::fs::read(&backup).unwrap(), before);
+    std::fs::rename(&backup, &state).unwrap();
+    assert_eq!(completed(&state), ["StartEvent_1", "Task_Ask"]);
+}
+
+#[test]
+fn reset_refuses_ready_tasks_and_short_prefixes_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let (_, v) = json_out(
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .args(["--state", "ready", "--json"]),
+    );
+    let ready_id = v[0]["id"].as_str().unwrap().to_string();
+    for reference in ["Task_Confirm", ready_id.as_str()] {
+        bpmn()
+            .arg("reset")
+            .arg(&state)
+            .args(["--task", reference])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("already READY"));
+    }
+    bpmn()
+        .arg("reset")
+        .arg(&state)
+        .args(["--task", &ready_id[..3]])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at least 4 characters"));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    assert!(
+        !dir.path().join("s.before-reset.json").exists(),
+        "a refused reset keeps no backup"
+    );
+}
+
+#[test]
+fn an_ambiguous_id_prefix_is_refused_with_the_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("loop.json");
+    bpmn()
+        .args(["run", "-b"])
+        .arg(fixture("loop.bpmn"))
+        .args(["-p", "Process_Loop", "--data", r#"{"n": 22000}"#, "--save"])
+        .arg(&state)
+        .assert()
+        .code(0);
+    let (wf, _) = bpmn_runner::storage::load(&state).unwrap();
+    let mut ids: Vec<String> = wf.tasks().map(|t| t.id.to_string()).collect();
+    ids.sort();
+    let shared = ids
+        .windows(2)
+        .find(|w| w[0][..4] == w[1][..4])
+        .map(|w| w[0][..4].to_string())
+        .expect("66,000 ids share some 4-character prefix");
+    bpmn()
+        .arg("reset")
+        .arg(&state)
+        .args(["--task", &shared])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("ambiguous"));
+}
+
+#[test]
+fn tasks_are_listed_in_the_same_order_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    bpmn()
+        .args(["run", "-b"])
+        .arg(fixture("parallel_nested.bpmn"))
+        .args(["-p", "Process_ParallelNested", "--save"])
+        .arg(&state)
+        .assert()
+        .code(4);
+    let listing = || {
+        bpmn()
+            .arg("tasks")
+            .arg(&state)
+            .arg("--json")
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = listing();
+    assert!(!first.is_empty());
+    for _ in 0..5 {
+        assert_eq!(
+            listing(),
+            first,
+            "`bpmn tasks` lists rows in a stable order"
+        );
+    }
+}
+
+#[test]
+fn a_state_that_fails_the_invariant_checks_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    // Claim the READY user task completed.
+    let ready = v["instance"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r[4] == "R")
+        .unwrap();
+    v["instance"]["completion_runs"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!([ready, 1]));
+    let text = serde_json::to_vec(&v).unwrap();
+    std::fs::write(&state, &text).unwrap();
+    bpmn()
+        .arg("resume")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("inconsistent"))
+        .stderr(predicates::str::contains("not COMPLETED"));
+    assert_eq!(std::fs::read(&state).unwrap(), text);
+}
