@@ -63,5 +63,13 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
         args.file.display(),
         args.file.display()
     );
+    // The task could not even start again (its data inputs are missing):
+    // the state is saved, the reset says so like a failed run.
+    if outcome.state == Some(bpmn_runner::TaskState::Error) {
+        if let Some(e) = wf.failures().into_iter().next() {
+            eprintln!("error: {e}");
+            return Ok(super::exit::WORKFLOW);
+        }
+    }
     Ok(COMPLETED)
 }

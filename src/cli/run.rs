@@ -94,6 +94,11 @@ pub enum Stop {
 
 /// Runs engine tasks, then each answer followed by engine tasks.
 pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
+    // A task still in ERROR (tried again on resume and failed again before
+    // anything ran, e.g. a data input still missing) stops the run.
+    if let Some(e) = wf.failures().first() {
+        return Err(Stop::Workflow(e.to_string()));
+    }
     wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     for (i, a) in answers.iter().enumerate() {
         match a {

@@ -305,6 +305,19 @@ impl<'a> Planner<'a> {
                 self.push(Step::Doom(k));
             }
         }
+        // A loop task that runs again: the instances its completion
+        // condition cancelled come back (the condition counted the
+        // instances the reset undoes; it is evaluated again).
+        if let Some(st) = wf.loops.rows.get(&c) {
+            for &i in &st.instances {
+                let r = wf.records.get(i);
+                if r.state == TaskState::Cancelled
+                    && wf.loops.instance_of(r.cause).is_some_and(|(p, _)| p == c)
+                {
+                    self.push(Step::Restore(i));
+                }
+            }
+        }
         // An event subprocess's interruption came with its start, not its
         // completion: it stands.
         let esp = matches!(
@@ -494,6 +507,12 @@ impl<'a> Planner<'a> {
             }
             x = c;
         }
+        // The non-interrupting event subprocesses of a top-level process are
+        // like its parallel branches: what they started is kept. One that
+        // interrupted the process after the target became ready is undone.
+        let kept = |s: u32, st: &crate::runtime::Starter| {
+            wf.scopes.get(s).container.is_none() && st.repeat
+        };
         for (i, f) in wf.events.fires.iter().enumerate() {
             if !ready.before(f.at) {
                 continue;
@@ -507,7 +526,10 @@ impl<'a> Planner<'a> {
                 }
                 Fired::Start { starter, .. } => {
                     let st = &wf.events.starters[*starter];
-                    if st.scope.is_some_and(|s| chain_scopes.contains(&s)) {
+                    if st
+                        .scope
+                        .is_some_and(|s| chain_scopes.contains(&s) && !kept(s, st))
+                    {
                         self.push(Step::Unfire(i));
                     }
                 }
@@ -660,8 +682,11 @@ impl Workflow {
                     .node(self.records.get(cause).node)
                     .id
                     .clone();
-                let mut outcome = self.reset(TaskId(cause), overrides)?;
+                let mut outcome = self.reset(TaskId(cause), Data::new())?;
                 if self.records.exists(t) {
+                    if !overrides.is_empty() && self.records.state(t) == TaskState::Ready {
+                        self.records.data_mut(t).extend(overrides);
+                    }
                     outcome.task = Some(id);
                     outcome.state = Some(self.records.state(t));
                     outcome.note = Some(format!(

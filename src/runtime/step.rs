@@ -239,6 +239,26 @@ impl Workflow {
         err
     }
 
+    /// The tasks in ERROR, described as when they failed (the location is
+    /// the element's).
+    pub fn failures(&self) -> Vec<WorkflowError> {
+        self.records
+            .ids()
+            .filter(|&t| self.records.state(t) == TaskState::Error)
+            .map(|t| {
+                let r = self.records.get(t).node;
+                let node = self.specs.model.node(r);
+                WorkflowError {
+                    task: Some(TaskId(t)),
+                    element: node.id.clone(),
+                    process: self.process_of(r.graph).to_string(),
+                    location: node.pos.display(&self.specs.model.files).to_string(),
+                    message: self.records.error(t).unwrap_or("it failed").to_string(),
+                }
+            })
+            .collect()
+    }
+
     /// Puts task `t` in ERROR and describes the failure.
     pub(crate) fn fail(&mut self, t: u32, message: String) -> WorkflowError {
         self.records.fail(t, message.clone());

@@ -128,7 +128,14 @@ pub fn tutorial_cases() -> Vec<Case> {
     let answers_dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spiff_tutorial");
     // (answers file, BPMN files, process, initial data, virtual clock)
-    let runs: &[(&str, &[&str], &str, &str, Option<&str>)] = &[
+    type Run = (
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
+    let runs: &[Run] = &[
         (
             "task_types",
             &["task_types.bpmn"],
