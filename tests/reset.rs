@@ -360,3 +360,457 @@ fn reset_into_a_scope_re_arms_its_event_subprocess_starts() {
     r.sort();
     assert_eq!(r, ["Task_Handle", "Task_Report"]);
 }
+
+// ----- one test per situation a reset must handle (reset_cases.json) -----
+
+/// The case of `reset_cases.json` called `name`.
+fn reset_case(name: &str) -> support::Case {
+    support::reset_cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no reset case {name}"))
+}
+
+/// Runs case `name` through its first `k` answers (all when None).
+fn run_case(name: &str, k: Option<usize>) -> Workflow {
+    let case = reset_case(name);
+    let (mut wf, _) = support::start(&case).unwrap();
+    wf.run().unwrap();
+    for a in case.answers.iter().take(k.unwrap_or(usize::MAX)) {
+        support::apply(&mut wf, a).unwrap();
+        wf.run().unwrap();
+    }
+    wf
+}
+
+/// The most recent COMPLETED task of BPMN id `bpmn_id`.
+fn completed(wf: &Workflow, bpmn_id: &str) -> bpmn_runner::TaskId {
+    wf.resolve_reset_target(bpmn_id).unwrap()
+}
+
+fn states(wf: &Workflow, bpmn_id: &str) -> Vec<TaskState> {
+    wf.tasks()
+        .filter(|t| t.bpmn_id == bpmn_id)
+        .map(|t| t.state)
+        .collect()
+}
+
+fn completions(wf: &Workflow, bpmn_id: &str) -> usize {
+    wf.completed_tasks()
+        .filter(|t| t.bpmn_id == bpmn_id)
+        .count()
+}
+
+fn every_reset_case_passes(name: &str) {
+    let case = reset_case(name);
+    let (wf, err) = support::run(&case).unwrap();
+    let problems = support::check(&case, &wf, err);
+    assert!(problems.is_empty(), "{name}: {problems:#?}");
+}
+
+#[test]
+fn every_reset_case_runs_as_expected() {
+    for case in support::reset_cases() {
+        every_reset_case_passes(&case.name);
+    }
+}
+
+#[test]
+fn a_join_fed_through_a_subprocess_call_activity_or_loop_fires_once_after_a_redo() {
+    // (case, task to reset to, its answer, answers that follow it)
+    type Run<'a> = (&'a str, &'a str, Value, &'a [(&'a str, Value)]);
+    let runs: &[Run] = &[
+        (
+            "join_through_subprocess",
+            "Sub_Step2",
+            json!({"s2": "again"}),
+            &[("Task_Final", json!({"final": true}))],
+        ),
+        (
+            "join_through_subprocess",
+            "Sub_Step1",
+            json!({"s1": "again"}),
+            &[
+                ("Sub_Step2", json!({"s2": "two"})),
+                ("Task_Final", json!({"final": true})),
+            ],
+        ),
+        (
+            "join_through_call",
+            "Callee_Step",
+            json!({"c": "again"}),
+            &[("Task_Final", json!({"final": true}))],
+        ),
+        ("join_through_loop", "Loop_Step", json!({"step3": 30}), &[]),
+    ];
+    for (name, target, first, rest) in runs {
+        let mut wf = run_case(name, None);
+        assert!(wf.is_completed(), "{name}");
+        let t = completed(&wf, target);
+        wf.reset(t, Data::new()).unwrap();
+        assert!(!wf.is_completed(), "{name}: the reset reopens the instance");
+        // One WAITING record at the join (holding the kept branch's token),
+        // nothing after it.
+        assert_eq!(
+            states(&wf, "Join"),
+            [TaskState::Waiting],
+            "{name}: {target}"
+        );
+        assert_eq!(completions(&wf, "Task_After"), 0, "{name}");
+        answer(&mut wf, target, first.clone());
+        for (task, data) in *rest {
+            answer(&mut wf, task, data.clone());
+        }
+        assert!(wf.is_completed(), "{name}: ready {:?}", ready(&wf));
+        assert_eq!(completions(&wf, "Join"), 1, "{name}: the join fires once");
+        assert_eq!(completions(&wf, "Task_After"), 1, "{name}");
+        assert_eq!(wf.data()["after_runs"], json!(1), "{name}");
+    }
+}
+
+#[test]
+fn a_reset_into_an_inclusive_branch_runs_what_follows_the_join_once() {
+    let mut wf = run_case("inclusive_join_two_of_three", None);
+    let t = completed(&wf, "Task_B");
+    wf.reset(t, Data::new()).unwrap();
+    assert_eq!(ready(&wf), ["Task_B"]);
+    answer(&mut wf, "Task_B", json!({"rb": "B2"}));
+    answer(&mut wf, "Task_Final", json!({"final": true}));
+    assert!(wf.is_completed());
+    assert_eq!(completions(&wf, "Task_After"), 1);
+    assert_eq!(wf.data()["after_runs"], json!(1));
+    assert_eq!(wf.data()["rb"], json!("B2"));
+    assert_eq!(wf.data()["ra"], json!("A"), "the other branch is kept");
+}
+
+#[test]
+fn a_reset_inside_a_subprocess_arms_its_boundary_events_again() {
+    for (name, container) in [
+        ("enclosing_boundaries_timer", "Sub"),
+        ("enclosing_boundaries_call_timer", "Call_Sub"),
+    ] {
+        // The reminder timer fired after Step2 became ready: a reset to
+        // Step2 removes the reminder path, the timer waits again.
+        let mut wf = run_case(name, None);
+        assert_eq!(completions(&wf, "Task_Remind"), 1);
+        let t = completed(&wf, "Step2");
+        wf.reset(t, Data::new()).unwrap();
+        assert_eq!(
+            states(&wf, container).last(),
+            Some(&TaskState::Started),
+            "{name}"
+        );
+        assert_eq!(completions(&wf, "Task_Remind"), 0, "{name}");
+        let mut waiting: Vec<String> = wf
+            .waiting_events()
+            .iter()
+            .map(|e| e.bpmn_id.clone())
+            .collect();
+        waiting.sort();
+        assert_eq!(
+            waiting,
+            ["Boundary_Error", "Boundary_Esc", "Boundary_Timer"],
+            "{name}"
+        );
+        // The error thrown on the redo is caught by the boundary event.
+        answer(&mut wf, "Step2", json!({"outcome": "fail"}));
+        assert!(wf.is_completed(), "{name}");
+        assert_eq!(wf.data()["handled"], json!("error"), "{name}");
+
+        // Timers fire again: redo, then let an hour pass inside.
+        let mut wf = run_case(name, None);
+        wf.reset(completed(&wf, "Step2"), Data::new()).unwrap();
+        wf.advance("PT1H").unwrap();
+        wf.run().unwrap();
+        assert_eq!(
+            completions(&wf, "Task_Remind"),
+            1,
+            "{name}: the timer fired"
+        );
+        // Escalations are handled.
+        answer(&mut wf, "Step2", json!({"outcome": "escalate"}));
+        answer(&mut wf, "Task_Done", json!({}));
+        assert!(wf.is_completed(), "{name}");
+        assert_eq!(wf.data()["escalated"], json!(true), "{name}");
+    }
+}
+
+#[test]
+fn a_boundary_path_triggered_before_the_reset_point_stays() {
+    // The reminder fires while Step1 is ready; Step2 comes later.
+    let case = reset_case("enclosing_boundaries_timer");
+    let (mut wf, _) = support::start(&case).unwrap();
+    wf.run().unwrap();
+    wf.advance("PT1H").unwrap();
+    wf.run().unwrap();
+    assert_eq!(completions(&wf, "Task_Remind"), 1);
+    answer(&mut wf, "Step1", json!({"s1": 1}));
+    answer(&mut wf, "Step2", json!({"outcome": "ok"}));
+    answer(&mut wf, "Task_Done", json!({}));
+    assert!(wf.is_completed());
+    wf.reset(completed(&wf, "Step2"), Data::new()).unwrap();
+    assert_eq!(
+        completions(&wf, "Task_Remind"),
+        1,
+        "triggered before Step2 became ready: kept"
+    );
+    // Reset to Step1: the reminder (triggered after Step1 became ready) goes.
+    wf.reset(completed(&wf, "Step1"), Data::new()).unwrap();
+    assert_eq!(completions(&wf, "Task_Remind"), 0);
+}
+
+#[test]
+fn resetting_to_a_fired_boundary_event_makes_it_wait_and_restores_the_activity() {
+    // An interrupting timer: the approval task comes back, the timer waits.
+    let specs = Specs::load(&[fixture("events/timer_boundary.bpmn")]);
+    let mut wf = specs.start("Process_TimerBoundary", Data::new()).unwrap();
+    wf.set_now("2025-01-01T00:00:00Z".parse().unwrap());
+    wf.run().unwrap();
+    wf.advance("PT2H").unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    let timer = completed(&wf, "Timer_Deadline");
+    let outcome = wf.reset(timer, Data::new()).unwrap();
+    assert_eq!(outcome.state, Some(TaskState::Waiting));
+    assert_eq!(wf.task(timer).unwrap().state, TaskState::Waiting);
+    assert_eq!(ready(&wf), ["Task_Approve"], "the interrupted task is back");
+    assert_eq!(
+        count(&wf, "Task_Escalate"),
+        0,
+        "nothing runs without its event"
+    );
+    assert_eq!(
+        wf.now(),
+        "2025-01-01T00:00:00Z".parse::<jiff::Timestamp>().unwrap(),
+        "the virtual clock is back at the time the timer started waiting"
+    );
+    wf.run().unwrap();
+    assert_eq!(ready(&wf), ["Task_Approve"], "still waiting");
+    wf.advance("PT2H").unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["outcome"], json!("escalated"));
+
+    // A message boundary on a subprocess keeps the payload of the new
+    // message, not the old one.
+    let specs = Specs::load(&[fixture("events/subprocess_boundary_message.bpmn")]);
+    let mut wf = specs
+        .start("Process_SubBoundaryMessage", Data::new())
+        .unwrap();
+    wf.run().unwrap();
+    wf.send_message("document_added", json!({"doc": "x.pdf"}))
+        .unwrap();
+    wf.run().unwrap();
+    let b = completed(&wf, "Boundary_Document");
+    wf.reset(b, Data::new()).unwrap();
+    assert_eq!(wf.task(b).unwrap().state, TaskState::Waiting);
+    assert!(
+        !wf.task(b).unwrap().data.contains_key("doc"),
+        "its old payload is gone"
+    );
+    wf.send_message("document_added", json!({"doc": "y.pdf"}))
+        .unwrap();
+    wf.run().unwrap();
+    assert_eq!(wf.task(b).unwrap().data["doc"], json!("y.pdf"));
+}
+
+#[test]
+fn resetting_to_an_event_subprocess_start_makes_it_wait_again() {
+    let mut wf = run_case("interrupting_esp", None);
+    assert!(wf.is_completed());
+    let start = completed(&wf, "Esp_Start");
+    let outcome = wf.reset(start, Data::new()).unwrap();
+    assert_eq!(outcome.task, None);
+    assert!(outcome.note.unwrap().contains("waits for its event again"));
+    assert_eq!(count(&wf, "Esp_Confirm"), 0, "what it started is gone");
+    assert_eq!(
+        ready(&wf),
+        ["Main_Inner"],
+        "the interrupted subprocess is back"
+    );
+    let waits: Vec<String> = wf
+        .waiting_events()
+        .iter()
+        .map(|e| e.bpmn_id.clone())
+        .collect();
+    assert!(waits.contains(&"Esp_Start".to_string()), "{waits:?}");
+    wf.send_message("cancel_order", json!({"reason": "again"}))
+        .unwrap();
+    wf.run().unwrap();
+    answer(&mut wf, "Esp_Confirm", json!({"confirmed": true}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["cancelled"], json!("cancelled: again"));
+}
+
+#[test]
+fn a_reset_inside_an_event_subprocess_leaves_an_instance_that_saves_and_loads() {
+    for (name, target, then) in [
+        (
+            "interrupting_esp",
+            "Esp_Confirm",
+            vec![("Esp_Confirm", json!({"confirmed": false}))],
+        ),
+        (
+            "non_interrupting_esp",
+            "Esp_Ack",
+            vec![("Esp_Ack", json!({"ack": false}))],
+        ),
+    ] {
+        let mut wf = run_case(name, None);
+        wf.reset(completed(&wf, target), Data::new()).unwrap();
+        wf.check_invariants().unwrap();
+        let (origin_wf, origin) = support::start(&reset_case(name)).unwrap();
+        drop(origin_wf);
+        let bytes =
+            bpmn_runner::storage::save_bytes(&wf, &origin, bpmn_runner::storage::Format::Json)
+                .unwrap();
+        let (mut back, _) =
+            bpmn_runner::storage::load_bytes(&bytes, bpmn_runner::storage::Format::Json).unwrap();
+        for (task, data) in then {
+            answer(&mut back, task, data);
+        }
+        assert!(back.is_completed(), "{name}: ready {:?}", ready(&back));
+    }
+}
+
+#[test]
+fn a_reset_inside_a_multi_instance_keeps_the_item_and_counter() {
+    let mut wf = run_case("mi_inner", None);
+    // The second instance's check.
+    let second = wf
+        .tasks()
+        .filter(|t| t.bpmn_id == "Mi_Check")
+        .nth(1)
+        .unwrap()
+        .id;
+    wf.reset(second, Data::new()).unwrap();
+    let t = wf.task(second).unwrap();
+    assert_eq!(t.state, TaskState::Ready);
+    assert_eq!(t.data["item"], json!("b"));
+    assert_eq!(t.data["loopCounter"], json!(1));
+    answer(&mut wf, "Mi_Check", json!({"checked": true}));
+    answer(&mut wf, "Task_Done", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["labels"], json!(["a#0", "b#1", "c#2"]));
+}
+
+#[test]
+fn a_parallel_multi_instance_with_a_completion_condition_completes_after_a_redo() {
+    let mut wf = run_case("mi_completion_parallel", None);
+    assert_eq!(
+        states(&wf, "Mi_Vote")
+            .iter()
+            .filter(|s| **s == TaskState::Cancelled)
+            .count(),
+        1,
+        "the third vote was cut off"
+    );
+    let first = wf
+        .tasks()
+        .find(|t| {
+            t.bpmn_id == "Mi_Vote"
+                && t.state == TaskState::Completed
+                && t.parent
+                    .is_some_and(|p| wf.task(p).unwrap().bpmn_id == "Mi_Vote")
+        })
+        .unwrap()
+        .id;
+    wf.reset(first, Data::new()).unwrap();
+    // The condition counted the first vote: the third voter may vote again.
+    assert_eq!(ready(&wf).len(), 2, "{:?}", ready(&wf));
+    answer(&mut wf, "Mi_Vote", json!({"vote": "maybe"}));
+    answer(&mut wf, "Task_Done", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["votes"], json!(["maybe", "no"]));
+}
+
+#[test]
+fn a_sequential_multi_instance_checks_its_condition_again_after_the_redone_instance() {
+    let mut wf = run_case("mi_completion_sequential", None);
+    let first = wf
+        .tasks()
+        .find(|t| {
+            t.bpmn_id == "Mi_Try"
+                && t.parent
+                    .is_some_and(|p| wf.task(p).unwrap().bpmn_id == "Mi_Try")
+        })
+        .unwrap()
+        .id;
+    wf.reset(first, Data::new()).unwrap();
+    answer(&mut wf, "Mi_Try", json!({"ok": true}));
+    answer(&mut wf, "Task_Done", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(
+        wf.data()["results"],
+        json!([true]),
+        "the condition held after the redone first try: no second try"
+    );
+}
+
+#[test]
+fn retry_and_reset_apply_the_data_inputs_again() {
+    let case = reset_case("io_required");
+    let (mut wf, _) = support::start(&case).unwrap();
+    wf.run().unwrap();
+    let enter = wf.ready_human_task("Task_Enter").unwrap();
+    wf.complete_task(enter, obj(json!({"note": "no amount"})))
+        .unwrap_err();
+    let total = wf.resolve_task("Task_Total").unwrap();
+    assert_eq!(wf.task(total).unwrap().state, TaskState::Error);
+    // Retrying checks the required input again: still missing.
+    wf.retry_failed();
+    assert_eq!(wf.task(total).unwrap().state, TaskState::Error);
+    assert!(wf.error_of(total).unwrap().contains("`amount` is missing"));
+    // A reset with the input supplies it; the task sees only its inputs.
+    let outcome = wf
+        .reset(total, obj(json!({"amount": 50, "extra": 1})))
+        .unwrap();
+    assert_eq!(outcome.state, Some(TaskState::Ready));
+    let data = &wf.task(total).unwrap().data;
+    assert_eq!(data.get("amount"), Some(&json!(50)));
+    assert!(
+        !data.contains_key("extra") && !data.contains_key("note"),
+        "{data:?}"
+    );
+    wf.run().unwrap();
+    answer(&mut wf, "Task_Confirm", json!({"confirmed": true}));
+    assert!(wf.is_completed());
+}
+
+#[test]
+fn reset_data_applies_to_a_join_after_it_merges() {
+    let mut wf = run_case("join_data", None);
+    assert_eq!(wf.data()["sum"], json!(8));
+    let join = completed(&wf, "Join");
+    wf.reset(join, obj(json!({"x": 100}))).unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["sum"], json!(105));
+    // A join still waiting has nothing to reset.
+    let mut wf = run_case("join_data", Some(1));
+    let waiting = wf.waiting_tasks()[0].id;
+    let e = wf.reset(waiting, Data::new()).unwrap_err();
+    assert!(e.to_string().contains("already WAITING"), "{e}");
+}
+
+#[test]
+fn data_objects_are_rewound_by_a_reset() {
+    let mut wf = run_case("data_object_counter", None);
+    let counter = |wf: &Workflow| {
+        wf.data_objects()
+            .into_iter()
+            .find(|(_, id, _)| id == "counter_obj")
+            .unwrap()
+            .2
+    };
+    assert_eq!(counter(&wf), json!(2));
+    wf.reset(completed(&wf, "Task_Step2"), Data::new()).unwrap();
+    assert_eq!(counter(&wf), json!(1), "Bump2's write is undone");
+    wf.reset(completed(&wf, "Task_Step"), Data::new()).unwrap();
+    assert_eq!(counter(&wf), json!(0), "Bump's write is undone too");
+    answer(&mut wf, "Task_Step", json!({"step": 1}));
+    answer(&mut wf, "Task_Step2", json!({"step2": 2}));
+    assert!(wf.is_completed());
+    assert_eq!(counter(&wf), json!(2));
+    assert_eq!(wf.data()["seen2"], json!(2));
+}

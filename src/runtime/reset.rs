@@ -251,7 +251,7 @@ impl<'a> Planner<'a> {
     }
 
     fn redo_step(&mut self, r: u32) {
-        if self.plan.doomed.contains(&r) {
+        if self.plan.doomed.contains(&r) || self.done.contains(&Step::Reopen(r)) {
             return;
         }
         self.redo.push(r);
@@ -282,7 +282,7 @@ impl<'a> Planner<'a> {
     }
 
     fn reopen(&mut self, c: u32) {
-        if self.plan.doomed.contains(&c) {
+        if self.plan.doomed.contains(&c) || self.redo.contains(&c) {
             return;
         }
         self.plan.reopened.push(c);
@@ -742,20 +742,26 @@ impl Workflow {
                 )));
             }
             ready_at = ReadyAt::Created(created);
-            planner.undo_later_edge_events(created, ready_at);
             planner.push(Step::Unfire(f));
+            planner.run();
+            planner.undo_later_edge_events(created, ready_at);
         } else if let Some(f) = catch_fire {
             ready_at = ReadyAt::Created(t);
-            planner.undo_later_edge_events(t, ready_at);
             planner.push(Step::Unfire(f));
+            planner.run();
+            planner.undo_later_edge_events(t, ready_at);
         } else {
             ready_at = match self.joins.fired.get(&t) {
                 Some(j) => ReadyAt::Event(j.at),
                 None => ReadyAt::Created(t),
             };
-            planner.undo_later_edge_events(t, ready_at);
             planner.push(Step::Redo(t));
+            planner.run();
+            planner.undo_later_edge_events(t, ready_at);
         }
+        // The target's own steps came first, so the activities around it
+        // are reopened (not redone) before the events on their edges are
+        // undone.
         planner.run();
         if let Some(e) = planner.error {
             return Err(TaskError(format!(
