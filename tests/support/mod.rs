@@ -97,25 +97,32 @@ pub fn reset_cases() -> Vec<Case> {
     read_cases("reset_cases.json")
 }
 
-/// The spiff-example-cli corpus next to the crate, if it is there. Tests
-/// that need it skip with a message without it, except on CI (`CI=true`),
-/// where it must be present.
-pub fn spiff_corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/spiff-example-cli");
-    if dir.join("top_level.bpmn").is_file() {
+/// The corpus `name` under `../shared/corpora/` next to the crate (holding
+/// `probe`), if it is there. Tests that need a corpus skip with a message
+/// without it, except on CI (`CI=true`), where it must be present.
+pub fn corpus(name: &str, probe: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(name);
+    if dir.join(probe).exists() {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!(
-            "the spiff-example-cli corpus is missing at {} and CI=true requires it",
+            "the {name} corpus is missing at {} and CI=true requires it",
             dir.display()
         );
     }
     eprintln!(
-        "note: skipping the spiff-example-cli tutorial runs: no corpus at {}",
+        "note: skipped: the {name} corpus is not at {} (CI requires it)",
         dir.display()
     );
     None
+}
+
+/// The spiff-example-cli corpus next to the crate, if it is there.
+pub fn spiff_corpus() -> Option<PathBuf> {
+    corpus("spiff-example-cli", "top_level.bpmn")
 }
 
 /// The tutorial runs of `tests/fixtures/spiff_tutorial` (answers only; the
