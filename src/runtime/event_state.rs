@@ -39,8 +39,7 @@ pub(crate) enum Fired {
     /// An armed start event started a conversation (a new top-level scope)
     /// or an event subprocess instance.
     Start {
-        /// The starter's index and its state before.
-        starter: usize,
+        /// The start event as it was before (its key says which).
         before: Starter,
         /// The task it created: the process's start event, or the event
         /// subprocess task.
@@ -82,9 +81,12 @@ pub(crate) struct EventState {
     pub fired: BTreeSet<u32>,
     /// Every fired event, oldest first.
     pub fires: Vec<Fire>,
-    /// Start events of processes and event subprocesses, armed or not (see
-    /// `Workflow::starter_armed`).
+    /// Start events of processes and of the event subprocesses of running
+    /// scopes, armed or not (see `Workflow::starter_armed`).
     pub starters: Vec<Starter>,
+    /// The start events of scopes that finished, kept as they were for a
+    /// reset that makes the scope run again.
+    pub dormant: BTreeMap<u32, Vec<Starter>>,
     /// Events nothing inside caught, oldest first.
     pub outbox: Vec<OutEvent>,
     /// The task that threw each outbox event (`NO_TASK`: unknown).
@@ -118,6 +120,42 @@ impl EventState {
                     by,
                 });
             }
+        }
+    }
+
+    /// The starter `key`, running or put away.
+    pub fn starter_mut(&mut self, key: super::wait::StarterKey) -> Option<&mut Starter> {
+        if let Some(i) = self.starters.iter().position(|st| st.key() == key) {
+            return self.starters.get_mut(i);
+        }
+        let s = key.0?;
+        self.dormant
+            .get_mut(&s)?
+            .iter_mut()
+            .find(|st| st.key() == key)
+    }
+
+    /// The index of running starter `key`.
+    pub fn starter_index(&self, key: super::wait::StarterKey) -> Option<usize> {
+        self.starters.iter().position(|st| st.key() == key)
+    }
+
+    /// Scope `s` finished: its start events are put away as they are.
+    pub fn park(&mut self, s: u32) {
+        if !self.starters.iter().any(|st| st.scope == Some(s)) {
+            return;
+        }
+        let (away, keep): (Vec<Starter>, Vec<Starter>) = std::mem::take(&mut self.starters)
+            .into_iter()
+            .partition(|st| st.scope == Some(s));
+        self.starters = keep;
+        self.dormant.entry(s).or_default().extend(away);
+    }
+
+    /// Scope `s` runs again: its start events come back.
+    pub fn unpark(&mut self, s: u32) {
+        if let Some(list) = self.dormant.remove(&s) {
+            self.starters.extend(list);
         }
     }
 
@@ -178,11 +216,10 @@ impl StateOwner for EventState {
                         self.fired.remove(task);
                     }
                 }
-                Fired::Start {
-                    starter, before, ..
-                } => {
-                    if let Some(st) = self.starters.get_mut(*starter) {
-                        *st = before.clone();
+                Fired::Start { before, .. } => {
+                    let before = before.clone();
+                    if let Some(st) = self.starter_mut(before.key()) {
+                        *st = before;
                     }
                 }
             }
@@ -205,31 +242,11 @@ impl StateOwner for EventState {
         for &t in &plan.undone {
             self.fired.remove(&t);
         }
-        // Starters of removed bodies go; indexes of the others shift, so
-        // the fire log is renumbered.
+        // Start events of removed bodies go.
         let removed = &plan.removed_scopes;
-        if self
-            .starters
-            .iter()
-            .any(|st| st.scope.is_some_and(|s| removed.contains(&s)))
-        {
-            let mut map = vec![usize::MAX; self.starters.len()];
-            let mut kept = Vec::new();
-            for (i, st) in self.starters.drain(..).enumerate() {
-                if !st.scope.is_some_and(|s| removed.contains(&s)) {
-                    map[i] = kept.len();
-                    kept.push(st);
-                }
-            }
-            self.starters = kept;
-            self.fires.retain_mut(|f| match &mut f.what {
-                Fired::Start { starter, .. } => {
-                    *starter = map[*starter];
-                    *starter != usize::MAX
-                }
-                Fired::Catch { .. } => true,
-            });
-        }
+        self.starters
+            .retain(|st| !st.scope.is_some_and(|s| removed.contains(&s)));
+        self.dormant.retain(|s, _| !removed.contains(s));
         let mut by = std::mem::take(&mut self.outbox_by).into_iter();
         let mut kept_by = Vec::new();
         self.outbox.retain(|_| {
@@ -252,6 +269,7 @@ impl StateOwner for EventState {
         snap.waits = self.waits.iter().map(|(k, w)| (*k, w.clone())).collect();
         snap.fired = self.fired.iter().copied().collect();
         snap.starters = self.starters.clone();
+        snap.dormant_starters = self.dormant.values().flatten().cloned().collect();
         snap.outbox = self.outbox.clone();
         snap.outbox_by = if self.outbox_by.iter().all(|&b| b == NO_TASK) {
             Vec::new()
@@ -283,7 +301,6 @@ impl StateOwner for EventState {
                     before: Some(TaskDelta::of(&parent_data(view, *task), before)),
                     wait: Some(wait.clone()),
                     rearmed: *rearmed,
-                    starter: None,
                     starter_before: None,
                     created: None,
                     data: None,
@@ -293,7 +310,6 @@ impl StateOwner for EventState {
                     at: f.at,
                 },
                 Fired::Start {
-                    starter,
                     before,
                     created,
                     data,
@@ -303,7 +319,6 @@ impl StateOwner for EventState {
                     before: None,
                     wait: None,
                     rearmed: None,
-                    starter: Some(*starter as u32),
                     starter_before: Some(before.clone()),
                     created: Some(*created),
                     data: Some((**data).clone()),
@@ -352,7 +367,7 @@ impl StateOwner for EventState {
             self.fired.insert(t);
         }
         let n_scopes = snap.scopes.len();
-        for st in &snap.starters {
+        for st in snap.starters.iter().chain(&snap.dormant_starters) {
             let Some(g) = specs.model.graphs.get(st.graph as usize) else {
                 return bad(format!(
                     "a start event refers to graph {}, which does not exist",
@@ -388,6 +403,12 @@ impl StateOwner for EventState {
             }
         }
         self.starters = snap.starters.clone();
+        for st in &snap.dormant_starters {
+            let Some(s) = st.scope else {
+                return bad("a dormant start event belongs to no scope".into());
+            };
+            self.dormant.entry(s).or_default().push(st.clone());
+        }
         for (i, e) in snap.outbox.iter().enumerate() {
             let by = snap.outbox_by.get(i).copied().unwrap_or(NO_TASK);
             if by != NO_TASK {
@@ -427,7 +448,7 @@ impl StateOwner for EventState {
             if row.by != NO_TASK {
                 check(row.by, "a fired event")?;
             }
-            let what = match (row.task, row.starter) {
+            let what = match (row.task, &row.starter_before) {
                 (Some(task), None) => {
                     check(task, "a fired event")?;
                     let parent = parent_data(view, task);
@@ -444,18 +465,11 @@ impl StateOwner for EventState {
                         },
                     }
                 }
-                (None, Some(k)) => {
+                (None, Some(before)) => {
                     let created = row.created.unwrap_or(NO_TASK);
                     check(created, "a fired start event")?;
-                    if k as usize >= self.starters.len() {
-                        return bad(format!("a fired start event refers to start {k}"));
-                    }
                     Fired::Start {
-                        starter: k as usize,
-                        before: row
-                            .starter_before
-                            .clone()
-                            .unwrap_or_else(|| self.starters[k as usize].clone()),
+                        before: before.clone(),
                         created,
                         data: Arc::new(row.data.clone().unwrap_or_default()),
                         pending_before: row.pending_before,
@@ -518,9 +532,9 @@ impl StateOwner for EventState {
         }
         for st in &self.starters {
             if let Some(s) = st.scope {
-                if s >= view.scopes.len() || view.scopes.get(s).removed {
+                if s >= view.scopes.len() || !view.scopes.get(s).running() {
                     return Err(format!(
-                        "a start event belongs to scope {s}, which does not exist"
+                        "an event subprocess start of scope {s} is armed, but the scope does not run"
                     ));
                 }
             }
@@ -528,14 +542,7 @@ impl StateOwner for EventState {
         for f in &self.fires {
             let t = match &f.what {
                 Fired::Catch { task, .. } => *task,
-                Fired::Start {
-                    created, starter, ..
-                } => {
-                    if *starter >= self.starters.len() {
-                        return Err(format!("a fired start event refers to start {starter}"));
-                    }
-                    *created
-                }
+                Fired::Start { created, .. } => *created,
             };
             if !records.exists(t) {
                 return Err(format!("fired event task {t} does not exist"));

@@ -18,7 +18,7 @@ use super::event_state::{Fire, Fired};
 use super::merge::deep_merge;
 use super::task::NO_TASK;
 use super::timer::parse_duration;
-use super::wait::{Delivery, Starter, Wait, arm, next_cycle, triggers_of};
+use super::wait::{Delivery, Starter, StarterKey, Wait, arm, next_cycle, triggers_of};
 use super::{TaskId, TaskState, Workflow};
 use crate::model::{
     Data, EventNode, EventPosition, GraphIdx, NodeIdx, NodeKind, NodeRef, Timer, Trigger,
@@ -326,7 +326,7 @@ impl Workflow {
                 break;
             }
         }
-        let mut start_hits: Vec<(usize, usize)> = Vec::new();
+        let mut start_hits: Vec<(StarterKey, usize)> = Vec::new();
         if broadcast || hits.is_empty() {
             for (k, st) in self.events.starters.iter().enumerate() {
                 if !self.starter_armed(k) {
@@ -340,7 +340,7 @@ impl Workflow {
                 if !self.correlation_ok(top, &st.wait, d) {
                     continue;
                 }
-                start_hits.push((k, i));
+                start_hits.push((st.key(), i));
                 if !broadcast {
                     break;
                 }
@@ -352,9 +352,13 @@ impl Workflow {
                 self.catch_at(t, i, d, by);
             }
         }
-        for (k, i) in start_hits {
-            if self.starter_armed(k) {
-                self.fire_starter(k, i, Some(d), by);
+        // Firing one may put others away (an interrupted scope): find each
+        // by its key when its turn comes.
+        for (key, i) in start_hits {
+            if let Some(k) = self.events.starter_index(key) {
+                if self.starter_armed(k) {
+                    self.fire_starter(k, i, Some(d), by);
+                }
             }
         }
         n
@@ -646,14 +650,17 @@ impl Workflow {
                 self.mark_last_fire_conditional();
             }
         }
-        let starters: Vec<usize> = (0..self.events.starters.len())
+        let starters: Vec<StarterKey> = (0..self.events.starters.len())
             .filter(|&k| self.events.starters[k].scope == Some(s) && self.starter_armed(k))
             .filter(|&k| self.conditional_holds(self.events.starters[k].node(), data))
+            .map(|k| self.events.starters[k].key())
             .collect();
-        for k in starters {
-            if self.starter_armed(k) {
-                self.fire_starter(k, 0, None, by);
-                self.mark_last_fire_conditional();
+        for key in starters {
+            if let Some(k) = self.events.starter_index(key) {
+                if self.starter_armed(k) {
+                    self.fire_starter(k, 0, None, by);
+                    self.mark_last_fire_conditional();
+                }
             }
         }
     }
@@ -1049,7 +1056,6 @@ impl Workflow {
         let at = self.records.tick();
         self.events.fires.push(Fire {
             what: Fired::Start {
-                starter: k,
                 before,
                 created,
                 data,

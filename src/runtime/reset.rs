@@ -524,8 +524,7 @@ impl<'a> Planner<'a> {
                         self.push(Step::Unfire(i));
                     }
                 }
-                Fired::Start { starter, .. } => {
-                    let st = &wf.events.starters[*starter];
+                Fired::Start { before: st, .. } => {
                     if st
                         .scope
                         .is_some_and(|s| chain_scopes.contains(&s) && !kept(s, st))
@@ -1045,6 +1044,27 @@ impl Workflow {
             }
         }
         self.scopes.rebuild(&self.records);
+        // Scopes that run again get their event subprocess starts back.
+        let back: Vec<u32> = self
+            .events
+            .dormant
+            .keys()
+            .copied()
+            .filter(|&s| self.scopes.get(s).running())
+            .collect();
+        for s in back {
+            self.events.unpark(s);
+        }
+        let away: Vec<u32> = self
+            .events
+            .starters
+            .iter()
+            .filter_map(|st| st.scope)
+            .filter(|&s| !self.scopes.get(s).running())
+            .collect();
+        for s in away {
+            self.events.park(s);
+        }
         self.check_invariants().map_err(|e| {
             TaskError(format!(
                 "the reset would leave an inconsistent instance ({e}); nothing was saved"

@@ -191,9 +191,7 @@ pub struct FireRow {
     pub wait: Option<Wait>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rearmed: Option<u32>,
-    /// A start event that fired: its index among the starters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub starter: Option<u32>,
+    /// A start event that fired, as it was before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starter_before: Option<Starter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -317,9 +315,13 @@ pub struct InstanceSnapshot {
     /// What each WAITING event task waits for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waits: Vec<(u32, Wait)>,
-    /// Start events of processes and event subprocesses.
+    /// Start events of processes and of the event subprocesses of running
+    /// scopes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub starters: Vec<Starter>,
+    /// Start events of event subprocesses of scopes that finished.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dormant_starters: Vec<Starter>,
     /// Every fired event, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fires: Vec<FireRow>,
@@ -516,6 +518,7 @@ impl Workflow {
             pending_starts: self.scopes.pending_starts as u32,
             waits: Vec::new(),
             starters: Vec::new(),
+            dormant_starters: Vec::new(),
             fires: Vec::new(),
             comp_runs: Vec::new(),
             compensating: Vec::new(),

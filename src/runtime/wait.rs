@@ -232,7 +232,15 @@ pub struct Starter {
     pub wait: Wait,
 }
 
+/// Which start event of which scope a starter is: (scope, graph, node).
+pub type StarterKey = (Option<u32>, u32, u32);
+
 impl Starter {
+    /// Which start event of which scope it is.
+    pub fn key(&self) -> StarterKey {
+        (self.scope, self.graph, self.start)
+    }
+
     pub fn node(&self) -> NodeRef {
         NodeRef {
             graph: GraphIdx(self.graph),

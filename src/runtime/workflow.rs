@@ -631,6 +631,7 @@ impl Workflow {
             self.cancel_task(t, cause);
         }
         self.scopes.get_mut(s).finished = true;
+        self.events.park(s);
     }
 
     /// Called when top-level scope `s` has finished.
