@@ -74,9 +74,12 @@ pub(crate) struct Correlated {
 /// The events owner.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventState {
-    /// What each WAITING event task waits for. A cancelled task's wait is
-    /// kept (dormant) when a reset could bring the task back.
+    /// What each WAITING event task waits for.
     pub waits: BTreeMap<u32, Wait>,
+    /// The waits of cancelled tasks a reset could bring back (boundary
+    /// events of subprocesses, call activities and loops; what an
+    /// interrupting event cancelled). Never scanned while running.
+    pub dormant_waits: BTreeMap<u32, Wait>,
     /// READY catches whose event arrived: they complete when they run.
     pub fired: BTreeSet<u32>,
     /// Every fired event, oldest first.
@@ -189,8 +192,11 @@ impl StateOwner for EventState {
         // a wait stays, dormant: a reset that undoes the cancellation gives
         // them back. The boundary events of a task that cannot be reopened
         // (not a subprocess, call activity or loop) are dropped.
+        let Some(w) = self.waits.remove(&t) else {
+            return;
+        };
         let r = view.records.get(t);
-        if r.state == TaskState::Cancelled && r.cause == r.parent && r.parent != NO_TASK {
+        if r.cause == r.parent && r.parent != NO_TASK {
             let activity = view.specs.model.node(view.records.get(r.parent).node);
             let reopenable = activity.looping.is_some()
                 || matches!(
@@ -198,9 +204,10 @@ impl StateOwner for EventState {
                     NodeKind::SubProcess { .. } | NodeKind::CallActivity { .. }
                 );
             if !reopenable {
-                self.waits.remove(&t);
+                return;
             }
         }
+        self.dormant_waits.insert(t, w);
     }
 
     fn remove(&mut self, plan: &ResetPlan, view: &View) {
@@ -237,7 +244,13 @@ impl StateOwner for EventState {
         self.fires = keep;
         for &t in &plan.doomed {
             self.waits.remove(&t);
+            self.dormant_waits.remove(&t);
             self.fired.remove(&t);
+        }
+        for &t in &plan.restored {
+            if let Some(w) = self.dormant_waits.remove(&t) {
+                self.waits.insert(t, w);
+            }
         }
         for &t in &plan.undone {
             self.fired.remove(&t);
@@ -267,6 +280,11 @@ impl StateOwner for EventState {
 
     fn snapshot(&self, snap: &mut InstanceSnapshot, view: &View) {
         snap.waits = self.waits.iter().map(|(k, w)| (*k, w.clone())).collect();
+        snap.dormant_waits = self
+            .dormant_waits
+            .iter()
+            .map(|(k, w)| (*k, w.clone()))
+            .collect();
         snap.fired = self.fired.iter().copied().collect();
         snap.starters = self.starters.clone();
         snap.dormant_starters = self.dormant.values().flatten().cloned().collect();
@@ -343,12 +361,21 @@ impl StateOwner for EventState {
             }
         };
         let specs = view.specs;
-        for (t, w) in &snap.waits {
+        let all = snap
+            .waits
+            .iter()
+            .map(|x| (x, false))
+            .chain(snap.dormant_waits.iter().map(|x| (x, true)));
+        for ((t, w), is_dormant) in all {
             check(*t, "a wait")?;
             let r = view.records.get(*t);
             let (triggers, _) = triggers_of(specs, r.node);
-            let dormant = r.state == TaskState::Cancelled;
-            if (r.state != TaskState::Waiting && !dormant) || triggers.is_empty() {
+            let state_ok = if is_dormant {
+                r.state == TaskState::Cancelled
+            } else {
+                r.state == TaskState::Waiting
+            };
+            if !state_ok || triggers.is_empty() {
                 return bad(format!(
                     "task {t} waits for an event but is not a waiting event"
                 ));
@@ -360,7 +387,11 @@ impl StateOwner for EventState {
                     "the wait of task {t} does not match its event definitions"
                 ));
             }
-            self.waits.insert(*t, w.clone());
+            if is_dormant {
+                self.dormant_waits.insert(*t, w.clone());
+            } else {
+                self.waits.insert(*t, w.clone());
+            }
         }
         for &t in &snap.fired {
             check(t, "a fired event")?;
@@ -489,13 +520,22 @@ impl StateOwner for EventState {
 
     fn check(&self, view: &View) -> Result<(), String> {
         let records = view.records;
-        for &t in self.waits.keys() {
+        for (&t, dormant) in self
+            .waits
+            .keys()
+            .map(|t| (t, false))
+            .chain(self.dormant_waits.keys().map(|t| (t, true)))
+        {
             if !records.exists(t) {
                 return Err(format!("task {t} waits but does not exist"));
             }
             let r = records.get(t);
-            let dormant = r.state == TaskState::Cancelled && r.prev == TaskState::Waiting;
-            if r.state != TaskState::Waiting && !dormant {
+            let ok = if dormant {
+                r.state == TaskState::Cancelled && r.prev == TaskState::Waiting
+            } else {
+                r.state == TaskState::Waiting
+            };
+            if !ok {
                 return Err(format!(
                     "task {t} (`{}`) has a wait but is {}",
                     view.specs.model.node(r.node).id,

@@ -91,6 +91,9 @@ struct Planner<'a> {
     fires_by: HashMap<u32, Vec<usize>>,
     cancelled_by: HashMap<u32, Vec<u32>>,
     joins_by: HashMap<u32, Vec<u32>>,
+    /// The last fire of each catch, and the fire that created each task.
+    catch_of: HashMap<u32, usize>,
+    start_of: HashMap<u32, usize>,
     plan: ResetPlan,
     redo: Vec<u32>,
     /// Throwers redone so their event is thrown again: they run once the
@@ -139,6 +142,14 @@ impl<'a> Planner<'a> {
         for (x, j) in wf.joins.dependents() {
             joins_by.entry(x).or_default().push(j);
         }
+        let mut catch_of = HashMap::new();
+        let mut start_of = HashMap::new();
+        for (i, f) in wf.events.fires.iter().enumerate() {
+            match &f.what {
+                Fired::Catch { task, .. } => catch_of.insert(*task, i),
+                Fired::Start { created, .. } => start_of.insert(*created, i),
+            };
+        }
         Planner {
             wf,
             first,
@@ -146,6 +157,8 @@ impl<'a> Planner<'a> {
             fires_by,
             cancelled_by,
             joins_by,
+            catch_of,
+            start_of,
             plan: ResetPlan::default(),
             redo: Vec::new(),
             deferred: HashSet::new(),
@@ -228,10 +241,11 @@ impl<'a> Planner<'a> {
         }
         // An event a removed task caught (or that started a removed event
         // subprocess) is thrown again by its thrower, if that stays.
-        for f in [self.wf.events.catch_fire(d), self.wf.events.start_fire(d)]
-            .into_iter()
-            .flatten()
-        {
+        let fires = [
+            self.catch_of.get(&d).copied(),
+            self.start_of.get(&d).copied(),
+        ];
+        for f in fires.into_iter().flatten() {
             self.rethrow(f);
         }
         if let Some(&body) = self.wf.scopes.child.get(&d) {
@@ -475,9 +489,9 @@ impl<'a> Planner<'a> {
                     });
                     return;
                 }
-                if let Some(f) = wf.events.catch_fire(k) {
+                if let Some(&f) = self.catch_of.get(&k) {
                     self.push(Step::Unfire(f));
-                } else if let Some(f) = wf.events.start_fire(k) {
+                } else if let Some(&f) = self.start_of.get(&k) {
                     self.push(Step::Unfire(f));
                 } else {
                     self.push(Step::Redo(k));

@@ -315,6 +315,9 @@ pub struct InstanceSnapshot {
     /// What each WAITING event task waits for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waits: Vec<(u32, Wait)>,
+    /// The waits of cancelled tasks a reset could bring back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dormant_waits: Vec<(u32, Wait)>,
     /// Start events of processes and of the event subprocesses of running
     /// scopes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -517,6 +520,7 @@ impl Workflow {
             initial: (*self.scopes.initial).clone(),
             pending_starts: self.scopes.pending_starts as u32,
             waits: Vec::new(),
+            dormant_waits: Vec::new(),
             starters: Vec::new(),
             dormant_starters: Vec::new(),
             fires: Vec::new(),
