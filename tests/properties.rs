@@ -374,7 +374,7 @@ fn reset_to_every_completed_task_and_redo_ends_like_the_uninterrupted_run() {
                 .tasks_in_state(TaskState::Completed)
                 .map(|t| t.id.index() as u32)
                 .collect();
-            let per_point = if given == traces.len() { 60 } else { 12 };
+            let per_point = if given == traces.len() { 200 } else { 40 };
             for t in sample(&targets, per_point) {
                 let mut wf = at.clone();
                 let id = wf.tasks().find(|x| x.id.index() as u32 == t).unwrap().id;
@@ -509,10 +509,7 @@ fn read_only_commands_and_a_resume_without_answers_change_nothing() {
     let mut failures = Vec::new();
     let mut checks = 0;
     for (i, case) in subjects().into_iter().enumerate() {
-        // A third of the cases, each in one format (alternating).
-        if i % 3 != 0 {
-            continue;
-        }
+        // Each case in one format (alternating).
         let ext = if i % 2 == 0 { "json" } else { "ron" };
         let state = dir.path().join(format!("s{i}.{ext}"));
         let half = case.answers.len() / 2;
@@ -564,7 +561,7 @@ fn read_only_commands_and_a_resume_without_answers_change_nothing() {
         t0.elapsed()
     );
     failures_report("read-only commands", &failures);
-    assert!(checks > 100, "only {checks} checks");
+    assert!(checks > 500, "only {checks} checks");
 }
 
 #[test]
