@@ -299,14 +299,21 @@ fn task_references_are_checked() {
     assert_eq!(wf.resolve_task(unique).unwrap(), last);
 }
 
-#[test]
-fn reset_to_a_task_with_a_boundary_event_re_arms_it() {
+/// `events/timer_boundary.bpmn` whose deadline passed: the approval was
+/// cancelled by the timer and the escalation path ran.
+fn timed_out_approval() -> Workflow {
     let specs = Specs::load(&[fixture("events/timer_boundary.bpmn")]);
     let mut wf = specs.start("Process_TimerBoundary", Data::new()).unwrap();
     wf.set_now("2025-01-01T00:00:00Z".parse().unwrap());
     wf.run().unwrap();
     wf.advance("PT2H").unwrap();
     wf.run().unwrap();
+    wf
+}
+
+#[test]
+fn reset_to_a_task_with_a_boundary_event_re_arms_it() {
+    let mut wf = timed_out_approval();
     assert!(
         wf.is_completed(),
         "the deadline passed and the escalation path ran"
@@ -562,12 +569,7 @@ fn a_boundary_path_triggered_before_the_reset_point_stays() {
 #[test]
 fn resetting_to_a_fired_boundary_event_makes_it_wait_and_restores_the_activity() {
     // An interrupting timer: the approval task comes back, the timer waits.
-    let specs = Specs::load(&[fixture("events/timer_boundary.bpmn")]);
-    let mut wf = specs.start("Process_TimerBoundary", Data::new()).unwrap();
-    wf.set_now("2025-01-01T00:00:00Z".parse().unwrap());
-    wf.run().unwrap();
-    wf.advance("PT2H").unwrap();
-    wf.run().unwrap();
+    let mut wf = timed_out_approval();
     assert!(wf.is_completed());
     let timer = completed(&wf, "Timer_Deadline");
     let outcome = wf.reset(timer, Data::new()).unwrap();

@@ -125,7 +125,7 @@ impl StateOwner for Compensations {
                 owner: o,
                 left: r.left.iter().copied().collect(),
                 done: r.done.clone(),
-                entry: TaskDelta::of(&parent_data(view, o), &r.entry),
+                entry: TaskDelta::of(&view.parent_data(o), &r.entry),
                 finished: r.finished,
             })
             .collect();
@@ -168,7 +168,7 @@ impl StateOwner for Compensations {
                 CompRun {
                     left: r.left.iter().copied().collect(),
                     done: r.done.clone(),
-                    entry: Arc::new(r.entry.apply(&parent_data(view, r.owner))),
+                    entry: Arc::new(r.entry.apply(&view.parent_data(r.owner))),
                     finished: r.finished,
                 },
             );
@@ -242,15 +242,6 @@ impl StateOwner for Compensations {
             }
         }
         Ok(())
-    }
-}
-
-fn parent_data(view: &View, t: u32) -> Data {
-    let p = view.records.get(t).parent;
-    if p == NO_TASK {
-        Data::new()
-    } else {
-        (**view.records.data(p)).clone()
     }
 }
 

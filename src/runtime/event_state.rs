@@ -316,7 +316,7 @@ impl StateOwner for EventState {
                     rearmed,
                 } => FireRow {
                     task: Some(*task),
-                    before: Some(TaskDelta::of(&parent_data(view, *task), before)),
+                    before: Some(TaskDelta::of(&view.parent_data(*task), before)),
                     wait: Some(wait.clone()),
                     rearmed: *rearmed,
                     starter_before: None,
@@ -351,15 +351,7 @@ impl StateOwner for EventState {
 
     fn restore(&mut self, snap: &InstanceSnapshot, view: &View) -> Result<(), RestoreError> {
         let bad = |m: String| Err(RestoreError(m));
-        let check = |t: u32, what: &str| {
-            if view.records.exists(t) {
-                Ok(())
-            } else {
-                Err(RestoreError(format!(
-                    "{what} refers to task {t}, which does not exist"
-                )))
-            }
-        };
+        let check = |t: u32, what: &str| view.check_task(t, what);
         let specs = view.specs;
         let all = snap
             .waits
@@ -482,7 +474,7 @@ impl StateOwner for EventState {
             let what = match (row.task, &row.starter_before) {
                 (Some(task), None) => {
                     check(task, "a fired event")?;
-                    let parent = parent_data(view, task);
+                    let parent = view.parent_data(task);
                     Fired::Catch {
                         task,
                         before: Arc::new(row.before.clone().unwrap_or_default().apply(&parent)),
@@ -589,14 +581,5 @@ impl StateOwner for EventState {
             }
         }
         Ok(())
-    }
-}
-
-fn parent_data(view: &View, t: u32) -> Data {
-    let p = view.records.get(t).parent;
-    if p == NO_TASK {
-        Data::new()
-    } else {
-        (**view.records.data(p)).clone()
     }
 }

@@ -191,15 +191,7 @@ impl StateOwner for Joins {
 
     fn restore(&mut self, snap: &InstanceSnapshot, view: &View) -> Result<(), RestoreError> {
         let bad = |m: String| Err(RestoreError(m));
-        let check = |t: u32, what: &str| {
-            if view.records.exists(t) {
-                Ok(())
-            } else {
-                Err(RestoreError(format!(
-                    "{what} refers to task {t}, which does not exist"
-                )))
-            }
-        };
+        let check = |t: u32, what: &str| view.check_task(t, what);
         for (si, row) in snap.scopes.iter().enumerate() {
             let Some(row) = row else { continue };
             let graph = view.specs.model.graph(crate::model::GraphIdx(row.graph));

@@ -120,16 +120,8 @@ impl StateOwner for Loops {
                 done: st.done,
                 // A loop task's data does not change while it runs: its
                 // entry is stored only once the loop completed.
-                entry: (!Arc::ptr_eq(&st.entry, view.records.data(st.task))).then(|| {
-                    let parent = view.records.get(st.task).parent;
-                    let empty = Data::new();
-                    let base: &Data = if parent == super::task::NO_TASK {
-                        &empty
-                    } else {
-                        view.records.data(parent)
-                    };
-                    TaskDelta::of(base, &st.entry)
-                }),
+                entry: (!Arc::ptr_eq(&st.entry, view.records.data(st.task)))
+                    .then(|| TaskDelta::of(&view.parent_data(st.task), &st.entry)),
             })
             .collect();
     }
@@ -155,15 +147,7 @@ impl StateOwner for Loops {
                 self.child.insert(c, (p, i as u32));
             }
             let entry = match &row.entry {
-                Some(delta) => {
-                    let parent = records.get(p).parent;
-                    let base: &Data = if parent == super::task::NO_TASK {
-                        &Data::new()
-                    } else {
-                        records.data(parent)
-                    };
-                    Arc::new(delta.apply(base))
-                }
+                Some(delta) => Arc::new(delta.apply(&view.parent_data(p))),
                 // A loop task's data does not change while it runs.
                 None => records.data(p).clone(),
             };

@@ -28,6 +28,7 @@ use super::records::Records;
 use super::scopes::Scopes;
 use super::snapshot::{InstanceSnapshot, RestoreError};
 use super::specs::Specs;
+use crate::model::Data;
 
 /// A point in an instance's history: how many task records existed and the
 /// value of the instance's event counter. Events that are not record
@@ -101,6 +102,30 @@ pub(crate) struct View<'a> {
     pub specs: &'a Specs,
     pub records: &'a Records,
     pub scopes: &'a Scopes,
+}
+
+impl View<'_> {
+    /// A restore check: `what` refers to task `t`, which must exist.
+    pub fn check_task(&self, t: u32, what: &str) -> Result<(), RestoreError> {
+        if self.records.exists(t) {
+            Ok(())
+        } else {
+            Err(RestoreError(format!(
+                "{what} refers to task {t}, which does not exist"
+            )))
+        }
+    }
+
+    /// The data of task `t`'s parent (empty for a start), what a task's
+    /// stored data is a delta against.
+    pub fn parent_data(&self, t: u32) -> Data {
+        let p = self.records.get(t).parent;
+        if p == super::task::NO_TASK {
+            Data::new()
+        } else {
+            (**self.records.data(p)).clone()
+        }
+    }
 }
 
 /// The operations every owner of runtime state provides. `Records` and

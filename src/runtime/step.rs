@@ -245,23 +245,12 @@ impl Workflow {
         self.records
             .ids()
             .filter(|&t| self.records.state(t) == TaskState::Error)
-            .map(|t| {
-                let r = self.records.get(t).node;
-                let node = self.specs.model.node(r);
-                WorkflowError {
-                    task: Some(TaskId(t)),
-                    element: node.id.clone(),
-                    process: self.process_of(r.graph).to_string(),
-                    location: node.pos.display(&self.specs.model.files).to_string(),
-                    message: self.records.error(t).unwrap_or("it failed").to_string(),
-                }
-            })
+            .map(|t| self.error_at(t, self.records.error(t).unwrap_or("it failed").into()))
             .collect()
     }
 
-    /// Puts task `t` in ERROR and describes the failure.
-    pub(crate) fn fail(&mut self, t: u32, message: String) -> WorkflowError {
-        self.records.fail(t, message.clone());
+    /// A workflow error at task `t` (located at its element).
+    fn error_at(&self, t: u32, message: String) -> WorkflowError {
         let r = self.records.get(t).node;
         let node = self.specs.model.node(r);
         WorkflowError {
@@ -271,6 +260,12 @@ impl Workflow {
             location: node.pos.display(&self.specs.model.files).to_string(),
             message,
         }
+    }
+
+    /// Puts task `t` in ERROR and describes the failure.
+    pub(crate) fn fail(&mut self, t: u32, message: String) -> WorkflowError {
+        self.records.fail(t, message.clone());
+        self.error_at(t, message)
     }
 
     /// Completes task `t`: post-script, choose outgoing flows, move tokens.
