@@ -1,15 +1,20 @@
-//! Runs every case of `tests/fixtures/bpmn/cases.json` through the library
-//! API and checks final status, data, ready tasks, task order, counts and
-//! states.
+//! Runs every case of `tests/fixtures/bpmn/cases.json` (and of
+//! `data_cases.json`, the multi-instance and loop fixtures) through the
+//! library API and checks final status, data, ready tasks, task order,
+//! counts and states.
 
 mod support;
 
-use support::{cases, check, run};
+use support::{cases, check, data_cases, run};
 
 #[test]
 fn every_fixture_case_runs_as_expected() {
-    let cases = cases();
-    assert!(cases.len() >= 40, "cases.json holds {} cases", cases.len());
+    let cases: Vec<_> = cases().into_iter().chain(data_cases()).collect();
+    assert!(
+        cases.len() >= 55,
+        "the case files hold {} cases",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         match run(case) {

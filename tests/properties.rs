@@ -1,7 +1,8 @@
 //! Properties of saving, resuming and resetting, checked on every fixture
-//! that has answers: `cases.json`, `event_cases.json`, `reset_cases.json`
-//! and, when the corpus is next to the crate, the spiff-example-cli
-//! tutorial runs.
+//! case: `cases.json`, `event_cases.json`, `reset_cases.json`,
+//! `data_cases.json` and, when the corpus is next to the crate, the
+//! spiff-example-cli tutorial runs (the interrupt and read-only properties
+//! on those with answers).
 //!
 //! - Interrupt anywhere: stopping after any number of answers, saving
 //!   (JSON, RON, and JSON re-saved as RON), loading and going on with the
@@ -31,15 +32,23 @@ use bpmn_runner::storage::{self, Format, Origin};
 use bpmn_runner::{Data, TaskState, Workflow};
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use support::{Case, apply, cases, event_cases, reset_cases, start, tutorial_cases};
+use support::{Case, apply, cases, data_cases, event_cases, reset_cases, start, tutorial_cases};
 
-/// Every case with answers.
-fn subjects() -> Vec<Case> {
+/// Every case.
+fn all_cases() -> Vec<Case> {
     cases()
         .into_iter()
         .chain(event_cases())
         .chain(reset_cases())
+        .chain(data_cases())
         .chain(tutorial_cases())
+        .collect()
+}
+
+/// Every case with answers.
+fn subjects() -> Vec<Case> {
+    all_cases()
+        .into_iter()
         .filter(|c| !c.answers.is_empty())
         .collect()
 }
@@ -362,7 +371,7 @@ fn reset_to_every_completed_task_and_redo_ends_like_the_uninterrupted_run() {
     let t0 = Instant::now();
     let mut failures = Vec::new();
     let mut checks = 0;
-    for case in subjects() {
+    for case in all_cases() {
         let (base, err, traces) = run_traced(&case, None);
         let skip = races(&case);
         let expected = outcome(&base, err, skip);

@@ -91,6 +91,12 @@ pub fn event_cases() -> Vec<Case> {
     read_cases("event_cases.json")
 }
 
+/// The cases of `data_cases.json` (multi-instance activities and standard
+/// loops).
+pub fn data_cases() -> Vec<Case> {
+    read_cases("data_cases.json")
+}
+
 /// The cases of `reset_cases.json` (one fixture per situation a reset must
 /// handle).
 pub fn reset_cases() -> Vec<Case> {
