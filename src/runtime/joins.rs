@@ -406,6 +406,9 @@ impl Workflow {
     /// Re-checks the OR-joins of scope `s` after tokens moved because of
     /// task `trigger`.
     pub(crate) fn recheck_or_joins(&mut self, s: u32, trigger: u32) {
+        if self.joins.waiting_or.is_empty() {
+            return;
+        }
         let Some(joins) = self.joins.waiting_or.get(&s) else {
             return;
         };

@@ -173,9 +173,9 @@ impl Records {
     }
 
     /// Marks `t` COMPLETED and logs it.
+    /// (A human task leaves the human set when it is answered.)
     pub fn mark_completed(&mut self, t: u32) {
         self.tasks[t as usize].state = TaskState::Completed;
-        self.human_ready.remove(&t);
         self.completion_log.push(t);
         self.last_task = Some(t);
     }

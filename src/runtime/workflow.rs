@@ -588,7 +588,9 @@ impl Workflow {
 
     pub(crate) fn mark_completed(&mut self, t: u32) {
         self.records.mark_completed(t);
-        self.events.fired.remove(&t);
+        if !self.events.fired.is_empty() {
+            self.events.fired.remove(&t);
+        }
         let s = self.records.get(t).scope;
         self.scopes.completed(s, t);
     }
