@@ -213,7 +213,7 @@ fn cli_file_and_shell_operations() {
         let mut c = bpmn();
         c.args(["run", "--json", "-p", "Process_SvcBuiltin", "-b"])
             .arg(fixture("svc_builtin.bpmn"))
-            .args(["--data", r#"{"payload": {"x": [1, 2]}}"#, "--file-dir"])
+            .args(["--data", r#"{"payload": {"x": [1, 2]}}"#, "--allow-file"])
             .arg(dir.path());
         if allow {
             c.arg("--allow-shell");
@@ -268,6 +268,7 @@ fn cli_http_posts_json_to_a_local_listener() {
         .args(["run", "--json", "-p", "Process_SvcHttp", "-b"])
         .arg(fixture("svc_http.bpmn"))
         .args(["--data", &data.to_string()])
+        .args(["--allow-http", "localhost", &format!("127.0.0.1:{port}")])
         .output()
         .unwrap();
     assert!(
@@ -291,11 +292,195 @@ fn cli_http_connection_refused_is_a_workflow_error() {
     let out = bpmn()
         .args(["run", "-p", "Process_SvcHttp", "-b"])
         .arg(fixture("svc_http.bpmn"))
-        .args(["--data", &data.to_string()])
+        .args(["--data", &data.to_string(), "--allow-http"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect"));
+}
+
+/// Runs the `file` service task of svc_file.bpmn with `action`, `path`
+/// and `value`, adding `flags`; returns the exit code and stderr.
+fn file_task(action: &str, path: &str, flags: &[&std::ffi::OsStr]) -> (i32, String) {
+    let data = json!({"action": action, "path": path, "value": {"v": 2}});
+    let out = bpmn()
+        .args(["run", "--json", "-p", "Process_SvcFile", "-b"])
+        .arg(fixture("svc_file.bpmn"))
+        .args(["--data", &data.to_string()])
+        .args(flags)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `allowed/` (the directory to allow) and `outside/secret.json` beside it,
+/// with `allowed/link` pointing to `outside/`.
+fn file_dirs() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let allowed = dir.path().join("allowed");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&allowed).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("secret.json"), r#"{"secret": 1}"#).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, allowed.join("link")).unwrap();
+    (dir, allowed, outside)
+}
+
+#[test]
+fn cli_file_is_refused_without_allow_file() {
+    let (dir, _, _) = file_dirs();
+    // Not even in the current directory, the old default.
+    let data = json!({"action": "write", "path": "x.json", "value": 1});
+    let out = bpmn()
+        .current_dir(dir.path())
+        .args(["run", "-p", "Process_SvcFile", "-b"])
+        .arg(fixture("svc_file.bpmn"))
+        .args(["--data", &data.to_string()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("service `file` failed: refused: writing `x.json` needs an allowed directory (allow one with --allow-file DIR)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("x.json").exists(), "nothing was written");
+    let (code, err) = file_task("read", "x.json", &[]);
+    assert_eq!(code, 3);
+    assert!(err.contains("refused: reading `x.json`"), "{err}");
+}
+
+#[test]
+fn cli_file_reads_and_writes_inside_the_allowed_directory() {
+    let (_dir, allowed, _) = file_dirs();
+    let flags = [std::ffi::OsStr::new("--allow-file"), allowed.as_os_str()];
+    for path in ["sub/new.json", "sub/../top.json"] {
+        let (code, err) = file_task("write", path, &flags);
+        assert_eq!(code, 0, "{path}: {err}");
+        let (code, err) = file_task("read", path, &flags);
+        assert_eq!(code, 0, "{path}: {err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(allowed.join("sub/new.json")).unwrap(),
+        "{\n  \"v\": 2\n}"
+    );
+    assert!(allowed.join("top.json").exists());
+    // An absolute path is fine as long as it is inside.
+    let inside = allowed.join("abs.json");
+    let (code, err) = file_task("write", inside.to_str().unwrap(), &flags);
+    assert_eq!(code, 0, "{err}");
+    assert!(inside.exists());
+}
+
+#[test]
+fn cli_file_refuses_paths_that_leave_the_allowed_directory() {
+    let (dir, allowed, outside) = file_dirs();
+    let flags = [std::ffi::OsStr::new("--allow-file"), allowed.as_os_str()];
+    let real = std::fs::canonicalize(&allowed).unwrap();
+    let secret = outside.join("secret.json");
+    let mut paths = vec![
+        "../outside/secret.json".to_string(),
+        "../escaped.json".to_string(),
+        "new/../../escaped.json".to_string(),
+        secret.display().to_string(),
+    ];
+    if cfg!(unix) {
+        paths.push("link/secret.json".into());
+        paths.push("link/escaped.json".into());
+    }
+    for path in &paths {
+        for (action, verb) in [("read", "reading"), ("write", "writing")] {
+            let (code, err) = file_task(action, path, &flags);
+            assert_eq!(code, 3, "{action} {path}: {err}");
+            let want = format!(
+                "service `file` failed: refused: {verb} `{path}` leaves the allowed directory {} (allow a directory with --allow-file DIR)",
+                real.display()
+            );
+            assert!(err.contains(&want), "{action} {path}: {err}");
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        r#"{"secret": 1}"#
+    );
+    assert!(!dir.path().join("escaped.json").exists());
+    assert!(!outside.join("escaped.json").exists());
+    assert!(!allowed.join("new").exists());
+}
+
+#[test]
+fn cli_file_dir_is_still_accepted_as_the_old_name() {
+    let (_dir, allowed, _) = file_dirs();
+    let flags = [std::ffi::OsStr::new("--file-dir"), allowed.as_os_str()];
+    let (code, err) = file_task("write", "old.json", &flags);
+    assert_eq!(code, 0, "{err}");
+    assert!(allowed.join("old.json").exists());
+}
+
+/// A listener on 127.0.0.1 that must not be called: returns its port and a
+/// check that nothing connected.
+fn untouched_listener() -> (u16, impl FnOnce()) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (port, move || {
+        let got = listener.accept();
+        assert!(
+            matches!(&got, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "the service connected: {got:?}"
+        );
+    })
+}
+
+fn http_task(port: u16, flags: &[&str]) -> (i32, String) {
+    let data = json!({"url": format!("http://127.0.0.1:{port}/items"), "payload": {}});
+    let out = bpmn()
+        .args(["run", "-p", "Process_SvcHttp", "-b"])
+        .arg(fixture("svc_http.bpmn"))
+        .args(["--data", &data.to_string()])
+        .args(flags)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_http_is_refused_without_allow_http() {
+    let (port, nothing_connected) = untouched_listener();
+    let (code, err) = http_task(port, &[]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("service `http` failed: refused: host 127.0.0.1 is not allowed (allow it with --allow-http 127.0.0.1)"),
+        "{err}"
+    );
+    nothing_connected();
+}
+
+#[test]
+fn cli_http_is_refused_for_a_host_or_port_not_listed() {
+    let (port, nothing_connected) = untouched_listener();
+    let other_port = if port == 1 { "2" } else { "1" };
+    for flags in [
+        vec!["--allow-http", "example.org"],
+        vec!["--allow-http", "localhost", "example.org"],
+        vec!["--allow-http=example.org,localhost"],
+        vec!["--allow-http", &format!("127.0.0.1:{other_port}")],
+    ] {
+        let (code, err) = http_task(port, &flags);
+        assert_eq!(code, 3, "{flags:?}: {err}");
+        assert!(
+            err.contains("refused: host 127.0.0.1 is not allowed"),
+            "{flags:?}: {err}"
+        );
+    }
+    nothing_connected();
 }
 
 #[test]

@@ -67,10 +67,15 @@ pub struct ServiceArgs {
     /// Let the `shell` operation run commands.
     #[arg(long)]
     pub allow_shell: bool,
-    /// The directory the `file` operation reads and writes under (default:
-    /// the current directory).
-    #[arg(long, value_name = "DIR")]
-    pub file_dir: Option<PathBuf>,
+    /// Let the `file` operation read and write files inside DIR (paths are
+    /// relative to it; nothing outside it, symbolic links followed). Without
+    /// it the `file` operation is refused. (`--file-dir` is an old name.)
+    #[arg(long, value_name = "DIR", alias = "file-dir")]
+    pub allow_file: Option<PathBuf>,
+    /// Let the `http` operation reach these hosts (HOST or HOST:PORT); with
+    /// no HOST, any host. Without it the `http` operation is refused.
+    #[arg(long, value_name = "HOST", num_args = 0.., value_delimiter = ',')]
+    pub allow_http: Option<Vec<String>>,
     /// The directory holding one JSON file per BPMN data store (default:
     /// the directory of the state file, else the current directory).
     #[arg(long, value_name = "DIR")]

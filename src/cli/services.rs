@@ -1,7 +1,9 @@
-//! The service operations `bpmn` ships: `http`, `shell` (only with
-//! `--allow-shell`), `file`, and `--service NAME=COMMAND` connectors — an
-//! external program that reads the parameters as JSON on stdin and answers
-//! JSON on stdout.
+//! The service operations `bpmn` ships: `http` (only with `--allow-http`,
+//! to the hosts it names), `shell` (only with `--allow-shell`), `file` (only
+//! with `--allow-file DIR`, inside DIR), and `--service NAME=COMMAND`
+//! connectors — an external program that reads the parameters as JSON on
+//! stdin and answers JSON on stdout. A diagram touches nothing on the
+//! machine or the network unless the person running it said so.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -21,7 +23,10 @@ use super::args::ServiceArgs;
 #[derive(Debug, Clone)]
 pub struct CliServices {
     allow_shell: bool,
-    file_dir: PathBuf,
+    /// `--allow-file DIR`, canonical (symbolic links resolved).
+    file_dir: Option<PathBuf>,
+    /// `--allow-http`: `None` refuses every host, an empty list allows any.
+    http_hosts: Option<Vec<String>>,
     connectors: BTreeMap<String, String>,
 }
 
@@ -36,9 +41,31 @@ impl CliServices {
             };
             connectors.insert(name.trim().to_string(), command.to_string());
         }
+        let file_dir = match &args.allow_file {
+            None => None,
+            Some(dir) => {
+                let real = std::fs::canonicalize(dir)
+                    .map_err(|e| CliError::usage(format!("--allow-file {}: {e}", dir.display())))?;
+                if !real.is_dir() {
+                    return Err(CliError::usage(format!(
+                        "--allow-file {}: not a directory",
+                        dir.display()
+                    )));
+                }
+                Some(real)
+            }
+        };
+        let http_hosts = args.allow_http.as_ref().map(|hosts| {
+            hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        });
         Ok(CliServices {
             allow_shell: args.allow_shell,
-            file_dir: args.file_dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            file_dir,
+            http_hosts,
             connectors,
         })
     }
@@ -77,7 +104,7 @@ impl ServiceHandler for CliServices {
             return connector(command, operation, params);
         }
         match operation {
-            "http" => http(params),
+            "http" => self.http(params),
             "shell" if !self.allow_shell => {
                 Err("the shell operation is disabled; pass --allow-shell to enable it".into())
             }
@@ -100,46 +127,229 @@ impl ServiceHandler for CliServices {
 }
 
 impl CliServices {
-    /// `file`: {"action": "read"|"write", "path": relative path, "value": …}.
+    /// `file`: {"action": "read"|"write", "path": path inside the
+    /// `--allow-file` directory, "value": …}.
     fn file(&self, params: &Data) -> Result<Value, String> {
         let rel = PathBuf::from(text(params, "path")?);
-        if rel
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-        {
+        let action = text(params, "action")?;
+        let verb = match action.as_str() {
+            "read" => "reading",
+            "write" => "writing",
+            other => return Err(format!("action `{other}`: expected read or write")),
+        };
+        let Some(dir) = &self.file_dir else {
             return Err(format!(
-                "path `{}` must be relative and stay inside {}",
-                rel.display(),
-                self.file_dir.display()
+                "refused: {verb} `{}` needs an allowed directory (allow one with --allow-file DIR)",
+                rel.display()
+            ));
+        };
+        let inside = |path: &Path| -> Result<PathBuf, String> {
+            let real = real_path(&dir.join(path))
+                .map_err(|e| format!("cannot resolve `{}`: {e}", rel.display()))?;
+            if real.starts_with(dir) && real != *dir {
+                Ok(real)
+            } else {
+                Err(format!(
+                    "refused: {verb} `{}` leaves the allowed directory {} (allow a directory with --allow-file DIR)",
+                    rel.display(),
+                    dir.display()
+                ))
+            }
+        };
+        let path = inside(&rel)?;
+        if action == "read" {
+            let t = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read `{}`: {e}", rel.display()))?;
+            return serde_json::from_str(&t)
+                .map_err(|e| format!("`{}` is not JSON: {e}", rel.display()));
+        }
+        let value = params.get("value").cloned().unwrap_or(Value::Null);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        // Checked again now that its folders exist: nothing may have
+        // replaced one of them with a link out in the meantime.
+        let path = inside(&path)?;
+        let body = serde_json::to_vec_pretty(&value).map_err(|e| e.to_string())?;
+        bpmn_runner::storage::write_atomic(&path, &body)
+            .map_err(|e| format!("cannot write `{}`: {e}", rel.display()))?;
+        Ok(json!({"written": rel.display().to_string()}))
+    }
+
+    /// `http`, when `--allow-http` allows the URL's host.
+    fn http(&self, params: &Data) -> Result<Value, String> {
+        let url = text(params, "url")?;
+        let target = HttpTarget::parse(&url)?;
+        let allowed = match &self.http_hosts {
+            None => false,
+            Some(hosts) => hosts.is_empty() || hosts.iter().any(|h| target.matches(h)),
+        };
+        if !allowed {
+            return Err(format!(
+                "refused: host {} is not allowed (allow it with --allow-http {})",
+                target.host, target.host
             ));
         }
-        let path = self.file_dir.join(&rel);
-        match text(params, "action")?.as_str() {
-            "read" => {
-                let t = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                serde_json::from_str(&t).map_err(|e| format!("{} is not JSON: {e}", path.display()))
+        http(&url, &target, params)
+    }
+}
+
+/// The real path of `path` (absolute): every symbolic link resolved, as far
+/// as the path exists; the part that does not exist yet is taken as
+/// written (`..` goes up). Like `realpath -m`.
+fn real_path(path: &Path) -> std::io::Result<PathBuf> {
+    let mut todo: Vec<std::ffi::OsString> = Vec::new();
+    let mut real = PathBuf::new();
+    let mut links = 0;
+    let push_all = |todo: &mut Vec<std::ffi::OsString>, p: &Path, real: &mut PathBuf| {
+        // Components are popped from the end, so push them reversed.
+        let mut comps = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::Prefix(_) => {
+                    comps.clear();
+                    *real = PathBuf::from(c.as_os_str());
+                }
+                Component::RootDir => {
+                    comps.clear();
+                    // Keep the drive (Windows) the path is on, if any.
+                    let prefix = real
+                        .components()
+                        .next()
+                        .filter(|p| matches!(p, Component::Prefix(_)));
+                    *real = prefix
+                        .map(|p| PathBuf::from(p.as_os_str()))
+                        .unwrap_or_default();
+                    real.push(c.as_os_str());
+                }
+                _ => comps.push(c.as_os_str().to_os_string()),
             }
-            "write" => {
-                let value = params.get("value").cloned().unwrap_or(Value::Null);
-                write_atomically(&path, &value)?;
-                Ok(json!({"written": rel.display().to_string()}))
+        }
+        todo.extend(comps.into_iter().rev());
+    };
+    let start = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    push_all(&mut todo, &start, &mut real);
+    while let Some(c) = todo.pop() {
+        if c == "." {
+            continue;
+        }
+        if c == ".." {
+            real.pop();
+            continue;
+        }
+        let next = real.join(&c);
+        match std::fs::symlink_metadata(&next) {
+            Ok(m) if m.file_type().is_symlink() => {
+                links += 1;
+                if links > 40 {
+                    return Err(std::io::Error::other("too many levels of symbolic links"));
+                }
+                let target = std::fs::read_link(&next)?;
+                if target.is_absolute() {
+                    push_all(&mut todo, &target, &mut real);
+                } else {
+                    let mut comps: Vec<_> = target
+                        .components()
+                        .map(|c| c.as_os_str().to_os_string())
+                        .collect();
+                    comps.reverse();
+                    todo.extend(comps);
+                }
             }
-            other => Err(format!("action `{other}`: expected read or write")),
+            Ok(_) => real = next,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => real = next,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(real)
+}
+
+/// Where an `http://` URL goes.
+struct HttpTarget {
+    /// Lowercase, without brackets for IPv6.
+    host: String,
+    port: u16,
+    /// `host:port` as written, for the Host header and for connecting.
+    authority: String,
+    /// From the first `/` on.
+    path: String,
+}
+
+impl HttpTarget {
+    fn parse(url: &str) -> Result<HttpTarget, String> {
+        let Some(rest) = url
+            .get(..7)
+            .filter(|s| s.eq_ignore_ascii_case("http://"))
+            .map(|_| &url[7..])
+        else {
+            return Err(format!(
+                "`{url}`: the built-in http operation speaks plain http:// only; for https map an operation to a program with --service NAME=COMMAND"
+            ));
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(end);
+        let path = match path {
+            "" => "/".to_string(),
+            p if p.starts_with('/') => p.to_string(),
+            p => format!("/{p}"),
+        };
+        if authority.contains('@') {
+            return Err(format!(
+                "`{url}`: user names and passwords in URLs are not supported"
+            ));
+        }
+        let (host, port) = split_host_port(authority)
+            .ok_or_else(|| format!("`{url}`: cannot read the host and port"))?;
+        Ok(HttpTarget {
+            host: host.to_ascii_lowercase(),
+            port: port.unwrap_or(80),
+            authority: authority.to_string(),
+            path,
+        })
+    }
+
+    /// Whether `--allow-http` entry `allowed` (lowercase HOST or
+    /// HOST:PORT) lets this URL through.
+    fn matches(&self, allowed: &str) -> bool {
+        match split_host_port(allowed) {
+            Some((host, port)) => {
+                host.eq_ignore_ascii_case(&self.host) && port.is_none_or(|p| p == self.port)
+            }
+            None => false,
         }
     }
 }
 
-/// Writes `value` as JSON to `path` through a temporary file and a rename.
-pub fn write_atomically(path: &Path, value: &Value) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+/// `host`, `host:port`, `[v6]` or `[v6]:port`.
+fn split_host_port(s: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if let Some(v6) = s.strip_prefix('[') {
+        let close = v6.find(']')?;
+        let after = &v6[close + 1..];
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?),
+        };
+        (&v6[..close], port)
+    } else {
+        match s.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p)),
+            Some(_) => (s, None), // a bare IPv6 address
+            None => (s, None),
+        }
+    };
+    if host.is_empty() {
+        return None;
     }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let body = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
-    std::fs::write(&tmp, body).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let port = match port {
+        None => None,
+        Some(p) => Some(p.parse().ok()?),
+    };
+    Some((host, port))
 }
 
 /// Runs connector `command` with the parameters as JSON on stdin.
@@ -176,8 +386,7 @@ fn connector(command: &str, operation: &str, params: &Data) -> Result<Value, Str
 
 /// `http`: {"url", "method": GET|POST, "body": JSON, "timeout": seconds}.
 /// Plain `http://` only; map an operation to a connector for HTTPS.
-fn http(params: &Data) -> Result<Value, String> {
-    let url = text(params, "url")?;
+fn http(url: &str, target: &HttpTarget, params: &Data) -> Result<Value, String> {
     let method = params
         .get("method")
         .and_then(Value::as_str)
@@ -190,19 +399,12 @@ fn http(params: &Data) -> Result<Value, String> {
             .unwrap_or(30.0)
             .max(0.001),
     );
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(format!(
-            "`{url}`: the built-in http operation speaks plain http:// only; for https map an operation to a program with --service NAME=COMMAND"
-        ));
-    };
-    let (host_port, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let addr = if host_port.contains(':') {
-        host_port.to_string()
+    let host_port = target.authority.as_str();
+    let path = target.path.as_str();
+    let addr = if target.host.contains(':') {
+        format!("[{}]:{}", target.host, target.port)
     } else {
-        format!("{host_port}:80")
+        format!("{}:{}", target.host, target.port)
     };
     let sock = addr
         .to_socket_addrs()
@@ -280,4 +482,45 @@ pub fn install_data_store(args: &ServiceArgs, state: Option<&std::path::Path>, w
         })
         .unwrap_or_else(|| PathBuf::from("."));
     wf.set_data_store(Arc::new(bpmn_runner::JsonFileStore::new(dir)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_hosts_match_by_host_and_optionally_port() {
+        let t = HttpTarget::parse("HTTP://Example.ORG:8080/a?b").unwrap();
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("example.org", 8080, "/a?b")
+        );
+        assert!(t.matches("example.org"));
+        assert!(t.matches("EXAMPLE.org:8080"));
+        assert!(!t.matches("example.org:80"));
+        assert!(!t.matches("example.com"));
+        let t = HttpTarget::parse("http://[::1]/x").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("::1", 80));
+        assert!(t.matches("[::1]") && t.matches("::1") && t.matches("[::1]:80"));
+        assert!(HttpTarget::parse("http://user@127.0.0.1/").is_err());
+        assert!(HttpTarget::parse("https://example.org/").is_err());
+    }
+
+    #[test]
+    fn real_paths_follow_links_and_take_missing_parts_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir(base.join("a")).unwrap();
+        assert_eq!(
+            real_path(&base.join("a/./new/../x")).unwrap(),
+            base.join("a/x")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("../b/c", base.join("a/l")).unwrap();
+            assert_eq!(real_path(&base.join("a/l/d")).unwrap(), base.join("b/c/d"));
+            std::os::unix::fs::symlink("loop", base.join("a/loop")).unwrap();
+            assert!(real_path(&base.join("a/loop")).is_err());
+        }
+    }
 }
