@@ -582,3 +582,100 @@ fn a_state_that_fails_the_invariant_checks_is_refused_untouched() {
         .stderr(predicates::str::contains("not COMPLETED"));
     assert_eq!(std::fs::read(&state).unwrap(), text);
 }
+
+/// The names in `dir` that look like temporaries of a save.
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_keeps_the_state_file_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = std::fs::read(&state).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    bpmn()
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(0);
+    assert_ne!(std::fs::read(&state).unwrap(), before, "saved");
+    let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "mode {mode:o}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_state_file_reached_through_a_link_stays_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = dir.path().join("keep");
+    std::fs::create_dir(&keep).unwrap();
+    let target = saved_sequence(&keep, "s.json");
+    let link = dir.path().join("current.json");
+    std::os::unix::fs::symlink("keep/s.json", &link).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    bpmn()
+        .arg("resume")
+        .arg(&link)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(0);
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("keep/s.json"));
+    // The target has the completed instance.
+    let (code, v) = json_out(bpmn().arg("resume").arg(&target).arg("--json"));
+    assert_eq!((code, v["completed"].clone()), (0, json!(true)));
+    assert!(temporaries(dir.path()).is_empty());
+    assert!(temporaries(&keep).is_empty());
+}
+
+#[test]
+fn the_next_save_removes_the_temporary_a_killed_save_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    let out = bpmn()
+        .env(bpmn_runner::storage::FAULT_ENV, "abort-before-rename")
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the process was killed mid-save");
+    let left = temporaries(dir.path());
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with(".s.json.tmp-"), "{left:?}");
+    // The process is gone; the next save of the file tidies up.
+    bpmn()
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(0);
+    let left = temporaries(dir.path());
+    if Path::new("/proc/self").exists() {
+        assert!(left.is_empty(), "{left:?}");
+    }
+}

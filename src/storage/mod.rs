@@ -4,13 +4,15 @@
 //! The file embeds the BPMN sources once, so it restores on a machine
 //! without them; it carries a format version, older versions are migrated
 //! and newer ones refused; it is written atomically (temporary file, fsync,
-//! rename), so a failed or interrupted save never loses the previous state.
+//! rename), so a failed or interrupted save never loses the previous state,
+//! and keeps its nature: a link stays a link, permission bits stay, and
+//! temporaries of killed saves are tidied by the next save.
 
 mod atomic;
 mod json_layout;
 mod migrate;
 mod state_file;
 
-pub use atomic::{FAULT_ENV, write_atomic};
+pub use atomic::{FAULT_ENV, resolve_links, write_atomic};
 pub use migrate::CURRENT_VERSION;
 pub use state_file::{Format, Origin, StateError, load, load_bytes, save, save_bytes};
