@@ -61,7 +61,7 @@ impl Cx<'_> {
             format!(
                 "{what}: FEEL syntax error at character {} of `{}`: {}",
                 err.at + 1,
-                e.text,
+                excerpt(&e.text, err.at),
                 err.message
             ),
             "fix the expression; FEEL strings use double quotes, ranges look like [1..10]",
@@ -425,4 +425,28 @@ fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option<CTabl
         outputs,
         rules,
     })
+}
+
+/// `text` around byte `at`, at most about 60 characters of it (a long
+/// expression is not repeated whole in a message).
+fn excerpt(text: &str, at: usize) -> String {
+    const CONTEXT: usize = 30;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.len() <= 2 * CONTEXT {
+        return text.to_string();
+    }
+    let pos = chars
+        .iter()
+        .position(|&(i, _)| i >= at)
+        .unwrap_or(chars.len());
+    let from = pos.saturating_sub(CONTEXT);
+    let to = (pos + CONTEXT).min(chars.len());
+    let mut s: String = chars[from..to].iter().map(|&(_, c)| c).collect();
+    if from > 0 {
+        s.insert(0, '…');
+    }
+    if to < chars.len() {
+        s.push('…');
+    }
+    s
 }

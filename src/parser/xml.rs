@@ -64,16 +64,37 @@ impl Element {
 }
 
 /// Maps byte offsets to 1-based line and column (in characters).
+///
+/// Lookups are O(log lines) on ASCII lines; on other lines the column is
+/// counted from the previous lookup on the same line when it was earlier,
+/// so positions asked for in document order cost O(text) in all, even in a
+/// file written on one line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Whether each line is ASCII (byte column = character column).
+    ascii: Vec<bool>,
+    /// The last lookup on a non-ASCII line: (line, byte offset, column).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let ascii = starts
+            .iter()
+            .enumerate()
+            .map(|(k, &a)| {
+                let b = starts.get(k + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[a..b].is_ascii()
+            })
+            .collect();
+        LineIndex {
+            starts,
+            ascii,
+            last: std::cell::Cell::new((usize::MAX, 0, 0)),
+        }
     }
 
     /// 1-based (line, column) of byte `offset` in `text`.
@@ -84,13 +105,31 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let col = if self.ascii[line] {
+            offset - start
+        } else {
+            let (l, from, col0) = self.last.get();
+            let (from, col0) = if l == line && from <= offset {
+                (from, col0)
+            } else {
+                (start, 0)
+            };
+            let col = col0
+                + text
+                    .get(from..offset)
+                    .map(|s| s.chars().count())
+                    .unwrap_or(offset - from);
+            self.last.set((line, offset, col));
+            col
+        };
         (line as u32 + 1, col as u32 + 1)
     }
 }
+
+/// How deep elements may nest. Real BPMN and DMN files stay far below
+/// (a subprocess adds two levels); the limit keeps every recursive walk of
+/// the tree (and dropping it) within the stack.
+pub const MAX_DEPTH: usize = 256;
 
 /// A parse failure with the byte offset where it happened.
 #[derive(Debug, Clone)]
@@ -160,6 +199,15 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 if is_empty {
                     attach(&mut stack, &mut root, el, pos)?;
                 } else {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(XmlError {
+                            offset: pos,
+                            message: format!(
+                                "elements are nested more than {MAX_DEPTH} deep (here <{}>); no BPMN or DMN file needs that many levels",
+                                el.local
+                            ),
+                        });
+                    }
                     stack.push(el);
                 }
             }

@@ -71,7 +71,15 @@ struct Parser<'n> {
     /// Set while reading the upper end of an interval, where `[` closes
     /// the interval (`]1..5[`) instead of starting a filter.
     no_filter: bool,
+    /// How deep the expression being read nests (brackets, unary
+    /// operators and chains of binary operators all count): the tree the
+    /// parser builds is at most [`MAX_DEPTH`] deep, so evaluating and
+    /// dropping it never exhausts the stack.
+    depth: usize,
 }
+
+/// How deep a FEEL expression may nest.
+pub(crate) const MAX_DEPTH: usize = 200;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -82,6 +90,7 @@ impl<'n> Parser<'n> {
             toks: lex(text, &names.known)?,
             i: 0,
             no_filter: false,
+            depth: 0,
         })
     }
 
@@ -166,7 +175,25 @@ impl<'n> Parser<'n> {
 
     // ---- expressions -------------------------------------------------
 
+    /// Counts one more level of nesting; fails past [`MAX_DEPTH`].
+    fn deeper(&mut self, by: usize) -> PResult<()> {
+        self.depth += by;
+        if self.depth > MAX_DEPTH {
+            return self.fail(format!(
+                "the expression nests more than {MAX_DEPTH} levels deep (brackets, `not(…)`, `-` or a chain of operators); split it up"
+            ));
+        }
+        Ok(())
+    }
+
     fn expression(&mut self) -> PResult<Expr> {
+        self.deeper(1)?;
+        let e = self.expression_inner();
+        self.depth -= 1;
+        e
+    }
+
+    fn expression_inner(&mut self) -> PResult<Expr> {
         if self.eat_word("if") {
             let c = self.expression()?;
             self.expect_word("then")?;
@@ -183,22 +210,41 @@ impl<'n> Parser<'n> {
         self.disjunction()
     }
 
+    /// Each operator of a chain nests the tree one level deeper (it is
+    /// built left-deep); `chain` counts them so far, to give back.
+    fn chain_step(&mut self, chain: &mut usize) -> PResult<()> {
+        *chain += 1;
+        self.deeper(1)
+    }
+
     fn disjunction(&mut self) -> PResult<Expr> {
-        let mut e = self.conjunction()?;
-        while self.eat_word("or") {
-            let r = self.conjunction()?;
-            e = Expr::Or(Box::new(e), Box::new(r));
-        }
-        Ok(e)
+        let mut chain = 0;
+        let r = (|| {
+            let mut e = self.conjunction()?;
+            while self.eat_word("or") {
+                self.chain_step(&mut chain)?;
+                let r = self.conjunction()?;
+                e = Expr::Or(Box::new(e), Box::new(r));
+            }
+            Ok(e)
+        })();
+        self.depth -= chain;
+        r
     }
 
     fn conjunction(&mut self) -> PResult<Expr> {
-        let mut e = self.comparison()?;
-        while self.eat_word("and") {
-            let r = self.comparison()?;
-            e = Expr::And(Box::new(e), Box::new(r));
-        }
-        Ok(e)
+        let mut chain = 0;
+        let r = (|| {
+            let mut e = self.comparison()?;
+            while self.eat_word("and") {
+                self.chain_step(&mut chain)?;
+                let r = self.comparison()?;
+                e = Expr::And(Box::new(e), Box::new(r));
+            }
+            Ok(e)
+        })();
+        self.depth -= chain;
+        r
     }
 
     fn comparison(&mut self) -> PResult<Expr> {
@@ -228,21 +274,12 @@ impl<'n> Parser<'n> {
     /// list of them.
     fn in_tests(&mut self) -> PResult<UnaryTests> {
         if *self.peek() == Tok::LParen {
-            let save = self.i;
-            if let Ok(Some(t)) = self.try_interval() {
-                return Ok(UnaryTests::Tests {
-                    negated: false,
-                    tests: vec![t],
-                });
-            }
-            self.i = save;
+            // `(a..b]`, or a parenthesized list of positive unary tests.
             self.bump();
-            let tests = self.positive_unary_tests()?;
-            self.expect(&Tok::RParen, "`)`")?;
-            return Ok(UnaryTests::Tests {
-                negated: false,
-                tests,
-            });
+            self.deeper(1)?;
+            let r = self.in_list();
+            self.depth -= 1;
+            return r;
         }
         Ok(UnaryTests::Tests {
             negated: false,
@@ -250,47 +287,91 @@ impl<'n> Parser<'n> {
         })
     }
 
-    fn additive(&mut self) -> PResult<Expr> {
-        let mut e = self.multiplicative()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Plus => ArithOp::Add,
-                Tok::Minus => ArithOp::Sub,
-                _ => return Ok(e),
+    fn in_list(&mut self) -> PResult<UnaryTests> {
+        let first = self.positive_unary_test()?;
+        if *self.peek() == Tok::DotDot {
+            let UnaryTest::Expr { expr, .. } = first else {
+                return self.fail("unexpected `..`");
             };
             self.bump();
-            let r = self.multiplicative()?;
-            e = Expr::Arith(op, Box::new(e), Box::new(r));
+            let r = self.interval_rest(false, expr)?;
+            return Ok(UnaryTests::Tests {
+                negated: false,
+                tests: vec![UnaryTest::Interval(r)],
+            });
         }
+        let mut tests = vec![first];
+        while self.eat(&Tok::Comma) {
+            tests.push(self.positive_unary_test()?);
+        }
+        self.expect(&Tok::RParen, "`)`")?;
+        Ok(UnaryTests::Tests {
+            negated: false,
+            tests,
+        })
+    }
+
+    fn additive(&mut self) -> PResult<Expr> {
+        let mut chain = 0;
+        let r = (|| {
+            let mut e = self.multiplicative()?;
+            loop {
+                let op = match self.peek() {
+                    Tok::Plus => ArithOp::Add,
+                    Tok::Minus => ArithOp::Sub,
+                    _ => return Ok(e),
+                };
+                self.bump();
+                self.chain_step(&mut chain)?;
+                let r = self.multiplicative()?;
+                e = Expr::Arith(op, Box::new(e), Box::new(r));
+            }
+        })();
+        self.depth -= chain;
+        r
     }
 
     fn multiplicative(&mut self) -> PResult<Expr> {
-        let mut e = self.power()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Star => ArithOp::Mul,
-                Tok::Slash => ArithOp::Div,
-                _ => return Ok(e),
-            };
-            self.bump();
-            let r = self.power()?;
-            e = Expr::Arith(op, Box::new(e), Box::new(r));
-        }
+        let mut chain = 0;
+        let r = (|| {
+            let mut e = self.power()?;
+            loop {
+                let op = match self.peek() {
+                    Tok::Star => ArithOp::Mul,
+                    Tok::Slash => ArithOp::Div,
+                    _ => return Ok(e),
+                };
+                self.bump();
+                self.chain_step(&mut chain)?;
+                let r = self.power()?;
+                e = Expr::Arith(op, Box::new(e), Box::new(r));
+            }
+        })();
+        self.depth -= chain;
+        r
     }
 
     fn power(&mut self) -> PResult<Expr> {
-        let mut e = self.unary()?;
-        while self.eat(&Tok::StarStar) {
-            let r = self.unary()?;
-            e = Expr::Arith(ArithOp::Pow, Box::new(e), Box::new(r));
-        }
-        Ok(e)
+        let mut chain = 0;
+        let r = (|| {
+            let mut e = self.unary()?;
+            while self.eat(&Tok::StarStar) {
+                self.chain_step(&mut chain)?;
+                let r = self.unary()?;
+                e = Expr::Arith(ArithOp::Pow, Box::new(e), Box::new(r));
+            }
+            Ok(e)
+        })();
+        self.depth -= chain;
+        r
     }
 
     fn unary(&mut self) -> PResult<Expr> {
         if self.eat(&Tok::Minus) {
-            let e = self.unary()?;
-            return Ok(match e {
+            self.deeper(1)?;
+            let e = self.unary();
+            self.depth -= 1;
+            return Ok(match e? {
                 Expr::Const(Value::Number(n)) => Expr::Const(Value::Number(-n)),
                 e => Expr::Neg(Box::new(e)),
             });
@@ -299,8 +380,23 @@ impl<'n> Parser<'n> {
     }
 
     fn postfix(&mut self) -> PResult<Expr> {
+        let mut chain = 0;
+        let r = self.postfix_chain(&mut chain);
+        self.depth -= chain;
+        r
+    }
+
+    fn postfix_chain(&mut self, chain: &mut usize) -> PResult<Expr> {
         let mut e = self.primary()?;
         loop {
+            let more = match self.peek() {
+                Tok::Dot => true,
+                Tok::LBracket => !self.no_filter,
+                _ => false,
+            };
+            if more {
+                self.chain_step(chain)?;
+            }
             match self.peek() {
                 Tok::Dot => {
                     self.bump();
@@ -379,36 +475,45 @@ impl<'n> Parser<'n> {
                 Ok(Expr::Input)
             }
             Tok::LParen => {
-                if let Some(t) = self.try_interval()? {
-                    let UnaryTest::Interval(r) = t else {
-                        unreachable!("try_interval returns intervals")
-                    };
+                // A parenthesized expression, or an interval open at the
+                // low end: `(a..b]`. Read the first operand once either way.
+                self.bump();
+                let first = self.expression()?;
+                if self.eat(&Tok::DotDot) {
+                    let r = self.interval_rest(false, first)?;
                     return Ok(Expr::Range(Box::new(r)));
                 }
-                self.bump();
-                let e = self.expression()?;
                 self.expect(&Tok::RParen, "`)`")?;
-                Ok(e)
+                Ok(first)
             }
-            Tok::LBracket | Tok::RBracket => {
-                if let Some(UnaryTest::Interval(r)) = self.try_interval()? {
+            Tok::LBracket => {
+                // A list, or an interval closed at the low end: `[a..b)`.
+                self.bump();
+                if self.eat(&Tok::RBracket) {
+                    return Ok(Expr::List(Vec::new()));
+                }
+                let first = self.expression()?;
+                if self.eat(&Tok::DotDot) {
+                    let r = self.interval_rest(true, first)?;
                     return Ok(Expr::Range(Box::new(r)));
                 }
-                if *self.peek() == Tok::RBracket {
-                    return self.fail("unexpected `]`");
-                }
-                self.bump();
-                let mut items = Vec::new();
-                if !self.eat(&Tok::RBracket) {
-                    loop {
-                        items.push(self.expression()?);
-                        if self.eat(&Tok::RBracket) {
-                            break;
-                        }
-                        self.expect(&Tok::Comma, "`,` or `]`")?;
+                let mut items = vec![first];
+                loop {
+                    if self.eat(&Tok::RBracket) {
+                        break;
                     }
+                    self.expect(&Tok::Comma, "`,` or `]`")?;
+                    items.push(self.expression()?);
                 }
                 Ok(Expr::List(items))
+            }
+            Tok::RBracket => {
+                // `]a..b[`: an interval open at the low end.
+                self.bump();
+                let low = self.additive()?;
+                self.expect(&Tok::DotDot, "`..`")?;
+                let r = self.interval_rest(false, low)?;
+                Ok(Expr::Range(Box::new(r)))
             }
             Tok::LBrace => {
                 self.bump();
@@ -524,24 +629,9 @@ impl<'n> Parser<'n> {
         Ok(Expr::Call(name, args))
     }
 
-    /// Parses `[a..b]`, `(a..b)`, `]a..b[` (any mix of ends) when the
-    /// tokens spell one; otherwise rewinds and returns `None`.
-    fn try_interval(&mut self) -> PResult<Option<UnaryTest>> {
-        let save = self.i;
-        let low_closed = match self.peek() {
-            Tok::LBracket => true,
-            Tok::LParen | Tok::RBracket => false,
-            _ => return Ok(None),
-        };
-        self.bump();
-        let Ok(low) = self.additive() else {
-            self.i = save;
-            return Ok(None);
-        };
-        if !self.eat(&Tok::DotDot) {
-            self.i = save;
-            return Ok(None);
-        }
+    /// The rest of an interval after its low end and `..`: the high end
+    /// and the bracket that closes it (`]`, or `)` / `[` for an open end).
+    fn interval_rest(&mut self, low_closed: bool, low: Expr) -> PResult<RangeExpr> {
         self.no_filter = true;
         let high = self.additive();
         self.no_filter = false;
@@ -556,12 +646,12 @@ impl<'n> Parser<'n> {
                 ));
             }
         };
-        Ok(Some(UnaryTest::Interval(RangeExpr {
+        Ok(RangeExpr {
             low: Some(low),
             low_closed,
             high: Some(high),
             high_closed,
-        })))
+        })
     }
 
     // ---- unary tests -------------------------------------------------
@@ -601,14 +691,10 @@ impl<'n> Parser<'n> {
             let e = self.additive()?;
             return Ok(UnaryTest::Cmp(op, e));
         }
-        let save = self.i;
-        if let Some(t) = self.try_interval()? {
-            if matches!(self.peek(), Tok::Comma | Tok::End | Tok::RParen) {
-                return Ok(t);
-            }
-            self.i = save;
-        }
         let expr = self.expression()?;
+        if let Expr::Range(r) = expr {
+            return Ok(UnaryTest::Interval(*r));
+        }
         Ok(UnaryTest::Expr {
             uses_input: expr.uses_input(),
             expr,
