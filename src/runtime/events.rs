@@ -1069,11 +1069,16 @@ impl Workflow {
 
     // ----- timers ---------------------------------------------------------
 
-    /// Fires every timer due at the current time, earliest first. Returns
-    /// whether any fired.
-    pub(crate) fn fire_due_timers(&mut self) -> bool {
+    /// The earliest timer due at the current time: when, and the waiting
+    /// task or the start event (by index) it belongs to.
+    pub(crate) fn next_due_timer(&self) -> Option<(Timestamp, Result<u32, usize>)> {
         let now = self.clock.now();
-        let mut due: Vec<(Timestamp, u32, Option<u32>)> = Vec::new(); // (due, task or u32::MAX, starter idx)
+        let mut best: Option<(Timestamp, Result<u32, usize>)> = None;
+        let mut consider = |d: Timestamp, who: Result<u32, usize>| {
+            if d <= now && best.as_ref().is_none_or(|(b, _)| d < *b) {
+                best = Some((d, who));
+            }
+        };
         for (&t, w) in &self.events.waits {
             if self.records.state(t) != TaskState::Waiting {
                 continue;
@@ -1086,9 +1091,7 @@ impl Workflow {
                 .filter_map(|(_, d)| *d)
                 .min();
             if let Some(d) = pending {
-                if d <= now {
-                    due.push((d, t, None));
-                }
+                consider(d, Ok(t));
             }
         }
         for (k, st) in self.events.starters.iter().enumerate() {
@@ -1096,21 +1099,23 @@ impl Workflow {
                 continue;
             }
             if let Some(d) = st.wait.due.iter().flatten().min() {
-                if *d <= now {
-                    due.push((*d, u32::MAX, Some(k as u32)));
-                }
+                consider(*d, Err(k));
             }
         }
-        if due.is_empty() {
+        best
+    }
+
+    /// Fires the earliest timer due at the current time. Returns whether
+    /// one fired.
+    pub(crate) fn fire_due_timers(&mut self) -> bool {
+        let Some((at, who)) = self.next_due_timer() else {
             return false;
-        }
-        due.sort();
+        };
         // Fire only the earliest; the caller loops, so later timers (and
         // re-armed cycles) fire in due order after what this one started.
-        let (at, t, starter) = due[0];
-        match starter {
-            Some(k) => self.fire_starter(k as usize, 0, None, NO_TASK),
-            None => {
+        match who {
+            Err(k) => self.fire_starter(k, 0, None, NO_TASK),
+            Ok(t) => {
                 let r = self.records.get(t).node;
                 let (_, parallel) = triggers_of(&self.specs, r);
                 let w = &self.events.waits[&t];

@@ -391,7 +391,7 @@ impl Workflow {
             TaskState::Waiting,
             data,
         ));
-        self.scopes.get_mut(s).live.insert(t);
+        self.scopes.add_live(s, t);
         if let Some(js) = self.joins.pending.get_mut(&(s, node)) {
             js.task = Some(t);
         }

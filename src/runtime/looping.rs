@@ -141,6 +141,15 @@ impl Workflow {
                         ));
                     }
                 }
+                if u64::from(count) > self.limits.max_instances {
+                    return Err(self.fail(
+                        t,
+                        format!(
+                            "multi-instance `{}` would create {count} instances, more than the limit of {} (--max-instances)",
+                            node.id, self.limits.max_instances
+                        ),
+                    ));
+                }
                 if let Some(st) = self.loops.rows.get_mut(&t) {
                     st.count = count;
                 }
@@ -244,7 +253,7 @@ impl Workflow {
         let c = self
             .records
             .push(TaskRecord::new(node, p, s, TaskState::Ready, data));
-        self.scopes.get_mut(s).live.insert(c);
+        self.scopes.add_live(s, c);
         self.loops.child.insert(c, (p, index));
         if let Some(st) = self.loops.rows.get_mut(&p) {
             st.instances.push(c);

@@ -86,6 +86,9 @@ pub(crate) struct Scopes {
     /// The workflow data, once completed.
     pub data: Data,
     pub completed: bool,
+    /// Live tasks in all scopes (the sum of the live sets), for the limit
+    /// on live tasks.
+    pub live_total: usize,
 }
 
 impl Scopes {
@@ -127,18 +130,30 @@ impl Scopes {
         s
     }
 
+    /// Task `t` is live in scope `s` (created, or back in a reset).
+    pub fn add_live(&mut self, s: u32, t: u32) {
+        if self.list[s as usize].live.insert(t) {
+            self.live_total += 1;
+        }
+    }
+
+    fn drop_live(&mut self, s: u32, t: u32) {
+        if self.list[s as usize].live.remove(&t) {
+            self.live_total -= 1;
+        }
+    }
+
     /// Task `t` (of scope `s`) completed.
     pub fn completed(&mut self, s: u32, t: u32) {
-        let scope = &mut self.list[s as usize];
-        scope.live.remove(&t);
-        scope.last_done = Some(t);
+        self.drop_live(s, t);
+        self.list[s as usize].last_done = Some(t);
     }
 
     /// Task `t` was cancelled: it is no longer live; a body it ran is
     /// finished (its tasks are cancelled by the caller).
     pub fn cancel(&mut self, t: u32, records: &Records) {
         let s = records.get(t).scope;
-        self.list[s as usize].live.remove(&t);
+        self.drop_live(s, t);
         if let Some(&c) = self.child.get(&t) {
             self.list[c as usize].finished = true;
         }
@@ -209,6 +224,7 @@ impl Scopes {
             let scope = &mut self.list[s as usize];
             scope.removed = true;
             scope.finished = true;
+            self.live_total -= scope.live.len();
             scope.live.clear();
             scope.awaiting.clear();
             if let Some(c) = scope.container {
@@ -243,12 +259,13 @@ impl Scopes {
             scope.live.clear();
             scope.last_done = None;
         }
+        self.live_total = 0;
         for t in records.ids() {
             let r = records.get(t);
             if r.state.is_live() {
                 let scope = &mut self.list[r.scope as usize];
-                if !scope.removed {
-                    scope.live.insert(t);
+                if !scope.removed && scope.live.insert(t) {
+                    self.live_total += 1;
                 }
             }
         }
@@ -336,6 +353,13 @@ impl Scopes {
                     ));
                 }
             }
+        }
+        let sum: usize = self.list.iter().map(|s| s.live.len()).sum();
+        if sum != self.live_total {
+            return Err(format!(
+                "{sum} tasks are live but {} are counted",
+                self.live_total
+            ));
         }
         for (&c, &s) in &self.child {
             if !records.exists(c) || self.list.get(s as usize).is_none_or(|x| x.removed) {

@@ -740,7 +740,7 @@ impl Workflow {
         for t in records.ids() {
             let r = records.get(t);
             if r.state.is_live() {
-                scopes.list[r.scope as usize].live.insert(t);
+                scopes.add_live(r.scope, t);
             }
         }
         let mut wf = Workflow::empty(specs.clone());

@@ -11,17 +11,36 @@ use crate::model::{Dialect, ExprId, Expression, Model, NodeKind, SourceFile};
 use crate::parser::{self, LoadOptions, Loaded};
 use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine};
 
-/// Limits on running instances.
-#[derive(Debug, Clone, Copy)]
+/// Limits on the work an instance does, so a diagram that would run
+/// forever or grow without end stops with a workflow error naming the
+/// element and the limit, its state still consistent and resumable (a
+/// resume starts a fresh budget). Set per instance with
+/// [`crate::Workflow::set_limits`]; the CLI's `--max-…` flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuntimeLimits {
     /// How deep subprocesses and call activities may nest (stops runaway
     /// recursion of a process calling itself).
     pub max_nesting: u32,
+    /// Engine steps (tasks run) in one call of `Workflow::run`.
+    pub max_steps: u64,
+    /// Tasks live at once (ready, waiting, started or in error).
+    pub max_live_tasks: usize,
+    /// Instances of one multi-instance activity.
+    pub max_instances: u64,
+    /// Timer firings in one call of `Workflow::run` (a cycle timer and a
+    /// clock moved far ahead).
+    pub max_timer_firings: u64,
 }
 
 impl Default for RuntimeLimits {
     fn default() -> Self {
-        RuntimeLimits { max_nesting: 64 }
+        RuntimeLimits {
+            max_nesting: 64,
+            max_steps: 10_000_000,
+            max_live_tasks: 1_000_000,
+            max_instances: 1_000_000,
+            max_timer_firings: 100_000,
+        }
     }
 }
 

@@ -179,13 +179,13 @@ impl Workflow {
     }
 
     fn check_depth(&mut self, t: u32, depth: u32) -> Result<(), WorkflowError> {
-        let max = self.specs.limits.max_nesting;
+        let max = self.limits.max_nesting;
         if depth > max {
             let process = self.process_of(self.records.get(t).node.graph).to_string();
             return Err(self.fail(
                 t,
                 format!(
-                    "subprocesses and call activities nest deeper than the depth limit of {max} (does process `{process}` call itself?)"
+                    "subprocesses and call activities nest deeper than the depth limit of {max} (--max-depth; does process `{process}` call itself?)"
                 ),
             ));
         }

@@ -19,7 +19,7 @@ use super::owner::{StateOwner, View};
 use super::records::{Records, TaskRecord};
 use super::scopes::Scopes;
 use super::task::{FutureTask, NO_TASK, TaskView};
-use super::{Specs, TaskId, TaskState};
+use super::{RuntimeLimits, Specs, TaskId, TaskState};
 use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
 
 /// Why completing a human task failed.
@@ -67,6 +67,8 @@ pub struct Workflow {
     pub(crate) services: Option<super::service::Services>,
     /// Where data stores live (registered by the application; not saved).
     pub(crate) data_store: Option<super::data_store::Stores>,
+    /// Limits on the work this instance does (not saved).
+    pub(crate) limits: RuntimeLimits,
 }
 
 impl Specs {
@@ -165,6 +167,7 @@ impl Specs {
 impl Workflow {
     pub(crate) fn empty(specs: Arc<Specs>) -> Self {
         Workflow {
+            limits: specs.limits,
             specs,
             records: Records::default(),
             scopes: Scopes::default(),
@@ -182,6 +185,17 @@ impl Workflow {
     /// The specs this instance runs.
     pub fn specs(&self) -> &Arc<Specs> {
         &self.specs
+    }
+
+    /// Sets the limits on the work this instance does (they are not saved
+    /// with it: set them again after restoring).
+    pub fn set_limits(&mut self, limits: RuntimeLimits) {
+        self.limits = limits;
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> RuntimeLimits {
+        self.limits
     }
 
     /// What owners read while restoring or checking.
@@ -231,19 +245,81 @@ impl Workflow {
     /// human tasks or waiting tasks remain or the workflow completes. Stops
     /// at the first failure, leaving that task in ERROR.
     pub fn run(&mut self) -> Result<(), WorkflowError> {
+        let (mut steps, mut firings) = (0u64, 0u64);
         loop {
             while let Some(t) = self.records.ready.pop_front() {
                 if self.records.state(t) != TaskState::Ready {
                     continue;
                 }
+                if steps >= self.limits.max_steps {
+                    // Stop before the task: it stays ready for a resume.
+                    self.records.ready.push_front(t);
+                    return Err(self.limit_error(
+                        t,
+                        format!(
+                            "{} engine steps ran without a pause, the limit (--max-steps); the diagram may loop forever — the state is kept, and a resume goes on from here",
+                            self.limits.max_steps
+                        ),
+                    ));
+                }
+                steps += 1;
                 self.execute(t)?;
+                if self.scopes.live_total > self.limits.max_live_tasks {
+                    return Err(self.limit_error(
+                        t,
+                        format!(
+                            "after it ran, {} tasks are live, more than the limit of {} (--max-live-tasks); does a process call itself more than once?",
+                            self.scopes.live_total, self.limits.max_live_tasks
+                        ),
+                    ));
+                }
             }
             if self.records.undefer() {
                 continue;
             }
+            if firings >= self.limits.max_timer_firings {
+                if let Some((_, who)) = self.next_due_timer() {
+                    let node = match who {
+                        Ok(t) => self.records.get(t).node,
+                        Err(k) => self.events.starters[k].node(),
+                    };
+                    return Err(self.limit_error_at(
+                        node,
+                        who.ok(),
+                        format!(
+                            "{} timers fired in one run, the limit (--max-timer-firings); was the clock moved far ahead of a cycle timer? — the state is kept, and a resume fires the next ones",
+                            self.limits.max_timer_firings
+                        ),
+                    ));
+                }
+            }
             if !self.fire_due_timers() {
                 return Ok(());
             }
+            firings += 1;
+        }
+    }
+
+    /// A limit was reached at task `t` (which is not failed: the instance
+    /// is consistent and can go on).
+    pub(crate) fn limit_error(&self, t: u32, message: String) -> WorkflowError {
+        self.limit_error_at(self.records.get(t).node, Some(t), message)
+    }
+
+    /// A limit was reached at element `r` (task `t`, if a task).
+    pub(crate) fn limit_error_at(
+        &self,
+        r: NodeRef,
+        t: Option<u32>,
+        message: String,
+    ) -> WorkflowError {
+        let node = self.specs.model.node(r);
+        WorkflowError {
+            task: t.map(TaskId),
+            element: node.id.clone(),
+            process: self.process_of(r.graph).to_string(),
+            location: node.pos.display(&self.specs.model.files).to_string(),
+            message,
         }
     }
 
@@ -578,7 +654,7 @@ impl Workflow {
             state,
             data,
         ));
-        self.scopes.get_mut(s).live.insert(t);
+        self.scopes.add_live(s, t);
         if state == TaskState::Ready {
             let human = self.waits_for_person(t);
             self.records.enqueue(t, human);

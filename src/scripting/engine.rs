@@ -1,6 +1,8 @@
 //! The sandboxed Rhai engine: created once per run, shared by every task.
 
+use std::cell::Cell;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rhai::{Dynamic, Engine, Scope};
 use serde_json::Value;
@@ -30,7 +32,7 @@ impl std::fmt::Display for CompileError {
 impl std::error::Error for CompileError {}
 
 /// Resource limits applied to every script and condition.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Rhai operations per script run; stops `loop {}`.
     pub max_operations: u64,
@@ -42,6 +44,11 @@ pub struct Limits {
     pub max_array_size: usize,
     /// Entries in one map.
     pub max_map_size: usize,
+    /// Wall-clock time of one script run (a script that builds huge values
+    /// in few operations is stopped by this).
+    pub max_time: Duration,
+    /// Bytes one script run may print (`print`, `debug`); more fails it.
+    pub max_output: usize,
 }
 
 impl Default for Limits {
@@ -52,9 +59,38 @@ impl Default for Limits {
             max_string_size: 16 * 1024 * 1024,
             max_array_size: 1_000_000,
             max_map_size: 1_000_000,
+            max_time: Duration::from_secs(10),
+            max_output: 1024 * 1024,
         }
     }
 }
+
+/// The budget of the script running on this thread: when it started (set
+/// at its first progress check, so short scripts never read the clock) and
+/// how much it may still print.
+#[derive(Clone, Copy)]
+struct Budget {
+    started: Option<Instant>,
+    output_left: usize,
+    printed_too_much: bool,
+}
+
+thread_local! {
+    static BUDGET: Cell<Budget> = const {
+        Cell::new(Budget {
+            started: None,
+            output_left: usize::MAX,
+            printed_too_much: false,
+        })
+    };
+}
+
+/// Why the progress check stopped a script.
+const TIMED_OUT: &str = "bpmn-runner: time limit";
+const PRINTED_TOO_MUCH: &str = "bpmn-runner: output limit";
+
+/// Operations between two looks at the clock.
+const CLOCK_EVERY: u64 = 1024;
 
 /// Where `print` and `debug` output of scripts goes.
 pub type PrintSink = Arc<dyn Fn(&str) + Send + Sync>;
@@ -101,10 +137,58 @@ impl ScriptEngine {
         engine.set_fail_on_invalid_map_property(true);
         python::runtime::register(&mut engine);
         juel::register(&mut engine);
-        let s2 = sink.clone();
-        engine.on_print(move |s| sink(s));
-        engine.on_debug(move |s, _src, _pos| s2(s));
+        // Printing counts against the output budget; past it, nothing more
+        // is printed and the next progress check stops the script.
+        let print = move |s: &str| {
+            BUDGET.with(|b| {
+                let mut v = b.get();
+                if v.output_left >= s.len() {
+                    v.output_left -= s.len();
+                    b.set(v);
+                    sink(s);
+                } else {
+                    v.printed_too_much = true;
+                    b.set(v);
+                }
+            });
+        };
+        let print = Arc::new(print);
+        let p2 = print.clone();
+        engine.on_print(move |s| print(s));
+        engine.on_debug(move |s, _src, _pos| p2(s));
+        let max_time = limits.max_time;
+        engine.on_progress(move |ops| {
+            if ops % CLOCK_EVERY != 0 {
+                return None;
+            }
+            BUDGET.with(|b| {
+                let mut v = b.get();
+                if v.printed_too_much {
+                    return Some(Dynamic::from(PRINTED_TOO_MUCH));
+                }
+                match v.started {
+                    None => {
+                        v.started = Some(Instant::now());
+                        b.set(v);
+                        None
+                    }
+                    Some(t) if t.elapsed() > max_time => Some(Dynamic::from(TIMED_OUT)),
+                    Some(_) => None,
+                }
+            })
+        });
         ScriptEngine { engine, limits }
+    }
+
+    /// A fresh budget for the script about to run on this thread.
+    fn start_budget(&self) {
+        BUDGET.with(|b| {
+            b.set(Budget {
+                started: None,
+                output_left: self.limits.max_output,
+                printed_too_much: false,
+            })
+        });
     }
 
     /// The limits in force.
@@ -213,6 +297,7 @@ impl ScriptEngine {
                 predeclared.push(t.as_str());
             }
         }
+        self.start_budget();
         let result = self.engine.run_ast_with_scope(&mut scope, &code.ast);
         // Like SpiffWorkflow, assignments made before a failure stay in the
         // data, so the failing task shows how far the script got.
@@ -223,6 +308,20 @@ impl ScriptEngine {
 
     fn runtime_error(&self, code: &Compiled, e: &rhai::EvalAltResult) -> ScriptError {
         let mut err = ScriptError::from_rhai(e, self.limits.max_operations);
+        if let rhai::EvalAltResult::ErrorTerminated(token, _) = e {
+            let why = token.clone().into_immutable_string().unwrap_or_default();
+            if why == TIMED_OUT {
+                err.message = format!(
+                    "the script ran longer than {:?}, the limit (--max-script-time)",
+                    self.limits.max_time
+                );
+            } else if why == PRINTED_TOO_MUCH {
+                err.message = format!(
+                    "the script printed more than {} bytes, the limit (--max-script-output)",
+                    self.limits.max_output
+                );
+            }
+        }
         if code.dialect != Dialect::Rhai {
             // Lines of translated code are the original lines; columns are not.
             err.col = None;
@@ -233,6 +332,7 @@ impl ScriptEngine {
     /// Evaluates an expression against `data` and returns its value.
     pub fn eval(&self, code: &Compiled, data: &Data) -> Result<Value, ScriptError> {
         let (mut scope, _) = self.scope_for(code, data)?;
+        self.start_budget();
         let d: Dynamic = self
             .engine
             .eval_ast_with_scope(&mut scope, &code.ast)
@@ -244,6 +344,7 @@ impl ScriptEngine {
     /// other values (`()`/null, 0, "" and empty collections are false).
     pub fn eval_bool(&self, code: &Compiled, data: &Data) -> Result<bool, ScriptError> {
         let (mut scope, _) = self.scope_for(code, data)?;
+        self.start_budget();
         let d: Dynamic = self
             .engine
             .eval_ast_with_scope(&mut scope, &code.ast)
