@@ -679,3 +679,214 @@ fn the_next_save_removes_the_temporary_a_killed_save_left() {
         assert!(left.is_empty(), "{left:?}");
     }
 }
+
+/// A `bpmn resume` session on a pipe that holds `state` until `release`
+/// ends it: its first input line is left unfinished, so it waits at its
+/// menu with the file locked.
+struct Holder {
+    child: std::process::Child,
+}
+
+impl Holder {
+    fn start(state: &Path) -> Holder {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bpmn"))
+            .arg("resume")
+            .arg(state)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // A first byte makes it a line-based session; the line ends later.
+        let stdin = child.stdin.as_mut().unwrap();
+        stdin.write_all(b"Qu").unwrap();
+        stdin.flush().unwrap();
+        // Holding the lock: its pid is in the sidecar.
+        let sidecar = state.with_file_name(format!(
+            ".{}.lock",
+            state.file_name().unwrap().to_string_lossy()
+        ));
+        let pid = child.id().to_string();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::fs::read_to_string(&sidecar).unwrap_or_default() != pid {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the session never locked"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "the session ended");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Holder { child }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Answers "Quit" and waits for the session to end (nothing changed, so
+    /// it saves nothing: exit 4).
+    fn release(mut self) {
+        use std::io::Write;
+        let mut stdin = self.child.stdin.take().unwrap();
+        stdin.write_all(b"it\n").unwrap();
+        drop(stdin);
+        assert_eq!(self.child.wait().unwrap().code(), Some(4));
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_second_resume_is_refused_while_a_session_holds_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    let holder = Holder::start(&state);
+    let busy = format!(
+        "s.json is in use by another bpmn (pid {}); try again when it finishes, or pass --wait",
+        holder.pid()
+    );
+    let out = bpmn()
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&busy), "{err}");
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the file is untouched"
+    );
+    // Every command that writes the state back is refused the same way;
+    // the read-only ones still work.
+    for args in [
+        vec!["reset", "--task", "Task_Confirm"],
+        vec!["advance", "--by", "PT1H"],
+        vec!["send", "--signal", "go"],
+    ] {
+        let out = bpmn()
+            .arg(args[0])
+            .arg(&state)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(&busy), "{args:?}: {err}");
+    }
+    let model = dir.path().join("order.bpmn");
+    bpmn()
+        .args(["run", "-p", "Process_Sequence", "-b"])
+        .arg(&model)
+        .arg("--save")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(busy.as_str()));
+    for cmd in ["tasks", "data", "events"] {
+        bpmn().arg(cmd).arg(&state).assert().code(0);
+    }
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the file is untouched"
+    );
+    holder.release();
+    // Free again.
+    let (code, v) = json_out(
+        bpmn()
+            .arg("resume")
+            .arg(&state)
+            .arg("--json")
+            .arg("--answers")
+            .arg(&a),
+    );
+    assert_eq!((code, v["completed"].clone()), (0, json!(true)));
+}
+
+#[test]
+fn with_wait_a_second_resume_proceeds_once_the_first_is_done() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    let holder = Holder::start(&state);
+    let waiter = Command::new(env!("CARGO_BIN_EXE_bpmn"))
+        .arg("resume")
+        .arg(&state)
+        .args(["--json", "--wait", "--answers"])
+        .arg(&a)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(std::fs::read(&state).unwrap(), before, "it waits");
+    let holder_pid = holder.pid();
+    holder.release();
+    let out = waiter.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "s.json is in use by another bpmn (pid {holder_pid}); waiting for it to finish"
+        )),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["completed"], json!(true));
+    let (code, v) = json_out(bpmn().arg("resume").arg(&state).arg("--json"));
+    assert_eq!((code, v["completed"].clone()), (0, json!(true)), "saved");
+}
+
+#[test]
+fn a_lock_held_by_another_program_is_respected_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_sequence(dir.path(), "s.json");
+    let before = std::fs::read(&state).unwrap();
+    let lock = bpmn_runner::storage::StateLock::try_acquire(&state).unwrap();
+    let a = answers(
+        dir.path(),
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
+    );
+    bpmn()
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "is in use by another bpmn (pid {})",
+            std::process::id()
+        )));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    drop(lock);
+    bpmn()
+        .arg("resume")
+        .arg(&state)
+        .arg("--answers")
+        .arg(&a)
+        .assert()
+        .code(0);
+}

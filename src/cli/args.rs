@@ -117,6 +117,10 @@ pub struct RunArgs {
     /// fire only when it (or an {"advance": "PT2H"} answer) passes them.
     #[arg(long, value_name = "TIMESTAMP")]
     pub now: Option<String>,
+    /// When another bpmn is using the --save file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
     #[command(flatten)]
     pub interactive: InteractiveArgs,
 }
@@ -152,6 +156,10 @@ pub struct ResumeArgs {
     /// Set the (virtual) clock to this ISO 8601 date-time first.
     #[arg(long, value_name = "TIMESTAMP")]
     pub now: Option<String>,
+    /// When another bpmn is using the state file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
     #[command(flatten)]
     pub interactive: InteractiveArgs,
 }
@@ -166,6 +174,10 @@ pub struct AdvanceArgs {
     /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
     #[arg(long)]
     pub json: bool,
+    /// When another bpmn is using the state file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +197,10 @@ pub struct SendArgs {
     /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
     #[arg(long)]
     pub json: bool,
+    /// When another bpmn is using the state file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +257,10 @@ pub struct ResetArgs {
     /// A JSON object whose keys replace those of the task's data.
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
+    /// When another bpmn is using the state file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]

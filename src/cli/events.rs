@@ -10,6 +10,7 @@ use super::inspect::load_state;
 use super::run::{Stop, finish, save_state};
 
 pub fn advance(args: AdvanceArgs) -> Result<u8, CliError> {
+    let _lock = super::lock::lock_state(&args.file, args.wait)?;
     let (mut wf, origin) = load_state(&args.file)?;
     super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
     wf.advance(&args.by)
@@ -26,6 +27,7 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
         Some(t) => serde_json::from_str(t)
             .map_err(|e| CliError::usage(format!("--payload is not valid JSON: {e}")))?,
     };
+    let _lock = super::lock::lock_state(&args.file, args.wait)?;
     let (mut wf, origin) = load_state(&args.file)?;
     super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
     let delivered = match (&args.message, &args.signal) {

@@ -10,6 +10,7 @@ mod exit;
 mod inspect;
 mod interactive;
 mod load;
+mod lock;
 mod output;
 mod reset;
 mod resume;

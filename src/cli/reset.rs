@@ -26,6 +26,7 @@ pub fn backup_path(file: &Path) -> PathBuf {
 
 pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     let overrides = parse_data(args.data.as_deref())?;
+    let lock = super::lock::lock_state(&args.file, args.wait)?;
     let (mut wf, origin) = load_state(&args.file)?;
     let id = wf
         .resolve_reset_target(&args.task)
@@ -48,6 +49,7 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
         ))
     })?;
     save_state(&args.file, &wf, &origin)?;
+    drop(lock);
     let what = match (&outcome.task, &outcome.note) {
         (Some(t), None) => format!("Reset to {} (task {t})", outcome.bpmn_id),
         (Some(t), Some(note)) => format!("Reset to task {t}: {note}"),

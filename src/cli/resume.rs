@@ -14,6 +14,8 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
         Some(p) => answers::read(p)?,
         None => Vec::new(),
     };
+    // Held until the state is saved back (or the session ends).
+    let lock = super::lock::lock_state(&target, args.wait)?;
     let (mut wf, origin) = load_state(&args.file)?;
     let specs = wf.specs().clone();
     super::services::CliServices::from_args(&args.services)?.install(&specs, &mut wf)?;
@@ -26,11 +28,13 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
     let input = interactive::choose_input(args.answers.is_some() || args.json);
     if input != interactive::Input::Scripted {
         let i = args.interactive;
-        let opts = interactive::options(i.step, i.forms, Some(target), false);
+        let mut opts = interactive::options(i.step, i.forms, Some(target), false);
+        opts.lock = Some(lock);
         return interactive::run_session(wf, origin, opts, input);
     }
     let outcome = drive(&mut wf, &answers);
     let code = finish(&wf, outcome, args.json)?;
     save_state(&target, &wf, &origin)?;
+    drop(lock);
     Ok(code)
 }

@@ -37,6 +37,12 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     if let Some(save) = &args.save {
         storage::Format::of(save).map_err(|e| CliError::usage(e.to_string()))?;
     }
+    // Taken before anything runs, so a busy file refuses the run before
+    // any service is called; held until the state is saved.
+    let lock = match &args.save {
+        Some(save) => Some(super::lock::lock_state(save, args.wait)?),
+        None => None,
+    };
     let specs = load(&args.files)?;
     let (started, origin) = match (&args.process, &args.collaboration) {
         (Some(p), _) => (specs.start(p, data), Origin::Process(p.clone())),
@@ -65,7 +71,8 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     let input = interactive::choose_input(args.answers.is_some() || args.json);
     if input != interactive::Input::Scripted {
         let i = args.interactive;
-        let opts = interactive::options(i.step, i.forms, args.save.clone(), true);
+        let mut opts = interactive::options(i.step, i.forms, args.save.clone(), true);
+        opts.lock = lock;
         return interactive::run_session(wf, origin, opts, input);
     }
     let outcome = drive(&mut wf, &answers);
@@ -73,6 +80,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     if let Some(save) = &args.save {
         save_state(save, &wf, &origin)?;
     }
+    drop(lock);
     Ok(code)
 }
 

@@ -6,13 +6,17 @@
 //! and newer ones refused; it is written atomically (temporary file, fsync,
 //! rename), so a failed or interrupted save never loses the previous state,
 //! and keeps its nature: a link stays a link, permission bits stay, and
-//! temporaries of killed saves are tidied by the next save.
+//! temporaries of killed saves are tidied by the next save. [`StateLock`]
+//! keeps a second process from reading and writing back the same file at
+//! the same time.
 
 mod atomic;
 mod json_layout;
+mod lock;
 mod migrate;
 mod state_file;
 
 pub use atomic::{FAULT_ENV, resolve_links, write_atomic};
+pub use lock::{LockError, StateLock, lock_path};
 pub use migrate::CURRENT_VERSION;
 pub use state_file::{Format, Origin, StateError, load, load_bytes, save, save_bytes};

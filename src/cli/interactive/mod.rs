@@ -112,5 +112,6 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         forms,
         save_path: save,
         dirty,
+        lock: None,
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use bpmn_runner::storage::{self, Format, Origin};
+use bpmn_runner::storage::{self, Format, LockError, Origin, StateLock};
 use bpmn_runner::{CompleteError, Data, TaskId, TaskState, Workflow};
 
 use super::forms;
@@ -34,6 +34,9 @@ pub struct Options {
     pub save_path: Option<PathBuf>,
     /// Whether the instance changed since it was loaded (false on resume).
     pub dirty: bool,
+    /// The lock on `save_path`, held for the whole session so no other
+    /// bpmn changes the file meanwhile.
+    pub lock: Option<StateLock>,
 }
 
 /// Why the loop ended.
@@ -54,6 +57,9 @@ pub struct Session<'a> {
     /// `save_path` came from the command line: save there without asking.
     save_given: bool,
     dirty: bool,
+    /// The lock on the file the session saves to (see [`Options::lock`]);
+    /// moves to the new file when "Save state" picks another one.
+    lock: Option<StateLock>,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -79,6 +85,7 @@ impl<'a> Session<'a> {
             save_given: opts.save_path.is_some(),
             save_path: opts.save_path,
             dirty: opts.dirty,
+            lock: opts.lock,
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -607,12 +614,35 @@ impl<'a> Session<'a> {
             .unwrap_or_else(|| saving::fresh_name(&self.origin, &self.dir))
     }
 
-    /// Saves to `path`; says why on failure.
+    /// Saves to `path`; says why on failure. A file the session does not
+    /// hold yet is locked first (refused when another bpmn is using it),
+    /// and its lock is then held instead of the previous file's.
     fn save_to(&mut self, path: &Path) -> bool {
+        let new_lock = match &self.lock {
+            Some(l) if l.covers(path) => None,
+            _ => match StateLock::try_acquire(path) {
+                Ok(l) => Some(l),
+                Err(LockError::Busy { holder, .. }) => {
+                    let by = holder.map(|p| format!(" (pid {p})")).unwrap_or_default();
+                    self.error(&format!(
+                        "{} is in use by another bpmn{by}; save under another name, or try again when it finishes",
+                        path.display()
+                    ));
+                    return false;
+                }
+                Err(e) => {
+                    self.error(&e.to_string());
+                    return false;
+                }
+            },
+        };
         match storage::save(path, &self.wf, &self.origin) {
             Ok(()) => {
                 self.dirty = false;
                 self.save_path = Some(path.to_path_buf());
+                if new_lock.is_some() {
+                    self.lock = new_lock;
+                }
                 true
             }
             Err(e) => {

@@ -71,6 +71,7 @@ fn opts() -> Options {
         forms: vec![root().join("tests/fixtures/forms")],
         save_path: None,
         dirty: true,
+        lock: None,
     }
 }
 
@@ -337,4 +338,31 @@ fn a_resumed_session_that_changes_nothing_does_not_save() {
     assert_eq!(o.code, 4);
     assert!(o.out.contains("Nothing changed"), "{}", o.out);
     assert!(!file.exists());
+}
+
+#[test]
+fn save_state_to_a_file_another_bpmn_holds_is_refused_and_asked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = start(&["bpmn/task_types.bpmn"], "order_product_task_types");
+    let busy = dir.path().join("busy.json");
+    let free = dir.path().join("free.json");
+    let held = storage::StateLock::try_acquire(&busy).unwrap();
+    let o = session(
+        wf,
+        "order_product_task_types",
+        opts(),
+        dir.path(),
+        &[
+            "Save state",
+            busy.to_str().unwrap(), // refused: in use
+            free.to_str().unwrap(), // saved, and now held by the session
+            "Quit",
+        ],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(!busy.exists(), "nothing written to the busy file");
+    assert!(storage::load(&free).is_ok());
+    // The session is over: its lock went with it.
+    drop(held);
+    assert!(storage::StateLock::try_acquire(&free).is_ok());
 }
