@@ -12,6 +12,7 @@ mod bpmn;
 mod data_spec;
 mod dialect;
 pub mod dmn;
+mod endless_cycles;
 mod events;
 mod extensions;
 mod lanes;

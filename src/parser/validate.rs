@@ -1,6 +1,7 @@
 //! Checks that span elements and files: call activity targets (with "did you
 //! mean"), elements this engine cannot run that a token can reach, gateway
-//! flows without conditions, duplicate process ids.
+//! flows without conditions, duplicate process ids, cycles with no way out
+//! (in [`super::endless_cycles`]).
 
 use std::collections::{HashMap, VecDeque};
 
@@ -116,6 +117,14 @@ fn check_graph(
     out: &mut Vec<Diagnostic>,
 ) {
     let graph = specs.graph(g);
+    super::endless_cycles::check(
+        graph,
+        |n, severity, message, help| {
+            let node = &graph.nodes[n];
+            diag(specs, severity, node.pos, process, &node.id, message, help)
+        },
+        out,
+    );
     // Which nodes a token can reach: from the start events (with or without
     // definitions), through flows and the boundary events of reached
     // activities; event subprocesses are armed whenever their scope runs.
