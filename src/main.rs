@@ -3,6 +3,11 @@
 
 mod cli;
 
+// Counts what each thread holds, so a script can be stopped at
+// --max-script-memory.
+#[global_allocator]
+static ALLOC: bpmn_runner::scripting::CountingAllocator = bpmn_runner::scripting::CountingAllocator;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use super::limits::LimitArgs;
+
 /// Run BPMN 2.0 diagrams from the shell.
 #[derive(Debug, Parser)]
 #[command(name = "bpmn", version, about, long_about = None)]
@@ -123,6 +125,8 @@ pub struct RunArgs {
     pub wait: bool,
     #[command(flatten)]
     pub interactive: InteractiveArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// How an interactive session (no --answers, no --json) runs.
@@ -162,6 +166,8 @@ pub struct ResumeArgs {
     pub wait: bool,
     #[command(flatten)]
     pub interactive: InteractiveArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +184,8 @@ pub struct AdvanceArgs {
     /// instead of refusing (exit 2).
     #[arg(long)]
     pub wait: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +209,8 @@ pub struct SendArgs {
     /// instead of refusing (exit 2).
     #[arg(long)]
     pub wait: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

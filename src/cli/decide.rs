@@ -42,12 +42,12 @@ pub fn decide(args: DecideArgs) -> Result<u8, CliError> {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
     {
-        eprintln!("{d}");
+        errln!("{d}");
     }
     match decisions.evaluate(&id, &data) {
         Ok(r) => {
             let v = r.value();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string())
             );
@@ -69,10 +69,7 @@ fn print_problems(decisions: &Decisions, decision: Option<&str>) {
         Some(id) => decisions
             .problems_for(id)
             .into_iter()
-            .for_each(|d| eprintln!("{d}")),
-        None => decisions
-            .diagnostics()
-            .iter()
-            .for_each(|d| eprintln!("{d}")),
+            .for_each(|d| errln!("{d}")),
+        None => decisions.diagnostics().iter().for_each(|d| errln!("{d}")),
     }
 }

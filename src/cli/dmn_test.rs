@@ -17,7 +17,7 @@ pub fn dmn_test(args: DmnTestArgs) -> Result<u8, CliError> {
     // fails the cases that use it.
     if decisions.model().files.is_empty() {
         for d in decisions.diagnostics() {
-            eprintln!("{d}");
+            errln!("{d}");
         }
         return Err(CliError::usage(format!(
             "{}: cannot load the DMN model (see above)",
@@ -25,12 +25,12 @@ pub fn dmn_test(args: DmnTestArgs) -> Result<u8, CliError> {
         )));
     }
     for d in decisions.diagnostics() {
-        eprintln!("{d}");
+        errln!("{d}");
     }
     if let Some(expected) = &suite.model_name {
         let actual = args.model.file_name().and_then(|n| n.to_str());
         if actual.is_some_and(|a| a != expected) {
-            eprintln!(
+            errln!(
                 "warning: {} was written for model `{expected}`, not `{}`",
                 args.cases.display(),
                 args.model.display()
@@ -42,12 +42,12 @@ pub fn dmn_test(args: DmnTestArgs) -> Result<u8, CliError> {
     for o in &outcomes {
         let what = o.decisions.join(", ");
         if o.passed {
-            println!("ok    {}  {what}", o.id);
+            outln!("ok    {}  {what}", o.id);
         } else {
-            println!("FAIL  {}  {}", o.id, o.failures.join("; "));
+            outln!("FAIL  {}  {}", o.id, o.failures.join("; "));
         }
     }
     let failed = outcomes.len() - passed;
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     Ok(if failed == 0 { 0 } else { FAILED })
 }

@@ -6,12 +6,12 @@ use serde_json::{Value, json};
 use super::CliError;
 use super::args::{AdvanceArgs, EventsArgs, SendArgs};
 use super::exit::{COMPLETED, WORKFLOW};
-use super::inspect::load_state;
+use super::inspect::{load_state, load_state_limited};
 use super::run::{Stop, finish, save_state};
 
 pub fn advance(args: AdvanceArgs) -> Result<u8, CliError> {
     let _lock = super::lock::lock_state(&args.file, args.wait)?;
-    let (mut wf, origin) = load_state(&args.file)?;
+    let (mut wf, origin) = load_state_limited(&args.file, &args.limits.engine_limits())?;
     super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
     wf.advance(&args.by)
         .map_err(|e| CliError::usage(format!("--by: {e}")))?;
@@ -28,7 +28,7 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
             .map_err(|e| CliError::usage(format!("--payload is not valid JSON: {e}")))?,
     };
     let _lock = super::lock::lock_state(&args.file, args.wait)?;
-    let (mut wf, origin) = load_state(&args.file)?;
+    let (mut wf, origin) = load_state_limited(&args.file, &args.limits.engine_limits())?;
     super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
     let delivered = match (&args.message, &args.signal) {
         (Some(m), _) => wf.send_message(m, payload),
@@ -66,6 +66,6 @@ pub fn events(args: EventsArgs) -> Result<u8, CliError> {
         "waiting": waiting,
         "now": wf.now().to_string(),
     });
-    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     Ok(COMPLETED)
 }

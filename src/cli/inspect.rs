@@ -10,7 +10,15 @@ use super::exit::COMPLETED;
 use super::table::{self, Row};
 
 pub fn load_state(path: &std::path::Path) -> Result<(Workflow, storage::Origin), CliError> {
-    storage::load(path).map_err(|e| CliError::usage(e.to_string()))
+    load_state_limited(path, &Default::default())
+}
+
+/// [`load_state`], for an instance that will run under `limits`.
+pub fn load_state_limited(
+    path: &std::path::Path,
+    limits: &bpmn_runner::runtime::EngineLimits,
+) -> Result<(Workflow, storage::Origin), CliError> {
+    storage::load_limited(path, limits).map_err(|e| CliError::usage(e.to_string()))
 }
 
 fn wanted(filter: StateFilter, s: TaskState) -> bool {
@@ -66,11 +74,11 @@ pub fn tasks(args: TasksArgs) -> Result<u8, CliError> {
                 })
             })
             .collect();
-        println!("{}", Value::Array(v));
+        outln!("{}", Value::Array(v));
     } else if rows.is_empty() {
-        println!("No tasks.");
+        outln!("No tasks.");
     } else {
-        println!("{}", table::render(&rows));
+        outln!("{}", table::render(&rows));
     }
     Ok(COMPLETED)
 }
@@ -86,7 +94,7 @@ pub fn data(args: DataArgs) -> Result<u8, CliError> {
         }
         None if wf.is_completed() => wf.data().clone(),
         None => {
-            eprintln!(
+            errln!(
                 "note: the workflow has not completed; this is the data of the most recently completed task"
             );
             wf.last_task_data().clone()
@@ -105,9 +113,9 @@ pub fn data(args: DataArgs) -> Result<u8, CliError> {
     }
     let v = Value::Object(data);
     if args.json {
-        println!("{v}");
+        outln!("{v}");
     } else {
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     }
     Ok(COMPLETED)
 }

@@ -16,7 +16,7 @@ pub fn lock_state(state: &Path, wait: bool) -> Result<StateLock, CliError> {
     let locked = if wait {
         StateLock::acquire(state, |pid| {
             let by = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
-            eprintln!(
+            errln!(
                 "{} is in use by another bpmn{by}; waiting for it to finish…",
                 state.display()
             );

@@ -1,6 +1,8 @@
 //! The command line: argument parsing, commands, and how results are shown.
 //! Exit codes are part of the contract (see [`exit`]).
 
+#[macro_use]
+mod print;
 mod answers;
 mod args;
 mod decide;
@@ -9,6 +11,7 @@ mod events;
 mod exit;
 mod inspect;
 mod interactive;
+mod limits;
 mod load;
 mod lock;
 mod output;
@@ -51,7 +54,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::from(e.code)
         }
     }

@@ -56,7 +56,7 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
         (None, Some(note)) => format!("Reset: {note}"),
         (None, None) => "Reset".to_string(),
     };
-    println!(
+    outln!(
         "{what}; {} task{} removed.\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}",
         outcome.removed,
         if outcome.removed == 1 { "" } else { "s" },
@@ -69,7 +69,7 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     // the state is saved, the reset says so like a failed run.
     if outcome.state == Some(bpmn_runner::TaskState::Error) {
         if let Some(e) = wf.failures().into_iter().next() {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Ok(super::exit::WORKFLOW);
         }
     }

@@ -3,7 +3,7 @@
 use super::CliError;
 use super::answers;
 use super::args::ResumeArgs;
-use super::inspect::load_state;
+use super::inspect::load_state_limited;
 use super::interactive;
 use super::run::{drive, finish, save_state};
 
@@ -16,7 +16,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
     };
     // Held until the state is saved back (or the session ends).
     let lock = super::lock::lock_state(&target, args.wait)?;
-    let (mut wf, origin) = load_state(&args.file)?;
+    let (mut wf, origin) = load_state_limited(&args.file, &args.limits.engine_limits())?;
     let specs = wf.specs().clone();
     super::services::CliServices::from_args(&args.services)?.install(&specs, &mut wf)?;
     super::services::install_data_store(&args.services, Some(&target), &mut wf);

@@ -11,7 +11,7 @@ use super::answers::{self, Answer};
 use super::args::RunArgs;
 use super::exit::{COMPLETED, USAGE, WAITING, WORKFLOW};
 use super::interactive;
-use super::load::load;
+use super::load::load_limited;
 use super::output;
 
 /// Parses `--data`: a JSON object.
@@ -43,7 +43,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         Some(save) => Some(super::lock::lock_state(save, args.wait)?),
         None => None,
     };
-    let specs = load(&args.files)?;
+    let specs = load_limited(&args.files, &args.limits.engine_limits())?;
     let (started, origin) = match (&args.process, &args.collaboration) {
         (Some(p), _) => (specs.start(p, data), Origin::Process(p.clone())),
         (None, Some(c)) => (
@@ -157,12 +157,12 @@ pub fn finish(wf: &Workflow, outcome: Result<(), Stop>, json: bool) -> Result<u8
         Err(Stop::Answer(m)) => (USAGE, Some(m)),
     };
     if let Some(m) = &error {
-        eprintln!("error: {m}");
+        errln!("error: {m}");
     }
     if json {
-        println!("{}", output::summary_json(wf, error.as_deref()));
+        outln!("{}", output::summary_json(wf, error.as_deref()));
     } else {
-        print!("{}", output::summary_text(wf));
+        out!("{}", output::summary_text(wf));
     }
     Ok(code)
 }

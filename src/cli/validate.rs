@@ -14,7 +14,7 @@ pub fn validate(args: ValidateArgs) -> Result<u8, CliError> {
     let mut errors = 0;
     let mut warnings = 0;
     for d in specs.diagnostics().iter().chain(&service_problems) {
-        println!("{d}");
+        outln!("{d}");
         match d.severity {
             Severity::Error => errors += 1,
             Severity::Warning => warnings += 1,
@@ -22,7 +22,7 @@ pub fn validate(args: ValidateArgs) -> Result<u8, CliError> {
     }
     let model = specs.model();
     let executable = model.processes.iter().filter(|p| p.executable).count();
-    eprintln!(
+    errln!(
         "{} file(s), {} process(es) ({} executable): {errors} error(s), {warnings} warning(s)",
         args.files.bpmn.len(),
         model.processes.len(),

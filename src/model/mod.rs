@@ -17,7 +17,7 @@ mod looping;
 mod node;
 mod source;
 
-pub use data::Data;
+pub use data::{Data, MAX_DATA_DEPTH, check_depth, check_value_depth, nesting_depth};
 pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData, is_identifier};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
 pub use event::{Correlation, EventNode, EventPosition, Timer, TimerValue, Trigger};

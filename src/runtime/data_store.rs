@@ -90,7 +90,11 @@ impl Workflow {
     pub(crate) fn store_get(&mut self, t: u32, name: &str) -> Result<Value, WorkflowError> {
         let store = self.store(t, name)?;
         match store.get(name) {
-            Ok(v) => Ok(v.unwrap_or(Value::Null)),
+            Ok(Some(v)) => match crate::model::check_value_depth(name, &v) {
+                Ok(()) => Ok(v),
+                Err(e) => Err(self.fail(t, format!("reading the data store failed: {e}"))),
+            },
+            Ok(None) => Ok(Value::Null),
             Err(e) => Err(self.fail(t, format!("reading the data store `{name}` failed: {e}"))),
         }
     }

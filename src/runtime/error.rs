@@ -43,6 +43,8 @@ pub enum StartError {
     Invalid(Vec<Diagnostic>),
     /// The first steps of the instance failed.
     Workflow(WorkflowError),
+    /// The start data cannot be task data (it nests too deep).
+    Data(String),
 }
 
 impl fmt::Display for StartError {
@@ -68,6 +70,7 @@ impl fmt::Display for StartError {
                 Ok(())
             }
             StartError::Workflow(e) => write!(f, "{e}"),
+            StartError::Data(e) => write!(f, "start data: {e}"),
         }
     }
 }

@@ -185,6 +185,7 @@ impl Workflow {
     /// Delivers a message from outside. Fails (changing nothing) when no
     /// task or start event waits for it.
     pub fn send_message(&mut self, name: &str, payload: Value) -> Result<(), EventError> {
+        crate::model::check_value_depth("the payload", &payload).map_err(EventError)?;
         let correlations = self.correlations_for(name, &payload);
         let d = Delivery::Message {
             name: name.to_string(),
@@ -203,6 +204,7 @@ impl Workflow {
     /// Broadcasts a signal from outside. Fails (changing nothing) when no
     /// task or start event waits for it.
     pub fn send_signal(&mut self, name: &str, payload: Value) -> Result<(), EventError> {
+        crate::model::check_value_depth("the payload", &payload).map_err(EventError)?;
         let d = Delivery::Signal {
             name: name.to_string(),
             payload,

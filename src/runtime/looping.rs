@@ -150,6 +150,18 @@ impl Workflow {
                         ),
                     ));
                 }
+                // Parallel instances are all created now: check the live
+                // limit before, not after, allocating them.
+                let live = self.scopes.live_total.saturating_add(count as usize);
+                if !mi.sequential && live > self.limits.max_live_tasks {
+                    return Err(self.fail(
+                        t,
+                        format!(
+                            "multi-instance `{}` would make {live} tasks live at once, more than the limit of {} (--max-live-tasks)",
+                            node.id, self.limits.max_live_tasks
+                        ),
+                    ));
+                }
                 if let Some(st) = self.loops.rows.get_mut(&t) {
                     st.count = count;
                 }

@@ -19,6 +19,7 @@ mod error;
 mod event_state;
 mod events;
 mod joins;
+mod limits;
 mod looping;
 mod loops;
 mod merge;
@@ -42,6 +43,7 @@ pub use clock::{Clock, ClockChange};
 pub use data_store::{DataStore, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};
 pub use events::{EventError, OutEvent, WaitingEvent};
+pub use limits::{EngineLimits, RuntimeLimits};
 pub use merge::deep_merge;
 pub use owner::Moment;
 pub use reset::{ResetError, ResetOutcome};
@@ -50,7 +52,7 @@ pub use snapshot::{
     CompRunRow, FireRow, InstanceSnapshot, JoinRow, LoopRow, RestoreError, ScopeRow, TaskDelta,
     TaskRow,
 };
-pub use specs::{RuntimeLimits, Specs};
+pub use specs::Specs;
 pub use task::{FutureTask, TaskView};
 pub use task_id::TaskId;
 pub use task_state::TaskState;

@@ -652,6 +652,7 @@ impl Workflow {
     /// unchanged.
     pub fn reset(&mut self, id: TaskId, overrides: Data) -> Result<ResetOutcome, TaskError> {
         let t = id.0;
+        crate::model::check_depth(&overrides).map_err(|e| TaskError(format!("new data: {e}")))?;
         if !self.records.exists(t) {
             return Err(TaskError(format!("no task with id {id}")));
         }

@@ -129,6 +129,9 @@ impl Workflow {
                 let var = result_variable
                     .clone()
                     .unwrap_or_else(|| format!("spiff__{}_result", node.id.replace('-', "_")));
+                if let Err(e) = crate::model::check_value_depth(&var, &v) {
+                    return Err(self.fail(t, format!("service `{operation}` answered, but {e}")));
+                }
                 self.records.data_mut(t).insert(var, v);
                 self.complete(t)
             }

@@ -5,44 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::limits::{EngineLimits, RuntimeLimits};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dmn::Decisions;
 use crate::model::{Dialect, ExprId, Expression, Model, NodeKind, SourceFile};
 use crate::parser::{self, LoadOptions, Loaded};
 use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine};
-
-/// Limits on the work an instance does, so a diagram that would run
-/// forever or grow without end stops with a workflow error naming the
-/// element and the limit, its state still consistent and resumable (a
-/// resume starts a fresh budget). Set per instance with
-/// [`crate::Workflow::set_limits`]; the CLI's `--max-…` flags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuntimeLimits {
-    /// How deep subprocesses and call activities may nest (stops runaway
-    /// recursion of a process calling itself).
-    pub max_nesting: u32,
-    /// Engine steps (tasks run) in one call of `Workflow::run`.
-    pub max_steps: u64,
-    /// Tasks live at once (ready, waiting, started or in error).
-    pub max_live_tasks: usize,
-    /// Instances of one multi-instance activity.
-    pub max_instances: u64,
-    /// Timer firings in one call of `Workflow::run` (a cycle timer and a
-    /// clock moved far ahead).
-    pub max_timer_firings: u64,
-}
-
-impl Default for RuntimeLimits {
-    fn default() -> Self {
-        RuntimeLimits {
-            max_nesting: 64,
-            max_steps: 10_000_000,
-            max_live_tasks: 1_000_000,
-            max_instances: 1_000_000,
-            max_timer_firings: 100_000,
-        }
-    }
-}
 
 /// A set of loaded, validated and compiled diagrams.
 ///
@@ -103,8 +71,7 @@ impl Specs {
             parser::load_files_with(paths, options),
             Vec::new(),
             options,
-            Limits::default(),
-            RuntimeLimits::default(),
+            &EngineLimits::default(),
         )
     }
 
@@ -122,8 +89,7 @@ impl Specs {
             parser::load_bytes_with(sources, options),
             Vec::new(),
             options,
-            Limits::default(),
-            RuntimeLimits::default(),
+            &EngineLimits::default(),
         )
     }
 
@@ -133,13 +99,22 @@ impl Specs {
         dmn: &[Q],
         options: &LoadOptions,
     ) -> Arc<Specs> {
+        Self::load_all_limited(bpmn, dmn, options, &EngineLimits::default())
+    }
+
+    /// [`Specs::load_all`] with limits on what scripts and instances may do.
+    pub fn load_all_limited<P: AsRef<Path>, Q: AsRef<Path>>(
+        bpmn: &[P],
+        dmn: &[Q],
+        options: &LoadOptions,
+        limits: &EngineLimits,
+    ) -> Arc<Specs> {
         let (dmn_sources, unreadable) = crate::diagnostic::read_files(dmn);
         let specs = Self::build(
             parser::load_files_with(bpmn, options),
             dmn_sources,
             options,
-            Limits::default(),
-            RuntimeLimits::default(),
+            limits,
         );
         if unreadable.is_empty() {
             return specs;
@@ -156,32 +131,39 @@ impl Specs {
         dmn: Vec<(PathBuf, Vec<u8>)>,
         options: &LoadOptions,
     ) -> Arc<Specs> {
-        Self::build(
-            parser::load_bytes_with(bpmn, options),
-            dmn,
-            options,
-            Limits::default(),
-            RuntimeLimits::default(),
-        )
+        Self::from_all_sources_limited(bpmn, dmn, options, &EngineLimits::default())
+    }
+
+    /// [`Specs::from_all_sources`] with limits.
+    pub fn from_all_sources_limited(
+        bpmn: Vec<(PathBuf, Vec<u8>)>,
+        dmn: Vec<(PathBuf, Vec<u8>)>,
+        options: &LoadOptions,
+        limits: &EngineLimits,
+    ) -> Arc<Specs> {
+        Self::build(parser::load_bytes_with(bpmn, options), dmn, options, limits)
     }
 
     /// Compiles what the parser loaded, with explicit limits.
     pub fn from_loaded(loaded: Loaded, limits: Limits, runtime: RuntimeLimits) -> Arc<Specs> {
-        Self::build(loaded, Vec::new(), &LoadOptions::default(), limits, runtime)
+        let limits = EngineLimits {
+            script: limits,
+            run: runtime,
+        };
+        Self::build(loaded, Vec::new(), &LoadOptions::default(), &limits)
     }
 
     fn build(
         loaded: Loaded,
         dmn: Vec<(PathBuf, Vec<u8>)>,
         options: &LoadOptions,
-        limits: Limits,
-        runtime: RuntimeLimits,
+        limits: &EngineLimits,
     ) -> Arc<Specs> {
         let Loaded {
             model,
             mut diagnostics,
         } = loaded;
-        let engine = ScriptEngine::new(limits);
+        let engine = ScriptEngine::new(limits.script);
         let mut compiled = Vec::with_capacity(model.expressions.len());
         for e in &model.expressions {
             match engine.compile_in(&e.text, e.kind, e.dialect) {
@@ -225,7 +207,7 @@ impl Specs {
             model,
             compiled,
             engine,
-            limits: runtime,
+            limits: limits.run,
             diagnostics,
         })
     }

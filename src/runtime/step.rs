@@ -62,6 +62,9 @@ impl Workflow {
                     }
                 };
                 let value = result.value();
+                if let Err(e) = crate::model::check_value_depth(decision, &value) {
+                    return Err(self.fail(t, format!("decision `{decision}` answered, but {e}")));
+                }
                 let outputs = result.outputs();
                 let d = self.records.data_mut(t);
                 match result_variable {

@@ -76,6 +76,7 @@ impl Specs {
     /// data. Nothing runs until [`Workflow::run`].
     pub fn start(self: &Arc<Self>, process_id: &str, data: Data) -> Result<Workflow, StartError> {
         let p = self.checked_process(process_id, None)?;
+        crate::model::check_depth(&data).map_err(StartError::Data)?;
         let mut wf = Workflow::empty(self.clone());
         wf.scopes.initial = Arc::new(data);
         wf.start_top(p, false).map_err(StartError::Workflow)?;
@@ -89,6 +90,7 @@ impl Specs {
         id: &str,
         data: Data,
     ) -> Result<Workflow, StartError> {
+        crate::model::check_depth(&data).map_err(StartError::Data)?;
         let Some(collab) = self.model.collaboration(id) else {
             return Err(StartError::UnknownProcess {
                 id: id.to_string(),
@@ -364,6 +366,9 @@ impl Workflow {
                 },
                 self.ready_list()
             ))));
+        }
+        if let Err(e) = crate::model::check_depth(&answers) {
+            return Err(CompleteError::Task(TaskError(format!("answer {e}"))));
         }
         self.records.human_ready.remove(&t);
         if !answers.is_empty() {

@@ -38,17 +38,21 @@ pub struct Limits {
     pub max_operations: u64,
     /// Nested function calls.
     pub max_call_levels: usize,
-    /// Characters in one string.
+    /// Bytes in one string a script leaves in the data, returns, or asks
+    /// for at once (`pad`). Growth inside a run is bounded by `max_memory`.
     pub max_string_size: usize,
-    /// Items in one array.
+    /// Items in one list, likewise.
     pub max_array_size: usize,
-    /// Entries in one map.
+    /// Entries in one map, likewise.
     pub max_map_size: usize,
     /// Wall-clock time of one script run (a script that builds huge values
     /// in few operations is stopped by this).
     pub max_time: Duration,
     /// Bytes one script run may print (`print`, `debug`); more fails it.
     pub max_output: usize,
+    /// Bytes one script run may hold beyond what it started with (measured
+    /// by [`super::CountingAllocator`] where it is installed).
+    pub max_memory: usize,
 }
 
 impl Default for Limits {
@@ -61,6 +65,7 @@ impl Default for Limits {
             max_map_size: 1_000_000,
             max_time: Duration::from_secs(10),
             max_output: 1024 * 1024,
+            max_memory: 512 * 1024 * 1024,
         }
     }
 }
@@ -73,6 +78,8 @@ struct Budget {
     started: Option<Instant>,
     output_left: usize,
     printed_too_much: bool,
+    /// The thread's net allocation past which the script is stopped.
+    memory_ceiling: isize,
 }
 
 thread_local! {
@@ -81,6 +88,7 @@ thread_local! {
             started: None,
             output_left: usize::MAX,
             printed_too_much: false,
+            memory_ceiling: isize::MAX,
         })
     };
 }
@@ -88,6 +96,7 @@ thread_local! {
 /// Why the progress check stopped a script.
 const TIMED_OUT: &str = "bpmn-runner: time limit";
 const PRINTED_TOO_MUCH: &str = "bpmn-runner: output limit";
+const OUT_OF_MEMORY: &str = "bpmn-runner: memory limit";
 
 /// Operations between two looks at the clock.
 const CLOCK_EVERY: u64 = 1024;
@@ -128,10 +137,15 @@ impl ScriptEngine {
         engine
             .set_max_operations(limits.max_operations)
             .set_max_call_levels(limits.max_call_levels)
-            .set_max_string_size(limits.max_string_size)
-            .set_max_array_size(limits.max_array_size)
-            .set_max_map_size(limits.max_map_size)
+            // Rhai's size limits re-measure a whole list on every change to
+            // it; sizes are checked where values leave a script and where
+            // one call asks for a size (`pad`, `blob`), and growth by the
+            // memory limit instead.
+            .set_max_string_size(0)
+            .set_max_array_size(0)
+            .set_max_map_size(0)
             .set_max_expr_depths(128, 64);
+        super::size_guards::register(&mut engine, &limits);
         engine.disable_symbol("eval");
         // `order.colour` on a map without that key is an error, not `()`.
         engine.set_fail_on_invalid_map_property(true);
@@ -158,6 +172,11 @@ impl ScriptEngine {
         engine.on_debug(move |s, _src, _pos| p2(s));
         let max_time = limits.max_time;
         engine.on_progress(move |ops| {
+            // Every operation: one operation can double a string.
+            let ceiling = BUDGET.with(|b| b.get().memory_ceiling);
+            if super::thread_net_bytes() > ceiling {
+                return Some(Dynamic::from(OUT_OF_MEMORY));
+            }
             if ops % CLOCK_EVERY != 0 {
                 return None;
             }
@@ -187,6 +206,8 @@ impl ScriptEngine {
                 started: None,
                 output_left: self.limits.max_output,
                 printed_too_much: false,
+                memory_ceiling: super::thread_net_bytes()
+                    .saturating_add(self.limits.max_memory.min(isize::MAX as usize) as isize),
             })
         });
     }
@@ -301,7 +322,7 @@ impl ScriptEngine {
         let result = self.engine.run_ast_with_scope(&mut scope, &code.ast);
         // Like SpiffWorkflow, assignments made before a failure stay in the
         // data, so the failing task shows how far the script got.
-        let write_result = write_back(code, scope, pushed, &predeclared, data);
+        let write_result = write_back(code, scope, pushed, &predeclared, data, &self.limits);
         result.map_err(|e| self.runtime_error(code, &e))?;
         write_result
     }
@@ -314,6 +335,11 @@ impl ScriptEngine {
                 err.message = format!(
                     "the script ran longer than {:?}, the limit (--max-script-time)",
                     self.limits.max_time
+                );
+            } else if why == OUT_OF_MEMORY {
+                err.message = format!(
+                    "the script used more than {} of memory, the limit (--max-script-memory)",
+                    super::size_guards::bytes(self.limits.max_memory)
                 );
             } else if why == PRINTED_TOO_MUCH {
                 err.message = format!(
@@ -337,7 +363,7 @@ impl ScriptEngine {
             .engine
             .eval_ast_with_scope(&mut scope, &code.ast)
             .map_err(|e| self.runtime_error(code, &e))?;
-        dynamic_to_value("result", &d)
+        dynamic_to_value("result", &d, &self.limits)
     }
 
     /// Evaluates a condition: `true`/`false`, with Python-like truthiness for
@@ -383,7 +409,7 @@ pub(crate) fn truthy(d: &Dynamic) -> bool {
     true
 }
 
-fn dynamic_to_value(name: &str, d: &Dynamic) -> Result<Value, ScriptError> {
+fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, ScriptError> {
     if let Ok(f) = d.as_float() {
         if !f.is_finite() {
             return Err(ScriptError::plain(format!(
@@ -394,6 +420,10 @@ fn dynamic_to_value(name: &str, d: &Dynamic) -> Result<Value, ScriptError> {
     if d.is_char() {
         return Ok(Value::String(d.to_string()));
     }
+    // The converter recurses: measure first, with bounded recursion, so a
+    // script that builds `a = [a]` a million times gets an error, not a
+    // crash; and sizes, which Rhai no longer checks as the script runs.
+    super::size_guards::check_value(name, d, limits).map_err(ScriptError::plain)?;
     rhai::serde::from_dynamic::<Value>(d).map_err(|_| {
         ScriptError::plain(format!(
             "`{name}` holds a {} value, which cannot be stored in the data",
@@ -411,6 +441,7 @@ fn write_back(
     pushed: usize,
     predeclared: &[&str],
     data: &mut Data,
+    limits: &Limits,
 ) -> Result<(), ScriptError> {
     let mut first_err = None;
     for (i, (name, value, _)) in scope.into_iter().enumerate() {
@@ -427,7 +458,7 @@ fn write_back(
             data.shift_remove(&key);
             continue;
         }
-        match dynamic_to_value(&key, &value) {
+        match dynamic_to_value(&key, &value, limits) {
             Ok(v) => {
                 data.insert(key, v);
             }

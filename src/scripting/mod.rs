@@ -18,11 +18,14 @@ mod compiled;
 mod engine;
 mod error;
 pub mod juel;
+mod memory;
 pub mod python;
+mod size_guards;
 mod translation;
 
 pub use crate::model::Dialect;
 pub use compiled::Compiled;
 pub use engine::{CompileError, Limits, ScriptEngine};
 pub use error::ScriptError;
+pub use memory::{CountingAllocator, thread_net_bytes};
 pub use translation::{TranslateError, Translation};

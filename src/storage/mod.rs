@@ -14,9 +14,13 @@ mod atomic;
 mod json_layout;
 mod lock;
 mod migrate;
+mod nesting;
 mod state_file;
 
 pub use atomic::{FAULT_ENV, resolve_links, write_atomic};
 pub use lock::{LockError, StateLock, lock_path};
 pub use migrate::CURRENT_VERSION;
-pub use state_file::{Format, Origin, StateError, load, load_bytes, save, save_bytes};
+pub use state_file::{
+    Format, Origin, StateError, load, load_bytes, load_bytes_limited, load_limited, save,
+    save_bytes,
+};

@@ -10,8 +10,9 @@ use serde_json::Value;
 use super::atomic::write_atomic;
 use super::json_layout;
 use super::migrate::{self, CURRENT_VERSION, FORMAT};
+use super::nesting;
 use crate::diagnostic::Severity;
-use crate::runtime::{InstanceSnapshot, Specs, Workflow};
+use crate::runtime::{EngineLimits, InstanceSnapshot, Specs, Workflow};
 
 /// What an instance was started from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,19 +174,30 @@ pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<
         dialect: wf.specs().options().dialect.map(|d| d.to_string()),
         instance: wf.snapshot(),
     };
-    match format {
+    let bytes = match format {
         // Depth 3 puts each task row on its own line.
         Format::Json => json_layout::to_vec(&file, 3).map_err(|e| e.to_string()),
         Format::Ron => {
             let cfg = ron::ser::PrettyConfig::new().depth_limit(3);
-            ron::ser::to_string_pretty(&file, cfg)
+            nesting::ron_options()
+                .to_string_pretty(&file, cfg)
                 .map(|mut s| {
                     s.push('\n');
                     s.into_bytes()
                 })
                 .map_err(|e| e.to_string())
         }
+    }?;
+    // The engine keeps data shallow enough; this is the backstop that keeps
+    // a save from writing what a load would refuse.
+    let depth = nesting::bracket_depth(&bytes);
+    if depth > nesting::MAX_FILE_DEPTH {
+        return Err(format!(
+            "the state nests {depth} levels deep, more than a state file may ({}), so it is not saved",
+            nesting::MAX_FILE_DEPTH
+        ));
     }
+    Ok(bytes)
 }
 
 /// Saves `wf` to `path` atomically; on failure the previous file is intact.
@@ -204,14 +216,28 @@ pub fn save(path: &Path, wf: &Workflow, origin: &Origin) -> Result<(), StateErro
 /// Loads a state file: checks and migrates its version, rebuilds the specs
 /// from the embedded sources and restores the instance. Never modifies the file.
 pub fn load(path: &Path) -> Result<(Workflow, Origin), StateError> {
+    load_limited(path, &EngineLimits::default())
+}
+
+/// [`load`] with the limits the restored instance runs under.
+pub fn load_limited(path: &Path, limits: &EngineLimits) -> Result<(Workflow, Origin), StateError> {
     let format = Format::of(path)?;
     let bytes = std::fs::read(path)
         .map_err(|e| StateError::new(path, format!("cannot read the state file: {e}")))?;
-    load_bytes(&bytes, format).map_err(|m| StateError::new(path, m))
+    load_bytes_limited(&bytes, format, limits).map_err(|m| StateError::new(path, m))
 }
 
 /// Restores an instance from the bytes of a state file in `format`.
 pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), String> {
+    load_bytes_limited(bytes, format, &EngineLimits::default())
+}
+
+/// [`load_bytes`] with the limits the restored instance runs under.
+pub fn load_bytes_limited(
+    bytes: &[u8],
+    format: Format,
+    limits: &EngineLimits,
+) -> Result<(Workflow, Origin), String> {
     let mut doc: Value = match format {
         Format::Json => serde_json::from_slice(bytes).map_err(|e| {
             format!(
@@ -223,7 +249,9 @@ pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), St
         Format::Ron => {
             let text = std::str::from_utf8(bytes)
                 .map_err(|e| format!("not a valid state file: not UTF-8: {e}"))?;
-            ron::from_str(text).map_err(|e| format!("not a valid state file: RON error at {e}"))?
+            nesting::ron_options()
+                .from_str(text)
+                .map_err(|e| format!("not a valid state file: RON error at {e}"))?
         }
     };
     migrate::migrate(&mut doc)?;
@@ -246,7 +274,12 @@ pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), St
         ),
         None => None,
     };
-    let specs = Specs::from_all_sources(sources, dmn, &crate::parser::LoadOptions { dialect });
+    let specs = Specs::from_all_sources_limited(
+        sources,
+        dmn,
+        &crate::parser::LoadOptions { dialect },
+        limits,
+    );
     let origin = file.start.origin()?;
     let processes: Vec<String> = match &origin {
         Origin::Process(p) => vec![p.clone()],

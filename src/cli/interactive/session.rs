@@ -110,7 +110,7 @@ impl<'a> Session<'a> {
 
     fn error(&mut self, text: &str) {
         let _ = self.out.flush();
-        eprintln!("{}", render::bad(&format!("error: {text}")));
+        errln!("{}", render::bad(&format!("error: {text}")));
     }
 
     fn collab(&self) -> bool {

@@ -80,7 +80,7 @@ fn dialoguer_error(e: dialoguer::Error) -> PromptError {
     if matches!(err, PromptError::Interrupted) {
         interrupt::consume_raised();
         let _ = Term::stderr().show_cursor();
-        eprintln!();
+        errln!();
     }
     err
 }
@@ -139,10 +139,10 @@ impl Prompter for TerminalPrompter {
     }
 
     fn warn(&mut self, message: &str) {
-        eprintln!("  {}", self.warn_style.apply_to(format!("! {message}")));
+        errln!("  {}", self.warn_style.apply_to(format!("! {message}")));
     }
 
     fn note(&mut self, message: &str) {
-        eprintln!("{message}");
+        errln!("{message}");
     }
 }
