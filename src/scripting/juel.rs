@@ -321,10 +321,20 @@ impl Parser {
         if self.depth > 100 {
             return Err(self.error(
                 "nesting",
-                "the expression is nested more than 100 levels deep",
+                "the expression is nested more than 100 levels deep (parentheses, unary operators or a chain of binary operators)",
             ));
         }
         Ok(())
+    }
+
+    /// One more binary operator in a chain: its translation wraps the
+    /// chain so far (`juel_arith(juel_arith(a, b, "+"), c, "+")`), so it
+    /// counts as a level of nesting. That also keeps translating linear: a
+    /// chain of 100,000 operators would otherwise copy the growing text
+    /// once per operator.
+    fn link(&mut self, links: &mut u32) -> R<()> {
+        *links += 1;
+        self.deeper()
     }
 
     fn ternary(&mut self) -> R<String> {
@@ -349,32 +359,42 @@ impl Parser {
 
     fn or(&mut self) -> R<String> {
         let mut l = self.and()?;
+        let mut links = 0;
         while self.eat(&["||"], &["or"]) {
+            self.link(&mut links)?;
             let r = self.and()?;
             l = format!("(juel_bool({l}) || juel_bool({r}))");
         }
+        self.depth -= links;
         Ok(l)
     }
 
     fn and(&mut self) -> R<String> {
         let mut l = self.equality()?;
+        let mut links = 0;
         while self.eat(&["&&"], &["and"]) {
+            self.link(&mut links)?;
             let r = self.equality()?;
             l = format!("(juel_bool({l}) && juel_bool({r}))");
         }
+        self.depth -= links;
         Ok(l)
     }
 
     fn equality(&mut self) -> R<String> {
         let mut l = self.relational()?;
+        let mut links = 0;
         loop {
             if self.eat(&["=="], &["eq"]) {
+                self.link(&mut links)?;
                 let r = self.relational()?;
                 l = format!("juel_eq({l}, {r})");
             } else if self.eat(&["!="], &["ne"]) {
+                self.link(&mut links)?;
                 let r = self.relational()?;
                 l = format!("!juel_eq({l}, {r})");
             } else {
+                self.depth -= links;
                 return Ok(l);
             }
         }
@@ -382,6 +402,7 @@ impl Parser {
 
     fn relational(&mut self) -> R<String> {
         let mut l = self.additive()?;
+        let mut links = 0;
         loop {
             let op = if self.eat(&["<"], &["lt"]) {
                 "lt"
@@ -394,8 +415,10 @@ impl Parser {
             } else if self.at_word("instanceof") {
                 return Err(self.error("instanceof", "`instanceof` is not supported"));
             } else {
+                self.depth -= links;
                 return Ok(l);
             };
+            self.link(&mut links)?;
             let r = self.additive()?;
             l = format!("juel_cmp({l}, {r}, \"{op}\")");
         }
@@ -403,14 +426,17 @@ impl Parser {
 
     fn additive(&mut self) -> R<String> {
         let mut l = self.multiplicative()?;
+        let mut links = 0;
         loop {
             let op = if self.eat(&["+"], &[]) {
                 "+"
             } else if self.eat(&["-"], &[]) {
                 "-"
             } else {
+                self.depth -= links;
                 return Ok(l);
             };
+            self.link(&mut links)?;
             let r = self.multiplicative()?;
             l = format!("juel_arith({l}, {r}, \"{op}\")");
         }
@@ -418,6 +444,7 @@ impl Parser {
 
     fn multiplicative(&mut self) -> R<String> {
         let mut l = self.unary()?;
+        let mut links = 0;
         loop {
             let op = if self.eat(&["*"], &[]) {
                 "*"
@@ -426,8 +453,10 @@ impl Parser {
             } else if self.eat(&["%"], &["mod"]) {
                 "%"
             } else {
+                self.depth -= links;
                 return Ok(l);
             };
+            self.link(&mut links)?;
             let r = self.unary()?;
             l = format!("juel_arith({l}, {r}, \"{op}\")");
         }
@@ -458,8 +487,10 @@ impl Parser {
 
     fn value(&mut self) -> R<String> {
         let mut e = self.base()?;
+        let mut links = 0;
         loop {
             if self.eat(&["."], &[]) {
+                self.link(&mut links)?;
                 let Tok::Ident(name) = self.tok().tok.clone() else {
                     return Err(self.error("syntax", "expected a property name after `.`"));
                 };
@@ -472,6 +503,7 @@ impl Parser {
                 }
                 e = format!("juel_get({e}, {})", rhai_str(&name));
             } else if self.eat(&["["], &[]) {
+                self.link(&mut links)?;
                 let k = self.ternary()?;
                 if !self.eat(&["]"], &[]) {
                     return Err(self.error("syntax", "expected `]`"));
@@ -480,6 +512,7 @@ impl Parser {
             } else if self.at_op("(") {
                 return Err(self.error("function call", "function calls are not supported"));
             } else {
+                self.depth -= links;
                 return Ok(e);
             }
         }

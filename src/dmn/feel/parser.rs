@@ -508,12 +508,17 @@ impl<'n> Parser<'n> {
                 Ok(Expr::List(items))
             }
             Tok::RBracket => {
-                // `]a..b[`: an interval open at the low end.
+                // `]a..b[`: an interval open at the low end. Its ends are
+                // read below `expression`, so this level counts here:
+                // `]]]]…` would otherwise recurse without a bound.
                 self.bump();
-                let low = self.additive()?;
-                self.expect(&Tok::DotDot, "`..`")?;
-                let r = self.interval_rest(false, low)?;
-                Ok(Expr::Range(Box::new(r)))
+                self.deeper(1)?;
+                let r = self.additive().and_then(|low| {
+                    self.expect(&Tok::DotDot, "`..`")?;
+                    self.interval_rest(false, low)
+                });
+                self.depth -= 1;
+                Ok(Expr::Range(Box::new(r?)))
             }
             Tok::LBrace => {
                 self.bump();
