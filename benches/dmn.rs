@@ -4,7 +4,7 @@
 //! Run with `cargo bench --bench dmn`.
 
 use bpmn_runner::dmn::Decisions;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 fn main() {
     divan::main();
@@ -36,11 +36,12 @@ fn table(rules: usize) -> Decisions {
     d
 }
 
-fn input() -> Map<String, Value> {
+fn input() -> bpmn_runner::Data {
     json!({"amount": 5_050, "customer category": "c7"})
         .as_object()
         .cloned()
         .unwrap_or_default()
+        .into()
 }
 
 #[divan::bench(sample_count = 100, sample_size = 1000)]

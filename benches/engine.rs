@@ -52,7 +52,7 @@ fn counting_loop() -> String {
 }
 
 fn data(v: serde_json::Value) -> Data {
-    v.as_object().unwrap().clone()
+    v.as_object().unwrap().clone().into()
 }
 
 /// Start to end of a 7-task process (start, 5 script tasks, end).

@@ -31,7 +31,11 @@ fn specs(sequential: bool) -> Arc<Specs> {
 
 fn data() -> Data {
     let items: Vec<usize> = (0..N).collect();
-    json!({ "items": items }).as_object().unwrap().clone()
+    json!({ "items": items })
+        .as_object()
+        .unwrap()
+        .clone()
+        .into()
 }
 
 fn run(specs: &Arc<Specs>, data: &Data) {

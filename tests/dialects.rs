@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use support::fixture;
 
 fn data(v: Value) -> Data {
-    v.as_object().cloned().unwrap_or_default()
+    v.as_object().cloned().unwrap_or_default().into()
 }
 
 fn answer(wf: &mut Workflow, task: &str, v: Value) {
@@ -52,7 +52,7 @@ fn spiffarena_python_diagram_runs_to_completion() {
         json!({"approved": true, "approver": "ann"}),
     );
     assert!(wf.is_completed());
-    let d = Value::Object(wf.data().clone());
+    let d = wf.data().to_json();
     assert_eq!(
         d["products"],
         json!([{"name": "widget", "quantity": 3, "price": 40.0}])
@@ -78,7 +78,7 @@ fn spiffarena_python_diagram_runs_to_completion() {
         json!({"product_name": "gadget", "product_quantity": 1}),
     );
     assert!(wf.is_completed());
-    let d = Value::Object(wf.data().clone());
+    let d = wf.data().to_json();
     assert_eq!(d["order_total"], json!(25.5));
     assert_eq!(d["shipping"], json!(10));
     assert_eq!(d["approver"], json!(null));

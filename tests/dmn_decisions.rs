@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use bpmn_runner::Severity;
 use bpmn_runner::dmn::{Decisions, DmnError};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,8 +19,11 @@ fn load(names: &[&str]) -> Decisions {
     Decisions::load(&paths)
 }
 
-fn data(v: Value) -> Map<String, Value> {
-    v.as_object().expect("test data is an object").clone()
+fn data(v: Value) -> bpmn_runner::Data {
+    v.as_object()
+        .expect("test data is an object")
+        .clone()
+        .into()
 }
 
 fn eval(d: &Decisions, id: &str, v: Value) -> Result<Value, DmnError> {
@@ -416,7 +419,7 @@ fn garbage_never_panics() {
     let text = "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"><decision id=\"x\"><decisionTable><input><inputExpression><text>a</text></inputExpression></input><output/><rule><inputEntry><text>]]..[[ , not(</text></inputEntry><outputEntry><text>((((</text></outputEntry></rule></decisionTable></decision></definitions>";
     let d = Decisions::from_sources(vec![("x.dmn".into(), text.as_bytes().to_vec())]);
     assert!(d.has_errors());
-    assert!(d.evaluate("x", &Map::new()).is_err());
+    assert!(d.evaluate("x", &bpmn_runner::Data::new()).is_err());
 }
 
 #[test]

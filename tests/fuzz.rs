@@ -625,14 +625,14 @@ fn check_bpmn(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
 }
 
 /// Data the decisions are evaluated against: names the fixtures use.
-fn dmn_data() -> Map<String, Value> {
+fn dmn_data() -> bpmn_runner::Data {
     let v = json!({
         "x": 5, "amount": 120.5, "age": 30, "Full Name": "Ada Lovelace",
         "order date": "2024-05-01", "s": "text", "items": [1, 2, 3],
         "person": {"name": "Ada", "age": 36}, "product_name": "hoodie",
         "shipping_method": "standard", "season": "Fall", "guestCount": 4,
     });
-    v.as_object().unwrap().clone()
+    v.as_object().unwrap().clone().into()
 }
 
 fn has_errors(diagnostics: &[bpmn_runner::Diagnostic]) -> bool {
@@ -645,7 +645,7 @@ fn evaluate_all(xml: Vec<u8>) -> bool {
     let decisions = Decisions::from_sources(vec![(PathBuf::from("fuzz.dmn"), xml)]);
     show(decisions.diagnostics());
     let data = dmn_data();
-    let empty = Map::new();
+    let empty = bpmn_runner::Data::new();
     let ids: Vec<String> = decisions
         .decision_ids()
         .iter()

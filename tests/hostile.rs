@@ -798,6 +798,42 @@ fn data_at_the_depth_limit_saves_and_loads_in_json_and_ron() {
     }
 }
 
+// ----- 6. Multi-instance does not copy the rest of the data --------------
+
+#[test]
+fn a_hundred_thousand_instances_beside_a_list_fit_in_little_memory() {
+    let d = Dir::new();
+    d.write(
+        "mi.bpmn",
+        &chain(
+            &format!(
+                "{}\n<scriptTask id=\"each\" scriptFormat=\"rhai\"><multiInstanceLoopCharacteristics><loopDataInputRef>items</loopDataInputRef><loopDataOutputRef>out</loopDataOutputRef><inputDataItem id=\"item\" name=\"item\"/><outputDataItem id=\"r\" name=\"r\"/></multiInstanceLoopCharacteristics><script>r = item * 2;</script></scriptTask>\n<sequenceFlow id=\"f_me\" sourceRef=\"mk\" targetRef=\"each\"/>",
+                script_task(
+                    "mk",
+                    "items = []; for i in 0..100000 { items.push(i); } big = []; for i in 0..1000 { big.push(i); }"
+                )
+            ),
+            "mk",
+            "each",
+        ),
+    );
+    // Copied into each instance, the 1,000 numbers took ~7 GB.
+    let out = bpmn_in(
+        d.path(),
+        &[
+            "run", "-b", "mi.bpmn", "-p", "p", "--json", "--save", "mi.json",
+        ],
+        1024 * MIB,
+    );
+    out.expect(0, &[]).within(seconds(60));
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["data"]["out"][99_999], json!(199_998));
+    assert_eq!(v["data"]["big"].as_array().unwrap().len(), 1000);
+    bpmn_in(d.path(), &["tasks", "mi.json", "--json"], 1024 * MIB)
+        .expect(0, &[])
+        .within(seconds(60));
+}
+
 // ----- Closed pipes ----------------------------------------------------------
 
 #[test]

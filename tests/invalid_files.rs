@@ -21,7 +21,7 @@ fn library_reports_each_problem_with_position_and_id() {
         let text: Vec<String> = specs.diagnostics().iter().map(|d| d.to_string()).collect();
         let mut text = text.join("\n");
         if let Some(p) = &case.process {
-            if let Err(e) = specs.start(p, Default::default()) {
+            if let Err(e) = specs.start(p, bpmn_runner::Data::new()) {
                 text.push('\n');
                 text.push_str(&e.to_string());
             } else {

@@ -22,7 +22,7 @@ fn load(names: &[&str]) -> Arc<Specs> {
 }
 
 fn obj(v: Value) -> Data {
-    v.as_object().unwrap().clone()
+    v.as_object().unwrap().clone().into()
 }
 
 fn roundtrip(wf: &Workflow) -> Workflow {

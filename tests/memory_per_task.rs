@@ -1,6 +1,9 @@
 //! Measures the heap a completed task record costs, with a counting
 //! allocator: records whose data did not change share it with their parent.
-//! Target: under 200 bytes per completed record.
+//! Target: under 200 bytes per completed record. And the heap an instance
+//! of a multi-instance activity costs: its data shares the values beside
+//! the input collection, whatever their size. (The tests take turns: the
+//! counter is global.)
 
 mod support;
 
@@ -30,6 +33,8 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static A: Counting = Counting;
+
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// A loop whose body is one script task (`i += 1`, new data) followed by
 /// `chain` none intermediate events (unchanged data), so the cost of an
@@ -79,6 +84,7 @@ fn live_after(xml: &str, n: u64) -> (isize, usize) {
 
 #[test]
 fn a_completed_task_record_costs_little_memory() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     const N: u64 = 50_000;
     let (b0, t0) = live_after(&loop_with_chain(0), N);
     let (b8, t8) = live_after(&loop_with_chain(8), N);
@@ -92,5 +98,60 @@ fn a_completed_task_record_costs_little_memory() {
     assert!(
         per_iteration < 1_000.0,
         "{per_iteration} bytes per iteration"
+    );
+}
+
+/// Live heap bytes held by a completed run of a parallel multi-instance
+/// script task over `n` items, beside a list of `beside` numbers.
+fn mi_live_after(n: usize, beside: usize) -> isize {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p" isExecutable="true">
+<startEvent id="s"/>
+<scriptTask id="each"><multiInstanceLoopCharacteristics>
+<loopDataInputRef>items</loopDataInputRef><loopDataOutputRef>out</loopDataOutputRef>
+<inputDataItem id="item" name="item"/><outputDataItem id="r" name="r"/>
+</multiInstanceLoopCharacteristics><script>r = item * 2;</script></scriptTask>
+<endEvent id="e"/>
+<sequenceFlow id="f" sourceRef="s" targetRef="each"/>
+<sequenceFlow id="f2" sourceRef="each" targetRef="e"/>
+</process></definitions>"#;
+    let specs = Specs::from_sources(vec![("mi.bpmn".into(), xml.as_bytes().to_vec())]);
+    assert!(specs.diagnostics().is_empty(), "{:?}", specs.diagnostics());
+    let items: Vec<usize> = (0..n).collect();
+    let big: Vec<usize> = (0..beside).collect();
+    let data = json!({ "items": items, "big": big })
+        .as_object()
+        .unwrap()
+        .clone();
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut wf = specs.start("p", data).unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["out"][n - 1], json!(2 * (n - 1)));
+    let bytes = LIVE.load(Ordering::Relaxed) - before;
+    drop(wf);
+    bytes
+}
+
+#[test]
+fn a_multi_instance_instance_does_not_copy_the_data_beside_it() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    // 1,000 numbers beside the items take ~32 KB as JSON values: copied
+    // into each instance, 2,000 more instances would cost ~64 MB.
+    let per_instance = |beside: usize| {
+        let small = mi_live_after(2_000, beside);
+        let large = mi_live_after(4_000, beside);
+        (large - small) as f64 / 2_000.0
+    };
+    let without = per_instance(0);
+    let with = per_instance(1_000);
+    eprintln!(
+        "heap per multi-instance instance: {without:.0} bytes alone, {with:.0} bytes beside 1,000 numbers"
+    );
+    assert!(with < 2_000.0, "{with} bytes per instance");
+    assert!(
+        with < without + 200.0,
+        "the data beside the items costs {} bytes per instance",
+        with - without
     );
 }

@@ -27,7 +27,9 @@ fn each_task_knows_its_innermost_lane() {
         Some("Manager")
     );
     // The running task reports it too.
-    let mut wf = specs.start("Process_Lanes", Default::default()).unwrap();
+    let mut wf = specs
+        .start("Process_Lanes", bpmn_runner::Data::new())
+        .unwrap();
     wf.run().unwrap();
     let ready = wf.ready_human_tasks();
     assert_eq!(ready[0].bpmn_id, "Task_Order");
@@ -120,7 +122,7 @@ fn every_namespace_prefix_and_a_bom_give_a_runnable_model() {
         let mut wf = specs.start(&id, data).unwrap();
         wf.run().unwrap();
         while let Some(t) = wf.ready_human_tasks().first().map(|t| t.id) {
-            wf.complete_task(t, Default::default()).unwrap();
+            wf.complete_task(t, bpmn_runner::Data::new()).unwrap();
             wf.run().unwrap();
         }
         assert!(wf.is_completed(), "{file}");
@@ -132,7 +134,10 @@ fn every_namespace_prefix_and_a_bom_give_a_runnable_model() {
 fn task_records_have_unique_ids_parents_and_states() {
     let specs = Specs::load(&[fixture("subprocess.bpmn")]);
     let mut wf = specs
-        .start(&specs.model().processes[0].id.clone(), Default::default())
+        .start(
+            &specs.model().processes[0].id.clone(),
+            bpmn_runner::Data::new(),
+        )
         .unwrap();
     wf.run().unwrap();
     let ids: std::collections::HashSet<String> = wf.tasks().map(|t| t.id.to_string()).collect();

@@ -21,7 +21,7 @@ fn load(names: &[&str]) -> Arc<Specs> {
 }
 
 fn obj(v: Value) -> bpmn_runner::model::Data {
-    v.as_object().unwrap().clone()
+    v.as_object().unwrap().clone().into()
 }
 
 /// Saves and restores the instance (through JSON).
@@ -286,7 +286,7 @@ fn reset_into_one_instance_redoes_that_instance_only() {
         .find(|t| t.bpmn_id == "Task_Review" && t.data.get("doc") == Some(&json!("b")))
         .unwrap()
         .id;
-    wf.reset(second, Default::default()).unwrap();
+    wf.reset(second, bpmn_runner::Data::new()).unwrap();
     wf = roundtrip(&wf);
     wf.run().unwrap();
     assert!(!wf.is_completed());

@@ -108,9 +108,9 @@ fn outcome(wf: &Workflow, error: Option<String>, skip: &[&str]) -> Outcome {
     let data = wf.is_completed().then(|| {
         let mut d = wf.data().clone();
         for k in skip {
-            d.shift_remove(*k);
+            d.shift_remove(k);
         }
-        Value::Object(d)
+        Value::from(d)
     });
     Outcome {
         status: match (&error, wf.is_completed()) {

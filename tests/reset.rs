@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use support::fixture;
 
 fn obj(v: Value) -> Data {
-    v.as_object().unwrap().clone()
+    v.as_object().unwrap().clone().into()
 }
 
 fn start(files: &[&str], process: &str, data: Value) -> Workflow {
@@ -76,7 +76,7 @@ fn completed_workflow_runs_again_with_entry_data_and_overrides() {
     // The data it had when reached, with the overrides winning (SpiffWorkflow
     // lets the parent's keys win instead).
     assert_eq!(
-        Value::Object(t.data.clone()),
+        t.data.to_json(),
         json!({"price": 5, "qty": 3, "total": 1, "tip": 100})
     );
     assert_eq!(count(&wf, "Task_Final"), 0, "descendants are removed");
@@ -216,7 +216,7 @@ fn reset_in_one_parallel_branch_keeps_the_other_and_the_join_counts_it() {
     answer(&mut wf, "Decide", json!({"decision": "wait"}));
     assert!(wf.is_completed());
     assert_eq!(
-        Value::Object(wf.data().clone()),
+        wf.data().to_json(),
         json!({"legal": "changes needed", "legal_note": "legal: changes needed", "finance": "ok", "decision": "wait"})
     );
     assert_eq!(

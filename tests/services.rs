@@ -17,7 +17,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn obj(v: Value) -> Data {
-    v.as_object().unwrap().clone()
+    v.as_object().unwrap().clone().into()
 }
 
 /// Echoes its parameters; fails while `broken` is set.

@@ -21,11 +21,11 @@ struct Outcome {
 fn outcome(wf: &Workflow, error: Option<String>) -> Outcome {
     Outcome {
         completed: wf.is_completed(),
-        data: serde_json::Value::Object(if wf.is_completed() {
-            wf.data().clone()
+        data: if wf.is_completed() {
+            wf.data().to_json()
         } else {
-            wf.last_task_data().clone()
-        }),
+            wf.last_task_data().to_json()
+        },
         order: wf
             .completed_tasks()
             .map(|t| t.bpmn_id.to_string())

@@ -78,7 +78,7 @@ pub fn parse(text: &str) -> Result<Vec<Answer>, String> {
                 };
                 let data = match m.remove("data") {
                     None | Some(Value::Null) => Data::new(),
-                    Some(Value::Object(d)) => d,
+                    Some(Value::Object(d)) => Data::from(d),
                     Some(_) => return Err(format!("answer #{n}: \"data\" must be a JSON object")),
                 };
                 Answer::Task { task, data }

@@ -109,9 +109,9 @@ pub fn data(args: DataArgs) -> Result<u8, CliError> {
         for (_, id, v) in objects {
             m.insert(id, v);
         }
-        data.insert("data_objects".into(), Value::Object(m));
+        data.insert("data_objects", Value::Object(m));
     }
-    let v = Value::Object(data);
+    let v = Value::from(data);
     if args.json {
         outln!("{v}");
     } else {

@@ -44,7 +44,7 @@ pub fn summary_text(wf: &Workflow) -> String {
     let mut out = String::new();
     if wf.is_completed() {
         out.push_str("Workflow completed.\nData:\n");
-        out.push_str(&pretty(&Value::Object(wf.data().clone())));
+        out.push_str(&pretty(&wf.data().to_json()));
     } else {
         let ready = wf.ready_human_tasks();
         if ready.is_empty() {
@@ -75,7 +75,7 @@ pub fn summary_text(wf: &Workflow) -> String {
             }
         }
         out.push_str("Data of the last task:\n");
-        out.push_str(&pretty(&Value::Object(wf.last_task_data().clone())));
+        out.push_str(&pretty(&wf.last_task_data().to_json()));
     }
     out
 }

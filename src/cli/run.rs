@@ -19,7 +19,7 @@ pub fn parse_data(text: Option<&str>) -> Result<Data, CliError> {
     match text {
         None => Ok(Data::new()),
         Some(t) => match serde_json::from_str::<Value>(t) {
-            Ok(Value::Object(m)) => Ok(m),
+            Ok(Value::Object(m)) => Ok(Data::from(m)),
             Ok(_) => Err(CliError::usage(
                 "--data must be a JSON object, e.g. '{\"amount\": 10}'",
             )),

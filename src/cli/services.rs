@@ -364,7 +364,7 @@ fn connector(command: &str, operation: &str, params: &Data) -> Result<Value, Str
         .spawn()
         .map_err(|e| format!("cannot run `{command}`: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(Value::Object(params.clone()).to_string().as_bytes());
+        let _ = stdin.write_all(params.to_json().to_string().as_bytes());
     }
     let out = child
         .wait_with_output()

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value as Json};
+use crate::model::Data;
 
 use super::compile;
 use super::compiled::CDecision;
@@ -148,11 +148,7 @@ impl Decisions {
 
     /// Evaluates decision `decision_id` against `data`, after the decisions
     /// it requires (whose results are visible under their names).
-    pub fn evaluate(
-        &self,
-        decision_id: &str,
-        data: &Map<String, Json>,
-    ) -> Result<DecisionResult, DmnError> {
+    pub fn evaluate(&self, decision_id: &str, data: &Data) -> Result<DecisionResult, DmnError> {
         self.evaluate_with(decision_id, data, Vec::new())
     }
 
@@ -160,7 +156,7 @@ impl Decisions {
     pub(crate) fn evaluate_with(
         &self,
         decision_id: &str,
-        data: &Map<String, Json>,
+        data: &Data,
         mut vars: Vec<(String, Value)>,
     ) -> Result<DecisionResult, DmnError> {
         let Some(&i) = self.by_id.get(decision_id) else {
@@ -196,7 +192,7 @@ impl Decisions {
     fn run(
         &self,
         d: &CDecision,
-        data: &Map<String, Json>,
+        data: &Data,
         vars: &[(String, Value)],
     ) -> Result<(Value, Vec<usize>), DmnError> {
         let env = Env::new(&self.engine, data, vars, &d.id, &self.knowledge);

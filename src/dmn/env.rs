@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 
-use serde_json::{Map, Value as Json};
+use crate::model::Data;
 
 use super::compiled::{Code, Located, Tests};
 use super::error::DmnError;
@@ -14,20 +14,20 @@ use crate::scripting::ScriptEngine;
 
 pub(crate) struct Env<'a> {
     pub engine: &'a ScriptEngine,
-    pub data: &'a Map<String, Json>,
+    pub data: &'a Data,
     pub vars: &'a [(String, Value)],
     pub decision: &'a str,
     pub knowledge: &'a Knowledge,
     /// How many knowledge-model calls deep this evaluation is.
     pub depth: u32,
     /// `data` with `vars` added, built only if a Rhai expression needs it.
-    merged: OnceCell<Map<String, Json>>,
+    merged: OnceCell<Data>,
 }
 
 impl<'a> Env<'a> {
     pub fn new(
         engine: &'a ScriptEngine,
-        data: &'a Map<String, Json>,
+        data: &'a Data,
         vars: &'a [(String, Value)],
         decision: &'a str,
         knowledge: &'a Knowledge,
@@ -71,7 +71,7 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn rhai_data(&self) -> &Map<String, Json> {
+    fn rhai_data(&self) -> &Data {
         if self.vars.is_empty() {
             return self.data;
         }
@@ -114,7 +114,7 @@ impl<'a> Env<'a> {
             }
             Tests::Rhai(r) => {
                 let mut data = self.rhai_data().clone();
-                data.insert("cellInput".into(), v.to_json());
+                data.insert("cellInput", v.to_json());
                 self.engine
                     .eval_bool(r, &data)
                     .map_err(|e| self.fail(at, e.to_string()))

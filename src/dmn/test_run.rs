@@ -5,8 +5,6 @@
 
 use std::sync::Arc;
 
-use serde_json::Map;
-
 use super::decisions::Decisions;
 use super::temporal;
 use super::value::{self, Value, duration_value};
@@ -26,7 +24,7 @@ pub struct CaseOutcome {
 
 /// Runs every case of `suite` against `decisions`.
 pub fn run_suite(decisions: &Decisions, suite: &TestSuite) -> Vec<CaseOutcome> {
-    let empty = Map::new();
+    let empty = crate::model::Data::new();
     suite
         .cases
         .iter()

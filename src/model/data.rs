@@ -1,10 +1,256 @@
-//! The data a task carries: a JSON object of named values, and how deep it
-//! may nest.
+//! The data a task carries: named JSON values, shared between the tasks
+//! that carry them unchanged, and how deep they may nest.
+//!
+//! Each task record holds its data behind an `Arc`; a task that changes one
+//! variable copies the map, not the values: every value sits behind its
+//! own `Arc` and is shared with the task it came from until it is itself
+//! changed ([`Data::get_mut`] copies that one value). So the instances of a
+//! multi-instance activity, the iterations of a loop and the branches of a
+//! fork cost O(number of variables) each, not O(size of the data), however
+//! large the lists beside them. Variables keep the order in which they were
+//! first set, as Python dictionaries (and SpiffWorkflow) do.
 
-use serde_json::Value;
+use std::fmt;
+use std::sync::Arc;
 
-/// Task and workflow data: variable name → JSON value.
-pub type Data = serde_json::Map<String, serde_json::Value>;
+use indexmap::IndexMap;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+/// Task and workflow data: variable name → JSON value, in insertion order.
+#[derive(Clone, Default)]
+pub struct Data(IndexMap<Arc<str>, Arc<Value>>);
+
+impl Data {
+    pub fn new() -> Data {
+        Data(IndexMap::new())
+    }
+
+    pub fn with_capacity(n: usize) -> Data {
+        Data(IndexMap::with_capacity(n))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key).map(|v| &**v)
+    }
+
+    /// The shared value of `key` (cloning it costs a reference count).
+    pub fn get_shared(&self, key: &str) -> Option<&Arc<Value>> {
+        self.0.get(key)
+    }
+
+    /// The value of `key`, to change: copied first if another task shares it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// Sets `key` (keeping its place if it was already set).
+    pub fn insert(&mut self, key: impl Into<Arc<str>>, value: Value) {
+        self.0.insert(key.into(), Arc::new(value));
+    }
+
+    /// Sets `key` to a value shared with other data.
+    pub fn insert_shared(&mut self, key: impl Into<Arc<str>>, value: Arc<Value>) {
+        self.0.insert(key.into(), value);
+    }
+
+    /// Removes `key`, keeping the order of the others; whether it was set.
+    /// (The value is dropped, not returned: returning a shared value would
+    /// copy it.)
+    pub fn shift_remove(&mut self, key: &str) -> bool {
+        self.0.shift_remove(key).is_some()
+    }
+
+    /// [`Data::shift_remove`].
+    pub fn remove(&mut self, key: &str) -> bool {
+        self.shift_remove(key)
+    }
+
+    /// Removes `key` and returns its value (copied if another task shares
+    /// it).
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.shift_remove(key).map(Arc::unwrap_or_clone)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
+        self.0.retain(|k, v| keep(k, v));
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> + ExactSizeIterator {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    /// The variables with their shared values.
+    pub fn iter_shared(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<Value>)> {
+        self.0.iter()
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.0.keys().map(|k| &**k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.0.values().map(|v| &**v)
+    }
+
+    /// Whether `key` holds the very same (shared) value in both.
+    pub fn same_value(&self, other: &Data, key: &str) -> bool {
+        match (self.0.get(key), other.0.get(key)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
+    /// A JSON object with the same variables (copies every value).
+    pub fn to_json_map(&self) -> Map<String, Value> {
+        self.iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    /// [`Data::to_json_map`] as a [`Value`].
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.to_json_map())
+    }
+}
+
+impl PartialEq for Data {
+    fn eq(&self, other: &Data) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .all(|(k, v)| other.0.get(k).is_some_and(|w| Arc::ptr_eq(v, w) || v == w))
+    }
+}
+
+impl PartialEq<Map<String, Value>> for Data {
+    fn eq(&self, other: &Map<String, Value>) -> bool {
+        self.len() == other.len() && other.iter().all(|(k, v)| self.get(k) == Some(v))
+    }
+}
+
+impl fmt::Debug for Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl std::ops::Index<&str> for Data {
+    type Output = Value;
+
+    /// The value of `key`, or `null` when it is not set (as `Value`'s own
+    /// indexing does).
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl From<Map<String, Value>> for Data {
+    fn from(m: Map<String, Value>) -> Data {
+        m.into_iter().collect()
+    }
+}
+
+impl From<Data> for Map<String, Value> {
+    fn from(d: Data) -> Map<String, Value> {
+        d.into_iter().collect()
+    }
+}
+
+impl From<Data> for Value {
+    fn from(d: Data) -> Value {
+        Value::Object(d.into())
+    }
+}
+
+impl<K: Into<Arc<str>>> FromIterator<(K, Value)> for Data {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Data {
+        Data(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), Arc::new(v)))
+                .collect(),
+        )
+    }
+}
+
+impl<K: Into<Arc<str>>> Extend<(K, Value)> for Data {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
+        self.0
+            .extend(iter.into_iter().map(|(k, v)| (k.into(), Arc::new(v))));
+    }
+}
+
+impl IntoIterator for Data {
+    type Item = (String, Value);
+    type IntoIter = std::iter::Map<
+        indexmap::map::IntoIter<Arc<str>, Arc<Value>>,
+        fn((Arc<str>, Arc<Value>)) -> (String, Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Arc::unwrap_or_clone(v)))
+    }
+}
+
+impl<'a> IntoIterator for &'a Data {
+    type Item = (&'a str, &'a Value);
+    type IntoIter = std::iter::Map<
+        indexmap::map::Iter<'a, Arc<str>, Arc<Value>>,
+        fn((&'a Arc<str>, &'a Arc<Value>)) -> (&'a str, &'a Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+}
+
+impl Serialize for Data {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.iter() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Data {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Data, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Data;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of variables")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Data, A::Error> {
+                let mut out = Data::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    out.insert(k, v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
 
 /// How deep values in task data may nest (lists and maps inside each
 /// other). Data enters an instance through the start data, answers,
@@ -38,7 +284,7 @@ pub fn nesting_depth(v: &Value) -> usize {
 /// Checks that the values of `data` nest at most [`MAX_DATA_DEPTH`] deep;
 /// the error names the first variable that does not.
 pub fn check_depth(data: &Data) -> Result<(), String> {
-    for (k, v) in data {
+    for (k, v) in data.iter() {
         check_value_depth(k, v)?;
     }
     Ok(())

@@ -72,7 +72,7 @@ fn payload_into(data: &mut Data, payload: &Value, variable: Option<&str>, fallba
         (Some(v), p) => {
             data.insert(v.to_string(), p.clone());
         }
-        (None, Value::Object(m)) => deep_merge(data, m),
+        (None, Value::Object(m)) => super::merge::merge_json(data, m),
         (None, Value::Null) => {}
         (None, other) => {
             data.insert(fallback_key.to_string(), other.clone());
@@ -241,6 +241,7 @@ impl Workflow {
         let Value::Object(data) = payload else {
             return out;
         };
+        let data = &Data::from(data.clone());
         for g in &self.specs.model.graphs {
             for n in &g.nodes {
                 let triggers: &[Trigger] = match &n.kind {
@@ -720,10 +721,11 @@ impl Workflow {
                                 );
                             }
                         },
-                        None => Value::Object((*data).clone()),
+                        None => data.to_json(),
                     };
                     let mut correlations = BTreeMap::new();
                     if let Value::Object(p) = &value {
+                        let p = &Data::from(p.clone());
                         for c in from_payload {
                             if let Some(Ok(v)) =
                                 specs.code(c.expr).map(|code| specs.engine.eval(code, p))
@@ -746,7 +748,7 @@ impl Workflow {
                 Trigger::Signal { name } => {
                     let d = Delivery::Signal {
                         name: name.clone(),
-                        payload: Value::Object((*data).clone()),
+                        payload: data.to_json(),
                     };
                     if self.deliver(&d, t) == 0 {
                         self.outbox_push(&d, &node.id, t);
@@ -756,7 +758,7 @@ impl Workflow {
                     let d = Delivery::Error {
                         code: code.clone(),
                         name: name.clone(),
-                        payload: Value::Object((*data).clone()),
+                        payload: data.to_json(),
                     };
                     if !self.raise(t, &d) {
                         let what = d.describe();
@@ -767,7 +769,7 @@ impl Workflow {
                     let d = Delivery::Escalation {
                         code: code.clone(),
                         name: name.clone(),
-                        payload: Value::Object((*data).clone()),
+                        payload: data.to_json(),
                     };
                     if !self.raise(t, &d) {
                         self.outbox_push(&d, &node.id, t);

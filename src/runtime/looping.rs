@@ -232,15 +232,16 @@ impl Workflow {
                 // An instance sees the activity's data without the input
                 // collection (so each instance does not copy it), plus its
                 // item and loop counter.
-                let mut d: Data = base
-                    .iter()
-                    .filter(|(k, _)| Some(k.as_str()) != skip)
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                if let Some(name) = &mi.input_item {
-                    d.insert(name.clone(), item);
+                let mut d = Data::with_capacity(base.len() + 1);
+                for (k, v) in base.iter_shared() {
+                    if Some(&**k) != skip {
+                        d.insert_shared(k.clone(), v.clone());
+                    }
                 }
-                d.insert(LOOP_COUNTER.into(), Value::from(index));
+                if let Some(name) = &mi.input_item {
+                    d.insert(name.as_str(), item);
+                }
+                d.insert(LOOP_COUNTER, Value::from(index));
                 Arc::new(d)
             }
             _ => {
@@ -251,7 +252,7 @@ impl Workflow {
                     Some(c) => (**self.records.data(c)).clone(),
                     None => (**base).clone(),
                 };
-                d.insert(LOOP_COUNTER.into(), Value::from(index));
+                d.insert(LOOP_COUNTER, Value::from(index));
                 Arc::new(d)
             }
         }
@@ -311,9 +312,9 @@ impl Workflow {
             Some(Looping::Multi(mi)) => {
                 if let Some(cond) = mi.completion {
                     let mut d = (**self.records.data(c)).clone();
-                    d.insert("nrOfInstances".into(), count.into());
-                    d.insert("nrOfCompletedInstances".into(), completed.into());
-                    d.insert("nrOfActiveInstances".into(), active.into());
+                    d.insert("nrOfInstances", count.into());
+                    d.insert("nrOfCompletedInstances", completed.into());
+                    d.insert("nrOfActiveInstances", active.into());
                     if self.loop_condition(p, cond, &d)? {
                         self.cancel_loop_instances(p, c);
                         return self.finish_loop(p);
@@ -397,7 +398,11 @@ impl Workflow {
                             Value::Array(a)
                         }
                         Some(Value::Object(m)) => {
-                            let mut res = if in_place { m.clone() } else { Data::new() };
+                            let mut res = if in_place {
+                                m.clone()
+                            } else {
+                                serde_json::Map::new()
+                            };
                             let mut by_index = vec![None; m.len()];
                             for &(i, c) in &done {
                                 if let Some(slot) = by_index.get_mut(i) {
@@ -441,7 +446,7 @@ impl Workflow {
                     out = (**self.records.data(last)).clone();
                     match base.get(LOOP_COUNTER) {
                         Some(v) => {
-                            out.insert(LOOP_COUNTER.into(), v.clone());
+                            out.insert(LOOP_COUNTER, v.clone());
                         }
                         None => {
                             out.shift_remove(LOOP_COUNTER);

@@ -44,7 +44,7 @@ pub use data_store::{DataStore, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};
 pub use events::{EventError, OutEvent, WaitingEvent};
 pub use limits::{EngineLimits, RuntimeLimits};
-pub use merge::deep_merge;
+pub use merge::{deep_merge, merge_json};
 pub use owner::Moment;
 pub use reset::{ResetError, ResetOutcome};
 pub use service::ServiceHandler;

@@ -650,7 +650,12 @@ impl Workflow {
     /// `overrides` replace keys of the data the task becomes ready with.
     /// Nothing runs until [`Workflow::run`]. On error the instance is
     /// unchanged.
-    pub fn reset(&mut self, id: TaskId, overrides: Data) -> Result<ResetOutcome, TaskError> {
+    pub fn reset(
+        &mut self,
+        id: TaskId,
+        overrides: impl Into<Data>,
+    ) -> Result<ResetOutcome, TaskError> {
+        let overrides = overrides.into();
         let t = id.0;
         crate::model::check_depth(&overrides).map_err(|e| TaskError(format!("new data: {e}")))?;
         if !self.records.exists(t) {

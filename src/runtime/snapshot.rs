@@ -132,8 +132,8 @@ impl TaskDelta {
             d.shift_remove(k);
         }
         if let Some(set) = &self.set {
-            for (k, v) in set {
-                d.insert(k.clone(), v.clone());
+            for (k, v) in set.iter_shared() {
+                d.insert_shared(k.clone(), v.clone());
             }
         }
         d
@@ -388,21 +388,24 @@ pub(crate) fn char_state(c: char) -> Option<TaskState> {
 /// state saves, loads and saves again byte for byte.
 fn diff(parent: &Data, child: &Data) -> (Option<Data>, Vec<String>) {
     let mut set = Data::new();
-    for (k, v) in child {
-        if parent.get(k) != Some(v) {
-            set.insert(k.clone(), v.clone());
+    for (k, v) in child.iter_shared() {
+        if !parent.same_value(child, k) {
+            set.insert_shared(k.clone(), v.clone());
         }
     }
     let del: Vec<String> = parent
         .keys()
-        .filter(|k| !child.contains_key(*k))
-        .cloned()
+        .filter(|k| !child.contains_key(k))
+        .map(str::to_string)
         .collect();
     // Kept parent keys stay in place, new keys come after them.
-    let kept = parent.keys().filter(|k| child.contains_key(*k));
-    let added = child.keys().filter(|k| !parent.contains_key(*k));
+    let kept = parent.keys().filter(|k| child.contains_key(k));
+    let added = child.keys().filter(|k| !parent.contains_key(k));
     if !kept.chain(added).eq(child.keys()) {
-        return (Some(child.clone()), parent.keys().cloned().collect());
+        return (
+            Some(child.clone()),
+            parent.keys().map(str::to_string).collect(),
+        );
     }
     ((!set.is_empty()).then_some(set), del)
 }
@@ -604,8 +607,8 @@ impl Workflow {
                     d.shift_remove(k);
                 }
                 if let Some(set) = &row.set {
-                    for (k, v) in set {
-                        d.insert(k.clone(), v.clone());
+                    for (k, v) in set.iter_shared() {
+                        d.insert_shared(k.clone(), v.clone());
                     }
                 }
                 Arc::new(d)

@@ -74,7 +74,12 @@ pub struct Workflow {
 impl Specs {
     /// Starts an instance of process `process_id` with `data` as its initial
     /// data. Nothing runs until [`Workflow::run`].
-    pub fn start(self: &Arc<Self>, process_id: &str, data: Data) -> Result<Workflow, StartError> {
+    pub fn start(
+        self: &Arc<Self>,
+        process_id: &str,
+        data: impl Into<Data>,
+    ) -> Result<Workflow, StartError> {
+        let data = data.into();
         let p = self.checked_process(process_id, None)?;
         crate::model::check_depth(&data).map_err(StartError::Data)?;
         let mut wf = Workflow::empty(self.clone());
@@ -88,8 +93,9 @@ impl Specs {
     pub fn start_collaboration(
         self: &Arc<Self>,
         id: &str,
-        data: Data,
+        data: impl Into<Data>,
     ) -> Result<Workflow, StartError> {
+        let data = data.into();
         crate::model::check_depth(&data).map_err(StartError::Data)?;
         let Some(collab) = self.model.collaboration(id) else {
             return Err(StartError::UnknownProcess {
@@ -346,7 +352,12 @@ impl Workflow {
 
     /// Completes the READY human task `id`, after setting the keys of `answers`
     /// in its data. Call [`Workflow::run`] afterwards to continue.
-    pub fn complete_task(&mut self, id: TaskId, answers: Data) -> Result<(), CompleteError> {
+    pub fn complete_task(
+        &mut self,
+        id: TaskId,
+        answers: impl Into<Data>,
+    ) -> Result<(), CompleteError> {
+        let answers = answers.into();
         let t = id.0;
         if !self.records.exists(t) {
             return Err(CompleteError::Task(TaskError(format!(
@@ -373,8 +384,8 @@ impl Workflow {
         self.records.human_ready.remove(&t);
         if !answers.is_empty() {
             let data = self.records.data_mut(t);
-            for (k, v) in answers {
-                data.insert(k, v);
+            for (k, v) in answers.iter_shared() {
+                data.insert_shared(k.clone(), v.clone());
             }
         }
         self.complete(t).map_err(CompleteError::Workflow)

@@ -476,7 +476,7 @@ mod tests {
     use serde_json::json;
 
     fn data(v: Value) -> Data {
-        v.as_object().unwrap().clone()
+        Data::from(v.as_object().unwrap().clone())
     }
 
     #[test]
@@ -491,10 +491,10 @@ mod tests {
         let mut d = data(json!({"price": 30, "qty": 4, "other": "x"}));
         e.run(&c, &mut d).unwrap();
         assert_eq!(
-            Value::Object(d.clone()),
+            d.to_json(),
             json!({"price": 30, "qty": 4, "other": "x", "total": 120, "tax": 2, "big": true})
         );
-        let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = d.keys().collect();
         assert_eq!(keys, ["price", "qty", "other", "total", "big", "tax"]);
     }
 

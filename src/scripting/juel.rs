@@ -826,7 +826,7 @@ mod tests {
         let c = e
             .compile_in(src, ExprKind::Condition, Dialect::Juel)
             .unwrap_or_else(|err| panic!("{src}: {err}"));
-        let d = data.as_object().cloned().unwrap_or_default();
+        let d = crate::model::Data::from(data.as_object().cloned().unwrap_or_default());
         e.eval_bool(&c, &d)
             .unwrap_or_else(|err| panic!("{src}: {err}"))
     }

@@ -372,7 +372,7 @@ pub fn check(case: &Case, wf: &Workflow, error: Option<String>) -> Vec<String> {
         if actual != d {
             problems.push(format!(
                 "data {}\n      expected {}",
-                Value::Object(actual.clone()),
+                actual.to_json(),
                 Value::Object(d.clone())
             ));
         }

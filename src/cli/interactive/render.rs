@@ -20,7 +20,7 @@ pub fn inline(v: &Value) -> String {
 
 /// Data as indented JSON.
 pub fn pretty(d: &Data) -> String {
-    serde_json::to_string_pretty(&Value::Object(d.clone())).unwrap_or_default()
+    serde_json::to_string_pretty(d).unwrap_or_default()
 }
 
 pub fn heading(text: &str) -> String {

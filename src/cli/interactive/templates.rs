@@ -59,7 +59,7 @@ mod tests {
     use serde_json::json;
 
     fn data(v: serde_json::Value) -> Data {
-        v.as_object().unwrap().clone()
+        v.as_object().unwrap().clone().into()
     }
 
     #[test]

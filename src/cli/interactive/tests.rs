@@ -124,7 +124,7 @@ fn every_kind_of_prompt_runs_the_workflow_to_the_end() {
         ],
     );
     assert_eq!(o.code, 0, "{}", o.out);
-    let data = Value::Object(o.wf.data().clone());
+    let data = o.wf.data().to_json();
     assert_eq!(
         data["profile"],
         json!({"name": "Ada", "age": 30, "height": 1.7, "newsletter": true, "color": "green",
@@ -290,7 +290,7 @@ fn a_missing_form_file_falls_back_to_pairs() {
     );
     assert_eq!(o.code, 4);
     assert!(o.prompter.warnings[0].contains("form `profile.json` not found"));
-    let d = Value::Object(o.wf.last_task_data().clone());
+    let d = o.wf.last_task_data().to_json();
     assert_eq!(d["profile"], json!({"name": "Bo"}));
 }
 

@@ -10,7 +10,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
+
+use crate::model::Data;
 
 use super::ast::{CmpOp, Expr, RangeExpr};
 use super::{arith, builtins, unary};
@@ -46,7 +48,7 @@ pub(crate) trait Functions {
 /// then the JSON `data`.
 #[derive(Clone, Copy)]
 pub(crate) struct Scope<'a> {
-    pub data: &'a Map<String, Json>,
+    pub data: &'a Data,
     pub vars: &'a [(String, Value)],
     /// The value under test, `?`.
     pub input: Option<&'a Value>,
@@ -54,15 +56,15 @@ pub(crate) struct Scope<'a> {
     pub functions: Option<&'a dyn Functions>,
 }
 
-static EMPTY: std::sync::LazyLock<Map<String, Json>> = std::sync::LazyLock::new(Map::new);
+static EMPTY: std::sync::LazyLock<Data> = std::sync::LazyLock::new(Data::new);
 
 /// An empty data map, for scopes that see only their variables.
-pub(crate) fn empty_data() -> &'static Map<String, Json> {
+pub(crate) fn empty_data() -> &'static Data {
     &EMPTY
 }
 
 impl<'a> Scope<'a> {
-    pub fn new(data: &'a Map<String, Json>, vars: &'a [(String, Value)]) -> Scope<'a> {
+    pub fn new(data: &'a Data, vars: &'a [(String, Value)]) -> Scope<'a> {
         Scope {
             data,
             vars,
@@ -110,7 +112,7 @@ impl<'a> Scope<'a> {
     }
 
     fn unknown(&self, name: &str) -> EvalError {
-        let mut names: Vec<&str> = self.data.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.data.keys().collect();
         let mut s = Some(self);
         while let Some(sc) = s {
             names.extend(sc.vars.iter().map(|(k, _)| k.as_str()));
@@ -409,7 +411,7 @@ mod tests {
 
     fn run(src: &str, data: Json) -> Result<Value, EvalError> {
         let e = parse_expression(src, &Default::default()).unwrap();
-        let data = data.as_object().unwrap().clone();
+        let data = Data::from(data.as_object().unwrap().clone());
         eval(&e, &Scope::new(&data, &[]))
     }
 

@@ -88,14 +88,16 @@ fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {
 mod tests {
     use super::super::parser::parse_unary_tests;
     use super::*;
-    use serde_json::{Map, json};
+    use serde_json::json;
 
     fn m(tests: &str, v: serde_json::Value) -> bool {
         let t = parse_unary_tests(tests, &Default::default()).unwrap();
-        let data = json!({"limit": 10, "names": ["a", "b"]})
-            .as_object()
-            .unwrap()
-            .clone();
+        let data = crate::model::Data::from(
+            json!({"limit": 10, "names": ["a", "b"]})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
         matches(&t, &Value::from_json(&v), &Scope::new(&data, &[])).unwrap()
     }
 
@@ -124,7 +126,7 @@ mod tests {
         assert!(m("> date(\"2016-10-01\")", json!("2016-10-02")));
         assert!(m("[duration(\"P1D\")..duration(\"P3D\")]", json!("P2D")));
         assert!(!m("\"5\"", json!(5)));
-        let empty = Map::new();
+        let empty = crate::model::Data::new();
         let t = parse_unary_tests("\"a\", \"b\", \"c\"", &Default::default()).unwrap();
         assert_eq!(
             position(&t, &Value::string("c"), &Scope::new(&empty, &[])).unwrap(),

@@ -8,7 +8,7 @@ use crate::model::{Data, Dialect, ExprKind};
 use crate::scripting::{CompileError, ScriptEngine};
 
 fn data(v: Value) -> Data {
-    v.as_object().cloned().unwrap_or_default()
+    v.as_object().cloned().map(Data::from).unwrap_or_default()
 }
 
 /// Runs Python script `src` on `input` and returns the resulting data.
@@ -20,7 +20,7 @@ fn run(src: &str, input: Value) -> Value {
     let mut d = data(input);
     e.run(&c, &mut d)
         .unwrap_or_else(|err| panic!("{src}: {err}\n{}", translate_script(src).unwrap().rhai));
-    Value::Object(d)
+    Value::from(d)
 }
 
 /// Runs `src` and returns its runtime error message.

@@ -365,7 +365,7 @@ mod tests {
         ]);
         let d = ask(&mut p, &f, &Data::new()).unwrap();
         assert_eq!(
-            Value::Object(d),
+            Value::from(d),
             json!({"name": "Ada", "amount": 10, "vip": true, "due": "2026-03-01", "cur": "EUR", "note": null, "src": "web"})
         );
         let w = p.warnings.join("\n");

@@ -61,7 +61,7 @@ mod tests {
         ]);
         let d = ask(&mut p).unwrap();
         assert_eq!(
-            Value::Object(d),
+            Value::from(d),
             json!({"qty": 3, "ok": true, "tags": ["a", "b"], "name": "Ada Lovelace", "quoted": "42"})
         );
         assert_eq!(p.warnings.len(), 2);

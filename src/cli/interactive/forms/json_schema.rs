@@ -70,6 +70,8 @@ impl SchemaForm {
     /// Asks every property; `current` (the task data) supplies values
     /// already known, which win over schema defaults.
     pub fn ask(&self, p: &mut dyn Prompter, current: &Data) -> PromptResult<Data> {
+        // The schema speaks JSON: work on a JSON object of the data.
+        let current = &current.to_json_map();
         let root = self.resolve(&self.root);
         if let Some(t) = root.get("title").and_then(Value::as_str) {
             p.note(t);
@@ -86,7 +88,7 @@ impl SchemaForm {
             };
             answers = a;
             if errors.is_empty() {
-                return Ok(answers);
+                return Ok(Data::from(answers));
             }
             // Ask again the top-level properties the errors point into (all
             // of them for an error about the form as a whole).
@@ -504,7 +506,7 @@ mod tests {
         ]);
         let d = f.ask(&mut p, &Data::new()).unwrap();
         assert_eq!(
-            Value::Object(d),
+            Value::from(d),
             json!({"name": "Ada", "qty": 1, "weight": 2.5, "gift": true, "size": "L", "color": "blue", "code": "ABC"})
         );
         let w = p.warnings.join("\n");
@@ -526,10 +528,10 @@ mod tests {
             }
         }));
         let mut cur = Data::new();
-        cur.insert("qty".into(), json!(7));
+        cur.insert("qty", json!(7));
         let mut p = ScriptedPrompter::new(["", "(none)", ""]);
         let d = f.ask(&mut p, &cur).unwrap();
-        assert_eq!(Value::Object(d), json!({"qty": 7}));
+        assert_eq!(Value::from(d), json!({"qty": 7}));
     }
 
     #[test]
@@ -558,7 +560,7 @@ mod tests {
         ]);
         let d = f.ask(&mut p, &Data::new()).unwrap();
         assert_eq!(
-            Value::Object(d),
+            Value::from(d),
             json!({"address": {"city": "Köln", "zip": "51147"}, "codes": ["WELCOME5"], "tags": ["a", "c"], "counts": []})
         );
         let w = p.warnings.join("\n");

@@ -88,6 +88,7 @@ pub fn ask(
             .get(v)
             .and_then(Value::as_object)
             .cloned()
+            .map(Data::from)
             .unwrap_or_default(),
         None => current,
     };
@@ -112,7 +113,7 @@ pub fn ask(
     Ok(match variable {
         Some(v) => {
             let mut d = Data::new();
-            d.insert(v, Value::Object(answers));
+            d.insert(v, Value::from(answers));
             d
         }
         None => answers,
