@@ -272,6 +272,22 @@ impl ScriptEngine {
         // Translated conditions may use statement blocks (comprehensions,
         // `and`/`or` keeping values), which only script mode accepts.
         let ast = self.engine.compile(&rhai_text).map_err(|e| {
+            // Each dialect limits its own nesting, but a construct may
+            // translate to more than one level of Rhai (a JUEL `a || b`
+            // becomes a call inside a group), so a text near the dialect's
+            // limit can pass Rhai's: that is the author's nesting, not a
+            // translator fault.
+            if matches!(
+                e.err_type(),
+                rhai::ParseErrorType::ExprTooDeep
+            ) {
+                return CompileError::Translate(TranslateError::new(
+                    1,
+                    1,
+                    "nesting",
+                    "the expression is nested too deeply once translated to Rhai (more than 128 levels of brackets, calls or chained operators); split it into smaller expressions or steps",
+                ));
+            }
             let mut err = ScriptError::from_parse(&e);
             err.message = format!(
                 "internal error: the {} code translated to Rhai does not compile ({}); please report this with the script",

@@ -820,6 +820,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn chains_within_the_limit_compile_or_name_the_nesting() {
+        use crate::model::{Dialect, ExprKind};
+        let e = crate::scripting::ScriptEngine::default();
+        // Every length JUEL accepts either compiles or is refused with a
+        // message naming the nesting: never an internal error.
+        for op in ["||", "&&", "==", "+", "<"] {
+            for n in [10, 40, 62, 80, 99] {
+                let src = format!("${{{}}}", vec!["a"; n + 1].join(&format!(" {op} ")));
+                match e.compile_in(&src, ExprKind::Condition, Dialect::Juel) {
+                    Ok(_) => {}
+                    Err(crate::scripting::CompileError::Translate(t)) => {
+                        assert!(t.message.contains("nested"), "{op} ×{n}: {t}");
+                    }
+                    Err(other) => panic!("{op} ×{n}: {other}"),
+                }
+            }
+        }
+    }
+
     fn eval(src: &str, data: serde_json::Value) -> bool {
         use crate::model::{Dialect, ExprKind};
         let e = crate::scripting::ScriptEngine::default();
