@@ -181,3 +181,174 @@ fn load_option_overrides_what_the_file_suggests() {
             .all(|e| e.dialect == Dialect::Rhai)
     );
 }
+
+/// A process with one script task `Task_Half` running `script`, after an
+/// exclusive gateway whose one flow has `condition`; `extension` goes into
+/// the script task's `extensionElements`, `format` is its `scriptFormat`.
+fn inferred_diagram(script: &str, condition: &str, extension: &str, format: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+    id="Defs" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" exporterVersion="4.11.1">
+  <bpmn:process id="Process_Infer" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="Gateway" default="F3"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing><bpmn:outgoing>F3</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:scriptTask id="Task_Half" {format}>
+      <bpmn:extensionElements>{extension}</bpmn:extensionElements>
+      <bpmn:incoming>F2</bpmn:incoming><bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing>
+      <bpmn:script>{script}</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:endEvent id="End"><bpmn:incoming>F4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Gateway"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Gateway" targetRef="Task_Half">
+      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F3" sourceRef="Gateway" targetRef="Task_Half"/>
+    <bpmn:sequenceFlow id="F4" sourceRef="Task_Half" targetRef="End"/>
+  </bpmn:process>
+</bpmn:definitions>"#
+    )
+    .into_bytes()
+}
+
+const SPIFF_EXTENSION: &str =
+    r#"<spiffworkflow:instructionsForEndUser>Halve it</spiffworkflow:instructionsForEndUser>"#;
+
+/// Runs the diagram with `{"total": 7}`; the dialect its file got and `half`.
+fn run_inferred(xml: Vec<u8>, dialect: Option<Dialect>) -> (Dialect, Value) {
+    let specs = Specs::from_all_sources(
+        vec![("infer.bpmn".into(), xml)],
+        Vec::new(),
+        &LoadOptions { dialect },
+    );
+    assert!(specs.diagnostics().is_empty(), "{:?}", specs.diagnostics());
+    let file_dialect = specs.model().files[0].dialect.clone().unwrap();
+    let mut wf = specs
+        .start("Process_Infer", data(json!({"total": 7})))
+        .unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    (file_dialect.dialect, wf.data().to_json()["half"].clone())
+}
+
+#[test]
+fn file_dialect_is_inferred_from_its_code() {
+    use Dialect::*;
+    // `half = total / 2` is valid in both: Python divides to 3.5, Rhai's
+    // integer division gives 3, so the result shows which dialect ran.
+    let ambiguous = |ext: &str, format: &str| {
+        inferred_diagram("half = total / 2", "total &gt; 100", ext, format)
+    };
+    // SpiffWorkflow extensions make code valid in both Python.
+    assert_eq!(
+        run_inferred(ambiguous(SPIFF_EXTENSION, ""), None),
+        (Python, json!(3.5))
+    );
+    // Without them, the engine's own language.
+    assert_eq!(run_inferred(ambiguous("", ""), None), (Rhai, json!(3)));
+    // `--dialect` overrides the inference.
+    assert_eq!(
+        run_inferred(ambiguous(SPIFF_EXTENSION, ""), Some(Rhai)),
+        (Rhai, json!(3))
+    );
+    assert_eq!(
+        run_inferred(ambiguous("", ""), Some(Python)),
+        (Python, json!(3.5))
+    );
+    // An element naming Rhai makes the file's ambiguous code Rhai: the
+    // bare condition follows the script task's scriptFormat.
+    let named = ambiguous(SPIFF_EXTENSION, r#"scriptFormat="rhai""#);
+    let specs = Specs::from_sources(vec![("named.bpmn".into(), named)]);
+    let cond = specs
+        .model()
+        .expressions
+        .iter()
+        .find(|e| e.owner == "F2")
+        .unwrap();
+    assert_eq!(cond.dialect, Rhai);
+    // Code only Python accepts makes the file Python, extensions or not.
+    let comprehension = |ext: &str| {
+        inferred_diagram(
+            "half = total / 2\ndigits = [d for d in str(total)]",
+            "len(str(total)) &gt; 5",
+            ext,
+            "",
+        )
+    };
+    assert_eq!(run_inferred(comprehension(""), None), (Python, json!(3.5)));
+    // Rhai-only syntax keeps it Rhai, SpiffWorkflow extensions or not.
+    for rhai in [
+        "half = total / 2;",
+        "let h = total / 2; half = h",
+        "half = #{v: total / 2}.v",
+    ] {
+        let xml = inferred_diagram(rhai, "total &gt; 100", SPIFF_EXTENSION, "");
+        assert_eq!(run_inferred(xml, None), (Rhai, json!(3)), "{rhai}");
+    }
+}
+
+#[test]
+fn python_beyond_the_subset_is_reported_as_python() {
+    // A SpiffWorkflow diagram calling a function its host injects: Rhai
+    // would accept the call's syntax, but the file is Python, so the error
+    // names the function and the subset.
+    let xml = inferred_diagram(
+        "info = lookup_product_info(name)",
+        "total &gt; 100",
+        SPIFF_EXTENSION,
+        "",
+    );
+    let specs = Specs::from_sources(vec![("host.bpmn".into(), xml)]);
+    assert_eq!(
+        specs.model().files[0].dialect.as_ref().unwrap().dialect,
+        Dialect::Python
+    );
+    let d = specs.diagnostics();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].element.as_deref(), Some("Task_Half"));
+    assert!(d[0].message.contains("lookup_product_info"), "{}", d[0]);
+    assert!(d[0].message.contains("Python"), "{}", d[0]);
+}
+
+#[test]
+fn validate_says_which_dialect_each_file_got_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let spiff = dir.path().join("spiff.bpmn");
+    std::fs::write(
+        &spiff,
+        inferred_diagram("half = total / 2", "total &gt; 1", SPIFF_EXTENSION, ""),
+    )
+    .unwrap();
+    let rhai = dir.path().join("rhai.bpmn");
+    let other = String::from_utf8(inferred_diagram(
+        "half = total / 2;",
+        "total &gt; 1",
+        "",
+        "",
+    ))
+    .unwrap()
+    .replace("Process_Infer", "Process_Other");
+    std::fs::write(&rhai, other).unwrap();
+    let out = assert_cmd::Command::cargo_bin("bpmn")
+        .unwrap()
+        .args(["validate", "-b"])
+        .arg(&spiff)
+        .arg(&rhai)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{stderr}{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr.contains("spiff.bpmn: scripts and conditions are Python (all its code parses in the Python subset and it uses SpiffWorkflow extensions)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rhai.bpmn: scripts and conditions are Rhai (`Task_Half` uses `;` ending a statement, which only Rhai has)"),
+        "{stderr}"
+    );
+}

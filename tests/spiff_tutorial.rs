@@ -189,7 +189,7 @@ fn command(bpmn: &[&str], dmn: &[&str], process: &str) -> Command {
         .arg("run")
         .arg("-b")
         .args(bpmn)
-        .args(["--dialect", "python", "-p", process, "--json"]);
+        .args(["-p", process, "--json"]);
     if !dmn.is_empty() {
         cmd.arg("-d").args(dmn);
     }

@@ -1,6 +1,7 @@
 //! `bpmn validate`: report every problem in every file.
 
 use bpmn_runner::Severity;
+use bpmn_runner::model::DialectReason;
 
 use super::CliError;
 use super::args::ValidateArgs;
@@ -21,6 +22,16 @@ pub fn validate(args: ValidateArgs) -> Result<u8, CliError> {
         }
     }
     let model = specs.model();
+    for f in &model.files {
+        match &f.dialect {
+            Some(d) if d.reason == DialectReason::NoCode => errln!(
+                "{}: every script and condition names its language",
+                f.path.display()
+            ),
+            Some(d) => errln!("{}: scripts and conditions are {d}", f.path.display()),
+            None => {}
+        }
+    }
     let executable = model.processes.iter().filter(|p| p.executable).count();
     errln!(
         "{} file(s), {} process(es) ({} executable): {errors} error(s), {warnings} warning(s)",

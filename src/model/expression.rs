@@ -96,8 +96,13 @@ impl FromStr for Dialect {
 pub struct Expression {
     pub text: String,
     pub kind: ExprKind,
-    /// The language the text is written in, decided at parse time.
+    /// The language the text is written in: decided at parse time when
+    /// the element, an option or the file names it, else inferred per file
+    /// when the diagrams are compiled (see `auto`).
     pub dialect: Dialect,
+    /// The dialect follows the file's (see [`crate::model::FileDialect`]):
+    /// nothing about the element itself decided it.
+    pub auto: bool,
     /// BPMN id of the element that owns it (task id or flow id).
     pub owner: String,
     /// Id of the top-level process it belongs to.

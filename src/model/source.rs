@@ -4,12 +4,21 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::FileDialect;
+
 /// One loaded file with its full text (kept so a saved state can be
 /// self-contained and diagnostics can quote positions).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// For a BPMN file: the dialect of its code whose element names no
+    /// language, and why. `None` while loading, before it is inferred, and
+    /// for DMN files.
+    pub dialect: Option<FileDialect>,
+    /// The file uses an element or attribute in the SpiffWorkflow
+    /// extension namespace (one of the clues for its dialect).
+    pub spiff_extensions: bool,
 }
 
 /// A position in a loaded file: the file's index in [`crate::model::Model::files`]

@@ -8,15 +8,15 @@ use std::sync::Arc;
 
 use super::dialect::{DialectRules, LoadOptions};
 use super::events::{self, FileDefs};
-use super::extensions;
+use super::extensions::{self, SPIFF_NS};
 use super::lanes::lane_map;
 use super::xml::{self, Element, LineIndex};
 use super::{BPMN_NS, Loaded};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Collaboration, EventNode, EventPosition, ExprId, ExprKind, Expression, Flow, FlowIdx, Graph,
-    GraphIdx, HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec, SourceFile,
-    SourcePos,
+    Collaboration, Dialect, EventNode, EventPosition, ExprId, ExprKind, Expression, Flow, FlowIdx,
+    Graph, GraphIdx, HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec,
+    SourceFile, SourcePos,
 };
 
 /// Per-file parsing context.
@@ -76,11 +76,15 @@ impl FileCx<'_> {
     ) -> ExprId {
         let id = ExprId(self.loaded.model.expressions.len() as u32);
         let pos = self.pos(offset);
-        let dialect = self.dialects.resolve(language, kind, &text);
+        let (dialect, auto) = match self.dialects.resolve(language, kind, &text) {
+            Some(d) => (d, false),
+            None => (Dialect::Rhai, true),
+        };
         self.loaded.model.expressions.push(Expression {
             text,
             kind,
             dialect,
+            auto,
             owner: owner.to_string(),
             process: self.process.clone().unwrap_or_default(),
             pos,
@@ -162,6 +166,8 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &Lo
     loaded.model.files.push(SourceFile {
         path: path.clone(),
         text: text.clone(),
+        dialect: dialects.file_dialect(),
+        spiff_extensions: uses_spiff_extensions(&root),
     });
     let mut cx = FileCx {
         loaded,
@@ -181,6 +187,22 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &Lo
             _ => {}
         }
     }
+}
+
+/// True when an element or attribute anywhere in the file is in the
+/// SpiffWorkflow extension namespace (a declaration alone does not count:
+/// Camunda Modeler templates declare namespaces they never use).
+fn uses_spiff_extensions(root: &Element) -> bool {
+    let mut stack = vec![root];
+    while let Some(el) = stack.pop() {
+        if el.ns.as_deref() == Some(SPIFF_NS)
+            || el.attrs.iter().any(|a| a.ns.as_deref() == Some(SPIFF_NS))
+        {
+            return true;
+        }
+        stack.extend(el.children.iter());
+    }
+    false
 }
 
 fn parse_collaboration(cx: &mut FileCx<'_>, el: &Element) {

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::dmn::Decisions;
 use crate::model::{Dialect, ExprId, Expression, Model, NodeKind, SourceFile};
 use crate::parser::{self, LoadOptions, Loaded};
-use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine};
+use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine, infer_dialect};
 
 /// A set of loaded, validated and compiled diagrams.
 ///
@@ -160,10 +160,11 @@ impl Specs {
         limits: &EngineLimits,
     ) -> Arc<Specs> {
         let Loaded {
-            model,
+            mut model,
             mut diagnostics,
         } = loaded;
         let engine = ScriptEngine::new(limits.script);
+        infer_file_dialects(&mut model, &engine);
         let mut compiled = Vec::with_capacity(model.expressions.len());
         for e in &model.expressions {
             match engine.compile_in(&e.text, e.kind, e.dialect) {
@@ -186,6 +187,8 @@ impl Specs {
             .map(|(p, b)| SourceFile {
                 path: p.clone(),
                 text: Arc::from(String::from_utf8_lossy(b).as_ref()),
+                dialect: None,
+                spiff_extensions: false,
             })
             .collect();
         let decisions = Decisions::from_sources(dmn);
@@ -255,6 +258,58 @@ impl Specs {
     /// The script engine shared by every instance of these specs.
     pub fn script_engine(&self) -> &ScriptEngine {
         &self.engine
+    }
+}
+
+/// Decides the dialect of each BPMN file that no rule fixed, from its code
+/// (see [`crate::scripting::infer_dialect`]), and applies it to the code
+/// that follows the file.
+fn infer_file_dialects(model: &mut Model, engine: &ScriptEngine) {
+    let mut per_file: Vec<Vec<usize>> = vec![Vec::new(); model.files.len()];
+    // Per file: the first element naming Rhai, and Python.
+    let mut named: Vec<[Option<usize>; 2]> = vec![[None, None]; model.files.len()];
+    for (i, e) in model.expressions.iter().enumerate() {
+        let f = e.pos.file as usize;
+        if e.auto {
+            per_file[f].push(i);
+        } else {
+            let slot = match e.dialect {
+                Dialect::Rhai => 0,
+                Dialect::Python => 1,
+                Dialect::Juel => continue,
+            };
+            named[f][slot].get_or_insert(i);
+        }
+    }
+    for (f, exprs) in per_file.iter().enumerate() {
+        let file = &model.files[f];
+        let chosen = match &file.dialect {
+            Some(d) => d.clone(),
+            None => {
+                let candidates: Vec<_> = exprs
+                    .iter()
+                    .map(|&i| {
+                        let e = &model.expressions[i];
+                        infer_dialect::Candidate {
+                            text: &e.text,
+                            kind: e.kind,
+                            owner: &e.owner,
+                        }
+                    })
+                    .collect();
+                let owner = |i: Option<usize>| i.map(|i| model.expressions[i].owner.as_str());
+                let clues = infer_dialect::Clues {
+                    spiff_extensions: file.spiff_extensions,
+                    named_rhai: owner(named[f][0]),
+                    named_python: owner(named[f][1]),
+                };
+                infer_dialect::infer(engine, &candidates, clues)
+            }
+        };
+        for &i in exprs {
+            model.expressions[i].dialect = chosen.dialect;
+        }
+        model.files[f].dialect = Some(chosen);
     }
 }
 

@@ -17,6 +17,7 @@
 mod compiled;
 mod engine;
 mod error;
+pub mod infer_dialect;
 pub mod juel;
 mod memory;
 pub mod python;

@@ -43,6 +43,8 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
     loaded.model.files.push(SourceFile {
         path: path.clone(),
         text: text.clone(),
+        dialect: None,
+        spiff_extensions: false,
     });
     let mut cx = FileCx {
         diagnostics: &mut loaded.diagnostics,

@@ -1,0 +1,343 @@
+//! Which dialect a file's code is in, when nothing in the file says.
+//!
+//! SpiffWorkflow diagrams saved by Camunda Modeler carry Python without any
+//! `scriptFormat` or `expressionLanguage`; the engine's own diagrams carry
+//! Rhai the same way. The code itself tells them apart, judged over the
+//! whole file so one ambiguous line (`total = price * qty` is both) follows
+//! its neighbours:
+//!
+//! 1. any Rhai-only syntax — `let`, `const` or `fn` declarations, `#{…}`
+//!    maps, `;` ending a statement — keeps the file Rhai;
+//! 2. code that all parses in the Python subset is Python when some of it
+//!    is not valid Rhai;
+//! 3. code valid in both follows the language other elements of the file
+//!    name (`scriptFormat="rhai"` on a script task makes the file's bare
+//!    conditions Rhai); else it is Python when the file uses SpiffWorkflow
+//!    extensions, Rhai otherwise;
+//! 4. code outside the Python subset that is all valid Rhai is Rhai,
+//!    unless the file uses SpiffWorkflow extensions and names no Rhai:
+//!    then it is Python written beyond the subset (`lookup(x)` of a host
+//!    function), and its error names the construct;
+//! 5. code some of which fits neither (a mistake, or Python outside the
+//!    subset such as `import os`) takes the dialect where fewer elements
+//!    fail — Python when the file uses SpiffWorkflow extensions — so the
+//!    errors name the constructs in the language the author wrote.
+//!
+//! Each candidate is compiled at most twice, once per dialect; a file is
+//! judged once, when the diagrams are compiled.
+
+use super::ScriptEngine;
+use crate::model::{Dialect, DialectReason, ExprKind, FileDialect};
+
+/// One script or condition of the file whose dialect is being inferred.
+pub struct Candidate<'a> {
+    pub text: &'a str,
+    pub kind: ExprKind,
+    /// The id of the element that owns it, for the reason.
+    pub owner: &'a str,
+}
+
+/// What else the file says about its language.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clues<'a> {
+    /// The file uses the SpiffWorkflow extension namespace.
+    pub spiff_extensions: bool,
+    /// An element of the file whose code names Rhai (`scriptFormat` /
+    /// `language`), and one whose code names Python.
+    pub named_rhai: Option<&'a str>,
+    pub named_python: Option<&'a str>,
+}
+
+/// The dialect of a file with `candidates` as its code.
+pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'_>) -> FileDialect {
+    let spiff_extensions = clues.spiff_extensions;
+    let decided = |dialect, reason| FileDialect { dialect, reason };
+    if candidates.is_empty() {
+        let dialect = if spiff_extensions {
+            Dialect::Python
+        } else {
+            Dialect::Rhai
+        };
+        return decided(dialect, DialectReason::NoCode);
+    }
+    for c in candidates {
+        if let Some(construct) = rhai_only_syntax(c.text) {
+            return decided(
+                Dialect::Rhai,
+                DialectReason::RhaiSyntax {
+                    element: c.owner.to_string(),
+                    construct: construct.to_string(),
+                },
+            );
+        }
+    }
+    let fails = |dialect: Dialect| {
+        candidates
+            .iter()
+            .filter(|c| engine.compile_in(c.text, c.kind, dialect).is_err())
+            .map(|c| c.owner)
+            .collect::<Vec<_>>()
+    };
+    let not_python = fails(Dialect::Python);
+    let not_rhai = fails(Dialect::Rhai);
+    match (not_python.first(), not_rhai.first()) {
+        (None, Some(element)) => decided(
+            Dialect::Python,
+            DialectReason::PythonNotRhai {
+                element: element.to_string(),
+            },
+        ),
+        (None, None) => match (clues.named_rhai, clues.named_python) {
+            (Some(element), None) => decided(
+                Dialect::Rhai,
+                DialectReason::Named {
+                    element: element.to_string(),
+                },
+            ),
+            (None, Some(element)) => decided(
+                Dialect::Python,
+                DialectReason::Named {
+                    element: element.to_string(),
+                },
+            ),
+            _ if spiff_extensions => {
+                decided(Dialect::Python, DialectReason::PythonWithSpiffExtensions)
+            }
+            _ => decided(Dialect::Rhai, DialectReason::BothValid),
+        },
+        (Some(element), None) if spiff_extensions && clues.named_rhai.is_none() => decided(
+            Dialect::Python,
+            DialectReason::PythonBeyondSubset {
+                element: element.to_string(),
+            },
+        ),
+        (Some(element), None) => decided(
+            Dialect::Rhai,
+            DialectReason::RhaiNotPython {
+                element: element.to_string(),
+            },
+        ),
+        (Some(_), Some(_)) => {
+            let python = spiff_extensions || not_python.len() < not_rhai.len();
+            let (dialect, failures, other) = if python {
+                (Dialect::Python, not_python.len(), not_rhai.len())
+            } else {
+                (Dialect::Rhai, not_rhai.len(), not_python.len())
+            };
+            decided(dialect, DialectReason::Neither { failures, other })
+        }
+    }
+}
+
+/// The first piece of syntax in `text` that only Rhai has, outside string
+/// literals and Python comments.
+fn rhai_only_syntax(text: &str) -> Option<&'static str> {
+    // `if x > 1 {`: Python ends such a line with `:` before any brace.
+    for line in text.lines() {
+        let t = line.trim();
+        let word = t.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let block_keyword = matches!(
+            word,
+            "if" | "else" | "while" | "for" | "loop" | "switch" | "do"
+        );
+        let brace_first = match (t.find('{'), t.find(':')) {
+            (Some(b), Some(c)) => b < c,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let opens = t.ends_with('{') || (brace_first && !t.ends_with(':'));
+        if (block_keyword && opens) || t.starts_with("} else") {
+            return Some("a `{…}` block");
+        }
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // A keyword only counts where a word starts, never as part of `a.let`.
+    let mut word_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' | b'\'' | b'`' => {
+                i = skip_string(bytes, i);
+                word_start = false;
+                continue;
+            }
+            b'#' => {
+                if bytes.get(i + 1) == Some(&b'{') {
+                    return Some("a `#{…}` map");
+                }
+                // A Python comment: to the end of the line.
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            // Python allows `a = 1; b = 2` but nobody writes it; in Rhai
+            // every statement but the last ends so.
+            b';' => return Some("`;` ending a statement"),
+            _ => {}
+        }
+        if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            if word_start {
+                let word = &text[start..i];
+                let next = text[i..].trim_start_matches([' ', '\t']);
+                let declares = next.starts_with(|c: char| c.is_alphabetic() || c == '_');
+                match word {
+                    "let" if declares => return Some("a `let` declaration"),
+                    "const" if declares => return Some("a `const` declaration"),
+                    "fn" if declares => return Some("an `fn` definition"),
+                    _ => {}
+                }
+            }
+            word_start = false;
+            continue;
+        }
+        word_start = !b.is_ascii_digit() && b != b'.';
+        i += 1;
+    }
+    None
+}
+
+/// The index just past the string literal opening at `start` (Python's
+/// triple quotes included; an unterminated one runs to the end).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let q = bytes[start];
+    let triple = q != b'`' && bytes.get(start + 1) == Some(&q) && bytes.get(start + 2) == Some(&q);
+    let mut i = start + if triple { 3 } else { 1 };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            c if c == q => {
+                if !triple {
+                    return i + 1;
+                }
+                if bytes.get(i + 1) == Some(&q) && bytes.get(i + 2) == Some(&q) {
+                    return i + 3;
+                }
+                i += 1;
+            }
+            b'\n' if !triple && q != b'`' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scripting::Limits;
+
+    #[test]
+    fn rhai_only_syntax_outside_strings_and_comments() {
+        assert_eq!(rhai_only_syntax("let x = 1"), Some("a `let` declaration"));
+        assert_eq!(rhai_only_syntax("x = 1;"), Some("`;` ending a statement"));
+        assert_eq!(rhai_only_syntax("x = #{a: 1}"), Some("a `#{…}` map"));
+        assert_eq!(
+            rhai_only_syntax("fn f(a) { a }"),
+            Some("an `fn` definition")
+        );
+        assert_eq!(
+            rhai_only_syntax("const N = 3"),
+            Some("a `const` declaration")
+        );
+        assert_eq!(rhai_only_syntax("if a:\n    let_me = 1"), None);
+        assert_eq!(rhai_only_syntax("x = 'a;b' + \"let y\""), None);
+        assert_eq!(rhai_only_syntax("x = '''a;\nb'''"), None);
+        assert_eq!(rhai_only_syntax("x = 1  # done; #{not a map}"), None);
+        assert_eq!(rhai_only_syntax("y = [i for i in range(3)]"), None);
+        assert_eq!(rhai_only_syntax("y = obj.let"), None);
+        assert_eq!(
+            rhai_only_syntax("if x > 1 {\n  y = 2\n}"),
+            Some("a `{…}` block")
+        );
+        assert_eq!(rhai_only_syntax("y = 1\n} else {"), Some("a `{…}` block"));
+        assert_eq!(
+            rhai_only_syntax("if x in {1, 2}:\n    y = {\n 'a': 1}"),
+            None
+        );
+    }
+
+    fn infer_texts(texts: &[(&str, ExprKind)], spiff: bool) -> FileDialect {
+        infer_with(
+            texts,
+            Clues {
+                spiff_extensions: spiff,
+                ..Clues::default()
+            },
+        )
+    }
+
+    fn infer_with(texts: &[(&str, ExprKind)], clues: Clues<'_>) -> FileDialect {
+        let engine = ScriptEngine::new(Limits::default());
+        let cands: Vec<_> = texts
+            .iter()
+            .map(|(t, k)| Candidate {
+                text: t,
+                kind: *k,
+                owner: "Task",
+            })
+            .collect();
+        infer(&engine, &cands, clues)
+    }
+
+    #[test]
+    fn the_five_rules() {
+        use ExprKind::*;
+        let py = [
+            ("total = price * qty", Script),
+            ("names = [p['name'] for p in products]", Script),
+        ];
+        let d = infer_texts(&py, false);
+        assert_eq!(d.dialect, Dialect::Python);
+        assert!(
+            matches!(d.reason, DialectReason::PythonNotRhai { .. }),
+            "{d}"
+        );
+        let both = [("total = price * qty", Script), ("total > 10", Condition)];
+        assert_eq!(infer_texts(&both, false).dialect, Dialect::Rhai);
+        let d = infer_texts(&both, true);
+        assert_eq!(
+            (d.dialect, d.reason),
+            (Dialect::Python, DialectReason::PythonWithSpiffExtensions)
+        );
+        let rhai = [
+            ("let t = price * qty; total = t", Script),
+            ("x = [1]", Script),
+        ];
+        assert_eq!(infer_texts(&rhai, true).dialect, Dialect::Rhai);
+        let rhai_block = [("if x > 1 { y = 2 } else { y = 3 }", Script)];
+        let d = infer_texts(&rhai_block, true);
+        assert_eq!(d.dialect, Dialect::Rhai, "{d}");
+        let host_call = [("info = lookup(name)", Script), ("n = len(info)", Script)];
+        assert_eq!(infer_texts(&host_call, false).dialect, Dialect::Rhai);
+        let d = infer_texts(&host_call, true);
+        assert!(
+            matches!(d.reason, DialectReason::PythonBeyondSubset { .. }),
+            "{d}"
+        );
+        let neither_spiff = [
+            ("from os import getpid\npid = getpid()", Script),
+            ("ok = x if x else 0", Script),
+        ];
+        assert_eq!(infer_texts(&neither_spiff, true).dialect, Dialect::Python);
+        // Ambiguous code follows what the file's other elements name.
+        let named = Clues {
+            spiff_extensions: true,
+            named_rhai: Some("Task_Total"),
+            named_python: None,
+        };
+        let d = infer_with(&both, named);
+        assert_eq!(d.dialect, Dialect::Rhai, "{d}");
+        assert_eq!(infer_with(&py, named).dialect, Dialect::Python);
+        let d = infer_texts(&[], false);
+        assert_eq!(
+            (d.dialect, d.reason),
+            (Dialect::Rhai, DialectReason::NoCode)
+        );
+    }
+}
