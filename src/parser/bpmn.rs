@@ -471,15 +471,28 @@ fn parse_graph(
         .filter(|c| c.local == "sequenceFlow")
     {
         let fid = child.attr("id").unwrap_or_default().to_string();
+        let unset = ["sourceRef", "targetRef"]
+            .into_iter()
+            .filter(|a| child.attr(a).is_none_or(|r| r.trim().is_empty()))
+            .collect::<Vec<_>>();
+        if !unset.is_empty() {
+            // Modelers leave such flows behind when an end is deleted;
+            // SpiffWorkflow loads the file and never follows them.
+            cx.warn(
+                child.offset,
+                Some(&fid),
+                format!(
+                    "sequence flow has no {}, so it is ignored",
+                    unset.join(" and no ")
+                ),
+                Some("connect both ends of the flow, or delete it"),
+            );
+            continue;
+        }
         let mut ends = [None, None];
         for (slot, attr) in ["sourceRef", "targetRef"].iter().enumerate() {
             match child.attr(attr) {
-                None => cx.report(
-                    child.offset,
-                    Some(&fid),
-                    format!("sequence flow has no {attr}"),
-                    Some("connect both ends of the flow"),
-                ),
+                None => {}
                 Some(r) => match index.get(r.trim()) {
                     Some(&n) => ends[slot] = Some(n),
                     None => {
@@ -808,10 +821,7 @@ fn node_kind<'a>(
                 None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
             }
         }
-        "serviceTask" => match super::service::parse(cx, el, id) {
-            Some(k) => PendingKind::Ready(k),
-            None => unsupported("serviceTask without an operation (spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition)".into()),
-        },
+        "serviceTask" => PendingKind::Ready(super::service::parse(cx, el, id)),
         "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
         _ => return None,
     };
