@@ -222,6 +222,7 @@ impl Workflow {
             MiSource::Cardinality(e) | MiSource::CardinalityOrCollection { cardinality: e, .. } => {
                 *e
             }
+            // Not reached: a collection source always has its collection.
             MiSource::Collection(_) => return Ok(0),
         };
         let Some(code) = specs.code(e) else {
