@@ -76,6 +76,39 @@ fn validate_prints_one_line_per_problem_and_exits_2() {
 }
 
 #[test]
+fn validate_refuses_data_references_to_missing_elements() {
+    for (file, line) in [
+        (
+            "invalid/data_assoc_missing.bpmn",
+            "data_assoc_missing.bpmn:13:25: error: Task_Record: dataOutputAssociation targetRef `DataObjectReference_ordr` names no element of this file",
+        ),
+        (
+            "invalid/data_object_ref_missing.bpmn",
+            "data_object_ref_missing.bpmn:5:5: error: DataObjectReference_order: dataObjectRef `orders` names no element of this file",
+        ),
+        (
+            "invalid/data_store_ref_missing.bpmn",
+            "data_store_ref_missing.bpmn:5:5: error: DataStoreReference_stock: dataStoreRef `Stock` names no element of this file",
+        ),
+        (
+            "invalid/data_object_other_process.bpmn",
+            "data_object_other_process.bpmn:12:25: error: Task_Record: dataOutputAssociation targetRef `DataObjectReference_order`: the data object `order` is not declared in this process or subprocess, or one enclosing it",
+        ),
+    ] {
+        let out = bpmn()
+            .args(["validate", "-b"])
+            .arg(fixture(file))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "{stdout}");
+        assert!(lines[0].contains(line), "{stdout}");
+    }
+}
+
+#[test]
 fn validate_accepts_good_files_with_exit_0() {
     bpmn()
         .args(["validate", "-b"])

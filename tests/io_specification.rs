@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bpmn_runner::runtime::InstanceSnapshot;
-use bpmn_runner::{Data, Specs, Workflow};
+use bpmn_runner::{Data, Severity, Specs, Workflow};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -77,6 +77,36 @@ fn missing_task_output_is_an_error_naming_the_task() {
     let e = wf.run().unwrap_err();
     assert_eq!(e.element, "Double");
     assert!(e.message.contains("data output `b` is missing"), "{e}");
+}
+
+#[test]
+fn data_inputs_and_outputs_are_the_variables_their_ids_name() {
+    // As in SpiffWorkflow: `name` is a label even when it reads like a
+    // variable, and a data input no inputSet lists is no input.
+    let specs = Specs::load(&[fixture("io_by_id.bpmn")]);
+    let d = specs.diagnostics();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    let text = d[0].to_string();
+    assert!(
+        text.contains("io_by_id.bpmn:15:9: warning: Review: dataInput `note` is in no inputSet"),
+        "{text}"
+    );
+    let mut wf = specs
+        .start(
+            "io_by_id",
+            obj(json!({"qty": 2, "amount": 99, "note": "x", "other": 1})),
+        )
+        .unwrap();
+    wf.run().unwrap();
+    let t = wf.ready_human_task("Review").unwrap();
+    assert_eq!(*wf.task(t).unwrap().data, obj(json!({"qty": 2})));
+    let mut wf = roundtrip(&wf);
+    wf.complete_task(t, obj(json!({"total": 5, "result": 7})))
+        .unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(*wf.data(), obj(json!({"total": 5})));
 }
 
 #[test]

@@ -158,6 +158,9 @@ fn a_map_input_gives_a_map_output() {
 
 #[test]
 fn camunda_collection_and_element_variable() {
+    // As SpiffWorkflow's Camunda parser reads it, camunda:collection alone
+    // is both input and output: each instance's elementVariable goes back
+    // into its slot, and the instances' other variables stay in them.
     let specs = load(&["mi_camunda.bpmn"]);
     let wf = run_all(
         &specs,
@@ -165,8 +168,229 @@ fn camunda_collection_and_element_variable() {
         json!({"items": ["a", "b"]}),
         no_answer,
     );
-    assert_eq!(wf.data()["last"], json!("b"));
-    assert!(wf.data().get("item").is_none());
+    assert_eq!(*wf.data(), obj(json!({"items": ["a!", "b!"]})));
+    let seen: Vec<&Value> = wf
+        .tasks()
+        .filter(|t| t.bpmn_id == "Task_Seen" && t.data.contains_key("item"))
+        .map(|t| &t.data["last"])
+        .collect();
+    assert_eq!(seen, [&json!("a!"), &json!("b!")]);
+}
+
+#[test]
+fn camunda_loop_cardinality_with_a_collection() {
+    let specs = load(&["mi_camunda_collection.bpmn"]);
+    // A number: that many instances, each elementVariable (its index, then
+    // squared) collected into the collection.
+    let wf = run_all(
+        &specs,
+        "Process_CamundaCardinality",
+        json!({"count": 3}),
+        no_answer,
+    );
+    assert_eq!(*wf.data(), obj(json!({"count": 3, "squares": [0, 1, 4]})));
+    // loopCardinality naming a list or a map: it is the input, the
+    // collection the output, with the input's type.
+    let p = "Process_CamundaCardinalityCollection";
+    let wf = run_all(&specs, p, json!({"items": [1, 2, 3]}), no_answer);
+    assert_eq!(
+        *wf.data(),
+        obj(json!({"items": [1, 2, 3], "doubled": [2, 4, 6]}))
+    );
+    let wf = run_all(&specs, p, json!({"items": {"a": 1, "b": 2}}), no_answer);
+    assert_eq!(wf.data()["doubled"], json!({"a": 2, "b": 4}));
+    // The same variable holding a number is a cardinality.
+    let wf = run_all(&specs, p, json!({"items": 2}), no_answer);
+    assert_eq!(*wf.data(), obj(json!({"items": 2, "doubled": [0, 2]})));
+    // The collection alone is updated in place, a list or a map.
+    let p = "Process_CamundaInPlace";
+    let wf = run_all(&specs, p, json!({"items": [1, 2, 3]}), no_answer);
+    assert_eq!(*wf.data(), obj(json!({"items": [2, 3, 4]})));
+    let wf = run_all(&specs, p, json!({"items": {"a": 1, "b": 2}}), no_answer);
+    assert_eq!(*wf.data(), obj(json!({"items": {"a": 2, "b": 3}})));
+}
+
+#[test]
+fn an_existing_output_collection_keeps_its_type() {
+    let specs = load(&["mi_output_types.bpmn", "mi_output_cardinality.bpmn"]);
+    let p = "Process_MiOutputType";
+    // (start data, the output SpiffWorkflow 3.2 gives; its integer keys are
+    // written as JSON strings)
+    for (data, out) in [
+        (
+            json!({"items": [1, 2, 3], "out": {}}),
+            json!({"0": 2, "1": 4, "2": 6}),
+        ),
+        (json!({"items": {"a": 1, "b": 2}, "out": []}), json!([2, 4])),
+        (
+            json!({"items": [1, 2], "out": {"keep": 0}}),
+            json!({"keep": 0, "0": 2, "1": 4}),
+        ),
+        (
+            json!({"items": {"a": 1}, "out": {"a": 0, "z": 5}}),
+            json!({"a": 2, "z": 5}),
+        ),
+        // A new output has the input's type.
+        (json!({"items": [1, 2]}), json!([2, 4])),
+        (json!({"items": {"a": 1, "b": 2}}), json!({"a": 2, "b": 4})),
+    ] {
+        let wf = run_all(&specs, p, data.clone(), no_answer);
+        assert_eq!(wf.data()["out"], out, "{data}");
+        assert_eq!(wf.data()["items"], data["items"]);
+    }
+    // With loopCardinality the key is the index (SpiffWorkflow 3.2 fails
+    // with a NameError when the output exists).
+    let p = "Process_MiOutputCardinality";
+    for (data, out) in [
+        (json!({}), json!([0, 10, 20])),
+        (json!({"out": []}), json!([0, 10, 20])),
+        (json!({"out": {}}), json!({"0": 0, "1": 10, "2": 20})),
+    ] {
+        let wf = run_all(&specs, p, data.clone(), no_answer);
+        assert_eq!(wf.data()["out"], out, "{data}");
+    }
+}
+
+#[test]
+fn an_output_that_is_not_an_empty_list_or_a_map_fails_before_any_instance() {
+    let specs = load(&["mi_output_types.bpmn"]);
+    for (out, wanted) in [
+        (
+            json!([9]),
+            "the output collection `out` already holds items; a list output must be empty unless it is the input collection",
+        ),
+        (
+            json!("x"),
+            "the output collection `out` is a string; it must be a list or a map",
+        ),
+    ] {
+        let mut wf = specs
+            .start(
+                "Process_MiOutputType",
+                obj(json!({"items": [1, 2], "out": out})),
+            )
+            .unwrap();
+        let err = wf.run().unwrap_err();
+        assert_eq!(err.element, "Task_Double");
+        assert!(err.message.contains(wanted), "{}", err.message);
+        assert!(err.location.contains("mi_output_types.bpmn:"), "{err}");
+        // No instance was created.
+        assert_eq!(wf.tasks().filter(|t| t.bpmn_id == "Task_Double").count(), 1);
+    }
+}
+
+#[test]
+fn pre_and_post_scripts_run_once_around_the_instances() {
+    // As in SpiffWorkflow: the preScript runs before the first instance
+    // (here it builds the input collection), the postScript after the
+    // outputs are gathered.
+    let specs = load(&["mi_scripts_around.bpmn"]);
+    let wf = run_all(
+        &specs,
+        "Process_MiScriptsAround",
+        json!({"counts": [1, 2, 3]}),
+        no_answer,
+    );
+    assert_eq!(
+        *wf.data(),
+        obj(json!({
+            "counts": [1, 2, 3],
+            "items": [10, 20, 30],
+            "log": ["pre", "post"],
+            "boxes": [11, 21, 31],
+            "total": 63
+        }))
+    );
+    // Each instance saw the pre-script's data (not the post-script's).
+    let instances: Vec<(Value, Value)> = wf
+        .tasks()
+        .filter(|t| t.bpmn_id == "Sub_Box" && t.data.contains_key("item"))
+        .map(|t| (t.data["item"].clone(), t.data["log"].clone()))
+        .collect();
+    assert_eq!(
+        instances,
+        [10, 20, 30].map(|i| (json!(i), json!(["pre"]))).to_vec()
+    );
+    // The activity completes once, after its three instances.
+    let order: Vec<(&str, bool)> = wf
+        .completed_tasks()
+        .filter(|t| t.bpmn_id == "Sub_Box")
+        .map(|t| (t.bpmn_id, t.data.contains_key("item")))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("Sub_Box", true),
+            ("Sub_Box", true),
+            ("Sub_Box", true),
+            ("Sub_Box", false)
+        ]
+    );
+}
+
+#[test]
+fn scripts_on_instances_run_in_each_instance() {
+    let specs = load(&["mi_scripts_on_instances.bpmn"]);
+    let wf = run_all(
+        &specs,
+        "Process_MiScriptsOnInstances",
+        json!({"items": [1, 2]}),
+        no_answer,
+    );
+    // item + 1 before, box * 2 after each instance.
+    assert_eq!(*wf.data(), obj(json!({"items": [1, 2], "boxes": [40, 60]})));
+}
+
+#[test]
+fn standard_loop_scripts_run_once_around_the_loop() {
+    // A preScript run in every iteration would set n back to 0, and the
+    // loop would stop only at loopMaximum (5).
+    let specs = load(&["loop_scripts_around.bpmn"]);
+    let wf = run_all(&specs, "Process_LoopScriptsAround", json!({}), no_answer);
+    assert_eq!(*wf.data(), obj(json!({"n": 3, "total": 212})));
+    let iterations = wf
+        .completed_tasks()
+        .filter(|t| t.bpmn_id == "Sub_Count_Script")
+        .count();
+    assert_eq!(iterations, 3);
+}
+
+#[test]
+fn user_task_pre_script_builds_the_collection_and_instances_wait_for_a_person() {
+    let specs = load(&["mi_user_scripts.bpmn"]);
+    let mut wf = specs
+        .start(
+            "Process_MiUserScripts",
+            obj(json!({"names": ["ann", "bo"]})),
+        )
+        .unwrap();
+    wf.run().unwrap();
+    let ready: Vec<(TaskId, Value)> = wf
+        .ready_human_tasks()
+        .iter()
+        .map(|t| (t.id, t.data["guest"].clone()))
+        .collect();
+    assert_eq!(
+        ready.iter().map(|(_, g)| g.clone()).collect::<Vec<_>>(),
+        [json!("ANN"), json!("BO")]
+    );
+    for (t, guest) in ready.into_iter().rev() {
+        wf = roundtrip(&wf);
+        let greeting = format!("hi {}", guest.as_str().unwrap());
+        wf.complete_task(t, obj(json!({ "greeting": greeting })))
+            .unwrap();
+        wf.run().unwrap();
+    }
+    assert!(wf.is_completed());
+    assert_eq!(
+        *wf.data(),
+        obj(json!({
+            "names": ["ann", "bo"],
+            "guests": ["ANN", "BO"],
+            "greetings": ["hi ANN", "hi BO"],
+            "count": 2
+        }))
+    );
 }
 
 #[test]

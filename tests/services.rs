@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use assert_cmd::Command;
-use bpmn_runner::{Data, ServiceHandler, Specs, TaskState};
+use bpmn_runner::{Data, ServiceHandler, Severity, Specs, TaskState};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -133,8 +133,95 @@ fn without_a_handler_a_service_task_is_an_error_not_a_panic() {
     assert!(err.message.contains("no service handler"), "{err}");
 }
 
+#[test]
+fn a_service_task_without_an_operation_does_nothing_and_completes() {
+    let specs = Specs::load(&[fixture("svc_none.bpmn")]);
+    let warnings: Vec<String> = specs
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            assert_eq!(d.severity, Severity::Warning, "{d}");
+            d.to_string()
+        })
+        .collect();
+    let file = fixture("svc_none.bpmn").display().to_string();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "{file}:7:5: warning: Task_Notify: service task names no operation, so it does nothing when it runs (name one with spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition)"
+            ),
+            format!(
+                "{file}:23:5: warning: Flow_dangling: sequence flow has no sourceRef, so it is ignored (connect both ends of the flow, or delete it)"
+            ),
+            format!(
+                "{file}:24:5: warning: Flow_loose: sequence flow has no targetRef, so it is ignored (connect both ends of the flow, or delete it)"
+            ),
+        ]
+    );
+    // No operation to check against a handler, and none is needed to run.
+    assert!(specs.check_services(echo(false).as_ref()).is_empty());
+    let mut wf = specs
+        .start("Process_SvcNone", obj(json!({"qty": 1})))
+        .unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(*wf.data(), obj(json!({"qty": 1, "after": 2})));
+    let order: Vec<(&str, TaskState)> =
+        wf.completed_tasks().map(|t| (t.bpmn_id, t.state)).collect();
+    assert_eq!(
+        order,
+        [
+            ("StartEvent_1", TaskState::Completed),
+            ("Task_Notify", TaskState::Completed),
+            ("Task_After", TaskState::Completed),
+            ("EndEvent_1", TaskState::Completed)
+        ]
+    );
+    // A registered handler is not called.
+    let h = echo(false);
+    let mut wf = specs
+        .start("Process_SvcNone", obj(json!({"qty": 1})))
+        .unwrap();
+    wf.set_service_handler(h.clone());
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert!(h.calls.lock().unwrap().is_empty());
+}
+
 fn bpmn() -> Command {
     Command::cargo_bin("bpmn").unwrap()
+}
+
+#[test]
+fn cli_validate_warns_about_a_service_task_without_an_operation_and_loose_flows() {
+    let out = bpmn()
+        .args(["validate", "-b"])
+        .arg(fixture("svc_none.bpmn"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].ends_with("svc_none.bpmn:7:5: warning: Task_Notify: service task names no operation, so it does nothing when it runs (name one with spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition)"),
+        "{stdout}"
+    );
+    assert!(lines[1].contains(":23:5: warning: Flow_dangling: sequence flow has no sourceRef"));
+    assert!(lines[2].contains(":24:5: warning: Flow_loose: sequence flow has no targetRef"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("0 error(s), 3 warning(s)"), "{stderr}");
+    // `run` runs it without --service.
+    let out = bpmn()
+        .args(["run", "--json", "-p", "Process_SvcNone", "-b"])
+        .arg(fixture("svc_none.bpmn"))
+        .args(["--data", r#"{"qty": 4}"#])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data"], json!({"qty": 4, "after": 5}));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Data specifications: `ioSpecification` inputs and outputs, data objects
 //! and data stores, and the associations that connect tasks to them.
 
-/// The `dataInput`s and `dataOutput`s of an `ioSpecification` (variable
-/// names: the element's `name` when it is an identifier, else its `id`).
+/// The `dataInput`s and `dataOutput`s of an `ioSpecification` listed in
+/// its input and output sets. Each is the variable named by the element's
+/// `id`, as in SpiffWorkflow (its `name` is a label).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IoSpec {
     pub inputs: Vec<String>,

@@ -11,6 +11,14 @@ pub enum MiSource {
     /// `loopDataInputRef` (or camunda `collection`): the variable holding a
     /// list or a map; one instance per item.
     Collection(String),
+    /// camunda: `loopCardinality` naming variable `variable` next to
+    /// `camunda:collection` (the output). As in SpiffWorkflow's Camunda
+    /// parser, when the variable holds a list or a map it is the input
+    /// collection; otherwise the expression is a number of instances.
+    CardinalityOrCollection {
+        cardinality: ExprId,
+        variable: String,
+    },
 }
 
 /// `multiInstanceLoopCharacteristics`.
@@ -26,6 +34,8 @@ pub struct MultiInstance {
     pub output_item: Option<String>,
     /// `completionCondition`: when true after an instance, the rest are cancelled.
     pub completion: Option<ExprId>,
+    /// `spiffworkflow:scriptsOnInstances="true"`: see [`Looping::scripts_on_instances`].
+    pub scripts_on_instances: bool,
 }
 
 /// `standardLoopCharacteristics`.
@@ -37,6 +47,8 @@ pub struct StandardLoop {
     pub maximum: Option<u64>,
     /// `testBefore`: evaluate the condition before the first iteration too.
     pub test_before: bool,
+    /// `spiffworkflow:scriptsOnInstances="true"`: see [`Looping::scripts_on_instances`].
+    pub scripts_on_instances: bool,
 }
 
 /// How an activity repeats.
@@ -44,6 +56,21 @@ pub struct StandardLoop {
 pub enum Looping {
     Multi(MultiInstance),
     Standard(StandardLoop),
+}
+
+impl Looping {
+    /// Where the activity's spiffworkflow `preScript` and `postScript` run:
+    /// by default once around the whole activity (the pre-script before the
+    /// first instance, so it can build the input collection; the
+    /// post-script after the outputs are gathered), as SpiffWorkflow does;
+    /// with `spiffworkflow:scriptsOnInstances="true"` in every instance or
+    /// iteration instead.
+    pub fn scripts_on_instances(&self) -> bool {
+        match self {
+            Looping::Multi(m) => m.scripts_on_instances,
+            Looping::Standard(s) => s.scripts_on_instances,
+        }
+    }
 }
 
 /// The variable each instance or iteration sees its 0-based index in.

@@ -39,7 +39,9 @@ pub enum NodeKind {
     /// handler (spiffworkflow `serviceTaskOperator`, camunda `class` /
     /// `expression` / `delegateExpression` / `topic`, zeebe `taskDefinition`).
     ServiceTask {
-        operation: String,
+        /// `None` when the diagram names no operation: the task does
+        /// nothing (as in SpiffWorkflow), and `validate` warns about it.
+        operation: Option<String>,
         /// Parameter names and the expressions giving their values.
         parameters: Vec<(String, ExprId)>,
         result_variable: Option<String>,

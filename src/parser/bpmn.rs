@@ -32,6 +32,8 @@ pub(super) struct FileCx<'a> {
     severity: Severity,
     /// How the language of each script and condition is decided.
     dialects: DialectRules,
+    /// Every element id of the file (data references are checked against it).
+    ids: std::collections::HashSet<String>,
 }
 
 impl FileCx<'_> {
@@ -62,6 +64,31 @@ impl FileCx<'_> {
             message,
             help: help.map(str::to_string),
         });
+    }
+
+    /// Reports a warning whatever the process: something this engine
+    /// accepts (as SpiffWorkflow does) but the author should know about.
+    pub(super) fn warn(
+        &mut self,
+        offset: usize,
+        element: Option<&str>,
+        message: String,
+        help: Option<&str>,
+    ) {
+        let severity = std::mem::replace(&mut self.severity, Severity::Warning);
+        self.report(offset, element, message, help);
+        self.severity = severity;
+    }
+
+    /// Whether some element of the file has id `id`.
+    pub(super) fn has_id(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// The model built so far (the graphs enclosing the one being parsed
+    /// are in it).
+    pub(super) fn model(&self) -> &crate::model::Model {
+        &self.loaded.model
     }
 
     /// Records a script or condition; `language` is the owning element's
@@ -169,6 +196,8 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &Lo
         dialect: dialects.file_dialect(),
         spiff_extensions: uses_spiff_extensions(&root),
     });
+    let mut ids = std::collections::HashSet::new();
+    super::data_spec::collect_ids(&root, &mut ids);
     let mut cx = FileCx {
         loaded,
         file,
@@ -178,6 +207,7 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &Lo
         process: None,
         severity: Severity::Error,
         dialects,
+        ids,
     };
     let defs = FileDefs::collect(&root);
     for child in root.children_in(BPMN_NS) {
@@ -283,6 +313,11 @@ fn parse_graph(
     inherited_lane: Option<&str>,
 ) -> GraphIdx {
     let gidx = GraphIdx(cx.loaded.model.graphs.len() as u32);
+    let io = match parent {
+        None => super::data_spec::io_spec(cx, container, id),
+        Some(_) => None,
+    };
+    super::data_spec::check_references(cx, container, &defs.data_refs);
     cx.loaded.model.graphs.push(Graph {
         id: id.to_string(),
         nodes: Vec::new(),
@@ -292,11 +327,7 @@ fn parse_graph(
         trigger_starts: Vec::new(),
         event_subprocesses: Vec::new(),
         links: Vec::new(),
-        io: if parent.is_none() {
-            super::data_spec::io_spec(container)
-        } else {
-            None
-        },
+        io,
         data_objects: super::data_spec::data_objects(container),
         parent,
         or_join_reach: Vec::new(),
@@ -433,6 +464,7 @@ fn parse_graph(
             .get(&node_id)
             .cloned()
             .or_else(|| inherited_lane.map(str::to_string));
+        let data = super::data_spec::node_data(cx, child, &node_id, gidx, &defs.data_refs);
         index.insert(node_id.clone(), idx);
         nodes.push(Node {
             id: node_id,
@@ -450,7 +482,7 @@ fn parse_graph(
             compensation_handler: None,
             for_compensation: child.attr("isForCompensation") == Some("true"),
             looping,
-            data: super::data_spec::node_data(child, &defs.data_refs),
+            data,
             pos: cx.pos(child.offset),
         });
     }
@@ -461,15 +493,28 @@ fn parse_graph(
         .filter(|c| c.local == "sequenceFlow")
     {
         let fid = child.attr("id").unwrap_or_default().to_string();
+        let unset = ["sourceRef", "targetRef"]
+            .into_iter()
+            .filter(|a| child.attr(a).is_none_or(|r| r.trim().is_empty()))
+            .collect::<Vec<_>>();
+        if !unset.is_empty() {
+            // Modelers leave such flows behind when an end is deleted;
+            // SpiffWorkflow loads the file and never follows them.
+            cx.warn(
+                child.offset,
+                Some(&fid),
+                format!(
+                    "sequence flow has no {}, so it is ignored",
+                    unset.join(" and no ")
+                ),
+                Some("connect both ends of the flow, or delete it"),
+            );
+            continue;
+        }
         let mut ends = [None, None];
         for (slot, attr) in ["sourceRef", "targetRef"].iter().enumerate() {
             match child.attr(attr) {
-                None => cx.report(
-                    child.offset,
-                    Some(&fid),
-                    format!("sequence flow has no {attr}"),
-                    Some("connect both ends of the flow"),
-                ),
+                None => {}
                 Some(r) => match index.get(r.trim()) {
                     Some(&n) => ends[slot] = Some(n),
                     None => {
@@ -798,10 +843,7 @@ fn node_kind<'a>(
                 None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
             }
         }
-        "serviceTask" => match super::service::parse(cx, el, id) {
-            Some(k) => PendingKind::Ready(k),
-            None => unsupported("serviceTask without an operation (spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition)".into()),
-        },
+        "serviceTask" => PendingKind::Ready(super::service::parse(cx, el, id)),
         "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
         _ => return None,
     };

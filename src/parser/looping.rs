@@ -1,9 +1,11 @@
 //! `multiInstanceLoopCharacteristics` and `standardLoopCharacteristics` of
-//! an activity → [`Looping`].
+//! an activity → [`Looping`], with the camunda `collection` /
+//! `elementVariable` attributes read as SpiffWorkflow's Camunda parser
+//! reads them, and spiffworkflow `scriptsOnInstances`.
 
 use super::BPMN_NS;
 use super::bpmn::FileCx;
-use super::extensions::CAMUNDA_NS;
+use super::extensions::{CAMUNDA_NS, SPIFF_NS};
 use super::xml::Element;
 use crate::model::{ExprKind, Looping, MiSource, MultiInstance, StandardLoop};
 
@@ -33,6 +35,11 @@ fn item_name(el: &Element) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
+}
+
+/// `spiffworkflow:scriptsOnInstances="true"` on loop characteristics `lc`.
+fn scripts_on_instances(lc: &Element) -> bool {
+    lc.attr_ns(SPIFF_NS, "scriptsOnInstances").map(str::trim) == Some("true")
 }
 
 /// Reads the loop characteristics of activity `el` (id `id`), if any.
@@ -77,6 +84,7 @@ pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<Box<L
             condition,
             maximum,
             test_before: lc.attr("testBefore").map(str::trim) == Some("true"),
+            scripts_on_instances: scripts_on_instances(lc),
         })));
     }
     let lc = child(el, "multiInstanceLoopCharacteristics")?;
@@ -85,56 +93,76 @@ pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<Box<L
     let input_ref = child(lc, "loopDataInputRef")
         .map(|c| c.text.trim().to_string())
         .filter(|s| !s.is_empty());
-    let camunda_collection = lc.attr_ns(CAMUNDA_NS, "collection");
-    let mut collection = input_ref;
-    if collection.is_none() {
-        if let Some(c) = camunda_collection {
-            match variable(c) {
-                Some(v) => collection = Some(v),
-                None => cx.report(
+    let element_variable = lc
+        .attr_ns(CAMUNDA_NS, "elementVariable")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    // camunda:collection, read as SpiffWorkflow's Camunda parser does: the
+    // output collection (each instance's elementVariable goes back into
+    // it); without loopCardinality it is the input too, updated in place.
+    let camunda_collection = match lc.attr_ns(CAMUNDA_NS, "collection") {
+        None => None,
+        Some(c) => match variable(c) {
+            Some(v) => Some(v),
+            None => {
+                cx.report(
                     lc.offset,
                     Some(id),
                     format!("camunda:collection `{c}` is not a variable name"),
                     Some("name the variable that holds the list, e.g. `${items}`"),
-                ),
+                );
+                None
             }
-        }
-    }
-    let source = match (cardinality, collection) {
+        },
+    };
+    let camunda_output = camunda_collection
+        .clone()
+        .filter(|_| input_ref.is_none() && element_variable.is_some());
+    let source = match (cardinality, input_ref) {
         (Some(_), Some(_)) => {
             cx.report(
                 lc.offset,
                 Some(id),
-                "a multi-instance activity has both loopCardinality and an input collection".into(),
+                "a multi-instance activity has both loopCardinality and loopDataInputRef".into(),
                 Some("keep one of loopCardinality and loopDataInputRef"),
             );
             return None;
         }
-        (None, None) => {
-            cx.report(
-                lc.offset,
-                Some(id),
-                "a multi-instance activity needs loopCardinality or loopDataInputRef".into(),
-                Some("add <loopCardinality>3</loopCardinality> or <loopDataInputRef>items</loopDataInputRef>"),
-            );
-            return None;
-        }
+        (None, None) => match camunda_collection {
+            Some(v) => MiSource::Collection(v),
+            None => {
+                cx.report(
+                    lc.offset,
+                    Some(id),
+                    "a multi-instance activity needs loopCardinality or loopDataInputRef".into(),
+                    Some("add <loopCardinality>3</loopCardinality> or <loopDataInputRef>items</loopDataInputRef>"),
+                );
+                return None;
+            }
+        },
         (Some(c), None) => {
             let off = c.text_offset.unwrap_or(c.offset);
-            MiSource::Cardinality(cx.add_expr(
-                c.text.trim().to_string(),
+            let text = c.text.trim();
+            let cardinality = cx.add_expr(
+                text.to_string(),
                 ExprKind::Condition,
                 c.attr("language"),
                 id,
                 off,
-            ))
+            );
+            match variable(text).filter(|_| camunda_collection.is_some()) {
+                Some(variable) => MiSource::CardinalityOrCollection {
+                    cardinality,
+                    variable,
+                },
+                None => MiSource::Cardinality(cardinality),
+            }
         }
         (None, Some(v)) => MiSource::Collection(v),
     };
-    let input_item = child(lc, "inputDataItem").and_then(item_name).or_else(|| {
-        lc.attr_ns(CAMUNDA_NS, "elementVariable")
-            .map(|s| s.trim().to_string())
-    });
+    let input_item = child(lc, "inputDataItem")
+        .and_then(item_name)
+        .or_else(|| element_variable.clone());
     let output = child(lc, "loopDataOutputRef")
         .map(|c| c.text.trim().to_string())
         .filter(|s| !s.is_empty());
@@ -147,6 +175,10 @@ pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<Box<L
             Some("give both (the list that collects the outputs and the variable each instance sets) or neither"),
         );
     }
+    let (output, output_item) = match (output, camunda_output) {
+        (None, Some(c)) => (Some(c), element_variable),
+        (o, _) => (o, output_item),
+    };
     let completion = child(lc, "completionCondition")
         .filter(|c| !c.text.trim().is_empty())
         .map(|c| {
@@ -166,5 +198,6 @@ pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<Box<L
         output,
         output_item,
         completion,
+        scripts_on_instances: scripts_on_instances(lc),
     })))
 }

@@ -18,8 +18,33 @@ fn strip_el(v: &str) -> String {
         .to_string()
 }
 
-/// Reads service task `el` (id `id`); `None` when it names no operation.
-pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<NodeKind> {
+/// Reads service task `el` (id `id`). One that names no operation runs as
+/// a task that does nothing (SpiffWorkflow's BPMN and Camunda parsers load
+/// it, and it does nothing there either), with a warning.
+pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> NodeKind {
+    match operation(cx, el, id) {
+        Some(k) => k,
+        None => {
+            cx.warn(
+                el.offset,
+                Some(id),
+                "service task names no operation, so it does nothing when it runs".into(),
+                Some(
+                    "name one with spiffworkflow:serviceTaskOperator, camunda:class, camunda:expression, camunda:delegateExpression, camunda:topic or zeebe:taskDefinition",
+                ),
+            );
+            NodeKind::ServiceTask {
+                operation: None,
+                parameters: Vec::new(),
+                result_variable: None,
+            }
+        }
+    }
+}
+
+/// The operation service task `el` names, with its parameters; `None`
+/// when it names none.
+fn operation(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<NodeKind> {
     let ext = el
         .children_in(BPMN_NS)
         .find(|c| c.local == "extensionElements");
@@ -44,7 +69,7 @@ pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<NodeK
             parameters.push((name, e));
         }
         return (!operation.is_empty()).then(|| NodeKind::ServiceTask {
-            operation,
+            operation: Some(operation),
             parameters,
             result_variable: op
                 .attr("resultVariable")
@@ -89,7 +114,7 @@ pub(super) fn parse(cx: &mut FileCx<'_>, el: &Element, id: &str) -> Option<NodeK
         }
     }
     Some(NodeKind::ServiceTask {
-        operation,
+        operation: Some(operation),
         parameters,
         result_variable: camunda("resultVariable"),
     })

@@ -29,6 +29,21 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// The variable holding `mi`'s input collection for a loop task with data
+/// `data`, when its instances come from a collection (rather than a
+/// number).
+fn input_collection<'a>(mi: &'a MultiInstance, data: &Data) -> Option<&'a str> {
+    match &mi.source {
+        MiSource::Collection(v) => Some(v),
+        MiSource::CardinalityOrCollection { variable, .. }
+            if matches!(data.get(variable), Some(Value::Array(_) | Value::Object(_))) =>
+        {
+            Some(variable)
+        }
+        _ => None,
+    }
+}
+
 impl Workflow {
     fn looping_of(&self, t: u32) -> Option<&Looping> {
         self.specs
@@ -43,11 +58,25 @@ impl Workflow {
         self.looping_of(t).is_some() && !self.loops.child.contains_key(&t)
     }
 
+    /// Whether the spiffworkflow pre- and post-script of `t`'s node run on
+    /// task `t`: they do on every task of a node that does not loop; on a
+    /// looping activity they run on the loop task (once around all the
+    /// instances, as SpiffWorkflow does), or on each instance with
+    /// `scriptsOnInstances`.
+    pub(crate) fn scripts_run_on(&self, t: u32) -> bool {
+        match self.looping_of(t) {
+            None => true,
+            Some(l) => l.scripts_on_instances() == self.loops.child.contains_key(&t),
+        }
+    }
+
     /// Whether task `t`, when READY, waits for a person (rather than in the
-    /// engine queue).
+    /// engine queue, which it passes through first to run its pre-script).
     pub(crate) fn waits_for_person(&self, t: u32) -> bool {
         let node = self.specs.model.node(self.records.get(t).node);
-        node.kind.is_human() && node.pre_script.is_none() && !self.is_loop_task(t)
+        node.kind.is_human()
+            && !self.is_loop_task(t)
+            && (node.pre_script.is_none() || !self.scripts_run_on(t))
     }
 
     /// The loop task `t` runs: create its first instance(s).
@@ -73,40 +102,8 @@ impl Workflow {
         );
         match looping {
             Looping::Multi(mi) => {
-                let count = match &mi.source {
-                    MiSource::Cardinality(e) => {
-                        let Some(code) = specs.code(*e) else {
-                            return Err(self.fail(t, "its loopCardinality did not compile".into()));
-                        };
-                        match specs.engine.eval(code, &data) {
-                            Ok(v) => match v.as_u64().or_else(|| {
-                                v.as_f64()
-                                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                                    .map(|f| f as u64)
-                            }) {
-                                Some(n) if n <= u32::MAX as u64 => n as u32,
-                                _ => {
-                                    return Err(self.fail(
-                                        t,
-                                        format!(
-                                            "multi-instance `{}`: loopCardinality gave {v}, not a whole number of instances",
-                                            node.id
-                                        ),
-                                    ));
-                                }
-                            },
-                            Err(e) => {
-                                return Err(self.fail(
-                                    t,
-                                    format!(
-                                        "multi-instance `{}`: loopCardinality failed: {e}",
-                                        node.id
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                    MiSource::Collection(var) => match data.get(var) {
+                let count = match input_collection(mi, &data) {
+                    Some(var) => match data.get(var) {
                         None => {
                             return Err(self.fail(
                                 t,
@@ -129,7 +126,27 @@ impl Workflow {
                             ));
                         }
                     },
+                    None => self.cardinality(t, mi, &data)?,
                 };
+                if let (Some(ov), Some(_)) = (&mi.output, &mi.output_item) {
+                    // The output keeps the type it already has (SpiffWorkflow
+                    // checks it before the first instance).
+                    let in_place = input_collection(mi, &data) == Some(ov.as_str());
+                    let problem = match data.get(ov) {
+                        None | Some(Value::Object(_)) => None,
+                        Some(Value::Array(a)) if a.is_empty() || in_place => None,
+                        Some(Value::Array(_)) => Some(format!(
+                            "the output collection `{ov}` already holds items; a list output must be empty unless it is the input collection (a map output may hold items)"
+                        )),
+                        Some(other) => Some(format!(
+                            "the output collection `{ov}` is {}; it must be a list or a map",
+                            type_name(other)
+                        )),
+                    };
+                    if let Some(p) = problem {
+                        return Err(self.fail(t, format!("multi-instance `{}`: {p}", node.id)));
+                    }
+                }
                 for item in [&mi.input_item, &mi.output_item].into_iter().flatten() {
                     if data.contains_key(item) && mi.output.as_deref() != Some(item.as_str()) {
                         return Err(self.fail(
@@ -191,6 +208,47 @@ impl Workflow {
         }
     }
 
+    /// The number of instances `mi`'s loopCardinality gives for loop task
+    /// `t` with data `data`.
+    fn cardinality(
+        &mut self,
+        t: u32,
+        mi: &MultiInstance,
+        data: &Data,
+    ) -> Result<u32, WorkflowError> {
+        let specs = self.specs.clone();
+        let id = &specs.model.node(self.records.get(t).node).id;
+        let e = match &mi.source {
+            MiSource::Cardinality(e) | MiSource::CardinalityOrCollection { cardinality: e, .. } => {
+                *e
+            }
+            // Not reached: a collection source always has its collection.
+            MiSource::Collection(_) => return Ok(0),
+        };
+        let Some(code) = specs.code(e) else {
+            return Err(self.fail(t, "its loopCardinality did not compile".into()));
+        };
+        match specs.engine.eval(code, data) {
+            Ok(v) => match v.as_u64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                    .map(|f| f as u64)
+            }) {
+                Some(n) if n <= u32::MAX as u64 => Ok(n as u32),
+                _ => Err(self.fail(
+                    t,
+                    format!(
+                        "multi-instance `{id}`: loopCardinality gave {v}, not a whole number of instances"
+                    ),
+                )),
+            },
+            Err(e) => Err(self.fail(
+                t,
+                format!("multi-instance `{id}`: loopCardinality failed: {e}"),
+            )),
+        }
+    }
+
     fn loop_condition(
         &mut self,
         t: u32,
@@ -212,10 +270,10 @@ impl Workflow {
         let base = self.records.data(p);
         match self.looping_of(p) {
             Some(Looping::Multi(mi)) => {
-                let (skip, item) = match &mi.source {
-                    MiSource::Cardinality(_) => (None, Value::from(index)),
-                    MiSource::Collection(var) => (
-                        Some(var.as_str()),
+                let (skip, item) = match input_collection(mi, base) {
+                    None => (None, Value::from(index)),
+                    Some(var) => (
+                        Some(var),
                         match base.get(var) {
                             Some(Value::Array(a)) => {
                                 a.get(index as usize).cloned().unwrap_or_default()
@@ -382,41 +440,53 @@ impl Workflow {
             Some(Looping::Multi(mi)) => match (&mi.output, &mi.output_item) {
                 (Some(ov), Some(oi)) => {
                     let item = |c: u32| self.records.data(c).get(oi).cloned().unwrap_or_default();
-                    let input = match &mi.source {
-                        MiSource::Collection(v) => base.get(v),
-                        MiSource::Cardinality(_) => None,
+                    let input_var = input_collection(mi, &base);
+                    let input = input_var.and_then(|v| base.get(v));
+                    // Instance `i`'s key in a map output: the input map's
+                    // key, else its index (SpiffWorkflow's integer key, as
+                    // JSON writes it).
+                    let keys: Option<Vec<&String>> = match input {
+                        Some(Value::Object(m)) => Some(m.keys().collect()),
+                        _ => None,
                     };
-                    let in_place = matches!(&mi.source, MiSource::Collection(v) if v == ov);
-                    let value = match input {
-                        Some(Value::Array(a)) if in_place => {
-                            let mut a = a.clone();
-                            for &(i, c) in &done {
-                                if let Some(slot) = a.get_mut(i) {
-                                    *slot = item(c);
-                                }
+                    let key = |i: usize| match &keys {
+                        Some(k) => k.get(i).map(|k| (*k).clone()),
+                        None => Some(i.to_string()),
+                    };
+                    let keyed = |mut res: serde_json::Map<String, Value>| {
+                        for &(i, c) in &done {
+                            if let Some(k) = key(i) {
+                                res.insert(k, item(c));
                             }
-                            Value::Array(a)
                         }
-                        Some(Value::Object(m)) => {
-                            let mut res = if in_place {
-                                m.clone()
-                            } else {
-                                serde_json::Map::new()
-                            };
-                            let mut by_index = vec![None; m.len()];
-                            for &(i, c) in &done {
-                                if let Some(slot) = by_index.get_mut(i) {
-                                    *slot = Some(c);
+                        Value::Object(res)
+                    };
+                    let listed = || Value::Array(done.iter().map(|&(_, c)| item(c)).collect());
+                    let value = if input_var == Some(ov.as_str()) {
+                        // The input collection updated in place.
+                        match input {
+                            Some(Value::Array(a)) => {
+                                let mut a = a.clone();
+                                for &(i, c) in &done {
+                                    if let Some(slot) = a.get_mut(i) {
+                                        *slot = item(c);
+                                    }
                                 }
+                                Value::Array(a)
                             }
-                            for (k, c) in m.keys().zip(by_index) {
-                                if let Some(c) = c {
-                                    res.insert(k.clone(), item(c));
-                                }
-                            }
-                            Value::Object(res)
+                            Some(Value::Object(m)) => keyed(m.clone()),
+                            _ => listed(),
                         }
-                        _ => Value::Array(done.iter().map(|&(_, c)| item(c)).collect()),
+                    } else {
+                        // An existing output keeps its type: a map gets a
+                        // key per instance, a list (empty) the outputs in
+                        // order. A new one has the input's type.
+                        match (base.get(ov), input) {
+                            (Some(Value::Object(m)), _) => keyed(m.clone()),
+                            (Some(_), _) => listed(),
+                            (None, Some(Value::Object(_))) => keyed(serde_json::Map::new()),
+                            (None, _) => listed(),
+                        }
                     };
                     out.insert(ov.clone(), value);
                 }

@@ -49,9 +49,10 @@ impl Specs {
                     match &n.kind {
                         NodeKind::SubProcess { graph, .. }
                         | NodeKind::EventSubProcess { graph } => graphs.push(*graph),
-                        NodeKind::ServiceTask { operation, .. }
-                            if !known.iter().any(|k| k == operation) =>
-                        {
+                        NodeKind::ServiceTask {
+                            operation: Some(operation),
+                            ..
+                        } if !known.iter().any(|k| k == operation) => {
                             out.push(Diagnostic {
                                 severity: if p.executable {
                                     Severity::Error
@@ -96,8 +97,9 @@ impl Workflow {
     pub(crate) fn run_service(&mut self, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
         let node = specs.model.node(self.records.get(t).node);
+        // Without an operation it is a task that does nothing.
         let NodeKind::ServiceTask {
-            operation,
+            operation: Some(operation),
             parameters,
             result_variable,
         } = &node.kind

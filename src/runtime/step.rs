@@ -14,11 +14,13 @@ impl Workflow {
         let specs = self.specs.clone();
         let r = self.records.get(t).node;
         let node = specs.model.node(r);
+        if let Some(pre) = node.pre_script {
+            if self.scripts_run_on(t) {
+                self.run_script_on(t, pre)?;
+            }
+        }
         if node.looping.is_some() && !self.loops.child.contains_key(&t) {
             return self.start_loop(t);
-        }
-        if let Some(pre) = node.pre_script {
-            self.run_script_on(t, pre)?;
         }
         match &node.kind {
             NodeKind::ScriptTask { script } => {
@@ -278,8 +280,7 @@ impl Workflow {
         let node = specs.model.node(r);
         let loop_task = self.loops.child.get(&t).map(|&(p, _)| p);
         if let Some(post) = node.post_script {
-            // A looping activity's post-script runs in each instance.
-            if node.looping.is_none() || loop_task.is_some() {
+            if self.scripts_run_on(t) {
                 self.run_script_on(t, post)?;
             }
         }

@@ -206,6 +206,13 @@ pub fn tutorial_cases() -> Vec<Case> {
             "{}",
             Some("2025-01-01T00:00:00Z"),
         ),
+        (
+            "timer_start",
+            &["timer_start.bpmn"],
+            "timer_start",
+            "{}",
+            None,
+        ),
     ];
     runs.iter()
         .map(|(name, bpmn, process, data, now)| {
