@@ -143,3 +143,39 @@ fn events_lists_what_nothing_inside_caught() {
     assert!(thrown.iter().any(|e| e["kind"] == "escalation"), "{ev}");
     assert!(thrown.iter().all(|e| e["thrown_by"].is_string()));
 }
+
+#[test]
+fn a_timer_start_event_counts_from_the_now_the_run_starts_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    // The clock is virtual from the start: the start event is due at
+    // 02:00 of that day, not two hours after the real time.
+    let code = run_and_save(
+        "events/timer_start.bpmn",
+        "Process_TimerStart",
+        &state,
+        &["--now", "2025-01-01T00:00:00Z"],
+    );
+    assert_eq!(code, 4, "waits for its start timer");
+    let (_, ev) = json_of(bpmn().arg("events").arg(&state));
+    assert_eq!(
+        ev["waiting"][0]["due"],
+        json!("2025-01-01T02:00:00Z"),
+        "{ev}"
+    );
+    // One hour on: still waiting.
+    let (code, v) = json_of(
+        bpmn()
+            .args(["advance", "--by", "PT1H", "--json"])
+            .arg(&state),
+    );
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["ready"], json!([]), "{v}");
+    // Two: the task is ready.
+    let (_, v) = json_of(
+        bpmn()
+            .args(["advance", "--by", "PT1H", "--json"])
+            .arg(&state),
+    );
+    assert_eq!(v["ready"], json!(["Task_Go"]), "{v}");
+}

@@ -1,6 +1,6 @@
 //! The spiff-example-cli tutorial diagrams (`../shared/corpora/spiff-example-cli/`,
 //! next to the crate; LGPL, so they stay out of this repository) run with
-//! scripted answers in the Python dialect. Without the corpus these tests skip
+//! scripted answers and no flags (each file's dialect is inferred). Without the corpus these tests skip
 //! with a message; with `CI=true` they fail instead.
 //!
 //! The corpus holds 21 diagram files: 19 BPMN files and 2 DMN files (plus 17
@@ -168,9 +168,9 @@ const CASES: &[Case] = &[
         dmn: &[],
         process: "timer_start",
         data: None,
-        // The start event's timer is set when the instance starts, before
-        // `--now` applies: the answers advance the real clock instead.
-        now: None,
+        // `--now` is set before the start event's timer is armed: the
+        // answers advance the clock by its one day.
+        now: Some("2025-01-01T00:00:00Z"),
     },
 ];
 

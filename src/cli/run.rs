@@ -44,10 +44,13 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         None => None,
     };
     let specs = load_limited(&args.files, &args.limits.engine_limits())?;
+    // Set before the start events are armed: a timer start event counts
+    // from this time.
+    let now = args.now.as_deref().map(parse_now).transpose()?;
     let (started, origin) = match (&args.process, &args.collaboration) {
-        (Some(p), _) => (specs.start(p, data), Origin::Process(p.clone())),
+        (Some(p), _) => (specs.start_at(p, data, now), Origin::Process(p.clone())),
         (None, Some(c)) => (
-            specs.start_collaboration(c, data),
+            specs.start_collaboration_at(c, data, now),
             Origin::Collaboration(c.clone()),
         ),
         (None, None) => {
@@ -65,9 +68,6 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     })?;
     super::services::CliServices::from_args(&args.services)?.install(&specs, &mut wf)?;
     super::services::install_data_store(&args.services, args.save.as_deref(), &mut wf);
-    if let Some(now) = &args.now {
-        wf.set_now(parse_now(now)?);
-    }
     let input = interactive::choose_input(args.answers.is_some() || args.json);
     if input != interactive::Input::Scripted {
         let i = args.interactive;

@@ -8,6 +8,8 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
+use jiff::Timestamp;
+
 use super::clock::Clock;
 use super::compensation::Compensations;
 use super::data_objects::DataObjects;
@@ -79,10 +81,25 @@ impl Specs {
         process_id: &str,
         data: impl Into<Data>,
     ) -> Result<Workflow, StartError> {
+        self.start_at(process_id, data, None)
+    }
+
+    /// [`Specs::start`] on a virtual clock set to `now` (`None`: the real
+    /// clock). The clock is set before the start events are armed, so a
+    /// timer start event is due `now` plus its duration.
+    pub fn start_at(
+        self: &Arc<Self>,
+        process_id: &str,
+        data: impl Into<Data>,
+        now: Option<Timestamp>,
+    ) -> Result<Workflow, StartError> {
         let data = data.into();
         let p = self.checked_process(process_id, None)?;
         crate::model::check_depth(&data).map_err(StartError::Data)?;
         let mut wf = Workflow::empty(self.clone());
+        if let Some(t) = now {
+            wf.set_now(t);
+        }
         wf.scopes.initial = Arc::new(data);
         wf.start_top(p, false).map_err(StartError::Workflow)?;
         Ok(wf)
@@ -94,6 +111,17 @@ impl Specs {
         self: &Arc<Self>,
         id: &str,
         data: impl Into<Data>,
+    ) -> Result<Workflow, StartError> {
+        self.start_collaboration_at(id, data, None)
+    }
+
+    /// [`Specs::start_collaboration`] on a virtual clock set to `now`, as
+    /// [`Specs::start_at`].
+    pub fn start_collaboration_at(
+        self: &Arc<Self>,
+        id: &str,
+        data: impl Into<Data>,
+        now: Option<Timestamp>,
     ) -> Result<Workflow, StartError> {
         let data = data.into();
         crate::model::check_depth(&data).map_err(StartError::Data)?;
@@ -119,6 +147,9 @@ impl Specs {
             }
         }
         let mut wf = Workflow::empty(self.clone());
+        if let Some(t) = now {
+            wf.set_now(t);
+        }
         wf.scopes.initial = Arc::new(data);
         for g in &graphs {
             wf.start_top(*g, true).map_err(StartError::Workflow)?;

@@ -211,7 +211,7 @@ pub fn tutorial_cases() -> Vec<Case> {
             &["timer_start.bpmn"],
             "timer_start",
             "{}",
-            None,
+            Some("2025-01-01T00:00:00Z"),
         ),
     ];
     runs.iter()
@@ -229,7 +229,7 @@ pub fn tutorial_cases() -> Vec<Case> {
                     .iter()
                     .map(|f| dir.join(f).display().to_string())
                     .collect(),
-                dialect: Some("python".into()),
+                dialect: None,
                 process: Some(process.to_string()),
                 collaboration: None,
                 data: serde_json::from_str(data).unwrap(),
@@ -267,21 +267,22 @@ pub fn start(case: &Case) -> Result<(Workflow, Origin), String> {
             .map(|d| d.parse().expect("a known dialect")),
     };
     let specs = Specs::load_all(&files, &dmn, &options);
+    let now = match &case.now {
+        Some(t) => Some(t.parse().map_err(|e| format!("now: {e}"))?),
+        None => None,
+    };
     let (wf, origin) = match (&case.process, &case.collaboration) {
         (Some(p), _) => (
-            specs.start(p, case.data.clone()),
+            specs.start_at(p, case.data.clone(), now),
             Origin::Process(p.clone()),
         ),
         (None, Some(c)) => (
-            specs.start_collaboration(c, case.data.clone()),
+            specs.start_collaboration_at(c, case.data.clone(), now),
             Origin::Collaboration(c.clone()),
         ),
         _ => return Err("the case names neither a process nor a collaboration".into()),
     };
-    let mut wf = wf.map_err(|e| format!("start: {e}"))?;
-    if let Some(now) = &case.now {
-        wf.set_now(now.parse().map_err(|e| format!("now: {e}"))?);
-    }
+    let wf = wf.map_err(|e| format!("start: {e}"))?;
     Ok((wf, origin))
 }
 
