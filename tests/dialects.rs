@@ -242,11 +242,10 @@ fn python_functions_imports_and_vars_run_as_in_spiffworkflow() {
 
 #[test]
 fn tutorial_import_of_os_is_refused_at_load() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora/spiff-example-cli/dangerous.bpmn");
-    if !path.exists() {
+    let Some(corpus) = support::spiff_corpus() else {
         return;
-    }
+    };
+    let path = corpus.join("dangerous.bpmn");
     let specs = Specs::load_with(
         &[&path],
         &LoadOptions {
