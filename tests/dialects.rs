@@ -352,3 +352,83 @@ fn validate_says_which_dialect_each_file_got_and_why() {
         "{stderr}"
     );
 }
+#[test]
+fn python_functions_imports_and_vars_run_as_in_spiffworkflow() {
+    let path = fixture("dialects/python_functions.bpmn");
+    let specs = Specs::load(&[&path]);
+    assert!(specs.diagnostics().is_empty(), "{:?}", specs.diagnostics());
+    let input =
+        json!({"items": [{"price": 19.99, "qty": 3}, {"price": 5.5, "qty": 10}], "rebate": 10});
+    let mut wf = specs.start("Process_py_functions", data(input)).unwrap();
+    // The last script deletes `rebate` a second time: Python's NameError,
+    // naming the element and the script's line in the file.
+    let err = wf.run().unwrap_err();
+    assert_eq!(err.element, "Activity_again");
+    assert!(
+        err.message
+            .contains("NameError: name 'rebate' is not defined"),
+        "{err}"
+    );
+    assert!(err.location.ends_with(":63:1"), "{}", err.location);
+    // What the scripts before it left, as SpiffWorkflow 3.2 leaves it
+    // (checked with it): functions and modules are not data; datetime and
+    // Decimal values take the serializer's shapes and come back as values
+    // in the condition and the next script.
+    let failed = wf.task(err.task.unwrap()).unwrap();
+    assert_eq!(failed.state, bpmn_runner::TaskState::Error);
+    let d = failed.data.to_json();
+    assert_eq!(d["totals"], json!(["53.973", "49.5"]));
+    assert_eq!(
+        d["grand"],
+        json!({"value": "103.473", "typename": "Decimal"})
+    );
+    assert_eq!(d["rounded"], json!(104));
+    assert_eq!(d["steps"], json!([3, 2, 1]));
+    assert_eq!(d["has_note"], json!(false));
+    assert_eq!(
+        d["ship_by"],
+        json!({"value": "2024-05-08T09:00:00", "typename": "datetime"})
+    );
+    assert_eq!(d["label"], json!("Wed 08 May"));
+    assert_eq!(
+        d["late"],
+        json!({"value": "2024-05-09T09:00:00", "typename": "datetime"})
+    );
+    assert_eq!(d["weekday"], json!(3));
+    assert_eq!(d["checked"], json!(true));
+    for gone in [
+        "line_total",
+        "count_down",
+        "math",
+        "datetime",
+        "timedelta",
+        "Decimal",
+        "rebate",
+        "note",
+    ] {
+        assert!(d.get(gone).is_none(), "{gone} in {d}");
+    }
+}
+
+#[test]
+fn tutorial_import_of_os_is_refused_at_load() {
+    let Some(corpus) = support::spiff_corpus() else {
+        return;
+    };
+    let path = corpus.join("dangerous.bpmn");
+    let specs = Specs::load_with(
+        &[&path],
+        &LoadOptions {
+            dialect: Some(Dialect::Python),
+        },
+    );
+    let d = specs.diagnostics();
+    assert!(
+        d.iter().any(|d| d.element.as_deref() == Some("collect_info")
+            && d.line == 11
+            && d.message.contains(
+                "import of module 'os' is not available in the sandbox; allowed: datetime, time, json, math, decimal"
+            )),
+        "{d:?}"
+    );
+}

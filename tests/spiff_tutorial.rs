@@ -298,7 +298,10 @@ const NOT_YET: &[(&[&str], &str, i32, &[&str])] = &[
         &["dangerous.bpmn"],
         "end_it_all",
         2,
-        &["collect_info", "imports are not available"],
+        &[
+            "collect_info",
+            "import of module 'os' is not available in the sandbox",
+        ],
     ),
     (
         &["top_level_script.bpmn", "call_activity_script.bpmn"],

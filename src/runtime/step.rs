@@ -7,10 +7,13 @@ use super::error::WorkflowError;
 use super::{TaskId, TaskState, Workflow};
 use crate::model::{Data, EventPosition, ExprId, FlowIdx, NodeKind, NodeRef, Trigger};
 use crate::scripting::ScriptError;
+use crate::scripting::python::ScriptNow;
 
 impl Workflow {
     /// Runs the READY engine task `t`.
     pub(crate) fn execute(&mut self, t: u32) -> Result<(), WorkflowError> {
+        // Python's `datetime.now()` reads the instance's (maybe virtual) clock.
+        let _now = ScriptNow::set(self.clock.virtual_time());
         let specs = self.specs.clone();
         let r = self.records.get(t).node;
         let node = specs.model.node(r);
@@ -275,6 +278,7 @@ impl Workflow {
 
     /// Completes task `t`: post-script, choose outgoing flows, move tokens.
     pub(crate) fn complete(&mut self, t: u32) -> Result<(), WorkflowError> {
+        let _now = ScriptNow::set(self.clock.virtual_time());
         let specs = self.specs.clone();
         let r = self.records.get(t).node;
         let node = specs.model.node(r);

@@ -316,6 +316,11 @@ impl ScriptEngine {
                         "variable `{name}` cannot be given to the script: {e}"
                     ))
                 })?;
+                let mut d = d;
+                if code.dialect == Dialect::Python {
+                    // datetime / Decimal values saved by an earlier script.
+                    python::modules::revive(&mut d);
+                }
                 scope.push_dynamic(name.as_str(), d);
             }
         }
@@ -422,10 +427,15 @@ pub(crate) fn truthy(d: &Dynamic) -> bool {
     if d.is_map() {
         return d.as_map_ref().map(|m| !m.is_empty()).unwrap_or(true);
     }
-    true
+    python::modules::truthy(d).unwrap_or(true)
 }
 
 fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, ScriptError> {
+    // Python's datetime / Decimal values take their task-data shapes.
+    if let Some(lowered) = python::modules::lower(d) {
+        let lowered = lowered.map_err(|e| ScriptError::plain(format!("`{name}`: {e}")))?;
+        return dynamic_to_value(name, &lowered, limits);
+    }
     if let Ok(f) = d.as_float() {
         if !f.is_finite() {
             return Err(ScriptError::plain(format!(
@@ -460,7 +470,19 @@ fn write_back(
     limits: &Limits,
 ) -> Result<(), ScriptError> {
     let mut first_err = None;
-    for (i, (name, value, _)) in scope.into_iter().enumerate() {
+    for (i, (name, mut value, _)) in scope.into_iter().enumerate() {
+        // Variables a Python function reads are shared with its closure;
+        // a function stored in a variable it reads is a reference cycle,
+        // broken here by emptying the shared cell.
+        let value = if value.is_shared() {
+            let v = value.flatten_clone();
+            if let Some(mut w) = value.write_lock::<Dynamic>() {
+                *w = Dynamic::UNIT;
+            }
+            v
+        } else {
+            value
+        };
         // Targets declared only so assignment works and never assigned (a
         // branch not taken) must not appear in the data.
         // Reading such a value fails with the type name "unassigned
@@ -469,8 +491,9 @@ fn write_back(
             continue;
         }
         let key = code.data_name(&name).to_string();
-        // Python's `del x` removes the variable from the data.
-        if value.is::<Deleted>() {
+        // Python's `del x` removes the variable from the data; functions a
+        // script defines never stay in it (SpiffWorkflow drops callables).
+        if value.is::<Deleted>() || (value.is_fnptr() && code.dialect == Dialect::Python) {
             data.shift_remove(&key);
             continue;
         }

@@ -119,4 +119,16 @@ pub enum StmtKind {
     Continue,
     Pass,
     Del(Vec<Expr>),
+    /// `def name(params): body`; a parameter may have a constant default.
+    Def {
+        name: String,
+        params: Vec<(String, Option<Expr>)>,
+        body: Vec<Stmt>,
+    },
+    Return(Option<Expr>),
+    /// `global a, b` (inside a function: assignments go to the script's variables).
+    Global(Vec<String>),
+    /// `import m [as n]` (one per module) and `from m import a [as b], …`:
+    /// (module, member or None, bound name).
+    Import(Vec<(String, Option<String>, String)>),
 }

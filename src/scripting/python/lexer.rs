@@ -128,8 +128,10 @@ impl Lexer {
         let mut at_line_start = !expression;
         loop {
             if at_line_start {
-                at_line_start = false;
-                if self.indentation()? {
+                // A blank or comment line is consumed whole; the next line
+                // starts a line again (its indentation counts).
+                at_line_start = self.indentation()?;
+                if at_line_start {
                     continue;
                 }
             }
@@ -554,6 +556,13 @@ mod tests {
         assert_eq!(toks("2.5e3")[0], Tok::Float(2500.0));
         assert_eq!(toks("0x1F")[0], Tok::Int(31));
         assert!(tokenize("99999999999999999999", false).is_err());
+    }
+
+    #[test]
+    fn blank_lines_between_blocks() {
+        let t = toks("if a:\n    b\n\n# c\nif d:\n    e\n");
+        assert_eq!(t.iter().filter(|t| **t == Tok::Indent).count(), 2, "{t:?}");
+        assert_eq!(t.iter().filter(|t| **t == Tok::Dedent).count(), 2, "{t:?}");
     }
 
     #[test]

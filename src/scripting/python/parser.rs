@@ -1,6 +1,7 @@
 //! Tokens → syntax tree for the supported Python subset. Constructs outside
-//! the subset (`import`, `def`, `class`, `lambda`, `try`…) are recognised and
-//! reported by name rather than as bare syntax errors.
+//! the subset (`class`, `lambda`, `try`, imports of modules other than the
+//! sandbox's…) are recognised and reported by name rather than as bare
+//! syntax errors.
 
 use super::ast::*;
 use super::lexer::{Tok, Token, tokenize};
@@ -8,9 +9,6 @@ use crate::scripting::TranslateError;
 
 /// Statements Python has and the subset does not, with the reason shown.
 const UNSUPPORTED_STATEMENTS: &[(&str, &str)] = &[
-    ("import", "imports are not available in the sandbox"),
-    ("from", "imports are not available in the sandbox"),
-    ("def", "defining functions is not supported"),
     ("class", "defining classes is not supported"),
     ("try", "exception handling (try/except) is not supported"),
     ("except", "exception handling (try/except) is not supported"),
@@ -20,9 +18,7 @@ const UNSUPPORTED_STATEMENTS: &[(&str, &str)] = &[
     ),
     ("with", "`with` blocks are not supported"),
     ("raise", "raising exceptions is not supported"),
-    ("return", "`return` outside a function is not supported"),
     ("yield", "generators are not supported"),
-    ("global", "`global` is not supported"),
     ("nonlocal", "`nonlocal` is not supported"),
     ("assert", "`assert` is not supported"),
     ("async", "async code is not supported"),
@@ -223,6 +219,7 @@ impl Parser {
                 "if" => return Ok(vec![self.if_stmt()?]),
                 "for" => return Ok(vec![self.for_stmt()?]),
                 "while" => return Ok(vec![self.while_stmt()?]),
+                "def" => return Ok(vec![self.def_stmt()?]),
                 _ => {}
             }
         }
@@ -281,6 +278,84 @@ impl Parser {
                         .collect();
                     return Ok(stmt(StmtKind::Del(targets)));
                 }
+                "return" => {
+                    self.advance();
+                    let value =
+                        if matches!(self.tok().tok, Tok::Newline | Tok::Eof) || self.at_op(";") {
+                            None
+                        } else {
+                            Some(self.tuple_or_test()?)
+                        };
+                    return Ok(stmt(StmtKind::Return(value)));
+                }
+                "global" => {
+                    self.advance();
+                    let mut names = vec![self.name("after `global`")?];
+                    while self.eat_op(",") {
+                        names.push(self.name("after `,`")?);
+                    }
+                    return Ok(stmt(StmtKind::Global(names)));
+                }
+                "import" => {
+                    self.advance();
+                    let mut out = Vec::new();
+                    loop {
+                        let module = self.module_name(pos, "import")?;
+                        let bound = if self.eat_kw("as") {
+                            self.name("after `as`")?
+                        } else {
+                            module.clone()
+                        };
+                        out.push((module, None, bound));
+                        if !self.eat_op(",") {
+                            break;
+                        }
+                    }
+                    return Ok(stmt(StmtKind::Import(out)));
+                }
+                "from" => {
+                    self.advance();
+                    let module = self.module_name(pos, "from")?;
+                    if !self.eat_kw("import") {
+                        return Err(self.error("from", "expected `import` after the module name"));
+                    }
+                    if self.at_op("*") {
+                        return Err(self.error(
+                            "from",
+                            "`from … import *` is not supported; name what you import",
+                        ));
+                    }
+                    let paren = self.eat_op("(");
+                    let mut out = Vec::new();
+                    loop {
+                        let (line, col) = self.pos();
+                        let member = self.name("to import")?;
+                        if !super::modules::has_member(&module, &member) {
+                            return Err(TranslateError::new(
+                                line,
+                                col,
+                                "from",
+                                format!(
+                                    "module '{module}' has no member '{member}' available in the sandbox (available: {})",
+                                    super::modules::members(&module).join(", ")
+                                ),
+                            ));
+                        }
+                        let bound = if self.eat_kw("as") {
+                            self.name("after `as`")?
+                        } else {
+                            member.clone()
+                        };
+                        out.push((module.clone(), Some(member), bound));
+                        if !self.eat_op(",") || (paren && self.at_op(")")) {
+                            break;
+                        }
+                    }
+                    if paren {
+                        self.expect_op(")", "to close the import list")?;
+                    }
+                    return Ok(stmt(StmtKind::Import(out)));
+                }
                 "elif" | "else" => {
                     return Err(self.error("syntax", format!("`{n}` without a matching `if`")));
                 }
@@ -336,6 +411,109 @@ impl Parser {
             }
         }
         Ok(stmt(StmtKind::Expr(first)))
+    }
+
+    /// A plain name (not a keyword).
+    fn name(&mut self, context: &str) -> R<String> {
+        match &self.tok().tok {
+            Tok::Name(n) if !KEYWORDS.contains(&n.as_str()) => {
+                let n = n.clone();
+                self.advance();
+                Ok(n)
+            }
+            other => Err(self.error(
+                "syntax",
+                format!("expected a name {context}, found {}", describe(other)),
+            )),
+        }
+    }
+
+    /// The module of an `import` or `from`: one of the sandbox's modules.
+    /// `(line, col)` is the statement's, which errors point at.
+    fn module_name(&mut self, (line, col): (u32, u32), construct: &str) -> R<String> {
+        let mut module = self.name("to import")?;
+        while self.eat_op(".") {
+            module.push('.');
+            module.push_str(&self.name("after `.`")?);
+        }
+        if !super::modules::is_allowed(&module) {
+            return Err(TranslateError::new(
+                line,
+                col,
+                construct,
+                format!(
+                    "import of module '{module}' is not available in the sandbox; allowed: {}",
+                    super::modules::ALLOWED.join(", ")
+                ),
+            ));
+        }
+        Ok(module)
+    }
+
+    /// `def name(a, b=1):` and its body.
+    fn def_stmt(&mut self) -> R<Stmt> {
+        let (line, col) = self.pos();
+        self.advance();
+        let name = self.name("after `def`")?;
+        self.expect_op("(", "after the function name")?;
+        let mut params: Vec<(String, Option<Expr>)> = Vec::new();
+        while !self.eat_op(")") {
+            if self.at_op("*") || self.at_op("**") || self.at_op("/") {
+                return Err(self.error(
+                    "def",
+                    "`*args`, `**kwargs` and positional-only markers are not supported",
+                ));
+            }
+            let (pl, pc) = self.pos();
+            let p = self.name("as a parameter")?;
+            if self.at_op(":") {
+                return Err(self.error("annotation", "type annotations are not supported"));
+            }
+            if params.iter().any(|(q, _)| *q == p) {
+                return Err(TranslateError::new(
+                    pl,
+                    pc,
+                    "def",
+                    format!("duplicate parameter `{p}`"),
+                ));
+            }
+            let default = if self.eat_op("=") {
+                let d = self.test()?;
+                if !is_constant(&d) {
+                    return Err(TranslateError::new(
+                        d.line,
+                        d.col,
+                        "def",
+                        "a parameter default must be a constant (number, string, True, False, None, or a tuple of those)",
+                    ));
+                }
+                Some(d)
+            } else {
+                if params.iter().any(|(_, d)| d.is_some()) {
+                    return Err(TranslateError::new(
+                        pl,
+                        pc,
+                        "def",
+                        "a parameter without a default follows one with a default",
+                    ));
+                }
+                None
+            };
+            params.push((p, default));
+            if !self.eat_op(",") {
+                self.expect_op(")", "to close the parameter list")?;
+                break;
+            }
+        }
+        if self.at_op("->") {
+            return Err(self.error("annotation", "type annotations are not supported"));
+        }
+        let body = self.block()?;
+        Ok(Stmt {
+            kind: StmtKind::Def { name, params, body },
+            line,
+            col,
+        })
     }
 
     /// The body of a compound statement after its `:`.
@@ -1136,6 +1314,22 @@ fn fstring_parts(
     Ok(())
 }
 
+/// True for a constant: literals, negative numbers, tuples of constants.
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None => true,
+        ExprKind::Unary(UnOp::Neg | UnOp::Pos, x) => {
+            matches!(x.kind, ExprKind::Int(_) | ExprKind::Float(_))
+        }
+        ExprKind::Tuple(items) => items.iter().all(is_constant),
+        _ => false,
+    }
+}
+
 /// Checks that `t` can be assigned to (`x`, `a.b`, `a[i]`, or a tuple of
 /// those when `tuple_ok`).
 fn check_target(t: &Expr, tuple_ok: bool) -> R<()> {
@@ -1195,7 +1389,9 @@ mod tests {
         for (src, construct, line) in [
             ("import os", "import", 1),
             ("x = 1\nfrom os import getpid", "from", 2),
-            ("def f():\n  pass", "def", 1),
+            ("from math import system", "from", 1),
+            ("def f(*a):\n  pass", "def", 1),
+            ("def f(a=[]):\n  pass", "def", 1),
             ("class A:\n  pass", "class", 1),
             ("x = 1\n\ny = lambda a: a", "lambda", 3),
             ("try:\n  x = 1\nexcept:\n  pass", "try", 1),

@@ -40,6 +40,10 @@ pub fn py_type(d: &Dynamic) -> &'static str {
         "list"
     } else if d.is_map() {
         "dict"
+    } else if d.is_fnptr() {
+        "function"
+    } else if let Some(t) = super::modules::type_name(d) {
+        t
     } else {
         "object"
     }
@@ -162,7 +166,7 @@ fn str_repr(s: &str) -> String {
 pub fn py_repr(d: &Dynamic) -> String {
     match text(d) {
         Some(s) => str_repr(&s),
-        None => py_str(d),
+        None => super::modules::to_repr(d).unwrap_or_else(|| py_str(d)),
     }
 }
 
@@ -187,6 +191,8 @@ pub fn py_str(d: &Dynamic) -> String {
             .map(|(k, v)| format!("{}: {}", str_repr(k), py_repr(v)))
             .collect();
         format!("{{{}}}", items.join(", "))
+    } else if let Some(s) = super::modules::to_str(d) {
+        s
     } else {
         d.to_string()
     }
@@ -194,6 +200,9 @@ pub fn py_str(d: &Dynamic) -> String {
 
 /// Python `==`.
 pub fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
+    if let Some(r) = super::modules::eq(a, b) {
+        return r;
+    }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return match (x, y) {
             (Num::I(x), Num::I(y)) => x == y,
@@ -219,6 +228,9 @@ pub fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
 
 /// Python ordering (`<`) of two values.
 pub fn py_cmp(a: &Dynamic, b: &Dynamic) -> Res<Ordering> {
+    if let Some(r) = super::modules::cmp(a, b) {
+        return r;
+    }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return Ok(match (x, y) {
             (Num::I(x), Num::I(y)) => x.cmp(&y),
@@ -280,6 +292,9 @@ fn int(d: &Dynamic) -> Res<i64> {
     if let Ok(i) = d.as_int() {
         return Ok(i);
     }
+    if let Some(x) = d.read_lock::<super::decimal::PyDecimal>() {
+        return x.trunc().map_err(Into::into);
+    }
     if let Ok(b) = d.as_bool() {
         return Ok(b as i64);
     }
@@ -309,6 +324,9 @@ fn float(d: &Dynamic) -> Res<f64> {
     if let Some(n) = num(d) {
         return Ok(n.f());
     }
+    if let Some(x) = d.read_lock::<super::decimal::PyDecimal>() {
+        return Ok(x.to_f64());
+    }
     if let Some(s) = text(d) {
         return s.trim().parse::<f64>().or_else(|_| {
             fail(format!(
@@ -324,6 +342,9 @@ fn float(d: &Dynamic) -> Res<f64> {
 }
 
 fn add(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+    if let Some(r) = super::modules::arith("+", a, b) {
+        return r;
+    }
     Ok(match nums("+", a, b)? {
         (Num::I(x), Num::I(y)) => match x.checked_add(y) {
             Some(v) => v.into(),
@@ -362,6 +383,13 @@ fn extreme(xs: &Dynamic, want: Ordering, name: &str) -> Res<Dynamic> {
 }
 
 fn round0(x: &Dynamic) -> Res<Dynamic> {
+    if let Some(d) = x.read_lock::<super::decimal::PyDecimal>() {
+        let r = d.rescale(0, super::decimal::Rounding::HalfEven);
+        return r
+            .and_then(|r| r.trunc())
+            .map(Dynamic::from)
+            .map_err(Into::into);
+    }
     match num(x) {
         Some(Num::I(i)) => Ok(i.into()),
         Some(Num::F(f)) => int(&Dynamic::from(f.round_ties_even())).map(Dynamic::from),
@@ -373,6 +401,10 @@ fn round0(x: &Dynamic) -> Res<Dynamic> {
 }
 
 fn round_n(x: &Dynamic, n: i64) -> Res<Dynamic> {
+    if let Some(d) = x.read_lock::<super::decimal::PyDecimal>() {
+        let r = d.rescale(n.clamp(0, 28) as u32, super::decimal::Rounding::HalfEven);
+        return r.map(Dynamic::from).map_err(Into::into);
+    }
     match num(x) {
         Some(Num::I(i)) if n >= 0 => Ok(i.into()),
         Some(Num::I(i)) => {
@@ -440,6 +472,9 @@ fn range(start: i64, stop: i64, step: i64) -> Res<Array> {
 }
 
 fn truediv(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+    if let Some(r) = super::modules::arith("/", a, b) {
+        return r;
+    }
     let (x, y) = nums("/", a, b)?;
     if y.f() == 0.0 {
         return fail("ZeroDivisionError: division by zero");
@@ -448,6 +483,9 @@ fn truediv(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
 }
 
 fn floordiv(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+    if let Some(r) = super::modules::arith("//", a, b) {
+        return r;
+    }
     match nums("//", a, b)? {
         (_, y) if y.f() == 0.0 => fail("ZeroDivisionError: integer division or modulo by zero"),
         (Num::I(x), Num::I(y)) if x == i64::MIN && y == -1 => {
@@ -468,6 +506,9 @@ fn div_floor(x: i64, y: i64) -> i64 {
 }
 
 fn modulo(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+    if let Some(r) = super::modules::arith("%", a, b) {
+        return r;
+    }
     match nums("%", a, b)? {
         (_, y) if y.f() == 0.0 => fail("ZeroDivisionError: integer division or modulo by zero"),
         (Num::I(x), Num::I(y)) => match x.checked_rem(y) {
@@ -500,6 +541,9 @@ fn pow(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
 }
 
 fn mul(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+    if let Some(r) = super::modules::arith("*", a, b) {
+        return r;
+    }
     let repeat = |seq: &Dynamic, n: &Dynamic| -> Option<Res<Dynamic>> {
         let n = n.as_int().ok()?.max(0) as usize;
         if let Some(s) = text(seq) {
@@ -610,6 +654,9 @@ fn getitem(v: &Dynamic, k: &Dynamic) -> Res<Dynamic> {
 }
 
 fn getattr(v: &Dynamic, name: &str) -> Res<Dynamic> {
+    if let Some(r) = super::modules::attr(v, name) {
+        return r;
+    }
     if let Ok(m) = v.as_map_ref() {
         return match m.get(name) {
             Some(x) => Ok(x.clone()),
@@ -1013,6 +1060,28 @@ pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<Deleted>("deleted");
     engine.register_type_with_name::<Unassigned>("unassigned variable");
     engine.register_fn("py_deleted", || Deleted);
+    engine.register_fn("py_unassigned", || Unassigned);
+    // Opaque to the optimizer: guards the declarations of names a script's
+    // functions read, which must exist before the functions are made.
+    engine.register_fn("py_never", || false);
+    engine.register_fn("py_is_set", |d: Dynamic| {
+        !(d.is::<Unassigned>() || d.is::<Deleted>())
+    });
+    engine.register_fn("py_local", |d: Dynamic, name: &str| -> Res<Dynamic> {
+        if d.is::<Unassigned>() || d.is::<Deleted>() {
+            return fail(format!(
+                "UnboundLocalError: cannot access local variable '{name}' where it is not associated with a value"
+            ));
+        }
+        Ok(d)
+    });
+    engine.register_fn("py_del", |d: Dynamic, name: &str| -> Res<Deleted> {
+        if d.is::<Unassigned>() || d.is::<Deleted>() {
+            return fail(format!("NameError: name '{name}' is not defined"));
+        }
+        Ok(Deleted)
+    });
+    super::modules::register(engine);
     engine.register_fn("py_truthy", |d: Dynamic| {
         crate::scripting::engine::truthy(&d)
     });
@@ -1027,6 +1096,18 @@ pub fn register(engine: &mut Engine) {
                 |v| Ok(v.into()),
             ),
             Some(Num::F(f)) => Ok(f.abs().into()),
+            None if super::modules::truthy(&d).is_some() => {
+                let zero = Dynamic::from(0i64);
+                match super::modules::cmp(&d, &zero) {
+                    Some(Ok(Ordering::Less)) => super::modules::arith("-", &zero, &d)
+                        .unwrap_or_else(|| fail("TypeError: bad operand type for abs()")),
+                    Some(Ok(_)) => Ok(d),
+                    _ => fail(format!(
+                        "TypeError: bad operand type for abs(): '{}'",
+                        py_type(&d)
+                    )),
+                }
+            }
             None => fail(format!(
                 "TypeError: bad operand type for abs(): '{}'",
                 py_type(&d)

@@ -351,7 +351,7 @@ fn assignments_flow_back() {
     assert_eq!(
         run(
             "del product_name\ndel gone, other\nt = 1",
-            json!({"product_name": "x", "other": 1})
+            json!({"product_name": "x", "other": 1, "gone": 2})
         ),
         json!({"t": 1})
     );
@@ -383,8 +383,14 @@ fn out_of_subset_constructs_are_load_errors() {
     use ExprKind::*;
     for (src, kind, line, construct) in [
         ("from os import getpid\npid = getpid()", Script, 1, "from"),
-        ("x = 1\nimport math", Script, 2, "import"),
-        ("def f(x):\n    return x", Script, 1, "def"),
+        ("x = 1\nimport subprocess", Script, 2, "import"),
+        ("import sys", Script, 1, "import"),
+        ("def f(x):\n    def g():\n        pass", Script, 2, "def"),
+        ("return 1", Script, 1, "return"),
+        ("x = vars()", Script, 1, "vars()"),
+        ("import math\nx = math", Script, 2, "module value"),
+        ("import math\nx = math.nope(1)", Script, 2, "module call"),
+        ("import time\ntime.sleep(1)", Script, 2, "module call"),
         ("class A:\n    pass", Script, 1, "class"),
         ("x = 1\nf = lambda y: y", Script, 2, "lambda"),
         (
@@ -476,4 +482,175 @@ fn fuzzed_input_never_panics() {
             let _ = e.compile_in(s, kind, Dialect::Juel);
         }
     }
+}
+
+#[test]
+fn functions_defined_in_a_script() {
+    let src = "
+def double(x):
+    return x * 2
+
+def greet(name, greeting='Hello'):
+    return f'{greeting}, {name}!'
+
+def fact(n):
+    if n <= 1:
+        return 1
+    return n * fact(n - 1)
+
+def is_even(n):
+    return True if n == 0 else is_odd(n - 1)
+
+def is_odd(n):
+    return False if n == 0 else is_even(n - 1)
+
+def scaled(v):
+    total = v * factor
+    return total
+
+def nothing():
+    pass
+
+a = double(21)
+b = greet('Ada')
+c = greet(greeting='Hi', name='Bob')
+d = fact(10)
+e = is_even(10)
+factor = 3
+f = scaled(2)
+factor = 5
+g = scaled(2)
+h = nothing()
+";
+    let out = run(src, json!({"total": "kept"}));
+    assert_eq!(
+        out,
+        json!({
+            "total": "kept", "a": 42, "b": "Hello, Ada!", "c": "Hi, Bob!", "d": 3628800,
+            "e": true, "factor": 5, "f": 6, "g": 10, "h": null
+        })
+    );
+    // `global` writes the script's variable; functions never reach the data.
+    let out = run(
+        "def bump():\n    global count\n    count += 1\nbump()\nbump()",
+        json!({"count": 1, "bump": "old"}),
+    );
+    assert_eq!(out, json!({"count": 3}));
+    // A local read before assignment is an error, not the global.
+    let e = run_err("def f():\n    y = x\n    x = 1\nf()", json!({"x": 1}));
+    assert!(e.contains("UnboundLocalError"), "{e}");
+    // Mutating a global list from a function.
+    assert_eq!(
+        run(
+            "def add(v):\n    items.append(v)\nadd(1)\nadd(2)",
+            json!({"items": []})
+        ),
+        json!({"items": [1, 2]})
+    );
+}
+
+#[test]
+fn del_vars_and_globals() {
+    let e = run_err("x = 1\ndel x\ndel x", json!({}));
+    assert!(e.contains("NameError: name 'x' is not defined"), "{e}");
+    assert!(run_err("del nope", json!({})).contains("NameError"));
+    assert_eq!(
+        run(
+            "a = 'x' in vars()\nb = 'y' in globals()\nc = 'zz' not in locals()\nd = vars().get('zz', 5)\ne = globals().get('x')\ndel x\nf = 'x' in vars()",
+            json!({"x": 1})
+        ),
+        json!({"a": true, "b": false, "c": true, "d": 5, "e": 1, "f": false})
+    );
+    assert_eq!(
+        run(
+            "def f(p):\n    q = 1\n    return ['p' in locals(), 'q' in vars(), 'x' in locals(), 'x' in globals(), 'y' in globals()]\nr = f(0)",
+            json!({"x": 1})
+        ),
+        json!({"x": 1, "r": [true, true, false, true, false]})
+    );
+}
+
+#[test]
+fn imports_of_pure_modules() {
+    let out = run(
+        "
+import math
+import json as j
+from math import floor, pi
+from decimal import Decimal, ROUND_HALF_UP
+a = math.sqrt(16) + floor(2.7)
+b = round(pi * 100)
+c = j.dumps({'k': [1, 2.5, None, True], 'é': 'x'})
+d = j.loads('{\"a\": [1, 2]}')['a']
+e = Decimal('1.10') + Decimal('2.205')
+f = (Decimal('2.675')).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)
+g = str(Decimal(1) / Decimal(3))
+h = math.ceil(-0.5)
+i = json_ok = j.dumps([1], indent=2)
+",
+        json!({}),
+    );
+    assert_eq!(out["a"], json!(6.0));
+    assert_eq!(out["b"], json!(314));
+    assert_eq!(
+        out["c"],
+        json!("{\"k\": [1, 2.5, null, true], \"\\u00e9\": \"x\"}")
+    );
+    assert_eq!(out["d"], json!([1, 2]));
+    assert_eq!(out["e"], json!({"value": "3.305", "typename": "Decimal"}));
+    assert_eq!(out["f"], json!({"value": "2.68", "typename": "Decimal"}));
+    assert_eq!(out["g"], json!("0.3333333333333333333333333333"));
+    assert_eq!(out["h"], json!(0));
+    assert_eq!(out["i"], json!("[\n  1\n]"));
+    assert!(out.get("math").is_none() && out.get("j").is_none());
+}
+
+#[test]
+fn datetime_values() {
+    let out = run(
+        "
+import datetime
+from datetime import timedelta, date
+start = datetime.datetime(2024, 1, 30, 9, 30)
+due = start + timedelta(days=2, hours=1)
+d = date(2024, 2, 28) + timedelta(days=1)
+gap = (due - start).total_seconds()
+iso = due.isoformat()
+txt = due.strftime('%d.%m.%Y %H:%M')
+parsed = datetime.datetime.strptime('2024-03-01 10:00', '%Y-%m-%d %H:%M')
+later = parsed > start
+wd = d.weekday()
+y = due.year
+s = str(due - start)
+",
+        json!({}),
+    );
+    assert_eq!(
+        out["due"],
+        json!({"value": "2024-02-01T10:30:00", "typename": "datetime"})
+    );
+    assert_eq!(out["d"], json!({"value": "2024-02-29", "typename": "date"}));
+    assert_eq!(out["gap"], json!(176400.0));
+    assert_eq!(out["iso"], json!("2024-02-01T10:30:00"));
+    assert_eq!(out["txt"], json!("01.02.2024 10:30"));
+    assert_eq!(out["later"], json!(true));
+    assert_eq!(out["wd"], json!(3));
+    assert_eq!(out["y"], json!(2024));
+    assert_eq!(out["s"], json!("2 days, 1:00:00"));
+    // A later script gets the values back, as SpiffWorkflow's do.
+    let next = run(
+        "nxt = due + datetime.timedelta(days=1)\nn = nxt.day\nsame = d == datetime.date(2024, 2, 29)",
+        out,
+    );
+    assert_eq!(next["n"], json!(2));
+    assert_eq!(next["same"], json!(true));
+    // `now` reads the clock the engine sets.
+    let _g = super::ScriptNow::set(Some("2025-06-01T12:00:00Z".parse().unwrap()));
+    assert_eq!(
+        run(
+            "import time\nnow = datetime.datetime.now().isoformat()\nt = time.time()\ntoday = str(datetime.date.today())",
+            json!({})
+        ),
+        json!({"now": "2025-06-01T12:00:00", "t": 1748779200.0, "today": "2025-06-01"})
+    );
 }

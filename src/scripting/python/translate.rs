@@ -8,6 +8,15 @@
 //! any depth and including `for` targets, is a plain Rhai assignment, so the
 //! engine's assignment walk makes it flow back to the task data; temporaries
 //! live in Rhai blocks with `let` and never reach the data.
+//!
+//! A `def` becomes a Rhai closure assigned to the function's name: Rhai
+//! closures share the script variables they read, so a function sees them
+//! as they are when it is called, as Python globals; names it assigns are
+//! `let`s of the closure (Python locals) unless declared `global`. The
+//! engine drops functions from the data afterwards, as SpiffWorkflow does.
+//! Imports are resolved here: `math.floor(x)` or `floor(x)` after
+//! `from math import floor` becomes a call of a `py_*` function, so no
+//! module object exists at run time.
 
 use super::ast::*;
 use super::parser::{parse_expression, parse_script};
@@ -19,7 +28,16 @@ use crate::scripting::{TranslateError, Translation};
 pub fn translate_script(text: &str) -> Result<Translation, TranslateError> {
     let body = parse_script(text)?;
     let mut t = Translator::new(text);
+    t.collect(&body, false)?;
+    t.check_bindings(&body)?;
     t.stmts(&body)?;
+    // Variables the functions read must exist when the closures are made
+    // (Rhai captures them then): declare them, in a block that never runs,
+    // so the engine predeclares those the data lacks.
+    if !t.must_exist.is_empty() {
+        let decls: String = t.must_exist.iter().map(|n| format!("{n} = (); ")).collect();
+        t.out.insert_str(0, &format!("if py_never() {{ {decls}}} "));
+    }
     Ok(t.names.finish(t.out))
 }
 
@@ -57,10 +75,180 @@ const BUILTINS: &[&str] = &[
 
 type R<T> = Result<T, TranslateError>;
 
+/// Parameters of a `def`: names and constant defaults.
+type Params = Vec<(String, Option<Expr>)>;
+
+/// The function being translated.
+struct FnCtx {
+    /// Parameters and names it assigns (Python locals).
+    locals: std::collections::HashSet<String>,
+}
+
 struct Translator {
     out: String,
     line: u32,
     names: Names,
+    /// Functions the script defines.
+    funcs: std::collections::HashMap<String, Params>,
+    /// Names bound by imports → dotted module path.
+    imports: std::collections::HashMap<String, String>,
+    /// Names the script assigns outside functions.
+    assigned: std::collections::HashSet<String>,
+    func: Option<FnCtx>,
+    /// Rhai names that must exist before a closure is made.
+    must_exist: std::collections::BTreeSet<String>,
+}
+
+/// Names a statement list assigns (targets, `for`, `del`), not descending
+/// into functions.
+fn assigned_names(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
+    fn target(e: &Expr, out: &mut std::collections::HashSet<String>) {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                out.insert(n.clone());
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                items.iter().for_each(|i| target(i, out))
+            }
+            _ => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::AugAssign(t, ..) => target(t, out),
+            StmtKind::Del(ts) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::For(t, _, b) => {
+                target(t, out);
+                assigned_names(b, out);
+            }
+            StmtKind::While(_, b) => assigned_names(b, out),
+            StmtKind::If(branches, orelse) => {
+                for (_, b) in branches {
+                    assigned_names(b, out);
+                }
+                if let Some(b) = orelse {
+                    assigned_names(b, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every name an expression or statement list reads, for captures.
+fn read_names(body: &[Stmt], out: &mut std::collections::BTreeSet<String>) {
+    fn expr(e: &Expr, out: &mut std::collections::BTreeSet<String>) {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                out.insert(n.clone());
+            }
+            ExprKind::FStr(parts) => {
+                for p in parts {
+                    if let FPart::Field(x, _) = p {
+                        expr(x, out);
+                    }
+                }
+            }
+            ExprKind::List(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => {
+                xs.iter().for_each(|x| expr(x, out))
+            }
+            ExprKind::Dict(kv) => kv.iter().for_each(|(k, v)| {
+                expr(k, out);
+                expr(v, out);
+            }),
+            ExprKind::Attr(v, _) | ExprKind::Unary(_, v) => expr(v, out),
+            ExprKind::Index(a, b) | ExprKind::Bin(_, a, b) => {
+                expr(a, out);
+                expr(b, out);
+            }
+            ExprKind::Slice(v, parts) => {
+                expr(v, out);
+                parts.iter().flatten().for_each(|x| expr(x, out));
+            }
+            ExprKind::Call { func, args, kwargs } => {
+                if !matches!(func.kind, ExprKind::Name(_)) {
+                    expr(func, out);
+                }
+                args.iter().for_each(|x| expr(x, out));
+                kwargs.iter().for_each(|(_, x)| expr(x, out));
+            }
+            ExprKind::Compare(first, chain) => {
+                expr(first, out);
+                chain.iter().for_each(|(_, x)| expr(x, out));
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                expr(test, out);
+                expr(body, out);
+                expr(orelse, out);
+            }
+            ExprKind::Comp {
+                elt,
+                value,
+                clauses,
+            } => {
+                expr(elt, out);
+                if let Some(v) = value {
+                    expr(v, out);
+                }
+                for c in clauses {
+                    match c {
+                        CompClause::For(_, x) | CompClause::If(x) => expr(x, out),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Expr(e) => expr(e, out),
+            StmtKind::Assign(ts, v) => {
+                ts.iter().for_each(|t| expr(t, out));
+                expr(v, out);
+            }
+            StmtKind::AugAssign(t, _, v) => {
+                expr(t, out);
+                expr(v, out);
+            }
+            StmtKind::If(branches, orelse) => {
+                for (t, b) in branches {
+                    expr(t, out);
+                    read_names(b, out);
+                }
+                if let Some(b) = orelse {
+                    read_names(b, out);
+                }
+            }
+            StmtKind::For(t, i, b) => {
+                expr(t, out);
+                expr(i, out);
+                read_names(b, out);
+            }
+            StmtKind::While(t, b) => {
+                expr(t, out);
+                read_names(b, out);
+            }
+            StmtKind::Del(ts) => ts.iter().for_each(|t| expr(t, out)),
+            StmtKind::Return(Some(v)) => expr(v, out),
+            StmtKind::Global(names) => out.extend(names.iter().cloned()),
+            _ => {}
+        }
+    }
+}
+
+fn is_vars_call(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {
+            match &func.kind {
+                ExprKind::Name(n) if matches!(n.as_str(), "vars" | "globals" | "locals") => {
+                    Some(n.as_str())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 fn err(e: &Expr, construct: &str, message: impl Into<String>) -> TranslateError {
@@ -102,7 +290,314 @@ impl Translator {
             out: String::new(),
             line: 1,
             names: Names::new(source),
+            funcs: Default::default(),
+            imports: Default::default(),
+            assigned: Default::default(),
+            func: None,
+            must_exist: Default::default(),
         }
+    }
+
+    /// Collects the script's functions and imports (anywhere in it).
+    fn collect(&mut self, body: &[Stmt], in_def: bool) -> R<()> {
+        for s in body {
+            match &s.kind {
+                StmtKind::Def { name, params, body } => {
+                    if in_def {
+                        return Err(TranslateError::new(
+                            s.line,
+                            s.col,
+                            "def",
+                            "functions defined inside functions are not supported",
+                        ));
+                    }
+                    if let Some(p) = self.funcs.get(name) {
+                        if p != params {
+                            return Err(TranslateError::new(
+                                s.line,
+                                s.col,
+                                "def",
+                                format!(
+                                    "function `{name}` is defined twice with different parameters"
+                                ),
+                            ));
+                        }
+                    }
+                    self.funcs.insert(name.clone(), params.clone());
+                    self.collect(body, true)?;
+                }
+                StmtKind::Import(items) => {
+                    for (m, member, bound) in items {
+                        let path = match member {
+                            Some(x) => format!("{m}.{x}"),
+                            None => m.clone(),
+                        };
+                        self.imports.insert(bound.clone(), path);
+                    }
+                }
+                StmtKind::If(branches, orelse) => {
+                    for (_, b) in branches {
+                        self.collect(b, in_def)?;
+                    }
+                    if let Some(b) = orelse {
+                        self.collect(b, in_def)?;
+                    }
+                }
+                StmtKind::For(_, _, b) | StmtKind::While(_, b) => self.collect(b, in_def)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A name is a function, a module binding or a variable, not two of them.
+    fn check_bindings(&mut self, body: &[Stmt]) -> R<()> {
+        let mut assigned = std::collections::HashSet::new();
+        assigned_names(body, &mut assigned);
+        for s in body {
+            if let StmtKind::Def { name, .. } = &s.kind {
+                if assigned.contains(name) || self.imports.contains_key(name) {
+                    return Err(TranslateError::new(
+                        s.line,
+                        s.col,
+                        "def",
+                        format!(
+                            "`{name}` names both a function and a variable or import; rename one"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(n) = self.imports.keys().find(|n| assigned.contains(*n)) {
+            return Err(TranslateError::new(
+                1,
+                1,
+                "import",
+                format!("`{n}` names both an imported module or member and a variable; rename one"),
+            ));
+        }
+        self.assigned = assigned;
+        Ok(())
+    }
+
+    fn is_local(&self, n: &str) -> bool {
+        self.func.as_ref().is_some_and(|f| f.locals.contains(n))
+    }
+
+    /// The dotted module path `e` names (`datetime.datetime.now`), if any.
+    /// `datetime` is there without an import, as in SpiffWorkflow's example
+    /// runner, unless the script uses the name otherwise.
+    fn module_path(&self, e: &Expr) -> Option<String> {
+        match &e.kind {
+            ExprKind::Name(n) if self.is_local(n) => None,
+            ExprKind::Name(n) => self.imports.get(n).cloned().or_else(|| {
+                (n == "datetime" && !self.assigned.contains(n) && !self.funcs.contains_key(n))
+                    .then(|| n.clone())
+            }),
+            ExprKind::Attr(v, a) => Some(format!("{}.{a}", self.module_path(v)?)),
+            _ => None,
+        }
+    }
+
+    /// Arguments of a call to `name(params)`, in parameter order: given
+    /// positionally or by keyword, else the default, else `()`.
+    fn bind_args(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        params: &[(&str, Option<String>)],
+        required: usize,
+        args: &[Expr],
+        kwargs: &[(String, Expr)],
+    ) -> R<Vec<String>> {
+        if args.len() > params.len() {
+            return Err(err(
+                e,
+                "call",
+                format!(
+                    "`{name}()` takes at most {} argument(s), not {}",
+                    params.len(),
+                    args.len()
+                ),
+            ));
+        }
+        let mut out: Vec<Option<String>> = vec![None; params.len()];
+        for (i, a) in args.iter().enumerate() {
+            out[i] = Some(self.expr(a)?);
+        }
+        for (k, v) in kwargs {
+            let Some(i) = params.iter().position(|(p, _)| p == k) else {
+                return Err(err(
+                    e,
+                    "keyword argument",
+                    format!("`{name}()` has no parameter `{k}`"),
+                ));
+            };
+            if out[i].is_some() {
+                return Err(err(
+                    e,
+                    "keyword argument",
+                    format!("`{name}()` got several values for `{k}`"),
+                ));
+            }
+            out[i] = Some(self.expr(v)?);
+        }
+        out.into_iter()
+            .zip(params)
+            .enumerate()
+            .map(|(i, (v, (p, default)))| match (v, default) {
+                (Some(v), _) => Ok(v),
+                (None, Some(d)) => Ok(d.clone()),
+                (None, None) if i >= required => Ok("()".into()),
+                (None, None) => Err(err(
+                    e,
+                    "call",
+                    format!("`{name}()` is missing the argument `{p}`"),
+                )),
+            })
+            .collect()
+    }
+
+    /// A call of a function the script defines.
+    fn user_call(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        args: &[Expr],
+        kwargs: &[(String, Expr)],
+    ) -> R<String> {
+        let params = self.funcs[name].clone();
+        let mut spec = Vec::new();
+        for (p, d) in &params {
+            let d = match d {
+                Some(d) => Some(self.expr(d)?),
+                None => None,
+            };
+            spec.push((p.as_str(), d));
+        }
+        let required = params.iter().filter(|(_, d)| d.is_none()).count();
+        let a = self.bind_args(e, name, &spec, required, args, kwargs)?;
+        let f = self.var(name);
+        if self.func.is_some() {
+            self.must_exist.insert(f.clone());
+        }
+        let mut parts = vec![f];
+        parts.extend(a);
+        Ok(format!("call({})", parts.join(", ")))
+    }
+
+    /// A call of a module function or class (`path` is dotted).
+    fn module_call(
+        &mut self,
+        e: &Expr,
+        path: &str,
+        args: &[Expr],
+        kwargs: &[(String, Expr)],
+    ) -> R<String> {
+        let Some(sig) = super::modules::callable(path) else {
+            return Err(err(
+                e,
+                "module call",
+                format!("`{path}()` is not available in the sandbox"),
+            ));
+        };
+        let spec: Vec<(&str, Option<String>)> = sig.params.iter().map(|p| (*p, None)).collect();
+        let a = self.bind_args(e, path, &spec, sig.required, args, kwargs)?;
+        Ok(format!("{}([{}])", sig.rhai, a.join(", ")))
+    }
+
+    /// `'x' in vars()` (or `globals()`, `locals()`): whether `x` is set.
+    fn is_set(&mut self, e: &Expr, which: &str, name: &str) -> R<String> {
+        let v = self.var(name);
+        match &self.func {
+            Some(f) if which != "globals" => {
+                if f.locals.contains(name) {
+                    Ok(format!("py_is_set({v})"))
+                } else {
+                    Ok("false".into())
+                }
+            }
+            Some(f) if f.locals.contains(name) => Err(err(
+                e,
+                "globals()",
+                format!(
+                    "`{name}` is a local variable of the function here, so the script's `{name}` cannot be tested"
+                ),
+            )),
+            _ => {
+                self.must_exist.insert(v.clone());
+                Ok(format!("py_is_set({v})"))
+            }
+        }
+    }
+
+    /// `def name(params): body` as a closure assigned to `name`.
+    fn def(&mut self, s: &Stmt, name: &str, params: &Params, body: &[Stmt]) -> R<()> {
+        let mut locals = std::collections::HashSet::new();
+        assigned_names(body, &mut locals);
+        let mut globals = Vec::new();
+        fn find_globals(body: &[Stmt], out: &mut Vec<String>) {
+            for s in body {
+                match &s.kind {
+                    StmtKind::Global(n) => out.extend(n.iter().cloned()),
+                    StmtKind::If(b, o) => {
+                        b.iter().for_each(|(_, b)| find_globals(b, out));
+                        if let Some(o) = o {
+                            find_globals(o, out);
+                        }
+                    }
+                    StmtKind::For(_, _, b) | StmtKind::While(_, b) => find_globals(b, out),
+                    _ => {}
+                }
+            }
+        }
+        find_globals(body, &mut globals);
+        for g in &globals {
+            if params.iter().any(|(p, _)| p == g) {
+                return Err(TranslateError::new(
+                    s.line,
+                    s.col,
+                    "global",
+                    format!("`{g}` is a parameter and declared global"),
+                ));
+            }
+            locals.remove(g);
+        }
+        let lets: Vec<String> = locals
+            .iter()
+            .filter(|n| !params.iter().any(|(p, _)| p == *n))
+            .map(|n| n.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|n| format!("let {} = py_unassigned(); ", self.var(&n)))
+            .collect();
+        locals.extend(params.iter().map(|(p, _)| p.clone()));
+        // What the body reads from outside must exist when the closure is made.
+        let mut reads = std::collections::BTreeSet::new();
+        read_names(body, &mut reads);
+        for n in reads {
+            if !locals.contains(&n)
+                && !self.imports.contains_key(&n)
+                && !matches!(n.as_str(), "vars" | "globals" | "locals")
+            {
+                let v = self.var(&n);
+                self.must_exist.insert(v);
+            }
+        }
+        for g in &globals {
+            let v = self.var(g);
+            self.must_exist.insert(v);
+        }
+        let ps: Vec<String> = params.iter().map(|(p, _)| self.var(p)).collect();
+        let f = self.var(name);
+        self.out
+            .push_str(&format!("{f} = |{}| {{ {}", ps.join(", "), lets.join("")));
+        self.func = Some(FnCtx { locals });
+        let r = self.stmts(body);
+        self.func = None;
+        r?;
+        self.out.push_str(" }; ");
+        Ok(())
     }
 
     fn temp(&mut self) -> String {
@@ -203,13 +698,33 @@ impl Translator {
                 self.block(body)?;
                 self.out.push(' ');
             }
+            StmtKind::Def { name, params, body } => self.def(s, name, params, body)?,
+            StmtKind::Return(value) => {
+                if self.func.is_none() {
+                    return Err(TranslateError::new(
+                        s.line,
+                        s.col,
+                        "return",
+                        "`return` outside a function",
+                    ));
+                }
+                let code = match value {
+                    Some(v) => format!("return {}; ", self.expr(v)?),
+                    None => "return; ".into(),
+                };
+                self.out.push_str(&code);
+            }
+            StmtKind::Global(_) | StmtKind::Import(_) => {}
             StmtKind::Break => self.out.push_str("break; "),
             StmtKind::Continue => self.out.push_str("continue; "),
             StmtKind::Pass => {}
             StmtKind::Del(targets) => {
                 for t in targets {
                     let code = match &t.kind {
-                        ExprKind::Name(n) => format!("{} = py_deleted(); ", self.var(n)),
+                        ExprKind::Name(n) => {
+                            let v = self.var(n);
+                            format!("{v} = py_del({v}, {}); ", rhai_str(n))
+                        }
                         ExprKind::Index(v, k) => {
                             let lv = self.lvalue(v)?;
                             let k = self.expr(k)?;
@@ -291,7 +806,33 @@ impl Translator {
 
     fn expr(&mut self, e: &Expr) -> R<String> {
         Ok(match &e.kind {
-            ExprKind::Name(n) => self.var(n),
+            ExprKind::Name(n) => {
+                if !self.is_local(n) {
+                    if let Some(p) = self.imports.get(n) {
+                        return match super::modules::constant(p) {
+                            Some(c) => Ok(c),
+                            None => Err(err(
+                                e,
+                                "module value",
+                                format!("`{n}` ({p}) can only be called or have its members used"),
+                            )),
+                        };
+                    }
+                    if self.funcs.contains_key(n) {
+                        return Err(err(
+                            e,
+                            "function value",
+                            format!("the function `{n}` can only be called here"),
+                        ));
+                    }
+                } else {
+                    // A local read before it is assigned is an error, as in
+                    // Python (not the script variable of that name).
+                    let v = self.var(n);
+                    return Ok(format!("py_local({v}, {})", rhai_str(n)));
+                }
+                self.var(n)
+            }
             ExprKind::Int(i) => i.to_string(),
             ExprKind::Float(f) => rhai_float(*f),
             ExprKind::Str(s) => rhai_str(s),
@@ -344,6 +885,18 @@ impl Translator {
                 }
             }
             ExprKind::Attr(v, name) => {
+                if let Some(p) = self.module_path(e) {
+                    return match super::modules::constant(&p) {
+                        Some(c) => Ok(c),
+                        None => Err(err(
+                            e,
+                            "module value",
+                            format!(
+                                "`{p}` is not available in the sandbox as a value (call it, or use a supported member)"
+                            ),
+                        )),
+                    };
+                }
                 format!("py_getattr({}, {})", self.expr(v)?, rhai_str(name))
             }
             ExprKind::Index(v, i) => format!("py_getitem({}, {})", self.expr(v)?, self.expr(i)?),
@@ -436,6 +989,23 @@ impl Translator {
     }
 
     fn compare(&mut self, first: &Expr, chain: &[(CmpOp, Expr)]) -> R<String> {
+        if let [(op @ (CmpOp::In | CmpOp::NotIn), right)] = chain {
+            if let Some(which) = is_vars_call(right) {
+                let ExprKind::Str(name) = &first.kind else {
+                    return Err(err(
+                        first,
+                        "vars()",
+                        format!("only a quoted name can be tested with `in {which}()`"),
+                    ));
+                };
+                let code = self.is_set(first, which, name)?;
+                return Ok(if *op == CmpOp::In {
+                    code
+                } else {
+                    format!("!{code}")
+                });
+            }
+        }
         let mut left = self.expr(first)?;
         let mut left_expr = first;
         let mut parts = Vec::new();
@@ -553,8 +1123,40 @@ impl Translator {
         args: &[Expr],
         kwargs: &[(String, Expr)],
     ) -> R<String> {
+        if let Some(path) = self.module_path(func) {
+            return self.module_call(e, &path, args, kwargs);
+        }
         match &func.kind {
+            ExprKind::Name(n) if self.funcs.contains_key(n) && !self.is_local(n) => {
+                self.user_call(e, n, args, kwargs)
+            }
+            ExprKind::Name(n) if matches!(n.as_str(), "vars" | "globals" | "locals") => Err(err(
+                e,
+                "vars()",
+                format!(
+                    "`{n}()` can only be used as `'name' in {n}()` or `{n}().get('name', default)`"
+                ),
+            )),
             ExprKind::Name(n) => self.builtin(e, n, args, kwargs),
+            ExprKind::Attr(recv, m) if m == "get" && is_vars_call(recv).is_some() => {
+                let which = is_vars_call(recv).unwrap_or("vars");
+                Self::arity(e, "get", args, 1, 2)?;
+                Self::no_kwargs(e, "get", kwargs)?;
+                let ExprKind::Str(name) = &args[0].kind else {
+                    return Err(err(
+                        e,
+                        "vars()",
+                        format!("only a quoted name can be read with `{which}().get()`"),
+                    ));
+                };
+                let test = self.is_set(e, which, name)?;
+                let d = match args.get(1) {
+                    Some(d) => self.expr(d)?,
+                    None => "()".into(),
+                };
+                let v = self.var(name);
+                Ok(format!("(if {test} {{ {v} }} else {{ {d} }})"))
+            }
             ExprKind::Attr(recv, m) => self.method(e, recv, m, args, kwargs),
             _ => Err(err(
                 e,
@@ -606,7 +1208,7 @@ impl Translator {
                 e,
                 "function call",
                 format!(
-                    "`{name}()` is not available: scripts can call only {}",
+                    "`{name}()` is not available: scripts can call functions they define, imported ones, and {}",
                     BUILTINS.join(", ")
                 ),
             ));
@@ -727,6 +1329,16 @@ impl Translator {
             }
             let lv = self.lvalue(recv)?;
             return Ok(format!("{lv}.py_sort({reverse})"));
+        }
+        if let Some((params, required)) = super::modules::method(m) {
+            let spec: Vec<(&str, Option<String>)> = params.iter().map(|p| (*p, None)).collect();
+            let a = self.bind_args(e, &format!(".{m}"), &spec, required, args, kwargs)?;
+            return Ok(format!(
+                "py_method({}, {}, [{}])",
+                self.expr(recv)?,
+                rhai_str(m),
+                a.join(", ")
+            ));
         }
         Self::no_kwargs(e, m, kwargs)?;
         let a = self.exprs(args)?;
