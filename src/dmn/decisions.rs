@@ -38,7 +38,8 @@ use crate::scripting::ScriptEngine;
 /// let decisions = Decisions::from_sources(vec![("discount.dmn".into(), xml.as_bytes().to_vec())]);
 /// assert!(decisions.diagnostics().is_empty());
 /// let data = serde_json::json!({"customer type": "gold"});
-/// let result = decisions.evaluate("discount", data.as_object().unwrap()).unwrap();
+/// let data = bpmn_runner::Data::from(data.as_object().unwrap().clone());
+/// let result = decisions.evaluate("discount", &data).unwrap();
 /// assert_eq!(result.value(), serde_json::json!(0.1));
 /// assert_eq!(result.outputs(), vec!["rate".to_string()]);
 /// ```

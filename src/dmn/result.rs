@@ -63,7 +63,8 @@ impl DecisionResult {
     /// </definitions>"#;
     /// let decisions = Decisions::from_sources(vec![("tags.dmn".into(), xml.as_bytes().to_vec())]);
     /// let data = serde_json::json!({"n": 12});
-    /// let result = decisions.evaluate("tags", data.as_object().unwrap()).unwrap();
+    /// let data = bpmn_runner::Data::from(data.as_object().unwrap().clone());
+    /// let result = decisions.evaluate("tags", &data).unwrap();
     /// assert_eq!(result.value(), serde_json::json!([{"tag": "pos", "weight": 1}, {"tag": "big", "weight": 10}]));
     /// assert_eq!(
     ///     serde_json::Value::Object(result.as_task_data()),

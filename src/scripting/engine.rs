@@ -236,9 +236,9 @@ impl ScriptEngine {
     /// use bpmn_runner::scripting::ScriptEngine;
     /// let e = ScriptEngine::default();
     /// let c = e.compile_in("half = total / 2", ExprKind::Script, Dialect::Python).unwrap();
-    /// let mut data = serde_json::json!({"total": 7}).as_object().unwrap().clone();
+    /// let mut data = bpmn_runner::Data::from(serde_json::json!({"total": 7}).as_object().unwrap().clone());
     /// e.run(&c, &mut data).unwrap();
-    /// assert_eq!(data["half"], 3.5);
+    /// assert_eq!(data.get("half"), Some(&serde_json::json!(3.5)));
     /// ```
     pub fn compile_in(
         &self,
