@@ -119,6 +119,75 @@ fn decide_exit_codes() {
 }
 
 #[test]
+fn decide_reads_spiffworkflow_tables_with_dialect_python() {
+    let order =
+        r#"{"order": {"kind": "book", "items": [1, 2, 3], "flags": ["rush"], "coupon": null}}"#;
+    // A plain table is FEEL: the Python cells are errors that say how to
+    // read them.
+    bpmn()
+        .args(["decide", "-d"])
+        .arg(fixture("spiff/python_cells.dmn"))
+        .args(["--decision", "python_cells", "--data", order])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("python_cells.dmn:10:66: error: pc_in1")
+                .and(predicate::str::contains("--dialect python")),
+        );
+    bpmn()
+        .args(["decide", "--dialect", "python", "-d"])
+        .arg(fixture("spiff/python_cells.dmn"))
+        .args(["--decision", "python_cells", "--data", order])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\"label\": \"BOOK rush\"")
+                .and(predicate::str::contains("\"score\": 7.5")),
+        );
+    // Only python means something here.
+    bpmn()
+        .args(["decide", "--dialect", "rhai", "-d"])
+        .arg(fixture("spiff/python_cells.dmn"))
+        .args(["--decision", "python_cells"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--dialect python reads them"));
+    // A file that names Python needs no flag.
+    bpmn()
+        .args(["decide", "-d"])
+        .arg(fixture("spiff/python_explicit.dmn"))
+        .args([
+            "--decision",
+            "python_explicit",
+            "--data",
+            r#"{"applicant": {"age": 40, "country": "US"}}"#,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"category\": \"adult us\""));
+}
+
+#[test]
+fn decide_prints_collect_as_dmn_gives_it() {
+    // A business rule task stores one list per output; `decide` prints
+    // DMN's list of rows.
+    let out = bpmn()
+        .args(["decide", "-d"])
+        .arg(fixture("spiff/collect_many.dmn"))
+        .args(["--decision", "collect_many", "--data", r#"{"n": 12}"#])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{"sign": "positive", "weight": 1}, {"sign": "large", "weight": 10}])
+    );
+}
+
+#[test]
 fn dmn_test_passes_and_summarises() {
     bpmn()
         .arg("dmn-test")

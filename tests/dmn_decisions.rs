@@ -1,11 +1,15 @@
 //! DMN decisions through the library API: one test per hit policy and
 //! aggregation, FEEL and Rhai expressions, requirements across files, DMN
-//! 1.1–1.5 namespaces, and the diagnostics of invalid files.
+//! 1.1–1.5 namespaces, and the diagnostics of invalid files; tables written
+//! for SpiffWorkflow (Python cells, label inputs) and how business rule
+//! tasks store results, run through diagrams.
 
 use std::path::PathBuf;
 
 use bpmn_runner::Severity;
-use bpmn_runner::dmn::{Decisions, DmnError};
+use bpmn_runner::Specs;
+use bpmn_runner::dmn::{Decisions, DmnError, PythonHint};
+use bpmn_runner::parser::LoadOptions;
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -446,5 +450,447 @@ fn knowledge_models_contexts_and_invocations() {
     assert!(
         err.contains("knowledge model `forever`: invoked more than 32 levels deep"),
         "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Tables written for SpiffWorkflow (`tests/fixtures/dmn/spiff/`), and how
+// business rule tasks store results (`tests/fixtures/bpmn/business_rules/`).
+
+fn spiff(name: &str) -> PathBuf {
+    fixture(&format!("spiff/{name}"))
+}
+
+fn load_hinted(names: &[&str], hint: &PythonHint) -> Decisions {
+    let paths: Vec<PathBuf> = names.iter().map(|n| spiff(n)).collect();
+    let d = Decisions::load_with(&paths, hint);
+    assert!(!d.has_errors(), "{:#?}", d.diagnostics());
+    d
+}
+
+fn order(kind: &str, items: usize, flags: &[&str], coupon: Value) -> Value {
+    json!({"order": {"kind": kind, "items": (0..items).collect::<Vec<_>>(), "flags": flags, "coupon": coupon}})
+}
+
+#[test]
+fn python_cells_are_read_as_spiffworkflow_reads_them_when_hinted() {
+    // Expected values: SpiffWorkflow 3.2.0 on the same table and data
+    // (it gives 7.5 and 30.0 as Python floats; whole numbers are JSON
+    // integers here).
+    let d = load_hinted(&["python_cells.dmn"], &PythonHint::All);
+    // Input expressions `order['kind']`, `len(order['items'])`,
+    // `'rush' in order['flags']`; entries `'book'`, `> 2`, `True`.
+    assert_eq!(
+        eval(&d, "python_cells", order("book", 3, &["rush"], Value::Null)).unwrap(),
+        json!({"label": "BOOK rush", "score": 7.5})
+    );
+    // `? in ['cd', 'dvd']`, `1 < ? <= 3`, an empty entry, `None`; the
+    // output `order['kind'] == 'dvd'` is a boolean.
+    assert_eq!(
+        eval(&d, "python_cells", order("dvd", 3, &[], Value::Null)).unwrap(),
+        json!({"label": "media dvd", "score": true})
+    );
+    // `'bo' in ?` (a substring), `False`, `!= None`.
+    assert_eq!(
+        eval(&d, "python_cells", order("ebook", 0, &[], json!("SAVE"))).unwrap(),
+        json!({"label": "coupon SAVE", "score": -1})
+    );
+    assert_eq!(
+        eval(&d, "python_cells", order("toy", 0, &["rush"], json!("X"))).unwrap(),
+        json!({"label": "other", "score": null})
+    );
+    // A variable the table needs is missing: Python's error, named.
+    let err = eval(&d, "python_cells", json!({})).unwrap_err();
+    assert!(err.to_string().contains("input 1 `Kind`"), "{err}");
+
+    // The same hint, given as the decisions a Python diagram calls.
+    let called = PythonHint::Decisions(["python_cells".to_string()].into());
+    let d = load_hinted(&["python_cells.dmn"], &called);
+    assert_eq!(
+        eval(&d, "python_cells", order("book", 3, &["rush"], Value::Null)).unwrap(),
+        json!({"label": "BOOK rush", "score": 7.5})
+    );
+}
+
+#[test]
+fn without_a_hint_a_plain_table_is_feel_and_python_cells_say_how_to_read_them() {
+    let d = Decisions::load(&[spiff("python_cells.dmn")]);
+    let errors: Vec<String> = d
+        .diagnostics()
+        .iter()
+        .filter(|x| x.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors.len(), 14, "{errors:#?}");
+    let first = &errors[0];
+    assert!(
+        first.contains("python_cells.dmn:10:66")
+            && first.contains("pc_in1")
+            && first.contains("FEEL syntax error")
+            && first.contains("it reads as Python")
+            && first.contains("--dialect python"),
+        "{first}"
+    );
+    // Only the file the hint names is read as SpiffWorkflow reads it.
+    let other = PythonHint::Decisions(["collect_one".to_string()].into());
+    let d = Decisions::load_with(
+        &[spiff("python_cells.dmn"), spiff("collect_one.dmn")],
+        &other,
+    );
+    assert!(!d.problems_for("python_cells").is_empty());
+    assert!(d.problems_for("collect_one").is_empty());
+}
+
+#[test]
+fn python_named_by_the_file_or_its_type_language_needs_no_hint() {
+    // expressionLanguage="python" on definitions.
+    let d = load_hinted(&["python_explicit.dmn"], &PythonHint::None);
+    let applicant =
+        |age: u32, country: &str| json!({"applicant": {"age": age, "country": country}});
+    assert_eq!(
+        eval(&d, "python_explicit", applicant(12, "FR")).unwrap(),
+        json!({"category": "minor", "decade": 1})
+    );
+    // `18 <= ? < 65` and `? in ('CA', 'MX', 'US')`.
+    assert_eq!(
+        eval(&d, "python_explicit", applicant(40, "MX")).unwrap(),
+        json!({"category": "adult mx", "decade": 4})
+    );
+    assert_eq!(
+        eval(&d, "python_explicit", applicant(40, "FR")).unwrap(),
+        Value::Null
+    );
+    // An empty output entry is "" in SpiffWorkflow.
+    assert_eq!(
+        eval(&d, "python_explicit", applicant(70, "FR")).unwrap(),
+        json!({"category": "senior", "decade": ""})
+    );
+    // typeLanguage="python": `item['x']`, `'small'`, `item['x'] * 2`.
+    let d = load_hinted(&["dotted_outputs.dmn"], &PythonHint::None);
+    assert_eq!(
+        eval(&d, "dotted_outputs", json!({"item": {"x": 3}})).unwrap(),
+        json!({"item.y": "small", "item.z": 6})
+    );
+}
+
+#[test]
+fn a_cell_of_a_python_file_that_is_not_python_is_a_load_error() {
+    let d = load(&["invalid/python_feel_cell.dmn"]);
+    let errors: Vec<String> = d.diagnostics().iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].contains("python_feel_cell.dmn:12:41")
+            && errors[0].contains("pfc_r1")
+            && errors[0].contains("rule 1 input entry 1 `n`")
+            && errors[0].contains("`[1..10]`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("python_feel_cell.dmn:17:42")
+            && errors[1].contains("rule 2 output `size`")
+            && errors[1].contains("lambda"),
+        "{}",
+        errors[1]
+    );
+    assert!(matches!(
+        d.evaluate("python_feel_cell", &data(json!({"n": 1}))),
+        Err(DmnError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn feel_only_cells_stay_feel_in_a_table_read_as_python() {
+    // `[1..10]`, `"a","b"`, `not(0)`, `not("x")`, `true`, `false`, `null`:
+    // none is Python (or not what it means in Python), so a hinted table
+    // gives what FEEL gives.
+    let cases = [
+        (
+            json!({"n": 5, "s": "a", "flag": true}),
+            json!({"rule": "range, list, true", "ok": true}),
+        ),
+        (
+            json!({"n": 12, "s": "y", "flag": true}),
+            json!({"rule": "negations", "ok": false}),
+        ),
+        (
+            json!({"n": 0, "s": "x", "flag": false}),
+            json!({"rule": "none", "ok": null}),
+        ),
+    ];
+    for hint in [PythonHint::None, PythonHint::All] {
+        let d = load_hinted(&["feel_cells.dmn"], &hint);
+        for (input, want) in &cases {
+            assert_eq!(
+                &eval(&d, "feel_cells", input.clone()).unwrap(),
+                want,
+                "{hint:?} {input}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_empty_input_expression_tests_the_variable_its_label_names() {
+    // label="quantity" with an empty <text>, label="customer" without one.
+    for hint in [PythonHint::None, PythonHint::All] {
+        let d = load_hinted(&["label_input.dmn"], &hint);
+        assert_eq!(
+            eval(
+                &d,
+                "label_input",
+                json!({"quantity": 15, "customer": "gold"})
+            )
+            .unwrap(),
+            json!(0.2)
+        );
+        assert_eq!(
+            eval(
+                &d,
+                "label_input",
+                json!({"quantity": 15, "customer": "silver"})
+            )
+            .unwrap(),
+            json!(0.1)
+        );
+        // As in SpiffWorkflow, `customer` is read only by a rule that tests
+        // it: rule 1 stops at `>= 10`, rule 3 tests nothing.
+        assert_eq!(
+            eval(&d, "label_input", json!({"quantity": 5})).unwrap(),
+            json!(0)
+        );
+        // Rule 1 tests `customer`, which is missing.
+        let err = eval(&d, "label_input", json!({"quantity": 15})).unwrap_err();
+        assert!(
+            err.to_string().contains("input 2 `customer`") && err.to_string().contains("customer"),
+            "{hint:?}: {err}"
+        );
+    }
+    // Neither an expression nor a label: a load error naming the input.
+    let xml = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="n"><decision id="x"><decisionTable><input id="bare"><inputExpression><text> </text></inputExpression></input><output name="o"/><rule><inputEntry><text>-</text></inputEntry><outputEntry><text>1</text></outputEntry></rule></decisionTable></decision></definitions>"#;
+    let d = Decisions::from_sources(vec![("bare.dmn".into(), xml.as_bytes().to_vec())]);
+    let text = d.diagnostics()[0].to_string();
+    assert!(
+        text.contains("bare.dmn:1:")
+            && text.contains("bare")
+            && text.contains("neither an input expression nor a label"),
+        "{text}"
+    );
+}
+
+#[test]
+fn collect_results_become_one_list_per_output_for_business_rule_tasks() {
+    let d = load_hinted(
+        &[
+            "collect_one.dmn",
+            "collect_many.dmn",
+            "collect_sum.dmn",
+            "dotted_outputs.dmn",
+        ],
+        &PythonHint::None,
+    );
+    let stored = |id: &str, v: Value| {
+        let r = d.evaluate(id, &data(v)).unwrap();
+        (r.value(), Value::Object(r.as_task_data()))
+    };
+    // One output: DMN's list of values, stored under the output's name.
+    assert_eq!(
+        stored("collect_one", json!({"n": 12})),
+        (
+            json!(["positive", "large"]),
+            json!({"tag": ["positive", "large"]})
+        )
+    );
+    // Several outputs: DMN's list of rows; one list per output name.
+    assert_eq!(
+        stored("collect_many", json!({"n": 12})),
+        (
+            json!([{"sign": "positive", "weight": 1}, {"sign": "large", "weight": 10}]),
+            json!({"sign": ["positive", "large"], "weight": [1, 10]})
+        )
+    );
+    assert_eq!(
+        stored("collect_many", json!({"n": -3})),
+        (
+            json!([{"sign": "negative", "weight": -1}]),
+            json!({"sign": ["negative"], "weight": [-1]})
+        )
+    );
+    // No rule matches: nothing is stored (SpiffWorkflow stores nothing).
+    assert_eq!(
+        stored("collect_many", json!({"n": 0})),
+        (Value::Null, json!({}))
+    );
+    // SUM: DMN adds the values. SpiffWorkflow ignores the aggregation and
+    // stores [1, 10]; the DMN rule wins.
+    assert_eq!(
+        stored("collect_sum", json!({"n": 12})),
+        (json!(11), json!({"points": 11}))
+    );
+    assert_eq!(
+        stored("collect_sum", json!({"n": 0})),
+        (Value::Null, json!({}))
+    );
+    // Dotted output names make nested maps.
+    assert_eq!(
+        stored("dotted_outputs", json!({"item": {"x": 7}})).1,
+        json!({"item": {"y": "large", "z": 21}})
+    );
+}
+
+fn business_rules(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bpmn/business_rules")
+        .join(name)
+}
+
+fn all_spiff_tables() -> Vec<PathBuf> {
+    [
+        "python_cells.dmn",
+        "label_input.dmn",
+        "collect_one.dmn",
+        "collect_many.dmn",
+        "collect_sum.dmn",
+    ]
+    .iter()
+    .map(|n| spiff(n))
+    .collect()
+}
+
+#[test]
+fn a_python_diagram_runs_its_tables_as_spiffworkflow_does() {
+    // exporter="SpiffArena": the diagram's scripts are Python, so the tables
+    // its business rule tasks call are read as SpiffWorkflow reads them;
+    // no flag is given.
+    let specs = Specs::load_all(
+        &[business_rules("spiff_rules.bpmn")],
+        &all_spiff_tables(),
+        &LoadOptions::default(),
+    );
+    assert!(specs.diagnostics().is_empty(), "{:#?}", specs.diagnostics());
+    let run = |input: Value| {
+        let mut wf = specs.start("spiff_rules", data(input)).unwrap();
+        wf.run().unwrap();
+        assert!(wf.is_completed());
+        let order: Vec<String> = wf
+            .completed_tasks()
+            .map(|t| t.bpmn_id.to_string())
+            .filter(|id| id.starts_with("Activity_"))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "Activity_prepare",
+                "Activity_cells",
+                "Activity_label",
+                "Activity_one",
+                "Activity_many",
+                "Activity_sum",
+                "Activity_summary"
+            ]
+        );
+        wf.data().to_json()
+    };
+    // SpiffWorkflow 3.2.0's final data for the same inputs, except `points`
+    // (SpiffWorkflow ignores the SUM aggregation and stores [1, 10]) and
+    // `score` (SpiffWorkflow's Python float 30.0).
+    let d =
+        run(json!({"kind": "book", "count": 12, "rush": true, "coupon": null, "customer": "gold"}));
+    assert_eq!(d["label"], json!("BOOK rush"));
+    assert_eq!(d["score"], json!(30));
+    assert_eq!(d["discount"], json!(0.2));
+    assert_eq!(d["tag"], json!(["positive", "large"]));
+    assert_eq!(d["sign"], json!(["positive", "large"]));
+    assert_eq!(d["weight"], json!([1, 10]));
+    assert_eq!(d["points"], json!(11));
+    assert_eq!(d["tag_count"], json!(2));
+    assert_eq!(d["heaviest"], json!(10));
+
+    let d = run(
+        json!({"kind": "dvd", "count": 3, "rush": false, "coupon": null, "customer": "silver"}),
+    );
+    assert_eq!(d["label"], json!("media dvd"));
+    assert_eq!(d["score"], json!(true));
+    assert_eq!(d["discount"], json!(0.1));
+    assert_eq!(d["sign"], json!(["positive"]));
+    assert_eq!(d["weight"], json!([1]));
+    assert_eq!(d["points"], json!(1));
+
+    // No SUM rule matches: `points` is not set, as in SpiffWorkflow.
+    let d =
+        run(json!({"kind": "toy", "count": -2, "rush": true, "coupon": "X", "customer": "gold"}));
+    assert_eq!(d["label"], json!("other"));
+    assert_eq!(d["score"], Value::Null);
+    assert_eq!(d["discount"], json!(0));
+    assert_eq!(d["tag"], json!(["negative"]));
+    assert_eq!(d["weight"], json!([-1]));
+    assert_eq!(d.get("points"), None);
+}
+
+#[test]
+fn a_rhai_diagram_reads_its_tables_as_feel_and_stores_collect_as_lists() {
+    let specs = Specs::load_all(
+        &[business_rules("rhai_rules.bpmn")],
+        &[spiff("collect_many.dmn"), spiff("python_cells.dmn")],
+        &LoadOptions::default(),
+    );
+    // The Python table is FEEL for a Rhai diagram: its business rule task
+    // cannot run, and says why.
+    let problems = specs.problems_for("rhai_python_cells");
+    assert!(
+        problems.iter().any(|p| {
+            let text = p.to_string();
+            text.contains("rhai_rules.bpmn:36:5")
+                && text.contains("cells_rules")
+                && text.contains("decision `python_cells` cannot be evaluated")
+                && text.contains("it reads as Python")
+        }),
+        "{problems:#?}"
+    );
+    assert!(specs.problems_for("rhai_collect").is_empty());
+    let mut wf = specs
+        .start("rhai_collect", data(json!({"count": 6})))
+        .unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    let d = wf.data().to_json();
+    // By output name: one list each. With a result variable: DMN's list of
+    // rows, as `bpmn decide` prints it.
+    assert_eq!(d["sign"], json!(["positive", "large"]));
+    assert_eq!(d["weight"], json!([1, 10]));
+    assert_eq!(
+        d["rows"],
+        json!([{"sign": "positive", "weight": 1}, {"sign": "large", "weight": 10}])
+    );
+
+    // The same tables under `--dialect python` are read as SpiffWorkflow
+    // reads them, whatever the diagram says.
+    let python = LoadOptions {
+        dialect: Some(bpmn_runner::model::Dialect::Python),
+    };
+    let specs = Specs::load_all(
+        &[business_rules("spiff_rules.bpmn")],
+        &all_spiff_tables(),
+        &python,
+    );
+    assert!(specs.diagnostics().is_empty(), "{:#?}", specs.diagnostics());
+}
+
+#[test]
+fn dotted_output_names_merge_into_the_map_a_task_has() {
+    // SpiffWorkflow's `item.y`: the business rule task keeps `item['x']`.
+    let specs = Specs::load_all(
+        &[business_rules("dotted_rules.bpmn")],
+        &[spiff("dotted_outputs.dmn")],
+        &LoadOptions::default(),
+    );
+    assert!(specs.diagnostics().is_empty(), "{:#?}", specs.diagnostics());
+    let mut wf = specs
+        .start("dotted_rules", data(json!({"item": {"x": 4, "w": "kept"}})))
+        .unwrap();
+    wf.run().unwrap();
+    assert_eq!(
+        wf.data().to_json()["item"],
+        json!({"x": 4, "w": "kept", "y": "small", "z": 8})
     );
 }

@@ -1,5 +1,6 @@
 //! Mutation fuzzing of what bpmn-runner reads from outside: the BPMN parser
-//! (`Specs::from_sources`), DMN files (`dmn::Decisions::from_sources`), FEEL
+//! (`Specs::from_sources`), DMN files (`dmn::Decisions`, also read as
+//! SpiffWorkflow reads them, with Python cells), FEEL
 //! expressions and unary tests (inside a small DMN document, since FEEL has
 //! no public entry of its own) and the state loader (`storage::load_bytes`).
 //!
@@ -39,7 +40,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
-use bpmn_runner::dmn::Decisions;
+use bpmn_runner::dmn::{Decisions, PythonHint};
 use bpmn_runner::model::Dialect;
 use bpmn_runner::parser::LoadOptions;
 use bpmn_runner::storage::{self, Format, Origin};
@@ -640,9 +641,16 @@ fn has_errors(diagnostics: &[bpmn_runner::Diagnostic]) -> bool {
 }
 
 /// Loads DMN documents and evaluates every decision with and without data;
-/// true when they loaded without errors.
-fn evaluate_all(xml: Vec<u8>) -> bool {
-    let decisions = Decisions::from_sources(vec![(PathBuf::from("fuzz.dmn"), xml)]);
+/// true when they loaded without errors. `spiff`: read the tables as
+/// SpiffWorkflow does (Python cells).
+fn evaluate_all(xml: Vec<u8>, spiff: bool) -> bool {
+    let hint = if spiff {
+        PythonHint::All
+    } else {
+        PythonHint::None
+    };
+    let loaded = bpmn_runner::parser::dmn::load_bytes(vec![(PathBuf::from("fuzz.dmn"), xml)]);
+    let decisions = Decisions::from_loaded_with(loaded, &hint);
     show(decisions.diagnostics());
     let data = dmn_data();
     let empty = bpmn_runner::Data::new();
@@ -661,12 +669,14 @@ fn evaluate_all(xml: Vec<u8>) -> bool {
     !decisions.has_errors()
 }
 
-fn check_dmn(input: &[u8], _tag: u8, _variant: u8) -> Result<bool, String> {
-    Ok(evaluate_all(input.to_vec()))
+fn check_dmn(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
+    Ok(evaluate_all(input.to_vec(), variant % 2 == 1))
 }
 
 /// FEEL: the text as a literal expression, as a unary test and as an
-/// output entry of a decision table, and (variant) as an input expression.
+/// output entry of a decision table, and (variant) as an input expression;
+/// (variant) the table read as SpiffWorkflow reads it, so the same text is
+/// tried as Python.
 fn check_feel(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
     let text = escape_xml(&String::from_utf8_lossy(input));
     let input_expr = if variant % 2 == 0 { "x" } else { &text };
@@ -687,7 +697,7 @@ fn check_feel(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
 </definitions>
 "#
     );
-    Ok(evaluate_all(xml.into_bytes()))
+    Ok(evaluate_all(xml.into_bytes(), variant % 4 >= 2))
 }
 
 /// State: load; when that works, the instance must save and load again.

@@ -296,6 +296,13 @@ pub struct DecideArgs {
     /// Input data, a JSON object, e.g. '{"product_name": "mug"}'.
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
+    /// `python`: read the tables as SpiffWorkflow does, as when a Python
+    /// diagram calls them: input expressions and cells that name no
+    /// language are Python where they are Python (`item['x']`, `'gold'`,
+    /// `"a" in ?`), FEEL elsewhere. Without it they are FEEL unless the file
+    /// or table names Python.
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<bpmn_runner::model::Dialect>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! `bpmn decide`: evaluate one decision and print its result as JSON.
 
 use bpmn_runner::Severity;
-use bpmn_runner::dmn::{Decisions, DmnError};
+use bpmn_runner::dmn::{Decisions, DmnError, PythonHint};
+use bpmn_runner::model::Dialect;
 
 use super::CliError;
 use super::args::DecideArgs;
@@ -10,7 +11,16 @@ use super::run::parse_data;
 
 pub fn decide(args: DecideArgs) -> Result<u8, CliError> {
     let data = parse_data(args.data.as_deref())?;
-    let decisions = Decisions::load(&args.dmn);
+    let hint = match args.dialect {
+        None => PythonHint::None,
+        Some(Dialect::Python) => PythonHint::All,
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "--dialect {other}: decision tables are FEEL by default; --dialect python reads them as SpiffWorkflow does"
+            )));
+        }
+    };
+    let decisions = Decisions::load_with(&args.dmn, &hint);
     // A file that cannot be read or parsed is bad input even when the
     // decision asked for is in another file.
     let unreadable = decisions

@@ -1,20 +1,34 @@
 //! Model → compiled decisions: parses every FEEL expression and compiles
-//! every Rhai expression once, reporting syntax errors as diagnostics at
-//! their file, line and column, and marks which decisions can run.
+//! every Rhai and Python expression once, reporting syntax errors as
+//! diagnostics at their file, line and column, and marks which decisions
+//! can run.
+//!
+//! The language of an expression: the one its element names
+//! (`expressionLanguage`), else the one the file's `definitions` names;
+//! else FEEL — except in a decision table read as SpiffWorkflow reads it
+//! (one of its expressions is named Python, its file's `typeLanguage` is
+//! Python, or [`PythonHint`] covers its file). There a cell or input
+//! expression that names no language is Python when it is Python as
+//! SpiffWorkflow reads it (see `python.rs`), and FEEL when it is not:
+//! `[1..10]`, `"a","b"`, `not("x")`, `true` and `date("…")` cannot mean
+//! anything in Python (or not what their author meant), so they stay FEEL.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::PythonHint;
 use super::compiled::{
     CDecision, CInput, CKnowledge, COutput, CRule, CTable, Code, Coerce, Located, Logic, Tests,
 };
 use super::feel;
+use super::python;
+use super::value::Value;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ExprKind;
 use crate::model::SourcePos;
 use crate::model::dmn::{DecisionLogic, DecisionTable, DmnExpr, DmnModel, Language};
+use crate::model::{Dialect, ExprKind};
 use crate::parser::dmn::LoadedDmn;
-use crate::scripting::ScriptEngine;
+use crate::scripting::{CompileError, Compiled, ScriptEngine};
 
 struct Cx<'a> {
     model: &'a DmnModel,
@@ -22,6 +36,20 @@ struct Cx<'a> {
     names: feel::Names,
     diags: &'a mut Vec<Diagnostic>,
     decision: String,
+    /// Files whose tables are read as SpiffWorkflow reads them.
+    python_files: HashSet<u32>,
+    /// The table being compiled is read as SpiffWorkflow reads it.
+    spiff: bool,
+}
+
+/// How one expression is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Feel,
+    Rhai,
+    Python,
+    /// No language named, in a table read as SpiffWorkflow reads it.
+    PythonElseFeel,
 }
 
 impl Cx<'_> {
@@ -55,6 +83,11 @@ impl Cx<'_> {
     }
 
     fn syntax(&mut self, e: &DmnExpr, what: &str, element: Option<&str>, err: feel::SyntaxError) {
+        // Python in a table nothing marks as written for SpiffWorkflow.
+        let python = !self.spiff
+            && !e.declared
+            && (python::test_source(&e.text).is_ok()
+                || crate::scripting::python::translate_condition(&e.text).is_ok());
         self.error(
             e.pos,
             element,
@@ -64,16 +97,24 @@ impl Cx<'_> {
                 excerpt(&e.text, err.at),
                 err.message
             ),
-            "fix the expression; FEEL strings use double quotes, ranges look like [1..10]",
+            if python {
+                "it reads as Python: a table written for SpiffWorkflow is read so when a Python diagram calls it (or with --dialect python), or set expressionLanguage=\"python\" on the definitions"
+            } else {
+                "fix the expression; FEEL strings use double quotes, ranges look like [1..10]"
+            },
         );
     }
 
-    fn rhai(
-        &mut self,
-        e: &DmnExpr,
-        what: &str,
-        element: Option<&str>,
-    ) -> Option<Arc<crate::scripting::Compiled>> {
+    fn reading(&self, e: &DmnExpr) -> Reading {
+        match e.language {
+            _ if !e.declared && self.spiff => Reading::PythonElseFeel,
+            Language::Feel => Reading::Feel,
+            Language::Rhai => Reading::Rhai,
+            Language::Python => Reading::Python,
+        }
+    }
+
+    fn rhai(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<Arc<Compiled>> {
         match self.engine.compile(&e.text, ExprKind::Condition) {
             Ok(c) => Some(Arc::new(c)),
             Err(err) => {
@@ -88,38 +129,152 @@ impl Cx<'_> {
         }
     }
 
+    fn python_error(&mut self, e: &DmnExpr, what: &str, element: Option<&str>, err: CompileError) {
+        self.error(
+            e.pos,
+            element,
+            format!("{what}: the Python expression `{}` cannot run: {err}", e.text),
+            "rewrite it within the Python subset of the scripts, or write FEEL and remove expressionLanguage=\"python\"",
+        );
+    }
+
+    /// Neither reading of a cell that names no language works.
+    fn neither(
+        &mut self,
+        e: &DmnExpr,
+        what: &str,
+        element: Option<&str>,
+        python: CompileError,
+        feel: feel::SyntaxError,
+    ) {
+        self.error(
+            e.pos,
+            element,
+            format!(
+                "{what}: `{}` is neither Python as SpiffWorkflow reads it ({python}) nor FEEL (syntax error at character {}: {})",
+                excerpt(&e.text, feel.at),
+                feel.at + 1,
+                feel.message
+            ),
+            "write it in Python (SpiffWorkflow) or FEEL; expressionLanguage on the element or the file says which",
+        );
+    }
+
+    fn compile_python(&self, text: &str) -> Result<Arc<Compiled>, CompileError> {
+        self.engine
+            .compile_in(text, ExprKind::Condition, Dialect::Python)
+            .map(Arc::new)
+    }
+
+    /// An input entry as SpiffWorkflow tests it (not empty, not `-`).
+    fn python_test(&self, text: &str) -> Result<Arc<Compiled>, CompileError> {
+        let source = python::test_source(text).map_err(CompileError::Translate)?;
+        self.compile_python(&source)
+    }
+
+    fn feel_value(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<feel::Expr> {
+        if e.text.is_empty() {
+            return Some(feel::Expr::Const(Value::Null));
+        }
+        match feel::parse_expression(&e.text, &self.names) {
+            Ok(x) => Some(feel::fold(x)),
+            Err(err) => {
+                self.syntax(e, what, element, err);
+                None
+            }
+        }
+    }
+
     /// An expression giving a value (input expression, output entry…).
     fn code(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<Located<Code>> {
-        let code = match e.language {
-            Language::Feel if e.text.is_empty() => {
-                Code::Feel(feel::Expr::Const(super::value::Value::Null))
+        let reading = self.reading(e);
+        let code = match reading {
+            Reading::Feel => Code::Feel(self.feel_value(e, what, element)?),
+            Reading::Rhai => Code::Script(self.rhai(e, what, element)?),
+            // SpiffWorkflow gives an empty output entry the value "".
+            Reading::Python | Reading::PythonElseFeel if e.text.is_empty() => {
+                Code::Feel(feel::Expr::Const(Value::String(Arc::from(""))))
             }
-            Language::Feel => match feel::parse_expression(&e.text, &self.names) {
-                Ok(x) => Code::Feel(feel::fold(x)),
+            Reading::Python => match self.compile_python(&e.text) {
+                Ok(c) => Code::Script(c),
                 Err(err) => {
-                    self.syntax(e, what, element, err);
+                    self.python_error(e, what, element, err);
                     return None;
                 }
             },
-            Language::Rhai => Code::Rhai(self.rhai(e, what, element)?),
+            Reading::PythonElseFeel => match self.compile_python(&e.text) {
+                Ok(c) if !python::reads_feel_literals(&c) => Code::Script(c),
+                python => match feel::parse_expression(&e.text, &self.names) {
+                    Ok(x) => Code::Feel(feel::fold(x)),
+                    Err(ferr) => {
+                        match python {
+                            Err(perr) => self.neither(e, what, element, perr, ferr),
+                            Ok(_) => self.syntax(e, what, element, ferr),
+                        }
+                        return None;
+                    }
+                },
+            },
         };
         Some(self.located(code, what, e.pos))
     }
 
     /// Unary tests (an input entry or allowed-values list).
     fn tests(&mut self, e: &DmnExpr, what: &str, element: Option<&str>) -> Option<Located<Tests>> {
-        let tests = match e.language {
-            Language::Feel => match feel::parse_unary_tests(&e.text, &self.names) {
+        let text = e.text.trim();
+        let any = text.is_empty() || text == "-";
+        let tests = match self.reading(e) {
+            Reading::Feel => match feel::parse_unary_tests(&e.text, &self.names) {
                 Ok(t) => Tests::Feel(fold_tests(t)),
                 Err(err) => {
                     self.syntax(e, what, element, err);
                     return None;
                 }
             },
-            Language::Rhai if e.text.trim().is_empty() || e.text.trim() == "-" => {
-                Tests::Feel(feel::UnaryTests::Any)
+            _ if any => Tests::Feel(feel::UnaryTests::Any),
+            Reading::Rhai => Tests::Script {
+                code: self.rhai(e, what, element)?,
+                input: "cellInput",
+            },
+            Reading::Python => match self.python_test(text) {
+                Ok(code) => Tests::Script {
+                    code,
+                    input: python::INPUT,
+                },
+                Err(err) => {
+                    self.python_error(e, what, element, err);
+                    return None;
+                }
+            },
+            Reading::PythonElseFeel => {
+                let feel = feel::parse_unary_tests(&e.text, &self.names);
+                // A list of tests or a negation is FEEL: in Python it would
+                // compare the value with a tuple, or with `not x`.
+                let feel_shaped = matches!(
+                    &feel,
+                    Ok(feel::UnaryTests::Tests { negated, tests }) if *negated || tests.len() > 1
+                );
+                let python = if feel_shaped {
+                    None
+                } else {
+                    Some(self.python_test(text))
+                };
+                match (python, feel) {
+                    (Some(Ok(code)), _) if !python::reads_feel_literals(&code) => Tests::Script {
+                        code,
+                        input: python::INPUT,
+                    },
+                    (_, Ok(t)) => Tests::Feel(fold_tests(t)),
+                    (Some(Err(perr)), Err(ferr)) => {
+                        self.neither(e, what, element, perr, ferr);
+                        return None;
+                    }
+                    (_, Err(ferr)) => {
+                        self.syntax(e, what, element, ferr);
+                        return None;
+                    }
+                }
             }
-            Language::Rhai => Tests::Rhai(self.rhai(e, what, element)?),
         };
         Some(self.located(tests, what, e.pos))
     }
@@ -171,6 +326,18 @@ fn names(model: &DmnModel) -> feel::Names {
         set.insert(&k.name);
         set.extend(k.parameters.iter().map(String::as_str));
     }
+    // A label standing in for an empty input expression names a variable,
+    // spaces and all.
+    for d in &model.decisions {
+        if let DecisionLogic::Table(t) = &d.logic {
+            set.extend(
+                t.inputs
+                    .iter()
+                    .filter(|i| i.from_label)
+                    .map(|i| i.expression.text.as_str()),
+            );
+        }
+    }
     let mut known: Vec<String> = set
         .into_iter()
         .filter(|n| !n.is_empty() && !simple(n) && !n.contains('.'))
@@ -192,15 +359,28 @@ fn names(model: &DmnModel) -> feel::Names {
 pub(crate) fn compile(
     loaded: &LoadedDmn,
     engine: &ScriptEngine,
+    hint: &PythonHint,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<CDecision>, Vec<CKnowledge>) {
     let model = &loaded.model;
+    let python_files = match hint {
+        PythonHint::None => HashSet::new(),
+        PythonHint::All => (0..model.files.len() as u32).collect(),
+        PythonHint::Decisions(ids) => model
+            .decisions
+            .iter()
+            .filter(|d| ids.contains(&d.id))
+            .map(|d| d.pos.file)
+            .collect(),
+    };
     let mut cx = Cx {
         model,
         engine,
         names: names(model),
         diags,
         decision: String::new(),
+        python_files,
+        spiff: false,
     };
     let mut decisions: Vec<CDecision> = model
         .decisions
@@ -336,6 +516,14 @@ fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<L
 }
 
 fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option<CTable> {
+    let outer = cx.spiff;
+    cx.spiff = t.python_hint || cx.python_files.contains(&t.pos.file);
+    let table = compile_table_cells(cx, t, path);
+    cx.spiff = outer;
+    table
+}
+
+fn compile_table_cells(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option<CTable> {
     let mut ok = true;
     let mut inputs = Vec::new();
     for (i, input) in t.inputs.iter().enumerate() {
@@ -352,6 +540,10 @@ fn compile_table(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option<CTabl
         match expr {
             Some(expr) => inputs.push(CInput {
                 label: input.label.clone(),
+                // As SpiffWorkflow evaluates them: Python inputs, and labels
+                // standing in for an input expression.
+                lazy: input.from_label
+                    || matches!(&expr.code, Code::Script(c) if c.dialect() == Dialect::Python),
                 expr,
                 coerce: Coerce::from_type_ref(input.type_ref.as_deref()),
                 allowed,

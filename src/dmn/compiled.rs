@@ -1,6 +1,6 @@
 //! Decisions compiled for evaluation: every expression parsed (FEEL) or
-//! compiled (Rhai) once, with a description of where it was written for
-//! error messages.
+//! compiled (Rhai, Python translated to Rhai) once, with a description of
+//! where it was written for error messages.
 
 use std::sync::Arc;
 
@@ -12,15 +12,21 @@ use crate::scripting::Compiled;
 #[derive(Debug, Clone)]
 pub(crate) enum Code {
     Feel(feel::Expr),
-    Rhai(Arc<Compiled>),
+    /// Rhai, or Python translated to Rhai.
+    Script(Arc<Compiled>),
 }
 
 /// Unary tests ready to match a value.
 #[derive(Debug, Clone)]
 pub(crate) enum Tests {
     Feel(feel::UnaryTests),
-    /// A Rhai condition; the value under test is the variable `cellInput`.
-    Rhai(Arc<Compiled>),
+    /// A condition in Rhai (or Python translated to Rhai), which reads the
+    /// value under test as the variable `input` (`cellInput` in Rhai,
+    /// `dmninputexpr` in Python).
+    Script {
+        code: Arc<Compiled>,
+        input: &'static str,
+    },
 }
 
 /// An expression and where it was written (`rule 3 output \`x\`
@@ -73,6 +79,11 @@ impl Coerce {
 pub(crate) struct CInput {
     pub label: String,
     pub expr: Located<Code>,
+    /// An error evaluating `expr` counts only when a rule tests the value
+    /// (SpiffWorkflow evaluates a Python input for each entry that is not
+    /// `-`, so a table can answer without a variable its matching rule
+    /// ignores).
+    pub lazy: bool,
     pub coerce: Coerce,
     pub allowed: Option<(Tests, String)>,
 }

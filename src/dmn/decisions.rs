@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use crate::model::Data;
 
 use super::compile;
-use super::compiled::CDecision;
+use super::compiled::{CDecision, Logic};
 use super::env::Env;
 use super::error::DmnError;
 use super::knowledge::Knowledge;
 use super::logic;
+use super::python::PythonHint;
 use super::result::DecisionResult;
 use super::value::Value;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -37,7 +38,8 @@ use crate::scripting::ScriptEngine;
 /// let decisions = Decisions::from_sources(vec![("discount.dmn".into(), xml.as_bytes().to_vec())]);
 /// assert!(decisions.diagnostics().is_empty());
 /// let data = serde_json::json!({"customer type": "gold"});
-/// let result = decisions.evaluate("discount", data.as_object().unwrap()).unwrap();
+/// let data = bpmn_runner::Data::from(data.as_object().unwrap().clone());
+/// let result = decisions.evaluate("discount", &data).unwrap();
 /// assert_eq!(result.value(), serde_json::json!(0.1));
 /// assert_eq!(result.outputs(), vec!["rate".to_string()]);
 /// ```
@@ -55,7 +57,13 @@ impl Decisions {
     /// Loads DMN files. Never fails: problems are in
     /// [`Decisions::diagnostics`] and stop only the decisions they affect.
     pub fn load<P: AsRef<Path>>(paths: &[P]) -> Decisions {
-        Self::from_loaded(parser::load_files(paths))
+        Self::load_with(paths, &PythonHint::None)
+    }
+
+    /// [`Decisions::load`], reading the files `hint` covers as written for
+    /// SpiffWorkflow.
+    pub fn load_with<P: AsRef<Path>>(paths: &[P], hint: &PythonHint) -> Decisions {
+        Self::from_loaded_with(parser::load_files(paths), hint)
     }
 
     /// Loads DMN documents from memory; the paths are used in diagnostics.
@@ -65,9 +73,15 @@ impl Decisions {
 
     /// Compiles what the parser loaded.
     pub fn from_loaded(loaded: LoadedDmn) -> Decisions {
+        Self::from_loaded_with(loaded, &PythonHint::None)
+    }
+
+    /// Compiles what the parser loaded, reading the files `hint` covers as
+    /// written for SpiffWorkflow (see [`PythonHint`]).
+    pub fn from_loaded_with(loaded: LoadedDmn, hint: &PythonHint) -> Decisions {
         let engine = ScriptEngine::default();
         let mut diagnostics = loaded.diagnostics.clone();
-        let (decisions, knowledge) = compile::compile(&loaded, &engine, &mut diagnostics);
+        let (decisions, knowledge) = compile::compile(&loaded, &engine, hint, &mut diagnostics);
         let mut by_id = HashMap::new();
         for (i, d) in decisions.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
@@ -182,10 +196,16 @@ impl Decisions {
             vars.push((req.variable.clone(), v));
         }
         let (value, matched) = self.run(d, data, &vars)?;
+        let (table, rows) = match &d.logic {
+            Ok(Logic::Table(t)) => (true, t.hit_policy.is_multiple() && t.aggregation.is_none()),
+            _ => (false, false),
+        };
         Ok(DecisionResult {
             value,
             outputs: d.outputs.clone(),
             matched: matched.into_iter().map(|m| m + 1).collect(),
+            table,
+            rows,
         })
     }
 

@@ -1,5 +1,6 @@
 //! The environment one decision is evaluated in: the JSON data, values
-//! already computed (required decisions, test inputs) and the Rhai engine.
+//! already computed (required decisions, test inputs) and the script engine
+//! (Rhai, and Python translated to Rhai).
 
 use std::cell::OnceCell;
 
@@ -97,7 +98,7 @@ impl<'a> Env<'a> {
         match &c.code {
             Code::Feel(feel::Expr::Const(v)) => Ok(v.clone()),
             Code::Feel(e) => feel::eval(e, &self.scope()).map_err(|e| self.fail(&c.at, e.message)),
-            Code::Rhai(r) => self
+            Code::Script(r) => self
                 .engine
                 .eval(r, self.rhai_data())
                 .map(|j| Value::from_json(&j))
@@ -112,13 +113,10 @@ impl<'a> Env<'a> {
             Tests::Feel(tests) => {
                 feel::matches(tests, v, &self.scope()).map_err(|e| self.fail(at, e.message))
             }
-            Tests::Rhai(r) => {
-                let mut data = self.rhai_data().clone();
-                data.insert("cellInput", v.to_json());
-                self.engine
-                    .eval_bool(r, &data)
-                    .map_err(|e| self.fail(at, e.to_string()))
-            }
+            Tests::Script { code, input } => self
+                .engine
+                .eval_bool_with(code, self.rhai_data(), (*input, &v.to_json()))
+                .map_err(|e| self.fail(at, e.to_string())),
         }
     }
 

@@ -5,8 +5,13 @@
 //! RULE ORDER, OUTPUT ORDER, COLLECT with SUM, MIN, MAX, COUNT); decisions
 //! may also be literal expressions, contexts and invocations of business
 //! knowledge models, which FEEL can call as functions too. Expressions are FEEL by default (the
-//! subset described in `feel`) or Rhai with `expressionLanguage="rhai"`; a Rhai
-//! input entry is a condition on the variable `cellInput`. Required
+//! subset described in `feel`), Rhai with `expressionLanguage="rhai"` (a Rhai
+//! input entry is a condition on the variable `cellInput`), or Python with
+//! `expressionLanguage="python"`, read as SpiffWorkflow reads it (`python`).
+//! Tables written for SpiffWorkflow, which name no language (see
+//! [`PythonHint`] and `compile`), are read as Python where they are Python
+//! and as FEEL where they are not. An input whose input expression is empty
+//! tests the variable its label names. Required
 //! decisions are evaluated first and their results are visible under their
 //! names. [`run_suite`] runs TCK-format decision tests.
 //!
@@ -22,6 +27,7 @@ mod feel;
 mod hit_policy;
 mod knowledge;
 mod logic;
+mod python;
 mod result;
 mod table;
 mod temporal;
@@ -30,5 +36,6 @@ mod value;
 
 pub use decisions::Decisions;
 pub use error::{DmnError, RuleRef};
+pub use python::PythonHint;
 pub use result::DecisionResult;
 pub use test_run::{CaseOutcome, run_suite};

@@ -1,9 +1,12 @@
 //! Evaluating a decision table: each input expression once, then each rule
-//! against those values, then the hit policy over the matching rules.
+//! against those values, then the hit policy over the matching rules. A
+//! Python input that fails counts only when a rule tests it, as in
+//! SpiffWorkflow, which evaluates an input for each entry that is not `-`.
 
-use super::compiled::{CTable, Coerce};
+use super::compiled::{CTable, Coerce, Tests};
 use super::env::Env;
 use super::error::DmnError;
+use super::feel::UnaryTests;
 use super::hit_policy;
 use super::temporal;
 use super::value::{Value, duration_value};
@@ -12,7 +15,15 @@ use super::value::{Value, duration_value};
 pub(crate) fn evaluate(t: &CTable, env: &Env<'_>) -> Result<(Value, Vec<usize>), DmnError> {
     let mut values = Vec::with_capacity(t.inputs.len());
     for input in &t.inputs {
-        let v = coerce(env.value(&input.expr)?, input.coerce);
+        let v = match env.value(&input.expr) {
+            Ok(v) => coerce(v, input.coerce),
+            // Kept until a rule tests this input.
+            Err(e) if input.lazy => {
+                values.push(Err(e));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if let Some((allowed, text)) = &input.allowed {
             if !matches!(v, Value::Null) && !env.test(allowed, &v, &input.expr.at)? {
                 return Err(DmnError::InputNotAllowed {
@@ -23,11 +34,15 @@ pub(crate) fn evaluate(t: &CTable, env: &Env<'_>) -> Result<(Value, Vec<usize>),
                 });
             }
         }
-        values.push(v);
+        values.push(Ok(v));
     }
     let mut matched = Vec::new();
     'rules: for (i, rule) in t.rules.iter().enumerate() {
         for (test, v) in rule.inputs.iter().zip(&values) {
+            if matches!(test.code, Tests::Feel(UnaryTests::Any)) {
+                continue;
+            }
+            let v = v.as_ref().map_err(Clone::clone)?;
             if !env.test(&test.code, v, &test.at)? {
                 continue 'rules;
             }

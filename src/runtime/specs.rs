@@ -2,12 +2,13 @@
 //! condition compiled once, the one sandboxed script engine, and the
 //! problems found while loading.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::limits::{EngineLimits, RuntimeLimits};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dmn::Decisions;
+use crate::dmn::{Decisions, PythonHint};
 use crate::model::{Dialect, ExprId, Expression, Model, NodeKind, SourceFile};
 use crate::parser::{self, LoadOptions, Loaded};
 use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine, infer_dialect};
@@ -191,7 +192,10 @@ impl Specs {
                 spiff_extensions: false,
             })
             .collect();
-        let decisions = Decisions::from_sources(dmn);
+        let decisions = Decisions::from_loaded_with(
+            crate::parser::dmn::load_bytes(dmn),
+            &python_hint(&model, options),
+        );
         // DMN problems: file-level ones stop everything, decision-level ones
         // only the business rule tasks that use that decision.
         for d in decisions.diagnostics() {
@@ -366,6 +370,36 @@ fn compile_diagnostic(model: &Model, e: &Expression, err: &CompileError) -> Diag
     }
 }
 
+/// Which DMN files are read as written for SpiffWorkflow (see
+/// [`PythonHint`]): every file under `--dialect python`; otherwise those
+/// defining a decision that a business rule task of a Python diagram calls.
+/// A diagram is Python when one of its scripts or conditions is.
+fn python_hint(model: &Model, options: &LoadOptions) -> PythonHint {
+    if options.dialect == Some(Dialect::Python) {
+        return PythonHint::All;
+    }
+    let python_files: HashSet<u32> = model
+        .expressions
+        .iter()
+        .filter(|e| e.dialect == Dialect::Python)
+        .map(|e| e.pos.file)
+        .collect();
+    if python_files.is_empty() {
+        return PythonHint::None;
+    }
+    let called: HashSet<String> = model
+        .graphs
+        .iter()
+        .flat_map(|g| &g.nodes)
+        .filter(|n| python_files.contains(&n.pos.file))
+        .filter_map(|n| match &n.kind {
+            NodeKind::BusinessRuleTask { decision, .. } => Some(decision.clone()),
+            _ => None,
+        })
+        .collect();
+    PythonHint::Decisions(called)
+}
+
 /// Every business rule task must name a loaded decision without errors.
 fn check_decisions(model: &Model, decisions: &Decisions, out: &mut Vec<Diagnostic>) {
     let ids = decisions.decision_ids();
@@ -397,7 +431,10 @@ fn check_decisions(model: &Model, decisions: &Decisions, out: &mut Vec<Diagnosti
                                         "decision `{decision}` cannot be evaluated: {}",
                                         d.message
                                     ),
-                                    format!("fix {}", d.file.display()),
+                                    match &d.help {
+                                        Some(h) => format!("fix {}: {h}", d.file.display()),
+                                        None => format!("fix {}", d.file.display()),
+                                    },
                                 )
                             })
                         };

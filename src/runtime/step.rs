@@ -66,32 +66,32 @@ impl Workflow {
                         return Err(self.fail(t, format!("decision `{decision}` failed: {e}")));
                     }
                 };
-                let value = result.value();
-                if let Err(e) = crate::model::check_value_depth(decision, &value) {
-                    return Err(self.fail(t, format!("decision `{decision}` answered, but {e}")));
-                }
-                let outputs = result.outputs();
-                let d = self.records.data_mut(t);
-                match result_variable {
+                // With a result variable, DMN's value (shaped as camunda's
+                // mapDecisionResult says); without, the outputs by name as
+                // SpiffWorkflow stores them: one list per output for
+                // COLLECT, nothing when no rule matched.
+                let stored = match result_variable {
                     Some(var) => {
-                        d.insert(
-                            var.clone(),
-                            map_decision_result(value, map_result.as_deref()),
+                        let value = map_decision_result(result.value(), map_result.as_deref());
+                        serde_json::Map::from_iter([(var.clone(), value)])
+                    }
+                    None => result.as_task_data(),
+                };
+                for (name, v) in &stored {
+                    if let Err(e) = crate::model::check_value_depth(name, v) {
+                        return Err(
+                            self.fail(t, format!("decision `{decision}` answered, but {e}"))
                         );
                     }
-                    None => match (value, outputs.as_slice()) {
-                        (serde_json::Value::Object(m), _) if outputs.len() > 1 => {
-                            for (k, v) in m {
-                                d.insert(k, v);
-                            }
-                        }
-                        (v, [one]) => {
-                            d.insert(one.clone(), v);
-                        }
-                        (v, _) => {
-                            d.insert(decision.clone(), v);
-                        }
-                    },
+                }
+                let d = self.records.data_mut(t);
+                if result_variable.is_some() {
+                    for (name, v) in stored {
+                        d.insert(name, v);
+                    }
+                } else {
+                    // Nested maps (dotted output names) merge into what is there.
+                    super::merge_json(d, &stored);
                 }
                 self.complete(t)
             }

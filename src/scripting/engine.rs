@@ -236,9 +236,9 @@ impl ScriptEngine {
     /// use bpmn_runner::scripting::ScriptEngine;
     /// let e = ScriptEngine::default();
     /// let c = e.compile_in("half = total / 2", ExprKind::Script, Dialect::Python).unwrap();
-    /// let mut data = serde_json::json!({"total": 7}).as_object().unwrap().clone();
+    /// let mut data = bpmn_runner::Data::from(serde_json::json!({"total": 7}).as_object().unwrap().clone());
     /// e.run(&c, &mut data).unwrap();
-    /// assert_eq!(data["half"], 3.5);
+    /// assert_eq!(data.get("half"), Some(&serde_json::json!(3.5)));
     /// ```
     pub fn compile_in(
         &self,
@@ -308,9 +308,25 @@ impl ScriptEngine {
         code: &Compiled,
         data: &Data,
     ) -> Result<(Scope<'static>, usize), ScriptError> {
+        self.scope_with(code, data, None)
+    }
+
+    /// The scope of `code`: the variables it mentions, from `data`, with
+    /// `extra` (name, value) in place of the data's variable of that name.
+    fn scope_with(
+        &self,
+        code: &Compiled,
+        data: &Data,
+        extra: Option<(&str, &Value)>,
+    ) -> Result<(Scope<'static>, usize), ScriptError> {
         let mut scope = Scope::with_capacity(code.names.len());
         for name in &code.names {
-            if let Some(v) = data.get(code.data_name(name)) {
+            let data_name = code.data_name(name);
+            let value = match extra {
+                Some((n, v)) if n == data_name => Some(v),
+                _ => data.get(data_name),
+            };
+            if let Some(v) = value {
                 let d = rhai::serde::to_dynamic(v).map_err(|e| {
                     ScriptError::plain(format!(
                         "variable `{name}` cannot be given to the script: {e}"
@@ -390,7 +406,28 @@ impl ScriptEngine {
     /// Evaluates a condition: `true`/`false`, with Python-like truthiness for
     /// other values (`()`/null, 0, "" and empty collections are false).
     pub fn eval_bool(&self, code: &Compiled, data: &Data) -> Result<bool, ScriptError> {
-        let (mut scope, _) = self.scope_for(code, data)?;
+        self.eval_bool_inner(code, data, None)
+    }
+
+    /// [`ScriptEngine::eval_bool`] with one more variable (name, value)
+    /// over the data, which is not copied: a DMN cell reads the value it
+    /// tests this way.
+    pub fn eval_bool_with(
+        &self,
+        code: &Compiled,
+        data: &Data,
+        extra: (&str, &Value),
+    ) -> Result<bool, ScriptError> {
+        self.eval_bool_inner(code, data, Some(extra))
+    }
+
+    fn eval_bool_inner(
+        &self,
+        code: &Compiled,
+        data: &Data,
+        extra: Option<(&str, &Value)>,
+    ) -> Result<bool, ScriptError> {
+        let (mut scope, _) = self.scope_with(code, data, extra)?;
         self.start_budget();
         let d: Dynamic = self
             .engine

@@ -12,6 +12,11 @@ pub struct DecisionTable {
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     pub rules: Vec<Rule>,
+    /// The table was written for SpiffWorkflow: one of its expressions is
+    /// named Python, or the file's `typeLanguage` is Python. Its expressions
+    /// that name no language are read as SpiffWorkflow reads them (see
+    /// [`crate::dmn`]).
+    pub python_hint: bool,
     pub pos: SourcePos,
 }
 
@@ -21,7 +26,13 @@ pub struct Input {
     pub id: Option<String>,
     /// The label, else the input expression's text: how errors name it.
     pub label: String,
+    /// What the column tests: the input expression, or the label when the
+    /// input expression is empty (Camunda Modeler leaves it empty when only
+    /// the label was filled in, and SpiffWorkflow then reads the variable
+    /// the label names).
     pub expression: DmnExpr,
+    /// `expression` is the label.
+    pub from_label: bool,
     /// `typeRef` of the input expression (e.g. `date`), used to read JSON
     /// strings as dates, times and durations.
     pub type_ref: Option<String>,

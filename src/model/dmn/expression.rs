@@ -9,6 +9,9 @@ pub enum Language {
     Feel,
     /// Rhai, as in the BPMN scripts of this engine.
     Rhai,
+    /// The Python subset of the BPMN scripts, with SpiffWorkflow's reading
+    /// of input entries (`> 5`, `"a" in ?`, `'gold'`).
+    Python,
 }
 
 /// One expression of a decision: an input expression, input entry, output
@@ -17,6 +20,10 @@ pub enum Language {
 pub struct DmnExpr {
     pub text: String,
     pub language: Language,
+    /// The element or the file named the language (`expressionLanguage`).
+    /// When not, `language` is FEEL, the DMN default, and a table read as
+    /// SpiffWorkflow reads it may still take the text as Python.
+    pub declared: bool,
     /// Position of the first character of the text.
     pub pos: SourcePos,
 }

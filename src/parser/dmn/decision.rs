@@ -53,6 +53,9 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
         text,
         lines: doc.lines,
         default_language: root.attr("expressionLanguage").map(str::to_string),
+        python_types: root
+            .attr("typeLanguage")
+            .is_some_and(|t| t.to_ascii_lowercase().contains("python")),
         decision: None,
         warned_languages: HashSet::new(),
     };

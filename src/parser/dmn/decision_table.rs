@@ -99,10 +99,16 @@ pub(crate) fn parse(
         );
     }
 
-    let rules = FileCx::children(el, "rule")
+    let rules: Vec<Rule> = FileCx::children(el, "rule")
         .enumerate()
         .map(|(i, r)| parse_rule(cx, r, i + 1, inputs.len(), outputs.len(), owner))
         .collect();
+    let named_python = |e: &DmnExpr| e.declared && e.language == Language::Python;
+    let python_hint = cx.python_types
+        || inputs.iter().any(|i| named_python(&i.expression))
+        || rules.iter().any(|r| {
+            r.input_entries.iter().any(named_python) || r.output_entries.iter().any(named_python)
+        });
     DecisionTable {
         id: table_id.map(str::to_string),
         hit_policy,
@@ -110,29 +116,32 @@ pub(crate) fn parse(
         inputs,
         outputs,
         rules,
+        python_hint,
         pos: cx.pos(el.offset),
     }
 }
 
 fn parse_input(cx: &mut FileCx<'_>, el: &Element, n: usize, owner: Option<&str>) -> Option<Input> {
     let id = FileCx::id_of(el, owner);
-    let Some(ie) = FileCx::child(el, "inputExpression") else {
-        cx.error(
-            el.offset,
-            id,
-            format!("input {n} has no <inputExpression>"),
-            "add <inputExpression><text>variable name</text></inputExpression>",
-        );
-        return None;
-    };
-    let expression = match cx.expr(ie, id) {
-        Some(e) if !e.text.is_empty() => e,
-        _ => {
+    let ie = FileCx::child(el, "inputExpression");
+    let label = el.attr("label").map(str::trim).filter(|l| !l.is_empty());
+    let written = ie
+        .and_then(|ie| cx.expr(ie, id))
+        .filter(|e| !e.text.is_empty());
+    let (expression, from_label) = match (written, label) {
+        (Some(e), _) => (e, false),
+        // The label names the variable, as SpiffWorkflow reads it; the
+        // language is the input expression's.
+        (None, Some(label)) => {
+            let e = cx.expr_text(ie.unwrap_or(el), label.to_string(), el.offset, id);
+            (e, true)
+        }
+        (None, None) => {
             cx.error(
-                ie.offset,
+                ie.unwrap_or(el).offset,
                 id,
-                format!("the input expression of input {n} is empty"),
-                "name the variable (or write the expression) this column tests",
+                format!("input {n} has neither an input expression nor a label"),
+                "write the variable name (or an expression) in <inputExpression><text>, or give the input a label naming the variable",
             );
             return None;
         }
@@ -142,12 +151,10 @@ fn parse_input(cx: &mut FileCx<'_>, el: &Element, n: usize, owner: Option<&str>)
         .filter(|e| !e.text.is_empty());
     Some(Input {
         id: el.attr("id").map(str::to_string),
-        label: el
-            .attr("label")
-            .map(str::to_string)
-            .unwrap_or_else(|| expression.text.clone()),
-        type_ref: ie.attr("typeRef").map(str::to_string),
+        label: label.map_or_else(|| expression.text.clone(), str::to_string),
+        type_ref: ie.and_then(|ie| ie.attr("typeRef")).map(str::to_string),
         expression,
+        from_label,
         input_values,
         pos: cx.pos(el.offset),
     })
@@ -206,12 +213,9 @@ fn parse_rule(
     let entries = |cx: &mut FileCx<'_>, local: &str| -> Vec<DmnExpr> {
         FileCx::children(el, local)
             .map(|e| {
-                cx.expr(e, id).unwrap_or_else(|| DmnExpr {
-                    // An entry without <text> is an empty cell.
-                    text: String::new(),
-                    language: Language::Feel,
-                    pos: cx.pos(e.offset),
-                })
+                // An entry without <text> is an empty cell.
+                cx.expr(e, id)
+                    .unwrap_or_else(|| cx.expr_text(e, String::new(), e.offset, id))
             })
             .collect()
     };

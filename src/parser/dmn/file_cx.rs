@@ -18,6 +18,9 @@ pub(crate) struct FileCx<'a> {
     pub lines: LineIndex,
     /// The `expressionLanguage` of `definitions`, for expressions without one.
     pub default_language: Option<String>,
+    /// `typeLanguage` of `definitions` names Python: the file was written
+    /// for SpiffWorkflow, so its tables are read as SpiffWorkflow reads them.
+    pub python_types: bool,
     /// The decision being parsed: problems are attributed to it.
     pub decision: Option<String>,
     /// Languages already warned about, so a file says it once.
@@ -85,42 +88,59 @@ impl FileCx<'_> {
     pub fn expr(&mut self, el: &Element, owner: Option<&str>) -> Option<DmnExpr> {
         let text_el = Self::child(el, "text")?;
         let offset = text_el.text_offset.unwrap_or(text_el.offset);
-        let language = self.language(el, owner);
-        Some(DmnExpr {
-            text: text_el.text.trim().to_string(),
-            language,
-            pos: self.pos(offset),
-        })
+        Some(self.expr_text(el, text_el.text.trim().to_string(), offset, owner))
     }
 
-    /// The language of the expression element `el`: its own
-    /// `expressionLanguage`, else the file's, else FEEL.
-    fn language(&mut self, el: &Element, owner: Option<&str>) -> Language {
+    /// An expression of element `el` with the given text (read from `el`,
+    /// or standing in for it), with `el`'s language.
+    pub fn expr_text(
+        &mut self,
+        el: &Element,
+        text: String,
+        offset: usize,
+        owner: Option<&str>,
+    ) -> DmnExpr {
+        let (language, declared) = self.language(el, owner);
+        DmnExpr {
+            text,
+            language,
+            declared,
+            pos: self.pos(offset),
+        }
+    }
+
+    /// The language of the expression element `el` and whether it was
+    /// named: its own `expressionLanguage`, else the file's, else FEEL (not
+    /// named).
+    fn language(&mut self, el: &Element, owner: Option<&str>) -> (Language, bool) {
         let declared = el
             .attr("expressionLanguage")
             .map(str::to_string)
             .or_else(|| self.default_language.clone());
         let Some(lang) = declared else {
-            return Language::Feel;
+            return (Language::Feel, false);
         };
         let lower = lang.trim().to_ascii_lowercase();
-        if lower.is_empty() || lower.contains("feel") {
-            return Language::Feel;
+        if lower.is_empty() {
+            return (Language::Feel, false);
+        }
+        if lower.contains("feel") {
+            return (Language::Feel, true);
         }
         if lower.contains("rhai") {
-            return Language::Rhai;
+            return (Language::Rhai, true);
+        }
+        if lower.contains("python") {
+            return (Language::Python, true);
         }
         if self.warned_languages.insert(lower.clone()) {
-            // SpiffWorkflow's modeler writes `python` on simple input
-            // expressions that are valid FEEL too; reading them as FEEL lets
-            // those tables run, and any real Python fails with a clear error.
             self.warn(
                 el.offset,
                 owner,
                 format!("expression language `{lang}` is not supported; its expressions are read as FEEL"),
-                "write the expressions in FEEL (the default) or set expressionLanguage=\"rhai\"",
+                "write the expressions in FEEL (the default), Python or Rhai (expressionLanguage=\"python\" or \"rhai\")",
             );
         }
-        Language::Feel
+        (Language::Feel, false)
     }
 }

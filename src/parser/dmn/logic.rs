@@ -110,6 +110,7 @@ pub(crate) fn parse(
                         None => DecisionLogic::Literal(crate::model::dmn::DmnExpr {
                             text: "null".into(),
                             language: crate::model::dmn::Language::Feel,
+                            declared: true,
                             pos: cx.pos(b.offset),
                         }),
                     };
