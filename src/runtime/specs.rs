@@ -378,11 +378,25 @@ fn python_hint(model: &Model, options: &LoadOptions) -> PythonHint {
     if options.dialect == Some(Dialect::Python) {
         return PythonHint::All;
     }
+    // A file whose own dialect is Python (inferred or named), or any of
+    // whose code is.
     let python_files: HashSet<u32> = model
-        .expressions
+        .files
         .iter()
-        .filter(|e| e.dialect == Dialect::Python)
-        .map(|e| e.pos.file)
+        .enumerate()
+        .filter(|(_, f)| {
+            f.dialect
+                .as_ref()
+                .is_some_and(|d| d.dialect == Dialect::Python)
+        })
+        .map(|(i, _)| i as u32)
+        .chain(
+            model
+                .expressions
+                .iter()
+                .filter(|e| e.dialect == Dialect::Python)
+                .map(|e| e.pos.file),
+        )
         .collect();
     if python_files.is_empty() {
         return PythonHint::None;

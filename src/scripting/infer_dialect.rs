@@ -9,7 +9,8 @@
 //! 1. any Rhai-only syntax — `let`, `const` or `fn` declarations, `#{…}`
 //!    maps, `;` ending a statement — keeps the file Rhai;
 //! 2. code that all parses in the Python subset is Python when some of it
-//!    is not valid Rhai;
+//!    is not valid Rhai, or uses what compiles as Rhai but can only be
+//!    Python (`True`, `None`, `pass`, `'text'`);
 //! 3. code valid in both follows the language other elements of the file
 //!    name (`scriptFormat="rhai"` on a script task makes the file's bare
 //!    conditions Rhai); else it is Python when the file uses SpiffWorkflow
@@ -74,7 +75,12 @@ pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'
     let fails = |dialect: Dialect| {
         candidates
             .iter()
-            .filter(|c| engine.compile_in(c.text, c.kind, dialect).is_err())
+            .filter(|c| {
+                // `x = True` compiles as Rhai (an unknown variable) but can
+                // only mean Python.
+                (dialect == Dialect::Rhai && python_only_syntax(c.text).is_some())
+                    || engine.compile_in(c.text, c.kind, dialect).is_err()
+            })
             .map(|c| c.owner)
             .collect::<Vec<_>>()
     };
@@ -118,7 +124,14 @@ pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'
             },
         ),
         (Some(_), Some(_)) => {
-            let python = spiff_extensions || not_python.len() < not_rhai.len();
+            // A tie goes to Python when some code can only be Python (a
+            // host function called with 'text'), so errors speak its terms.
+            let python_marked = candidates
+                .iter()
+                .any(|c| python_only_syntax(c.text).is_some());
+            let python = spiff_extensions
+                || not_python.len() < not_rhai.len()
+                || (not_python.len() == not_rhai.len() && python_marked);
             let (dialect, failures, other) = if python {
                 (Dialect::Python, not_python.len(), not_rhai.len())
             } else {
@@ -202,6 +215,77 @@ fn rhai_only_syntax(text: &str) -> Option<&'static str> {
     None
 }
 
+/// The first piece of code in `text` that compiles as Rhai but can only be
+/// Python: its constants and keywords as words (`True`, `None`, `pass`,
+/// `and`…), or a single-quoted string of more than one character (Rhai's
+/// `'x'` is one character).
+fn python_only_syntax(text: &str) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut after_dot = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\'' => {
+                let end = skip_string(bytes, i);
+                let inner = text.get(i + 1..end.saturating_sub(1)).unwrap_or("");
+                if inner.chars().count() > 1 && !inner.starts_with('\\') {
+                    return Some("a '…' string");
+                }
+                i = end;
+                after_dot = false;
+                continue;
+            }
+            b'"' | b'`' => {
+                i = skip_string(bytes, i);
+                after_dot = false;
+                continue;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            if !after_dot {
+                let word = match &text[start..i] {
+                    "True" => "`True`",
+                    "False" => "`False`",
+                    "None" => "`None`",
+                    "pass" => "`pass`",
+                    "elif" => "`elif`",
+                    "def" => "`def`",
+                    "del" => "`del`",
+                    "import" => "`import`",
+                    "lambda" => "`lambda`",
+                    "and" => "`and`",
+                    "or" => "`or`",
+                    "not" => "`not`",
+                    "is" => "`is`",
+                    _ => "",
+                };
+                if !word.is_empty() {
+                    return Some(word);
+                }
+            }
+            after_dot = false;
+            continue;
+        }
+        if !b.is_ascii_whitespace() {
+            after_dot = b == b'.';
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The index just past the string literal opening at `start` (Python's
 /// triple quotes included; an unterminated one runs to the end).
 fn skip_string(bytes: &[u8], start: usize) -> usize {
@@ -260,6 +344,19 @@ mod tests {
             rhai_only_syntax("if x in {1, 2}:\n    y = {\n 'a': 1}"),
             None
         );
+    }
+
+    #[test]
+    fn python_only_syntax_outside_strings_and_comments() {
+        assert_eq!(python_only_syntax("done = True"), Some("`True`"));
+        assert_eq!(python_only_syntax("x == None"), Some("`None`"));
+        assert_eq!(python_only_syntax("if a:\n    pass"), Some("`pass`"));
+        assert_eq!(python_only_syntax("greet('hello')"), Some("a '…' string"));
+        assert_eq!(python_only_syntax("c = 'x'"), None);
+        assert_eq!(python_only_syntax("c = '\\n'"), None);
+        assert_eq!(python_only_syntax("s = \"True or None\"  # pass"), None);
+        assert_eq!(python_only_syntax("x = obj.None"), None);
+        assert_eq!(python_only_syntax("total = price * qty"), None);
     }
 
     fn infer_texts(texts: &[(&str, ExprKind)], spiff: bool) -> FileDialect {
@@ -334,6 +431,14 @@ mod tests {
         let d = infer_with(&both, named);
         assert_eq!(d.dialect, Dialect::Rhai, "{d}");
         assert_eq!(infer_with(&py, named).dialect, Dialect::Python);
+        // Python's constants compile as Rhai names, but mean Python.
+        let constants = [("done = True", Script), ("total = price * qty", Script)];
+        let d = infer_texts(&constants, false);
+        assert_eq!(d.dialect, Dialect::Python, "{d}");
+        // A host function called with a Python string: both fail, the
+        // errors speak Python.
+        let host = [("greeting = my_custom_function('hello')", Script)];
+        assert_eq!(infer_texts(&host, false).dialect, Dialect::Python);
         let d = infer_texts(&[], false);
         assert_eq!(
             (d.dialect, d.reason),
