@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use serde_json::Value;
 
 use super::TaskState;
@@ -106,6 +107,21 @@ pub(crate) struct EventState {
     /// The message waits by name and known correlation values (derived from
     /// `waits` and `correlations`; never saved).
     pub messages: MessageIndex,
+    /// The waits with a pending timer, by due time (derived from `waits`;
+    /// never saved), so finding the next due timer does not scan the waits.
+    pub timers: BTreeSet<(Timestamp, u32)>,
+    /// The due time each wait is filed under in `timers`.
+    timer_of: HashMap<u32, Timestamp>,
+}
+
+/// The earliest due time of wait `w` among the definitions not yet seen.
+fn pending_due(w: &Wait) -> Option<Timestamp> {
+    w.due
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !w.seen.get(*i).copied().unwrap_or(false))
+        .filter_map(|(_, d)| *d)
+        .min()
 }
 
 impl EventState {
@@ -158,7 +174,24 @@ impl EventState {
     /// Task `t` no longer waits: its wait.
     pub fn take_wait(&mut self, t: u32) -> Option<Wait> {
         self.messages.unfile(t);
+        self.unfile_timer(t);
         self.waits.remove(&t)
+    }
+
+    /// The wait of task `t` changed in place (a definition of a parallel
+    /// multiple event was seen): its pending timer is filed again.
+    pub fn refile_timer(&mut self, t: u32) {
+        self.unfile_timer(t);
+        if let Some(d) = self.waits.get(&t).and_then(pending_due) {
+            self.timers.insert((d, t));
+            self.timer_of.insert(t, d);
+        }
+    }
+
+    fn unfile_timer(&mut self, t: u32) {
+        if let Some(d) = self.timer_of.remove(&t) {
+            self.timers.remove(&(d, t));
+        }
     }
 
     /// What waiting task `t` knows of each message it waits for, and the
@@ -197,15 +230,19 @@ impl EventState {
         (scope, out)
     }
 
-    /// Files waiting task `t` in the message index (if it waits for a message).
+    /// Files waiting task `t` in the message index (if it waits for a
+    /// message) and the timer index (if a timer of it is pending).
     fn file_wait(&mut self, t: u32, view: &View) {
         let (scope, knows) = self.knows(t, view);
         self.messages.file(t, scope, knows);
+        self.refile_timer(t);
     }
 
-    /// Builds the message index again from the waits.
+    /// Builds the message and timer indexes again from the waits.
     fn rebuild_index(&mut self, view: &View) {
         self.messages.clear();
+        self.timers.clear();
+        self.timer_of.clear();
         let waits: Vec<u32> = self.waits.keys().copied().collect();
         for t in waits {
             self.file_wait(t, view);
@@ -654,6 +691,14 @@ impl StateOwner for EventState {
         }
         if message_waits != self.messages.len() {
             return Err("the message index holds tasks that do not wait".into());
+        }
+        let timed: Vec<(Timestamp, u32)> = self
+            .waits
+            .iter()
+            .filter_map(|(&t, w)| pending_due(w).map(|d| (d, t)))
+            .collect();
+        if timed.len() != self.timers.len() || timed.iter().any(|x| !self.timers.contains(x)) {
+            return Err("the timer index does not match the waits".into());
         }
         for &t in &self.fired {
             if !records.exists(t) {

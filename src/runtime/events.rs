@@ -418,6 +418,7 @@ impl Workflow {
                 w.partial_into.push((i as u32, v.clone()));
             }
             if !w.seen.iter().all(|s| *s) {
+                self.events.refile_timer(t);
                 return;
             }
             partial_payloads(w, triggers, catch_id)
@@ -1152,20 +1153,15 @@ impl Workflow {
                 best = Some((d, who));
             }
         };
-        for (&t, w) in &self.events.waits {
-            if self.records.state(t) != TaskState::Waiting {
-                continue;
-            }
-            let pending = w
-                .due
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !w.seen.get(*i).copied().unwrap_or(false))
-                .filter_map(|(_, d)| *d)
-                .min();
-            if let Some(d) = pending {
-                consider(d, Ok(t));
-            }
+        // The timer index is ordered by due time: its first waiting entry
+        // is the earliest.
+        if let Some(&(d, t)) = self
+            .events
+            .timers
+            .iter()
+            .find(|(_, t)| self.records.state(*t) == TaskState::Waiting)
+        {
+            consider(d, Ok(t));
         }
         for (k, st) in self.events.starters.iter().enumerate() {
             if !self.starter_armed(k) {
@@ -1199,6 +1195,7 @@ impl Workflow {
                     let w = self.events.waits.get_mut(&t).expect("timer wait");
                     w.seen[i] = true;
                     if !w.seen.iter().all(|s| *s) {
+                        self.events.refile_timer(t);
                         return true;
                     }
                     let specs = self.specs.clone();
