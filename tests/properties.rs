@@ -69,6 +69,9 @@ const RACES: &[(&str, &[&str])] = &[
         "correlation_mi_collab",
         &["order_id", "loopCounter", "price"],
     ),
+    // Both branches end; the one redone after a reset ends last.
+    ("correlation_boundary_own", &["order_id"]),
+    ("correlation_boundary_confirm", &["order_id"]),
 ];
 
 fn races(case: &Case) -> &'static [&'static str] {
