@@ -1,7 +1,9 @@
 //! Event definitions: messages, signals, timers, errors, escalations,
 //! cancel, terminate, conditional, link and compensation, with the
 //! definitions-level elements they refer to (`message`, `signal`, `error`,
-//! `escalation`, `correlationProperty`).
+//! `escalation`, `correlationProperty`). Messages also read what
+//! SpiffWorkflow's spiff and camunda parsers read: the payload and the
+//! variable it is stored in, and correlations from the catch's own data.
 
 use std::collections::HashMap;
 
@@ -174,13 +176,15 @@ fn spiff_text<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {
     None
 }
 
-/// Every spiffworkflow `processVariableCorrelation` at or below `el`.
+/// Every spiffworkflow `processVariableCorrelation` at or below `el`, in
+/// document order.
 fn process_correlations<'a>(el: &'a Element, out: &mut Vec<&'a Element>) {
-    for c in &el.children {
-        if c.ns.as_deref() == Some(SPIFF_NS) && c.local == "processVariableCorrelation" {
-            out.push(c);
+    let mut stack = vec![el];
+    while let Some(e) = stack.pop() {
+        if e.ns.as_deref() == Some(SPIFF_NS) && e.local == "processVariableCorrelation" {
+            out.push(e);
         } else {
-            process_correlations(c, out);
+            stack.extend(e.children.iter().rev());
         }
     }
 }
