@@ -145,6 +145,105 @@ fn events_lists_what_nothing_inside_caught() {
 }
 
 #[test]
+fn each_quote_reaches_the_multi_instance_conversation_that_asked() {
+    // correlation_mi.bpmn: three instances of a multi-instance subprocess
+    // each send a quote request with their own order_id and wait for the
+    // quote with that order_id. The quotes are sent to the saved state one
+    // command at a time, in another order.
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let code = run_and_save(
+        "events/correlation_mi.bpmn",
+        "Process_CorrMI",
+        &state,
+        &["--data", r#"{"order_ids": [1, 2, 3]}"#],
+    );
+    assert_eq!(code, 4);
+    let (_, ev) = json_of(bpmn().arg("events").arg(&state));
+    let thrown = ev["thrown"].as_array().unwrap();
+    let asked: Vec<Value> = thrown
+        .iter()
+        .map(|e| e["correlations"]["Prop_QuoteOrder"].clone())
+        .collect();
+    assert_eq!(asked, vec![json!(1), json!(2), json!(3)], "{ev}");
+    assert_eq!(ev["waiting"].as_array().unwrap().len(), 3, "{ev}");
+    for (order, price) in [(3, 30), (1, 10)] {
+        let (code, v) = json_of(bpmn().arg("send").arg(&state).args([
+            "--message",
+            "quote",
+            "--payload",
+            &json!({"order_id": order, "price": price}).to_string(),
+            "--json",
+        ]));
+        assert_eq!(code, 4, "{v}");
+    }
+    // A quote for an order already answered is refused; the state stays.
+    let before = std::fs::read(&state).unwrap();
+    bpmn()
+        .arg("send")
+        .arg(&state)
+        .args(["--message", "quote", "--payload", r#"{"order_id": 1}"#])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains(
+            "nothing waits for message `quote` with correlation Prop_QuoteOrder = 1",
+        ));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    let (code, v) = json_of(bpmn().arg("send").arg(&state).args([
+        "--message",
+        "quote",
+        "--payload",
+        r#"{"order_id": 2, "price": 20}"#,
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        v["data"]["quotes"],
+        json!(["order 1: 10", "order 2: 20", "order 3: 30"])
+    );
+}
+
+#[test]
+fn validate_warns_about_a_message_without_any_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unnamed.bpmn");
+    std::fs::write(
+        &file,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <process id="p" isExecutable="true">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="c"/>
+    <intermediateCatchEvent id="c">
+      <messageEventDefinition/>
+    </intermediateCatchEvent>
+    <sequenceFlow id="f2" sourceRef="c" targetRef="named"/>
+    <intermediateCatchEvent id="named" name="ping">
+      <messageEventDefinition/>
+    </intermediateCatchEvent>
+  </process>
+</definitions>
+"#,
+    )
+    .unwrap();
+    let out = bpmn()
+        .arg("validate")
+        .arg("-b")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("unnamed.bpmn:6:")
+            && stdout.contains("warning")
+            && stdout.contains("no messageRef and its element no name"),
+        "{stdout}"
+    );
+    // The named one (its name is the message name) is fine.
+    assert_eq!(stdout.matches("no messageRef").count(), 1, "{stdout}");
+}
+
+#[test]
 fn a_timer_start_event_counts_from_the_now_the_run_starts_at() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("s.json");

@@ -64,6 +64,14 @@ const RACES: &[(&str, &[&str])] = &[
         "correlation_matching_instance",
         &["order_id", "item", "amount"],
     ),
+    // The seller conversations end in reverse order; a redone one ends last.
+    (
+        "correlation_mi_collab",
+        &["order_id", "loopCounter", "price"],
+    ),
+    // Both branches end; the one redone after a reset ends last.
+    ("correlation_boundary_own", &["order_id"]),
+    ("correlation_boundary_confirm", &["order_id"]),
 ];
 
 fn races(case: &Case) -> &'static [&'static str] {

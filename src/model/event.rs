@@ -32,17 +32,41 @@ pub struct Correlation {
     pub expr: ExprId,
 }
 
+/// How a message definition sends and receives its payload: the three
+/// ways SpiffWorkflow's parsers read a diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStyle {
+    /// Plain BPMN (SpiffWorkflow's `BpmnParser`): a throw sends a copy of
+    /// its task data; a catch merges a map payload into its data.
+    Bpmn,
+    /// A file that uses the spiffworkflow message extensions
+    /// (`SpiffBpmnParser`): a throw sends its `messagePayload` (nothing
+    /// without one); a catch stores the payload in its `messageVariable`
+    /// and drops it without one.
+    Spiff,
+    /// `camunda:expression` / `camunda:resultVariable` on the definition
+    /// (`CamundaParser`): a throw sends the expression's value and names
+    /// the variable the catch stores it in (`<catch id>_Response` when it
+    /// names none).
+    Camunda,
+}
+
 /// One event definition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
     Message {
-        /// The message name (its id when it has no name); matching is by name.
+        /// The message name (its id when it has no name; the event's own
+        /// name when it has no `messageRef`); matching is by name.
         name: String,
-        /// spiffworkflow `messagePayload`: what a throw sends (default: the task data).
+        /// spiffworkflow `messagePayload` or `camunda:expression`: what a
+        /// throw sends (default: see [`MessageStyle`]).
         payload: Option<ExprId>,
-        /// spiffworkflow `messageVariable`: where a catch stores the payload
-        /// (default: merged into the task data).
+        /// spiffworkflow `messageVariable` (where a catch stores the
+        /// payload) or `camunda:resultVariable` (on a throw: where its
+        /// catcher stores it; on a catch: where it stores payloads whose
+        /// thrower named no variable).
         variable: Option<String>,
+        style: MessageStyle,
         /// Properties computed from the payload.
         from_payload: Vec<Correlation>,
         /// Properties a catch expects, computed from its own data.

@@ -792,14 +792,22 @@ fn node_kind<'a>(
             let def = el
                 .children_in(BPMN_NS)
                 .find(|c| c.local == "messageEventDefinition");
-            let msg = el
-                .attr("messageRef")
-                .or_else(|| def.and_then(|d| d.attr("messageRef")))
-                .map(qname_local)
-                .unwrap_or_default();
+            // SpiffWorkflow reads the task's own `messageRef` first, then its
+            // message event definition's; without either, the task's name
+            // is the message name.
             let mut holders: Vec<&Element> = def.into_iter().collect();
             holders.extend(ext);
-            let message = events::message_trigger(cx, defs, &msg, &holders, id);
+            let mut camunda = vec![el];
+            camunda.extend(def);
+            let src = events::MessageSource {
+                message_ref: el
+                    .attr("messageRef")
+                    .or_else(|| def.and_then(|d| d.attr("messageRef"))),
+                element_name: el.attr("name"),
+                holders: &holders,
+                camunda: &camunda,
+            };
+            let message = events::message_trigger(cx, defs, &src, id);
             PendingKind::Ready(if el.local == "sendTask" {
                 NodeKind::SendTask { message }
             } else {

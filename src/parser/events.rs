@@ -1,20 +1,37 @@
 //! Event definitions: messages, signals, timers, errors, escalations,
 //! cancel, terminate, conditional, link and compensation, with the
 //! definitions-level elements they refer to (`message`, `signal`, `error`,
-//! `escalation`, `correlationProperty`).
+//! `escalation`, `correlationProperty`). Messages also read what
+//! SpiffWorkflow's spiff and camunda parsers read: the payload and the
+//! variable it is stored in, and correlations from the catch's own data.
 
 use std::collections::HashMap;
 
 use super::BPMN_NS;
 use super::bpmn::{FileCx, qname_local};
-use super::extensions::SPIFF_NS;
+use super::extensions::{CAMUNDA_NS, SPIFF_NS};
 use super::xml::Element;
-use crate::model::{Correlation, ExprKind, Timer, TimerValue, Trigger};
+use crate::model::{Correlation, ExprKind, MessageStyle, Timer, TimerValue, Trigger};
+
+/// spiffworkflow message extensions written on a `bpmn:message` (where
+/// SpiffWorkflow's older files put them; they win over the definition's).
+#[derive(Debug, Default, Clone)]
+struct MessageExt {
+    /// `messagePayload`: its text and text offset.
+    payload: Option<(String, usize)>,
+    variable: Option<String>,
+}
 
 /// Named things declared at the top of one file, by id.
 #[derive(Debug, Default)]
 pub struct FileDefs {
     messages: HashMap<String, String>,
+    /// spiffworkflow payload and variable on `bpmn:message` elements, by id.
+    message_ext: HashMap<String, MessageExt>,
+    /// The file uses spiffworkflow message extensions somewhere: it is
+    /// written for SpiffWorkflow's spiff parser, so all its messages follow
+    /// [`MessageStyle::Spiff`].
+    spiff_messages: bool,
     signals: HashMap<String, String>,
     /// id → (name, code)
     errors: HashMap<String, (Option<String>, Option<String>)>,
@@ -25,16 +42,49 @@ pub struct FileDefs {
     pub data_refs: HashMap<String, crate::model::DataRef>,
 }
 
+/// The spiffworkflow message extensions SpiffWorkflow's spiff parser reads.
+const SPIFF_MESSAGE_EXTENSIONS: [&str; 3] = [
+    "messagePayload",
+    "messageVariable",
+    "processVariableCorrelation",
+];
+
+/// Whether `el` or an element below it is a spiffworkflow message extension.
+fn has_spiff_message_extension(el: &Element) -> bool {
+    let mut stack = vec![el];
+    while let Some(e) = stack.pop() {
+        if e.ns.as_deref() == Some(SPIFF_NS) && SPIFF_MESSAGE_EXTENSIONS.contains(&e.local.as_str())
+        {
+            return true;
+        }
+        stack.extend(e.children.iter());
+    }
+    false
+}
+
 impl FileDefs {
     /// Collects the definitions-level elements of `root`.
     pub fn collect(root: &Element) -> Self {
-        let mut d = FileDefs::default();
+        let mut d = FileDefs {
+            spiff_messages: has_spiff_message_extension(root),
+            ..FileDefs::default()
+        };
         super::data_spec::collect_refs(root, &mut d.data_refs);
         for c in root.children_in(BPMN_NS) {
             let id = c.attr("id").unwrap_or_default().to_string();
             let name = c.attr("name").map(str::to_string);
             match c.local.as_str() {
                 "message" => {
+                    let ext = MessageExt {
+                        payload: spiff_text(c, "messagePayload").map(|p| {
+                            (p.text.trim().to_string(), p.text_offset.unwrap_or(p.offset))
+                        }),
+                        variable: spiff_text(c, "messageVariable")
+                            .map(|v| v.text.trim().to_string()),
+                    };
+                    if ext.payload.is_some() || ext.variable.is_some() {
+                        d.message_ext.insert(id.clone(), ext);
+                    }
                     d.messages.insert(id.clone(), name.unwrap_or(id));
                 }
                 "signal" => {
@@ -109,75 +159,144 @@ fn spiff_child<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {
         .find(|c| c.ns.as_deref() == Some(SPIFF_NS) && c.local == name)
 }
 
-/// A message trigger for message id `msg`, reading spiffworkflow payload,
-/// variable and correlation extensions from `holders` (the event definition
-/// and the node's `extensionElements`).
+/// The first spiffworkflow element `name` at or below `el` (SpiffWorkflow
+/// looks for message extensions anywhere inside the definition, e.g. in
+/// its own `extensionElements`), with non-blank text.
+fn spiff_text<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {
+    let mut stack = vec![el];
+    while let Some(e) = stack.pop() {
+        if e.ns.as_deref() == Some(SPIFF_NS) && e.local == name {
+            if e.text.trim().is_empty() {
+                continue;
+            }
+            return Some(e);
+        }
+        stack.extend(e.children.iter().rev());
+    }
+    None
+}
+
+/// Every spiffworkflow `processVariableCorrelation` at or below `el`, in
+/// document order.
+fn process_correlations<'a>(el: &'a Element, out: &mut Vec<&'a Element>) {
+    let mut stack = vec![el];
+    while let Some(e) = stack.pop() {
+        if e.ns.as_deref() == Some(SPIFF_NS) && e.local == "processVariableCorrelation" {
+            out.push(e);
+        } else {
+            stack.extend(e.children.iter().rev());
+        }
+    }
+}
+
+/// Where a message definition comes from.
+pub struct MessageSource<'a> {
+    /// The `messageRef` (a message id), if any.
+    pub message_ref: Option<&'a str>,
+    /// The name of the event or task the definition belongs to: the
+    /// message name when there is no `messageRef` (as SpiffWorkflow does).
+    pub element_name: Option<&'a str>,
+    /// Elements holding spiffworkflow extensions: the definition and the
+    /// node's `extensionElements`.
+    pub holders: &'a [&'a Element],
+    /// Elements whose `camunda:expression` / `camunda:resultVariable`
+    /// count: the definition (and a send or receive task itself).
+    pub camunda: &'a [&'a Element],
+}
+
+/// A message trigger, with the payload, variable and correlation
+/// extensions of SpiffWorkflow's spiff and camunda parsers.
 pub fn message_trigger(
     cx: &mut FileCx<'_>,
     defs: &FileDefs,
-    msg: &str,
-    holders: &[&Element],
+    src: &MessageSource<'_>,
     owner: &str,
 ) -> Trigger {
-    let name = defs
-        .messages
-        .get(msg)
-        .cloned()
-        .unwrap_or_else(|| msg.to_string());
+    let msg = src.message_ref.map(qname_local);
+    let name = match &msg {
+        Some(m) => defs.messages.get(m).cloned().unwrap_or_else(|| m.clone()),
+        None => src.element_name.unwrap_or_default().trim().to_string(),
+    };
+    let add = |cx: &mut FileCx<'_>, text: String, off: usize| {
+        cx.add_expr(text, ExprKind::Condition, None, owner, off)
+    };
     let mut payload = None;
     let mut variable = None;
-    let mut from_data = Vec::new();
-    for h in holders {
-        if let Some(p) = spiff_child(h, "messagePayload").filter(|p| !p.text.trim().is_empty()) {
-            let off = p.text_offset.unwrap_or(p.offset);
-            payload = Some(cx.add_expr(
-                p.text.trim().to_string(),
-                ExprKind::Condition,
-                None,
-                owner,
-                off,
-            ));
-        }
-        if let Some(v) = spiff_child(h, "messageVariable").filter(|v| !v.text.trim().is_empty()) {
-            variable = Some(v.text.trim().to_string());
-        }
-        for c in h.children.iter().filter(|c| {
-            c.ns.as_deref() == Some(SPIFF_NS) && c.local == "processVariableCorrelation"
-        }) {
-            let (Some(prop), Some(expr)) =
-                (spiff_child(c, "propertyId"), spiff_child(c, "expression"))
-            else {
-                continue;
-            };
-            let off = expr.text_offset.unwrap_or(expr.offset);
-            let e = cx.add_expr(
-                expr.text.trim().to_string(),
-                ExprKind::Condition,
-                None,
-                owner,
-                off,
-            );
-            from_data.push(Correlation {
-                property: prop.text.trim().to_string(),
-                expr: e,
-            });
+    let mut style = if defs.spiff_messages {
+        MessageStyle::Spiff
+    } else {
+        MessageStyle::Bpmn
+    };
+    let camunda_expr = src
+        .camunda
+        .iter()
+        .find_map(|e| e.attr_ns(CAMUNDA_NS, "expression").map(|x| (x, e.offset)))
+        .filter(|(x, _)| !x.trim().is_empty());
+    let camunda_var = src
+        .camunda
+        .iter()
+        .find_map(|e| e.attr_ns(CAMUNDA_NS, "resultVariable"))
+        .map(str::trim)
+        .filter(|x| !x.is_empty());
+    let on_message = msg.as_ref().and_then(|m| defs.message_ext.get(m));
+    if camunda_expr.is_some() || camunda_var.is_some() {
+        style = MessageStyle::Camunda;
+        payload = camunda_expr.map(|(x, off)| add(cx, x.trim().to_string(), off));
+        variable = camunda_var.map(str::to_string);
+    } else if let Some(ext) = on_message {
+        // SpiffWorkflow reads the message's extensions when it has any,
+        // and only then the definition's.
+        payload = ext.payload.clone().map(|(x, off)| add(cx, x, off));
+        variable = ext.variable.clone();
+    } else {
+        for h in src.holders {
+            if payload.is_none() {
+                if let Some(p) = spiff_text(h, "messagePayload") {
+                    let off = p.text_offset.unwrap_or(p.offset);
+                    payload = Some(add(cx, p.text.trim().to_string(), off));
+                }
+            }
+            if variable.is_none() {
+                variable = spiff_text(h, "messageVariable").map(|v| v.text.trim().to_string());
+            }
         }
     }
-    let from_payload = defs
-        .correlations
-        .get(msg)
+    let mut from_data = Vec::new();
+    let mut pvc = Vec::new();
+    for h in src.holders {
+        process_correlations(h, &mut pvc);
+    }
+    for c in pvc {
+        let (Some(prop), Some(expr)) = (spiff_child(c, "propertyId"), spiff_child(c, "expression"))
+        else {
+            continue;
+        };
+        let off = expr.text_offset.unwrap_or(expr.offset);
+        let e = add(cx, expr.text.trim().to_string(), off);
+        let property = prop.text.trim().to_string();
+        if !from_data
+            .iter()
+            .any(|c: &Correlation| c.property == property)
+        {
+            from_data.push(Correlation { property, expr: e });
+        }
+    }
+    let from_payload = msg
+        .as_ref()
+        .and_then(|m| defs.correlations.get(m))
         .cloned()
         .unwrap_or_default()
         .into_iter()
         .map(|(property, text, off)| Correlation {
             property,
-            expr: cx.add_expr(text, ExprKind::Condition, None, owner, off),
+            expr: add(cx, text, off),
         })
         .collect();
     Trigger::Message {
         name,
         payload,
         variable,
+        style,
         from_payload,
         from_data,
     }
@@ -198,10 +317,15 @@ pub fn triggers(
     for d in el.children_in(BPMN_NS) {
         let t = match d.local.as_str() {
             "messageEventDefinition" => {
-                let msg = d.attr("messageRef").map(qname_local).unwrap_or_default();
                 let mut holders = vec![d];
                 holders.extend(ext);
-                message_trigger(cx, defs, &msg, &holders, owner)
+                let src = MessageSource {
+                    message_ref: d.attr("messageRef"),
+                    element_name: el.attr("name"),
+                    holders: &holders,
+                    camunda: &[d],
+                };
+                message_trigger(cx, defs, &src, owner)
             }
             "signalEventDefinition" => {
                 let sig = d.attr("signalRef").map(qname_local).unwrap_or_default();

@@ -1,7 +1,7 @@
 //! Checks that span elements and files: call activity targets (with "did you
 //! mean"), elements this engine cannot run that a token can reach, gateway
 //! flows without conditions, duplicate process ids, cycles with no way out
-//! (in [`super::endless_cycles`]).
+//! (in [`super::endless_cycles`]), message definitions without any name.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -153,6 +153,17 @@ fn check_graph(
         }
     }
     for (i, node) in graph.nodes.iter().enumerate() {
+        if reached[i] && has_unnamed_message(&node.kind) {
+            out.push(diag(
+                specs,
+                Severity::Warning,
+                node.pos,
+                process,
+                &node.id,
+                "this message definition has no messageRef and its element no name, so it only matches other unnamed messages".into(),
+                "set messageRef to a bpmn:message (or give the element the message's name, which SpiffWorkflow uses as the message name)".into(),
+            ));
+        }
         match &node.kind {
             NodeKind::Unsupported { element } if reached[i] => {
                 out.push(diag(
@@ -275,6 +286,22 @@ fn check_graph(
             _ => {}
         }
     }
+}
+
+/// Whether a message definition of this node has no name: no `messageRef`
+/// and no element name.
+fn has_unnamed_message(kind: &NodeKind) -> bool {
+    use crate::model::Trigger;
+    let triggers: &[Trigger] = match kind {
+        NodeKind::Event(e) => &e.triggers,
+        NodeKind::SendTask { message } | NodeKind::ReceiveTask { message } => {
+            std::slice::from_ref(message)
+        }
+        _ => &[],
+    };
+    triggers
+        .iter()
+        .any(|t| matches!(t, Trigger::Message { name, .. } if name.is_empty()))
 }
 
 /// Whether cancel event `e` of graph `g` sits where BPMN allows it: an end

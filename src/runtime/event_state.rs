@@ -1,7 +1,9 @@
-//! The events owner: what each WAITING event task waits for, which READY
-//! catches already got their event, the armed start events, events nothing
-//! inside caught (the outbox), message correlations per conversation, and a
-//! log of every fired event with what a reset needs to un-fire it.
+//! The events owner: what each WAITING event task waits for (with an index
+//! of the message waits, `message_index.rs`), which READY catches already
+//! got their event, the armed start events, events nothing inside caught
+//! (the outbox), message correlation values per process or subprocess
+//! instance (`correlation.rs`), and a log of every fired event with what a
+//! reset needs to un-fire it.
 //!
 //! Un-firing a catch puts it back to WAITING with the wait and the data it
 //! had before its event (no payload of a later delivery survives, none of
@@ -11,15 +13,18 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use serde_json::Value;
 
 use super::TaskState;
+use super::correlation;
 use super::events::OutEvent;
+use super::message_index::{Knows, MessageIndex};
 use super::owner::{Moment, ResetPlan, StateOwner, View};
 use super::snapshot::{FireRow, InstanceSnapshot, RestoreError, TaskDelta};
 use super::task::NO_TASK;
 use super::wait::{Starter, Wait, triggers_of};
-use crate::model::{Data, NodeKind};
+use crate::model::{Data, NodeKind, Trigger};
 
 /// What fired.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +68,8 @@ pub(crate) struct Fire {
     pub at: Moment,
 }
 
-/// A correlation value of a conversation and the task that set it.
+/// A correlation value of a process or subprocess instance and the task
+/// that set it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Correlated {
     pub key: String,
@@ -94,27 +100,54 @@ pub(crate) struct EventState {
     pub outbox: Vec<OutEvent>,
     /// The task that threw each outbox event (`NO_TASK`: unknown).
     pub outbox_by: Vec<u32>,
-    /// Correlation values per top-level scope (conversation).
+    /// Correlation values per scope (the process, conversation,
+    /// subprocess, call activity or event subprocess instance that set
+    /// them), in the order they were set.
     pub correlations: HashMap<u32, Vec<Correlated>>,
+    /// The message waits by name and known correlation values (derived from
+    /// `waits` and `correlations`; never saved).
+    pub messages: MessageIndex,
+    /// The waits with a pending timer, by due time (derived from `waits`;
+    /// never saved), so finding the next due timer does not scan the waits.
+    pub timers: BTreeSet<(Timestamp, u32)>,
+    /// The due time each wait is filed under in `timers`.
+    timer_of: HashMap<u32, Timestamp>,
+}
+
+/// The earliest due time of wait `w` among the definitions not yet seen.
+fn pending_due(w: &Wait) -> Option<Timestamp> {
+    w.due
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !w.seen.get(*i).copied().unwrap_or(false))
+        .filter_map(|(_, d)| *d)
+        .min()
 }
 
 impl EventState {
-    /// Correlation `key` of conversation `top`.
-    pub fn correlation(&self, top: u32, key: &str) -> Option<&Value> {
+    /// Correlation `key` of scope `s` (the last value set).
+    pub fn correlation(&self, s: u32, key: &str) -> Option<&Value> {
         self.correlations
-            .get(&top)?
+            .get(&s)?
             .iter()
             .rev()
             .find(|c| c.key == key)
             .map(|c| &c.value)
     }
 
-    /// Sets correlation values of conversation `top` (set by task `by`).
-    pub fn correlate(&mut self, top: u32, values: &BTreeMap<String, Value>, by: u32) {
+    /// Correlation `key` as seen from the scopes `chain` (innermost first).
+    pub fn lookup(&self, chain: &[u32], key: &str) -> Option<&Value> {
+        chain.iter().find_map(|&s| self.correlation(s, key))
+    }
+
+    /// Sets correlation values of scope `s` (set by task `by`); the message
+    /// waits filed with that scope's values are filed again.
+    pub fn correlate(&mut self, s: u32, values: &BTreeMap<String, Value>, by: u32, view: &View) {
         if values.is_empty() {
             return;
         }
-        let list = self.correlations.entry(top).or_default();
+        let list = self.correlations.entry(s).or_default();
+        let mut changed = false;
         for (k, v) in values {
             if list.iter().rev().find(|c| &c.key == k).map(|c| &c.value) != Some(v) {
                 list.push(Correlated {
@@ -122,7 +155,97 @@ impl EventState {
                     value: v.clone(),
                     by,
                 });
+                changed = true;
             }
+        }
+        if changed {
+            for t in self.messages.filed_in(s) {
+                self.file_wait(t, view);
+            }
+        }
+    }
+
+    /// Task `t` waits for `w`.
+    pub fn insert_wait(&mut self, t: u32, w: Wait, view: &View) {
+        self.waits.insert(t, w);
+        self.file_wait(t, view);
+    }
+
+    /// Task `t` no longer waits: its wait.
+    pub fn take_wait(&mut self, t: u32) -> Option<Wait> {
+        self.messages.unfile(t);
+        self.unfile_timer(t);
+        self.waits.remove(&t)
+    }
+
+    /// The wait of task `t` changed in place (a definition of a parallel
+    /// multiple event was seen): its pending timer is filed again.
+    pub fn refile_timer(&mut self, t: u32) {
+        self.unfile_timer(t);
+        if let Some(d) = self.waits.get(&t).and_then(pending_due) {
+            self.timers.insert((d, t));
+            self.timer_of.insert(t, d);
+        }
+    }
+
+    fn unfile_timer(&mut self, t: u32) {
+        if let Some(d) = self.timer_of.remove(&t) {
+            self.timers.remove(&(d, t));
+        }
+    }
+
+    /// What waiting task `t` knows of each message it waits for, and the
+    /// scope that knowledge comes from.
+    fn knows(&self, t: u32, view: &View) -> (Option<u32>, Vec<Knows>) {
+        let Some(w) = self.waits.get(&t) else {
+            return (None, Vec::new());
+        };
+        let (triggers, _) = triggers_of(view.specs, view.records.get(t).node);
+        if !triggers
+            .iter()
+            .any(|tr| matches!(tr, Trigger::Message { .. }))
+        {
+            return (None, Vec::new());
+        }
+        let scope = correlation::index_scope(view, t);
+        let mut out = Vec::new();
+        for tr in triggers {
+            let Trigger::Message { name, .. } = tr else {
+                continue;
+            };
+            let pairs = view
+                .specs
+                .message_properties(name)
+                .iter()
+                .filter_map(|c| {
+                    let p = c.property.as_str();
+                    w.expect
+                        .get(p)
+                        .or_else(|| scope.and_then(|s| self.correlation(s, p)))
+                        .map(|v| (p.to_string(), v.clone()))
+                })
+                .collect();
+            out.push((name.clone(), pairs));
+        }
+        (scope, out)
+    }
+
+    /// Files waiting task `t` in the message index (if it waits for a
+    /// message) and the timer index (if a timer of it is pending).
+    fn file_wait(&mut self, t: u32, view: &View) {
+        let (scope, knows) = self.knows(t, view);
+        self.messages.file(t, scope, knows);
+        self.refile_timer(t);
+    }
+
+    /// Builds the message and timer indexes again from the waits.
+    fn rebuild_index(&mut self, view: &View) {
+        self.messages.clear();
+        self.timers.clear();
+        self.timer_of.clear();
+        let waits: Vec<u32> = self.waits.keys().copied().collect();
+        for t in waits {
+            self.file_wait(t, view);
         }
     }
 
@@ -192,7 +315,7 @@ impl StateOwner for EventState {
         // a wait stays, dormant: a reset that undoes the cancellation gives
         // them back. The boundary events of a task that cannot be reopened
         // (not a subprocess, call activity or loop) are dropped.
-        let Some(w) = self.waits.remove(&t) else {
+        let Some(w) = self.take_wait(t) else {
             return;
         };
         let r = view.records.get(t);
@@ -275,7 +398,8 @@ impl StateOwner for EventState {
         for list in self.correlations.values_mut() {
             list.retain(|c| !plan.gone(c.by));
         }
-        let _ = view;
+        self.correlations.retain(|_, list| !list.is_empty());
+        self.rebuild_index(view);
     }
 
     fn snapshot(&self, snap: &mut InstanceSnapshot, view: &View) {
@@ -507,6 +631,7 @@ impl StateOwner for EventState {
                 at: row.at,
             });
         }
+        self.rebuild_index(view);
         Ok(())
     }
 
@@ -550,6 +675,30 @@ impl StateOwner for EventState {
                     view.specs.model.node(r.node).id
                 ));
             }
+        }
+        let mut message_waits = 0;
+        for &t in self.waits.keys() {
+            let (triggers, _) = triggers_of(view.specs, records.get(t).node);
+            if triggers
+                .iter()
+                .any(|tr| matches!(tr, Trigger::Message { .. }))
+            {
+                message_waits += 1;
+                if !self.messages.contains(t) {
+                    return Err(format!("task {t} waits for a message but is not indexed"));
+                }
+            }
+        }
+        if message_waits != self.messages.len() {
+            return Err("the message index holds tasks that do not wait".into());
+        }
+        let timed: Vec<(Timestamp, u32)> = self
+            .waits
+            .iter()
+            .filter_map(|(&t, w)| pending_due(w).map(|d| (d, t)))
+            .collect();
+        if timed.len() != self.timers.len() || timed.iter().any(|x| !self.timers.contains(x)) {
+            return Err("the timer index does not match the waits".into());
         }
         for &t in &self.fired {
             if !records.exists(t) {

@@ -13,15 +13,20 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::correlation;
 use super::error::WorkflowError;
 use super::event_state::{Fire, Fired};
 use super::merge::deep_merge;
+use super::owner::View;
 use super::task::NO_TASK;
 use super::timer::parse_duration;
-use super::wait::{Delivery, Starter, StarterKey, Wait, arm, next_cycle, triggers_of};
+use super::wait::{
+    Delivery, Starter, StarterKey, Store, Target, Wait, arm, next_cycle, target_of, triggers_of,
+};
 use super::{TaskId, TaskState, Workflow};
 use crate::model::{
-    Data, EventNode, EventPosition, GraphIdx, NodeIdx, NodeKind, NodeRef, Timer, Trigger,
+    Data, EventNode, EventPosition, GraphIdx, MessageStyle, NodeIdx, NodeKind, NodeRef, Timer,
+    Trigger,
 };
 
 /// An event that left the instance because nothing inside caught it (for
@@ -67,31 +72,24 @@ impl std::fmt::Display for EventError {
 
 impl std::error::Error for EventError {}
 
-fn payload_into(data: &mut Data, payload: &Value, variable: Option<&str>, fallback_key: &str) {
-    match (variable, payload) {
-        (Some(v), p) => {
-            data.insert(v.to_string(), p.clone());
-        }
-        (None, Value::Object(m)) => super::merge::merge_json(data, m),
-        (None, Value::Null) => {}
-        (None, other) => {
-            data.insert(fallback_key.to_string(), other.clone());
-        }
-    }
-}
-
-/// Where the payload of definition `i` of `triggers` goes: its message
-/// variable, and the key a non-map payload gets.
-fn payload_target(triggers: &[Trigger], i: usize) -> (Option<String>, String) {
-    let variable = match triggers.get(i) {
-        Some(Trigger::Message { variable, .. }) => variable.clone(),
-        _ => None,
-    };
-    let key = match triggers.get(i) {
-        Some(Trigger::Message { name, .. } | Trigger::Signal { name }) => name.clone(),
-        _ => "payload".into(),
-    };
-    (variable, key)
+/// The payloads a parallel-multiple wait `w` collected, with where each
+/// goes; `w` forgets them.
+fn partial_payloads(
+    w: &mut Wait,
+    triggers: &[Trigger],
+    catch_id: &str,
+) -> Vec<(u32, Value, Target)> {
+    let into = std::mem::take(&mut w.partial_into);
+    std::mem::take(&mut w.partial)
+        .into_iter()
+        .map(|(i, p)| {
+            let target = match into.iter().find(|(j, _)| *j == i) {
+                Some((_, v)) => Target::Variable(v.clone()),
+                None => target_of(triggers.get(i as usize), catch_id, false),
+            };
+            (i, p, target)
+        })
+        .collect()
 }
 
 impl Workflow {
@@ -187,14 +185,24 @@ impl Workflow {
     pub fn send_message(&mut self, name: &str, payload: Value) -> Result<(), EventError> {
         crate::model::check_value_depth("the payload", &payload).map_err(EventError)?;
         let correlations = self.correlations_for(name, &payload);
+        let carried = if correlations.is_empty() {
+            String::new()
+        } else {
+            let pairs: Vec<String> = correlations
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect();
+            format!(" with correlation {}", pairs.join(", "))
+        };
         let d = Delivery::Message {
             name: name.to_string(),
             payload,
             correlations,
+            store: Store::Catcher,
         };
         if self.deliver(&d, NO_TASK) == 0 {
             return Err(EventError(format!(
-                "nothing waits for message `{name}`{}",
+                "nothing waits for message `{name}`{carried}{}",
                 self.waiting_summary()
             )));
         }
@@ -242,36 +250,10 @@ impl Workflow {
             return out;
         };
         let data = &Data::from(data.clone());
-        for g in &self.specs.model.graphs {
-            for n in &g.nodes {
-                let triggers: &[Trigger] = match &n.kind {
-                    NodeKind::Event(e) => &e.triggers,
-                    NodeKind::ReceiveTask { message } | NodeKind::SendTask { message } => {
-                        std::slice::from_ref(message)
-                    }
-                    _ => &[],
-                };
-                for t in triggers {
-                    if let Trigger::Message {
-                        name: n2,
-                        from_payload,
-                        ..
-                    } = t
-                    {
-                        if n2 != name {
-                            continue;
-                        }
-                        for c in from_payload {
-                            if out.contains_key(&c.property) {
-                                continue;
-                            }
-                            if let Some(code) = self.specs.code(c.expr) {
-                                if let Ok(v) = self.specs.engine.eval(code, data) {
-                                    out.insert(c.property.clone(), v);
-                                }
-                            }
-                        }
-                    }
+        for c in self.specs.message_properties(name) {
+            if let Some(code) = self.specs.code(c.expr) {
+                if let Ok(v) = self.specs.engine.eval(code, data) {
+                    out.insert(c.property.clone(), v);
                 }
             }
         }
@@ -280,17 +262,69 @@ impl Workflow {
 
     // ----- delivering -----------------------------------------------------
 
-    fn correlation_ok(&self, top: Option<u32>, w: &Wait, d: &Delivery) -> bool {
-        let Delivery::Message { correlations, .. } = d else {
+    /// Whether message delivery `d` correlates with a wait `w` that reads
+    /// the correlation values of scopes `chain` (innermost first).
+    fn correlation_ok(&self, chain: &[u32], w: &Wait, d: &Delivery) -> bool {
+        let Delivery::Message {
+            name, correlations, ..
+        } = d
+        else {
             return true;
         };
-        correlations.iter().all(|(k, v)| {
-            let known = w
-                .expect
-                .get(k)
-                .or_else(|| top.and_then(|s| self.events.correlation(s, k)));
-            known.is_none_or(|x| x == v)
-        })
+        let props = self.specs.message_properties(name);
+        correlation::correlates(
+            props.iter().map(|c| c.property.as_str()),
+            |p| w.expect.get(p).or_else(|| self.events.lookup(chain, p)),
+            correlations,
+        )
+    }
+
+    /// A view of the hub owners, for the events owner.
+    fn hub_view(&self) -> View<'_> {
+        View {
+            specs: &self.specs,
+            records: &self.records,
+            scopes: &self.scopes,
+        }
+    }
+
+    /// The waiting tasks that catch `d`, with the definition that does, in
+    /// task order: for a message the first that correlates (looked up in
+    /// the message index), for a signal every one.
+    fn catching_waits(&self, d: &Delivery) -> Vec<(u32, usize)> {
+        let candidates: Vec<u32> = match d {
+            Delivery::Message {
+                name, correlations, ..
+            } => self.events.messages.candidates(name, correlations),
+            _ => self.events.waits.keys().copied().collect(),
+        };
+        let broadcast = matches!(d, Delivery::Signal { .. });
+        let mut hits = Vec::new();
+        for t in candidates {
+            if self.records.state(t) != TaskState::Waiting {
+                continue;
+            }
+            let Some(w) = self.events.waits.get(&t) else {
+                continue;
+            };
+            let r = self.records.get(t).node;
+            let (triggers, _) = triggers_of(&self.specs, r);
+            let Some(i) = triggers.iter().position(|tr| d.caught_by(tr)) else {
+                continue;
+            };
+            // Error and escalation boundaries are reached by bubbling, not here.
+            if matches!(d, Delivery::Message { .. }) {
+                let chain = correlation::chain(&self.hub_view(), t);
+                if !self.correlation_ok(&chain, w, d) {
+                    continue;
+                }
+            }
+            hits.push((t, i));
+            if !broadcast {
+                break;
+            }
+        }
+        hits
     }
 
     /// Whether start event `k` is armed: not spent, and its scope (for an
@@ -309,26 +343,7 @@ impl Workflow {
     /// (in task order), a signal to all. Returns how many caught it.
     pub(crate) fn deliver(&mut self, d: &Delivery, by: u32) -> usize {
         let broadcast = matches!(d, Delivery::Signal { .. });
-        let mut hits: Vec<(u32, usize)> = Vec::new();
-        for (&t, w) in &self.events.waits {
-            if self.records.state(t) != TaskState::Waiting {
-                continue;
-            }
-            let r = self.records.get(t).node;
-            let (triggers, _) = triggers_of(&self.specs, r);
-            let Some(i) = triggers.iter().position(|tr| d.caught_by(tr)) else {
-                continue;
-            };
-            // Error and escalation boundaries are reached by bubbling, not here.
-            let top = self.scopes.top_of(self.records.get(t).scope, &self.records);
-            if !self.correlation_ok(Some(top), w, d) {
-                continue;
-            }
-            hits.push((t, i));
-            if !broadcast {
-                break;
-            }
-        }
+        let hits = self.catching_waits(d);
         let mut start_hits: Vec<(StarterKey, usize)> = Vec::new();
         if broadcast || hits.is_empty() {
             for (k, st) in self.events.starters.iter().enumerate() {
@@ -339,8 +354,11 @@ impl Workflow {
                 let Some(i) = triggers.iter().position(|tr| d.caught_by(tr)) else {
                     continue;
                 };
-                let top = st.scope.map(|s| self.scopes.top_of(s, &self.records));
-                if !self.correlation_ok(top, &st.wait, d) {
+                let chain = st
+                    .scope
+                    .map(|s| correlation::chain_from(&self.hub_view(), s))
+                    .unwrap_or_default();
+                if !self.correlation_ok(&chain, &st.wait, d) {
                     continue;
                 }
                 start_hits.push((st.key(), i));
@@ -371,13 +389,22 @@ impl Workflow {
     /// `by`); fires the task when its event is complete (all definitions for
     /// parallel multiple).
     fn catch_at(&mut self, t: u32, i: usize, d: &Delivery, by: u32) {
+        let specs = self.specs.clone();
         let r = self.records.get(t).node;
-        let (triggers, parallel) = triggers_of(&self.specs, r);
+        let catch_id = &specs.model.node(r).id;
+        let (triggers, parallel) = triggers_of(&specs, r);
         if let Delivery::Message { correlations, .. } = d {
-            let top = self.scopes.top_of(self.records.get(t).scope, &self.records);
-            self.events.correlate(top, correlations, t);
+            let view = View {
+                specs: &self.specs,
+                records: &self.records,
+                scopes: &self.scopes,
+            };
+            if let Some(s) = correlation::owner(&view, t) {
+                self.events.correlate(s, correlations, t, &view);
+            }
         }
-        let payloads: Vec<(u32, Value)> = if parallel {
+        let target = d.target(triggers.get(i), catch_id);
+        let payloads: Vec<(u32, Value, Target)> = if parallel {
             let w = self
                 .events
                 .waits
@@ -387,17 +414,20 @@ impl Workflow {
                 *s = true;
             }
             w.partial.push((i as u32, d.payload().clone()));
+            if let Target::Variable(v) = &target {
+                w.partial_into.push((i as u32, v.clone()));
+            }
             if !w.seen.iter().all(|s| *s) {
+                self.events.refile_timer(t);
                 return;
             }
-            std::mem::take(&mut w.partial)
+            partial_payloads(w, triggers, catch_id)
         } else {
-            vec![(i as u32, d.payload().clone())]
+            vec![(i as u32, d.payload().clone(), target)]
         };
         let mut data = (**self.records.data(t)).clone();
-        for (i, p) in &payloads {
-            let (variable, key) = payload_target(triggers, *i as usize);
-            payload_into(&mut data, p, variable.as_deref(), &key);
+        for (_, p, target) in &payloads {
+            target.apply(&mut data, p);
         }
         self.fire_wait(t, None, Arc::new(data), by);
     }
@@ -413,10 +443,11 @@ impl Workflow {
         data: Arc<Data>,
         by: u32,
     ) {
-        let Some(mut w) = self.events.waits.remove(&t) else {
+        let Some(mut w) = self.events.take_wait(t) else {
             return;
         };
         w.partial.clear();
+        w.partial_into.clear();
         let specs = self.specs.clone();
         let r = self.records.get(t).node;
         let node = specs.model.node(r);
@@ -449,7 +480,12 @@ impl Workflow {
                     let s = self.records.get(t).scope;
                     let adata = self.records.data(a).clone();
                     let b = self.push_task(s, r.node, a, adata, TaskState::Waiting);
-                    self.events.waits.insert(b, next);
+                    let view = View {
+                        specs: &self.specs,
+                        records: &self.records,
+                        scopes: &self.scopes,
+                    };
+                    self.events.insert_wait(b, next, &view);
                     rearmed = Some(b);
                 }
             }
@@ -579,7 +615,12 @@ impl Workflow {
             };
             let s = self.records.get(a).scope;
             let t = self.push_task(s, b, a, data, TaskState::Waiting);
-            self.events.waits.insert(t, w);
+            let view = View {
+                specs: &self.specs,
+                records: &self.records,
+                scopes: &self.scopes,
+            };
+            self.events.insert_wait(t, w, &view);
             self.check_conditional(t);
         }
         Ok(())
@@ -599,7 +640,12 @@ impl Workflow {
             Err(e) => return Err(self.fail(t, e)),
         };
         self.records.set_state(t, TaskState::Waiting);
-        self.events.waits.insert(t, w);
+        let view = View {
+            specs: &self.specs,
+            records: &self.records,
+            scopes: &self.scopes,
+        };
+        self.events.insert_wait(t, w, &view);
         self.check_conditional(t);
         Ok(())
     }
@@ -706,6 +752,8 @@ impl Workflow {
                 Trigger::Message {
                     name,
                     payload,
+                    variable,
+                    style,
                     from_payload,
                     ..
                 } => {
@@ -721,6 +769,9 @@ impl Workflow {
                                 );
                             }
                         },
+                        // SpiffWorkflow's spiff parser sends nothing without
+                        // a messagePayload; the others a copy of the data.
+                        None if *style == MessageStyle::Spiff => Value::Object(Default::default()),
                         None => data.to_json(),
                     };
                     let mut correlations = BTreeMap::new();
@@ -734,12 +785,24 @@ impl Workflow {
                             }
                         }
                     }
-                    let top = self.scopes.top_of(self.records.get(t).scope, &self.records);
-                    self.events.correlate(top, &correlations, t);
+                    let view = View {
+                        specs: &self.specs,
+                        records: &self.records,
+                        scopes: &self.scopes,
+                    };
+                    if let Some(s) = correlation::owner(&view, t) {
+                        self.events.correlate(s, &correlations, t, &view);
+                    }
+                    let store = match (style, variable) {
+                        (MessageStyle::Camunda, Some(v)) => Store::Variable(v.clone()),
+                        (MessageStyle::Camunda, None) => Store::Response,
+                        _ => Store::Catcher,
+                    };
                     let d = Delivery::Message {
                         name: name.clone(),
                         payload: value,
                         correlations,
+                        store,
                     };
                     if self.deliver(&d, t) == 0 {
                         self.outbox_push(&d, &node.id, t);
@@ -941,7 +1004,8 @@ impl Workflow {
                 return;
             }
         }
-        let (variable, key) = payload_target(triggers, i);
+        let start_id = &specs.model.node(r).id;
+        let target = d.map(|d| d.target(triggers.get(i), start_id));
         let pending_before = self.scopes.pending_starts as u32;
         if before.scope.is_none() {
             // An instance exists now; the workflow can complete when it ends.
@@ -982,15 +1046,12 @@ impl Workflow {
         let (created, data) = match before.scope {
             None => {
                 let mut data = (*self.scopes.initial).clone();
-                if let Some(d) = d {
-                    payload_into(&mut data, d.payload(), variable.as_deref(), &key);
+                if let (Some(d), Some(target)) = (d, &target) {
+                    target.apply(&mut data, d.payload());
                 }
                 let data = Arc::new(data);
                 let s = self.scopes.open(GraphIdx(before.graph), None, 0);
                 self.objects.open(s, GraphIdx(before.graph), &specs);
-                if let Some(Delivery::Message { correlations, .. }) = d {
-                    self.events.correlate(s, correlations, NO_TASK);
-                }
                 let created = self.push_task(
                     s,
                     NodeIdx(before.start),
@@ -1000,13 +1061,12 @@ impl Workflow {
                 );
                 if let Some(Delivery::Message { correlations, .. }) = d {
                     // The conversation's correlations go with its start.
-                    if let Some(list) = self.events.correlations.get_mut(&s) {
-                        for c in list.iter_mut() {
-                            if correlations.contains_key(&c.key) {
-                                c.by = created;
-                            }
-                        }
-                    }
+                    let view = View {
+                        specs: &self.specs,
+                        records: &self.records,
+                        scopes: &self.scopes,
+                    };
+                    self.events.correlate(s, correlations, created, &view);
                 }
                 self.arm_event_subprocesses(s);
                 (created, data)
@@ -1017,8 +1077,8 @@ impl Workflow {
                     Some(EventPosition::Start { interrupting: true })
                 );
                 let mut data = (*self.scope_data(s)).clone();
-                if let Some(d) = d {
-                    payload_into(&mut data, d.payload(), variable.as_deref(), &key);
+                if let (Some(d), Some(target)) = (d, &target) {
+                    target.apply(&mut data, d.payload());
                 }
                 let esp = NodeIdx(before.esp.unwrap_or(0));
                 let parent = self
@@ -1053,6 +1113,16 @@ impl Workflow {
                 self.scopes.get_mut(c).entry = Some(data.clone());
                 self.objects.open(c, GraphIdx(before.graph), &specs);
                 self.push_task(c, NodeIdx(before.start), e, data.clone(), TaskState::Ready);
+                if let Some(Delivery::Message { correlations, .. }) = d {
+                    // The event subprocess instance that caught the message
+                    // keeps its correlation values.
+                    let view = View {
+                        specs: &self.specs,
+                        records: &self.records,
+                        scopes: &self.scopes,
+                    };
+                    self.events.correlate(c, correlations, e, &view);
+                }
                 self.arm_event_subprocesses(c);
                 (e, data)
             }
@@ -1083,20 +1153,15 @@ impl Workflow {
                 best = Some((d, who));
             }
         };
-        for (&t, w) in &self.events.waits {
-            if self.records.state(t) != TaskState::Waiting {
-                continue;
-            }
-            let pending = w
-                .due
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !w.seen.get(*i).copied().unwrap_or(false))
-                .filter_map(|(_, d)| *d)
-                .min();
-            if let Some(d) = pending {
-                consider(d, Ok(t));
-            }
+        // The timer index is ordered by due time: its first waiting entry
+        // is the earliest.
+        if let Some(&(d, t)) = self
+            .events
+            .timers
+            .iter()
+            .find(|(_, t)| self.records.state(*t) == TaskState::Waiting)
+        {
+            consider(d, Ok(t));
         }
         for (k, st) in self.events.starters.iter().enumerate() {
             if !self.starter_armed(k) {
@@ -1130,14 +1195,15 @@ impl Workflow {
                     let w = self.events.waits.get_mut(&t).expect("timer wait");
                     w.seen[i] = true;
                     if !w.seen.iter().all(|s| *s) {
+                        self.events.refile_timer(t);
                         return true;
                     }
-                    let partial = std::mem::take(&mut w.partial);
-                    let (triggers, _) = triggers_of(&self.specs, r);
+                    let specs = self.specs.clone();
+                    let (triggers, _) = triggers_of(&specs, r);
+                    let catch_id = &specs.model.node(r).id;
                     let mut data = (**self.records.data(t)).clone();
-                    for (i, p) in &partial {
-                        let (variable, key) = payload_target(triggers, *i as usize);
-                        payload_into(&mut data, p, variable.as_deref(), &key);
+                    for (_, p, target) in partial_payloads(w, triggers, catch_id) {
+                        target.apply(&mut data, &p);
                     }
                     self.fire_wait(t, Some(at), Arc::new(data), NO_TASK);
                     return true;

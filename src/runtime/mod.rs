@@ -12,6 +12,7 @@
 
 mod clock;
 mod compensation;
+mod correlation;
 mod data_objects;
 mod data_spec;
 mod data_store;
@@ -23,6 +24,7 @@ mod limits;
 mod looping;
 mod loops;
 mod merge;
+mod message_index;
 mod owner;
 mod records;
 mod reset;

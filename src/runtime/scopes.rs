@@ -122,14 +122,6 @@ impl Scopes {
             .count()
     }
 
-    /// The top-level scope above scope `s`.
-    pub fn top_of(&self, mut s: u32, records: &Records) -> u32 {
-        while let Some(c) = self.list[s as usize].container {
-            s = records.get(c).scope;
-        }
-        s
-    }
-
     /// Task `t` is live in scope `s` (created, or back in a reset).
     pub fn add_live(&mut self, s: u32, t: u32) {
         if self.list[s as usize].live.insert(t) {

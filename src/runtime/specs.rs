@@ -2,14 +2,16 @@
 //! condition compiled once, the one sandboxed script engine, and the
 //! problems found while loading.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::limits::{EngineLimits, RuntimeLimits};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dmn::{Decisions, PythonHint};
-use crate::model::{Dialect, ExprId, Expression, Model, NodeKind, SourceFile};
+use crate::model::{
+    Correlation, Dialect, ExprId, Expression, Model, NodeKind, SourceFile, Trigger,
+};
 use crate::parser::{self, LoadOptions, Loaded};
 use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine, infer_dialect};
 
@@ -43,6 +45,10 @@ pub struct Specs {
     /// Whether any conditional event exists (they are re-checked after
     /// every step, so this saves the work when there are none).
     pub(crate) has_conditionals: bool,
+    /// Per message name, its correlation properties with the first
+    /// retrieval expression found for each (a message from outside is
+    /// correlated with these; a catch compares the ones it knows).
+    pub(crate) message_props: HashMap<String, Vec<Correlation>>,
     /// DMN decisions for business rule tasks (empty without DMN files).
     pub(crate) decisions: Decisions,
     /// The DMN files, kept so a saved state can embed them.
@@ -183,6 +189,7 @@ impl Specs {
                     .any(|t| matches!(t, crate::model::Trigger::Conditional { .. }))
             })
         });
+        let message_props = message_properties(&model);
         let dmn_files: Vec<SourceFile> = dmn
             .iter()
             .map(|(p, b)| SourceFile {
@@ -208,6 +215,7 @@ impl Specs {
         check_decisions(&model, &decisions, &mut diagnostics);
         Arc::new(Specs {
             has_conditionals,
+            message_props,
             decisions,
             dmn_files,
             options: *options,
@@ -217,6 +225,12 @@ impl Specs {
             limits: limits.run,
             diagnostics,
         })
+    }
+
+    /// The correlation properties of message `name` (see
+    /// [`Specs::message_props`]).
+    pub(crate) fn message_properties(&self, name: &str) -> &[Correlation] {
+        self.message_props.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The model of everything loaded.
@@ -474,4 +488,34 @@ fn check_decisions(model: &Model, decisions: &Decisions, out: &mut Vec<Diagnosti
             }
         }
     }
+}
+
+/// Per message name, the correlation properties any message definition of
+/// that name retrieves from its payload, the first expression for each.
+fn message_properties(model: &Model) -> HashMap<String, Vec<Correlation>> {
+    let mut out: HashMap<String, Vec<Correlation>> = HashMap::new();
+    for n in model.graphs.iter().flat_map(|g| &g.nodes) {
+        let triggers: &[Trigger] = match &n.kind {
+            NodeKind::Event(e) => &e.triggers,
+            NodeKind::ReceiveTask { message } | NodeKind::SendTask { message } => {
+                std::slice::from_ref(message)
+            }
+            _ => &[],
+        };
+        for t in triggers {
+            let Trigger::Message {
+                name, from_payload, ..
+            } = t
+            else {
+                continue;
+            };
+            let props = out.entry(name.clone()).or_default();
+            for c in from_payload {
+                if !props.iter().any(|p| p.property == c.property) {
+                    props.push(c.clone());
+                }
+            }
+        }
+    }
+    out
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Specs;
 use super::timer::{parse_cycle, parse_date, parse_duration};
-use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef, Timer, Trigger};
+use crate::model::{Data, GraphIdx, MessageStyle, NodeIdx, NodeKind, NodeRef, Timer, Trigger};
 
 /// The runtime side of an event wait.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -33,6 +33,23 @@ pub struct Wait {
     /// (merged into the task's data when the last one arrives).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partial: Vec<(u32, Value)>,
+    /// Parallel multiple: the variable a payload in `partial` goes to when
+    /// its thrower named one (camunda `resultVariable`), by definition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial_into: Vec<(u32, String)>,
+}
+
+/// Where the catcher of a message stores its payload, as the thrower says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Store {
+    /// As the catching definition says.
+    Catcher,
+    /// In this variable (the thrower's camunda `resultVariable`).
+    Variable(String),
+    /// In `<catching element id>_Response` (a camunda throw without
+    /// `resultVariable`, as SpiffWorkflow's camunda parser does), unless
+    /// the catching definition names a variable.
+    Response,
 }
 
 /// Something delivered to waiting tasks.
@@ -42,6 +59,7 @@ pub enum Delivery {
         name: String,
         payload: Value,
         correlations: BTreeMap<String, Value>,
+        store: Store,
     },
     Signal {
         name: String,
@@ -85,6 +103,19 @@ impl Delivery {
         }
     }
 
+    /// Where the catching definition `t` (of element `catch_id`) puts
+    /// this delivery's payload.
+    pub fn target(&self, t: Option<&Trigger>, catch_id: &str) -> Target {
+        let store = match self {
+            Delivery::Message { store, .. } => store,
+            _ => &Store::Catcher,
+        };
+        if let Store::Variable(v) = store {
+            return Target::Variable(v.clone());
+        }
+        target_of(t, catch_id, store == &Store::Response)
+    }
+
     /// For listings: "message order_paid".
     pub fn describe(&self) -> String {
         match self {
@@ -101,6 +132,54 @@ impl Delivery {
                     "escalation `{}`",
                     code.as_deref().or(name.as_deref()).unwrap_or("(no code)")
                 )
+            }
+        }
+    }
+}
+
+/// Where a caught payload goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// Stored whole in this variable.
+    Variable(String),
+    /// A map is merged into the data; another value is stored under the
+    /// key (the message or signal name); null is dropped.
+    Merge(String),
+    /// Dropped (a spiffworkflow catch without `messageVariable`).
+    Drop,
+}
+
+/// Where catching definition `t` (of element `catch_id`) puts a payload
+/// whose thrower named no variable; `response`: the thrower asked for
+/// `<catch_id>_Response`.
+pub fn target_of(t: Option<&Trigger>, catch_id: &str, response: bool) -> Target {
+    match t {
+        Some(Trigger::Message {
+            variable: Some(v), ..
+        }) => Target::Variable(v.clone()),
+        _ if response => Target::Variable(format!("{catch_id}_Response")),
+        Some(Trigger::Message {
+            style: MessageStyle::Spiff,
+            ..
+        }) => Target::Drop,
+        Some(Trigger::Message { name, .. } | Trigger::Signal { name }) => {
+            Target::Merge(name.clone())
+        }
+        _ => Target::Merge("payload".into()),
+    }
+}
+
+impl Target {
+    /// Puts `payload` into `data`.
+    pub fn apply(&self, data: &mut Data, payload: &Value) {
+        match (self, payload) {
+            (Target::Variable(v), p) => {
+                data.insert(v.clone(), p.clone());
+            }
+            (Target::Drop, _) | (Target::Merge(_), Value::Null) => {}
+            (Target::Merge(_), Value::Object(m)) => super::merge::merge_json(data, m),
+            (Target::Merge(key), other) => {
+                data.insert(key.clone(), other.clone());
             }
         }
     }
