@@ -504,9 +504,6 @@ impl Workflow {
         }
         self.cancel_task(a, cause);
         self.cancel_boundaries(a, cause);
-        let s = self.records.get(a).scope;
-        // A join may have been waiting for this branch.
-        self.recheck_or_joins(s, cause);
     }
 
     /// The WAITING boundary events of activity `a`.
@@ -986,7 +983,10 @@ impl Workflow {
                     payload_into(&mut data, d.payload(), variable.as_deref(), &key);
                 }
                 let data = Arc::new(data);
-                let s = self.scopes.open(GraphIdx(before.graph), None, 0);
+                let g = GraphIdx(before.graph);
+                let s = self
+                    .scopes
+                    .open(g, None, 0, specs.model.graph(g).has_or_joins());
                 self.objects.open(s, GraphIdx(before.graph), &specs);
                 if let Some(Delivery::Message { correlations, .. }) = d {
                     self.events.correlate(s, correlations, NO_TASK);
@@ -1049,7 +1049,9 @@ impl Workflow {
                 let key = (before.graph, before.start);
                 self.scopes.get_mut(s).awaiting.retain(|a| *a != key);
                 let depth = self.scopes.get(s).depth + 1;
-                let c = self.scopes.open(GraphIdx(before.graph), Some(e), depth);
+                let g = GraphIdx(before.graph);
+                let or_joins = specs.model.graph(g).has_or_joins();
+                let c = self.scopes.open(g, Some(e), depth, or_joins);
                 self.scopes.get_mut(c).entry = Some(data.clone());
                 self.objects.open(c, GraphIdx(before.graph), &specs);
                 self.push_task(c, NodeIdx(before.start), e, data.clone(), TaskState::Ready);

@@ -1003,7 +1003,8 @@ impl Workflow {
                 self.records.set_data(r, data.clone());
                 let s = self.records.get(r).scope;
                 let depth = self.scopes.get(s).depth + 1;
-                let c = self.scopes.open(graph, Some(r), depth);
+                let or_joins = specs.model.graph(graph).has_or_joins();
+                let c = self.scopes.open(graph, Some(r), depth, or_joins);
                 self.scopes.get_mut(c).entry = Some(data.clone());
                 self.objects.open(c, graph, &specs);
                 if let Some(&start) = specs.model.graph(graph).trigger_starts.first() {
@@ -1033,21 +1034,11 @@ impl Workflow {
         // 5. Joins holding tokens without a waiting record get one.
         let orphans = self.joins.orphans(&self.view_of());
         for (s, n, from) in orphans {
-            let inclusive = matches!(
-                specs.model.graph(self.scopes.get(s).graph).node(n).kind,
-                NodeKind::InclusiveGateway
-            );
-            self.new_waiting_join(s, n, from, inclusive);
+            self.new_waiting_join(s, n, from);
         }
         for j in joins_to_fire {
             let r = self.records.get(j);
             let (s, n) = (r.scope, r.node.node);
-            if matches!(specs.model.node(r.node).kind, NodeKind::InclusiveGateway) {
-                let w = self.joins.waiting_or.entry(s).or_default();
-                if !w.contains(&n) {
-                    w.push(n);
-                }
-            }
             self.try_fire_join(s, n, j);
         }
         // A conditional event that waits again fires at once if its
@@ -1085,6 +1076,9 @@ impl Workflow {
         for s in away {
             self.events.park(s);
         }
+        // Nothing waits for an OR-join check: the joins the reset makes
+        // fire again were tried above.
+        self.joins.recheck.clear();
         self.check_invariants().map_err(|e| {
             TaskError(format!(
                 "the reset would leave an inconsistent instance ({e}); nothing was saved"

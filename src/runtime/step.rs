@@ -321,6 +321,7 @@ impl Workflow {
                     let data = self.records.data(t).clone();
                     self.push_task(s, target, t, data, TaskState::Ready);
                 }
+                self.tokens_placed(s, r, t);
                 return Ok(());
             }
         }
@@ -330,13 +331,20 @@ impl Workflow {
         for f in flows {
             self.arrive(s, r, f, t)?;
         }
-        self.recheck_or_joins(s, t);
-        let data = self.records.data(t).clone();
-        self.recheck_conditionals(s, &data, t);
+        self.tokens_placed(s, r, t);
         if self.scope_done(s) {
             self.finish_scope(s)?;
         }
         Ok(())
+    }
+
+    /// Task `t` (at `r`, in scope `s`) completed and its tokens are placed:
+    /// the conditional events of its scope are evaluated with its data, and
+    /// the OR-joins the step made ready to check are checked.
+    fn tokens_placed(&mut self, s: u32, _r: NodeRef, t: u32) {
+        let data = self.records.data(t).clone();
+        self.recheck_conditionals(s, &data, t);
+        self.settle_joins();
     }
 
     /// Whether scope `s` has nothing left to do and has not finished yet.
