@@ -1,7 +1,9 @@
 //! The events owner: what each WAITING event task waits for, which READY
 //! catches already got their event, the armed start events, events nothing
-//! inside caught (the outbox), message correlations per conversation, and a
-//! log of every fired event with what a reset needs to un-fire it.
+//! inside caught (the outbox), message correlations per conversation, a
+//! log of every fired event with what a reset needs to un-fire it, and the
+//! index of conditional waits by the scopes whose data they see
+//! (`conditional.rs`; derived from the waits and the scopes, so not saved).
 //!
 //! Un-firing a catch puts it back to WAITING with the wait and the data it
 //! had before its event (no payload of a later delivery survives, none of
@@ -14,6 +16,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::TaskState;
+use super::conditional::{CondIndex, expected_index, is_conditional, unindex};
 use super::events::OutEvent;
 use super::owner::{Moment, ResetPlan, StateOwner, View};
 use super::snapshot::{FireRow, InstanceSnapshot, RestoreError, TaskDelta};
@@ -96,6 +99,10 @@ pub(crate) struct EventState {
     pub outbox_by: Vec<u32>,
     /// Correlation values per top-level scope (conversation).
     pub correlations: HashMap<u32, Vec<Correlated>>,
+    /// Conditional waits and conditional event subprocess starts, listed
+    /// under their scope and every enclosing scope that declares data
+    /// objects (see `conditional.rs`).
+    pub conditional: CondIndex,
 }
 
 impl EventState {
@@ -196,6 +203,9 @@ impl StateOwner for EventState {
             return;
         };
         let r = view.records.get(t);
+        if view.specs.has_conditionals && is_conditional(view.specs, r.node) {
+            unindex(&mut self.conditional, (r.scope, t), view, r.scope);
+        }
         if r.cause == r.parent && r.parent != NO_TASK {
             let activity = view.specs.model.node(view.records.get(r.parent).node);
             let reopenable = activity.looping.is_some()
@@ -507,6 +517,7 @@ impl StateOwner for EventState {
                 at: row.at,
             });
         }
+        self.conditional = expected_index(self, view);
         Ok(())
     }
 
@@ -579,6 +590,9 @@ impl StateOwner for EventState {
             if !records.exists(t) {
                 return Err(format!("fired event task {t} does not exist"));
             }
+        }
+        if self.conditional != expected_index(self, view) {
+            return Err("the index of conditional events does not match the waits".into());
         }
         Ok(())
     }

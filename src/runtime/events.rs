@@ -15,7 +15,6 @@ use serde_json::Value;
 
 use super::error::WorkflowError;
 use super::event_state::{Fire, Fired};
-use super::merge::deep_merge;
 use super::task::NO_TASK;
 use super::timer::parse_duration;
 use super::wait::{Delivery, Starter, StarterKey, Wait, arm, next_cycle, triggers_of};
@@ -413,6 +412,10 @@ impl Workflow {
         data: Arc<Data>,
         by: u32,
     ) {
+        if !self.events.waits.contains_key(&t) {
+            return;
+        }
+        self.unindex_wait(t);
         let Some(mut w) = self.events.waits.remove(&t) else {
             return;
         };
@@ -450,6 +453,7 @@ impl Workflow {
                     let adata = self.records.data(a).clone();
                     let b = self.push_task(s, r.node, a, adata, TaskState::Waiting);
                     self.events.waits.insert(b, next);
+                    self.index_wait(b);
                     rearmed = Some(b);
                 }
             }
@@ -577,6 +581,7 @@ impl Workflow {
             let s = self.records.get(a).scope;
             let t = self.push_task(s, b, a, data, TaskState::Waiting);
             self.events.waits.insert(t, w);
+            self.index_wait(t);
             self.check_conditional(t);
         }
         Ok(())
@@ -597,92 +602,9 @@ impl Workflow {
         };
         self.records.set_state(t, TaskState::Waiting);
         self.events.waits.insert(t, w);
+        self.index_wait(t);
         self.check_conditional(t);
         Ok(())
-    }
-
-    /// Fires waiting task `t` now if it has a conditional definition that holds
-    /// against its own data.
-    pub(crate) fn recheck_own_condition(&mut self, t: u32) {
-        self.check_conditional(t);
-    }
-
-    fn check_conditional(&mut self, t: u32) {
-        let r = self.records.get(t).node;
-        let data = self.records.data(t).clone();
-        if self.conditional_holds(r, &data) {
-            self.fire_wait(t, None, data, NO_TASK);
-        }
-    }
-
-    fn conditional_holds(&self, r: NodeRef, data: &Data) -> bool {
-        let (triggers, _) = triggers_of(&self.specs, r);
-        triggers.iter().any(|tr| match tr {
-            Trigger::Conditional { condition } => self
-                .specs
-                .code(*condition)
-                .is_some_and(|c| self.specs.engine.eval_bool(c, data).unwrap_or(false)),
-            _ => false,
-        })
-    }
-
-    /// After task `by` of scope `s` completed with `data`: conditional
-    /// events waiting in that scope are evaluated again.
-    pub(crate) fn recheck_conditionals(&mut self, s: u32, data: &Arc<Data>, by: u32) {
-        if !self.specs.has_conditionals {
-            return;
-        }
-        let waiting: Vec<u32> = self
-            .events
-            .waits
-            .keys()
-            .copied()
-            .filter(|&t| {
-                self.records.get(t).scope == s && self.records.state(t) == TaskState::Waiting
-            })
-            .collect();
-        for t in waiting {
-            let r = self.records.get(t).node;
-            if self.conditional_holds(r, data) {
-                let mut d = (**self.records.data(t)).clone();
-                deep_merge(&mut d, data);
-                self.fire_wait(t, None, Arc::new(d), by);
-                self.mark_last_fire_conditional();
-            }
-        }
-        let starters: Vec<StarterKey> = (0..self.events.starters.len())
-            .filter(|&k| self.events.starters[k].scope == Some(s) && self.starter_armed(k))
-            .filter(|&k| self.conditional_holds(self.events.starters[k].node(), data))
-            .map(|k| self.events.starters[k].key())
-            .collect();
-        for key in starters {
-            if let Some(k) = self.events.starter_index(key) {
-                if self.starter_armed(k) {
-                    self.fire_starter(k, 0, None, by);
-                    self.mark_last_fire_conditional();
-                }
-            }
-        }
-    }
-
-    /// The last fire came from a condition, not a throw.
-    fn mark_last_fire_conditional(&mut self) {
-        if let Some(f) = self.events.fires.last_mut() {
-            f.cond = true;
-        }
-    }
-
-    /// Reset support: a conditional catch `t` that waits again fires if its
-    /// condition holds on `with` (the data of the task whose completion made
-    /// it fire, task `by`).
-    pub(crate) fn recheck_condition_with(&mut self, t: u32, with: &Arc<Data>, by: u32) {
-        let r = self.records.get(t).node;
-        if self.conditional_holds(r, with) {
-            let mut d = (**self.records.data(t)).clone();
-            deep_merge(&mut d, with);
-            self.fire_wait(t, None, Arc::new(d), by);
-            self.mark_last_fire_conditional();
-        }
     }
 
     // ----- throwing -------------------------------------------------------
@@ -884,6 +806,7 @@ impl Workflow {
                 wait,
             });
         }
+        self.index_starts(s);
     }
 
     /// Arms the start events with definitions of top-level graph `g`

@@ -12,6 +12,7 @@
 
 mod clock;
 mod compensation;
+mod conditional;
 mod data_objects;
 mod data_spec;
 mod data_store;

@@ -339,9 +339,12 @@ impl Workflow {
     }
 
     /// Task `t` (at `r`, in scope `s`) completed and its tokens are placed:
-    /// the conditional events of its scope are evaluated with its data, and
-    /// the OR-joins the step made ready to check are checked.
-    fn tokens_placed(&mut self, s: u32, _r: NodeRef, t: u32) {
+    /// conditional events that can see what it changed are evaluated (those
+    /// of other scopes seeing data objects it wrote, then those of its scope
+    /// with its data), and the OR-joins the step made ready to check are
+    /// checked.
+    fn tokens_placed(&mut self, s: u32, r: NodeRef, t: u32) {
+        self.recheck_written_objects(s, r, t);
         let data = self.records.data(t).clone();
         self.recheck_conditionals(s, &data, t);
         self.settle_joins();
@@ -357,6 +360,7 @@ impl Workflow {
     pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
         self.scopes.get_mut(s).finished = true;
         self.events.park(s);
+        self.unindex_starts(s);
         match self.scopes.get(s).container {
             Some(p) => {
                 // The body's final data replaces the caller's, as SpiffWorkflow

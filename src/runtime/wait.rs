@@ -33,6 +33,13 @@ pub struct Wait {
     /// (merged into the task's data when the last one arrives).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partial: Vec<(u32, Value)>,
+    /// Conditional events: the condition held when it was last evaluated.
+    /// A conditional event fires when its condition becomes true, so a
+    /// non-interrupting boundary event re-armed by its firing (or a
+    /// non-interrupting event subprocess start that fired) fires again only
+    /// after the condition was seen false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 /// Something delivered to waiting tasks.

@@ -746,6 +746,7 @@ impl Workflow {
         }
         self.scopes.get_mut(s).finished = true;
         self.events.park(s);
+        self.unindex_starts(s);
     }
 
     /// Called when top-level scope `s` has finished.
