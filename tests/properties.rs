@@ -72,6 +72,9 @@ const RACES: &[(&str, &[&str])] = &[
     // Both branches end; the one redone after a reset ends last.
     ("correlation_boundary_own", &["order_id"]),
     ("correlation_boundary_confirm", &["order_id"]),
+    // Each pass through the loop answers `again`; the path that ends last
+    // brings its answer.
+    ("or_join_back_edge_each_token_activates_it", &["again"]),
 ];
 
 fn races(case: &Case) -> &'static [&'static str] {

@@ -62,9 +62,14 @@ pub struct Graph {
     /// The node (in another graph) whose body this is, for subprocesses.
     pub parent: Option<NodeRef>,
     /// For each node, whether it is an inclusive join (more than one incoming
-    /// flow); for those, `or_join_reach[node][k]` lists the nodes from which
-    /// the k-th incoming flow can still be reached without passing the join.
+    /// flow); for those, `or_join_reach[node][k][n]` tells whether a token at
+    /// node `n` can still reach the k-th incoming flow without passing the
+    /// join (`parser/or_join_reach.rs`). Empty when the graph has no OR-join.
     pub or_join_reach: Vec<Option<Vec<Vec<bool>>>>,
+    /// For each node, the OR-joins whose incoming flows a token there can
+    /// reach: when the last token leaves the node, these joins are checked
+    /// again. Empty when the graph has no OR-join.
+    pub or_join_watch: Vec<Vec<NodeIdx>>,
 }
 
 impl Graph {
@@ -76,6 +81,18 @@ impl Graph {
     /// The flow at `idx`.
     pub fn flow(&self, idx: FlowIdx) -> &Flow {
         &self.flows[idx.0 as usize]
+    }
+
+    /// Whether the graph has an inclusive gateway that joins.
+    pub fn has_or_joins(&self) -> bool {
+        !self.or_join_watch.is_empty()
+    }
+
+    /// The OR-joins a token at node `n` can still reach (see `or_join_watch`).
+    pub fn or_joins_watching(&self, n: NodeIdx) -> &[NodeIdx] {
+        self.or_join_watch
+            .get(n.0 as usize)
+            .map_or(&[], |w| w.as_slice())
     }
 
     /// Finds a node by its BPMN id.

@@ -331,6 +331,7 @@ fn parse_graph(
         data_objects: super::data_spec::data_objects(container),
         parent,
         or_join_reach: Vec::new(),
+        or_join_watch: Vec::new(),
     });
     let mut nodes: Vec<Node> = Vec::new();
     let mut index: HashMap<String, NodeIdx> = HashMap::new();

@@ -2,8 +2,10 @@
 //! of the message waits, `message_index.rs`), which READY catches already
 //! got their event, the armed start events, events nothing inside caught
 //! (the outbox), message correlation values per process or subprocess
-//! instance (`correlation.rs`), and a log of every fired event with what a
-//! reset needs to un-fire it.
+//! instance (`correlation.rs`), a log of every fired event with what a
+//! reset needs to un-fire it, and the index of conditional waits by the
+//! scopes whose data they see (`conditional.rs`; derived from the waits
+//! and the scopes, so not saved).
 //!
 //! Un-firing a catch puts it back to WAITING with the wait and the data it
 //! had before its event (no payload of a later delivery survives, none of
@@ -17,6 +19,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::TaskState;
+use super::conditional::{CondIndex, expected_index, is_conditional, unindex};
 use super::correlation;
 use super::events::OutEvent;
 use super::message_index::{Knows, MessageIndex};
@@ -112,6 +115,10 @@ pub(crate) struct EventState {
     pub timers: BTreeSet<(Timestamp, u32)>,
     /// The due time each wait is filed under in `timers`.
     timer_of: HashMap<u32, Timestamp>,
+    /// Conditional waits and conditional event subprocess starts, listed
+    /// under their scope and every enclosing scope that declares data
+    /// objects (see `conditional.rs`).
+    pub conditional: CondIndex,
 }
 
 /// The earliest due time of wait `w` among the definitions not yet seen.
@@ -319,6 +326,9 @@ impl StateOwner for EventState {
             return;
         };
         let r = view.records.get(t);
+        if view.specs.has_conditionals && is_conditional(view.specs, r.node) {
+            unindex(&mut self.conditional, (r.scope, t), view, r.scope);
+        }
         if r.cause == r.parent && r.parent != NO_TASK {
             let activity = view.specs.model.node(view.records.get(r.parent).node);
             let reopenable = activity.looping.is_some()
@@ -632,6 +642,7 @@ impl StateOwner for EventState {
             });
         }
         self.rebuild_index(view);
+        self.conditional = expected_index(self, view);
         Ok(())
     }
 
@@ -728,6 +739,9 @@ impl StateOwner for EventState {
             if !records.exists(t) {
                 return Err(format!("fired event task {t} does not exist"));
             }
+        }
+        if self.conditional != expected_index(self, view) {
+            return Err("the index of conditional events does not match the waits".into());
         }
         Ok(())
     }

@@ -16,7 +16,6 @@ use serde_json::Value;
 use super::correlation;
 use super::error::WorkflowError;
 use super::event_state::{Fire, Fired};
-use super::merge::deep_merge;
 use super::owner::View;
 use super::task::NO_TASK;
 use super::timer::parse_duration;
@@ -443,6 +442,10 @@ impl Workflow {
         data: Arc<Data>,
         by: u32,
     ) {
+        if !self.events.waits.contains_key(&t) {
+            return;
+        }
+        self.unindex_wait(t);
         let Some(mut w) = self.events.take_wait(t) else {
             return;
         };
@@ -486,6 +489,7 @@ impl Workflow {
                         scopes: &self.scopes,
                     };
                     self.events.insert_wait(b, next, &view);
+                    self.index_wait(b);
                     rearmed = Some(b);
                 }
             }
@@ -540,9 +544,6 @@ impl Workflow {
         }
         self.cancel_task(a, cause);
         self.cancel_boundaries(a, cause);
-        let s = self.records.get(a).scope;
-        // A join may have been waiting for this branch.
-        self.recheck_or_joins(s, cause);
     }
 
     /// The WAITING boundary events of activity `a`.
@@ -621,6 +622,7 @@ impl Workflow {
                 scopes: &self.scopes,
             };
             self.events.insert_wait(t, w, &view);
+            self.index_wait(t);
             self.check_conditional(t);
         }
         Ok(())
@@ -646,92 +648,9 @@ impl Workflow {
             scopes: &self.scopes,
         };
         self.events.insert_wait(t, w, &view);
+        self.index_wait(t);
         self.check_conditional(t);
         Ok(())
-    }
-
-    /// Fires waiting task `t` now if it has a conditional definition that holds
-    /// against its own data.
-    pub(crate) fn recheck_own_condition(&mut self, t: u32) {
-        self.check_conditional(t);
-    }
-
-    fn check_conditional(&mut self, t: u32) {
-        let r = self.records.get(t).node;
-        let data = self.records.data(t).clone();
-        if self.conditional_holds(r, &data) {
-            self.fire_wait(t, None, data, NO_TASK);
-        }
-    }
-
-    fn conditional_holds(&self, r: NodeRef, data: &Data) -> bool {
-        let (triggers, _) = triggers_of(&self.specs, r);
-        triggers.iter().any(|tr| match tr {
-            Trigger::Conditional { condition } => self
-                .specs
-                .code(*condition)
-                .is_some_and(|c| self.specs.engine.eval_bool(c, data).unwrap_or(false)),
-            _ => false,
-        })
-    }
-
-    /// After task `by` of scope `s` completed with `data`: conditional
-    /// events waiting in that scope are evaluated again.
-    pub(crate) fn recheck_conditionals(&mut self, s: u32, data: &Arc<Data>, by: u32) {
-        if !self.specs.has_conditionals {
-            return;
-        }
-        let waiting: Vec<u32> = self
-            .events
-            .waits
-            .keys()
-            .copied()
-            .filter(|&t| {
-                self.records.get(t).scope == s && self.records.state(t) == TaskState::Waiting
-            })
-            .collect();
-        for t in waiting {
-            let r = self.records.get(t).node;
-            if self.conditional_holds(r, data) {
-                let mut d = (**self.records.data(t)).clone();
-                deep_merge(&mut d, data);
-                self.fire_wait(t, None, Arc::new(d), by);
-                self.mark_last_fire_conditional();
-            }
-        }
-        let starters: Vec<StarterKey> = (0..self.events.starters.len())
-            .filter(|&k| self.events.starters[k].scope == Some(s) && self.starter_armed(k))
-            .filter(|&k| self.conditional_holds(self.events.starters[k].node(), data))
-            .map(|k| self.events.starters[k].key())
-            .collect();
-        for key in starters {
-            if let Some(k) = self.events.starter_index(key) {
-                if self.starter_armed(k) {
-                    self.fire_starter(k, 0, None, by);
-                    self.mark_last_fire_conditional();
-                }
-            }
-        }
-    }
-
-    /// The last fire came from a condition, not a throw.
-    fn mark_last_fire_conditional(&mut self) {
-        if let Some(f) = self.events.fires.last_mut() {
-            f.cond = true;
-        }
-    }
-
-    /// Reset support: a conditional catch `t` that waits again fires if its
-    /// condition holds on `with` (the data of the task whose completion made
-    /// it fire, task `by`).
-    pub(crate) fn recheck_condition_with(&mut self, t: u32, with: &Arc<Data>, by: u32) {
-        let r = self.records.get(t).node;
-        if self.conditional_holds(r, with) {
-            let mut d = (**self.records.data(t)).clone();
-            deep_merge(&mut d, with);
-            self.fire_wait(t, None, Arc::new(d), by);
-            self.mark_last_fire_conditional();
-        }
     }
 
     // ----- throwing -------------------------------------------------------
@@ -950,6 +869,7 @@ impl Workflow {
                 wait,
             });
         }
+        self.index_starts(s);
     }
 
     /// Arms the start events with definitions of top-level graph `g`
@@ -1050,7 +970,10 @@ impl Workflow {
                     target.apply(&mut data, d.payload());
                 }
                 let data = Arc::new(data);
-                let s = self.scopes.open(GraphIdx(before.graph), None, 0);
+                let g = GraphIdx(before.graph);
+                let s = self
+                    .scopes
+                    .open(g, None, 0, specs.model.graph(g).has_or_joins());
                 self.objects.open(s, GraphIdx(before.graph), &specs);
                 let created = self.push_task(
                     s,
@@ -1109,7 +1032,9 @@ impl Workflow {
                 let key = (before.graph, before.start);
                 self.scopes.get_mut(s).awaiting.retain(|a| *a != key);
                 let depth = self.scopes.get(s).depth + 1;
-                let c = self.scopes.open(GraphIdx(before.graph), Some(e), depth);
+                let g = GraphIdx(before.graph);
+                let or_joins = specs.model.graph(g).has_or_joins();
+                let c = self.scopes.open(g, Some(e), depth, or_joins);
                 self.scopes.get_mut(c).entry = Some(data.clone());
                 self.objects.open(c, GraphIdx(before.graph), &specs);
                 self.push_task(c, NodeIdx(before.start), e, data.clone(), TaskState::Ready);

@@ -3,11 +3,28 @@
 //!
 //! A parallel join fires when every incoming flow holds a token; tokens of
 //! later loop iterations queue per flow and wait for the next firing, so the
-//! count is right inside loops and for unstructured joins. An inclusive
-//! (OR) join fires when at least one incoming flow holds a token and no live
-//! task of the same scope can still reach an incoming flow that holds none
-//! (using the reachability precomputed at load time). Either way the branch
-//! data is merged in arrival order (later arrival wins).
+//! count is right inside loops and for unstructured joins. Either way the
+//! branch data is merged in arrival order (later arrival wins).
+//!
+//! An inclusive (OR) join fires as BPMN 2.0.2 (13.4.3) activates it: at
+//! least one incoming flow holds a token and every token that can reach an
+//! incoming flow without a token (not passing through the join) can also
+//! reach one with a token. A token is any live task of the join's scope
+//! (READY, WAITING, STARTED or ERROR: a task running a subprocess stands for
+//! the tokens inside it, a waiting boundary event for the way out of its
+//! activity); reachability is precomputed per graph at load time
+//! (`parser/or_join_reach.rs`). A token that can reach both kinds of input
+//! does not block: the join fires, and that token later activates it again.
+//!
+//! Cost: the scope counts its live tasks per node (`Scope::tokens`), so a
+//! check looks at the nodes holding tokens (O(nodes with tokens × inputs)),
+//! never at every token. A waiting OR-join is checked only when a token
+//! arrives at one of its inputs, or when the last token leaves a node from
+//! which it can be reached (`Graph::or_join_watch`); those checks are
+//! queued (`Joins::recheck`) and run once the step has placed all its
+//! tokens (`Workflow::settle_joins`), so a split that sends one token
+//! straight into a join and another through a task is not mistaken for a
+//! single branch.
 //!
 //! Each fired join remembers its inputs and the task whose completion made
 //! it fire (its *trigger*): a reset that removes or undoes any of them
@@ -48,9 +65,13 @@ pub(crate) struct FiredJoin {
 pub(crate) struct Joins {
     /// Pending tokens per (scope, join node).
     pub pending: BTreeMap<(u32, NodeIdx), JoinState>,
-    /// Inclusive joins with a WAITING task, per scope: re-checked when
-    /// tokens move.
-    pub waiting_or: HashMap<u32, Vec<NodeIdx>>,
+    /// OR-joins to check once the current step has placed its tokens:
+    /// (scope, join, the task whose completion or cancellation moved a
+    /// token). Emptied by every step and by `Workflow::run`, so it is not
+    /// saved; a restored instance checks its waiting OR-joins once when it
+    /// next runs (an event from outside may have moved tokens just before
+    /// it was saved).
+    pub recheck: Vec<(u32, NodeIdx, u32)>,
     /// Every fired join record and what it consumed.
     pub fired: HashMap<u32, FiredJoin>,
     /// Data a reset asked for a join that has not fired again yet.
@@ -159,7 +180,7 @@ impl StateOwner for Joins {
             !removed.contains(&s)
                 && (js.task.is_some() || js.arrivals.iter().any(|q| !q.is_empty()))
         });
-        self.rebuild_waiting_or(view);
+        self.recheck.clear();
     }
 
     fn snapshot(&self, snap: &mut InstanceSnapshot, _view: &View) {
@@ -218,6 +239,14 @@ impl StateOwner for Joins {
                     }
                     arrivals.push(q.iter().copied().collect::<VecDeque<_>>());
                 }
+                if j.task.is_some() && matches!(node.kind, NodeKind::InclusiveGateway) {
+                    // Its latest input stands for what made it ready, if it
+                    // fires at the next run.
+                    let latest = arrivals.iter().filter_map(|q| q.back()).max();
+                    if let Some(&(_, t)) = latest {
+                        self.recheck.push((si as u32, NodeIdx(j.node), t));
+                    }
+                }
                 self.pending.insert(
                     (si as u32, NodeIdx(j.node)),
                     JoinState {
@@ -262,7 +291,6 @@ impl StateOwner for Joins {
             check(*j, "join data")?;
             self.overrides.insert(*j, d.clone());
         }
-        self.rebuild_waiting_or(view);
         Ok(())
     }
 
@@ -326,13 +354,16 @@ impl StateOwner for Joins {
 }
 
 impl Joins {
-    fn rebuild_waiting_or(&mut self, view: &View) {
-        self.waiting_or.clear();
-        for (&(s, n), js) in &self.pending {
-            let graph = view.specs.model.graph(view.scopes.get(s).graph);
-            if js.task.is_some() && matches!(graph.node(n).kind, NodeKind::InclusiveGateway) {
-                self.waiting_or.entry(s).or_default().push(n);
-            }
+    /// Queues a check of OR-join `node` of scope `s` (because of task
+    /// `trigger`), once per join and step.
+    fn note(&mut self, s: u32, node: NodeIdx, trigger: u32) {
+        match self
+            .recheck
+            .iter_mut()
+            .find(|(s2, n2, _)| *s2 == s && *n2 == node)
+        {
+            Some(entry) => entry.2 = trigger,
+            None => self.recheck.push((s, node, trigger)),
         }
     }
 }
@@ -374,14 +405,19 @@ impl Workflow {
             js.task.is_none()
         };
         if needs_task {
-            self.new_waiting_join(s, node, from, inclusive);
+            self.new_waiting_join(s, node, from);
         }
-        self.try_fire_join(s, node, from);
+        if inclusive {
+            // Other tokens of the same step may still be on their way.
+            self.joins.note(s, node, from);
+        } else {
+            self.try_fire_join(s, node, from);
+        }
     }
 
     /// Creates the WAITING record of join `node` in scope `s`, with task
     /// `from` (its earliest token) as parent.
-    pub(crate) fn new_waiting_join(&mut self, s: u32, node: NodeIdx, from: u32, inclusive: bool) {
+    pub(crate) fn new_waiting_join(&mut self, s: u32, node: NodeIdx, from: u32) {
         let data = self.records.data(from).clone();
         let graph = self.scopes.get(s).graph;
         let t = self.records.push(TaskRecord::new(
@@ -391,32 +427,36 @@ impl Workflow {
             TaskState::Waiting,
             data,
         ));
-        self.scopes.add_live(s, t);
+        self.scopes.add_live(s, t, node);
         if let Some(js) = self.joins.pending.get_mut(&(s, node)) {
             js.task = Some(t);
         }
-        if inclusive {
-            let w = self.joins.waiting_or.entry(s).or_default();
-            if !w.contains(&node) {
-                w.push(node);
+    }
+
+    /// The last live task at `node` of scope `s` completed or was cancelled
+    /// (because of task `cause`): the OR-joins waiting in `s` that a token
+    /// there could reach are checked once the step has placed its tokens.
+    pub(crate) fn token_left(&mut self, s: u32, node: NodeIdx, cause: u32) {
+        let specs = self.specs.clone();
+        let graph = specs.model.graph(self.scopes.get(s).graph);
+        for &j in graph.or_joins_watching(node) {
+            if self
+                .joins
+                .pending
+                .get(&(s, j))
+                .is_some_and(|js| js.task.is_some())
+            {
+                self.joins.note(s, j, cause);
             }
         }
     }
 
-    /// Re-checks the OR-joins of scope `s` after tokens moved because of
-    /// task `trigger`.
-    pub(crate) fn recheck_or_joins(&mut self, s: u32, trigger: u32) {
-        if self.joins.waiting_or.is_empty() {
-            return;
-        }
-        let Some(joins) = self.joins.waiting_or.get(&s) else {
-            return;
-        };
-        if joins.is_empty() {
-            return;
-        }
-        for j in joins.clone() {
-            self.try_fire_join(s, j, trigger);
+    /// Runs the OR-join checks the step queued (see `Joins::recheck`).
+    pub(crate) fn settle_joins(&mut self) {
+        while !self.joins.recheck.is_empty() {
+            for (s, j, trigger) in std::mem::take(&mut self.joins.recheck) {
+                self.try_fire_join(s, j, trigger);
+            }
         }
     }
 
@@ -425,6 +465,13 @@ impl Workflow {
         let Some(js) = self.joins.pending.get(&(s, node)) else {
             return false;
         };
+        // A join of a scope that ended (terminated, cancelled) stays as it is.
+        let waiting = js
+            .task
+            .is_some_and(|t| self.records.state(t) == TaskState::Waiting);
+        if !waiting || !scope.running() {
+            return false;
+        }
         let graph = self.specs.model.graph(scope.graph);
         match graph.node(node).kind {
             NodeKind::ParallelGateway => js.arrivals.iter().all(|q| !q.is_empty()),
@@ -432,19 +479,30 @@ impl Workflow {
                 if js.arrivals.iter().all(|q| q.is_empty()) {
                     return false;
                 }
-                let Some(Some(reach)) = graph.or_join_reach.get(node.0 as usize) else {
+                let (Some(Some(reach)), Some(tokens)) =
+                    (graph.or_join_reach.get(node.0 as usize), &scope.tokens)
+                else {
                     return true;
                 };
-                // No live task may still be able to send a token into an
-                // incoming flow that has none yet.
-                scope.live.iter().all(|&t| {
-                    let at = self.records.get(t).node.node;
-                    at == node
-                        || js
-                            .arrivals
-                            .iter()
-                            .zip(reach)
-                            .all(|(q, can)| !q.is_empty() || !can[at.0 as usize])
+                // BPMN 2.0.2 13.4.3: a token blocks the join when it can reach
+                // an input without a token but no input with one.
+                let full: Vec<bool> = js.arrivals.iter().map(|q| !q.is_empty()).collect();
+                tokens.keys().all(|&at| {
+                    if at == node {
+                        return true;
+                    }
+                    let i = at.0 as usize;
+                    let (mut to_empty, mut to_full) = (false, false);
+                    for (k, can) in reach.iter().enumerate() {
+                        if can[i] {
+                            if full.get(k).copied().unwrap_or(false) {
+                                to_full = true;
+                            } else {
+                                to_empty = true;
+                            }
+                        }
+                    }
+                    !to_empty || to_full
                 })
             }
         }
@@ -454,14 +512,6 @@ impl Workflow {
     /// is the task whose completion (or cancellation) led here.
     pub(crate) fn try_fire_join(&mut self, s: u32, node: NodeIdx, trigger: u32) {
         while self.can_fire(s, node) {
-            let inclusive = matches!(
-                self.specs
-                    .model
-                    .graph(self.scopes.get(s).graph)
-                    .node(node)
-                    .kind,
-                NodeKind::InclusiveGateway
-            );
             let (task, mut inputs, leftover) = {
                 let js = self
                     .joins
@@ -507,13 +557,8 @@ impl Workflow {
                 },
             );
             match leftover {
-                Some(from) => self.new_waiting_join(s, node, from, inclusive),
-                None => {
-                    if let Some(w) = self.joins.waiting_or.get_mut(&s) {
-                        w.retain(|&j| j != node);
-                    }
-                    return;
-                }
+                Some(from) => self.new_waiting_join(s, node, from),
+                None => return,
             }
         }
     }

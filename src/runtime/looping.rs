@@ -324,7 +324,7 @@ impl Workflow {
         let c = self
             .records
             .push(TaskRecord::new(node, p, s, TaskState::Ready, data));
-        self.scopes.add_live(s, c);
+        self.scopes.add_live(s, c, node.node);
         self.loops.child.insert(c, (p, index));
         if let Some(st) = self.loops.rows.get_mut(&p) {
             st.instances.push(c);

@@ -12,6 +12,7 @@
 
 mod clock;
 mod compensation;
+mod conditional;
 mod correlation;
 mod data_objects;
 mod data_spec;

@@ -41,6 +41,7 @@ use super::error::TaskError;
 use super::event_state::Fired;
 use super::owner::{ReadyAt, ResetPlan, StateOwner, View};
 use super::task::NO_TASK;
+use super::wait::StarterKey;
 use super::{TaskId, TaskState, Workflow};
 use crate::model::{Data, EventPosition, NodeKind};
 
@@ -62,7 +63,9 @@ pub struct ResetOutcome {
 }
 
 /// Data and the task it came from.
-type DataFrom = (u32, Arc<Data>);
+/// The task whose completion made a conditional event fire, and its data
+/// when it completed in the event's own scope (merged into the event's).
+type DataFrom = (u32, Option<Arc<Data>>);
 
 /// Kept for callers that name the error of a reset.
 pub type ResetError = TaskError;
@@ -870,19 +873,40 @@ impl Workflow {
         for &c in &plan.reopened {
             reopen_data.push((c, self.entry_of_started(c, plan)));
         }
-        // A conditional catch that waits again: the data that made its
-        // condition true, if the task that brought it stays.
+        // A conditional catch that waits again: the task whose change made
+        // its condition true, if it stays (and its data, if it completed in
+        // the catch's scope).
+        let stays = |by: u32| by != NO_TASK && self.records.exists(by) && !plan.gone(by);
         let cond_recheck: Vec<(u32, Option<DataFrom>)> = plan
             .rewait
             .iter()
             .map(|(&w, &f)| {
                 let fire = &self.events.fires[f];
-                let with = (fire.cond
-                    && fire.by != NO_TASK
-                    && self.records.exists(fire.by)
-                    && !plan.gone(fire.by))
-                .then(|| (fire.by, self.records.data(fire.by).clone()));
+                let with = (fire.cond && stays(fire.by)).then(|| {
+                    let same_scope = self.records.get(fire.by).scope == self.records.get(w).scope;
+                    (
+                        fire.by,
+                        same_scope.then(|| self.records.data(fire.by).clone()),
+                    )
+                });
                 (w, with)
+            })
+            .collect();
+        // Conditional event subprocess starts that fire again: their cause
+        // stays.
+        let cond_restarts: Vec<(StarterKey, u32)> = plan
+            .unfired
+            .iter()
+            .filter_map(|&f| {
+                let fire = &self.events.fires[f];
+                match &fire.what {
+                    Fired::Start { before, .. }
+                        if fire.cond && before.scope.is_some() && stays(fire.by) =>
+                    {
+                        Some((before.key(), fire.by))
+                    }
+                    _ => None,
+                }
             })
             .collect();
         let rewait_data: Vec<(u32, Arc<Data>)> = plan
@@ -1003,7 +1027,8 @@ impl Workflow {
                 self.records.set_data(r, data.clone());
                 let s = self.records.get(r).scope;
                 let depth = self.scopes.get(s).depth + 1;
-                let c = self.scopes.open(graph, Some(r), depth);
+                let or_joins = specs.model.graph(graph).has_or_joins();
+                let c = self.scopes.open(graph, Some(r), depth, or_joins);
                 self.scopes.get_mut(c).entry = Some(data.clone());
                 self.objects.open(c, graph, &specs);
                 if let Some(&start) = specs.model.graph(graph).trigger_starts.first() {
@@ -1033,21 +1058,11 @@ impl Workflow {
         // 5. Joins holding tokens without a waiting record get one.
         let orphans = self.joins.orphans(&self.view_of());
         for (s, n, from) in orphans {
-            let inclusive = matches!(
-                specs.model.graph(self.scopes.get(s).graph).node(n).kind,
-                NodeKind::InclusiveGateway
-            );
-            self.new_waiting_join(s, n, from, inclusive);
+            self.new_waiting_join(s, n, from);
         }
         for j in joins_to_fire {
             let r = self.records.get(j);
             let (s, n) = (r.scope, r.node.node);
-            if matches!(specs.model.node(r.node).kind, NodeKind::InclusiveGateway) {
-                let w = self.joins.waiting_or.entry(s).or_default();
-                if !w.contains(&n) {
-                    w.push(n);
-                }
-            }
             self.try_fire_join(s, n, j);
         }
         // A conditional event that waits again fires at once if its
@@ -1059,8 +1074,8 @@ impl Workflow {
                 continue;
             }
             match with {
-                Some((by, data)) => self.recheck_condition_with(w, &data, by),
-                None => self.recheck_own_condition(w),
+                Some((by, data)) => self.refire_condition(w, data, by),
+                None => self.rewait_condition(w),
             }
         }
         self.scopes.rebuild(&self.records);
@@ -1085,6 +1100,12 @@ impl Workflow {
         for s in away {
             self.events.park(s);
         }
+        self.refire_starts(cond_restarts);
+        self.refresh_repeating_starts();
+        self.rebuild_conditional_index();
+        // Nothing waits for an OR-join check: the joins the reset makes
+        // fire again were tried above.
+        self.joins.recheck.clear();
         self.check_invariants().map_err(|e| {
             TaskError(format!(
                 "the reset would leave an inconsistent instance ({e}); nothing was saved"

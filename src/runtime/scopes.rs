@@ -1,8 +1,9 @@
 //! The scopes owner: one scope per running body — the top-level process
 //! (or each participant of a collaboration, or each conversation a start
 //! event opened), each subprocess, call activity and event subprocess
-//! instance. A scope knows its live tasks (for OR-joins, terminate and
-//! completion), the tasks that ended a path in it, and whether it finished.
+//! instance. A scope knows its live tasks (for terminate and completion)
+//! and, in a body with OR-joins, how many of them sit at each node (what an
+//! OR-join asks), the tasks that ended a path in it, and whether it finished.
 //! The instance-level state (initial data, completion, workflow data) lives
 //! here too, since it is the top-level scopes' state.
 
@@ -13,7 +14,7 @@ use super::TaskState;
 use super::merge::deep_merge;
 use super::owner::ResetPlan;
 use super::records::Records;
-use crate::model::{Data, GraphIdx};
+use crate::model::{Data, GraphIdx, NodeIdx};
 
 /// A running (or finished) body of a process or subprocess.
 #[derive(Debug, Clone)]
@@ -26,6 +27,10 @@ pub(crate) struct Scope {
     pub depth: u32,
     /// Tasks of this scope that are not finished.
     pub live: HashSet<u32>,
+    /// In a body with OR-joins: the number of live tasks at each node that
+    /// has any (the nodes holding tokens), so an OR-join looks at nodes, not
+    /// at every token. `None` in other bodies.
+    pub tokens: Option<HashMap<NodeIdx, u32>>,
     /// Tasks that ended a path (no outgoing flow), in the order they
     /// completed; the scope's final data is the merge of their data. Kept as
     /// ids, not merged data, so a reset can drop the paths it removes.
@@ -48,12 +53,15 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    pub fn new(graph: GraphIdx, container: Option<u32>, depth: u32) -> Self {
+    /// A scope running `graph`; `or_joins` when the graph has OR-joins (its
+    /// tokens are then counted per node).
+    pub fn new(graph: GraphIdx, container: Option<u32>, depth: u32, or_joins: bool) -> Self {
         Scope {
             graph,
             container,
             depth,
             live: HashSet::new(),
+            tokens: or_joins.then(HashMap::new),
             ended: Vec::new(),
             terminated_by: None,
             finished: false,
@@ -104,10 +112,18 @@ impl Scopes {
         self.list.len() as u32
     }
 
-    /// Adds a scope for `graph` run by task `container`; returns its index.
-    pub fn open(&mut self, graph: GraphIdx, container: Option<u32>, depth: u32) -> u32 {
+    /// Adds a scope for `graph` (`or_joins`: it has OR-joins) run by task
+    /// `container`; returns its index.
+    pub fn open(
+        &mut self,
+        graph: GraphIdx,
+        container: Option<u32>,
+        depth: u32,
+        or_joins: bool,
+    ) -> u32 {
         let s = self.len();
-        self.list.push(Scope::new(graph, container, depth));
+        self.list
+            .push(Scope::new(graph, container, depth, or_joins));
         if let Some(c) = container {
             self.child.insert(c, s);
         }
@@ -122,33 +138,61 @@ impl Scopes {
             .count()
     }
 
-    /// Task `t` is live in scope `s` (created, or back in a reset).
-    pub fn add_live(&mut self, s: u32, t: u32) {
-        if self.list[s as usize].live.insert(t) {
+    /// Task `t`, at node `node`, is live in scope `s` (created, or back in
+    /// a reset).
+    pub fn add_live(&mut self, s: u32, t: u32, node: NodeIdx) {
+        let scope = &mut self.list[s as usize];
+        if scope.live.insert(t) {
             self.live_total += 1;
+            if let Some(tokens) = &mut scope.tokens {
+                *tokens.entry(node).or_default() += 1;
+            }
         }
     }
 
-    fn drop_live(&mut self, s: u32, t: u32) {
-        if self.list[s as usize].live.remove(&t) {
-            self.live_total -= 1;
+    /// Task `t` (at `node`) is no longer live in scope `s`; true when it was
+    /// the last live task at that node of a body with OR-joins (which may
+    /// let one of them fire).
+    fn drop_live(&mut self, s: u32, t: u32, node: NodeIdx) -> bool {
+        let scope = &mut self.list[s as usize];
+        if !scope.live.remove(&t) {
+            return false;
+        }
+        self.live_total -= 1;
+        let Some(tokens) = &mut scope.tokens else {
+            return false;
+        };
+        match tokens.get_mut(&node) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            Some(_) => {
+                tokens.remove(&node);
+                true
+            }
+            None => false,
         }
     }
 
-    /// Task `t` (of scope `s`) completed.
-    pub fn completed(&mut self, s: u32, t: u32) {
-        self.drop_live(s, t);
+    /// Task `t` (of scope `s`, at `node`) completed; true when the node
+    /// lost its last token (see `drop_live`).
+    pub fn completed(&mut self, s: u32, t: u32, node: NodeIdx) -> bool {
+        let last = self.drop_live(s, t, node);
         self.list[s as usize].last_done = Some(t);
+        last
     }
 
     /// Task `t` was cancelled: it is no longer live; a body it ran is
-    /// finished (its tasks are cancelled by the caller).
-    pub fn cancel(&mut self, t: u32, records: &Records) {
-        let s = records.get(t).scope;
-        self.drop_live(s, t);
+    /// finished (its tasks are cancelled by the caller). True when its node
+    /// lost its last token (see `drop_live`).
+    pub fn cancel(&mut self, t: u32, records: &Records) -> bool {
+        let r = records.get(t);
+        let last = self.drop_live(r.scope, t, r.node.node);
         if let Some(&c) = self.child.get(&t) {
             self.list[c as usize].finished = true;
         }
+        last
     }
 
     /// The final data of scope `s`: its terminating task's data, or the
@@ -218,6 +262,9 @@ impl Scopes {
             scope.finished = true;
             self.live_total -= scope.live.len();
             scope.live.clear();
+            if let Some(tokens) = &mut scope.tokens {
+                tokens.clear();
+            }
             scope.awaiting.clear();
             if let Some(c) = scope.container {
                 if self.child.get(&c) == Some(&s) {
@@ -249,16 +296,16 @@ impl Scopes {
     pub fn rebuild(&mut self, records: &Records) {
         for scope in &mut self.list {
             scope.live.clear();
+            if let Some(tokens) = &mut scope.tokens {
+                tokens.clear();
+            }
             scope.last_done = None;
         }
         self.live_total = 0;
         for t in records.ids() {
             let r = records.get(t);
-            if r.state.is_live() {
-                let scope = &mut self.list[r.scope as usize];
-                if !scope.removed && scope.live.insert(t) {
-                    self.live_total += 1;
-                }
+            if r.state.is_live() && !self.list[r.scope as usize].removed {
+                self.add_live(r.scope, t, r.node.node);
             }
         }
         for &t in records.completion_log() {
@@ -317,6 +364,17 @@ impl Scopes {
             }
             if scope.live != live[s] {
                 return Err(format!("scope {s}'s live tasks do not match the records"));
+            }
+            if let Some(tokens) = &scope.tokens {
+                let mut counted: HashMap<NodeIdx, u32> = HashMap::new();
+                for &t in &scope.live {
+                    *counted.entry(records.get(t).node.node).or_default() += 1;
+                }
+                if *tokens != counted {
+                    return Err(format!(
+                        "scope {s}'s tokens per node do not match its live tasks"
+                    ));
+                }
             }
             if scope.finished && !scope.live.is_empty() {
                 return Err(format!("scope {s} is finished but has live tasks"));

@@ -663,7 +663,7 @@ impl Workflow {
         };
         for (si, row) in snap.scopes.iter().enumerate() {
             let Some(row) = row else {
-                let mut gone = Scope::new(GraphIdx(0), None, 0);
+                let mut gone = Scope::new(GraphIdx(0), None, 0, false);
                 gone.removed = true;
                 gone.finished = true;
                 scopes.list.push(gone);
@@ -675,7 +675,8 @@ impl Workflow {
                     row.graph
                 ));
             }
-            let mut scope = Scope::new(GraphIdx(row.graph), row.parent_task, row.depth);
+            let or_joins = model.graph(GraphIdx(row.graph)).has_or_joins();
+            let mut scope = Scope::new(GraphIdx(row.graph), row.parent_task, row.depth, or_joins);
             if let Some(p) = row.parent_task {
                 if !records.exists(p) {
                     return bad(format!(
@@ -743,7 +744,7 @@ impl Workflow {
         for t in records.ids() {
             let r = records.get(t);
             if r.state.is_live() {
-                scopes.add_live(r.scope, t);
+                scopes.add_live(r.scope, t, r.node.node);
             }
         }
         let mut wf = Workflow::empty(specs.clone());

@@ -326,6 +326,7 @@ impl Workflow {
                     let data = self.records.data(t).clone();
                     self.push_task(s, target, t, data, TaskState::Ready);
                 }
+                self.tokens_placed(s, r, t);
                 return Ok(());
             }
         }
@@ -335,13 +336,23 @@ impl Workflow {
         for f in flows {
             self.arrive(s, r, f, t)?;
         }
-        self.recheck_or_joins(s, t);
-        let data = self.records.data(t).clone();
-        self.recheck_conditionals(s, &data, t);
+        self.tokens_placed(s, r, t);
         if self.scope_done(s) {
             self.finish_scope(s)?;
         }
         Ok(())
+    }
+
+    /// Task `t` (at `r`, in scope `s`) completed and its tokens are placed:
+    /// conditional events that can see what it changed are evaluated (those
+    /// of other scopes seeing data objects it wrote, then those of its scope
+    /// with its data), and the OR-joins the step made ready to check are
+    /// checked.
+    fn tokens_placed(&mut self, s: u32, r: NodeRef, t: u32) {
+        self.recheck_written_objects(s, r, t);
+        let data = self.records.data(t).clone();
+        self.recheck_conditionals(s, &data, t);
+        self.settle_joins();
     }
 
     /// Whether scope `s` has nothing left to do and has not finished yet.
@@ -354,6 +365,7 @@ impl Workflow {
     pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
         self.scopes.get_mut(s).finished = true;
         self.events.park(s);
+        self.unindex_starts(s);
         match self.scopes.get(s).container {
             Some(p) => {
                 // The body's final data replaces the caller's, as SpiffWorkflow

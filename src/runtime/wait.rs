@@ -37,6 +37,13 @@ pub struct Wait {
     /// its thrower named one (camunda `resultVariable`), by definition.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partial_into: Vec<(u32, String)>,
+    /// Conditional events: the condition held when it was last evaluated.
+    /// A conditional event fires when its condition becomes true, so a
+    /// non-interrupting boundary event re-armed by its firing (or a
+    /// non-interrupting event subprocess start that fired) fires again only
+    /// after the condition was seen false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 /// Where the catcher of a message stores its payload, as the thrower says.

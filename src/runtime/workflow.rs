@@ -286,6 +286,8 @@ impl Workflow {
     pub fn run(&mut self) -> Result<(), WorkflowError> {
         let (mut steps, mut firings) = (0u64, 0u64);
         loop {
+            // What an event from outside changed since the last run.
+            self.settle_joins();
             while let Some(t) = self.records.ready.pop_front() {
                 if self.records.state(t) != TaskState::Ready {
                     continue;
@@ -302,7 +304,11 @@ impl Workflow {
                     ));
                 }
                 steps += 1;
-                self.execute(t)?;
+                let done = self.execute(t);
+                // OR-joins are checked once the step placed its tokens,
+                // also when it failed half-way.
+                self.settle_joins();
+                done?;
                 if self.scopes.live_total > self.limits.max_live_tasks {
                     return Err(self.limit_error(
                         t,
@@ -335,6 +341,7 @@ impl Workflow {
             if !self.fire_due_timers() {
                 return Ok(());
             }
+            self.settle_joins();
             firings += 1;
         }
     }
@@ -366,9 +373,12 @@ impl Workflow {
     /// (For stepping through a diagram one task at a time.)
     pub fn run_one(&mut self) -> Result<bool, WorkflowError> {
         loop {
+            self.settle_joins();
             while let Some(t) = self.records.ready.pop_front() {
                 if self.records.state(t) == TaskState::Ready {
-                    self.execute(t)?;
+                    let done = self.execute(t);
+                    self.settle_joins();
+                    done?;
                     return Ok(true);
                 }
             }
@@ -378,6 +388,7 @@ impl Workflow {
             if !self.fire_due_timers() {
                 return Ok(false);
             }
+            self.settle_joins();
         }
     }
 
@@ -419,7 +430,9 @@ impl Workflow {
                 data.insert_shared(k.clone(), v.clone());
             }
         }
-        self.complete(t).map_err(CompleteError::Workflow)
+        let done = self.complete(t);
+        self.settle_joins();
+        done.map_err(CompleteError::Workflow)
     }
 
     fn ready_list(&self) -> String {
@@ -637,7 +650,8 @@ impl Workflow {
         data: Arc<Data>,
         parent_record: u32,
     ) -> Result<u32, WorkflowError> {
-        let s = self.scopes.open(graph, container, depth);
+        let or_joins = self.specs.model.graph(graph).has_or_joins();
+        let s = self.scopes.open(graph, container, depth, or_joins);
         let specs = self.specs.clone();
         self.objects.open(s, graph, &specs);
         // BPMN lets each start event instantiate on its own; with several
@@ -701,7 +715,7 @@ impl Workflow {
             state,
             data,
         ));
-        self.scopes.add_live(s, t);
+        self.scopes.add_live(s, t, node);
         if state == TaskState::Ready {
             let human = self.waits_for_person(t);
             self.records.enqueue(t, human);
@@ -714,8 +728,11 @@ impl Workflow {
         if !self.events.fired.is_empty() {
             self.events.fired.remove(&t);
         }
-        let s = self.records.get(t).scope;
-        self.scopes.completed(s, t);
+        let r = self.records.get(t);
+        let (s, node) = (r.scope, r.node.node);
+        if self.scopes.completed(s, t, node) {
+            self.token_left(s, node, t);
+        }
     }
 
     /// Cancels live task `t` (and what runs below it) because task `cause`
@@ -726,7 +743,10 @@ impl Workflow {
             return;
         }
         self.records.cancel(t, cause);
-        self.scopes.cancel(t, &self.records);
+        if self.scopes.cancel(t, &self.records) {
+            let r = self.records.get(t);
+            self.token_left(r.scope, r.node.node, cause);
+        }
         {
             let view = View {
                 specs: &self.specs,
@@ -757,6 +777,7 @@ impl Workflow {
         }
         self.scopes.get_mut(s).finished = true;
         self.events.park(s);
+        self.unindex_starts(s);
     }
 
     /// Called when top-level scope `s` has finished.
