@@ -40,6 +40,7 @@ use std::sync::Arc;
 use super::event_state::{EventState, Fired};
 use super::merge::deep_merge;
 use super::owner::View;
+use super::owner::view_of;
 use super::records::Records;
 use super::scopes::Scopes;
 use super::task::NO_TASK;
@@ -166,11 +167,7 @@ impl Workflow {
             return;
         }
         let s = self.records.get(t).scope;
-        let view = View {
-            specs: &self.specs,
-            records: &self.records,
-            scopes: &self.scopes,
-        };
+        let view = view_of!(self);
         unindex(&mut self.events.conditional, (s, t), &view, s);
     }
 
@@ -198,11 +195,7 @@ impl Workflow {
         {
             return;
         }
-        let view = View {
-            specs: &self.specs,
-            records: &self.records,
-            scopes: &self.scopes,
-        };
+        let view = view_of!(self);
         unindex(&mut self.events.conditional, (s, NO_TASK), &view, s);
     }
 

@@ -17,6 +17,7 @@ use super::correlation;
 use super::error::WorkflowError;
 use super::event_state::{Fire, Fired};
 use super::owner::View;
+use super::owner::view_of;
 use super::task::NO_TASK;
 use super::timer::parse_duration;
 use super::wait::{
@@ -280,11 +281,7 @@ impl Workflow {
 
     /// A view of the hub owners, for the events owner.
     fn hub_view(&self) -> View<'_> {
-        View {
-            specs: &self.specs,
-            records: &self.records,
-            scopes: &self.scopes,
-        }
+        view_of!(self)
     }
 
     /// The waiting tasks that catch `d`, with the definition that does, in
@@ -393,11 +390,7 @@ impl Workflow {
         let catch_id = &specs.model.node(r).id;
         let (triggers, parallel) = triggers_of(&specs, r);
         if let Delivery::Message { correlations, .. } = d {
-            let view = View {
-                specs: &self.specs,
-                records: &self.records,
-                scopes: &self.scopes,
-            };
+            let view = view_of!(self);
             if let Some(s) = correlation::owner(&view, t) {
                 self.events.correlate(s, correlations, t, &view);
             }
@@ -483,11 +476,7 @@ impl Workflow {
                     let s = self.records.get(t).scope;
                     let adata = self.records.data(a).clone();
                     let b = self.push_task(s, r.node, a, adata, TaskState::Waiting);
-                    let view = View {
-                        specs: &self.specs,
-                        records: &self.records,
-                        scopes: &self.scopes,
-                    };
+                    let view = view_of!(self);
                     self.events.insert_wait(b, next, &view);
                     self.index_wait(b);
                     rearmed = Some(b);
@@ -616,11 +605,7 @@ impl Workflow {
             };
             let s = self.records.get(a).scope;
             let t = self.push_task(s, b, a, data, TaskState::Waiting);
-            let view = View {
-                specs: &self.specs,
-                records: &self.records,
-                scopes: &self.scopes,
-            };
+            let view = view_of!(self);
             self.events.insert_wait(t, w, &view);
             self.index_wait(t);
             self.check_conditional(t);
@@ -642,11 +627,7 @@ impl Workflow {
             Err(e) => return Err(self.fail(t, e)),
         };
         self.records.set_state(t, TaskState::Waiting);
-        let view = View {
-            specs: &self.specs,
-            records: &self.records,
-            scopes: &self.scopes,
-        };
+        let view = view_of!(self);
         self.events.insert_wait(t, w, &view);
         self.index_wait(t);
         self.check_conditional(t);
@@ -704,11 +685,7 @@ impl Workflow {
                             }
                         }
                     }
-                    let view = View {
-                        specs: &self.specs,
-                        records: &self.records,
-                        scopes: &self.scopes,
-                    };
+                    let view = view_of!(self);
                     if let Some(s) = correlation::owner(&view, t) {
                         self.events.correlate(s, &correlations, t, &view);
                     }
@@ -984,11 +961,7 @@ impl Workflow {
                 );
                 if let Some(Delivery::Message { correlations, .. }) = d {
                     // The conversation's correlations go with its start.
-                    let view = View {
-                        specs: &self.specs,
-                        records: &self.records,
-                        scopes: &self.scopes,
-                    };
+                    let view = view_of!(self);
                     self.events.correlate(s, correlations, created, &view);
                 }
                 self.arm_event_subprocesses(s);
@@ -1041,11 +1014,7 @@ impl Workflow {
                 if let Some(Delivery::Message { correlations, .. }) = d {
                     // The event subprocess instance that caught the message
                     // keeps its correlation values.
-                    let view = View {
-                        specs: &self.specs,
-                        records: &self.records,
-                        scopes: &self.scopes,
-                    };
+                    let view = view_of!(self);
                     self.events.correlate(c, correlations, e, &view);
                 }
                 self.arm_event_subprocesses(c);

@@ -104,6 +104,20 @@ pub(crate) struct View<'a> {
     pub scopes: &'a Scopes,
 }
 
+/// The [`View`] of a `Workflow`'s specs, records and scopes, borrowing
+/// only those three fields, so another owner of the same workflow can be
+/// changed while it is read (a method borrowing all of `self` could not).
+macro_rules! view_of {
+    ($wf:expr) => {
+        $crate::runtime::owner::View {
+            specs: &$wf.specs,
+            records: &$wf.records,
+            scopes: &$wf.scopes,
+        }
+    };
+}
+pub(crate) use view_of;
+
 impl View<'_> {
     /// A restore check: `what` refers to task `t`, which must exist.
     pub fn check_task(&self, t: u32, what: &str) -> Result<(), RestoreError> {

@@ -17,6 +17,7 @@ use super::error::{StartError, TaskError, WorkflowError};
 use super::event_state::EventState;
 use super::joins::Joins;
 use super::loops::Loops;
+use super::owner::view_of;
 use super::owner::{StateOwner, View};
 use super::records::{Records, TaskRecord};
 use super::scopes::Scopes;
@@ -239,11 +240,7 @@ impl Workflow {
 
     /// What owners read while restoring or checking.
     pub(crate) fn view_of(&self) -> View<'_> {
-        View {
-            specs: &self.specs,
-            records: &self.records,
-            scopes: &self.scopes,
-        }
+        view_of!(self)
     }
 
     /// Checks every owner's invariants (the same check loading a state
@@ -748,11 +745,7 @@ impl Workflow {
             self.token_left(r.scope, r.node.node, cause);
         }
         {
-            let view = View {
-                specs: &self.specs,
-                records: &self.records,
-                scopes: &self.scopes,
-            };
+            let view = view_of!(self);
             self.joins.cancel(t, &view);
             self.events.cancel(t, &view);
             self.loops.cancel(t, &view);
