@@ -51,6 +51,19 @@ pub enum MessageStyle {
     Camunda,
 }
 
+/// The payload of a signal, error or escalation in a file written for
+/// SpiffWorkflow's spiff parser: spiffworkflow `payloadExpression` and
+/// `variableName` in the `extensionElements` of the `bpmn:signal`,
+/// `bpmn:error` or `bpmn:escalation` the definition refers to. A throw
+/// sends the expression's value (null without one) instead of a copy of
+/// its data; a catch stores the payload whole in the variable and drops it
+/// without one, instead of merging it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpiffPayload {
+    pub payload: Option<ExprId>,
+    pub variable: Option<String>,
+}
+
 /// One event definition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
@@ -74,17 +87,24 @@ pub enum Trigger {
     },
     Signal {
         name: String,
+        /// Set in files written for SpiffWorkflow's spiff parser; `None`:
+        /// plain BPMN (a throw sends a copy of its data, a catch merges it).
+        spiff: Option<SpiffPayload>,
     },
     Timer(Timer),
     /// A catch without a code catches every error.
     Error {
         code: Option<String>,
         name: Option<String>,
+        /// As for signals.
+        spiff: Option<SpiffPayload>,
     },
     /// A catch without a code catches every escalation.
     Escalation {
         code: Option<String>,
         name: Option<String>,
+        /// As for signals.
+        spiff: Option<SpiffPayload>,
     },
     Cancel,
     Terminate,

@@ -21,7 +21,9 @@ mod source;
 pub use data::{Data, MAX_DATA_DEPTH, check_depth, check_value_depth, nesting_depth};
 pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData, is_identifier};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
-pub use event::{Correlation, EventNode, EventPosition, MessageStyle, Timer, TimerValue, Trigger};
+pub use event::{
+    Correlation, EventNode, EventPosition, MessageStyle, SpiffPayload, Timer, TimerValue, Trigger,
+};
 pub use expression::{Dialect, ExprId, ExprKind, Expression};
 pub use extensions::{ExtElement, Extensions};
 pub use file_dialect::{DialectReason, FileDialect};

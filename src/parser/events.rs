@@ -3,7 +3,9 @@
 //! definitions-level elements they refer to (`message`, `signal`, `error`,
 //! `escalation`, `correlationProperty`). Messages also read what
 //! SpiffWorkflow's spiff and camunda parsers read: the payload and the
-//! variable it is stored in, and correlations from the catch's own data.
+//! variable it is stored in, and correlations from the catch's own data;
+//! signals, errors and escalations read the spiff parser's
+//! `payloadExpression` and `variableName`.
 
 use std::collections::HashMap;
 
@@ -11,7 +13,7 @@ use super::BPMN_NS;
 use super::bpmn::{FileCx, qname_local};
 use super::extensions::{CAMUNDA_NS, SPIFF_NS};
 use super::xml::Element;
-use crate::model::{Correlation, ExprKind, MessageStyle, Timer, TimerValue, Trigger};
+use crate::model::{Correlation, ExprKind, MessageStyle, SpiffPayload, Timer, TimerValue, Trigger};
 
 /// spiffworkflow message extensions written on a `bpmn:message` (where
 /// SpiffWorkflow's older files put them; they win over the definition's).
@@ -22,16 +24,53 @@ struct MessageExt {
     variable: Option<String>,
 }
 
+/// spiffworkflow `payloadExpression` / `variableName` written in the
+/// `extensionElements` of a `bpmn:signal`, `bpmn:error` or
+/// `bpmn:escalation` (the only place SpiffWorkflow reads them).
+#[derive(Debug, Default, Clone)]
+struct ItemExt {
+    /// `payloadExpression`: its text and text offset.
+    payload: Option<(String, usize)>,
+    variable: Option<String>,
+}
+
+impl ItemExt {
+    /// Reads the extensions of definitions-level element `el`.
+    fn of(el: &Element) -> Self {
+        let mut ext = ItemExt::default();
+        for c in el
+            .children_in(BPMN_NS)
+            .filter(|c| c.local == "extensionElements")
+            .flat_map(|x| x.children.iter())
+            .filter(|c| c.ns.as_deref() == Some(SPIFF_NS) && !c.text.trim().is_empty())
+        {
+            match c.local.as_str() {
+                "payloadExpression" => {
+                    let off = c.text_offset.unwrap_or(c.offset);
+                    ext.payload = Some((c.text.trim().to_string(), off));
+                }
+                "variableName" => ext.variable = Some(c.text.trim().to_string()),
+                _ => {}
+            }
+        }
+        ext
+    }
+}
+
 /// Named things declared at the top of one file, by id.
 #[derive(Debug, Default)]
 pub struct FileDefs {
     messages: HashMap<String, String>,
     /// spiffworkflow payload and variable on `bpmn:message` elements, by id.
     message_ext: HashMap<String, MessageExt>,
-    /// The file uses spiffworkflow message extensions somewhere: it is
-    /// written for SpiffWorkflow's spiff parser, so all its messages follow
-    /// [`MessageStyle::Spiff`].
-    spiff_messages: bool,
+    /// The file uses spiffworkflow message extensions or signal, error or
+    /// escalation payloads somewhere: it is written for SpiffWorkflow's
+    /// spiff parser, so all its messages follow [`MessageStyle::Spiff`] and
+    /// its signals, errors and escalations carry a [`SpiffPayload`].
+    spiff_events: bool,
+    /// spiffworkflow payload and variable on `bpmn:signal`, `bpmn:error`
+    /// and `bpmn:escalation` elements, by id.
+    item_ext: HashMap<String, ItemExt>,
     signals: HashMap<String, String>,
     /// id → (name, code)
     errors: HashMap<String, (Option<String>, Option<String>)>,
@@ -66,7 +105,7 @@ impl FileDefs {
     /// Collects the definitions-level elements of `root`.
     pub fn collect(root: &Element) -> Self {
         let mut d = FileDefs {
-            spiff_messages: has_spiff_message_extension(root),
+            spiff_events: has_spiff_message_extension(root),
             ..FileDefs::default()
         };
         super::data_spec::collect_refs(root, &mut d.data_refs);
@@ -87,16 +126,25 @@ impl FileDefs {
                     }
                     d.messages.insert(id.clone(), name.unwrap_or(id));
                 }
-                "signal" => {
-                    d.signals.insert(id.clone(), name.unwrap_or(id));
-                }
-                "error" => {
-                    d.errors
-                        .insert(id, (name, c.attr("errorCode").map(str::to_string)));
-                }
-                "escalation" => {
-                    d.escalations
-                        .insert(id, (name, c.attr("escalationCode").map(str::to_string)));
+                "signal" | "error" | "escalation" => {
+                    let ext = ItemExt::of(c);
+                    if ext.payload.is_some() || ext.variable.is_some() {
+                        d.spiff_events = true;
+                        d.item_ext.insert(id.clone(), ext);
+                    }
+                    match c.local.as_str() {
+                        "signal" => {
+                            d.signals.insert(id.clone(), name.unwrap_or(id));
+                        }
+                        "error" => {
+                            let code = c.attr("errorCode").map(str::to_string);
+                            d.errors.insert(id, (name, code));
+                        }
+                        _ => {
+                            let code = c.attr("escalationCode").map(str::to_string);
+                            d.escalations.insert(id, (name, code));
+                        }
+                    }
                 }
                 "correlationProperty" => {
                     for r in c
@@ -222,7 +270,7 @@ pub fn message_trigger(
     };
     let mut payload = None;
     let mut variable = None;
-    let mut style = if defs.spiff_messages {
+    let mut style = if defs.spiff_events {
         MessageStyle::Spiff
     } else {
         MessageStyle::Bpmn
@@ -302,6 +350,30 @@ pub fn message_trigger(
     }
 }
 
+/// The spiff payload of a signal, error or escalation definition referring
+/// to `item_ref` (SpiffWorkflow reads nothing without a reference); `None`
+/// when the file is not written for SpiffWorkflow's spiff parser.
+fn spiff_payload(
+    cx: &mut FileCx<'_>,
+    defs: &FileDefs,
+    item_ref: Option<&str>,
+    owner: &str,
+) -> Option<SpiffPayload> {
+    if !defs.spiff_events {
+        return None;
+    }
+    let Some(ext) = item_ref.and_then(|r| defs.item_ext.get(r)) else {
+        return Some(SpiffPayload::default());
+    };
+    Some(SpiffPayload {
+        payload: ext
+            .payload
+            .clone()
+            .map(|(x, off)| cx.add_expr(x, ExprKind::Condition, None, owner, off)),
+        variable: ext.variable.clone(),
+    })
+}
+
 /// The event definitions of event element `el` (owned by node `owner`).
 /// `Err` names a definition this engine cannot run.
 pub fn triggers(
@@ -328,9 +400,11 @@ pub fn triggers(
                 message_trigger(cx, defs, &src, owner)
             }
             "signalEventDefinition" => {
-                let sig = d.attr("signalRef").map(qname_local).unwrap_or_default();
+                let sig_ref = d.attr("signalRef").map(qname_local);
+                let sig = sig_ref.clone().unwrap_or_default();
                 Trigger::Signal {
                     name: defs.signals.get(&sig).cloned().unwrap_or(sig),
+                    spiff: spiff_payload(cx, defs, sig_ref.as_deref(), owner),
                 }
             }
             "timerEventDefinition" => {
@@ -350,20 +424,22 @@ pub fn triggers(
                 })
             }
             "errorEventDefinition" => {
-                let (name, code) = d
-                    .attr("errorRef")
-                    .map(qname_local)
+                let err_ref = d.attr("errorRef").map(qname_local);
+                let (name, code) = err_ref
+                    .clone()
                     .and_then(|r| defs.errors.get(&r).cloned().or(Some((Some(r), None))))
                     .unwrap_or((None, None));
-                Trigger::Error { code, name }
+                let spiff = spiff_payload(cx, defs, err_ref.as_deref(), owner);
+                Trigger::Error { code, name, spiff }
             }
             "escalationEventDefinition" => {
-                let (name, code) = d
-                    .attr("escalationRef")
-                    .map(qname_local)
+                let esc_ref = d.attr("escalationRef").map(qname_local);
+                let (name, code) = esc_ref
+                    .clone()
                     .and_then(|r| defs.escalations.get(&r).cloned().or(Some((Some(r), None))))
                     .unwrap_or((None, None));
-                Trigger::Escalation { code, name }
+                let spiff = spiff_payload(cx, defs, esc_ref.as_deref(), owner);
+                Trigger::Escalation { code, name, spiff }
             }
             "cancelEventDefinition" => Trigger::Cancel,
             "terminateEventDefinition" => Trigger::Terminate,

@@ -25,8 +25,8 @@ use super::wait::{
 };
 use super::{TaskId, TaskState, Workflow};
 use crate::model::{
-    Data, EventNode, EventPosition, GraphIdx, MessageStyle, NodeIdx, NodeKind, NodeRef, Timer,
-    Trigger,
+    Data, EventNode, EventPosition, GraphIdx, MessageStyle, NodeIdx, NodeKind, NodeRef,
+    SpiffPayload, Timer, Trigger,
 };
 
 /// An event that left the instance because nothing inside caught it (for
@@ -138,8 +138,10 @@ impl Workflow {
             let node = self.specs.model.node(r);
             for (i, t) in triggers.iter().enumerate() {
                 let name = match t {
-                    Trigger::Message { name, .. } | Trigger::Signal { name } => Some(name.clone()),
-                    Trigger::Error { code, name } | Trigger::Escalation { code, name } => {
+                    Trigger::Message { name, .. } | Trigger::Signal { name, .. } => {
+                        Some(name.clone())
+                    }
+                    Trigger::Error { code, name, .. } | Trigger::Escalation { code, name, .. } => {
                         code.clone().or(name.clone())
                     }
                     _ => None,
@@ -704,31 +706,31 @@ impl Workflow {
                         self.outbox_push(&d, &node.id, t);
                     }
                 }
-                Trigger::Signal { name } => {
+                Trigger::Signal { name, spiff } => {
                     let d = Delivery::Signal {
                         name: name.clone(),
-                        payload: data.to_json(),
+                        payload: self.item_payload(t, spiff.as_ref(), &data)?,
                     };
                     if self.deliver(&d, t) == 0 {
                         self.outbox_push(&d, &node.id, t);
                     }
                 }
-                Trigger::Error { code, name } => {
+                Trigger::Error { code, name, spiff } => {
                     let d = Delivery::Error {
                         code: code.clone(),
                         name: name.clone(),
-                        payload: data.to_json(),
+                        payload: self.item_payload(t, spiff.as_ref(), &data)?,
                     };
                     if !self.raise(t, &d) {
                         let what = d.describe();
                         return Err(self.fail(t, format!("{what} was thrown and nothing caught it (add an error boundary event or event subprocess that catches it)")));
                     }
                 }
-                Trigger::Escalation { code, name } => {
+                Trigger::Escalation { code, name, spiff } => {
                     let d = Delivery::Escalation {
                         code: code.clone(),
                         name: name.clone(),
-                        payload: data.to_json(),
+                        payload: self.item_payload(t, spiff.as_ref(), &data)?,
                     };
                     if !self.raise(t, &d) {
                         self.outbox_push(&d, &node.id, t);
@@ -738,6 +740,35 @@ impl Workflow {
             }
         }
         Ok(())
+    }
+
+    /// What a signal, error or escalation thrown by task `t` (with `data`)
+    /// carries: a copy of the data, or in a file for SpiffWorkflow's spiff
+    /// parser the value of its `payloadExpression` (null without one).
+    fn item_payload(
+        &mut self,
+        t: u32,
+        spiff: Option<&SpiffPayload>,
+        data: &Data,
+    ) -> Result<Value, WorkflowError> {
+        let Some(p) = spiff else {
+            return Ok(data.to_json());
+        };
+        let Some(e) = p.payload else {
+            return Ok(Value::Null);
+        };
+        let specs = self.specs.clone();
+        let value = match specs.code(e).map(|c| specs.engine.eval(c, data)) {
+            Some(Ok(v)) => v,
+            Some(Err(err)) => {
+                return Err(self.fail(t, format!("payloadExpression failed: {err}")));
+            }
+            None => return Err(self.fail(t, "the payloadExpression did not compile".into())),
+        };
+        if let Err(e) = crate::model::check_value_depth("the payload", &value) {
+            return Err(self.fail(t, e));
+        }
+        Ok(value)
     }
 
     fn outbox_push(&mut self, d: &Delivery, bpmn_id: &str, by: u32) {

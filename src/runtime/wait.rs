@@ -99,7 +99,7 @@ impl Delivery {
     pub fn caught_by(&self, t: &Trigger) -> bool {
         match (self, t) {
             (Delivery::Message { name, .. }, Trigger::Message { name: n, .. }) => name == n,
-            (Delivery::Signal { name, .. }, Trigger::Signal { name: n }) => name == n,
+            (Delivery::Signal { name, .. }, Trigger::Signal { name: n, .. }) => name == n,
             (Delivery::Error { code, .. }, Trigger::Error { code: c, .. }) => {
                 c.is_none() || c == code
             }
@@ -152,7 +152,8 @@ pub enum Target {
     /// A map is merged into the data; another value is stored under the
     /// key (the message or signal name); null is dropped.
     Merge(String),
-    /// Dropped (a spiffworkflow catch without `messageVariable`).
+    /// Dropped (a spiffworkflow catch without `messageVariable` or
+    /// `variableName`).
     Drop,
 }
 
@@ -169,7 +170,15 @@ pub fn target_of(t: Option<&Trigger>, catch_id: &str, response: bool) -> Target 
             style: MessageStyle::Spiff,
             ..
         }) => Target::Drop,
-        Some(Trigger::Message { name, .. } | Trigger::Signal { name }) => {
+        Some(
+            Trigger::Signal { spiff: Some(p), .. }
+            | Trigger::Error { spiff: Some(p), .. }
+            | Trigger::Escalation { spiff: Some(p), .. },
+        ) => match &p.variable {
+            Some(v) => Target::Variable(v.clone()),
+            None => Target::Drop,
+        },
+        Some(Trigger::Message { name, .. } | Trigger::Signal { name, .. }) => {
             Target::Merge(name.clone())
         }
         _ => Target::Merge("payload".into()),
