@@ -169,11 +169,13 @@ fn parse_output(
     owner: Option<&str>,
 ) -> Output {
     let id = FileCx::id_of(el, owner);
-    let named = el
-        .attr("name")
-        .or_else(|| el.attr("label"))
+    // Camunda Modeler writes `name=""` when only the label is filled in;
+    // SpiffWorkflow then names the output by its label.
+    let named = [el.attr("name"), el.attr("label")]
+        .into_iter()
+        .flatten()
         .map(str::trim)
-        .filter(|s| !s.is_empty());
+        .find(|s| !s.is_empty());
     let name = match named {
         Some(n) => n.to_string(),
         None if single => variable.to_string(),
