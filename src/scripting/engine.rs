@@ -575,6 +575,28 @@ mod tests {
     }
 
     #[test]
+    fn strings_and_lists_repeat_with_star_in_both_languages() {
+        // `a = "a" * 3` reads the same in Rhai and Python: a file with
+        // nothing else to tell is Rhai, and must still mean repetition.
+        let e = ScriptEngine::default();
+        let c = e
+            .compile(
+                r#"a = "ab" * 3; b = 2 * [1, 2]; n = 6 * 7"#,
+                ExprKind::Script,
+            )
+            .unwrap();
+        let mut d = Data::new();
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(
+            d.to_json(),
+            json!({"a": "ababab", "b": [1, 2, 1, 2], "n": 42})
+        );
+        let c = e.compile(r#"a = "ab" * -1"#, ExprKind::Script).unwrap();
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(d["a"], json!(""));
+    }
+
+    #[test]
     fn reading_an_unassigned_variable_is_a_clear_error() {
         let e = ScriptEngine::default();
         let c = e.compile("x = x * 2;", ExprKind::Script).unwrap();

@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -1187,6 +1187,14 @@ pub fn register(engine: &mut Engine) {
         Ok(xs)
     });
     engine.register_fn("py_mul", |a: Dynamic, b: Dynamic| mul(&a, &b));
+    // Repetition with `*` also where the operands are not literals, and in
+    // files whose code reads the same in both languages (`a = "a" * 512`
+    // is Rhai when nothing marks the file Python): Rhai has no `*` for these
+    // types, so nothing it already does changes.
+    engine.register_fn("*", |s: ImmutableString, n: INT| mul(&s.into(), &n.into()));
+    engine.register_fn("*", |n: INT, s: ImmutableString| mul(&n.into(), &s.into()));
+    engine.register_fn("*", |a: Array, n: INT| mul(&a.into(), &n.into()));
+    engine.register_fn("*", |n: INT, a: Array| mul(&n.into(), &a.into()));
     engine.register_fn("py_truediv", |a: Dynamic, b: Dynamic| truediv(&a, &b));
     engine.register_fn("py_floordiv", |a: Dynamic, b: Dynamic| floordiv(&a, &b));
     engine.register_fn("py_mod", |a: Dynamic, b: Dynamic| modulo(&a, &b));
