@@ -1,5 +1,7 @@
 //! Engine benchmarks (divan): a process of five script tasks from start to
-//! end, and a 100,000-iteration gateway loop. Per-task cost = time / tasks.
+//! end, a 100,000-iteration gateway loop, and a parallel split into n
+//! branches joined again (the join's cost per arrival must not grow with n).
+//! Per-task cost = time / tasks.
 
 use std::sync::Arc;
 
@@ -75,6 +77,38 @@ fn loop_100k_iterations(b: divan::Bencher) {
         let mut wf = s.start("p", data(json!({"i": 0, "n": 100_000}))).unwrap();
         wf.run().unwrap();
         assert_eq!(wf.data()["i"], json!(100_000));
+        wf
+    });
+}
+
+/// A parallel split into `n` script-task branches, joined by one parallel
+/// gateway.
+fn fan_in(n: usize) -> String {
+    let mut body = String::new();
+    for k in 0..n {
+        body.push_str(&format!(
+            "<scriptTask id=\"t{k}\"><script>x = {k};</script></scriptTask>\
+             <sequenceFlow id=\"a{k}\" sourceRef=\"split\" targetRef=\"t{k}\"/>\
+             <sequenceFlow id=\"b{k}\" sourceRef=\"t{k}\" targetRef=\"join\"/>"
+        ));
+    }
+    format!(
+        r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p" isExecutable="true"><startEvent id="s"/><parallelGateway id="split"/>
+<parallelGateway id="join"/><endEvent id="end"/>{body}
+<sequenceFlow id="f0" sourceRef="s" targetRef="split"/>
+<sequenceFlow id="f1" sourceRef="join" targetRef="end"/></process></definitions>"#
+    )
+}
+
+/// n branches: 2n + 4 tasks; time per branch stays flat as n grows.
+#[divan::bench(sample_count = 10, args = [1_000, 10_000])]
+fn parallel_fan_in(b: divan::Bencher, n: usize) {
+    let s = specs(fan_in(n));
+    b.bench(|| {
+        let mut wf = s.start("p", Data::new()).unwrap();
+        wf.run().unwrap();
+        assert!(wf.is_completed());
         wf
     });
 }

@@ -48,6 +48,47 @@ pub(crate) struct JoinState {
     /// Per incoming flow (by position in the node's `incoming`), the
     /// arrivals not yet consumed: (event counter, task).
     pub arrivals: Vec<VecDeque<(u64, u32)>>,
+    /// How many of `arrivals` are not empty, kept with them so a parallel
+    /// join of n inputs tells whether it can fire in O(1): checking every
+    /// queue on each arrival made an n-branch fan-in quadratic.
+    filled: usize,
+}
+
+impl JoinState {
+    /// A token from task `t` (event counter `seq`) on incoming flow `k` of
+    /// a join with `n_in` inputs.
+    fn push(&mut self, n_in: usize, k: usize, seq: u64, t: u32) {
+        if self.arrivals.len() < n_in {
+            self.arrivals.resize_with(n_in, Default::default);
+        }
+        let q = &mut self.arrivals[k];
+        if q.is_empty() {
+            self.filled += 1;
+        }
+        q.push_back((seq, t));
+    }
+
+    /// Takes the first token of every input that has one.
+    fn take_front(&mut self) -> Vec<(u64, u32, u32)> {
+        let taken: Vec<(u64, u32, u32)> = self
+            .arrivals
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(k, q)| q.pop_front().map(|(seq, t)| (seq, t, k as u32)))
+            .collect();
+        self.recount();
+        taken
+    }
+
+    /// Counts the non-empty queues again, after changing them directly.
+    fn recount(&mut self) {
+        self.filled = self.arrivals.iter().filter(|q| !q.is_empty()).count();
+    }
+
+    /// How many inputs hold a token.
+    fn filled(&self) -> usize {
+        self.filled
+    }
 }
 
 /// What a join that fired consumed.
@@ -175,11 +216,12 @@ impl StateOwner for Joins {
             q.push_back((seq, t));
             q.make_contiguous().sort_unstable();
         }
+        for js in self.pending.values_mut() {
+            js.recount();
+        }
         let removed = &plan.removed_scopes;
-        self.pending.retain(|&(s, _), js| {
-            !removed.contains(&s)
-                && (js.task.is_some() || js.arrivals.iter().any(|q| !q.is_empty()))
-        });
+        self.pending
+            .retain(|&(s, _), js| !removed.contains(&s) && (js.task.is_some() || js.filled() > 0));
         self.recheck.clear();
     }
 
@@ -247,13 +289,13 @@ impl StateOwner for Joins {
                         self.recheck.push((si as u32, NodeIdx(j.node), t));
                     }
                 }
-                self.pending.insert(
-                    (si as u32, NodeIdx(j.node)),
-                    JoinState {
-                        task: j.task,
-                        arrivals,
-                    },
-                );
+                let mut js = JoinState {
+                    task: j.task,
+                    arrivals,
+                    filled: 0,
+                };
+                js.recount();
+                self.pending.insert((si as u32, NodeIdx(j.node)), js);
             }
         }
         let triggers: HashMap<u32, (u32, Moment)> = snap
@@ -311,10 +353,18 @@ impl StateOwner for Joins {
                     ));
                 }
                 waiting_records.insert(t);
-            } else if scope.running() && js.arrivals.iter().any(|q| !q.is_empty()) {
+            } else if scope.running() && js.filled() > 0 {
                 return Err(format!(
                     "join `{}` holds tokens but has no WAITING record",
                     node.id
+                ));
+            }
+            if js.filled != js.arrivals.iter().filter(|q| !q.is_empty()).count() {
+                return Err(format!(
+                    "join `{}` counts {} inputs with tokens, but {} have some",
+                    node.id,
+                    js.filled,
+                    js.arrivals.iter().filter(|q| !q.is_empty()).count()
                 ));
             }
             for q in &js.arrivals {
@@ -398,10 +448,7 @@ impl Workflow {
         let seq = self.records.tick().seq;
         let needs_task = {
             let js = self.joins.pending.entry((s, node)).or_default();
-            if js.arrivals.len() < n_in {
-                js.arrivals.resize_with(n_in, Default::default);
-            }
-            js.arrivals[k].push_back((seq, from));
+            js.push(n_in, k, seq, from);
             js.task.is_none()
         };
         if needs_task {
@@ -474,9 +521,9 @@ impl Workflow {
         }
         let graph = self.specs.model.graph(scope.graph);
         match graph.node(node).kind {
-            NodeKind::ParallelGateway => js.arrivals.iter().all(|q| !q.is_empty()),
+            NodeKind::ParallelGateway => js.filled() == graph.node(node).incoming.len(),
             _ => {
-                if js.arrivals.iter().all(|q| q.is_empty()) {
+                if js.filled() == 0 {
                     return false;
                 }
                 let (Some(Some(reach)), Some(tokens)) =
@@ -518,12 +565,7 @@ impl Workflow {
                     .pending
                     .get_mut(&(s, node))
                     .expect("join state exists when it can fire");
-                let inputs: Vec<(u64, u32, u32)> = js
-                    .arrivals
-                    .iter_mut()
-                    .enumerate()
-                    .filter_map(|(k, q)| q.pop_front().map(|(seq, t)| (seq, t, k as u32)))
-                    .collect();
+                let inputs = js.take_front();
                 let leftover = js
                     .arrivals
                     .iter()
