@@ -32,6 +32,10 @@ pub struct Flow {
     pub condition: Option<ExprId>,
     /// Position in the document among the graph's flows (conditions are tested in this order).
     pub order: u32,
+    /// Position of this flow in its target's `incoming` list: which input
+    /// of a join a token on it fills, found without a search (a join with
+    /// n inputs would otherwise cost O(n) per token).
+    pub target_slot: u32,
     pub pos: SourcePos,
 }
 

@@ -549,6 +549,7 @@ fn parse_graph(
             });
         let fidx = FlowIdx(flows.len() as u32);
         nodes[source.0 as usize].outgoing.push(fidx);
+        let target_slot = nodes[target.0 as usize].incoming.len() as u32;
         nodes[target.0 as usize].incoming.push(fidx);
         flows.push(Flow {
             id: fid,
@@ -557,15 +558,19 @@ fn parse_graph(
             target,
             condition,
             order: fidx.0,
+            target_slot,
             pos: cx.pos(child.offset),
         });
     }
 
     for (node, flow_id, offset) in defaults {
-        let found = flows
+        // Among the element's own outgoing flows: a search of all flows
+        // per gateway made a diagram of many gateways quadratic to load.
+        let found = nodes[node.0 as usize]
+            .outgoing
             .iter()
-            .position(|f| f.id == flow_id && f.source == node)
-            .map(|i| FlowIdx(i as u32));
+            .copied()
+            .find(|f| flows[f.0 as usize].id == flow_id);
         match found {
             Some(f) => nodes[node.0 as usize].default_flow = Some(f),
             None => {

@@ -472,14 +472,13 @@ impl Workflow {
     fn arrive(&mut self, s: u32, from: NodeRef, f: FlowIdx, t: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
         let graph = specs.model.graph(from.graph);
-        let target = graph.flow(f).target;
-        let tnode = graph.node(target);
+        let flow = graph.flow(f);
+        let target = flow.target;
         if self.node_is_join(NodeRef {
             graph: from.graph,
             node: target,
         }) {
-            let k = tnode.incoming.iter().position(|&i| i == f).unwrap_or(0);
-            self.join_arrive(s, target, k, t);
+            self.join_arrive(s, target, flow.target_slot as usize, t);
         } else {
             let data = self.records.data(t).clone();
             self.new_task(s, target, t, data)?;
