@@ -113,6 +113,10 @@ pub(crate) struct EventState {
     /// The waits with a pending timer, by due time (derived from `waits`;
     /// never saved), so finding the next due timer does not scan the waits.
     pub timers: BTreeSet<(Timestamp, u32)>,
+    /// The signal waits by signal name, in task order (derived from
+    /// `waits`; never saved), so a signal reaches its catchers without a
+    /// scan of every wait.
+    pub signals: HashMap<String, BTreeSet<u32>>,
     /// The due time each wait is filed under in `timers`.
     timer_of: HashMap<u32, Timestamp>,
     /// Conditional waits and conditional event subprocess starts, listed
@@ -182,7 +186,14 @@ impl EventState {
     pub fn take_wait(&mut self, t: u32) -> Option<Wait> {
         self.messages.unfile(t);
         self.unfile_timer(t);
-        self.waits.remove(&t)
+        let w = self.waits.remove(&t);
+        if w.is_some() {
+            self.signals.retain(|_, ts| {
+                ts.remove(&t);
+                !ts.is_empty()
+            });
+        }
+        w
     }
 
     /// The wait of task `t` changed in place (a definition of a parallel
@@ -243,6 +254,20 @@ impl EventState {
         let (scope, knows) = self.knows(t, view);
         self.messages.file(t, scope, knows);
         self.refile_timer(t);
+        let (triggers, _) = triggers_of(view.specs, view.records.get(t).node);
+        for tr in triggers {
+            if let Trigger::Signal { name, .. } = tr {
+                self.signals.entry(name.clone()).or_default().insert(t);
+            }
+        }
+    }
+
+    /// The tasks waiting for signal `name`, in task order.
+    pub fn signal_waits(&self, name: &str) -> Vec<u32> {
+        self.signals
+            .get(name)
+            .map(|ts| ts.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     /// Builds the message and timer indexes again from the waits.
@@ -250,6 +275,7 @@ impl EventState {
         self.messages.clear();
         self.timers.clear();
         self.timer_of.clear();
+        self.signals.clear();
         let waits: Vec<u32> = self.waits.keys().copied().collect();
         for t in waits {
             self.file_wait(t, view);
@@ -702,6 +728,30 @@ impl StateOwner for EventState {
         }
         if message_waits != self.messages.len() {
             return Err("the message index holds tasks that do not wait".into());
+        }
+        let mut signal_entries = 0;
+        for &t in self.waits.keys() {
+            let (triggers, _) = triggers_of(view.specs, records.get(t).node);
+            for tr in triggers {
+                if let Trigger::Signal { name, .. } = tr {
+                    if !self.signals.get(name).is_some_and(|ts| ts.contains(&t)) {
+                        return Err(format!(
+                            "task {t} waits for signal `{name}` but is not indexed"
+                        ));
+                    }
+                }
+            }
+            signal_entries += triggers
+                .iter()
+                .filter_map(|tr| match tr {
+                    Trigger::Signal { name, .. } => Some(name),
+                    _ => None,
+                })
+                .collect::<BTreeSet<_>>()
+                .len();
+        }
+        if signal_entries != self.signals.values().map(BTreeSet::len).sum::<usize>() {
+            return Err("the signal index holds tasks that do not wait".into());
         }
         let timed: Vec<(Timestamp, u32)> = self
             .waits

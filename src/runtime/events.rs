@@ -294,6 +294,7 @@ impl Workflow {
             Delivery::Message {
                 name, correlations, ..
             } => self.events.messages.candidates(name, correlations),
+            Delivery::Signal { name, .. } => self.events.signal_waits(name),
             _ => self.events.waits.keys().copied().collect(),
         };
         let broadcast = matches!(d, Delivery::Signal { .. });
