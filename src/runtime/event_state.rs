@@ -713,7 +713,8 @@ impl StateOwner for EventState {
                 ));
             }
         }
-        let mut message_waits = 0;
+        // The message and signal indexes hold exactly the waits for them.
+        let (mut message_waits, mut signal_entries) = (0, 0);
         for &t in self.waits.keys() {
             let (triggers, _) = triggers_of(view.specs, records.get(t).node);
             if triggers
@@ -725,30 +726,25 @@ impl StateOwner for EventState {
                     return Err(format!("task {t} waits for a message but is not indexed"));
                 }
             }
-        }
-        if message_waits != self.messages.len() {
-            return Err("the message index holds tasks that do not wait".into());
-        }
-        let mut signal_entries = 0;
-        for &t in self.waits.keys() {
-            let (triggers, _) = triggers_of(view.specs, records.get(t).node);
-            for tr in triggers {
-                if let Trigger::Signal { name, .. } = tr {
-                    if !self.signals.get(name).is_some_and(|ts| ts.contains(&t)) {
-                        return Err(format!(
-                            "task {t} waits for signal `{name}` but is not indexed"
-                        ));
-                    }
-                }
-            }
-            signal_entries += triggers
+            let names: BTreeSet<&String> = triggers
                 .iter()
                 .filter_map(|tr| match tr {
                     Trigger::Signal { name, .. } => Some(name),
                     _ => None,
                 })
-                .collect::<BTreeSet<_>>()
-                .len();
+                .collect();
+            if let Some(name) = names
+                .iter()
+                .find(|n| !self.signals.get(**n).is_some_and(|ts| ts.contains(&t)))
+            {
+                return Err(format!(
+                    "task {t} waits for signal `{name}` but is not indexed"
+                ));
+            }
+            signal_entries += names.len();
+        }
+        if message_waits != self.messages.len() {
+            return Err("the message index holds tasks that do not wait".into());
         }
         if signal_entries != self.signals.values().map(BTreeSet::len).sum::<usize>() {
             return Err("the signal index holds tasks that do not wait".into());

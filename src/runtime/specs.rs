@@ -171,10 +171,10 @@ impl Specs {
             mut diagnostics,
         } = loaded;
         let engine = ScriptEngine::new(limits.script);
-        infer_file_dialects(&mut model, &engine);
+        let precompiled = infer_file_dialects(&mut model, &engine);
         let mut compiled = Vec::with_capacity(model.expressions.len());
-        for e in &model.expressions {
-            match engine.compile_in(&e.text, e.kind, e.dialect) {
+        for (e, pre) in model.expressions.iter().zip(precompiled) {
+            match pre.unwrap_or_else(|| engine.compile_in(&e.text, e.kind, e.dialect)) {
                 Ok(c) => compiled.push(Some(c)),
                 Err(err) => {
                     diagnostics.push(compile_diagnostic(&model, e, &err));
@@ -281,8 +281,14 @@ impl Specs {
 
 /// Decides the dialect of each BPMN file that no rule fixed, from its code
 /// (see [`crate::scripting::infer_dialect`]), and applies it to the code
-/// that follows the file.
-fn infer_file_dialects(model: &mut Model, engine: &ScriptEngine) {
+/// that follows the file. Returns, per expression, what inferring already
+/// compiled in the chosen dialect.
+fn infer_file_dialects(
+    model: &mut Model,
+    engine: &ScriptEngine,
+) -> Vec<Option<Result<Compiled, CompileError>>> {
+    let mut precompiled: Vec<Option<Result<Compiled, CompileError>>> =
+        (0..model.expressions.len()).map(|_| None).collect();
     let mut per_file: Vec<Vec<usize>> = vec![Vec::new(); model.files.len()];
     // Per file: the first element naming Rhai, and Python.
     let mut named: Vec<[Option<usize>; 2]> = vec![[None, None]; model.files.len()];
@@ -321,7 +327,11 @@ fn infer_file_dialects(model: &mut Model, engine: &ScriptEngine) {
                     named_rhai: owner(named[f][0]),
                     named_python: owner(named[f][1]),
                 };
-                infer_dialect::infer(engine, &candidates, clues)
+                let inferred = infer_dialect::infer(engine, &candidates, clues);
+                for (&i, c) in exprs.iter().zip(inferred.compiled.into_iter().flatten()) {
+                    precompiled[i] = Some(c);
+                }
+                inferred.dialect
             }
         };
         for &i in exprs {
@@ -329,6 +339,7 @@ fn infer_file_dialects(model: &mut Model, engine: &ScriptEngine) {
         }
         model.files[f].dialect = Some(chosen);
     }
+    precompiled
 }
 
 /// The diagnostic for a script or condition that does not compile, at the

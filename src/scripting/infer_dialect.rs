@@ -27,7 +27,7 @@
 //! Each candidate is compiled at most twice, once per dialect; a file is
 //! judged once, when the diagrams are compiled.
 
-use super::ScriptEngine;
+use super::{CompileError, Compiled, ScriptEngine};
 use crate::model::{Dialect, DialectReason, ExprKind, FileDialect};
 
 /// One script or condition of the file whose dialect is being inferred.
@@ -49,10 +49,21 @@ pub struct Clues<'a> {
     pub named_python: Option<&'a str>,
 }
 
+/// The dialect inferred for a file, and its candidates compiled in it when
+/// inferring had to compile them (so they are not compiled again).
+pub struct Inferred {
+    pub dialect: FileDialect,
+    /// Per candidate, in order; `None` when syntax alone decided.
+    pub compiled: Option<Vec<Result<Compiled, CompileError>>>,
+}
+
 /// The dialect of a file with `candidates` as its code.
-pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'_>) -> FileDialect {
+pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'_>) -> Inferred {
+    let decided = |dialect, reason| Inferred {
+        dialect: FileDialect { dialect, reason },
+        compiled: None,
+    };
     let spiff_extensions = clues.spiff_extensions;
-    let decided = |dialect, reason| FileDialect { dialect, reason };
     if candidates.is_empty() {
         let dialect = if spiff_extensions {
             Dialect::Python
@@ -72,21 +83,28 @@ pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'
             );
         }
     }
-    let fails = |dialect: Dialect| {
+    let compile = |dialect: Dialect| -> Vec<_> {
         candidates
             .iter()
-            .filter(|c| {
-                // `x = True` compiles as Rhai (an unknown variable) but can
-                // only mean Python.
-                (dialect == Dialect::Rhai && python_only_syntax(c.text).is_some())
-                    || engine.compile_in(c.text, c.kind, dialect).is_err()
-            })
-            .map(|c| c.owner)
-            .collect::<Vec<_>>()
+            .map(|c| engine.compile_in(c.text, c.kind, dialect))
+            .collect()
     };
-    let not_python = fails(Dialect::Python);
-    let not_rhai = fails(Dialect::Rhai);
-    match (not_python.first(), not_rhai.first()) {
+    let (python, rhai) = (compile(Dialect::Python), compile(Dialect::Rhai));
+    // `x = True` compiles as Rhai (an unknown variable) but can only mean
+    // Python.
+    let marked: Vec<bool> = candidates
+        .iter()
+        .map(|c| python_only_syntax(c.text).is_some())
+        .collect();
+    let owners = |failed: &dyn Fn(usize) -> bool| -> Vec<&str> {
+        (0..candidates.len())
+            .filter(|&i| failed(i))
+            .map(|i| candidates[i].owner)
+            .collect()
+    };
+    let not_python = owners(&|i| python[i].is_err());
+    let not_rhai = owners(&|i| marked[i] || rhai[i].is_err());
+    let mut chosen = match (not_python.first(), not_rhai.first()) {
         (None, Some(element)) => decided(
             Dialect::Python,
             DialectReason::PythonNotRhai {
@@ -126,9 +144,7 @@ pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'
         (Some(_), Some(_)) => {
             // A tie goes to Python when some code can only be Python (a
             // host function called with 'text'), so errors speak its terms.
-            let python_marked = candidates
-                .iter()
-                .any(|c| python_only_syntax(c.text).is_some());
+            let python_marked = marked.contains(&true);
             let python = spiff_extensions
                 || not_python.len() < not_rhai.len()
                 || (not_python.len() == not_rhai.len() && python_marked);
@@ -139,7 +155,60 @@ pub fn infer(engine: &ScriptEngine, candidates: &[Candidate<'_>], clues: Clues<'
             };
             decided(dialect, DialectReason::Neither { failures, other })
         }
+    };
+    chosen.compiled = Some(match chosen.dialect.dialect {
+        Dialect::Python => python,
+        _ => rhai,
+    });
+    chosen
+}
+
+/// A token of code, as far as telling the dialects apart needs: words,
+/// string literals and single punctuation bytes; Python `#` comments (but
+/// not a Rhai `#{`) are skipped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token<'a> {
+    /// A word, and whether it follows a `.` (`a.let` is no keyword).
+    Word(&'a str, bool),
+    /// A string literal: its quote and its text between the quotes.
+    Str(u8, &'a str),
+    Punct(u8),
+}
+
+/// The tokens of `text`, in order.
+fn tokens(text: &str) -> Vec<Token<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut after_dot = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' || b == b'\'' || b == b'`' {
+            let end = skip_string(bytes, i);
+            let inner = text.get(i + 1..end.saturating_sub(1)).unwrap_or("");
+            out.push(Token::Str(b, inner));
+            i = end;
+            after_dot = false;
+        } else if b == b'#' && bytes.get(i + 1) != Some(&b'{') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            out.push(Token::Word(&text[start..i], after_dot));
+            after_dot = false;
+        } else {
+            if !b.is_ascii_whitespace() {
+                out.push(Token::Punct(b));
+                after_dot = b == b'.';
+            }
+            i += 1;
+        }
     }
+    out
 }
 
 /// The first piece of syntax in `text` that only Rhai has, outside string
@@ -163,54 +232,22 @@ fn rhai_only_syntax(text: &str) -> Option<&'static str> {
             return Some("a `{…}` block");
         }
     }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    // A keyword only counts where a word starts, never as part of `a.let`.
-    let mut word_start = true;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' | b'\'' | b'`' => {
-                i = skip_string(bytes, i);
-                word_start = false;
-                continue;
-            }
-            b'#' => {
-                if bytes.get(i + 1) == Some(&b'{') {
-                    return Some("a `#{…}` map");
-                }
-                // A Python comment: to the end of the line.
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
+    let toks = tokens(text);
+    for (k, tok) in toks.iter().enumerate() {
+        match *tok {
             // Python allows `a = 1; b = 2` but nobody writes it; in Rhai
             // every statement but the last ends so.
-            b';' => return Some("`;` ending a statement"),
+            Token::Punct(b';') => return Some("`;` ending a statement"),
+            Token::Punct(b'#') => return Some("a `#{…}` map"),
+            // A declaration: the keyword at a word start, a name after it.
+            Token::Word(w, false) if matches!(toks.get(k + 1), Some(Token::Word(..))) => match w {
+                "let" => return Some("a `let` declaration"),
+                "const" => return Some("a `const` declaration"),
+                "fn" => return Some("an `fn` definition"),
+                _ => {}
+            },
             _ => {}
         }
-        if b.is_ascii_alphabetic() || b == b'_' {
-            let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            if word_start {
-                let word = &text[start..i];
-                let next = text[i..].trim_start_matches([' ', '\t']);
-                let declares = next.starts_with(|c: char| c.is_alphabetic() || c == '_');
-                match word {
-                    "let" if declares => return Some("a `let` declaration"),
-                    "const" if declares => return Some("a `const` declaration"),
-                    "fn" if declares => return Some("an `fn` definition"),
-                    _ => {}
-                }
-            }
-            word_start = false;
-            continue;
-        }
-        word_start = !b.is_ascii_digit() && b != b'.';
-        i += 1;
     }
     None
 }
@@ -220,70 +257,28 @@ fn rhai_only_syntax(text: &str) -> Option<&'static str> {
 /// `and`…), or a single-quoted string of more than one character (Rhai's
 /// `'x'` is one character).
 fn python_only_syntax(text: &str) -> Option<&'static str> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut after_dot = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'\'' => {
-                let end = skip_string(bytes, i);
-                let inner = text.get(i + 1..end.saturating_sub(1)).unwrap_or("");
-                if inner.chars().count() > 1 && !inner.starts_with('\\') {
-                    return Some("a '…' string");
-                }
-                i = end;
-                after_dot = false;
-                continue;
-            }
-            b'"' | b'`' => {
-                i = skip_string(bytes, i);
-                after_dot = false;
-                continue;
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            _ => {}
+    tokens(text).into_iter().find_map(|tok| match tok {
+        Token::Str(b'\'', inner) if inner.chars().count() > 1 && !inner.starts_with('\\') => {
+            Some("a '…' string")
         }
-        if b.is_ascii_alphabetic() || b == b'_' {
-            let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            if !after_dot {
-                let word = match &text[start..i] {
-                    "True" => "`True`",
-                    "False" => "`False`",
-                    "None" => "`None`",
-                    "pass" => "`pass`",
-                    "elif" => "`elif`",
-                    "def" => "`def`",
-                    "del" => "`del`",
-                    "import" => "`import`",
-                    "lambda" => "`lambda`",
-                    "and" => "`and`",
-                    "or" => "`or`",
-                    "not" => "`not`",
-                    "is" => "`is`",
-                    _ => "",
-                };
-                if !word.is_empty() {
-                    return Some(word);
-                }
-            }
-            after_dot = false;
-            continue;
-        }
-        if !b.is_ascii_whitespace() {
-            after_dot = b == b'.';
-        }
-        i += 1;
-    }
-    None
+        Token::Word(w, false) => match w {
+            "True" => Some("`True`"),
+            "False" => Some("`False`"),
+            "None" => Some("`None`"),
+            "pass" => Some("`pass`"),
+            "elif" => Some("`elif`"),
+            "def" => Some("`def`"),
+            "del" => Some("`del`"),
+            "import" => Some("`import`"),
+            "lambda" => Some("`lambda`"),
+            "and" => Some("`and`"),
+            "or" => Some("`or`"),
+            "not" => Some("`not`"),
+            "is" => Some("`is`"),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// The index just past the string literal opening at `start` (Python's
@@ -379,7 +374,7 @@ mod tests {
                 owner: "Task",
             })
             .collect();
-        infer(&engine, &cands, clues)
+        infer(&engine, &cands, clues).dialect
     }
 
     #[test]
