@@ -169,12 +169,12 @@ fn camunda_collection_and_element_variable() {
         no_answer,
     );
     assert_eq!(*wf.data(), obj(json!({"items": ["a!", "b!"]})));
-    let seen: Vec<&Value> = wf
+    let seen: Vec<Value> = wf
         .tasks()
         .filter(|t| t.bpmn_id == "Task_Seen" && t.data.contains_key("item"))
-        .map(|t| &t.data["last"])
+        .map(|t| t.data["last"].clone())
         .collect();
-    assert_eq!(seen, [&json!("a!"), &json!("b!")]);
+    assert_eq!(seen, [json!("a!"), json!("b!")]);
 }
 
 #[test]

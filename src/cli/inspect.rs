@@ -90,14 +90,14 @@ pub fn data(args: DataArgs) -> Result<u8, CliError> {
             let id = wf
                 .resolve_task(r)
                 .map_err(|e| CliError::usage(e.to_string()))?;
-            wf.task(id).map(|t| t.data.clone()).unwrap_or_default()
+            wf.task(id).map(|t| (*t.data).clone()).unwrap_or_default()
         }
         None if wf.is_completed() => wf.data().clone(),
         None => {
             errln!(
                 "note: the workflow has not completed; this is the data of the most recently completed task"
             );
-            wf.last_task_data().clone()
+            (*wf.last_task_data()).clone()
         }
     };
     let mut data = data;

@@ -9,7 +9,7 @@ pub fn summary_json(wf: &Workflow, error: Option<&str>) -> Value {
     let data = if wf.is_completed() {
         wf.data().clone()
     } else {
-        wf.last_task_data().clone()
+        (*wf.last_task_data()).clone()
     };
     let mut v = json!({
         "completed": wf.is_completed(),

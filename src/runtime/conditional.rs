@@ -360,7 +360,7 @@ impl Workflow {
             let r = self.records.get(t).node;
             let holds = self.conditional_holds(r, s, data);
             if self.rises(t, holds) {
-                let mut d = (**self.records.data(t)).clone();
+                let mut d = (*self.records.data(t)).clone();
                 deep_merge(&mut d, data);
                 self.fire_wait(t, None, Arc::new(d), by);
                 self.after_conditional_fire(true);
@@ -469,7 +469,7 @@ impl Workflow {
     pub(crate) fn refire_condition(&mut self, t: u32, with: Option<Arc<Data>>, by: u32) {
         let data = match with {
             Some(with) => {
-                let mut d = (**self.records.data(t)).clone();
+                let mut d = (*self.records.data(t)).clone();
                 deep_merge(&mut d, &with);
                 Arc::new(d)
             }

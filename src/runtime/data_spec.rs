@@ -25,7 +25,8 @@ impl Workflow {
         }
         for r in &nd.reads {
             let value = self.read_ref(t, r)?;
-            self.records.data_mut(t).insert(r.var().to_string(), value);
+            self.records
+                .update_data(t, |d| d.insert(r.var().to_string(), value));
         }
         Ok(())
     }
@@ -53,11 +54,15 @@ impl Workflow {
                 ));
             };
             self.write_ref(t, r, value)?;
-            self.records.data_mut(t).shift_remove(r.var());
+            self.records.update_data(t, |d| {
+                d.shift_remove(r.var());
+            });
         }
         for r in &nd.reads {
             if self.records.data(t).contains_key(r.var()) {
-                self.records.data_mut(t).shift_remove(r.var());
+                self.records.update_data(t, |d| {
+                    d.shift_remove(r.var());
+                });
             }
         }
         Ok(())
@@ -69,7 +74,7 @@ impl Workflow {
         if vars.is_empty() {
             return Ok(());
         }
-        match only(self.records.data(t), vars) {
+        match only(&self.records.data(t), vars) {
             Ok(d) => {
                 self.records.set_data(t, Arc::new(d));
                 Ok(())
@@ -113,7 +118,7 @@ impl Workflow {
             None => Ok(end),
             Some(io) => match only(&end, &io.outputs) {
                 Ok(outs) => {
-                    let mut d = (**self.records.data(p)).clone();
+                    let mut d = (*self.records.data(p)).clone();
                     d.extend(outs);
                     Ok(Arc::new(d))
                 }

@@ -355,7 +355,7 @@ impl StateOwner for EventState {
         if view.specs.has_conditionals && is_conditional(view.specs, r.node) {
             unindex(&mut self.conditional, (r.scope, t), view, r.scope);
         }
-        if r.cause == r.parent && r.parent != NO_TASK {
+        if view.records.cause(t) == r.parent && r.parent != NO_TASK {
             let activity = view.specs.model.node(view.records.get(r.parent).node);
             let reopenable = activity.looping.is_some()
                 || matches!(

@@ -420,7 +420,7 @@ impl Workflow {
         } else {
             vec![(i as u32, d.payload().clone(), target)]
         };
-        let mut data = (**self.records.data(t)).clone();
+        let mut data = (*self.records.data(t)).clone();
         for (_, p, target) in &payloads {
             target.apply(&mut data, p);
         }
@@ -473,7 +473,7 @@ impl Workflow {
                 let next = match timer_fired_at {
                     Some(at) => next_cycle(&specs, r, &w, at, &before),
                     None if timer_one_shot => None,
-                    None => arm(&specs, r, self.records.data(a), self.clock.now()).ok(),
+                    None => arm(&specs, r, &self.records.data(a), self.clock.now()).ok(),
                 };
                 if let Some(next) = next {
                     let s = self.records.get(t).scope;
@@ -625,7 +625,7 @@ impl Workflow {
         if triggers.iter().all(|tr| matches!(tr, Trigger::Link { .. })) {
             return self.complete(t);
         }
-        let w = match arm(&specs, r, self.records.data(t), self.clock.now()) {
+        let w = match arm(&specs, r, &self.records.data(t), self.clock.now()) {
             Ok(w) => w,
             Err(e) => return Err(self.fail(t, e)),
         };
@@ -1127,7 +1127,7 @@ impl Workflow {
                     let specs = self.specs.clone();
                     let (triggers, _) = triggers_of(&specs, r);
                     let catch_id = &specs.model.node(r).id;
-                    let mut data = (**self.records.data(t)).clone();
+                    let mut data = (*self.records.data(t)).clone();
                     for (_, p, target) in partial_payloads(w, triggers, catch_id) {
                         target.apply(&mut data, &p);
                     }

@@ -467,13 +467,9 @@ impl Workflow {
     pub(crate) fn new_waiting_join(&mut self, s: u32, node: NodeIdx, from: u32) {
         let data = self.records.data(from).clone();
         let graph = self.scopes.get(s).graph;
-        let t = self.records.push(TaskRecord::new(
-            NodeRef { graph, node },
-            from,
-            s,
-            TaskState::Waiting,
-            data,
-        ));
+        let t = self
+            .records
+            .push(NodeRef { graph, node }, from, s, TaskState::Waiting, data);
         self.scopes.add_live(s, t, node);
         if let Some(js) = self.joins.pending.get_mut(&(s, node)) {
             js.task = Some(t);
@@ -576,9 +572,9 @@ impl Workflow {
             };
             let Some(task) = task else { return };
             inputs.sort_unstable();
-            let mut merged = (**self.records.data(inputs[0].1)).clone();
+            let mut merged = (*self.records.data(inputs[0].1)).clone();
             for &(_, i, _) in &inputs[1..] {
-                deep_merge(&mut merged, self.records.data(i));
+                deep_merge(&mut merged, &self.records.data(i));
             }
             if let Some(ov) = self.joins.overrides.remove(&task) {
                 merged.extend(ov);

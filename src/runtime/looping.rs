@@ -14,7 +14,6 @@ use serde_json::Value;
 
 use super::error::WorkflowError;
 use super::loops::LoopState;
-use super::records::TaskRecord;
 use super::{TaskState, Workflow};
 use crate::model::{Data, LOOP_COUNTER, Looping, MiSource, MultiInstance, NodeRef};
 
@@ -270,7 +269,7 @@ impl Workflow {
         let base = self.records.data(p);
         match self.looping_of(p) {
             Some(Looping::Multi(mi)) => {
-                let (skip, item) = match input_collection(mi, base) {
+                let (skip, item) = match input_collection(mi, &base) {
                     None => (None, Value::from(index)),
                     Some(var) => (
                         Some(var),
@@ -307,8 +306,8 @@ impl Workflow {
                     .checked_sub(1)
                     .and_then(|i| self.loops.rows.get(&p)?.instances.get(i as usize).copied());
                 let mut d = match prev {
-                    Some(c) => (**self.records.data(c)).clone(),
-                    None => (**base).clone(),
+                    Some(c) => (*self.records.data(c)).clone(),
+                    None => Arc::unwrap_or_clone(base),
                 };
                 d.insert(LOOP_COUNTER, Value::from(index));
                 Arc::new(d)
@@ -321,9 +320,7 @@ impl Workflow {
         let data = self.instance_entry_data(p, index);
         let rec = self.records.get(p);
         let (node, s): (NodeRef, u32) = (rec.node, rec.scope);
-        let c = self
-            .records
-            .push(TaskRecord::new(node, p, s, TaskState::Ready, data));
+        let c = self.records.push(node, p, s, TaskState::Ready, data);
         self.scopes.add_live(s, c, node.node);
         self.loops.child.insert(c, (p, index));
         if let Some(st) = self.loops.rows.get_mut(&p) {
@@ -369,7 +366,7 @@ impl Workflow {
         match node.looping.as_deref() {
             Some(Looping::Multi(mi)) => {
                 if let Some(cond) = mi.completion {
-                    let mut d = (**self.records.data(c)).clone();
+                    let mut d = (*self.records.data(c)).clone();
                     d.insert("nrOfInstances", count.into());
                     d.insert("nrOfCompletedInstances", completed.into());
                     d.insert("nrOfActiveInstances", active.into());
@@ -492,7 +489,7 @@ impl Workflow {
                 }
                 _ => {
                     for &(_, c) in &done {
-                        super::merge::deep_merge(&mut out, self.records.data(c));
+                        super::merge::deep_merge(&mut out, &self.records.data(c));
                     }
                     for k in mi
                         .input_item
@@ -513,7 +510,7 @@ impl Workflow {
             },
             _ => {
                 if let Some(&(_, last)) = done.last() {
-                    out = (**self.records.data(last)).clone();
+                    out = (*self.records.data(last)).clone();
                     match base.get(LOOP_COUNTER) {
                         Some(v) => {
                             out.insert(LOOP_COUNTER, v.clone());

@@ -120,7 +120,7 @@ impl StateOwner for Loops {
                 done: st.done,
                 // A loop task's data does not change while it runs: its
                 // entry is stored only once the loop completed.
-                entry: (!Arc::ptr_eq(&st.entry, view.records.data(st.task)))
+                entry: (*st.entry != *view.records.data(st.task))
                     .then(|| TaskDelta::of(&view.parent_data(st.task), &st.entry)),
             })
             .collect();

@@ -17,6 +17,7 @@ mod correlation;
 mod data_objects;
 mod data_spec;
 mod data_store;
+mod data_versions;
 mod error;
 mod event_state;
 mod events;

@@ -137,7 +137,7 @@ impl View<'_> {
         if p == super::task::NO_TASK {
             Data::new()
         } else {
-            (**self.records.data(p)).clone()
+            (*self.records.data(p)).clone()
         }
     }
 }

@@ -3,11 +3,12 @@
 //! reset removed, the completion order, error messages, and who cancelled
 //! what.
 //!
-//! A record stays 32 bytes (a long loop creates millions): node, parent,
-//! scope, state, and for a CANCELLED record the state it had and the task
-//! that cancelled it, so a reset that undoes the canceller can give the
-//! record back its state. Ids are positions in the arena and never move;
-//! removed slots stay reserved, so ids are stable.
+//! A record stays 24 bytes (a long loop creates millions): node, parent,
+//! scope, state, the version of its data (`data_versions.rs`), and for a
+//! CANCELLED record the state it had; the task that cancelled it is kept
+//! beside, so a reset that undoes the canceller can give the record back
+//! its state. Ids are positions in the arena and never move; removed slots
+//! stay reserved, so ids are stable.
 //!
 //! The records owner is the hub: the other owners refer to records by id
 //! and read their states through it.
@@ -15,6 +16,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+use super::data_versions::{DataVersions, VersionId};
 use super::owner::{Moment, ResetPlan};
 use super::task::NO_TASK;
 use super::{Specs, TaskState};
@@ -30,35 +32,22 @@ pub(crate) struct TaskRecord {
     pub parent: u32,
     /// The scope (process or subprocess instance) the task runs in.
     pub scope: u32,
-    /// For a CANCELLED record: the task whose execution cancelled it
-    /// (`NO_TASK` when unknown).
-    pub cause: u32,
+    /// The task's data: on entry its parent's version, after completion
+    /// what the task produced ([`Records::data`] reads it).
+    data: VersionId,
     pub state: TaskState,
     /// For a CANCELLED record: its state before.
     pub prev: TaskState,
-    /// The task's data: on entry a copy of the parent's (shared until
-    /// changed), after completion what the task produced.
-    pub data: Arc<Data>,
 }
-
-impl TaskRecord {
-    pub fn new(node: NodeRef, parent: u32, scope: u32, state: TaskState, data: Arc<Data>) -> Self {
-        TaskRecord {
-            node,
-            parent,
-            scope,
-            cause: NO_TASK,
-            state,
-            prev: state,
-            data,
-        }
-    }
-}
-
 /// The task records of an instance and the indexes over them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Records {
     tasks: Vec<TaskRecord>,
+    /// The task data, versioned.
+    versions: DataVersions,
+    /// For CANCELLED records: the task whose execution cancelled them
+    /// (absent when unknown).
+    causes: HashMap<u32, u32>,
     /// Ids a reset removed (their slots stay so ids remain stable).
     removed: HashSet<u32>,
     /// READY engine tasks, in the order they became ready. May hold stale
@@ -111,8 +100,39 @@ impl Records {
         self.tasks[t as usize].state
     }
 
-    pub fn data(&self, t: u32) -> &Arc<Data> {
-        &self.tasks[t as usize].data
+    /// The data of task `t` (materialized when it is not among the
+    /// versions used last).
+    pub fn data(&self, t: u32) -> Arc<Data> {
+        self.versions.get(self.tasks[t as usize].data)
+    }
+
+    /// Whether tasks `a` and `b` hold the same version of data.
+    pub fn same_data(&self, a: u32, b: u32) -> bool {
+        self.tasks[a as usize].data == self.tasks[b as usize].data
+    }
+
+    /// For a CANCELLED record: the task that cancelled it, or `NO_TASK`.
+    pub fn cause(&self, t: u32) -> u32 {
+        self.causes.get(&t).copied().unwrap_or(NO_TASK)
+    }
+
+    /// (task, canceller) for every CANCELLED record whose canceller is
+    /// known, in no particular order.
+    pub fn cancellations(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.causes.iter().map(|(&t, &c)| (t, c)).filter(|&(t, _)| {
+            self.exists(t) && self.tasks[t as usize].state == TaskState::Cancelled
+        })
+    }
+
+    /// The data of `t` as a delta against its parent's, when it was
+    /// derived from it (the form state files store).
+    pub fn stored_delta(&self, t: u32) -> Option<(Option<Data>, Vec<String>)> {
+        let r = &self.tasks[t as usize];
+        if r.parent == NO_TASK {
+            return None;
+        }
+        self.versions
+            .stored_delta(r.data, self.tasks[r.parent as usize].data)
     }
 
     pub fn completion_log(&self) -> &[u32] {
@@ -143,19 +163,44 @@ impl Records {
 
     // ----- changing ------------------------------------------------------
 
-    /// Appends a record; returns its id.
-    pub fn push(&mut self, rec: TaskRecord) -> u32 {
+    /// Appends a record of `node` reached from `parent` with `data`;
+    /// returns its id. Data equal to the parent's shares its version.
+    pub fn push(
+        &mut self,
+        node: NodeRef,
+        parent: u32,
+        scope: u32,
+        state: TaskState,
+        data: Arc<Data>,
+    ) -> u32 {
         let t = self.len();
-        self.tasks.push(rec);
+        let data = if parent == NO_TASK || parent >= t {
+            self.versions.root(data)
+        } else {
+            self.versions.derive(self.tasks[parent as usize].data, data)
+        };
+        self.tasks.push(TaskRecord {
+            node,
+            parent,
+            scope,
+            data,
+            state,
+            prev: state,
+        });
         t
     }
 
-    pub fn data_mut(&mut self, t: u32) -> &mut Data {
-        Arc::make_mut(&mut self.tasks[t as usize].data)
+    /// Replaces the data of `t`.
+    pub fn set_data(&mut self, t: u32, data: Arc<Data>) {
+        let v = self.versions.derive(self.tasks[t as usize].data, data);
+        self.tasks[t as usize].data = v;
     }
 
-    pub fn set_data(&mut self, t: u32, data: Arc<Data>) {
-        self.tasks[t as usize].data = data;
+    /// Changes the data of `t` in place.
+    pub fn update_data(&mut self, t: u32, change: impl FnOnce(&mut Data)) {
+        let mut d = Arc::unwrap_or_clone(self.data(t));
+        change(&mut d);
+        self.set_data(t, Arc::new(d));
     }
 
     pub fn set_state(&mut self, t: u32, state: TaskState) {
@@ -185,7 +230,11 @@ impl Records {
         let rec = &mut self.tasks[t as usize];
         rec.prev = rec.state;
         rec.state = TaskState::Cancelled;
-        rec.cause = cause;
+        if cause == NO_TASK {
+            self.causes.remove(&t);
+        } else {
+            self.causes.insert(t, cause);
+        }
         self.human_ready.remove(&t);
     }
 
@@ -204,6 +253,7 @@ impl Records {
     pub fn remove(&mut self, plan: &ResetPlan) {
         for &t in &plan.doomed {
             self.removed.insert(t);
+            self.causes.remove(&t);
             self.errors.remove(&t);
             self.human_ready.remove(&t);
         }
@@ -217,7 +267,7 @@ impl Records {
         for &t in &plan.restored {
             let rec = &mut self.tasks[t as usize];
             rec.state = rec.prev;
-            rec.cause = NO_TASK;
+            self.causes.remove(&t);
         }
         self.last_task = self.completion_log.last().copied();
     }
@@ -310,10 +360,7 @@ impl Records {
             cancelled: self
                 .ids()
                 .filter(|&t| self.tasks[t as usize].state == TaskState::Cancelled)
-                .map(|t| {
-                    let r = &self.tasks[t as usize];
-                    (t, r.prev, r.cause)
-                })
+                .map(|t| (t, self.tasks[t as usize].prev, self.cause(t)))
                 .filter(|&(_, prev, cause)| prev != TaskState::Cancelled || cause != NO_TASK)
                 .collect(),
         }
@@ -323,27 +370,41 @@ impl Records {
     /// the tables; `is_human(t)` tells which READY records wait for a
     /// person rather than in the queue.
     pub fn restore(
-        tasks: Vec<Option<TaskRecord>>,
+        tasks: Vec<Option<RestoredRow<'_>>>,
         t: &RecordTables,
         is_human: impl Fn(u32, &TaskRecord) -> bool,
     ) -> Result<Records, String> {
         let mut rec = Records::default();
-        let placeholder = TaskRecord::new(
-            NodeRef {
-                graph: crate::model::GraphIdx(0),
-                node: crate::model::NodeIdx(0),
-            },
-            NO_TASK,
-            0,
-            TaskState::Cancelled,
-            Arc::default(),
-        );
+        let mut empty = None;
         for (i, r) in tasks.into_iter().enumerate() {
             match r {
-                Some(r) => rec.tasks.push(r),
+                Some(r) => {
+                    // Parents come first (the caller checked).
+                    let base = (r.parent != NO_TASK).then(|| rec.tasks[r.parent as usize].data);
+                    let data = rec.versions.derive_delta(base, r.set, r.del);
+                    rec.tasks.push(TaskRecord {
+                        node: r.node,
+                        parent: r.parent,
+                        scope: r.scope,
+                        data,
+                        state: r.state,
+                        prev: r.state,
+                    });
+                }
                 None => {
                     rec.removed.insert(i as u32);
-                    rec.tasks.push(placeholder.clone());
+                    let data = *empty.get_or_insert_with(|| rec.versions.root(Arc::default()));
+                    rec.tasks.push(TaskRecord {
+                        node: NodeRef {
+                            graph: crate::model::GraphIdx(0),
+                            node: crate::model::NodeIdx(0),
+                        },
+                        parent: NO_TASK,
+                        scope: 0,
+                        data,
+                        state: TaskState::Cancelled,
+                        prev: TaskState::Cancelled,
+                    });
                 }
             }
         }
@@ -403,7 +464,9 @@ impl Records {
                 return Err(format!("task {x} has a cancellation but is {}", r.state));
             }
             r.prev = prev;
-            r.cause = cause;
+            if cause != NO_TASK {
+                rec.causes.insert(x, cause);
+            }
         }
         if let Some(x) = t.last_task {
             check(&rec, x, "the last task")?;
@@ -439,10 +502,10 @@ impl Records {
                 TaskState::Error if !self.errors.contains_key(&t) => {
                     return Err(format!("task {t} is in ERROR without a message"));
                 }
-                TaskState::Cancelled if r.cause != NO_TASK && !self.exists(r.cause) => {
+                TaskState::Cancelled if self.cause(t) != NO_TASK && !self.exists(self.cause(t)) => {
                     return Err(format!(
                         "task {t} was cancelled by task {}, which does not exist",
-                        r.cause
+                        self.cause(t)
                     ));
                 }
                 _ => {}
@@ -482,6 +545,17 @@ impl Records {
         }
         Ok(())
     }
+}
+
+/// A task row read from a state file, for [`Records::restore`]: its data
+/// as a delta against its parent's.
+pub(crate) struct RestoredRow<'a> {
+    pub node: NodeRef,
+    pub parent: u32,
+    pub scope: u32,
+    pub state: TaskState,
+    pub set: Option<&'a Data>,
+    pub del: &'a [String],
 }
 
 /// The records owner's tables in a snapshot.

@@ -135,11 +135,11 @@ impl<'a> Planner<'a> {
             fires_by.entry(by).or_default().push(i);
         }
         let mut cancelled_by: HashMap<u32, Vec<u32>> = HashMap::new();
-        for t in wf.records.ids() {
-            let r = wf.records.get(t);
-            if r.state == TaskState::Cancelled && r.cause != NO_TASK {
-                cancelled_by.entry(r.cause).or_default().push(t);
-            }
+        for (t, cause) in wf.records.cancellations() {
+            cancelled_by.entry(cause).or_default().push(t);
+        }
+        for v in cancelled_by.values_mut() {
+            v.sort_unstable();
         }
         let mut joins_by: HashMap<u32, Vec<u32>> = HashMap::new();
         for (x, j) in wf.joins.dependents() {
@@ -329,7 +329,10 @@ impl<'a> Planner<'a> {
             for &i in &st.instances {
                 let r = wf.records.get(i);
                 if r.state == TaskState::Cancelled
-                    && wf.loops.instance_of(r.cause).is_some_and(|(p, _)| p == c)
+                    && wf
+                        .loops
+                        .instance_of(wf.records.cause(i))
+                        .is_some_and(|(p, _)| p == c)
                 {
                     self.push(Step::Restore(i));
                 }
@@ -481,7 +484,7 @@ impl<'a> Planner<'a> {
                 }
             }
             TaskState::Cancelled => {
-                let k = wf.records.get(c).cause;
+                let k = wf.records.cause(c);
                 if k == NO_TASK || !wf.records.exists(k) {
                     self.error.get_or_insert_with(|| {
                         format!(
@@ -679,7 +682,7 @@ impl Workflow {
             TaskState::Cancelled => {
                 // A task an event cancelled comes back when the event is
                 // undone: resetting to it resets to that event.
-                let cause = self.records.get(t).cause;
+                let cause = self.records.cause(t);
                 let known = cause != NO_TASK && self.records.exists(cause);
                 let undo = known
                     && (self.events.catch_fire(cause).is_some()
@@ -707,7 +710,7 @@ impl Workflow {
                 let mut outcome = self.reset(TaskId(cause), Data::new())?;
                 if self.records.exists(t) {
                     if !overrides.is_empty() && self.records.state(t) == TaskState::Ready {
-                        self.records.data_mut(t).extend(overrides);
+                        self.records.update_data(t, |d| d.extend(overrides));
                     }
                     outcome.task = Some(id);
                     outcome.state = Some(self.records.state(t));

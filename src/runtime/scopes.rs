@@ -208,11 +208,11 @@ impl Scopes {
                 .container
                 .map(|p| records.data(p).clone())
                 .unwrap_or_default(),
-            [one] => records.data(*one).clone(),
+            [one] => records.data(*one),
             [first, rest @ ..] => {
-                let mut d = (**records.data(*first)).clone();
+                let mut d = (*records.data(*first)).clone();
                 for t in rest {
-                    deep_merge(&mut d, records.data(*t));
+                    deep_merge(&mut d, &records.data(*t));
                 }
                 Arc::new(d)
             }

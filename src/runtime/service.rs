@@ -111,7 +111,7 @@ impl Workflow {
             let Some(code) = specs.code(*expr) else {
                 return Err(self.fail(t, format!("parameter `{name}` did not compile")));
             };
-            match specs.engine.eval(code, self.records.data(t)) {
+            match specs.engine.eval(code, &self.records.data(t)) {
                 Ok(v) => {
                     params.insert(name.clone(), v);
                 }
@@ -134,7 +134,7 @@ impl Workflow {
                 if let Err(e) = crate::model::check_value_depth(&var, &v) {
                     return Err(self.fail(t, format!("service `{operation}` answered, but {e}")));
                 }
-                self.records.data_mut(t).insert(var, v);
+                self.records.update_data(t, |d| d.insert(var, v));
                 self.complete(t)
             }
             Err(e) => Err(self.fail(t, format!("service `{operation}` failed: {e}"))),

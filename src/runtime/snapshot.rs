@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::clock::{Clock, ClockChange};
 use super::events::OutEvent;
 use super::owner::{Moment, StateOwner, View};
-use super::records::{RecordTables, Records, TaskRecord};
+use super::records::{RecordTables, Records, RestoredRow};
 use super::scopes::{Scope, Scopes};
 use super::task::NO_TASK;
 use super::wait::{Starter, Wait};
@@ -387,27 +387,19 @@ pub(crate) fn char_state(c: char) -> Option<TaskState> {
 /// parent), every parent key is removed and the whole child set, so a
 /// state saves, loads and saves again byte for byte.
 fn diff(parent: &Data, child: &Data) -> (Option<Data>, Vec<String>) {
-    let mut set = Data::new();
-    for (k, v) in child.iter_shared() {
-        if !parent.same_value(child, k) {
-            set.insert_shared(k.clone(), v.clone());
+    match super::data_versions::diff(parent, child) {
+        None => (None, Vec::new()),
+        Some((set, del)) => {
+            let mut s = Data::with_capacity(set.len());
+            for (k, v) in set {
+                s.insert_shared(k, v);
+            }
+            (
+                (!s.is_empty()).then_some(s),
+                del.iter().map(|k| k.to_string()).collect(),
+            )
         }
     }
-    let del: Vec<String> = parent
-        .keys()
-        .filter(|k| !child.contains_key(k))
-        .map(str::to_string)
-        .collect();
-    // Kept parent keys stay in place, new keys come after them.
-    let kept = parent.keys().filter(|k| child.contains_key(k));
-    let added = child.keys().filter(|k| !parent.contains_key(k));
-    if !kept.chain(added).eq(child.keys()) {
-        return (
-            Some(child.clone()),
-            parent.keys().map(str::to_string).collect(),
-        );
-    }
-    ((!set.is_empty()).then_some(set), del)
 }
 
 /// Why a snapshot cannot be restored.
@@ -426,11 +418,10 @@ impl Workflow {
     /// The instance as plain data (see [`Workflow::restore`]).
     pub fn snapshot(&self) -> InstanceSnapshot {
         let records = &self.records;
-        let empty = Data::new();
-        let parent_data = |t: u32| -> &Data {
+        let parent_data = |t: u32| -> Arc<Data> {
             let p = records.get(t).parent;
             if p == NO_TASK {
-                &empty
+                Arc::default()
             } else {
                 records.data(p)
             }
@@ -441,12 +432,13 @@ impl Workflow {
                     return None;
                 }
                 let r = records.get(i);
-                let (set, del) =
-                    if r.parent != NO_TASK && Arc::ptr_eq(&r.data, records.data(r.parent)) {
-                        (None, Vec::new())
-                    } else {
-                        diff(parent_data(i), &r.data)
-                    };
+                let (set, del) = if r.parent != NO_TASK && records.same_data(i, r.parent) {
+                    (None, Vec::new())
+                } else if let Some(delta) = records.stored_delta(i) {
+                    delta
+                } else {
+                    diff(&parent_data(i), &records.data(i))
+                };
                 Some(TaskRow {
                     graph: r.node.graph.0,
                     node: r.node.node.0,
@@ -475,10 +467,11 @@ impl Workflow {
                 // it is stored only once the task's data changed.
                 let entry = s.container.and_then(|c| {
                     let e = s.entry.as_ref()?;
-                    if Arc::ptr_eq(e, records.data(c)) {
+                    let now = records.data(c);
+                    if Arc::ptr_eq(e, &now) || **e == *now {
                         return None;
                     }
-                    Some(TaskDelta::of(parent_data(c), e))
+                    Some(TaskDelta::of(&parent_data(c), e))
                 });
                 Some(ScopeRow {
                     graph: s.graph.0,
@@ -553,7 +546,7 @@ impl Workflow {
         let bad = |m: String| Err(RestoreError(m));
         let n = snap.tasks.len();
         let model = &specs.model;
-        let mut tasks: Vec<Option<TaskRecord>> = Vec::with_capacity(n);
+        let mut tasks: Vec<Option<RestoredRow>> = Vec::with_capacity(n);
         for (i, row) in snap.tasks.iter().enumerate() {
             let Some(row) = row else {
                 tasks.push(None);
@@ -588,41 +581,27 @@ impl Workflow {
             let Some(state) = char_state(row.state) else {
                 return bad(format!("task {i} has unknown state {:?}", row.state));
             };
-            let (parent, base) = if row.parent < 0 {
-                (NO_TASK, Arc::new(Data::new()))
+            let parent = if row.parent < 0 {
+                NO_TASK
             } else if (row.parent as usize) < i && tasks[row.parent as usize].is_some() {
-                let p = row.parent as u32;
-                (p, tasks[p as usize].as_ref().expect("checked").data.clone())
+                row.parent as u32
             } else {
                 return bad(format!(
                     "task {i} has parent {} which is not an earlier task",
                     row.parent
                 ));
             };
-            let data = if row.set.is_none() && row.del.is_empty() {
-                base
-            } else {
-                let mut d = (*base).clone();
-                for k in &row.del {
-                    d.shift_remove(k);
-                }
-                if let Some(set) = &row.set {
-                    for (k, v) in set.iter_shared() {
-                        d.insert_shared(k.clone(), v.clone());
-                    }
-                }
-                Arc::new(d)
-            };
-            tasks.push(Some(TaskRecord::new(
-                NodeRef {
+            tasks.push(Some(RestoredRow {
+                node: NodeRef {
                     graph: GraphIdx(row.graph),
                     node: NodeIdx(row.node),
                 },
                 parent,
-                row.scope,
+                scope: row.scope,
                 state,
-                data,
-            )));
+                set: row.set.as_ref(),
+                del: &row.del,
+            }));
         }
         let mut cancelled = Vec::new();
         for &(t, prev, cause) in &snap.cancelled {
@@ -701,14 +680,14 @@ impl Workflow {
                 let base = {
                     let pp = records.get(p).parent;
                     if pp == NO_TASK {
-                        Data::new()
+                        Arc::default()
                     } else {
-                        (**records.data(pp)).clone()
+                        records.data(pp)
                     }
                 };
                 scope.entry = Some(match &row.entry {
                     Some(d) => Arc::new(d.apply(&base)),
-                    None => records.data(p).clone(),
+                    None => records.data(p),
                 });
             }
             for &t in row

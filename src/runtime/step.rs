@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::error::WorkflowError;
 use super::{TaskId, TaskState, Workflow};
-use crate::model::{Data, EventPosition, ExprId, FlowIdx, NodeKind, NodeRef, Trigger};
+use crate::model::{EventPosition, ExprId, FlowIdx, NodeKind, NodeRef, Trigger};
 use crate::scripting::ScriptError;
 use crate::scripting::python::ScriptNow;
 
@@ -84,15 +84,16 @@ impl Workflow {
                         );
                     }
                 }
-                let d = self.records.data_mut(t);
-                if result_variable.is_some() {
-                    for (name, v) in stored {
-                        d.insert(name, v);
+                self.records.update_data(t, |d| {
+                    if result_variable.is_some() {
+                        for (name, v) in stored {
+                            d.insert(name, v);
+                        }
+                    } else {
+                        // Nested maps (dotted output names) merge into what is there.
+                        super::merge_json(d, &stored);
                     }
-                } else {
-                    // Nested maps (dotted output names) merge into what is there.
-                    super::merge_json(d, &stored);
-                }
+                });
                 self.complete(t)
             }
             NodeKind::ServiceTask { .. } => self.run_service(t),
@@ -207,16 +208,18 @@ impl Workflow {
             return Err(self.fail(t, "its script did not compile".into()));
         };
         let s = self.records.get(t).scope;
-        let objects = self.visible_objects(s, self.records.data(t));
-        let data = self.records.data_mut(t);
+        let before = self.records.data(t);
+        let objects = self.visible_objects(s, &before);
+        let mut data = Arc::unwrap_or_clone(before);
         // Data objects in scope are readable; unchanged copies are dropped.
         data.extend(objects.iter().cloned());
-        let result = specs.engine.run(compiled, data);
+        let result = specs.engine.run(compiled, &mut data);
         for (k, v) in &objects {
             if data.get(k) == Some(v) {
                 data.shift_remove(k);
             }
         }
+        self.records.set_data(t, Arc::new(data));
         match result {
             Ok(()) => Ok(()),
             Err(e) => Err(self.script_failure(t, code, e)),
@@ -451,18 +454,17 @@ impl Workflow {
             return Err(self.fail(t, format!("the condition of `{}` did not compile", flow.id)));
         };
         let s = self.records.get(t).scope;
-        let objects = self.visible_objects(s, self.records.data(t));
-        let with_objects;
-        let data: &Data = if objects.is_empty() {
-            self.records.data(t)
+        let data = self.records.data(t);
+        let objects = self.visible_objects(s, &data);
+        let data = if objects.is_empty() {
+            data
         } else {
             // Conditions see the data objects in scope too.
-            let mut d = (**self.records.data(t)).clone();
+            let mut d = Arc::unwrap_or_clone(data);
             d.extend(objects);
-            with_objects = d;
-            &with_objects
+            Arc::new(d)
         };
-        match specs.engine.eval_bool(code, data) {
+        match specs.engine.eval_bool(code, &data) {
             Ok(b) => Ok(b),
             Err(e) => Err(self.script_failure(t, cond, e)),
         }

@@ -1,6 +1,8 @@
 //! What clients see of task records (views of tasks reached, predicted
 //! tasks); the records themselves belong to `records.rs`.
 
+use std::sync::Arc;
+
 use super::{TaskId, TaskState};
 use crate::model::Data;
 
@@ -23,7 +25,8 @@ pub struct TaskView<'a> {
     pub process: &'a str,
     /// The task that led here.
     pub parent: Option<TaskId>,
-    pub data: &'a Data,
+    /// The task's data (shared, not copied).
+    pub data: Arc<Data>,
     /// Whether the task waits for a person (user, manual or plain task).
     pub is_human: bool,
 }

@@ -19,7 +19,7 @@ use super::joins::Joins;
 use super::loops::Loops;
 use super::owner::view_of;
 use super::owner::{StateOwner, View};
-use super::records::{Records, TaskRecord};
+use super::records::Records;
 use super::scopes::Scopes;
 use super::task::{FutureTask, NO_TASK, TaskView};
 use super::{RuntimeLimits, Specs, TaskId, TaskState};
@@ -422,10 +422,11 @@ impl Workflow {
         }
         self.records.human_ready.remove(&t);
         if !answers.is_empty() {
-            let data = self.records.data_mut(t);
-            for (k, v) in answers.iter_shared() {
-                data.insert_shared(k.clone(), v.clone());
-            }
+            self.records.update_data(t, |data| {
+                for (k, v) in answers.iter_shared() {
+                    data.insert_shared(k.clone(), v.clone());
+                }
+            });
         }
         let done = self.complete(t);
         self.settle_joins();
@@ -461,12 +462,12 @@ impl Workflow {
 
     /// The data of the most recently completed task (the initial data if
     /// none has completed yet).
-    pub fn last_task_data(&self) -> &Data {
+    pub fn last_task_data(&self) -> Arc<Data> {
         match self.records.last_task() {
             Some(t) => self.records.data(t),
             None => match self.records.ids().next() {
                 Some(t) => self.records.data(t),
-                None => &self.scopes.initial,
+                None => self.scopes.initial.clone(),
             },
         }
     }
@@ -629,7 +630,7 @@ impl Workflow {
             documentation: node.documentation.as_deref(),
             process: self.process_of(rec.node.graph),
             parent: (rec.parent != NO_TASK).then_some(TaskId(rec.parent)),
-            data: &rec.data,
+            data: self.records.data(t),
             is_human: node.kind.is_human(),
         }
     }
@@ -705,13 +706,9 @@ impl Workflow {
         state: TaskState,
     ) -> u32 {
         let graph = self.scopes.get(s).graph;
-        let t = self.records.push(TaskRecord::new(
-            NodeRef { graph, node },
-            parent,
-            s,
-            state,
-            data,
-        ));
+        let t = self
+            .records
+            .push(NodeRef { graph, node }, parent, s, state, data);
         self.scopes.add_live(s, t, node);
         if state == TaskState::Ready {
             let human = self.waits_for_person(t);

@@ -373,11 +373,11 @@ pub fn check(case: &Case, wf: &Workflow, error: Option<String>) -> Vec<String> {
     }
     if let Some(d) = &e.data {
         let actual = if wf.is_completed() {
-            wf.data()
+            std::sync::Arc::new(wf.data().clone())
         } else {
             wf.last_task_data()
         };
-        if actual != d {
+        if *actual != *d {
             problems.push(format!(
                 "data {}\n      expected {}",
                 actual.to_json(),

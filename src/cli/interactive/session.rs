@@ -383,7 +383,7 @@ impl<'a> Session<'a> {
 
     fn show_last_data(&mut self) {
         self.say("Data of the last task:");
-        let d = render::pretty(self.wf.last_task_data());
+        let d = render::pretty(&self.wf.last_task_data());
         self.say(&d);
     }
 
@@ -543,7 +543,7 @@ impl<'a> Session<'a> {
             self.say(&d);
         } else {
             self.say("The workflow has not completed; data of the most recently completed task:");
-            let d = render::pretty(self.wf.last_task_data());
+            let d = render::pretty(&self.wf.last_task_data());
             self.say(&d);
         }
     }

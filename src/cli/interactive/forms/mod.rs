@@ -76,7 +76,7 @@ pub fn ask(
         p.pause("Press Enter when done.")?;
         return Ok(Data::new());
     }
-    let current = wf.task(id).map(|t| t.data.clone()).unwrap_or_default();
+    let current = wf.task(id).map(|t| (*t.data).clone()).unwrap_or_default();
     let ext = &node.extensions;
     let variable = ext
         .element("variableName")
