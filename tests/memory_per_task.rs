@@ -15,10 +15,17 @@ use serde_json::json;
 
 struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+/// The highest `LIVE` since it was last reset.
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+fn grew(by: isize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size() as isize, Ordering::Relaxed);
+        grew(l.size() as isize);
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
@@ -26,7 +33,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new as isize - l.size() as isize, Ordering::Relaxed);
+        grew(new as isize - l.size() as isize);
         unsafe { System.realloc(p, l, new) }
     }
 }
@@ -94,11 +101,11 @@ fn a_completed_task_record_costs_little_memory() {
         "heap per completed record with unchanged data: {unchanged:.1} bytes; \
          per loop iteration (2 gateway records + 1 script record with new data): {per_iteration:.1} bytes"
     );
-    assert!(unchanged < 200.0, "{unchanged} bytes per unchanged record");
-    assert!(
-        per_iteration < 1_000.0,
-        "{per_iteration} bytes per iteration"
-    );
+    // A record is 24 bytes and its place in the completion order 4; the
+    // rest is vector growth. A loop iteration adds one data version of one
+    // entry. (Measured: 55 and 227 bytes.)
+    assert!(unchanged < 80.0, "{unchanged} bytes per unchanged record");
+    assert!(per_iteration < 320.0, "{per_iteration} bytes per iteration");
 }
 
 /// Live heap bytes held by a completed run of a parallel multi-instance
@@ -153,5 +160,42 @@ fn a_multi_instance_instance_does_not_copy_the_data_beside_it() {
         with < without + 200.0,
         "the data beside the items costs {} bytes per instance",
         with - without
+    );
+}
+
+/// Restoring a saved instance holds little more than the instance itself:
+/// the rows stream from the file into the records and their data versions.
+#[test]
+fn restoring_a_state_peaks_under_one_and_a_half_times_the_instance() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let xml = loop_with_chain(0);
+    let specs = Specs::from_sources(vec![("loop.bpmn".into(), xml.as_bytes().to_vec())]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let data = json!({ "n": 100_000, "i": 0 }).as_object().unwrap().clone();
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut wf = specs.start("p", data).unwrap();
+    wf.run().unwrap();
+    let instance = LIVE.load(Ordering::Relaxed) - before;
+    let origin = bpmn_runner::storage::Origin::Process("p".into());
+    bpmn_runner::storage::save(&path, &wf, &origin).unwrap();
+    let tasks = wf.task_count();
+    drop(wf);
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let (back, _) = bpmn_runner::storage::load(&path).unwrap();
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let kept = LIVE.load(Ordering::Relaxed) - before;
+    assert_eq!(back.task_count(), tasks);
+    assert_eq!(back.data()["i"], json!(100_000));
+    eprintln!(
+        "instance of {tasks} tasks: {} KB running; restoring it peaks at {} KB and keeps {} KB",
+        instance / 1024,
+        peak / 1024,
+        kept / 1024
+    );
+    assert!(
+        (peak as f64) < 1.5 * instance as f64,
+        "restore peaked at {peak} bytes for an instance of {instance}"
     );
 }

@@ -38,6 +38,7 @@ mod step;
 mod task;
 mod task_id;
 mod task_node;
+mod task_rows;
 mod task_state;
 mod timer;
 mod wait;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use super::data_versions::{DataVersions, VersionId};
 use super::owner::{Moment, ResetPlan};
 use super::task::NO_TASK;
+use super::task_rows::TaskRows;
 use super::{Specs, TaskState};
 use crate::model::{Data, NodeRef};
 
@@ -34,17 +35,21 @@ pub(crate) struct TaskRecord {
     pub scope: u32,
     /// The task's data: on entry its parent's version, after completion
     /// what the task produced ([`Records::data`] reads it).
-    data: VersionId,
+    pub(crate) data: VersionId,
     pub state: TaskState,
     /// For a CANCELLED record: its state before.
     pub prev: TaskState,
 }
 /// The task records of an instance and the indexes over them.
+///
+/// The records and their data versions sit behind `Arc`s so a snapshot can
+/// share them instead of copying them (`task_rows.rs`); the next change
+/// after a snapshot copies them once if the snapshot is still alive.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Records {
-    tasks: Vec<TaskRecord>,
+    tasks: Arc<Vec<TaskRecord>>,
     /// The task data, versioned.
-    versions: DataVersions,
+    versions: Arc<DataVersions>,
     /// For CANCELLED records: the task whose execution cancelled them
     /// (absent when unknown).
     causes: HashMap<u32, u32>,
@@ -106,11 +111,6 @@ impl Records {
         self.versions.get(self.tasks[t as usize].data)
     }
 
-    /// Whether tasks `a` and `b` hold the same version of data.
-    pub fn same_data(&self, a: u32, b: u32) -> bool {
-        self.tasks[a as usize].data == self.tasks[b as usize].data
-    }
-
     /// For a CANCELLED record: the task that cancelled it, or `NO_TASK`.
     pub fn cause(&self, t: u32) -> u32 {
         self.causes.get(&t).copied().unwrap_or(NO_TASK)
@@ -122,17 +122,6 @@ impl Records {
         self.causes.iter().map(|(&t, &c)| (t, c)).filter(|&(t, _)| {
             self.exists(t) && self.tasks[t as usize].state == TaskState::Cancelled
         })
-    }
-
-    /// The data of `t` as a delta against its parent's, when it was
-    /// derived from it (the form state files store).
-    pub fn stored_delta(&self, t: u32) -> Option<(Option<Data>, Vec<String>)> {
-        let r = &self.tasks[t as usize];
-        if r.parent == NO_TASK {
-            return None;
-        }
-        self.versions
-            .stored_delta(r.data, self.tasks[r.parent as usize].data)
     }
 
     pub fn completion_log(&self) -> &[u32] {
@@ -163,6 +152,10 @@ impl Records {
 
     // ----- changing ------------------------------------------------------
 
+    fn rec_mut(&mut self, t: u32) -> &mut TaskRecord {
+        &mut Arc::make_mut(&mut self.tasks)[t as usize]
+    }
+
     /// Appends a record of `node` reached from `parent` with `data`;
     /// returns its id. Data equal to the parent's shares its version.
     pub fn push(
@@ -175,11 +168,12 @@ impl Records {
     ) -> u32 {
         let t = self.len();
         let data = if parent == NO_TASK || parent >= t {
-            self.versions.root(data)
+            Arc::make_mut(&mut self.versions).root(data)
         } else {
-            self.versions.derive(self.tasks[parent as usize].data, data)
+            let base = self.tasks[parent as usize].data;
+            Arc::make_mut(&mut self.versions).derive(base, data)
         };
-        self.tasks.push(TaskRecord {
+        Arc::make_mut(&mut self.tasks).push(TaskRecord {
             node,
             parent,
             scope,
@@ -192,8 +186,9 @@ impl Records {
 
     /// Replaces the data of `t`.
     pub fn set_data(&mut self, t: u32, data: Arc<Data>) {
-        let v = self.versions.derive(self.tasks[t as usize].data, data);
-        self.tasks[t as usize].data = v;
+        let base = self.tasks[t as usize].data;
+        let v = Arc::make_mut(&mut self.versions).derive(base, data);
+        self.rec_mut(t).data = v;
     }
 
     /// Changes the data of `t` in place.
@@ -204,7 +199,7 @@ impl Records {
     }
 
     pub fn set_state(&mut self, t: u32, state: TaskState) {
-        self.tasks[t as usize].state = state;
+        self.rec_mut(t).state = state;
     }
 
     /// Queues READY engine task `t`, or puts a READY human task in the
@@ -220,14 +215,14 @@ impl Records {
     /// Marks `t` COMPLETED and logs it.
     /// (A human task leaves the human set when it is answered.)
     pub fn mark_completed(&mut self, t: u32) {
-        self.tasks[t as usize].state = TaskState::Completed;
+        self.rec_mut(t).state = TaskState::Completed;
         self.completion_log.push(t);
         self.last_task = Some(t);
     }
 
     /// Marks `t` CANCELLED by `cause`, remembering its state.
     pub fn cancel(&mut self, t: u32, cause: u32) {
-        let rec = &mut self.tasks[t as usize];
+        let rec = self.rec_mut(t);
         rec.prev = rec.state;
         rec.state = TaskState::Cancelled;
         if cause == NO_TASK {
@@ -240,7 +235,7 @@ impl Records {
 
     /// Marks `t` ERROR with `message`.
     pub fn fail(&mut self, t: u32, message: String) {
-        self.tasks[t as usize].state = TaskState::Error;
+        self.rec_mut(t).state = TaskState::Error;
         self.human_ready.remove(&t);
         self.errors.insert(t, message);
     }
@@ -265,7 +260,7 @@ impl Records {
             self.completion_log.retain(|t| !plan.gone(*t));
         }
         for &t in &plan.restored {
-            let rec = &mut self.tasks[t as usize];
+            let rec = self.rec_mut(t);
             rec.state = rec.prev;
             self.causes.remove(&t);
         }
@@ -322,6 +317,15 @@ impl Records {
 
     // ----- snapshot / restore ---------------------------------------------
 
+    /// The task rows of a snapshot: shared with this owner, not copied.
+    pub fn rows(&self) -> TaskRows {
+        TaskRows {
+            tasks: self.tasks.clone(),
+            removed: Arc::new(self.removed.clone()),
+            versions: self.versions.clone(),
+        }
+    }
+
     /// The parts of a snapshot this owner writes (task rows are written by
     /// `snapshot.rs`, which knows the delta format).
     pub fn tables(&self) -> RecordTables {
@@ -370,44 +374,16 @@ impl Records {
     /// the tables; `is_human(t)` tells which READY records wait for a
     /// person rather than in the queue.
     pub fn restore(
-        tasks: Vec<Option<RestoredRow<'_>>>,
+        rows: &TaskRows,
         t: &RecordTables,
         is_human: impl Fn(u32, &TaskRecord) -> bool,
     ) -> Result<Records, String> {
-        let mut rec = Records::default();
-        let mut empty = None;
-        for (i, r) in tasks.into_iter().enumerate() {
-            match r {
-                Some(r) => {
-                    // Parents come first (the caller checked).
-                    let base = (r.parent != NO_TASK).then(|| rec.tasks[r.parent as usize].data);
-                    let data = rec.versions.derive_delta(base, r.set, r.del);
-                    rec.tasks.push(TaskRecord {
-                        node: r.node,
-                        parent: r.parent,
-                        scope: r.scope,
-                        data,
-                        state: r.state,
-                        prev: r.state,
-                    });
-                }
-                None => {
-                    rec.removed.insert(i as u32);
-                    let data = *empty.get_or_insert_with(|| rec.versions.root(Arc::default()));
-                    rec.tasks.push(TaskRecord {
-                        node: NodeRef {
-                            graph: crate::model::GraphIdx(0),
-                            node: crate::model::NodeIdx(0),
-                        },
-                        parent: NO_TASK,
-                        scope: 0,
-                        data,
-                        state: TaskState::Cancelled,
-                        prev: TaskState::Cancelled,
-                    });
-                }
-            }
-        }
+        let mut rec = Records {
+            tasks: rows.tasks.clone(),
+            versions: rows.versions.clone(),
+            removed: (*rows.removed).clone(),
+            ..Records::default()
+        };
         let check = |rec: &Records, x: u32, what: &str| -> Result<(), String> {
             if rec.exists(x) {
                 Ok(())
@@ -459,7 +435,7 @@ impl Records {
             if cause != NO_TASK {
                 check(&rec, cause, "a cancellation")?;
             }
-            let r = &mut rec.tasks[x as usize];
+            let r = rec.rec_mut(x);
             if r.state != TaskState::Cancelled {
                 return Err(format!("task {x} has a cancellation but is {}", r.state));
             }
@@ -545,17 +521,6 @@ impl Records {
         }
         Ok(())
     }
-}
-
-/// A task row read from a state file, for [`Records::restore`]: its data
-/// as a delta against its parent's.
-pub(crate) struct RestoredRow<'a> {
-    pub node: NodeRef,
-    pub parent: u32,
-    pub scope: u32,
-    pub state: TaskState,
-    pub set: Option<&'a Data>,
-    pub del: &'a [String],
 }
 
 /// The records owner's tables in a snapshot.

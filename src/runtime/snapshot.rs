@@ -22,12 +22,13 @@ use serde_json::Value;
 use super::clock::{Clock, ClockChange};
 use super::events::OutEvent;
 use super::owner::{Moment, StateOwner, View};
-use super::records::{RecordTables, Records, RestoredRow};
+use super::records::{RecordTables, Records};
 use super::scopes::{Scope, Scopes};
 use super::task::NO_TASK;
+use super::task_rows::{TaskRows, diff};
 use super::wait::{Starter, Wait};
 use super::{Specs, TaskState, Workflow};
-use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
+use crate::model::{Data, GraphIdx, NodeKind};
 
 /// One task record: node, parent, scope, state and how its data differs
 /// from its parent's. Written as a short array: `[graph, node, parent,
@@ -355,7 +356,7 @@ pub struct InstanceSnapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub loops: Vec<LoopRow>,
     /// One row per task id; `None` for ids a reset removed.
-    pub tasks: Vec<Option<TaskRow>>,
+    pub tasks: TaskRows,
 }
 
 pub(crate) fn state_char(s: TaskState) -> char {
@@ -386,22 +387,6 @@ pub(crate) fn char_state(c: char) -> Option<TaskState> {
 /// the child's order; when it would not (the child reordered keys of its
 /// parent), every parent key is removed and the whole child set, so a
 /// state saves, loads and saves again byte for byte.
-fn diff(parent: &Data, child: &Data) -> (Option<Data>, Vec<String>) {
-    match super::data_versions::diff(parent, child) {
-        None => (None, Vec::new()),
-        Some((set, del)) => {
-            let mut s = Data::with_capacity(set.len());
-            for (k, v) in set {
-                s.insert_shared(k, v);
-            }
-            (
-                (!s.is_empty()).then_some(s),
-                del.iter().map(|k| k.to_string()).collect(),
-            )
-        }
-    }
-}
-
 /// Why a snapshot cannot be restored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestoreError(pub String);
@@ -426,34 +411,7 @@ impl Workflow {
                 records.data(p)
             }
         };
-        let tasks = (0..records.len())
-            .map(|i| {
-                if !records.exists(i) {
-                    return None;
-                }
-                let r = records.get(i);
-                let (set, del) = if r.parent != NO_TASK && records.same_data(i, r.parent) {
-                    (None, Vec::new())
-                } else if let Some(delta) = records.stored_delta(i) {
-                    delta
-                } else {
-                    diff(&parent_data(i), &records.data(i))
-                };
-                Some(TaskRow {
-                    graph: r.node.graph.0,
-                    node: r.node.node.0,
-                    parent: if r.parent == NO_TASK {
-                        -1
-                    } else {
-                        r.parent as i64
-                    },
-                    scope: r.scope,
-                    state: state_char(r.state),
-                    set,
-                    del,
-                })
-            })
-            .collect();
+        let tasks = records.rows();
         let tables = records.tables();
         let scopes = self
             .scopes
@@ -544,25 +502,22 @@ impl Workflow {
     /// and the instance must pass [`Workflow::check_invariants`].
     pub fn restore(specs: Arc<Specs>, snap: &InstanceSnapshot) -> Result<Workflow, RestoreError> {
         let bad = |m: String| Err(RestoreError(m));
-        let n = snap.tasks.len();
         let model = &specs.model;
-        let mut tasks: Vec<Option<RestoredRow>> = Vec::with_capacity(n);
-        for (i, row) in snap.tasks.iter().enumerate() {
-            let Some(row) = row else {
-                tasks.push(None);
+        for (i, row) in snap.tasks.tasks.iter().enumerate() {
+            if snap.tasks.removed.contains(&(i as u32)) {
                 continue;
-            };
-            let Some(graph) = model.graphs.get(row.graph as usize) else {
+            }
+            let Some(graph) = model.graphs.get(row.node.graph.0 as usize) else {
                 return bad(format!(
                     "task {i} refers to graph {} but the diagrams have {}",
-                    row.graph,
+                    row.node.graph.0,
                     model.graphs.len()
                 ));
             };
-            if row.node as usize >= graph.nodes.len() {
+            if row.node.node.0 as usize >= graph.nodes.len() {
                 return bad(format!(
                     "task {i} refers to node {} of `{}`, which has {} nodes",
-                    row.node,
+                    row.node.node.0,
                     graph.id,
                     graph.nodes.len()
                 ));
@@ -572,36 +527,12 @@ impl Workflow {
                 .get(row.scope as usize)
                 .and_then(|s| s.as_ref())
                 .map(|s| s.graph);
-            if scope_graph != Some(row.graph) {
+            if scope_graph != Some(row.node.graph.0) {
                 return bad(format!(
                     "task {i} refers to scope {} which does not run its graph",
                     row.scope
                 ));
             }
-            let Some(state) = char_state(row.state) else {
-                return bad(format!("task {i} has unknown state {:?}", row.state));
-            };
-            let parent = if row.parent < 0 {
-                NO_TASK
-            } else if (row.parent as usize) < i && tasks[row.parent as usize].is_some() {
-                row.parent as u32
-            } else {
-                return bad(format!(
-                    "task {i} has parent {} which is not an earlier task",
-                    row.parent
-                ));
-            };
-            tasks.push(Some(RestoredRow {
-                node: NodeRef {
-                    graph: GraphIdx(row.graph),
-                    node: NodeIdx(row.node),
-                },
-                parent,
-                scope: row.scope,
-                state,
-                set: row.set.as_ref(),
-                del: &row.del,
-            }));
         }
         let mut cancelled = Vec::new();
         for &(t, prev, cause) in &snap.cancelled {
@@ -628,7 +559,7 @@ impl Workflow {
             .iter()
             .flat_map(|l| l.instances.iter().copied())
             .collect();
-        let records = Records::restore(tasks, &tables, |t, r| {
+        let records = Records::restore(&snap.tasks, &tables, |t, r| {
             let node = model.node(r.node);
             node.kind.is_human() && (node.looping.is_none() || instances.contains(&t))
         })

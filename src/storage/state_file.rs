@@ -222,9 +222,41 @@ pub fn load(path: &Path) -> Result<(Workflow, Origin), StateError> {
 /// [`load`] with the limits the restored instance runs under.
 pub fn load_limited(path: &Path, limits: &EngineLimits) -> Result<(Workflow, Origin), StateError> {
     let format = Format::of(path)?;
-    let bytes = std::fs::read(path)
-        .map_err(|e| StateError::new(path, format!("cannot read the state file: {e}")))?;
+    let cannot_read =
+        |e: std::io::Error| StateError::new(path, format!("cannot read the state file: {e}"));
+    if format == Format::Json {
+        // A file of this version is read as it streams from the disk: the
+        // restore then holds little more than the instance it rebuilds.
+        let open = || {
+            std::fs::File::open(path)
+                .map(std::io::BufReader::new)
+                .map_err(cannot_read)
+        };
+        if is_current(serde_json::from_reader::<_, Header>(open()?).ok()) {
+            let file = serde_json::from_reader::<_, StateFile>(open()?)
+                .map_err(|e| StateError::new(path, format!("not a valid state file: {e}")))?;
+            return restore_file(file, limits).map_err(|m| StateError::new(path, m));
+        }
+    }
+    let bytes = std::fs::read(path).map_err(cannot_read)?;
     load_bytes_limited(&bytes, format, limits).map_err(|m| StateError::new(path, m))
+}
+
+/// What a state file says of itself, read before the rest.
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    version: Option<u64>,
+}
+
+/// Whether `header` is that of a file this build writes: such a file is
+/// read straight into its structures; any other goes through the generic
+/// path that migrates old versions and explains what is wrong.
+fn is_current(header: Option<Header>) -> bool {
+    header
+        .is_some_and(|h| h.format.as_deref() == Some(FORMAT) && h.version == Some(CURRENT_VERSION))
 }
 
 /// Restores an instance from the bytes of a state file in `format`.
@@ -238,6 +270,25 @@ pub fn load_bytes_limited(
     format: Format,
     limits: &EngineLimits,
 ) -> Result<(Workflow, Origin), String> {
+    let current = match format {
+        Format::Json => serde_json::from_slice::<Header>(bytes).ok(),
+        Format::Ron => std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|t| nesting::ron_options().from_str::<Header>(t).ok()),
+    };
+    if is_current(current) {
+        let file: StateFile = match format {
+            Format::Json => {
+                serde_json::from_slice(bytes).map_err(|e| format!("not a valid state file: {e}"))?
+            }
+            Format::Ron => nesting::ron_options()
+                .from_str(std::str::from_utf8(bytes).unwrap_or_default())
+                .map_err(|e| format!("not a valid state file: {e}"))?,
+        };
+        return restore_file(file, limits);
+    }
+    // An older version (or not a state file at all): read generically,
+    // migrate, then read as the current structure.
     let mut doc: Value = match format {
         Format::Json => serde_json::from_slice(bytes).map_err(|e| {
             format!(
@@ -257,6 +308,12 @@ pub fn load_bytes_limited(
     migrate::migrate(&mut doc)?;
     let file: StateFile =
         serde_json::from_value(doc).map_err(|e| format!("not a valid state file: {e}"))?;
+    restore_file(file, limits)
+}
+
+/// Rebuilds the specs from the sources embedded in `file` and restores its
+/// instance.
+fn restore_file(file: StateFile, limits: &EngineLimits) -> Result<(Workflow, Origin), String> {
     let sources = file
         .sources
         .iter()
