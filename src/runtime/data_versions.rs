@@ -252,6 +252,52 @@ impl DataVersions {
             return base;
         }
         let from = self.get(base);
+        // The usual case, written straight to the arena: the keys line up
+        // and some values changed or keys were added after them.
+        if data.len() >= from.len() {
+            let start = self.entries.len();
+            let mut aligned = true;
+            for ((pk, pv), (ck, cv)) in from.iter_shared().zip(data.iter_shared()) {
+                if !Arc::ptr_eq(pk, ck) && pk != ck {
+                    aligned = false;
+                    break;
+                }
+                if !Arc::ptr_eq(pv, cv) && pv != cv {
+                    let key = self.keys.id(ck);
+                    self.entries.push(Entry {
+                        key,
+                        slot: Slot::of(cv),
+                    });
+                }
+            }
+            if aligned {
+                for (k, v) in data.iter_shared().skip(from.len()) {
+                    let key = self.keys.id(k);
+                    self.entries.push(Entry {
+                        key,
+                        slot: Slot::of(v),
+                    });
+                }
+                let n = (self.entries.len() - start) as u32;
+                if n == 0 {
+                    return base;
+                }
+                let chain = self.versions[base as usize].chain + n;
+                if chain > MIN_CHAIN.max(2 * data.len() as u32) {
+                    self.entries.truncate(start);
+                    return self.root(data);
+                }
+                let v = self.versions.len() as VersionId;
+                self.versions.push(Version {
+                    base,
+                    start: start as u32,
+                    chain,
+                });
+                self.remember(Some(data));
+                return v;
+            }
+            self.entries.truncate(start);
+        }
         let Some((set, del)) = diff(&from, &data) else {
             return base;
         };
