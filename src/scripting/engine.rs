@@ -316,12 +316,15 @@ impl ScriptEngine {
                 _ => data.get(&var.key),
             };
             let Some(v) = value else { continue };
-            let mut d = rhai::serde::to_dynamic(v).map_err(|e| {
-                ScriptError::plain(format!(
-                    "variable `{}` cannot be given to the script: {e}",
-                    var.rhai
-                ))
-            })?;
+            let mut d = match scalar_to_dynamic(v) {
+                Some(d) => d,
+                None => rhai::serde::to_dynamic(v).map_err(|e| {
+                    ScriptError::plain(format!(
+                        "variable `{}` cannot be given to the script: {e}",
+                        var.rhai
+                    ))
+                })?,
+            };
             if code.dialect == Dialect::Python {
                 // datetime / Decimal values saved by an earlier script.
                 python::modules::revive(&mut d);
@@ -463,7 +466,31 @@ pub(crate) fn truthy(d: &Dynamic) -> bool {
     python::modules::truthy(d).unwrap_or(true)
 }
 
+/// A scalar as [`rhai::serde::to_dynamic`] makes it (integers past Rhai's
+/// range become floats), without going through a serializer.
+fn scalar_to_dynamic(v: &Value) -> Option<Dynamic> {
+    Some(match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from_int(i),
+            None => Dynamic::from_float(n.as_f64()?),
+        },
+        _ => return None,
+    })
+}
+
 fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, ScriptError> {
+    // The common scalars directly, as the deserializer below makes them.
+    if let Ok(i) = d.as_int() {
+        return Ok(Value::from(i));
+    }
+    if let Ok(b) = d.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if d.is_unit() {
+        return Ok(Value::Null);
+    }
     // Python's datetime / Decimal values take their task-data shapes.
     if let Some(lowered) = python::modules::lower(d) {
         let lowered = lowered.map_err(|e| ScriptError::plain(format!("`{name}`: {e}")))?;
@@ -1011,5 +1038,33 @@ mod tests {
         let mut d = data(json!({"n": 4, "v": "unrelated"}));
         e.run(&c, &mut d).unwrap();
         assert_eq!(d.to_json(), json!({"n": 4, "v": "unrelated", "r": 8}));
+    }
+
+    #[test]
+    fn scalars_convert_as_the_serde_path_converts_them() {
+        let limits = Limits::default();
+        for v in [
+            json!(null),
+            json!(true),
+            json!(0),
+            json!(i64::MIN),
+            json!(i64::MAX),
+            json!(u64::MAX),
+            json!(1.5),
+            json!(-0.0),
+            json!(1e300),
+        ] {
+            let fast = scalar_to_dynamic(&v).unwrap();
+            let slow = rhai::serde::to_dynamic(&v).unwrap();
+            assert_eq!(fast.type_name(), slow.type_name(), "{v}");
+            assert_eq!(fast.to_string(), slow.to_string(), "{v}");
+            let back = dynamic_to_value("x", &fast, &limits).unwrap();
+            assert_eq!(
+                back,
+                rhai::serde::from_dynamic::<Value>(&slow).unwrap(),
+                "{v}"
+            );
+        }
+        assert!(scalar_to_dynamic(&json!("s")).is_none());
     }
 }
