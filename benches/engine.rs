@@ -1,10 +1,13 @@
 //! Engine benchmarks (divan): a process of five script tasks from start to
 //! end, a 100,000-iteration gateway loop, and a parallel split into n
 //! branches joined again (the join's cost per arrival must not grow with n).
-//! Per-task cost = time / tasks.
+//! Per-task cost = time / tasks. And the scripting layer alone: one loop
+//! iteration's script and condition, beside a list they do not touch.
 
 use std::sync::Arc;
 
+use bpmn_runner::model::ExprKind;
+use bpmn_runner::scripting::ScriptEngine;
 use bpmn_runner::{Data, Specs};
 use serde_json::json;
 
@@ -110,5 +113,20 @@ fn parallel_fan_in(b: divan::Bencher, n: usize) {
         wf.run().unwrap();
         assert!(wf.is_completed());
         wf
+    });
+}
+
+/// `i += 1` then `i < n` run on data that also holds a 10,000-number list
+/// (what one loop iteration asks of the scripting layer).
+#[divan::bench]
+fn script_and_condition(b: divan::Bencher) {
+    let e = ScriptEngine::default();
+    let script = e.compile("i += 1", ExprKind::Script).unwrap();
+    let condition = e.compile("i < n", ExprKind::Condition).unwrap();
+    let big: Vec<u32> = (0..10_000).collect();
+    let mut d = data(json!({"i": 0, "n": i64::MAX, "big": big}));
+    b.bench_local(|| {
+        e.run(&script, &mut d).unwrap();
+        e.eval_bool(&condition, &d).unwrap()
     });
 }

@@ -106,9 +106,8 @@ fn replace_placeholder(text: &str) -> Option<String> {
 /// with (`true`, `false`, `null`): the author wrote FEEL, since in Python
 /// these names are undefined.
 pub(crate) fn reads_feel_literals(code: &crate::scripting::Compiled) -> bool {
-    code.names
-        .iter()
-        .any(|n| matches!(code.data_name(n), "true" | "false" | "null"))
+    code.data_names()
+        .any(|n| matches!(n, "true" | "false" | "null"))
 }
 
 #[cfg(test)]

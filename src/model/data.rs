@@ -67,6 +67,23 @@ impl Data {
         self.0.insert(key.into(), value);
     }
 
+    /// Sets `key` without the allocations [`Data::insert`] makes for a key
+    /// it already has: a variable already set keeps its key (and place),
+    /// and its value's allocation when no other data shares it; a new one
+    /// is added under `new_key()` (which can hand over a key shared with
+    /// the caller).
+    pub fn set(&mut self, key: &str, value: Value, new_key: impl FnOnce() -> Arc<str>) {
+        match self.0.get_mut(key) {
+            Some(slot) => match Arc::get_mut(slot) {
+                Some(v) => *v = value,
+                None => *slot = Arc::new(value),
+            },
+            None => {
+                self.0.insert(new_key(), Arc::new(value));
+            }
+        }
+    }
+
     /// Removes `key`, keeping the order of the others; whether it was set.
     /// (The value is dropped, not returned: returning a shared value would
     /// copy it.)

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rhai::{Dynamic, Engine, Scope};
 use serde_json::Value;
 
+use super::compiled::{Access, Var};
 use super::python::runtime::{Deleted, Unassigned};
 use super::{Compiled, ScriptError, TranslateError, juel, python};
 use crate::model::{Data, Dialect, ExprKind};
@@ -224,7 +225,7 @@ impl ScriptEngine {
             ExprKind::Condition => self.engine.compile_expression(text),
         }
         .map_err(|e| ScriptError::from_parse(&e))?;
-        Ok(Compiled::new(ast, kind))
+        Ok(Compiled::new(ast, kind, Dialect::Rhai, &[]))
     }
 
     /// Compiles `text` written in `dialect`: Rhai as [`ScriptEngine::compile`];
@@ -297,71 +298,65 @@ impl ScriptEngine {
             err.col = None;
             CompileError::Rhai(err)
         })?;
-        let mut c = Compiled::new(ast, kind);
-        c.dialect = dialect;
-        c.aliases = aliases;
-        Ok(c)
+        Ok(Compiled::new(ast, kind, dialect, &aliases))
     }
 
-    fn scope_for(
-        &self,
-        code: &Compiled,
-        data: &Data,
-    ) -> Result<(Scope<'static>, usize), ScriptError> {
-        self.scope_with(code, data, None)
-    }
-
-    /// The scope of `code`: the variables it mentions, from `data`, with
+    /// Puts into `b`'s scope the variables of `code` that `data` has, with
     /// `extra` (name, value) in place of the data's variable of that name.
-    fn scope_with(
+    fn fill(
         &self,
+        b: &mut Buffers,
         code: &Compiled,
         data: &Data,
         extra: Option<(&str, &Value)>,
-    ) -> Result<(Scope<'static>, usize), ScriptError> {
-        let mut scope = Scope::with_capacity(code.names.len());
-        for name in &code.names {
-            let data_name = code.data_name(name);
+    ) -> Result<(), ScriptError> {
+        for (i, var) in code.vars.iter().enumerate() {
             let value = match extra {
-                Some((n, v)) if n == data_name => Some(v),
-                _ => data.get(data_name),
+                Some((n, v)) if n == &*var.key => Some(v),
+                _ => data.get(&var.key),
             };
-            if let Some(v) = value {
-                let d = rhai::serde::to_dynamic(v).map_err(|e| {
+            let Some(v) = value else { continue };
+            let mut d = match scalar_to_dynamic(v) {
+                Some(d) => d,
+                None => rhai::serde::to_dynamic(v).map_err(|e| {
                     ScriptError::plain(format!(
-                        "variable `{name}` cannot be given to the script: {e}"
+                        "variable `{}` cannot be given to the script: {e}",
+                        var.rhai
                     ))
-                })?;
-                let mut d = d;
-                if code.dialect == Dialect::Python {
-                    // datetime / Decimal values saved by an earlier script.
-                    python::modules::revive(&mut d);
-                }
-                scope.push_dynamic(name.as_str(), d);
+                })?,
+            };
+            if code.dialect == Dialect::Python {
+                // datetime / Decimal values saved by an earlier script.
+                python::modules::revive(&mut d);
             }
+            b.scope.push_dynamic(&*var.rhai, d);
+            b.present.push(i);
         }
-        let pushed = scope.len();
-        Ok((scope, pushed))
+        Ok(())
     }
 
-    /// Runs a script against `data`; every top-level variable it assigned or
-    /// declared is written back into `data`.
+    /// Runs a script against `data`; every top-level variable it assigned,
+    /// declared or may have changed is written back into `data`. Variables
+    /// it only read keep their (shared) values.
     pub fn run(&self, code: &Compiled, data: &mut Data) -> Result<(), ScriptError> {
-        let (mut scope, pushed) = self.scope_for(code, data)?;
-        let mut predeclared = Vec::new();
-        for t in &code.targets {
-            if !data.contains_key(code.data_name(t)) {
-                scope.push_dynamic(t.as_str(), Dynamic::from(Unassigned));
-                predeclared.push(t.as_str());
+        with_buffers(|b| {
+            self.fill(b, code, data, None)?;
+            for &t in &code.targets {
+                // `present` is in ascending order: no second look-up.
+                if b.present.binary_search(&t).is_err() {
+                    b.scope
+                        .push_dynamic(&*code.vars[t].rhai, Dynamic::from(Unassigned));
+                    b.declared.push(t);
+                }
             }
-        }
-        self.start_budget();
-        let result = self.engine.run_ast_with_scope(&mut scope, &code.ast);
-        // Like SpiffWorkflow, assignments made before a failure stay in the
-        // data, so the failing task shows how far the script got.
-        let write_result = write_back(code, scope, pushed, &predeclared, data, &self.limits);
-        result.map_err(|e| self.runtime_error(code, &e))?;
-        write_result
+            self.start_budget();
+            let result = self.engine.run_ast_with_scope(&mut b.scope, &code.ast);
+            // Like SpiffWorkflow, assignments made before a failure stay in
+            // the data, so the failing task shows how far the script got.
+            let write_result = write_back(code, b, data, &self.limits);
+            result.map_err(|e| self.runtime_error(code, &e))?;
+            write_result
+        })
     }
 
     fn runtime_error(&self, code: &Compiled, e: &rhai::EvalAltResult) -> ScriptError {
@@ -394,13 +389,23 @@ impl ScriptEngine {
 
     /// Evaluates an expression against `data` and returns its value.
     pub fn eval(&self, code: &Compiled, data: &Data) -> Result<Value, ScriptError> {
-        let (mut scope, _) = self.scope_for(code, data)?;
-        self.start_budget();
-        let d: Dynamic = self
-            .engine
-            .eval_ast_with_scope(&mut scope, &code.ast)
-            .map_err(|e| self.runtime_error(code, &e))?;
+        let d = self.eval_dynamic(code, data, None)?;
         dynamic_to_value("result", &d, &self.limits)
+    }
+
+    fn eval_dynamic(
+        &self,
+        code: &Compiled,
+        data: &Data,
+        extra: Option<(&str, &Value)>,
+    ) -> Result<Dynamic, ScriptError> {
+        with_buffers(|b| {
+            self.fill(b, code, data, extra)?;
+            self.start_budget();
+            self.engine
+                .eval_ast_with_scope(&mut b.scope, &code.ast)
+                .map_err(|e| self.runtime_error(code, &e))
+        })
     }
 
     /// Evaluates a condition: `true`/`false`, with Python-like truthiness for
@@ -427,13 +432,7 @@ impl ScriptEngine {
         data: &Data,
         extra: Option<(&str, &Value)>,
     ) -> Result<bool, ScriptError> {
-        let (mut scope, _) = self.scope_with(code, data, extra)?;
-        self.start_budget();
-        let d: Dynamic = self
-            .engine
-            .eval_ast_with_scope(&mut scope, &code.ast)
-            .map_err(|e| self.runtime_error(code, &e))?;
-        Ok(truthy(&d))
+        Ok(truthy(&self.eval_dynamic(code, data, extra)?))
     }
 }
 
@@ -467,7 +466,31 @@ pub(crate) fn truthy(d: &Dynamic) -> bool {
     python::modules::truthy(d).unwrap_or(true)
 }
 
+/// A scalar as [`rhai::serde::to_dynamic`] makes it (integers past Rhai's
+/// range become floats), without going through a serializer.
+fn scalar_to_dynamic(v: &Value) -> Option<Dynamic> {
+    Some(match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from_int(i),
+            None => Dynamic::from_float(n.as_f64()?),
+        },
+        _ => return None,
+    })
+}
+
 fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, ScriptError> {
+    // The common scalars directly, as the deserializer below makes them.
+    if let Ok(i) = d.as_int() {
+        return Ok(Value::from(i));
+    }
+    if let Ok(b) = d.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if d.is_unit() {
+        return Ok(Value::Null);
+    }
     // Python's datetime / Decimal values take their task-data shapes.
     if let Some(lowered) = python::modules::lower(d) {
         let lowered = lowered.map_err(|e| ScriptError::plain(format!("`{name}`: {e}")))?;
@@ -495,55 +518,193 @@ fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, S
     })
 }
 
-/// The value an assignment target holds before the script assigns it. Rhai
-/// uses `()`; translated code uses a marker so `x = None` (which is `()`)
-/// still creates `x`.
+/// Buffers a run reuses rather than allocating them anew: the Rhai scope
+/// (it keeps its capacity when cleared), which of the code's variables the
+/// data had (pushed first, in this order), and which targets it lacked and
+/// were declared (pushed next).
+#[derive(Default)]
+struct Buffers {
+    scope: Scope<'static>,
+    present: Vec<usize>,
+    declared: Vec<usize>,
+}
+
+thread_local! {
+    static BUFFERS: Cell<Buffers> = Cell::new(Buffers::default());
+}
+
+/// Runs `f` with this thread's buffers, emptied afterwards (so no value
+/// outlives the run). A nested run gets fresh ones.
+fn with_buffers<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {
+    let mut b = BUFFERS.with(Cell::take);
+    let r = f(&mut b);
+    b.scope.clear();
+    b.present.clear();
+    b.declared.clear();
+    BUFFERS.with(|cell| cell.set(b));
+    r
+}
+
+/// Writes the variables of the scope of a finished run back into `data`:
+/// assigned or declared ones, those the code shares with a closure, and
+/// those it handed to a method or function that changed them; not those it
+/// only read. The error is that of the first variable (in scope order)
+/// that cannot be stored; the others are stored all the same.
 fn write_back(
     code: &Compiled,
-    scope: Scope<'_>,
-    pushed: usize,
-    predeclared: &[&str],
+    b: &Buffers,
     data: &mut Data,
     limits: &Limits,
 ) -> Result<(), ScriptError> {
+    let scope = &b.scope;
+    let present = b.present.len();
+    let pushed = present + b.declared.len();
+    let mut w = Writer { code, data, limits };
     let mut first_err = None;
-    for (i, (name, mut value, _)) in scope.into_iter().enumerate() {
-        // Variables a Python function reads are shared with its closure;
-        // a function stored in a variable it reads is a reference cycle,
-        // broken here by emptying the shared cell.
-        let value = if value.is_shared() {
-            let v = value.flatten_clone();
-            if let Some(mut w) = value.write_lock::<Dynamic>() {
-                *w = Dynamic::UNIT;
+    if scope.len() == pushed {
+        // Only what was pushed. The data's variables are already in the
+        // data, so writing them keeps their places whatever the order:
+        // backwards, as the scope iterates without allocating (the last
+        // error seen is the first in scope order)…
+        for (j, (_, _, d)) in scope.iter_raw().enumerate() {
+            let i = pushed - 1 - j;
+            if i < present {
+                if let Err(e) = w.data_var(&code.vars[b.present[i]], d) {
+                    first_err = Some(e);
+                }
             }
-            v
-        } else {
-            value
-        };
-        // Targets declared only so assignment works and never assigned (a
-        // branch not taken) must not appear in the data.
-        // Reading such a value fails with the type name "unassigned
-        // variable" instead of silently giving `()`.
-        if i >= pushed && value.is::<Unassigned>() && predeclared.contains(&name.as_str()) {
-            continue;
         }
-        let key = code.data_name(&name).to_string();
-        // Python's `del x` removes the variable from the data; functions a
-        // script defines never stay in it (SpiffWorkflow drops callables).
-        if value.is::<Deleted>() || (value.is_fnptr() && code.dialect == Dialect::Python) {
-            data.shift_remove(&key);
-            continue;
-        }
-        match dynamic_to_value(&key, &value, limits) {
-            Ok(v) => {
-                data.insert(key, v);
+        // …then the declared targets, new to the data, in their order.
+        for &t in &b.declared {
+            let var = &code.vars[t];
+            if let Some(d) = scope.get(&var.rhai) {
+                if let Err(e) = w.store(&var.key, Some(&var.key), d, true) {
+                    first_err.get_or_insert(e);
+                }
             }
-            Err(e) => {
+        }
+    } else {
+        // The script declared variables of its own (`let`): all in scope
+        // order, later ones winning over earlier ones of the same name.
+        for (i, (name, d, _)) in scope.into_iter().enumerate() {
+            let stored = if i < present {
+                w.data_var(&code.vars[b.present[i]], d)
+            } else if i < pushed {
+                let var = &code.vars[b.declared[i - present]];
+                w.store(&var.key, Some(&var.key), d, true)
+            } else {
+                match code.vars.iter().find(|v| &*v.rhai == name) {
+                    Some(var) => {
+                        let declared = b.declared.iter().any(|&t| code.vars[t].rhai == var.rhai);
+                        w.store(&var.key, Some(&var.key), d, declared)
+                    }
+                    None => w.store(name, None, d, false),
+                }
+            };
+            if let Err(e) = stored {
                 first_err.get_or_insert(e);
             }
         }
     }
     first_err.map_or(Ok(()), Err)
+}
+
+/// Moves values from a scope into the data.
+struct Writer<'a> {
+    code: &'a Compiled,
+    data: &'a mut Data,
+    limits: &'a Limits,
+}
+
+impl Writer<'_> {
+    /// A variable taken from the data: written back only if the code may
+    /// have changed it.
+    fn data_var(&mut self, var: &Var, d: &Dynamic) -> Result<(), ScriptError> {
+        let write = d.is_shared()
+            || match var.access {
+                Access::Written => true,
+                Access::MaybeChanged => !self.data.get(&var.key).is_some_and(|v| represents(d, v)),
+                Access::Read => false,
+            };
+        if write {
+            self.store(&var.key, Some(&var.key), d, false)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Stores `d` as variable `key` (`shared_key`: the same name, ready to
+    /// become a new key of the data without allocating).
+    ///
+    /// A `declared` target is one the data lacked, declared so assignment
+    /// works: it holds [`Unassigned`] until assigned (reading it then fails
+    /// with the type name "unassigned variable" instead of silently giving
+    /// `()`; Rhai would use `()`, but `x = None`, which is `()`, must still
+    /// create `x`). Never assigned (a branch not taken), it stays out of
+    /// the data.
+    fn store(
+        &mut self,
+        key: &str,
+        shared_key: Option<&Arc<str>>,
+        d: &Dynamic,
+        declared: bool,
+    ) -> Result<(), ScriptError> {
+        // Variables a Python function reads are shared with its closure;
+        // a function stored in a variable it reads is a reference cycle,
+        // broken here by emptying the shared cell.
+        let flat;
+        let d = if d.is_shared() {
+            flat = d.flatten_clone();
+            if let Some(mut cell) = d.clone().write_lock::<Dynamic>() {
+                *cell = Dynamic::UNIT;
+            }
+            &flat
+        } else {
+            d
+        };
+        if declared && d.is::<Unassigned>() {
+            return Ok(());
+        }
+        // Python's `del x` removes the variable from the data; functions a
+        // script defines never stay in it (SpiffWorkflow drops callables).
+        if d.is::<Deleted>() || (d.is_fnptr() && self.code.dialect == Dialect::Python) {
+            self.data.shift_remove(key);
+            return Ok(());
+        }
+        let v = dynamic_to_value(key, d, self.limits)?;
+        self.data.set(key, v, || match shared_key {
+            Some(k) => k.clone(),
+            None => key.into(),
+        });
+        Ok(())
+    }
+}
+
+/// Whether `d` is what `v` became in the scope, unchanged: writing it back
+/// would store an equal value. Values of other types (Python's datetime and
+/// Decimal, function pointers) count as changed.
+fn represents(d: &Dynamic, v: &Value) -> bool {
+    match v {
+        Value::Null => d.is_unit(),
+        Value::Bool(b) => d.as_bool() == Ok(*b),
+        Value::Number(n) => match (d.as_int(), d.as_float()) {
+            (Ok(i), _) => n.as_i64() == Some(i),
+            // Floats, and integers past the range of Rhai's.
+            (_, Ok(f)) => !n.is_i64() && n.as_f64() == Some(f),
+            _ => false,
+        },
+        Value::String(s) => d
+            .read_lock::<rhai::ImmutableString>()
+            .is_some_and(|t| t.as_str() == s),
+        Value::Array(a) => d.read_lock::<rhai::Array>().is_some_and(|b| {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(v, d)| represents(d, v))
+        }),
+        Value::Object(m) => d.read_lock::<rhai::Map>().is_some_and(|b| {
+            m.len() == b.len()
+                && m.iter()
+                    .all(|(k, v)| b.get(k.as_str()).is_some_and(|d| represents(d, v)))
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -661,5 +822,249 @@ mod tests {
         let e = ScriptEngine::default();
         let c = e.compile("x = 1.0 / 0.0;", ExprKind::Script).unwrap();
         assert!(e.run(&c, &mut Data::new()).is_err());
+    }
+
+    fn shared(d: &Data, key: &str) -> Arc<Value> {
+        d.get_shared(key).unwrap().clone()
+    }
+
+    #[test]
+    fn changes_in_place_are_written_back_in_rhai() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile(
+                r#"items.push(1); push(xs, 2); m.x = 1; m["y"] += 1; a[0] = 5;
+                   nested.list.push(3); s.trim(); rev.reverse();"#,
+                ExprKind::Script,
+            )
+            .unwrap();
+        let mut d = data(json!({
+            "items": [], "xs": [1], "m": {"y": 1}, "a": [0, 0], "nested": {"list": []},
+            "s": " x ", "rev": [1, 2], "other": [1]
+        }));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(
+            d.to_json(),
+            json!({
+                "items": [1], "xs": [1, 2], "m": {"x": 1, "y": 2}, "a": [5, 0],
+                "nested": {"list": [3]},
+                "s": "x", "rev": [2, 1], "other": [1]
+            })
+        );
+    }
+
+    #[test]
+    fn changes_in_place_are_written_back_in_python() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile_in(
+                "items.append(1)\nd['k'] = 2\nd.update({'z': 3})\ndel d['a']\nlst.sort()\nlst.extend([9])\nn = len(other)\nq = ys.pop()",
+                ExprKind::Script,
+                Dialect::Python,
+            )
+            .unwrap();
+        let mut d = data(json!({
+            "items": [], "d": {"a": 1}, "lst": [3, 1, 2], "other": [1, 2], "ys": [1, 2]
+        }));
+        let other = shared(&d, "other");
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(
+            d.to_json(),
+            json!({
+                "items": [1], "d": {"k": 2, "z": 3}, "lst": [1, 2, 3, 9], "other": [1, 2],
+                "ys": [1], "n": 2, "q": 2
+            })
+        );
+        assert!(
+            Arc::ptr_eq(&other, &shared(&d, "other")),
+            "`other` was only read"
+        );
+    }
+
+    #[test]
+    fn read_only_variables_keep_their_shared_values() {
+        let e = ScriptEngine::default();
+        let before = data(json!({
+            "big": (0..1000).collect::<Vec<_>>(), "name": "ann", "m": {"b": 1, "a": 2},
+            "x": 1.5, "total": 0
+        }));
+        let rhai = e
+            .compile(
+                r#"total = big.len() + len(big) + name.len + m.a + m["b"];
+                   let up = to_upper(name); if big.contains(3) && x > 1.0 { total += 1 }"#,
+                ExprKind::Script,
+            )
+            .unwrap();
+        let python = e
+            .compile_in(
+                "total = len(big) + len(name.upper()) + m['a'] + sum(big[:2]) + len(m.keys())\nok = x > 1",
+                ExprKind::Script,
+                Dialect::Python,
+            )
+            .unwrap();
+        for (c, total) in [(&rhai, json!(2007)), (&python, json!(1008))] {
+            let mut d = before.clone();
+            e.run(c, &mut d).unwrap();
+            assert_eq!(d["total"], total);
+            for k in ["big", "name", "m", "x"] {
+                assert!(
+                    Arc::ptr_eq(&shared(&before, k), &shared(&d, k)),
+                    "{:?}: `{k}` was only read",
+                    c.dialect()
+                );
+            }
+            // Only the assigned variable got a new value.
+            assert!(!Arc::ptr_eq(
+                &shared(&before, "total"),
+                &shared(&d, "total")
+            ));
+        }
+    }
+
+    #[test]
+    fn a_method_that_changes_nothing_keeps_the_value_shared() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile("items.sort(); m.remove(\"none\"); n = 1;", ExprKind::Script)
+            .unwrap();
+        let before = data(json!({"items": [1, 2, 3], "m": {"a": 1}}));
+        let mut d = before.clone();
+        e.run(&c, &mut d).unwrap();
+        assert!(Arc::ptr_eq(&shared(&before, "items"), &shared(&d, "items")));
+        assert!(Arc::ptr_eq(&shared(&before, "m"), &shared(&d, "m")));
+        let mut d = data(json!({"items": [3, 1, 2], "m": {"a": 1, "none": 0}}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(
+            d.to_json(),
+            json!({"items": [1, 2, 3], "m": {"a": 1}, "n": 1})
+        );
+    }
+
+    #[test]
+    fn closures_and_caller_scope_calls_write_back_what_they_change() {
+        let e = ScriptEngine::default();
+        // A Python function changes a global list it reads.
+        let c = e
+            .compile_in(
+                "def add(x):\n    items.append(x)\nadd(1)\nadd(2)",
+                ExprKind::Script,
+                Dialect::Python,
+            )
+            .unwrap();
+        let mut d = data(json!({"items": []}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(
+            d.to_json(),
+            json!({"items": [1, 2]}),
+            "the function is dropped"
+        );
+        // A Rhai closure captures a variable; `f!()` runs in the caller's scope.
+        let c = e
+            .compile(
+                "fn bump() { i += 1; list.push(i) } { let f = |x| items.push(x); f.call(7); } bump!();",
+                ExprKind::Script,
+            )
+            .unwrap();
+        let mut d = data(json!({"items": [], "i": 1, "list": []}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(d["items"], json!([7]));
+        assert_eq!(d["i"], json!(2));
+        assert_eq!(d["list"], json!([2]));
+    }
+
+    #[test]
+    fn let_declarations_and_deletions_keep_their_meaning() {
+        let e = ScriptEngine::default();
+        // `let` over a data variable replaces it; a later `let` wins.
+        let c = e
+            .compile(
+                "let price = 5; let t = 1; let t = t + price;",
+                ExprKind::Script,
+            )
+            .unwrap();
+        let mut d = data(json!({"price": 1, "q": 2}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(d.to_json(), json!({"price": 5, "q": 2, "t": 6}));
+        let c = e
+            .compile_in(
+                "del a\nif False:\n    never = 1\nb = None",
+                ExprKind::Script,
+                Dialect::Python,
+            )
+            .unwrap();
+        let mut d = data(json!({"a": 1, "c": 3}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(d.to_json(), json!({"c": 3, "b": null}));
+        let keys: Vec<&str> = d.keys().collect();
+        assert_eq!(keys, ["c", "b"]);
+    }
+
+    #[test]
+    fn a_failing_script_reports_its_first_unstorable_variable() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile(
+                "a = 1.0 / 0.0; b = 2; z = -1.0 / 0.0; y = 1; missing",
+                ExprKind::Script,
+            )
+            .unwrap();
+        let mut d = data(json!({"z": 0, "a": 0}));
+        let err = e.run(&c, &mut d).unwrap_err();
+        // The run's own error comes first; the values it left are kept.
+        assert!(err.message.contains("missing"), "{err}");
+        assert_eq!(d["b"], json!(2));
+        assert_eq!(d["y"], json!(1));
+        let c = e
+            .compile("a = 1.0 / 0.0; b = 2; z = -1.0 / 0.0;", ExprKind::Script)
+            .unwrap();
+        let err = e.run(&c, &mut d).unwrap_err();
+        assert!(err.message.contains("`a`"), "{err}");
+        assert_eq!(d["b"], json!(2));
+    }
+
+    #[test]
+    fn reading_the_scope_ignores_unrelated_data_and_names_of_functions() {
+        let e = ScriptEngine::default();
+        let c = e
+            .compile_in(
+                "def twice(v):\n    return v * 2\nr = twice(n)",
+                ExprKind::Script,
+                Dialect::Python,
+            )
+            .unwrap();
+        // `v` is the function's parameter, not the data's `v`.
+        let names: Vec<&str> = c.data_names().collect();
+        assert!(!names.contains(&"v"), "{names:?}");
+        let mut d = data(json!({"n": 4, "v": "unrelated"}));
+        e.run(&c, &mut d).unwrap();
+        assert_eq!(d.to_json(), json!({"n": 4, "v": "unrelated", "r": 8}));
+    }
+
+    #[test]
+    fn scalars_convert_as_the_serde_path_converts_them() {
+        let limits = Limits::default();
+        for v in [
+            json!(null),
+            json!(true),
+            json!(0),
+            json!(i64::MIN),
+            json!(i64::MAX),
+            json!(u64::MAX),
+            json!(1.5),
+            json!(-0.0),
+            json!(1e300),
+        ] {
+            let fast = scalar_to_dynamic(&v).unwrap();
+            let slow = rhai::serde::to_dynamic(&v).unwrap();
+            assert_eq!(fast.type_name(), slow.type_name(), "{v}");
+            assert_eq!(fast.to_string(), slow.to_string(), "{v}");
+            let back = dynamic_to_value("x", &fast, &limits).unwrap();
+            assert_eq!(
+                back,
+                rhai::serde::from_dynamic::<Value>(&slow).unwrap(),
+                "{v}"
+            );
+        }
+        assert!(scalar_to_dynamic(&json!("s")).is_none());
     }
 }

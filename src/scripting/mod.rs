@@ -11,8 +11,9 @@
 //! Rhai rejects assignment to an undeclared variable, so each script's AST is
 //! walked at compile time to find its assignment targets, which are declared
 //! (as `()`) before it runs. Only the variables a script mentions are moved
-//! between the task data and the Rhai scope, so a script's cost does not grow
-//! with unrelated data.
+//! from the task data into the Rhai scope, and only those it may have
+//! changed move back, so a script's cost does not grow with unrelated data
+//! and the values it only reads stay shared between task records.
 
 mod compiled;
 mod engine;
