@@ -339,10 +339,11 @@ impl Workflow {
 
     /// Task `by` completed in scope `s` with `data`: the conditional events
     /// of that scope are evaluated on it.
-    pub(crate) fn recheck_conditionals(&mut self, s: u32, data: &Arc<Data>, by: u32) {
+    pub(crate) fn recheck_conditionals(&mut self, s: u32, by: u32) {
         if !self.specs.has_conditionals {
             return;
         }
+        let data = &self.records.data(by);
         let entries: Vec<CondEntry> = self
             .events
             .conditional

@@ -211,7 +211,7 @@ impl DataVersions {
     }
 
     /// Whether version `v` holds (shares) exactly this map.
-    fn holds(&self, v: VersionId, data: &Arc<Data>) -> bool {
+    pub fn holds(&self, v: VersionId, data: &Arc<Data>) -> bool {
         self.cached(v).is_some_and(|d| Arc::ptr_eq(d, data))
     }
 

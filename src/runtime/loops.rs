@@ -4,7 +4,6 @@
 //! the loop task back to STARTED as it was). How loops run is in
 //! `looping.rs`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::TaskState;
@@ -34,9 +33,9 @@ pub(crate) struct LoopState {
 /// The loops owner.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Loops {
-    pub rows: HashMap<u32, LoopState>,
+    pub rows: super::IdMap<u32, LoopState>,
     /// Each instance's loop task and index.
-    pub child: HashMap<u32, (u32, u32)>,
+    pub child: super::IdMap<u32, (u32, u32)>,
 }
 
 impl Loops {

@@ -10,6 +10,12 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the execution model in prose.
 
+/// Maps and sets keyed by task or scope ids, looked up on every step:
+/// foldhash instead of SipHash (no untrusted keys reach them).
+pub(crate) type IdMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`IdMap`].
+pub(crate) type IdSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 mod clock;
 mod compensation;
 mod conditional;

@@ -52,7 +52,7 @@ pub(crate) struct Records {
     versions: Arc<DataVersions>,
     /// For CANCELLED records: the task whose execution cancelled them
     /// (absent when unknown).
-    causes: HashMap<u32, u32>,
+    causes: super::IdMap<u32, u32>,
     /// Ids a reset removed (their slots stay so ids remain stable).
     removed: HashSet<u32>,
     /// READY engine tasks, in the order they became ready. May hold stale
@@ -171,7 +171,12 @@ impl Records {
             Arc::make_mut(&mut self.versions).root(data)
         } else {
             let base = self.tasks[parent as usize].data;
-            Arc::make_mut(&mut self.versions).derive(base, data)
+            // Sharing the parent's data (the usual case) changes no version.
+            if self.versions.holds(base, &data) {
+                base
+            } else {
+                Arc::make_mut(&mut self.versions).derive(base, data)
+            }
         };
         Arc::make_mut(&mut self.tasks).push(TaskRecord {
             node,
@@ -187,6 +192,9 @@ impl Records {
     /// Replaces the data of `t`.
     pub fn set_data(&mut self, t: u32, data: Arc<Data>) {
         let base = self.tasks[t as usize].data;
+        if self.versions.holds(base, &data) {
+            return;
+        }
         let v = Arc::make_mut(&mut self.versions).derive(base, data);
         self.rec_mut(t).data = v;
     }

@@ -7,7 +7,7 @@
 //! The instance-level state (initial data, completion, workflow data) lives
 //! here too, since it is the top-level scopes' state.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::TaskState;
@@ -26,7 +26,7 @@ pub(crate) struct Scope {
     /// Nesting depth: 0 for top-level processes.
     pub depth: u32,
     /// Tasks of this scope that are not finished.
-    pub live: HashSet<u32>,
+    pub live: super::IdSet<u32>,
     /// In a body with OR-joins: the number of live tasks at each node that
     /// has any (the nodes holding tokens), so an OR-join looks at nodes, not
     /// at every token. `None` in other bodies.
@@ -60,7 +60,7 @@ impl Scope {
             graph,
             container,
             depth,
-            live: HashSet::new(),
+            live: super::IdSet::default(),
             tokens: or_joins.then(HashMap::new),
             ended: Vec::new(),
             terminated_by: None,
@@ -83,7 +83,7 @@ impl Scope {
 pub(crate) struct Scopes {
     pub list: Vec<Scope>,
     /// The scope run by a subprocess / call activity / event subprocess task.
-    pub child: HashMap<u32, u32>,
+    pub child: super::IdMap<u32, u32>,
     /// Top-level scopes in the order they finished.
     pub top_finished: Vec<u32>,
     /// The data the instance was started with.
@@ -336,7 +336,7 @@ impl Scopes {
     /// records of each scope, a running body's task is STARTED, a finished
     /// scope has nothing live, completion matches the top-level scopes.
     pub fn check(&self, records: &Records, specs: &super::Specs) -> Result<(), String> {
-        let mut live: Vec<HashSet<u32>> = vec![HashSet::new(); self.list.len()];
+        let mut live: Vec<super::IdSet<u32>> = vec![super::IdSet::default(); self.list.len()];
         for t in records.ids() {
             let r = records.get(t);
             let Some(scope) = self.list.get(r.scope as usize) else {

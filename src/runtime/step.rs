@@ -353,8 +353,7 @@ impl Workflow {
     /// checked.
     fn tokens_placed(&mut self, s: u32, r: NodeRef, t: u32) {
         self.recheck_written_objects(s, r, t);
-        let data = self.records.data(t).clone();
-        self.recheck_conditionals(s, &data, t);
+        self.recheck_conditionals(s, t);
         self.settle_joins();
     }
 
