@@ -16,7 +16,10 @@
 //!   task);
 //! - `event_gateways`: `n` parallel event-based gateways, each choosing
 //!   between a message and a timer; the messages win and cancel the
-//!   timers.
+//!   timers;
+//! - `event_subprocess_timers`: a parallel multi-instance subprocess of `n`
+//!   instances, each with an interrupting timer event subprocess (`n` armed
+//!   start events), all due at once.
 //!
 //! The parallel join of `n` branches is `engine::parallel_fan_in`.
 
@@ -273,6 +276,37 @@ fn event_gateways(b: divan::Bencher, n: usize) {
             for name in &names {
                 wf.send_message(name, json!({})).unwrap();
             }
+            wf.run().unwrap();
+            assert!(wf.is_completed());
+            wf
+        });
+}
+
+/// A multi-instance subprocess of `count` instances whose body waits for a
+/// person, each interrupted by its timer event subprocess.
+fn interrupted_instances() -> String {
+    r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p" isExecutable="true"><startEvent id="s"/>
+<subProcess id="sub"><multiInstanceLoopCharacteristics><loopCardinality>count</loopCardinality>
+</multiInstanceLoopCharacteristics>
+<startEvent id="bs"/><userTask id="work"/><endEvent id="be"/>
+<sequenceFlow id="b0" sourceRef="bs" targetRef="work"/><sequenceFlow id="b1" sourceRef="work" targetRef="be"/>
+<subProcess id="esp" triggeredByEvent="true"><startEvent id="es" isInterrupting="true">
+<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></startEvent>
+<endEvent id="ee"/><sequenceFlow id="e0" sourceRef="es" targetRef="ee"/></subProcess>
+</subProcess><endEvent id="end"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="sub"/><sequenceFlow id="f1" sourceRef="sub" targetRef="end"/>
+</process></definitions>"#
+        .to_string()
+}
+
+/// `n` event subprocess timers due at once, each interrupting its instance.
+#[divan::bench(sample_count = 10, args = SIZES)]
+fn event_subprocess_timers(b: divan::Bencher, n: usize) {
+    let s = specs(interrupted_instances());
+    b.with_inputs(|| waiting(&s, data(json!({ "count": n }))))
+        .bench_local_values(|mut wf| {
+            wf.advance("PT1H").unwrap();
             wf.run().unwrap();
             assert!(wf.is_completed());
             wf

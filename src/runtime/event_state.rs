@@ -1,11 +1,15 @@
-//! The events owner: what each WAITING event task waits for (with an index
-//! of the message waits, `message_index.rs`), which READY catches already
-//! got their event, the armed start events, events nothing inside caught
-//! (the outbox), message correlation values per process or subprocess
-//! instance (`correlation.rs`), a log of every fired event with what a
-//! reset needs to un-fire it, and the index of conditional waits by the
-//! scopes whose data they see (`conditional.rs`; derived from the waits
-//! and the scopes, so not saved).
+//! The events owner: what each WAITING event task waits for, which READY
+//! catches already got their event, the start events (`starters.rs`),
+//! events nothing inside caught (the outbox), message correlation values
+//! per process or subprocess instance (`correlation.rs`), a log of every
+//! fired event with what a reset needs to un-fire it, and the indexes that
+//! find waits without a scan: message waits by name and correlation values
+//! (`message_index.rs`), signal waits by name, pending timers by due time,
+//! waits by their record's parent (boundary events by activity, the events
+//! after an event-based gateway), conditional waits by the scopes whose
+//! data they see (`conditional.rs`). The indexes are derived from the waits
+//! and the scopes: rebuilt on restore and reset, checked by `check`, never
+//! saved.
 //!
 //! Un-firing a catch puts it back to WAITING with the wait and the data it
 //! had before its event (no payload of a later delivery survives, none of
@@ -122,11 +126,11 @@ pub(crate) struct EventState {
     pub signals: HashMap<String, BTreeSet<u32>>,
     /// The due time each wait is filed under in `timers`.
     timer_of: HashMap<u32, Timestamp>,
-    /// The waits by the task that is their record's parent (derived from
-    /// `waits`; never saved): an activity's boundary events, the events
-    /// after an event-based gateway are found without a scan of every
-    /// wait.
-    children: HashMap<u32, BTreeSet<u32>>,
+    /// The waits by the task that is their record's parent, as (parent,
+    /// task) (derived from `waits`; never saved): an activity's boundary
+    /// events, the events after an event-based gateway are found without a
+    /// scan of every wait.
+    children: BTreeSet<(u32, u32)>,
     /// Conditional waits and conditional event subprocess starts, listed
     /// under their scope and every enclosing scope that declares data
     /// objects (see `conditional.rs`).
@@ -207,21 +211,16 @@ impl EventState {
                 }
             }
         }
-        if let Some(ts) = self.children.get_mut(&r.parent) {
-            ts.remove(&t);
-            if ts.is_empty() {
-                self.children.remove(&r.parent);
-            }
-        }
+        self.children.remove(&(r.parent, t));
         Some(w)
     }
 
     /// The waiting tasks whose record's parent is `p` (in task order).
     pub fn waits_under(&self, p: u32) -> Vec<u32> {
         self.children
-            .get(&p)
-            .map(|ts| ts.iter().copied().collect())
-            .unwrap_or_default()
+            .range((p, 0)..=(p, u32::MAX))
+            .map(|&(_, t)| t)
+            .collect()
     }
 
     /// The wait of task `t` changed in place (a definition of a parallel
@@ -284,7 +283,7 @@ impl EventState {
         self.refile_timer(t);
         let r = view.records.get(t);
         if r.parent != NO_TASK {
-            self.children.entry(r.parent).or_default().insert(t);
+            self.children.insert((r.parent, t));
         }
         let (triggers, _) = triggers_of(view.specs, r.node);
         for tr in triggers {
@@ -335,8 +334,8 @@ impl EventState {
     }
 
     /// Scope `s` finished: its start events are put away as they are.
-    pub fn park(&mut self, s: u32) {
-        let away = self.starters.take_scope(s);
+    pub fn park(&mut self, s: u32, specs: &super::Specs) {
+        let away = self.starters.take_scope(s, specs);
         if !away.is_empty() {
             self.dormant.entry(s).or_default().extend(away);
         }
@@ -759,11 +758,7 @@ impl StateOwner for EventState {
             let r = records.get(t);
             if r.parent != NO_TASK {
                 children += 1;
-                if !self
-                    .children
-                    .get(&r.parent)
-                    .is_some_and(|ts| ts.contains(&t))
-                {
+                if !self.children.contains(&(r.parent, t)) {
                     return Err(format!("task {t} waits but is not indexed by its parent"));
                 }
             }
@@ -800,7 +795,7 @@ impl StateOwner for EventState {
         if signal_entries != self.signals.values().map(BTreeSet::len).sum::<usize>() {
             return Err("the signal index holds tasks that do not wait".into());
         }
-        if children != self.children.values().map(BTreeSet::len).sum::<usize>() {
+        if children != self.children.len() {
             return Err("the index of waits by parent holds tasks that do not wait".into());
         }
         let timed: Vec<(Timestamp, u32)> = self

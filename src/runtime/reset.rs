@@ -1099,7 +1099,7 @@ impl Workflow {
             .filter(|&s| !self.scopes.get(s).running())
             .collect();
         for s in away {
-            self.events.park(s);
+            self.events.park(s, &self.specs);
         }
         // Which scopes run (and so which start events are armed) was only
         // settled now: the start event index is built again.

@@ -15,12 +15,16 @@
 //!
 //! *Armed* is `armed`: not spent, and the scope (for an event subprocess)
 //! runs and was not interrupted. The name and timer indexes hold exactly
-//! the armed starters; the key and scope indexes every listed one. What
-//! changes whether a starter is armed refiles it: firing it
-//! (`update`), interrupting its scope (`refile_scope`), putting a scope's
-//! starters away and back. The indexes are derived: `rebuild` makes them
-//! again after a reset or a restore, and `check` compares them with what
-//! they must be.
+//! the armed starters; the scope index every listed one (a start event is
+//! found by its key among those of its scope, a handful). What changes
+//! whether a starter is armed refiles it: firing it (`update`),
+//! interrupting its scope (`refile_scope`), putting a scope's starters
+//! away and back. The indexes are derived: `rebuild` makes them again after
+//! a reset or a restore, and `check` compares them with what they must be.
+//! Each listed start event keeps where it is filed beside it, and the
+//! per-scope lists are ordered maps: an instance with thousands of event
+//! subprocess scopes touches its own entries only, not scattered hash
+//! tables.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -50,36 +54,49 @@ fn due(st: &Starter) -> Option<Timestamp> {
     st.wait.due.iter().flatten().min().copied()
 }
 
+/// A listed start event and where it is filed.
+#[derive(Debug, Clone, PartialEq)]
+struct Listed {
+    st: Starter,
+    /// Filed in the name and timer indexes (it was armed when last filed).
+    filed: bool,
+    /// The due time it is filed under in `timers`.
+    due: Option<Timestamp>,
+}
+
 /// The listed start events and their indexes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Starters {
-    list: BTreeMap<StarterId, Starter>,
+    /// Boxed: a start event is large, and the map moves its values.
+    list: BTreeMap<StarterId, Box<Listed>>,
     next: StarterId,
-    by_key: HashMap<StarterKey, StarterId>,
-    by_scope: HashMap<u32, BTreeSet<StarterId>>,
+    /// The start events of each scope (its event subprocesses), in order.
+    by_scope: BTreeMap<u32, Vec<StarterId>>,
+    /// The start events of processes and participants, in order.
+    top: Vec<StarterId>,
     /// Armed starters by the message names they catch.
     messages: HashMap<String, BTreeSet<StarterId>>,
     /// Armed starters by the signal names they catch.
     signals: HashMap<String, BTreeSet<StarterId>>,
     /// Armed starters with a timer, by due time.
     timers: BTreeSet<(Timestamp, StarterId)>,
-    /// Where each armed starter is filed: its due time, and the message
-    /// and signal names.
-    filed: HashMap<StarterId, Filed>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Filed {
-    due: Option<Timestamp>,
-    messages: Vec<String>,
-    signals: Vec<String>,
 }
 
 impl std::ops::Index<StarterId> for Starters {
     type Output = Starter;
     fn index(&self, id: StarterId) -> &Starter {
-        &self.list[&id]
+        &self.list[&id].st
     }
+}
+
+/// The message and signal names the definitions of start event `st` catch.
+fn names<'a>(specs: &'a Specs, st: &Starter) -> impl Iterator<Item = (bool, &'a String)> + 'a {
+    let (triggers, _) = triggers_of(specs, st.node());
+    triggers.iter().filter_map(|tr| match tr {
+        Trigger::Message { name, .. } => Some((false, name)),
+        Trigger::Signal { name, .. } => Some((true, name)),
+        _ => None,
+    })
 }
 
 impl Starters {
@@ -89,18 +106,25 @@ impl Starters {
 
     /// The listed start events in the order they were armed.
     pub fn iter(&self) -> impl Iterator<Item = (StarterId, &Starter)> + '_ {
-        self.list.iter().map(|(&id, st)| (id, st))
+        self.list.iter().map(|(&id, l)| (id, &l.st))
     }
 
     /// Lists `st` after the others.
     pub fn push(&mut self, st: Starter, specs: &Specs, scopes: &Scopes) -> StarterId {
         let id = self.next;
         self.next += 1;
-        self.by_key.insert(st.key(), id);
-        if let Some(s) = st.scope {
-            self.by_scope.entry(s).or_default().insert(id);
+        match st.scope {
+            Some(s) => self.by_scope.entry(s).or_default().push(id),
+            None => self.top.push(id),
         }
-        self.list.insert(id, st);
+        self.list.insert(
+            id,
+            Box::new(Listed {
+                st,
+                filed: false,
+                due: None,
+            }),
+        );
         self.file(id, specs, scopes);
         id
     }
@@ -115,7 +139,11 @@ impl Starters {
 
     /// The listed start event `key`.
     pub fn id_of(&self, key: StarterKey) -> Option<StarterId> {
-        self.by_key.get(&key).copied()
+        let ids = match key.0 {
+            Some(s) => self.by_scope.get(&s)?,
+            None => &self.top,
+        };
+        ids.iter().copied().find(|id| self.list[id].st.key() == key)
     }
 
     /// Changes starter `id` with `f`, then files it again.
@@ -126,25 +154,22 @@ impl Starters {
         scopes: &Scopes,
         f: impl FnOnce(&mut Starter) -> R,
     ) -> R {
-        let st = self.list.get_mut(&id).expect("a listed start event");
-        let r = f(st);
+        let l = self.list.get_mut(&id).expect("a listed start event");
+        let r = f(&mut l.st);
         self.file(id, specs, scopes);
         r
     }
 
     /// Changes starter `id` in a way no index depends on (`Wait::held`).
     pub fn set_held(&mut self, id: StarterId, held: bool) {
-        if let Some(st) = self.list.get_mut(&id) {
-            st.wait.held = held;
+        if let Some(l) = self.list.get_mut(&id) {
+            l.st.wait.held = held;
         }
     }
 
     /// The start events of scope `s` (its event subprocesses), in order.
     pub fn of_scope(&self, s: u32) -> Vec<StarterId> {
-        self.by_scope
-            .get(&s)
-            .map(|ids| ids.iter().copied().collect())
-            .unwrap_or_default()
+        self.by_scope.get(&s).cloned().unwrap_or_default()
     }
 
     /// The armed start events that catch message `name`, in order.
@@ -169,8 +194,7 @@ impl Starters {
         self.timers.first().copied()
     }
 
-    /// Scope `s` was interrupted (or runs again): its start events are
-    /// filed again.
+    /// Scope `s` was interrupted: its start events are filed again.
     pub fn refile_scope(&mut self, s: u32, specs: &Specs, scopes: &Scopes) {
         for id in self.of_scope(s) {
             self.file(id, specs, scopes);
@@ -178,16 +202,15 @@ impl Starters {
     }
 
     /// Takes the start events of scope `s` off the list, in order.
-    pub fn take_scope(&mut self, s: u32) -> Vec<Starter> {
+    pub fn take_scope(&mut self, s: u32, specs: &Specs) -> Vec<Starter> {
         let Some(ids) = self.by_scope.remove(&s) else {
             return Vec::new();
         };
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            self.unfile(id);
-            if let Some(st) = self.list.remove(&id) {
-                self.by_key.remove(&st.key());
-                out.push(st);
+            self.unfile(id, specs);
+            if let Some(l) = self.list.remove(&id) {
+                out.push(l.st);
             }
         }
         out
@@ -196,90 +219,75 @@ impl Starters {
     /// Keeps the start events for which `keep` holds (a reset), then
     /// rebuilds the indexes.
     pub fn retain(&mut self, keep: impl Fn(&Starter) -> bool, specs: &Specs, scopes: &Scopes) {
-        self.list.retain(|_, st| keep(st));
+        self.list.retain(|_, l| keep(&l.st));
         self.rebuild(specs, scopes);
     }
 
     /// Builds the indexes again from the list (the scopes' states may have
     /// changed: a reset).
     pub fn rebuild(&mut self, specs: &Specs, scopes: &Scopes) {
-        self.by_key.clear();
         self.by_scope.clear();
+        self.top.clear();
         self.messages.clear();
         self.signals.clear();
         self.timers.clear();
-        self.filed.clear();
         let ids: Vec<StarterId> = self.list.keys().copied().collect();
         for id in ids {
-            let st = &self.list[&id];
-            self.by_key.insert(st.key(), id);
-            if let Some(s) = st.scope {
-                self.by_scope.entry(s).or_default().insert(id);
+            let l = self.list.get_mut(&id).expect("listed");
+            l.filed = false;
+            l.due = None;
+            match l.st.scope {
+                Some(s) => self.by_scope.entry(s).or_default().push(id),
+                None => self.top.push(id),
             }
             self.file(id, specs, scopes);
         }
     }
 
-    /// Where starter `id` must be filed (nothing unless it is armed).
-    fn filing(&self, id: StarterId, specs: &Specs, scopes: &Scopes) -> Option<Filed> {
-        let st = self.list.get(&id)?;
-        if !armed(st, scopes) {
-            return None;
-        }
-        let mut f = Filed {
-            due: due(st),
-            ..Filed::default()
-        };
-        let (triggers, _) = triggers_of(specs, st.node());
-        for tr in triggers {
-            match tr {
-                Trigger::Message { name, .. } if !f.messages.contains(name) => {
-                    f.messages.push(name.clone())
-                }
-                Trigger::Signal { name, .. } if !f.signals.contains(name) => {
-                    f.signals.push(name.clone())
-                }
-                _ => {}
-            }
-        }
-        Some(f)
-    }
-
-    /// Files starter `id` where it belongs now.
+    /// Files starter `id` where it belongs now (nowhere unless armed).
     fn file(&mut self, id: StarterId, specs: &Specs, scopes: &Scopes) {
-        self.unfile(id);
-        let Some(f) = self.filing(id, specs, scopes) else {
+        self.unfile(id, specs);
+        let Some(l) = self.list.get_mut(&id) else {
             return;
         };
-        if let Some(d) = f.due {
+        if !armed(&l.st, scopes) {
+            return;
+        }
+        l.filed = true;
+        l.due = due(&l.st);
+        if let Some(d) = l.due {
             self.timers.insert((d, id));
         }
-        for n in &f.messages {
-            self.messages.entry(n.clone()).or_default().insert(id);
+        for (signal, n) in names(specs, &l.st) {
+            let map = if signal {
+                &mut self.signals
+            } else {
+                &mut self.messages
+            };
+            map.entry(n.clone()).or_default().insert(id);
         }
-        for n in &f.signals {
-            self.signals.entry(n.clone()).or_default().insert(id);
-        }
-        self.filed.insert(id, f);
     }
 
-    fn unfile(&mut self, id: StarterId) {
-        let Some(f) = self.filed.remove(&id) else {
+    fn unfile(&mut self, id: StarterId, specs: &Specs) {
+        let Some(l) = self.list.get_mut(&id) else {
             return;
         };
-        if let Some(d) = f.due {
+        if !std::mem::take(&mut l.filed) {
+            return;
+        }
+        if let Some(d) = l.due.take() {
             self.timers.remove(&(d, id));
         }
-        for (names, map) in [
-            (f.messages, &mut self.messages),
-            (f.signals, &mut self.signals),
-        ] {
-            for n in names {
-                if let Some(ids) = map.get_mut(&n) {
-                    ids.remove(&id);
-                    if ids.is_empty() {
-                        map.remove(&n);
-                    }
+        for (signal, n) in names(specs, &l.st) {
+            let map = if signal {
+                &mut self.signals
+            } else {
+                &mut self.messages
+            };
+            if let Some(ids) = map.get_mut(n) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    map.remove(n);
                 }
             }
         }
@@ -287,15 +295,6 @@ impl Starters {
 
     /// The indexes hold what the list and the scopes say.
     pub fn check(&self, specs: &Specs, scopes: &Scopes) -> Result<(), String> {
-        let mut expected = Starters {
-            list: self.list.clone(),
-            next: self.next,
-            ..Starters::default()
-        };
-        expected.rebuild(specs, scopes);
-        if expected.by_key.len() != self.list.len() {
-            return Err("two listed start events are the same start event".into());
-        }
         if self
             .list
             .keys()
@@ -304,12 +303,22 @@ impl Starters {
         {
             return Err("a start event is listed under an id not yet given".into());
         }
-        if expected.by_key != self.by_key
+        let mut expected = Starters {
+            list: self.list.clone(),
+            next: self.next,
+            ..Starters::default()
+        };
+        expected.rebuild(specs, scopes);
+        let keys: BTreeSet<StarterKey> = self.list.values().map(|l| l.st.key()).collect();
+        if keys.len() != self.list.len() {
+            return Err("two listed start events are the same start event".into());
+        }
+        if expected.list != self.list
             || expected.by_scope != self.by_scope
+            || expected.top != self.top
             || expected.messages != self.messages
             || expected.signals != self.signals
             || expected.timers != self.timers
-            || expected.filed != self.filed
         {
             return Err("the index of start events does not match them".into());
         }
