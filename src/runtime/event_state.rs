@@ -94,7 +94,7 @@ pub(crate) struct EventState {
     /// The waits of cancelled tasks a reset could bring back (boundary
     /// events of subprocesses, call activities and loops; what an
     /// interrupting event cancelled). Never scanned while running.
-    pub dormant_waits: BTreeMap<u32, Wait>,
+    pub dormant_waits: BTreeMap<u32, Box<Wait>>,
     /// READY catches whose event arrived: they complete when they run.
     pub fired: BTreeSet<u32>,
     /// Every fired event, oldest first.
@@ -195,8 +195,8 @@ impl EventState {
     }
 
     /// Task `t` no longer waits: its wait.
-    pub fn take_wait(&mut self, t: u32, view: &View) -> Option<Wait> {
-        let w = *self.waits.remove(&t)?;
+    pub fn take_wait(&mut self, t: u32, view: &View) -> Option<Box<Wait>> {
+        let w = self.waits.remove(&t)?;
         self.messages.unfile(t);
         self.unfile_timer(t);
         let r = view.records.get(t);
@@ -258,6 +258,10 @@ impl EventState {
             let Trigger::Message { name, .. } = tr else {
                 continue;
             };
+            // Every message name of the diagrams has a number.
+            let Some(id) = view.specs.message_id(name) else {
+                continue;
+            };
             let pairs = view
                 .specs
                 .message_properties(name)
@@ -270,7 +274,7 @@ impl EventState {
                         .map(|v| (p.to_string(), v.clone()))
                 })
                 .collect();
-            out.push((name.clone(), pairs));
+            out.push((id, pairs));
         }
         (scope, out)
     }
@@ -438,7 +442,7 @@ impl StateOwner for EventState {
         }
         for &t in &plan.restored {
             if let Some(w) = self.dormant_waits.remove(&t) {
-                self.waits.insert(t, Box::new(w));
+                self.waits.insert(t, w);
             }
         }
         for &t in &plan.undone {
@@ -480,7 +484,7 @@ impl StateOwner for EventState {
         snap.dormant_waits = self
             .dormant_waits
             .iter()
-            .map(|(k, w)| (*k, w.clone()))
+            .map(|(k, w)| (*k, (**w).clone()))
             .collect();
         snap.fired = self.fired.iter().copied().collect();
         snap.starters = self.starters.iter().map(|(_, st)| st.clone()).collect();
@@ -577,7 +581,7 @@ impl StateOwner for EventState {
                 ));
             }
             if is_dormant {
-                self.dormant_waits.insert(*t, w.clone());
+                self.dormant_waits.insert(*t, Box::new(w.clone()));
             } else {
                 self.waits.insert(*t, Box::new(w.clone()));
             }

@@ -294,7 +294,11 @@ impl Workflow {
         let candidates: Vec<u32> = match d {
             Delivery::Message {
                 name, correlations, ..
-            } => self.events.messages.candidates(name, correlations),
+            } => match self.specs.message_id(name) {
+                Some(id) => self.events.messages.candidates(id, correlations),
+                // No diagram mentions it: nothing waits for it.
+                None => Vec::new(),
+            },
             Delivery::Signal { name, .. } => self.events.signal_waits(name),
             // Errors and escalations are raised (`raise`), not delivered.
             _ => Vec::new(),
@@ -516,7 +520,7 @@ impl Workflow {
             what: Fired::Catch {
                 task: t,
                 before,
-                wait: w,
+                wait: *w,
                 rearmed,
             },
             by,
