@@ -43,6 +43,7 @@ use super::owner::View;
 use super::owner::view_of;
 use super::records::Records;
 use super::scopes::Scopes;
+use super::starters::StarterId;
 use super::task::NO_TASK;
 use super::wait::{StarterKey, triggers_of};
 use super::{Specs, TaskState, Workflow};
@@ -276,7 +277,9 @@ impl Workflow {
         if !self.specs.has_conditionals {
             return;
         }
-        for k in 0..self.events.starters.len() {
+        // A reset: looking at every start event is fine here.
+        let ids: Vec<StarterId> = self.events.starters.iter().map(|(k, _)| k).collect();
+        for k in ids {
             let st = &self.events.starters[k];
             let Some(s) = st.scope else { continue };
             if !st.fired
@@ -288,7 +291,7 @@ impl Workflow {
             }
             let data = self.scope_data(s);
             let holds = self.conditional_holds(self.events.starters[k].node(), s, &data);
-            self.events.starters[k].wait.held = holds;
+            self.events.starters.set_held(k, holds);
         }
     }
 
@@ -425,17 +428,19 @@ impl Workflow {
     /// on `data` (the data of task `by`, which completed in `s`), or on the
     /// scope's data.
     fn recheck_starts(&mut self, s: u32, data: Option<&Arc<Data>>, by: u32) {
-        let keys: Vec<StarterKey> = (0..self.events.starters.len())
+        let keys: Vec<StarterKey> = self
+            .events
+            .starters
+            .of_scope(s)
+            .into_iter()
             .filter(|&k| {
                 let st = &self.events.starters[k];
-                st.scope == Some(s)
-                    && self.starter_armed(k)
-                    && is_conditional(&self.specs, st.node())
+                self.starter_armed(k) && is_conditional(&self.specs, st.node())
             })
             .map(|k| self.events.starters[k].key())
             .collect();
         for key in keys {
-            let Some(k) = self.events.starter_index(key) else {
+            let Some(k) = self.events.starters.id_of(key) else {
                 continue;
             };
             if !self.starter_armed(k) {
@@ -443,9 +448,8 @@ impl Workflow {
             }
             let data = data.cloned().unwrap_or_else(|| self.scope_data(s));
             let holds = self.conditional_holds(self.events.starters[k].node(), s, &data);
-            let st = &mut self.events.starters[k];
-            if !holds || st.wait.held {
-                st.wait.held = holds;
+            if !holds || self.events.starters[k].wait.held {
+                self.events.starters.set_held(k, holds);
                 continue;
             }
             self.fire_starter(k, 0, None, by);
@@ -454,10 +458,10 @@ impl Workflow {
             }
             // A non-interrupting start stays armed: it fires again only
             // once its condition was false.
-            if let Some(k) = self.events.starter_index(key) {
-                let st = &mut self.events.starters[k];
+            if let Some(k) = self.events.starters.id_of(key) {
+                let st = &self.events.starters[k];
                 if st.repeat && !st.spent {
-                    st.wait.held = true;
+                    self.events.starters.set_held(k, true);
                 }
             }
         }
@@ -485,7 +489,7 @@ impl Workflow {
     /// again.
     pub(crate) fn refire_starts(&mut self, keys: Vec<(StarterKey, u32)>) {
         for (key, by) in keys {
-            let Some(k) = self.events.starter_index(key) else {
+            let Some(k) = self.events.starters.id_of(key) else {
                 continue;
             };
             if !self.starter_armed(k) {

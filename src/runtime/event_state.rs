@@ -1,11 +1,15 @@
-//! The events owner: what each WAITING event task waits for (with an index
-//! of the message waits, `message_index.rs`), which READY catches already
-//! got their event, the armed start events, events nothing inside caught
-//! (the outbox), message correlation values per process or subprocess
-//! instance (`correlation.rs`), a log of every fired event with what a
-//! reset needs to un-fire it, and the index of conditional waits by the
-//! scopes whose data they see (`conditional.rs`; derived from the waits
-//! and the scopes, so not saved).
+//! The events owner: what each WAITING event task waits for, which READY
+//! catches already got their event, the start events (`starters.rs`),
+//! events nothing inside caught (the outbox), message correlation values
+//! per process or subprocess instance (`correlation.rs`), a log of every
+//! fired event with what a reset needs to un-fire it, and the indexes that
+//! find waits without a scan: message waits by name and correlation values
+//! (`message_index.rs`), signal waits by name, pending timers by due time,
+//! waits by their record's parent (boundary events by activity, the events
+//! after an event-based gateway), conditional waits by the scopes whose
+//! data they see (`conditional.rs`). The indexes are derived from the waits
+//! and the scopes: rebuilt on restore and reset, checked by `check`, never
+//! saved.
 //!
 //! Un-firing a catch puts it back to WAITING with the wait and the data it
 //! had before its event (no payload of a later delivery survives, none of
@@ -25,6 +29,7 @@ use super::events::OutEvent;
 use super::message_index::{Knows, MessageIndex};
 use super::owner::{Moment, ResetPlan, StateOwner, View};
 use super::snapshot::{FireRow, InstanceSnapshot, RestoreError, TaskDelta};
+use super::starters::Starters;
 use super::task::NO_TASK;
 use super::wait::{Starter, Wait, triggers_of};
 use crate::model::{Data, NodeKind, Trigger};
@@ -83,19 +88,21 @@ pub(crate) struct Correlated {
 /// The events owner.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventState {
-    /// What each WAITING event task waits for.
-    pub waits: BTreeMap<u32, Wait>,
+    /// What each WAITING event task waits for (boxed: a wait is large, and
+    /// the map moves its values around as it grows and shrinks).
+    pub waits: BTreeMap<u32, Box<Wait>>,
     /// The waits of cancelled tasks a reset could bring back (boundary
     /// events of subprocesses, call activities and loops; what an
     /// interrupting event cancelled). Never scanned while running.
-    pub dormant_waits: BTreeMap<u32, Wait>,
+    pub dormant_waits: BTreeMap<u32, Box<Wait>>,
     /// READY catches whose event arrived: they complete when they run.
     pub fired: BTreeSet<u32>,
     /// Every fired event, oldest first.
     pub fires: Vec<Fire>,
     /// Start events of processes and of the event subprocesses of running
-    /// scopes, armed or not (see `Workflow::starter_armed`).
-    pub starters: Vec<Starter>,
+    /// scopes, armed or not (see `starters::armed`), with their indexes
+    /// (`starters.rs`).
+    pub starters: Starters,
     /// The start events of scopes that finished, kept as they were for a
     /// reset that makes the scope run again.
     pub dormant: BTreeMap<u32, Vec<Starter>>,
@@ -119,6 +126,11 @@ pub(crate) struct EventState {
     pub signals: HashMap<String, BTreeSet<u32>>,
     /// The due time each wait is filed under in `timers`.
     timer_of: HashMap<u32, Timestamp>,
+    /// The waits by the task that is their record's parent, as (parent,
+    /// task) (derived from `waits`; never saved): an activity's boundary
+    /// events, the events after an event-based gateway are found without a
+    /// scan of every wait.
+    children: BTreeSet<(u32, u32)>,
     /// Conditional waits and conditional event subprocess starts, listed
     /// under their scope and every enclosing scope that declares data
     /// objects (see `conditional.rs`).
@@ -178,29 +190,44 @@ impl EventState {
 
     /// Task `t` waits for `w`.
     pub fn insert_wait(&mut self, t: u32, w: Wait, view: &View) {
-        self.waits.insert(t, w);
+        self.waits.insert(t, Box::new(w));
         self.file_wait(t, view);
     }
 
     /// Task `t` no longer waits: its wait.
-    pub fn take_wait(&mut self, t: u32) -> Option<Wait> {
+    pub fn take_wait(&mut self, t: u32, view: &View) -> Option<Box<Wait>> {
+        let w = self.waits.remove(&t)?;
         self.messages.unfile(t);
         self.unfile_timer(t);
-        let w = self.waits.remove(&t);
-        if w.is_some() {
-            self.signals.retain(|_, ts| {
-                ts.remove(&t);
-                !ts.is_empty()
-            });
+        let r = view.records.get(t);
+        let (triggers, _) = triggers_of(view.specs, r.node);
+        for tr in triggers {
+            if let Trigger::Signal { name, .. } = tr {
+                if let Some(ts) = self.signals.get_mut(name) {
+                    ts.remove(&t);
+                    if ts.is_empty() {
+                        self.signals.remove(name);
+                    }
+                }
+            }
         }
-        w
+        self.children.remove(&(r.parent, t));
+        Some(w)
+    }
+
+    /// The waiting tasks whose record's parent is `p` (in task order).
+    pub fn waits_under(&self, p: u32) -> Vec<u32> {
+        self.children
+            .range((p, 0)..=(p, u32::MAX))
+            .map(|&(_, t)| t)
+            .collect()
     }
 
     /// The wait of task `t` changed in place (a definition of a parallel
     /// multiple event was seen): its pending timer is filed again.
     pub fn refile_timer(&mut self, t: u32) {
         self.unfile_timer(t);
-        if let Some(d) = self.waits.get(&t).and_then(pending_due) {
+        if let Some(d) = self.waits.get(&t).and_then(|w| pending_due(w)) {
             self.timers.insert((d, t));
             self.timer_of.insert(t, d);
         }
@@ -231,6 +258,10 @@ impl EventState {
             let Trigger::Message { name, .. } = tr else {
                 continue;
             };
+            // Every message name of the diagrams has a number.
+            let Some(id) = view.specs.message_id(name) else {
+                continue;
+            };
             let pairs = view
                 .specs
                 .message_properties(name)
@@ -243,7 +274,7 @@ impl EventState {
                         .map(|v| (p.to_string(), v.clone()))
                 })
                 .collect();
-            out.push((name.clone(), pairs));
+            out.push((id, pairs));
         }
         (scope, out)
     }
@@ -254,7 +285,11 @@ impl EventState {
         let (scope, knows) = self.knows(t, view);
         self.messages.file(t, scope, knows);
         self.refile_timer(t);
-        let (triggers, _) = triggers_of(view.specs, view.records.get(t).node);
+        let r = view.records.get(t);
+        if r.parent != NO_TASK {
+            self.children.insert((r.parent, t));
+        }
+        let (triggers, _) = triggers_of(view.specs, r.node);
         for tr in triggers {
             if let Trigger::Signal { name, .. } = tr {
                 self.signals.entry(name.clone()).or_default().insert(t);
@@ -270,51 +305,52 @@ impl EventState {
             .unwrap_or_default()
     }
 
-    /// Builds the message and timer indexes again from the waits.
+    /// Builds the indexes of the waits and of the start events again.
     fn rebuild_index(&mut self, view: &View) {
         self.messages.clear();
         self.timers.clear();
         self.timer_of.clear();
         self.signals.clear();
+        self.children.clear();
         let waits: Vec<u32> = self.waits.keys().copied().collect();
         for t in waits {
             self.file_wait(t, view);
         }
+        self.starters.rebuild(view.specs, view.scopes);
     }
 
-    /// The starter `key`, running or put away.
-    pub fn starter_mut(&mut self, key: super::wait::StarterKey) -> Option<&mut Starter> {
-        if let Some(i) = self.starters.iter().position(|st| st.key() == key) {
-            return self.starters.get_mut(i);
+    /// Puts start event `before` back as it was, listed or put away.
+    fn restore_starter(&mut self, before: Starter, view: &View) {
+        let key = before.key();
+        if let Some(id) = self.starters.id_of(key) {
+            self.starters
+                .update(id, view.specs, view.scopes, |st| *st = before);
+            return;
         }
-        let s = key.0?;
-        self.dormant
-            .get_mut(&s)?
-            .iter_mut()
-            .find(|st| st.key() == key)
-    }
-
-    /// The index of running starter `key`.
-    pub fn starter_index(&self, key: super::wait::StarterKey) -> Option<usize> {
-        self.starters.iter().position(|st| st.key() == key)
+        let Some(s) = key.0 else { return };
+        if let Some(st) = self
+            .dormant
+            .get_mut(&s)
+            .and_then(|list| list.iter_mut().find(|st| st.key() == key))
+        {
+            *st = before;
+        }
     }
 
     /// Scope `s` finished: its start events are put away as they are.
-    pub fn park(&mut self, s: u32) {
-        if !self.starters.iter().any(|st| st.scope == Some(s)) {
-            return;
+    pub fn park(&mut self, s: u32, specs: &super::Specs) {
+        let away = self.starters.take_scope(s, specs);
+        if !away.is_empty() {
+            self.dormant.entry(s).or_default().extend(away);
         }
-        let (away, keep): (Vec<Starter>, Vec<Starter>) = std::mem::take(&mut self.starters)
-            .into_iter()
-            .partition(|st| st.scope == Some(s));
-        self.starters = keep;
-        self.dormant.entry(s).or_default().extend(away);
     }
 
     /// Scope `s` runs again: its start events come back.
-    pub fn unpark(&mut self, s: u32) {
+    pub fn unpark(&mut self, s: u32, view: &View) {
         if let Some(list) = self.dormant.remove(&s) {
-            self.starters.extend(list);
+            for st in list {
+                self.starters.push(st, view.specs, view.scopes);
+            }
         }
     }
 
@@ -348,7 +384,7 @@ impl StateOwner for EventState {
         // a wait stays, dormant: a reset that undoes the cancellation gives
         // them back. The boundary events of a task that cannot be reopened
         // (not a subprocess, call activity or loop) are dropped.
-        let Some(w) = self.take_wait(t) else {
+        let Some(w) = self.take_wait(t, view) else {
             return;
         };
         let r = view.records.get(t);
@@ -378,15 +414,13 @@ impl StateOwner for EventState {
             match &f.what {
                 Fired::Catch { task, wait, .. } => {
                     if !plan.doomed.contains(task) {
-                        self.waits.insert(*task, wait.clone());
+                        self.waits.insert(*task, Box::new(wait.clone()));
                         self.fired.remove(task);
                     }
                 }
                 Fired::Start { before, .. } => {
                     let before = before.clone();
-                    if let Some(st) = self.starter_mut(before.key()) {
-                        *st = before;
-                    }
+                    self.restore_starter(before, view);
                 }
             }
         }
@@ -416,8 +450,11 @@ impl StateOwner for EventState {
         }
         // Start events of removed bodies go.
         let removed = &plan.removed_scopes;
-        self.starters
-            .retain(|st| !st.scope.is_some_and(|s| removed.contains(&s)));
+        self.starters.retain(
+            |st| !st.scope.is_some_and(|s| removed.contains(&s)),
+            view.specs,
+            view.scopes,
+        );
         self.dormant.retain(|s, _| !removed.contains(s));
         let mut by = std::mem::take(&mut self.outbox_by).into_iter();
         let mut kept_by = Vec::new();
@@ -439,14 +476,18 @@ impl StateOwner for EventState {
     }
 
     fn snapshot(&self, snap: &mut InstanceSnapshot, view: &View) {
-        snap.waits = self.waits.iter().map(|(k, w)| (*k, w.clone())).collect();
+        snap.waits = self
+            .waits
+            .iter()
+            .map(|(k, w)| (*k, (**w).clone()))
+            .collect();
         snap.dormant_waits = self
             .dormant_waits
             .iter()
-            .map(|(k, w)| (*k, w.clone()))
+            .map(|(k, w)| (*k, (**w).clone()))
             .collect();
         snap.fired = self.fired.iter().copied().collect();
-        snap.starters = self.starters.clone();
+        snap.starters = self.starters.iter().map(|(_, st)| st.clone()).collect();
         snap.dormant_starters = self.dormant.values().flatten().cloned().collect();
         snap.outbox = self.outbox.clone();
         snap.outbox_by = if self.outbox_by.iter().all(|&b| b == NO_TASK) {
@@ -540,9 +581,9 @@ impl StateOwner for EventState {
                 ));
             }
             if is_dormant {
-                self.dormant_waits.insert(*t, w.clone());
+                self.dormant_waits.insert(*t, Box::new(w.clone()));
             } else {
-                self.waits.insert(*t, w.clone());
+                self.waits.insert(*t, Box::new(w.clone()));
             }
         }
         for &t in &snap.fired {
@@ -585,7 +626,8 @@ impl StateOwner for EventState {
                 }
             }
         }
-        self.starters = snap.starters.clone();
+        self.starters
+            .replace(snap.starters.clone(), view.specs, view.scopes);
         for st in &snap.dormant_starters {
             let Some(s) = st.scope else {
                 return bad("a dormant start event belongs to no scope".into());
@@ -713,10 +755,18 @@ impl StateOwner for EventState {
                 ));
             }
         }
-        // The message and signal indexes hold exactly the waits for them.
-        let (mut message_waits, mut signal_entries) = (0, 0);
+        // The message, signal and parent indexes hold exactly the waits
+        // for them.
+        let (mut message_waits, mut signal_entries, mut children) = (0, 0, 0);
         for &t in self.waits.keys() {
-            let (triggers, _) = triggers_of(view.specs, records.get(t).node);
+            let r = records.get(t);
+            if r.parent != NO_TASK {
+                children += 1;
+                if !self.children.contains(&(r.parent, t)) {
+                    return Err(format!("task {t} waits but is not indexed by its parent"));
+                }
+            }
+            let (triggers, _) = triggers_of(view.specs, r.node);
             if triggers
                 .iter()
                 .any(|tr| matches!(tr, Trigger::Message { .. }))
@@ -749,6 +799,9 @@ impl StateOwner for EventState {
         if signal_entries != self.signals.values().map(BTreeSet::len).sum::<usize>() {
             return Err("the signal index holds tasks that do not wait".into());
         }
+        if children != self.children.len() {
+            return Err("the index of waits by parent holds tasks that do not wait".into());
+        }
         let timed: Vec<(Timestamp, u32)> = self
             .waits
             .iter()
@@ -768,7 +821,7 @@ impl StateOwner for EventState {
                 return Err(format!("event task {t} got its event but is {}", r.state));
             }
         }
-        for st in &self.starters {
+        for (_, st) in self.starters.iter() {
             if let Some(s) = st.scope {
                 if s >= view.scopes.len() || !view.scopes.get(s).running() {
                     return Err(format!(
@@ -789,6 +842,6 @@ impl StateOwner for EventState {
         if self.conditional != expected_index(self, view) {
             return Err("the index of conditional events does not match the waits".into());
         }
-        Ok(())
+        self.starters.check(view.specs, view.scopes)
     }
 }

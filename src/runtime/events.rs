@@ -18,6 +18,7 @@ use super::error::WorkflowError;
 use super::event_state::{Fire, Fired};
 use super::owner::View;
 use super::owner::view_of;
+use super::starters::{StarterId, armed};
 use super::task::NO_TASK;
 use super::timer::parse_duration;
 use super::wait::{
@@ -167,7 +168,7 @@ impl Workflow {
                 );
             }
         }
-        for (k, st) in self.events.starters.iter().enumerate() {
+        for (k, st) in self.events.starters.iter() {
             if self.starter_armed(k) {
                 describe(st.node(), &st.wait, None, st.scope.is_none(), &mut out);
             }
@@ -293,9 +294,14 @@ impl Workflow {
         let candidates: Vec<u32> = match d {
             Delivery::Message {
                 name, correlations, ..
-            } => self.events.messages.candidates(name, correlations),
+            } => match self.specs.message_id(name) {
+                Some(id) => self.events.messages.candidates(id, correlations),
+                // No diagram mentions it: nothing waits for it.
+                None => Vec::new(),
+            },
             Delivery::Signal { name, .. } => self.events.signal_waits(name),
-            _ => self.events.waits.keys().copied().collect(),
+            // Errors and escalations are raised (`raise`), not delivered.
+            _ => Vec::new(),
         };
         let broadcast = matches!(d, Delivery::Signal { .. });
         let mut hits = Vec::new();
@@ -328,13 +334,8 @@ impl Workflow {
 
     /// Whether start event `k` is armed: not spent, and its scope (for an
     /// event subprocess) runs and was not interrupted.
-    pub(crate) fn starter_armed(&self, k: usize) -> bool {
-        let st = &self.events.starters[k];
-        !st.spent
-            && st.scope.is_none_or(|s| {
-                let scope = self.scopes.get(s);
-                scope.running() && scope.terminated_by.is_none()
-            })
+    pub(crate) fn starter_armed(&self, k: StarterId) -> bool {
+        armed(&self.events.starters[k], &self.scopes)
     }
 
     /// Delivers a message or signal (thrown by task `by`, or from outside)
@@ -345,7 +346,14 @@ impl Workflow {
         let hits = self.catching_waits(d);
         let mut start_hits: Vec<(StarterKey, usize)> = Vec::new();
         if broadcast || hits.is_empty() {
-            for (k, st) in self.events.starters.iter().enumerate() {
+            // The armed start events filed under the name, in order.
+            let candidates = match d {
+                Delivery::Message { name, .. } => self.events.starters.catching_message(name),
+                Delivery::Signal { name, .. } => self.events.starters.catching_signal(name),
+                _ => Vec::new(),
+            };
+            for k in candidates {
+                let st = &self.events.starters[k];
                 if !self.starter_armed(k) {
                     continue;
                 }
@@ -375,7 +383,7 @@ impl Workflow {
         // Firing one may put others away (an interrupted scope): find each
         // by its key when its turn comes.
         for (key, i) in start_hits {
-            if let Some(k) = self.events.starter_index(key) {
+            if let Some(k) = self.events.starters.id_of(key) {
                 if self.starter_armed(k) {
                     self.fire_starter(k, i, Some(d), by);
                 }
@@ -442,7 +450,8 @@ impl Workflow {
             return;
         }
         self.unindex_wait(t);
-        let Some(mut w) = self.events.take_wait(t) else {
+        let view = view_of!(self);
+        let Some(mut w) = self.events.take_wait(t, &view) else {
             return;
         };
         w.partial.clear();
@@ -494,13 +503,9 @@ impl Workflow {
             // The first event after an event-based gateway wins.
             let siblings: Vec<u32> = self
                 .events
-                .waits
-                .keys()
-                .copied()
-                .filter(|&x| {
-                    self.records.get(x).parent == parent
-                        && self.records.state(x) == TaskState::Waiting
-                })
+                .waits_under(parent)
+                .into_iter()
+                .filter(|&x| self.records.state(x) == TaskState::Waiting)
                 .collect();
             for x in siblings {
                 self.cancel_task(x, t);
@@ -515,7 +520,7 @@ impl Workflow {
             what: Fired::Catch {
                 task: t,
                 before,
-                wait: w,
+                wait: *w,
                 rearmed,
             },
             by,
@@ -538,15 +543,14 @@ impl Workflow {
         self.cancel_boundaries(a, cause);
     }
 
-    /// The WAITING boundary events of activity `a`.
+    /// The WAITING boundary events of activity `a`, in task order (found
+    /// by the events owner's index of waits by parent).
     pub(crate) fn waiting_boundaries(&self, a: u32) -> Vec<u32> {
         self.events
-            .waits
-            .keys()
-            .copied()
+            .waits_under(a)
+            .into_iter()
             .filter(|&b| {
-                self.records.get(b).parent == a
-                    && self.records.state(b) == TaskState::Waiting
+                self.records.state(b) == TaskState::Waiting
                     && matches!(
                         self.specs.model.node(self.records.get(b).node).kind,
                         NodeKind::Event(EventNode {
@@ -805,9 +809,9 @@ impl Workflow {
     fn raise(&mut self, t: u32, d: &Delivery) -> bool {
         let mut s = self.records.get(t).scope;
         loop {
-            let starter = (0..self.events.starters.len()).find_map(|k| {
+            let starter = self.events.starters.of_scope(s).into_iter().find_map(|k| {
                 let st = &self.events.starters[k];
-                if st.scope != Some(s) || !self.starter_armed(k) {
+                if !self.starter_armed(k) {
                     return None;
                 }
                 let (triggers, _) = triggers_of(&self.specs, st.node());
@@ -867,7 +871,7 @@ impl Workflow {
             let Ok(wait) = arm(&specs, r, &data, self.clock.now()) else {
                 continue;
             };
-            self.events.starters.push(Starter {
+            let st = Starter {
                 scope: Some(s),
                 graph: body.0,
                 start: start.0,
@@ -876,7 +880,8 @@ impl Workflow {
                 fired: false,
                 spent: false,
                 wait,
-            });
+            };
+            self.events.starters.push(st, &specs, &self.scopes);
         }
         self.index_starts(s);
     }
@@ -893,7 +898,7 @@ impl Workflow {
             let Ok(wait) = arm(&specs, r, &self.scopes.initial, self.clock.now()) else {
                 continue;
             };
-            self.events.starters.push(Starter {
+            let st = Starter {
                 scope: None,
                 graph: g.0,
                 start: start.0,
@@ -902,7 +907,8 @@ impl Workflow {
                 fired: false,
                 spent: false,
                 wait,
-            });
+            };
+            self.events.starters.push(st, &specs, &self.scopes);
         }
     }
 
@@ -919,17 +925,19 @@ impl Workflow {
 
     /// Starter `k` fires (definition `i`, delivery `d`; a timer or condition
     /// when None), because task `by` threw (or `NO_TASK`).
-    pub(crate) fn fire_starter(&mut self, k: usize, i: usize, d: Option<&Delivery>, by: u32) {
+    pub(crate) fn fire_starter(&mut self, k: StarterId, i: usize, d: Option<&Delivery>, by: u32) {
         let specs = self.specs.clone();
         let before = self.events.starters[k].clone();
         let r = before.node();
         let (triggers, parallel) = triggers_of(&specs, r);
         if parallel {
-            let w = &mut self.events.starters[k].wait;
-            if let Some(s) = w.seen.get_mut(i) {
-                *s = true;
-            }
-            if !w.seen.iter().all(|s| *s) {
+            let complete = self.events.starters.update(k, &specs, &self.scopes, |st| {
+                if let Some(s) = st.wait.seen.get_mut(i) {
+                    *s = true;
+                }
+                st.wait.seen.iter().all(|s| *s)
+            });
+            if !complete {
                 return;
             }
         }
@@ -952,7 +960,9 @@ impl Workflow {
                 .unwrap_or_else(|| self.clock.now());
             match next_cycle(&specs, r, &before.wait, at, &self.scopes.initial) {
                 Some(w) => {
-                    self.events.starters[k].wait = w;
+                    self.events
+                        .starters
+                        .update(k, &specs, &self.scopes, |st| st.wait = w);
                     true
                 }
                 None => false,
@@ -960,8 +970,7 @@ impl Workflow {
         } else {
             before.repeat
         };
-        {
-            let st = &mut self.events.starters[k];
+        self.events.starters.update(k, &specs, &self.scopes, |st| {
             st.fired = true;
             if keep {
                 if !st.wait.seen.is_empty() {
@@ -971,7 +980,7 @@ impl Workflow {
             } else {
                 st.spent = true;
             }
-        }
+        });
         let (created, data) = match before.scope {
             None => {
                 let mut data = (*self.scopes.initial).clone();
@@ -1033,6 +1042,8 @@ impl Workflow {
                         self.cancel_task(x, e);
                     }
                     self.scopes.get_mut(s).terminated_by = Some(e);
+                    // Its start events are no longer armed.
+                    self.events.starters.refile_scope(s, &specs, &self.scopes);
                 }
                 let key = (before.graph, before.start);
                 self.scopes.get_mut(s).awaiting.retain(|a| *a != key);
@@ -1071,33 +1082,23 @@ impl Workflow {
 
     /// The earliest timer due at the current time: when, and the waiting
     /// task or the start event (by index) it belongs to.
-    pub(crate) fn next_due_timer(&self) -> Option<(Timestamp, Result<u32, usize>)> {
-        let now = self.clock.now();
-        let mut best: Option<(Timestamp, Result<u32, usize>)> = None;
-        let mut consider = |d: Timestamp, who: Result<u32, usize>| {
-            if d <= now && best.as_ref().is_none_or(|(b, _)| d < *b) {
-                best = Some((d, who));
-            }
-        };
-        // The timer index is ordered by due time: its first waiting entry
-        // is the earliest.
-        if let Some(&(d, t)) = self
+    pub(crate) fn next_due_timer(&self) -> Option<(Timestamp, Result<u32, StarterId>)> {
+        // Both indexes are ordered by due time: their first entries are the
+        // earliest (a wait's before a start event's due at the same time).
+        // Without an armed timer this reads neither the clock nor anything
+        // else.
+        let wait = self
             .events
             .timers
             .iter()
             .find(|(_, t)| self.records.state(*t) == TaskState::Waiting)
-        {
-            consider(d, Ok(t));
-        }
-        for (k, st) in self.events.starters.iter().enumerate() {
-            if !self.starter_armed(k) {
-                continue;
-            }
-            if let Some(d) = st.wait.due.iter().flatten().min() {
-                consider(*d, Err(k));
-            }
-        }
-        best
+            .map(|&(d, t)| (d, Ok(t)));
+        let start = self.events.starters.next_timer().map(|(d, k)| (d, Err(k)));
+        let best = match (wait, start) {
+            (Some(w), Some(s)) => Some(if s.0 < w.0 { s } else { w }),
+            (w, s) => w.or(s),
+        }?;
+        (best.0 <= self.clock.now()).then_some(best)
     }
 
     /// Fires the earliest timer due at the current time. Returns whether

@@ -14,6 +14,11 @@
 //! scopes around them (`correlation.rs`). The index is derived state of
 //! the events owner: it is refiled when a scope's values change and
 //! rebuilt after a reset or a restore, never saved.
+//!
+//! Messages are filed by the number `Specs` gives each message name at
+//! load (`Specs::message_id`), and the waits filed under a name or a scope
+//! are one ordered set of pairs: filing and unfiling a wait allocates no
+//! name and no per-name set, and compares no strings.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -24,10 +29,10 @@ use super::correlation::value_key;
 /// Where one wait is filed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Slot {
-    /// Knows no correlation value of message `0`.
-    Name(String),
+    /// Knows no correlation value of message `0` (a message number).
+    Name(u32),
     /// Knows value `2` (a [`value_key`]) of property `1` of message `0`.
-    Value(String, String, String),
+    Value(u32, String, String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,18 +42,20 @@ struct Filed {
     slots: Vec<Slot>,
 }
 
-/// What one wait knows of one message it waits for: its name and the
+/// What one wait knows of one message it waits for: its number and the
 /// (property, value) pairs it knows.
-pub(crate) type Knows = (String, Vec<(String, Value)>);
+pub(crate) type Knows = (u32, Vec<(String, Value)>);
 
 /// The message waits, by name and known correlation values.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MessageIndex {
-    by_name: HashMap<String, BTreeSet<u32>>,
-    by_value: HashMap<(String, String, String), BTreeSet<u32>>,
+    /// (message, wait) for the waits that know no value of it.
+    by_name: BTreeSet<(u32, u32)>,
+    by_value: HashMap<(u32, String, String), BTreeSet<u32>>,
     filed: HashMap<u32, Filed>,
-    /// Scope → the waits filed with its values (refiled when they change).
-    by_scope: HashMap<u32, BTreeSet<u32>>,
+    /// (scope, wait) for the waits filed with the scope's values (refiled
+    /// when they change).
+    by_scope: BTreeSet<(u32, u32)>,
 }
 
 impl MessageIndex {
@@ -65,7 +72,7 @@ impl MessageIndex {
                 slots.push(Slot::Name(name));
             } else {
                 for (p, v) in pairs {
-                    slots.push(Slot::Value(name.clone(), p, value_key(&v)));
+                    slots.push(Slot::Value(name, p, value_key(&v)));
                 }
             }
         }
@@ -73,18 +80,18 @@ impl MessageIndex {
         for s in &slots {
             match s {
                 Slot::Name(n) => {
-                    self.by_name.entry(n.clone()).or_default().insert(t);
+                    self.by_name.insert((*n, t));
                 }
                 Slot::Value(n, p, v) => {
                     self.by_value
-                        .entry((n.clone(), p.clone(), v.clone()))
+                        .entry((*n, p.clone(), v.clone()))
                         .or_default()
                         .insert(t);
                 }
             }
         }
         if let Some(s) = scope {
-            self.by_scope.entry(s).or_default().insert(t);
+            self.by_scope.insert((s, t));
         }
         self.filed.insert(t, Filed { scope, slots });
     }
@@ -97,12 +104,7 @@ impl MessageIndex {
         for s in f.slots {
             match s {
                 Slot::Name(n) => {
-                    if let Some(set) = self.by_name.get_mut(&n) {
-                        set.remove(&t);
-                        if set.is_empty() {
-                            self.by_name.remove(&n);
-                        }
-                    }
+                    self.by_name.remove(&(n, t));
                 }
                 Slot::Value(n, p, v) => {
                     let key = (n, p, v);
@@ -116,25 +118,23 @@ impl MessageIndex {
             }
         }
         if let Some(s) = f.scope {
-            if let Some(set) = self.by_scope.get_mut(&s) {
-                set.remove(&t);
-                if set.is_empty() {
-                    self.by_scope.remove(&s);
-                }
-            }
+            self.by_scope.remove(&(s, t));
         }
     }
 
-    /// The waits that may catch message `name` carrying `carried`, in task
-    /// order.
-    pub fn candidates(&self, name: &str, carried: &BTreeMap<String, Value>) -> Vec<u32> {
+    /// The waits that may catch message `name` (its number) carrying
+    /// `carried`, in task order.
+    pub fn candidates(&self, name: u32, carried: &BTreeMap<String, Value>) -> Vec<u32> {
         let mut out: Vec<u32> = self
             .by_name
-            .get(name)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default();
+            .range((name, 0)..=(name, u32::MAX))
+            .map(|&(_, t)| t)
+            .collect();
+        if carried.is_empty() {
+            return out;
+        }
         for (p, v) in carried {
-            let key = (name.to_string(), p.clone(), value_key(v));
+            let key = (name, p.clone(), value_key(v));
             if let Some(s) = self.by_value.get(&key) {
                 out.extend(s.iter().copied());
             }
@@ -147,9 +147,9 @@ impl MessageIndex {
     /// The waits filed with the values of scope `s`.
     pub fn filed_in(&self, s: u32) -> Vec<u32> {
         self.by_scope
-            .get(&s)
-            .map(|x| x.iter().copied().collect())
-            .unwrap_or_default()
+            .range((s, 0)..=(s, u32::MAX))
+            .map(|&(_, t)| t)
+            .collect()
     }
 
     /// Whether wait `t` is filed.
@@ -172,9 +172,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn knows(name: &str, pairs: &[(&str, Value)]) -> Vec<Knows> {
+    fn knows(name: u32, pairs: &[(&str, Value)]) -> Vec<Knows> {
         vec![(
-            name.to_string(),
+            name,
             pairs
                 .iter()
                 .map(|(p, v)| (p.to_string(), v.clone()))
@@ -185,20 +185,22 @@ mod tests {
     #[test]
     fn candidates_are_the_waits_that_know_nothing_or_a_carried_value() {
         let mut ix = MessageIndex::default();
-        ix.file(7, Some(1), knows("quote", &[("order", json!(1))]));
-        ix.file(3, Some(2), knows("quote", &[("order", json!(2))]));
-        ix.file(9, Some(0), knows("quote", &[]));
-        ix.file(4, Some(0), knows("other", &[]));
+        let (quote, other) = (0, 1);
+        ix.file(7, Some(1), knows(quote, &[("order", json!(1))]));
+        ix.file(3, Some(2), knows(quote, &[("order", json!(2))]));
+        ix.file(9, Some(0), knows(quote, &[]));
+        ix.file(4, Some(0), knows(other, &[]));
         let c: BTreeMap<String, Value> = [("order".into(), json!(2))].into();
-        assert_eq!(ix.candidates("quote", &c), vec![3, 9]);
-        assert_eq!(ix.candidates("quote", &BTreeMap::new()), vec![9]);
+        assert_eq!(ix.candidates(quote, &c), vec![3, 9]);
+        assert_eq!(ix.candidates(quote, &BTreeMap::new()), vec![9]);
+        assert_eq!(ix.candidates(other, &c), vec![4]);
         assert_eq!(ix.filed_in(0), vec![4, 9]);
         // Refiling replaces; unfiling forgets everything.
-        ix.file(3, Some(2), knows("quote", &[("order", json!(5))]));
-        assert_eq!(ix.candidates("quote", &c), vec![9]);
+        ix.file(3, Some(2), knows(quote, &[("order", json!(5))]));
+        assert_eq!(ix.candidates(quote, &c), vec![9]);
         ix.unfile(9);
         ix.unfile(3);
-        assert_eq!(ix.candidates("quote", &c), Vec::<u32>::new());
+        assert_eq!(ix.candidates(quote, &c), Vec::<u32>::new());
         assert!(ix.filed_in(2).is_empty());
         assert_eq!(ix.len(), 2);
     }

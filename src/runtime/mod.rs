@@ -40,6 +40,7 @@ mod scopes;
 mod service;
 mod snapshot;
 mod specs;
+mod starters;
 mod step;
 mod task;
 mod task_id;

@@ -7,7 +7,7 @@
 //! | [`Records`](super::records::Records) | `records.rs` | task records, ready queue, human set, removed slots, completion log, errors, cancellations |
 //! | [`Scopes`](super::scopes::Scopes) | `scopes.rs` | process / subprocess bodies, live sets, ended paths, top-level completion |
 //! | [`Joins`](super::joins::Joins) | `joins.rs` | tokens waiting at joins, the inputs of fired joins |
-//! | [`EventState`](super::event_state::EventState) | `event_state.rs` | waits, fired events (and how to un-fire them), armed start events, outbox, correlations |
+//! | [`EventState`](super::event_state::EventState) | `event_state.rs` | waits, fired events (and how to un-fire them), start events, outbox, correlations, and the indexes that find waits and start events |
 //! | [`Loops`](super::loops::Loops) | `loops.rs` | multi-instance and standard loop bookkeeping |
 //! | [`Compensations`](super::compensation::Compensations) | `compensation.rs` | compensable activities, compensations in progress |
 //! | [`DataObjects`](super::data_objects::DataObjects) | `data_objects.rs` | data object values and who wrote them |

@@ -39,7 +39,7 @@ use std::sync::Arc;
 
 use super::error::TaskError;
 use super::event_state::Fired;
-use super::owner::{ReadyAt, ResetPlan, StateOwner, View};
+use super::owner::{ReadyAt, ResetPlan, StateOwner, View, view_of};
 use super::task::NO_TASK;
 use super::wait::StarterKey;
 use super::{TaskId, TaskState, Workflow};
@@ -1091,18 +1091,22 @@ impl Workflow {
             .filter(|&s| self.scopes.get(s).running())
             .collect();
         for s in back {
-            self.events.unpark(s);
+            let view = view_of!(self);
+            self.events.unpark(s, &view);
         }
         let away: Vec<u32> = self
             .events
             .starters
             .iter()
-            .filter_map(|st| st.scope)
+            .filter_map(|(_, st)| st.scope)
             .filter(|&s| !self.scopes.get(s).running())
             .collect();
         for s in away {
-            self.events.park(s);
+            self.events.park(s, &self.specs);
         }
+        // Which scopes run (and so which start events are armed) was only
+        // settled now: the start event index is built again.
+        self.events.starters.rebuild(&self.specs, &self.scopes);
         self.refire_starts(cond_restarts);
         self.refresh_repeating_starts();
         self.rebuild_conditional_index();

@@ -47,8 +47,12 @@ pub struct Specs {
     pub(crate) has_conditionals: bool,
     /// Per message name, its correlation properties with the first
     /// retrieval expression found for each (a message from outside is
-    /// correlated with these; a catch compares the ones it knows).
+    /// correlated with these; a catch compares the ones it knows). Names
+    /// without any are not listed.
     pub(crate) message_props: HashMap<String, Vec<Correlation>>,
+    /// A number for every message name the diagrams catch or throw, so the
+    /// index of message waits files them by number rather than by name.
+    pub(crate) message_ids: HashMap<String, u32>,
     /// DMN decisions for business rule tasks (empty without DMN files).
     pub(crate) decisions: Decisions,
     /// The DMN files, kept so a saved state can embed them.
@@ -189,7 +193,7 @@ impl Specs {
                     .any(|t| matches!(t, crate::model::Trigger::Conditional { .. }))
             })
         });
-        let message_props = message_properties(&model);
+        let (message_ids, message_props) = message_tables(&model);
         let dmn_files: Vec<SourceFile> = dmn
             .iter()
             .map(|(p, b)| SourceFile {
@@ -216,6 +220,7 @@ impl Specs {
         Arc::new(Specs {
             has_conditionals,
             message_props,
+            message_ids,
             decisions,
             dmn_files,
             options: *options,
@@ -231,6 +236,11 @@ impl Specs {
     /// [`Specs::message_props`]).
     pub(crate) fn message_properties(&self, name: &str) -> &[Correlation] {
         self.message_props.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The number of message `name` (None: no diagram mentions it).
+    pub(crate) fn message_id(&self, name: &str) -> Option<u32> {
+        self.message_ids.get(name).copied()
     }
 
     /// The model of everything loaded.
@@ -501,9 +511,11 @@ fn check_decisions(model: &Model, decisions: &Decisions, out: &mut Vec<Diagnosti
     }
 }
 
-/// Per message name, the correlation properties any message definition of
-/// that name retrieves from its payload, the first expression for each.
-fn message_properties(model: &Model) -> HashMap<String, Vec<Correlation>> {
+/// A number per message name the diagrams mention, and per message name
+/// the correlation properties any message definition of that name
+/// retrieves from its payload, the first expression for each.
+fn message_tables(model: &Model) -> (HashMap<String, u32>, HashMap<String, Vec<Correlation>>) {
+    let mut ids: HashMap<String, u32> = HashMap::new();
     let mut out: HashMap<String, Vec<Correlation>> = HashMap::new();
     for n in model.graphs.iter().flat_map(|g| &g.nodes) {
         let triggers: &[Trigger] = match &n.kind {
@@ -520,6 +532,11 @@ fn message_properties(model: &Model) -> HashMap<String, Vec<Correlation>> {
             else {
                 continue;
             };
+            let next = ids.len() as u32;
+            ids.entry(name.clone()).or_insert(next);
+            if from_payload.is_empty() {
+                continue;
+            }
             let props = out.entry(name.clone()).or_default();
             for c in from_payload {
                 if !props.iter().any(|p| p.property == c.property) {
@@ -528,5 +545,8 @@ fn message_properties(model: &Model) -> HashMap<String, Vec<Correlation>> {
             }
         }
     }
-    out
+    // Only names with properties are listed: a message without any (the
+    // common case) is looked up on every delivery and every filing, and a
+    // miss is cheaper than a hit that compares the name.
+    (ids, out)
 }

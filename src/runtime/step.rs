@@ -366,7 +366,7 @@ impl Workflow {
     /// Scope `s` has no live task left: hand its data to whoever runs it.
     pub(crate) fn finish_scope(&mut self, s: u32) -> Result<(), WorkflowError> {
         self.scopes.get_mut(s).finished = true;
-        self.events.park(s);
+        self.events.park(s, &self.specs);
         self.unindex_starts(s);
         match self.scopes.get(s).container {
             Some(p) => {

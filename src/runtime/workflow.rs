@@ -766,7 +766,7 @@ impl Workflow {
             self.cancel_task(t, cause);
         }
         self.scopes.get_mut(s).finished = true;
-        self.events.park(s);
+        self.events.park(s, &self.specs);
         self.unindex_starts(s);
     }
 
