@@ -189,6 +189,28 @@ impl Records {
         t
     }
 
+    /// Appends a record of `node` reached from `parent` carrying the
+    /// parent's data unchanged (its version, no map touched); returns its id.
+    pub fn push_sharing(
+        &mut self,
+        node: NodeRef,
+        parent: u32,
+        scope: u32,
+        state: TaskState,
+    ) -> u32 {
+        let t = self.len();
+        let data = self.tasks[parent as usize].data;
+        Arc::make_mut(&mut self.tasks).push(TaskRecord {
+            node,
+            parent,
+            scope,
+            data,
+            state,
+            prev: state,
+        });
+        t
+    }
+
     /// Replaces the data of `t`.
     pub fn set_data(&mut self, t: u32, data: Arc<Data>) {
         let base = self.tasks[t as usize].data;

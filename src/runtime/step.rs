@@ -282,16 +282,27 @@ impl Workflow {
     /// Completes task `t`: post-script, choose outgoing flows, move tokens.
     pub(crate) fn complete(&mut self, t: u32) -> Result<(), WorkflowError> {
         let _now = ScriptNow::set(self.clock.virtual_time());
-        let specs = self.specs.clone();
         let r = self.records.get(t).node;
-        let node = specs.model.node(r);
+        // What this step needs of the node, read without holding the specs
+        // (a clone of their `Arc` on every step is measurable).
+        let (post_script, has_data, looping, compensation, boundary, event) = {
+            let node = self.specs.model.node(r);
+            (
+                node.post_script,
+                node.data.is_some(),
+                node.looping.is_some(),
+                node.compensation_handler.is_some(),
+                !node.boundary.is_empty(),
+                matches!(node.kind, NodeKind::Event(_)),
+            )
+        };
         let loop_task = self.loops.child.get(&t).map(|&(p, _)| p);
-        if let Some(post) = node.post_script {
+        if let Some(post) = post_script {
             if self.scripts_run_on(t) {
                 self.run_script_on(t, post)?;
             }
         }
-        if node.data.is_some() && (node.looping.is_none() || loop_task.is_none()) {
+        if has_data && (!looping || loop_task.is_none()) {
             self.data_on_completion(t)?;
         }
         if let Some(p) = loop_task {
@@ -304,14 +315,15 @@ impl Workflow {
         }
         let flows = self.choose_flows(t, r)?;
         self.mark_completed(t);
-        if node.compensation_handler.is_some() {
+        if compensation {
             self.remember_compensable(t);
         }
-        if !node.boundary.is_empty() {
+        if boundary {
             self.cancel_boundaries(t, t);
         }
         let s = self.records.get(t).scope;
-        if let NodeKind::Event(e) = &node.kind {
+        let specs = event.then(|| self.specs.clone());
+        if let Some(NodeKind::Event(e)) = specs.as_ref().map(|x| &x.model.node(r).kind) {
             if e.is_terminate() {
                 // Terminate ends this scope only (a terminate inside a
                 // subprocess ends the subprocess), with this path's data.
@@ -324,7 +336,7 @@ impl Workflow {
                 (e.position, e.triggers.first())
             {
                 // A link throw continues at the catch of the same name.
-                let graph = specs.model.graph(r.graph);
+                let graph = self.specs.model.graph(r.graph);
                 if let Some(&(_, target)) = graph.links.iter().find(|(n, _)| n == name) {
                     let data = self.records.data(t).clone();
                     self.push_task(s, target, t, data, TaskState::Ready);
@@ -444,11 +456,11 @@ impl Workflow {
     }
 
     fn flow_condition(&mut self, t: u32, f: FlowIdx, r: NodeRef) -> Result<bool, WorkflowError> {
-        let specs = self.specs.clone();
-        let flow = specs.model.graph(r.graph).flow(f);
-        let Some(cond) = flow.condition else {
+        let Some(cond) = self.specs.model.graph(r.graph).flow(f).condition else {
             return Ok(true);
         };
+        let specs = self.specs.clone();
+        let flow = specs.model.graph(r.graph).flow(f);
         let Some(code) = specs.code(cond) else {
             return Err(self.fail(t, format!("the condition of `{}` did not compile", flow.id)));
         };
@@ -471,18 +483,17 @@ impl Workflow {
 
     /// A token leaves task `t` (at `from`) along flow `f` in scope `s`.
     fn arrive(&mut self, s: u32, from: NodeRef, f: FlowIdx, t: u32) -> Result<(), WorkflowError> {
-        let specs = self.specs.clone();
-        let graph = specs.model.graph(from.graph);
-        let flow = graph.flow(f);
-        let target = flow.target;
+        let (target, slot) = {
+            let flow = self.specs.model.graph(from.graph).flow(f);
+            (flow.target, flow.target_slot as usize)
+        };
         if self.node_is_join(NodeRef {
             graph: from.graph,
             node: target,
         }) {
-            self.join_arrive(s, target, flow.target_slot as usize, t);
+            self.join_arrive(s, target, slot, t);
         } else {
-            let data = self.records.data(t).clone();
-            self.new_task(s, target, t, data)?;
+            self.new_task_sharing(s, target, t)?;
         }
         Ok(())
     }

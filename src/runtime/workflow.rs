@@ -682,6 +682,23 @@ impl Workflow {
         Ok(t)
     }
 
+    /// [`Workflow::new_task`] carrying the parent's data unchanged (a
+    /// token along a flow): the record shares the parent's data version.
+    pub(crate) fn new_task_sharing(
+        &mut self,
+        s: u32,
+        node: NodeIdx,
+        parent: u32,
+    ) -> Result<u32, WorkflowError> {
+        let graph = self.scopes.get(s).graph;
+        let t = self
+            .records
+            .push_sharing(NodeRef { graph, node }, parent, s, TaskState::Ready);
+        self.placed(s, t, node, TaskState::Ready);
+        self.enter(t)?;
+        Ok(t)
+    }
+
     /// What happens when task `t` (READY and queued) is entered: its
     /// boundary events are armed and its data inputs applied.
     pub(crate) fn enter(&mut self, t: u32) -> Result<(), WorkflowError> {
@@ -709,12 +726,17 @@ impl Workflow {
         let t = self
             .records
             .push(NodeRef { graph, node }, parent, s, state, data);
+        self.placed(s, t, node, state);
+        t
+    }
+
+    /// Record `t` (at `node`, in scope `s`) was just created in `state`.
+    fn placed(&mut self, s: u32, t: u32, node: NodeIdx, state: TaskState) {
         self.scopes.add_live(s, t, node);
         if state == TaskState::Ready {
             let human = self.waits_for_person(t);
             self.records.enqueue(t, human);
         }
-        t
     }
 
     pub(crate) fn mark_completed(&mut self, t: u32) {
