@@ -3,7 +3,7 @@
 //!
 //! Run with `cargo bench --bench dmn`.
 
-use bpmn_runner::dmn::Decisions;
+use bpmn_engine::dmn::Decisions;
 use serde_json::json;
 
 fn main() {
@@ -36,7 +36,7 @@ fn table(rules: usize) -> Decisions {
     d
 }
 
-fn input() -> bpmn_runner::Data {
+fn input() -> bpmn_engine::Data {
     json!({"amount": 5_050, "customer category": "c7"})
         .as_object()
         .cloned()

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use bpmn_runner::model::ExprKind;
-use bpmn_runner::scripting::ScriptEngine;
-use bpmn_runner::{Data, Specs};
+use bpmn_engine::model::ExprKind;
+use bpmn_engine::scripting::ScriptEngine;
+use bpmn_engine::{Data, Specs};
 use serde_json::json;
 
 fn main() {

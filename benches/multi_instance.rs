@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use bpmn_runner::{Data, Specs};
+use bpmn_engine::{Data, Specs};
 use serde_json::json;
 
 fn main() {

@@ -1,8 +1,8 @@
 //! State file benchmarks (divan): save and restore an instance holding
 //! 100,000 completed tasks, in JSON and RON.
 
-use bpmn_runner::storage::{self, Origin};
-use bpmn_runner::{Specs, Workflow};
+use bpmn_engine::storage::{self, Origin};
+use bpmn_engine::{Specs, Workflow};
 use serde_json::json;
 
 fn main() {

@@ -25,7 +25,7 @@
 
 use std::sync::Arc;
 
-use bpmn_runner::{Data, Specs, Workflow};
+use bpmn_engine::{Data, Specs, Workflow};
 use jiff::Timestamp;
 use serde_json::json;
 

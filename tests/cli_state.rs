@@ -305,7 +305,7 @@ fn an_interrupted_save_keeps_the_previous_state() {
         json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
     );
     let out = bpmn()
-        .env(bpmn_runner::storage::FAULT_ENV, "abort-before-rename")
+        .env(bpmn_engine::storage::FAULT_ENV, "abort-before-rename")
         .arg("resume")
         .arg(&state)
         .arg("--answers")
@@ -340,7 +340,7 @@ fn a_failed_save_says_so_and_keeps_the_previous_state() {
         json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
     );
     bpmn()
-        .env(bpmn_runner::storage::FAULT_ENV, "fail-write")
+        .env(bpmn_engine::storage::FAULT_ENV, "fail-write")
         .arg("resume")
         .arg(&state)
         .arg("--answers")
@@ -391,7 +391,7 @@ fn the_first_format_version_still_loads() {
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
     assert_eq!(
         saved["version"],
-        json!(bpmn_runner::storage::CURRENT_VERSION)
+        json!(bpmn_engine::storage::CURRENT_VERSION)
     );
 }
 
@@ -507,7 +507,7 @@ fn an_ambiguous_id_prefix_is_refused_with_the_candidates() {
         .arg(&state)
         .assert()
         .code(0);
-    let (wf, _) = bpmn_runner::storage::load(&state).unwrap();
+    let (wf, _) = bpmn_engine::storage::load(&state).unwrap();
     let mut ids: Vec<String> = wf.tasks().map(|t| t.id.to_string()).collect();
     ids.sort();
     let shared = ids
@@ -655,7 +655,7 @@ fn the_next_save_removes_the_temporary_a_killed_save_left() {
         json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
     );
     let out = bpmn()
-        .env(bpmn_runner::storage::FAULT_ENV, "abort-before-rename")
+        .env(bpmn_engine::storage::FAULT_ENV, "abort-before-rename")
         .arg("resume")
         .arg(&state)
         .arg("--answers")
@@ -864,7 +864,7 @@ fn a_lock_held_by_another_program_is_respected_too() {
     let dir = tempfile::tempdir().unwrap();
     let state = saved_sequence(dir.path(), "s.json");
     let before = std::fs::read(&state).unwrap();
-    let lock = bpmn_runner::storage::StateLock::try_acquire(&state).unwrap();
+    let lock = bpmn_engine::storage::StateLock::try_acquire(&state).unwrap();
     let a = answers(
         dir.path(),
         json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),

@@ -4,9 +4,9 @@
 
 mod support;
 
-use bpmn_runner::model::{Dialect, ExprKind};
-use bpmn_runner::parser::LoadOptions;
-use bpmn_runner::{Data, Specs, Workflow};
+use bpmn_engine::model::{Dialect, ExprKind};
+use bpmn_engine::parser::LoadOptions;
+use bpmn_engine::{Data, Specs, Workflow};
 use serde_json::{Value, json};
 use support::fixture;
 
@@ -375,7 +375,7 @@ fn python_functions_imports_and_vars_run_as_in_spiffworkflow() {
     // Decimal values take the serializer's shapes and come back as values
     // in the condition and the next script.
     let failed = wf.task(err.task.unwrap()).unwrap();
-    assert_eq!(failed.state, bpmn_runner::TaskState::Error);
+    assert_eq!(failed.state, bpmn_engine::TaskState::Error);
     let d = failed.data.to_json();
     assert_eq!(d["totals"], json!(["53.973", "49.5"]));
     assert_eq!(

@@ -6,10 +6,10 @@
 
 use std::path::PathBuf;
 
-use bpmn_runner::Severity;
-use bpmn_runner::Specs;
-use bpmn_runner::dmn::{Decisions, DmnError, PythonHint};
-use bpmn_runner::parser::LoadOptions;
+use bpmn_engine::Severity;
+use bpmn_engine::Specs;
+use bpmn_engine::dmn::{Decisions, DmnError, PythonHint};
+use bpmn_engine::parser::LoadOptions;
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -23,7 +23,7 @@ fn load(names: &[&str]) -> Decisions {
     Decisions::load(&paths)
 }
 
-fn data(v: Value) -> bpmn_runner::Data {
+fn data(v: Value) -> bpmn_engine::Data {
     v.as_object()
         .expect("test data is an object")
         .clone()
@@ -423,7 +423,7 @@ fn garbage_never_panics() {
     let text = "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"><decision id=\"x\"><decisionTable><input><inputExpression><text>a</text></inputExpression></input><output/><rule><inputEntry><text>]]..[[ , not(</text></inputEntry><outputEntry><text>((((</text></outputEntry></rule></decisionTable></decision></definitions>";
     let d = Decisions::from_sources(vec![("x.dmn".into(), text.as_bytes().to_vec())]);
     assert!(d.has_errors());
-    assert!(d.evaluate("x", &bpmn_runner::Data::new()).is_err());
+    assert!(d.evaluate("x", &bpmn_engine::Data::new()).is_err());
 }
 
 #[test]
@@ -866,7 +866,7 @@ fn a_rhai_diagram_reads_its_tables_as_feel_and_stores_collect_as_lists() {
     // The same tables under `--dialect python` are read as SpiffWorkflow
     // reads them, whatever the diagram says.
     let python = LoadOptions {
-        dialect: Some(bpmn_runner::model::Dialect::Python),
+        dialect: Some(bpmn_engine::model::Dialect::Python),
     };
     let specs = Specs::load_all(
         &[business_rules("spiff_rules.bpmn")],

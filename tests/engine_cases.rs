@@ -68,7 +68,7 @@ fn an_or_join_waits_for_a_task_in_error() {
     // Retried with the missing value, the failed branch arrives and the join
     // fires once, with both branches' data.
     let failed = wf.resolve_task("Task_Fail_E").expect("the failed task");
-    let fix: bpmn_runner::Data = serde_json::from_value(serde_json::json!({"missing": 1})).unwrap();
+    let fix: bpmn_engine::Data = serde_json::from_value(serde_json::json!({"missing": 1})).unwrap();
     wf.reset(failed, fix).expect("a failed task can be retried");
     wf.run().expect("the retry runs");
     assert!(wf.is_completed());

@@ -6,7 +6,7 @@
 mod support;
 
 use assert_cmd::Command;
-use bpmn_runner::storage::{self, Format};
+use bpmn_engine::storage::{self, Format};
 use serde_json::Value;
 use support::{check, drive, event_cases as cases, fixture, start};
 

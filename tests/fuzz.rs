@@ -40,11 +40,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
-use bpmn_runner::dmn::{Decisions, PythonHint};
-use bpmn_runner::model::Dialect;
-use bpmn_runner::parser::LoadOptions;
-use bpmn_runner::storage::{self, Format, Origin};
-use bpmn_runner::{Severity, Specs, Workflow};
+use bpmn_engine::dmn::{Decisions, PythonHint};
+use bpmn_engine::model::Dialect;
+use bpmn_engine::parser::LoadOptions;
+use bpmn_engine::storage::{self, Format, Origin};
+use bpmn_engine::{Severity, Specs, Workflow};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{Map, Value, json};
@@ -605,7 +605,7 @@ fn state_seeds() -> &'static [Seed] {
 // ---------------------------------------------------------------- checks
 
 /// Formats every diagnostic, as `validate` does (file:line:col).
-fn show(diagnostics: &[bpmn_runner::Diagnostic]) -> usize {
+fn show(diagnostics: &[bpmn_engine::Diagnostic]) -> usize {
     diagnostics.iter().map(|d| d.to_string().len()).sum()
 }
 
@@ -626,7 +626,7 @@ fn check_bpmn(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
 }
 
 /// Data the decisions are evaluated against: names the fixtures use.
-fn dmn_data() -> bpmn_runner::Data {
+fn dmn_data() -> bpmn_engine::Data {
     let v = json!({
         "x": 5, "amount": 120.5, "age": 30, "Full Name": "Ada Lovelace",
         "order date": "2024-05-01", "s": "text", "items": [1, 2, 3],
@@ -636,7 +636,7 @@ fn dmn_data() -> bpmn_runner::Data {
     v.as_object().unwrap().clone().into()
 }
 
-fn has_errors(diagnostics: &[bpmn_runner::Diagnostic]) -> bool {
+fn has_errors(diagnostics: &[bpmn_engine::Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
@@ -649,11 +649,11 @@ fn evaluate_all(xml: Vec<u8>, spiff: bool) -> bool {
     } else {
         PythonHint::None
     };
-    let loaded = bpmn_runner::parser::dmn::load_bytes(vec![(PathBuf::from("fuzz.dmn"), xml)]);
+    let loaded = bpmn_engine::parser::dmn::load_bytes(vec![(PathBuf::from("fuzz.dmn"), xml)]);
     let decisions = Decisions::from_loaded_with(loaded, &hint);
     show(decisions.diagnostics());
     let data = dmn_data();
-    let empty = bpmn_runner::Data::new();
+    let empty = bpmn_engine::Data::new();
     let ids: Vec<String> = decisions
         .decision_ids()
         .iter()

@@ -5,7 +5,7 @@
 mod support;
 
 use assert_cmd::Command;
-use bpmn_runner::Specs;
+use bpmn_engine::Specs;
 use support::{fixture, invalid_cases};
 
 fn bpmn() -> Command {
@@ -21,7 +21,7 @@ fn library_reports_each_problem_with_position_and_id() {
         let text: Vec<String> = specs.diagnostics().iter().map(|d| d.to_string()).collect();
         let mut text = text.join("\n");
         if let Some(p) = &case.process {
-            if let Err(e) = specs.start(p, bpmn_runner::Data::new()) {
+            if let Err(e) = specs.start(p, bpmn_engine::Data::new()) {
                 text.push('\n');
                 text.push_str(&e.to_string());
             } else {

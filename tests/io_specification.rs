@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bpmn_runner::runtime::InstanceSnapshot;
-use bpmn_runner::{Data, Severity, Specs, Workflow};
+use bpmn_engine::runtime::InstanceSnapshot;
+use bpmn_engine::{Data, Severity, Specs, Workflow};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -243,7 +243,7 @@ fn bpmn_data_shows_data_objects() {
 #[derive(Default)]
 struct MemStore(std::sync::Mutex<std::collections::BTreeMap<String, Value>>);
 
-impl bpmn_runner::DataStore for MemStore {
+impl bpmn_engine::DataStore for MemStore {
     fn get(&self, name: &str) -> Result<Option<Value>, String> {
         Ok(self.0.lock().unwrap().get(name).cloned())
     }
@@ -273,7 +273,7 @@ fn json_file_store_writes_one_file_per_store() {
     std::fs::write(dir.path().join("counter.json"), "41").unwrap();
     let specs = load(&["data_store.bpmn"]);
     let mut wf = specs.start("data_store", Data::new()).unwrap();
-    wf.set_data_store(Arc::new(bpmn_runner::JsonFileStore::new(dir.path())));
+    wf.set_data_store(Arc::new(bpmn_engine::JsonFileStore::new(dir.path())));
     wf.run().unwrap();
     assert_eq!(*wf.data(), obj(json!({"seen": 42})));
     let text = std::fs::read_to_string(dir.path().join("counter.json")).unwrap();

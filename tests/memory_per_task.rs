@@ -12,9 +12,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use bpmn_runner::model::{Dialect, ExprKind};
-use bpmn_runner::scripting::ScriptEngine;
-use bpmn_runner::{Data, Specs};
+use bpmn_engine::model::{Dialect, ExprKind};
+use bpmn_engine::scripting::ScriptEngine;
+use bpmn_engine::{Data, Specs};
 use serde_json::json;
 
 struct Counting;
@@ -198,13 +198,13 @@ fn restoring_a_state_peaks_under_one_and_a_half_times_the_instance() {
     let mut wf = specs.start("p", data).unwrap();
     wf.run().unwrap();
     let instance = LIVE.load(Ordering::Relaxed) - before;
-    let origin = bpmn_runner::storage::Origin::Process("p".into());
-    bpmn_runner::storage::save(&path, &wf, &origin).unwrap();
+    let origin = bpmn_engine::storage::Origin::Process("p".into());
+    bpmn_engine::storage::save(&path, &wf, &origin).unwrap();
     let tasks = wf.task_count();
     drop(wf);
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    let (back, _) = bpmn_runner::storage::load(&path).unwrap();
+    let (back, _) = bpmn_engine::storage::load(&path).unwrap();
     let peak = PEAK.load(Ordering::Relaxed) - before;
     let kept = LIVE.load(Ordering::Relaxed) - before;
     assert_eq!(back.task_count(), tasks);

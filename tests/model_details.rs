@@ -3,10 +3,10 @@
 
 mod support;
 
-use bpmn_runner::Specs;
+use bpmn_engine::Specs;
 use support::fixture;
 
-fn node<'a>(specs: &'a Specs, id: &str) -> &'a bpmn_runner::model::Node {
+fn node<'a>(specs: &'a Specs, id: &str) -> &'a bpmn_engine::model::Node {
     specs
         .model()
         .graphs
@@ -28,7 +28,7 @@ fn each_task_knows_its_innermost_lane() {
     );
     // The running task reports it too.
     let mut wf = specs
-        .start("Process_Lanes", bpmn_runner::Data::new())
+        .start("Process_Lanes", bpmn_engine::Data::new())
         .unwrap();
     wf.run().unwrap();
     let ready = wf.ready_human_tasks();
@@ -122,7 +122,7 @@ fn every_namespace_prefix_and_a_bom_give_a_runnable_model() {
         let mut wf = specs.start(&id, data).unwrap();
         wf.run().unwrap();
         while let Some(t) = wf.ready_human_tasks().first().map(|t| t.id) {
-            wf.complete_task(t, bpmn_runner::Data::new()).unwrap();
+            wf.complete_task(t, bpmn_engine::Data::new()).unwrap();
             wf.run().unwrap();
         }
         assert!(wf.is_completed(), "{file}");
@@ -136,7 +136,7 @@ fn task_records_have_unique_ids_parents_and_states() {
     let mut wf = specs
         .start(
             &specs.model().processes[0].id.clone(),
-            bpmn_runner::Data::new(),
+            bpmn_engine::Data::new(),
         )
         .unwrap();
     wf.run().unwrap();
@@ -158,7 +158,7 @@ fn task_records_have_unique_ids_parents_and_states() {
     // The enclosing subprocess task is STARTED while its body runs.
     assert!(
         wf.tasks()
-            .any(|t| t.kind == "subProcess" && t.state == bpmn_runner::TaskState::Started)
+            .any(|t| t.kind == "subProcess" && t.state == bpmn_engine::TaskState::Started)
     );
     // Future tasks are predicted from the graph, not stored.
     let future: Vec<&str> = wf.future_tasks().iter().map(|f| f.bpmn_id).collect();

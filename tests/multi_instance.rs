@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bpmn_runner::runtime::InstanceSnapshot;
-use bpmn_runner::{Specs, TaskId, TaskState, Workflow};
+use bpmn_engine::runtime::InstanceSnapshot;
+use bpmn_engine::{Specs, TaskId, TaskState, Workflow};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -20,7 +20,7 @@ fn load(names: &[&str]) -> Arc<Specs> {
     specs
 }
 
-fn obj(v: Value) -> bpmn_runner::model::Data {
+fn obj(v: Value) -> bpmn_engine::model::Data {
     v.as_object().unwrap().clone().into()
 }
 
@@ -510,7 +510,7 @@ fn reset_into_one_instance_redoes_that_instance_only() {
         .find(|t| t.bpmn_id == "Task_Review" && t.data.get("doc") == Some(&json!("b")))
         .unwrap()
         .id;
-    wf.reset(second, bpmn_runner::Data::new()).unwrap();
+    wf.reset(second, bpmn_engine::Data::new()).unwrap();
     wf = roundtrip(&wf);
     wf.run().unwrap();
     assert!(!wf.is_completed());

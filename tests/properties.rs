@@ -28,8 +28,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use assert_cmd::Command;
-use bpmn_runner::storage::{self, Format, Origin};
-use bpmn_runner::{Data, TaskState, Workflow};
+use bpmn_engine::storage::{self, Format, Origin};
+use bpmn_engine::{Data, TaskState, Workflow};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use support::{Case, apply, cases, data_cases, event_cases, reset_cases, start, tutorial_cases};
@@ -413,7 +413,7 @@ fn reset_to_every_completed_task_and_redo_ends_like_the_uninterrupted_run() {
                 }
                 let snap = wf.snapshot();
                 let text = serde_json::to_string(&snap).unwrap();
-                let back: bpmn_runner::runtime::InstanceSnapshot =
+                let back: bpmn_engine::runtime::InstanceSnapshot =
                     serde_json::from_str(&text).unwrap();
                 match Workflow::restore(wf.specs().clone(), &back) {
                     Ok(r) if r.snapshot() == snap => {}

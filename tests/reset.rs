@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::Arc;
 
-use bpmn_runner::{Data, Specs, TaskState, Workflow};
+use bpmn_engine::{Data, Specs, TaskState, Workflow};
 use serde_json::{Value, json};
 use support::fixture;
 
@@ -391,7 +391,7 @@ fn run_case(name: &str, k: Option<usize>) -> Workflow {
 }
 
 /// The most recent COMPLETED task of BPMN id `bpmn_id`.
-fn completed(wf: &Workflow, bpmn_id: &str) -> bpmn_runner::TaskId {
+fn completed(wf: &Workflow, bpmn_id: &str) -> bpmn_engine::TaskId {
     wf.resolve_reset_target(bpmn_id).unwrap()
 }
 
@@ -664,10 +664,10 @@ fn a_reset_inside_an_event_subprocess_leaves_an_instance_that_saves_and_loads() 
         let (origin_wf, origin) = support::start(&reset_case(name)).unwrap();
         drop(origin_wf);
         let bytes =
-            bpmn_runner::storage::save_bytes(&wf, &origin, bpmn_runner::storage::Format::Json)
+            bpmn_engine::storage::save_bytes(&wf, &origin, bpmn_engine::storage::Format::Json)
                 .unwrap();
         let (mut back, _) =
-            bpmn_runner::storage::load_bytes(&bytes, bpmn_runner::storage::Format::Json).unwrap();
+            bpmn_engine::storage::load_bytes(&bytes, bpmn_engine::storage::Format::Json).unwrap();
         for (task, data) in then {
             answer(&mut back, task, data);
         }

@@ -9,8 +9,8 @@
 
 mod support;
 
-use bpmn_runner::storage::{self, Format, Origin};
-use bpmn_runner::{Specs, TaskId};
+use bpmn_engine::storage::{self, Format, Origin};
+use bpmn_engine::{Specs, TaskId};
 use serde_json::json;
 
 #[test]

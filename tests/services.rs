@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use assert_cmd::Command;
-use bpmn_runner::{Data, ServiceHandler, Severity, Specs, TaskState};
+use bpmn_engine::{Data, ServiceHandler, Severity, Specs, TaskState};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {

@@ -27,9 +27,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use bpmn_runner::model::{Dialect, ExprKind};
-use bpmn_runner::parser::xml::{self, Element, LineIndex};
-use bpmn_runner::scripting::ScriptEngine;
+use bpmn_engine::model::{Dialect, ExprKind};
+use bpmn_engine::parser::xml::{self, Element, LineIndex};
+use bpmn_engine::scripting::ScriptEngine;
 
 const BPMN: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
 const SPIFF: &str = "http://spiffworkflow.org/bpmn/schema/1.0/core";

@@ -5,8 +5,8 @@
 
 mod support;
 
-use bpmn_runner::Workflow;
-use bpmn_runner::storage::{self, Format};
+use bpmn_engine::Workflow;
+use bpmn_engine::storage::{self, Format};
 use support::{Case, cases, drive, start};
 
 #[derive(Debug, PartialEq)]

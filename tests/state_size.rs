@@ -3,8 +3,8 @@
 
 mod support;
 
-use bpmn_runner::Specs;
-use bpmn_runner::storage::{self, Format, Origin};
+use bpmn_engine::Specs;
+use bpmn_engine::storage::{self, Format, Origin};
 use serde_json::json;
 
 fn state_size(n: u64, format: Format) -> usize {

@@ -56,7 +56,7 @@ pub struct FileArgs {
     /// The language of scripts and conditions whose element does not say
     /// (python, juel, rhai); by default each file decides (Rhai otherwise).
     #[arg(long, value_name = "DIALECT")]
-    pub dialect: Option<bpmn_runner::model::Dialect>,
+    pub dialect: Option<bpmn_engine::model::Dialect>,
 }
 
 /// How service tasks run.
@@ -302,7 +302,7 @@ pub struct DecideArgs {
     /// `"a" in ?`), FEEL elsewhere. Without it they are FEEL unless the file
     /// or table names Python.
     #[arg(long, value_name = "DIALECT")]
-    pub dialect: Option<bpmn_runner::model::Dialect>,
+    pub dialect: Option<bpmn_engine::model::Dialect>,
 }
 
 #[derive(Debug, Args)]

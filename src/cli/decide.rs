@@ -1,8 +1,8 @@
 //! `bpmn decide`: evaluate one decision and print its result as JSON.
 
-use bpmn_runner::Severity;
-use bpmn_runner::dmn::{Decisions, DmnError, PythonHint};
-use bpmn_runner::model::Dialect;
+use bpmn_engine::Severity;
+use bpmn_engine::dmn::{Decisions, DmnError, PythonHint};
+use bpmn_engine::model::Dialect;
 
 use super::CliError;
 use super::args::DecideArgs;

@@ -1,8 +1,8 @@
 //! `bpmn dmn-test`: run TCK-format decision tests against a DMN model and
 //! print one line per case and a `N passed, N failed` summary.
 
-use bpmn_runner::dmn::{Decisions, run_suite};
-use bpmn_runner::parser::dmn::load_test_suite;
+use bpmn_engine::dmn::{Decisions, run_suite};
+use bpmn_engine::parser::dmn::load_test_suite;
 
 use super::CliError;
 use super::args::DmnTestArgs;

@@ -1,7 +1,7 @@
 //! `bpmn tasks` and `bpmn data`: look into a saved instance.
 
-use bpmn_runner::storage;
-use bpmn_runner::{TaskState, Workflow};
+use bpmn_engine::storage;
+use bpmn_engine::{TaskState, Workflow};
 use serde_json::{Value, json};
 
 use super::CliError;
@@ -16,7 +16,7 @@ pub fn load_state(path: &std::path::Path) -> Result<(Workflow, storage::Origin),
 /// [`load_state`], for an instance that will run under `limits`.
 pub fn load_state_limited(
     path: &std::path::Path,
-    limits: &bpmn_runner::runtime::EngineLimits,
+    limits: &bpmn_engine::runtime::EngineLimits,
 ) -> Result<(Workflow, storage::Origin), CliError> {
     storage::load_limited(path, limits).map_err(|e| CliError::usage(e.to_string()))
 }

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use bpmn_runner::runtime::{EngineLimits, RuntimeLimits};
-use bpmn_runner::scripting::Limits;
+use bpmn_engine::runtime::{EngineLimits, RuntimeLimits};
+use bpmn_engine::scripting::Limits;
 use clap::Args;
 
 /// The engine's defaults, shown in `--help`.

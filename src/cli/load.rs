@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use bpmn_runner::Specs;
-use bpmn_runner::parser::LoadOptions;
-use bpmn_runner::runtime::EngineLimits;
+use bpmn_engine::Specs;
+use bpmn_engine::parser::LoadOptions;
+use bpmn_engine::runtime::EngineLimits;
 
 use super::CliError;
 use super::args::FileArgs;

@@ -1,12 +1,12 @@
 //! Locking the state file a command reads and writes back (see
-//! [`bpmn_runner::storage::StateLock`]): `resume`, `reset`, `advance`,
+//! [`bpmn_engine::storage::StateLock`]): `resume`, `reset`, `advance`,
 //! `send`, `run --save` and interactive sessions hold it from before they
 //! read until after they save. Read-only commands (`tasks`, `data`,
 //! `events`) take no lock.
 
 use std::path::Path;
 
-use bpmn_runner::storage::StateLock;
+use bpmn_engine::storage::StateLock;
 
 use super::CliError;
 

@@ -1,6 +1,6 @@
 //! How a run's outcome is printed: one JSON object (`--json`) or text.
 
-use bpmn_runner::Workflow;
+use bpmn_engine::Workflow;
 use serde_json::{Value, json};
 
 /// The `--json` object: completed, data, ready, waiting (and error, when the

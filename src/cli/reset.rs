@@ -42,7 +42,7 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
             args.file.display()
         ))
     })?;
-    bpmn_runner::storage::write_atomic(&backup, &before).map_err(|e| {
+    bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
         CliError::usage(format!(
             "{}: cannot keep the previous state ({e}); nothing was reset",
             backup.display()
@@ -67,7 +67,7 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     );
     // The task could not even start again (its data inputs are missing):
     // the state is saved, the reset says so like a failed run.
-    if outcome.state == Some(bpmn_runner::TaskState::Error) {
+    if outcome.state == Some(bpmn_engine::TaskState::Error) {
         if let Some(e) = wf.failures().into_iter().next() {
             errln!("error: {e}");
             return Ok(super::exit::WORKFLOW);

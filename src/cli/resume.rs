@@ -9,7 +9,7 @@ use super::run::{drive, finish, save_state};
 
 pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
     let target = args.save.clone().unwrap_or_else(|| args.file.clone());
-    bpmn_runner::storage::Format::of(&target).map_err(|e| CliError::usage(e.to_string()))?;
+    bpmn_engine::storage::Format::of(&target).map_err(|e| CliError::usage(e.to_string()))?;
     let answers = match &args.answers {
         Some(p) => answers::read(p)?,
         None => Vec::new(),

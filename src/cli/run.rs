@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use bpmn_runner::storage::{self, Origin};
-use bpmn_runner::{CompleteError, Data, StartError, Workflow};
+use bpmn_engine::storage::{self, Origin};
+use bpmn_engine::{Answer, ApplyError, Data, StartError, Workflow};
 use serde_json::Value;
 
 use super::CliError;
-use super::answers::{self, Answer};
+use super::answers;
 use super::args::RunArgs;
 use super::exit::{COMPLETED, USAGE, WAITING, WORKFLOW};
 use super::interactive;
@@ -86,7 +86,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
 
 /// Parses `--now`: an ISO 8601 date-time (UTC when it has no offset).
 pub fn parse_now(text: &str) -> Result<jiff::Timestamp, CliError> {
-    bpmn_runner::runtime::parse_date(text).map_err(|e| CliError::usage(format!("--now: {e}")))
+    bpmn_engine::runtime::parse_date(text).map_err(|e| CliError::usage(format!("--now: {e}")))
 }
 
 /// Saves the state, turning a failure into a usage error (exit 2).
@@ -109,39 +109,23 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
     }
     wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     for (i, a) in answers.iter().enumerate() {
-        match a {
-            Answer::Task { task, data } => {
-                let Some(id) = wf.ready_human_task(task) else {
-                    let ready: Vec<&str> =
-                        wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect();
-                    return Err(Stop::Answer(format!(
-                        "answer #{} is for task `{task}`, which is not a ready human task; ready: {}",
-                        i + 1,
-                        if ready.is_empty() {
-                            "none".to_string()
-                        } else {
-                            ready.join(", ")
-                        }
-                    )));
-                };
-                match wf.complete_task(id, data.clone()) {
-                    Ok(()) => {}
-                    Err(CompleteError::Task(e)) => return Err(Stop::Answer(e.to_string())),
-                    Err(CompleteError::Workflow(e)) => return Err(Stop::Workflow(e.to_string())),
-                }
+        match wf.apply(a) {
+            Ok(()) => {}
+            Err(e @ ApplyError::NotReady { .. }) => {
+                return Err(Stop::Answer(format!("answer #{} is for task {e}", i + 1)));
             }
-            Answer::Advance(by) => {
-                wf.advance(by)
-                    .map_err(|e| Stop::Answer(format!("answer #{}: {e}", i + 1)))?;
+            Err(e @ (ApplyError::Task(_) | ApplyError::Workflow(_))) => {
+                let m = e.to_string();
+                return Err(if e.is_bad_answer() {
+                    Stop::Answer(m)
+                } else {
+                    Stop::Workflow(m)
+                });
             }
-            Answer::Message { name, payload } => {
-                wf.send_message(name, payload.clone())
-                    .map_err(|e| Stop::Workflow(format!("answer #{}: {e}", i + 1)))?;
+            Err(e) if e.is_bad_answer() => {
+                return Err(Stop::Answer(format!("answer #{}: {e}", i + 1)));
             }
-            Answer::Signal { name, payload } => {
-                wf.send_signal(name, payload.clone())
-                    .map_err(|e| Stop::Workflow(format!("answer #{}: {e}", i + 1)))?;
-            }
+            Err(e) => return Err(Stop::Workflow(format!("answer #{}: {e}", i + 1))),
         }
         wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     }

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use bpmn_runner::{Data, ServiceHandler, Specs, Workflow};
+use bpmn_engine::{Data, ServiceHandler, Specs, Workflow};
 use serde_json::{Value, json};
 
 use super::CliError;
@@ -75,7 +75,7 @@ impl CliServices {
         let problems = specs.check_services(&self);
         if let Some(d) = problems
             .iter()
-            .find(|d| d.severity == bpmn_runner::Severity::Error)
+            .find(|d| d.severity == bpmn_engine::Severity::Error)
         {
             return Err(CliError::usage(d.to_string()));
         }
@@ -172,7 +172,7 @@ impl CliServices {
         // replaced one of them with a link out in the meantime.
         let path = inside(&path)?;
         let body = serde_json::to_vec_pretty(&value).map_err(|e| e.to_string())?;
-        bpmn_runner::storage::write_atomic(&path, &body)
+        bpmn_engine::storage::write_atomic(&path, &body)
             .map_err(|e| format!("cannot write `{}`: {e}", rel.display()))?;
         Ok(json!({"written": rel.display().to_string()}))
     }
@@ -481,7 +481,7 @@ pub fn install_data_store(args: &ServiceArgs, state: Option<&std::path::Path>, w
                 .map(std::path::Path::to_path_buf)
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    wf.set_data_store(Arc::new(bpmn_runner::JsonFileStore::new(dir)));
+    wf.set_data_store(Arc::new(bpmn_engine::JsonFileStore::new(dir)));
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `bpmn validate`: report every problem in every file.
 
-use bpmn_runner::Severity;
-use bpmn_runner::model::DialectReason;
+use bpmn_engine::Severity;
+use bpmn_engine::model::DialectReason;
 
 use super::CliError;
 use super::args::ValidateArgs;

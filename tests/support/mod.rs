@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use bpmn_runner::storage::Origin;
-use bpmn_runner::{CompleteError, Specs, Workflow};
+use bpmn_engine::storage::Origin;
+use bpmn_engine::{Answer, Specs, Workflow};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -260,7 +260,7 @@ pub fn invalid_cases() -> Vec<InvalidCase> {
 pub fn start(case: &Case) -> Result<(Workflow, Origin), String> {
     let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
     let dmn: Vec<_> = case.dmn.iter().map(|f| fixture(f)).collect();
-    let options = bpmn_runner::parser::LoadOptions {
+    let options = bpmn_engine::parser::LoadOptions {
         dialect: case
             .dialect
             .as_ref()
@@ -286,36 +286,11 @@ pub fn start(case: &Case) -> Result<(Workflow, Origin), String> {
     Ok((wf, origin))
 }
 
-/// Applies one answers item; Err is a workflow error (or a bad answer).
+/// Applies one answers item (the library's answers format); Err is a
+/// workflow error or a bad answer.
 pub fn apply(wf: &mut Workflow, a: &Value) -> Result<(), String> {
-    let o = a.as_object().ok_or("answer is not an object")?;
-    if let Some(by) = o.get("advance").and_then(Value::as_str) {
-        return wf.advance(by).map_err(|e| e.to_string());
-    }
-    let payload = o.get("payload").cloned().unwrap_or(Value::Null);
-    if let Some(m) = o.get("message").and_then(Value::as_str) {
-        return wf.send_message(m, payload).map_err(|e| e.to_string());
-    }
-    if let Some(s) = o.get("signal").and_then(Value::as_str) {
-        return wf.send_signal(s, payload).map_err(|e| e.to_string());
-    }
-    let task = o
-        .get("task")
-        .and_then(Value::as_str)
-        .ok_or("answer without task")?;
-    let data = o
-        .get("data")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let id = wf
-        .ready_human_task(task)
-        .ok_or_else(|| format!("answer for {task}, which is not ready"))?;
-    match wf.complete_task(id, data) {
-        Ok(()) => Ok(()),
-        Err(CompleteError::Workflow(e)) => Err(e.to_string()),
-        Err(CompleteError::Task(e)) => Err(e.to_string()),
-    }
+    let answer = Answer::from_value(1, a.clone()).map_err(|e| e.to_string())?;
+    wf.apply(&answer).map_err(|e| e.to_string())
 }
 
 /// Drives `wf` from answer `next` on, one engine step (or answer) at a

@@ -35,8 +35,8 @@ mod tests;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
-use bpmn_runner::Workflow;
-use bpmn_runner::storage::Origin;
+use bpmn_engine::Workflow;
+use bpmn_engine::storage::Origin;
 
 use super::CliError;
 pub use session::Options;

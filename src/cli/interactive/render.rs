@@ -2,7 +2,7 @@
 //! messages. Colour only when stdout is a colour terminal and `NO_COLOR`
 //! is not set (console decides).
 
-use bpmn_runner::{Data, FutureTask, TaskView};
+use bpmn_engine::{Data, FutureTask, TaskView};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use dialoguer::console::Style;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use bpmn_runner::storage::Origin;
+use bpmn_engine::storage::Origin;
 
 /// `<process or collaboration id>.state.json`, or `….state-2.json`… when
 /// that file exists already.

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use bpmn_runner::storage::{self, Format, LockError, Origin, StateLock};
-use bpmn_runner::{CompleteError, Data, TaskId, TaskState, Workflow};
+use bpmn_engine::storage::{self, Format, LockError, Origin, StateLock};
+use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
 
 use super::forms;
 use super::interrupt;

@@ -7,7 +7,7 @@
 //! (missing values empty) and the reason comes with it, so the person still
 //! sees the instructions.
 
-use bpmn_runner::Data;
+use bpmn_engine::Data;
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior};
 

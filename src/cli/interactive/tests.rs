@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use bpmn_runner::parser::LoadOptions;
-use bpmn_runner::storage::{self, Origin};
-use bpmn_runner::{Specs, Workflow};
+use bpmn_engine::parser::LoadOptions;
+use bpmn_engine::storage::{self, Origin};
+use bpmn_engine::{Specs, Workflow};
 use serde_json::{Value, json};
 
 use super::prompter::ScriptedPrompter;

@@ -7,12 +7,12 @@
 //! `maxlength`, `min`, `max` (numbers for `long`, dates for `date`). An
 //! optional field left empty is stored as `null`, as Camunda submits it.
 
-use bpmn_runner::model::ExtElement;
+use bpmn_engine::model::ExtElement;
 use serde_json::Value;
 
 use super::super::line::yes_no;
 use super::super::prompter::{PromptResult, Prompter};
-use bpmn_runner::Data;
+use bpmn_engine::Data;
 
 /// One `formField`.
 #[derive(Debug, Clone, PartialEq)]

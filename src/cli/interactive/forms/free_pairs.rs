@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::super::prompter::{PromptResult, Prompter};
-use bpmn_runner::Data;
+use bpmn_engine::Data;
 
 /// Reads one `name = value` line.
 pub fn parse_pair(line: &str) -> Result<(String, Value), String> {

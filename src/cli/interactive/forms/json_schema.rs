@@ -18,7 +18,7 @@
 use serde_json::{Map, Value};
 
 use super::super::prompter::{PromptResult, Prompter};
-use bpmn_runner::Data;
+use bpmn_engine::Data;
 
 /// A loaded form.
 pub struct SchemaForm {

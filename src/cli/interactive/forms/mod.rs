@@ -14,8 +14,8 @@ pub mod json_schema;
 
 use std::path::{Path, PathBuf};
 
-use bpmn_runner::model::{HumanKind, NodeKind};
-use bpmn_runner::{Data, TaskId, Workflow};
+use bpmn_engine::model::{HumanKind, NodeKind};
+use bpmn_engine::{Data, TaskId, Workflow};
 use serde_json::Value;
 
 use super::prompter::{PromptResult, Prompter};

@@ -233,11 +233,11 @@ impl ScriptEngine {
     /// them costs the same as running Rhai.
     ///
     /// ```
-    /// use bpmn_runner::model::{Dialect, ExprKind};
-    /// use bpmn_runner::scripting::ScriptEngine;
+    /// use bpmn_engine::model::{Dialect, ExprKind};
+    /// use bpmn_engine::scripting::ScriptEngine;
     /// let e = ScriptEngine::default();
     /// let c = e.compile_in("half = total / 2", ExprKind::Script, Dialect::Python).unwrap();
-    /// let mut data = bpmn_runner::Data::from(serde_json::json!({"total": 7}).as_object().unwrap().clone());
+    /// let mut data = bpmn_engine::Data::from(serde_json::json!({"total": 7}).as_object().unwrap().clone());
     /// e.run(&c, &mut data).unwrap();
     /// assert_eq!(data.get("half"), Some(&serde_json::json!(3.5)));
     /// ```

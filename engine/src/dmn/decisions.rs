@@ -24,7 +24,7 @@ use crate::scripting::ScriptEngine;
 /// A set of loaded, checked and compiled decisions.
 ///
 /// ```
-/// use bpmn_runner::dmn::Decisions;
+/// use bpmn_engine::dmn::Decisions;
 /// let xml = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
 ///   <decision id="discount" name="Discount">
 ///     <decisionTable hitPolicy="FIRST">
@@ -38,7 +38,7 @@ use crate::scripting::ScriptEngine;
 /// let decisions = Decisions::from_sources(vec![("discount.dmn".into(), xml.as_bytes().to_vec())]);
 /// assert!(decisions.diagnostics().is_empty());
 /// let data = serde_json::json!({"customer type": "gold"});
-/// let data = bpmn_runner::Data::from(data.as_object().unwrap().clone());
+/// let data = bpmn_engine::Data::from(data.as_object().unwrap().clone());
 /// let result = decisions.evaluate("discount", &data).unwrap();
 /// assert_eq!(result.value(), serde_json::json!(0.1));
 /// assert_eq!(result.outputs(), vec!["rate".to_string()]);

@@ -26,8 +26,8 @@ use crate::model::{Dialect, DialectReason, ExprKind, FileDialect};
 /// Options for loading diagrams.
 ///
 /// ```
-/// use bpmn_runner::model::Dialect;
-/// use bpmn_runner::parser::LoadOptions;
+/// use bpmn_engine::model::Dialect;
+/// use bpmn_engine::parser::LoadOptions;
 /// let opts = LoadOptions { dialect: Some(Dialect::Python) };
 /// # let _ = opts;
 /// ```

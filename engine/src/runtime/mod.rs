@@ -16,6 +16,7 @@ pub(crate) type IdMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::Ra
 /// See [`IdMap`].
 pub(crate) type IdSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
+mod answer;
 mod clock;
 mod compensation;
 mod conditional;
@@ -51,6 +52,7 @@ mod timer;
 mod wait;
 mod workflow;
 
+pub use answer::{Answer, AnswersError, ApplyError};
 pub use clock::{Clock, ClockChange};
 pub use data_store::{DataStore, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};

@@ -50,7 +50,7 @@ impl DecisionResult {
     /// rule (and no default outputs) gives nothing.
     ///
     /// ```
-    /// use bpmn_runner::dmn::Decisions;
+    /// use bpmn_engine::dmn::Decisions;
     /// let xml = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
     ///   <decision id="tags" name="Tags">
     ///     <decisionTable hitPolicy="COLLECT">
@@ -63,7 +63,7 @@ impl DecisionResult {
     /// </definitions>"#;
     /// let decisions = Decisions::from_sources(vec![("tags.dmn".into(), xml.as_bytes().to_vec())]);
     /// let data = serde_json::json!({"n": 12});
-    /// let data = bpmn_runner::Data::from(data.as_object().unwrap().clone());
+    /// let data = bpmn_engine::Data::from(data.as_object().unwrap().clone());
     /// let result = decisions.evaluate("tags", &data).unwrap();
     /// assert_eq!(result.value(), serde_json::json!([{"tag": "pos", "weight": 1}, {"tag": "big", "weight": 10}]));
     /// assert_eq!(

@@ -18,7 +18,7 @@ use crate::scripting::{CompileError, Compiled, Limits, ScriptEngine, infer_diale
 /// A set of loaded, validated and compiled diagrams.
 ///
 /// ```
-/// use bpmn_runner::Specs;
+/// use bpmn_engine::Specs;
 /// let xml = r#"<?xml version="1.0"?>
 /// <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
 ///   <process id="hello" isExecutable="true">
@@ -73,7 +73,7 @@ impl Specs {
     /// are written in when the files do not say:
     ///
     /// ```no_run
-    /// use bpmn_runner::{Specs, model::Dialect, parser::LoadOptions};
+    /// use bpmn_engine::{Specs, model::Dialect, parser::LoadOptions};
     /// let opts = LoadOptions { dialect: Some(Dialect::Python) };
     /// let specs = Specs::load_with(&["order.bpmn"], &opts);
     /// ```

@@ -11,8 +11,8 @@
 //!
 //! ```ignore
 //! #[global_allocator]
-//! static ALLOC: bpmn_runner::scripting::CountingAllocator =
-//!     bpmn_runner::scripting::CountingAllocator;
+//! static ALLOC: bpmn_engine::scripting::CountingAllocator =
+//!     bpmn_engine::scripting::CountingAllocator;
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -809,7 +809,7 @@ impl Workflow {
         let awaited = start_fire.filter(|_| esp_start.is_some());
         // A reset either happens whole or not at all.
         let before = self.clone();
-        if let Err(e) = self.apply(&plan, &redo, &deferred, t, overrides, awaited) {
+        if let Err(e) = self.apply_reset_plan(&plan, &redo, &deferred, t, overrides, awaited) {
             *self = before;
             return Err(e);
         }
@@ -860,7 +860,7 @@ impl Workflow {
     }
 
     /// Applies a reset plan.
-    fn apply(
+    fn apply_reset_plan(
         &mut self,
         plan: &ResetPlan,
         redo: &[u32],
