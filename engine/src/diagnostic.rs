@@ -17,14 +17,20 @@ pub enum Severity {
 /// One problem in a loaded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the problem stops the process (or file) from running.
     pub severity: Severity,
+    /// The file's path, as it was given.
     pub file: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file (it could
+    /// not be read).
     pub line: u32,
+    /// 1-based column in characters; 0 with line 0.
     pub col: u32,
     /// BPMN/DMN id of the element at fault, when there is one.
     pub element: Option<String>,
     /// The process this problem belongs to (None: the whole file).
     pub process: Option<String>,
+    /// What is wrong, in one sentence without the position.
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,

@@ -28,22 +28,27 @@ pub struct Data(IndexMap<Arc<str>, Arc<Value>, Hasher>);
 type Hasher = foldhash::fast::FixedState;
 
 impl Data {
+    /// No variables.
     pub fn new() -> Data {
         Data(IndexMap::default())
     }
 
+    /// No variables, with room for `n` before it reallocates.
     pub fn with_capacity(n: usize) -> Data {
         Data(IndexMap::with_capacity_and_hasher(n, Hasher::default()))
     }
 
+    /// How many variables are set.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether no variable is set.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The value of variable `key`, if set.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key).map(|v| &**v)
     }
@@ -58,6 +63,7 @@ impl Data {
         self.0.get_mut(key).map(Arc::make_mut)
     }
 
+    /// Whether variable `key` is set (possibly to null).
     pub fn contains_key(&self, key: &str) -> bool {
         self.0.contains_key(key)
     }
@@ -107,10 +113,12 @@ impl Data {
         self.0.shift_remove(key).map(Arc::unwrap_or_clone)
     }
 
+    /// Keeps only the variables for which `keep` is true, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
         self.0.retain(|k, v| keep(k, v));
     }
 
+    /// The variables and their values, in the order they were first set.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> + ExactSizeIterator {
         self.0.iter().map(|(k, v)| (&**k, &**v))
     }
@@ -120,10 +128,12 @@ impl Data {
         self.0.iter()
     }
 
+    /// The variable names, in the order they were first set.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
         self.0.keys().map(|k| &**k)
     }
 
+    /// The values, in the order their variables were first set.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
         self.0.values().map(|v| &**v)
     }

@@ -6,7 +6,12 @@
 /// `id`, as in SpiffWorkflow (its `name` is a label).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IoSpec {
+    /// `dataInput` ids: on entry the task's data becomes just these
+    /// variables (a missing one fails it); for a called process, what the
+    /// caller hands in.
     pub inputs: Vec<String>,
+    /// `dataOutput` ids: on completion the task's data becomes just these;
+    /// for a called process, what is merged back into the caller's data.
     pub outputs: Vec<String>,
 }
 
@@ -32,6 +37,7 @@ impl DataRef {
 /// The data specification of a task.
 #[derive(Debug, Clone, Default)]
 pub struct NodeData {
+    /// The task's own `ioSpecification`, when it has inputs or outputs.
     pub io: Option<IoSpec>,
     /// `dataInputAssociation` sources: copied into the task data on entry.
     pub reads: Vec<DataRef>,
@@ -42,7 +48,9 @@ pub struct NodeData {
 /// A `dataObject` declared in a process or subprocess body.
 #[derive(Debug, Clone)]
 pub struct DataObjectDecl {
+    /// The `dataObject`'s BPMN `id`, also its variable name in task data.
     pub id: String,
+    /// The `name` attribute (a label only).
     pub name: Option<String>,
 }
 

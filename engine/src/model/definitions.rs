@@ -6,10 +6,17 @@ use super::{ExprId, Expression, Graph, GraphIdx, Node, NodeRef, SourceFile, Sour
 /// A top-level `process`.
 #[derive(Debug, Clone)]
 pub struct ProcessSpec {
+    /// The process's BPMN `id` (what `callActivity calledElement` and
+    /// `bpmn run --process` name).
     pub id: String,
+    /// The `name` attribute, when the diagram gives one.
     pub name: Option<String>,
+    /// `isExecutable`: false only when the diagram says `"false"` (then its
+    /// problems are warnings, not errors).
     pub executable: bool,
+    /// The process body.
     pub graph: GraphIdx,
+    /// Index in [`Model::files`] of the file that declares it.
     pub file: u32,
     /// Where the `process` element starts.
     pub pos: SourcePos,
@@ -18,26 +25,40 @@ pub struct ProcessSpec {
 /// A participant of a collaboration (a pool), with its process if it has one.
 #[derive(Debug, Clone)]
 pub struct Participant {
+    /// The participant's BPMN `id`.
     pub id: String,
+    /// The pool's `name` attribute.
     pub name: Option<String>,
+    /// `processRef` (local part of the QName): the process the pool runs;
+    /// `None` for a black-box pool.
     pub process_ref: Option<String>,
 }
 
 /// A `collaboration`: the pools that run together.
 #[derive(Debug, Clone)]
 pub struct Collaboration {
+    /// The collaboration's BPMN `id` (what `bpmn run --collaboration` names).
     pub id: String,
+    /// Its pools, in document order.
     pub participants: Vec<Participant>,
+    /// Index in [`Model::files`] of the file that declares it.
     pub file: u32,
 }
 
 /// Everything loaded from a set of BPMN files.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
+    /// Every loaded file (BPMN and DMN) in load order; [`SourcePos::file`]
+    /// indexes it.
     pub files: Vec<SourceFile>,
+    /// Bodies of all processes and embedded subprocesses; [`GraphIdx`]
+    /// indexes it.
     pub graphs: Vec<Graph>,
+    /// Top-level processes of all files, in load order.
     pub processes: Vec<ProcessSpec>,
+    /// Collaborations of all files, in load order.
     pub collaborations: Vec<Collaboration>,
+    /// Every script and condition of all files; [`ExprId`] indexes it.
     pub expressions: Vec<Expression>,
 }
 

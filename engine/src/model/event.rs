@@ -6,6 +6,7 @@ use super::{ExprId, NodeIdx};
 /// expression that evaluates to such text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimerValue {
+    /// The `timeDate` / `timeDuration` / `timeCycle` text, trimmed.
     pub text: String,
     /// Set when the text is not a literal date, duration or cycle.
     pub expr: Option<ExprId>,
@@ -29,6 +30,8 @@ pub enum Timer {
 pub struct Correlation {
     /// The correlation property id.
     pub property: String,
+    /// The expression computing the property's value: over the payload
+    /// (`from_payload`) or over the catching task's data (`from_data`).
     pub expr: ExprId,
 }
 
@@ -60,13 +63,16 @@ pub enum MessageStyle {
 /// without one, instead of merging it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpiffPayload {
+    /// spiffworkflow `payloadExpression`: what a throw sends.
     pub payload: Option<ExprId>,
+    /// spiffworkflow `variableName`: where a catch stores the payload.
     pub variable: Option<String>,
 }
 
 /// One event definition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
+    /// `messageEventDefinition` (or a send or receive task's message).
     Message {
         /// The message name (its id when it has no name; the event's own
         /// name when it has no `messageRef`); matching is by name.
@@ -79,43 +85,66 @@ pub enum Trigger {
         /// catcher stores it; on a catch: where it stores payloads whose
         /// thrower named no variable).
         variable: Option<String>,
+        /// Which parser's conventions the payload follows.
         style: MessageStyle,
         /// Properties computed from the payload.
         from_payload: Vec<Correlation>,
         /// Properties a catch expects, computed from its own data.
         from_data: Vec<Correlation>,
     },
+    /// `signalEventDefinition`: a broadcast to every waiting catcher.
     Signal {
+        /// The signal's name (its id when it has no name); matching is by
+        /// name.
         name: String,
         /// Set in files written for SpiffWorkflow's spiff parser; `None`:
         /// plain BPMN (a throw sends a copy of its data, a catch merges it).
         spiff: Option<SpiffPayload>,
     },
+    /// `timerEventDefinition`.
     Timer(Timer),
-    /// A catch without a code catches every error.
+    /// `errorEventDefinition`. A catch without a code catches every error.
     Error {
+        /// The referenced `error`'s `errorCode`; catches match on it.
         code: Option<String>,
+        /// The referenced `error`'s name (the `errorRef` itself when no
+        /// such `error` is declared); `None` without an `errorRef`.
         name: Option<String>,
         /// As for signals.
         spiff: Option<SpiffPayload>,
     },
-    /// A catch without a code catches every escalation.
+    /// `escalationEventDefinition`. A catch without a code catches every
+    /// escalation.
     Escalation {
+        /// The referenced `escalation`'s `escalationCode`; catches match on it.
         code: Option<String>,
+        /// The referenced `escalation`'s name (the `escalationRef` itself
+        /// when no such `escalation` is declared); `None` without one.
         name: Option<String>,
         /// As for signals.
         spiff: Option<SpiffPayload>,
     },
+    /// `cancelEventDefinition`: cancels the enclosing transaction.
     Cancel,
+    /// `terminateEventDefinition`: ends every token of the enclosing
+    /// process or subprocess at once.
     Terminate,
+    /// `conditionalEventDefinition`: fires when its condition becomes true.
     Conditional {
+        /// The `condition` child, evaluated over the waiting task's data
+        /// and the data objects it sees.
         condition: ExprId,
     },
+    /// `linkEventDefinition`: a throw jumps to the catch with the same
+    /// name in the same graph.
     Link {
+        /// The definition's `name` attribute.
         name: String,
     },
     /// Compensation; `activity` limits a throw to one activity (by BPMN id).
     Compensate {
+        /// `activityRef` (local part); `None`: every completed activity of
+        /// the scope that has a compensation handler.
         activity: Option<String>,
     },
 }
@@ -143,8 +172,10 @@ impl Trigger {
 pub enum EventPosition {
     /// A start event; `interrupting` matters for event subprocess starts.
     Start {
+        /// `isInterrupting` (true unless it says `"false"`).
         interrupting: bool,
     },
+    /// `endEvent`.
     End,
     /// `intermediateCatchEvent`.
     Catch,
@@ -152,7 +183,10 @@ pub enum EventPosition {
     Throw,
     /// A boundary event on the activity `attached_to` (same graph).
     Boundary {
+        /// `attachedToRef`, resolved to the activity's index.
         attached_to: NodeIdx,
+        /// `cancelActivity` (true unless it says `"false"`): firing
+        /// cancels the activity (interrupting).
         cancel_activity: bool,
     },
 }
@@ -161,8 +195,12 @@ pub enum EventPosition {
 /// event; several mean "multiple" (any fires), or with `parallel` all must.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventNode {
+    /// Where the event sits (start, end, intermediate, boundary).
     pub position: EventPosition,
+    /// Its event definitions, in document order; empty for a none event.
     pub triggers: Vec<Trigger>,
+    /// `parallelMultiple="true"`: with several definitions, all must
+    /// fire before the event does.
     pub parallel: bool,
 }
 

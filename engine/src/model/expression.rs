@@ -94,7 +94,10 @@ impl FromStr for Dialect {
 /// A script or condition and where it was written.
 #[derive(Debug, Clone)]
 pub struct Expression {
+    /// The code as written in the diagram (Python and JUEL are translated
+    /// from it to Rhai when the diagrams are compiled).
     pub text: String,
+    /// Statements (a script) or a single expression (a condition).
     pub kind: ExprKind,
     /// The language the text is written in: decided at parse time when
     /// the element, an option or the file names it, else inferred per file

@@ -6,10 +6,15 @@ use std::collections::BTreeMap;
 /// An extension element kept as a small tree so later features can read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtElement {
+    /// Namespace URI of the element (empty when it has none).
     pub ns: String,
+    /// Local name, without prefix (`property`, `taskDefinition`).
     pub name: String,
+    /// Attributes by local name → value.
     pub attrs: BTreeMap<String, String>,
+    /// The element's text content.
     pub text: String,
+    /// Child elements, in document order.
     pub children: Vec<ExtElement>,
 }
 

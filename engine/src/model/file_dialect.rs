@@ -15,7 +15,9 @@ use super::Dialect;
 /// The dialect chosen for a file's code and the rule that chose it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDialect {
+    /// The dialect code without its own language is read in.
     pub dialect: Dialect,
+    /// The rule that chose it (printed by `bpmn validate`).
     pub reason: DialectReason,
 }
 
@@ -25,35 +27,63 @@ pub enum DialectReason {
     /// `--dialect` (or the dialect a state file was saved with).
     Option,
     /// The `expressionLanguage` attribute of `definitions`.
-    ExpressionLanguage(String),
+    ExpressionLanguage(
+        /// The attribute's value.
+        String,
+    ),
     /// The `exporter` attribute names SpiffArena / bpmn-js-spiffworkflow.
-    Exporter(String),
+    Exporter(
+        /// The attribute's value.
+        String,
+    ),
     /// Every element with code names its own language.
     NoCode,
     /// Code of `element` uses syntax only Rhai has (`construct`).
-    RhaiSyntax { element: String, construct: String },
+    RhaiSyntax {
+        /// BPMN id of the element whose code decided.
+        element: String,
+        /// The Rhai-only construct found (for the message).
+        construct: String,
+    },
     /// All the code parses in the Python subset and the file uses
     /// SpiffWorkflow extensions.
     PythonWithSpiffExtensions,
     /// All the code parses in the Python subset and the code of `element`
     /// is not valid Rhai.
-    PythonNotRhai { element: String },
+    PythonNotRhai {
+        /// BPMN id of the element whose code is not valid Rhai.
+        element: String,
+    },
     /// All the code is valid in both, and `element`'s code names the
     /// dialect (`scriptFormat` / `language`).
-    Named { element: String },
+    Named {
+        /// BPMN id of the element whose code names its language.
+        element: String,
+    },
     /// All the code is valid in both; without SpiffWorkflow extensions the
     /// engine's own language is the default.
     BothValid,
     /// The code of `element` is outside the Python subset and all the code
     /// is valid Rhai.
-    RhaiNotPython { element: String },
+    RhaiNotPython {
+        /// BPMN id of the element whose code is outside the Python subset.
+        element: String,
+    },
     /// The file uses SpiffWorkflow extensions and no Rhai-only syntax, but
     /// the code of `element` is outside the Python subset.
-    PythonBeyondSubset { element: String },
+    PythonBeyondSubset {
+        /// BPMN id of the element whose code is outside the Python subset.
+        element: String,
+    },
     /// Some code fits neither; the dialect with fewer failures (Python when
     /// the file uses SpiffWorkflow extensions) was chosen so its errors
     /// name the constructs.
-    Neither { failures: usize, other: usize },
+    Neither {
+        /// How many elements' code fails in the chosen dialect.
+        failures: usize,
+        /// How many fail in the other one.
+        other: usize,
+    },
 }
 
 impl fmt::Display for DialectReason {

@@ -18,17 +18,24 @@ pub struct FlowIdx(pub u32);
 /// A node anywhere in the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeRef {
+    /// The graph that holds the node.
     pub graph: GraphIdx,
+    /// The node's index inside that graph.
     pub node: NodeIdx,
 }
 
 /// A sequence flow.
 #[derive(Debug, Clone)]
 pub struct Flow {
+    /// The `sequenceFlow`'s BPMN `id`.
     pub id: String,
+    /// The `name` attribute (a gateway's choice is shown by it).
     pub name: Option<String>,
+    /// `sourceRef`: the node the flow leaves.
     pub source: NodeIdx,
+    /// `targetRef`: the node the flow enters.
     pub target: NodeIdx,
+    /// `conditionExpression`; `None` for an unconditional flow.
     pub condition: Option<ExprId>,
     /// Position in the document among the graph's flows (conditions are tested in this order).
     pub order: u32,
@@ -36,6 +43,7 @@ pub struct Flow {
     /// of a join a token on it fills, found without a search (a join with
     /// n inputs would otherwise cost O(n) per token).
     pub target_slot: u32,
+    /// Where the `sequenceFlow` element starts.
     pub pos: SourcePos,
 }
 
@@ -44,7 +52,11 @@ pub struct Flow {
 pub struct Graph {
     /// The BPMN id of the process or subprocess this graph is the body of.
     pub id: String,
+    /// Flow nodes declared directly in this body, in document order;
+    /// [`NodeIdx`] indexes it.
     pub nodes: Vec<Node>,
+    /// Sequence flows declared directly in this body, in document order;
+    /// [`FlowIdx`] indexes it.
     pub flows: Vec<Flow>,
     /// None start events (what starts the graph), in document order; for a
     /// subprocess without start events, every node without incoming flow.

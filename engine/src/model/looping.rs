@@ -16,7 +16,10 @@ pub enum MiSource {
     /// parser, when the variable holds a list or a map it is the input
     /// collection; otherwise the expression is a number of instances.
     CardinalityOrCollection {
+        /// The `loopCardinality` expression, used when `variable` holds
+        /// no list or map.
         cardinality: ExprId,
+        /// The variable the `loopCardinality` text names.
         variable: String,
     },
 }
@@ -24,7 +27,10 @@ pub enum MiSource {
 /// `multiInstanceLoopCharacteristics`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MultiInstance {
+    /// `isSequential="true"`: one instance after another; otherwise all
+    /// instances are created at once.
     pub sequential: bool,
+    /// Where the instances come from.
     pub source: MiSource,
     /// `inputDataItem` (or camunda `elementVariable`): each instance's item.
     pub input_item: Option<String>,
@@ -54,7 +60,9 @@ pub struct StandardLoop {
 /// How an activity repeats.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Looping {
+    /// `multiInstanceLoopCharacteristics`.
     Multi(MultiInstance),
+    /// `standardLoopCharacteristics`.
     Standard(StandardLoop),
 }
 

@@ -10,7 +10,10 @@ use super::{
 pub enum HumanKind {
     /// `bpmn:task` (SpiffWorkflow treats an untyped task as manual).
     Task,
+    /// `bpmn:userTask`: a person enters data (the form, if any, comes
+    /// from its extensions).
     UserTask,
+    /// `bpmn:manualTask`: a person does work outside and marks it done.
     ManualTask,
 }
 
@@ -21,12 +24,16 @@ pub enum NodeKind {
     Event(EventNode),
     /// `task`, `userTask`, `manualTask`: wait for a person.
     Human(HumanKind),
+    /// `scriptTask`: runs its script when it becomes ready.
     ScriptTask {
+        /// The `script` element's text, compiled as a statement list.
         script: ExprId,
     },
     /// `businessRuleTask`: evaluates a DMN decision (spiffworkflow
     /// `calledDecisionId`, camunda `decisionRef`, zeebe `calledDecision`).
     BusinessRuleTask {
+        /// Id of the DMN decision to evaluate (looked up in the loaded
+        /// DMN files).
         decision: String,
         /// Where the result goes (camunda/zeebe `resultVariable`); without
         /// it the outputs are merged into the data by output name.
@@ -44,37 +51,57 @@ pub enum NodeKind {
         operation: Option<String>,
         /// Parameter names and the expressions giving their values.
         parameters: Vec<(String, ExprId)>,
+        /// Where the handler's result goes (spiffworkflow
+        /// `resultVariable` on the operator, camunda `resultVariable`).
         result_variable: Option<String>,
     },
     /// `sendTask`: throws its message.
     SendTask {
+        /// The message thrown: always a [`Trigger::Message`].
         message: Trigger,
     },
     /// `receiveTask`: waits for its message.
     ReceiveTask {
+        /// The message caught: always a [`Trigger::Message`].
         message: Trigger,
     },
+    /// `exclusiveGateway`: takes the first outgoing flow whose condition
+    /// holds (document order), else the default flow; joins pass through.
     ExclusiveGateway,
+    /// `parallelGateway`: forks onto every outgoing flow; as a join, waits
+    /// for a token on every incoming flow.
     ParallelGateway,
+    /// `inclusiveGateway`: forks onto every outgoing flow whose condition
+    /// holds (else the default); as a join, waits for the tokens that can
+    /// still arrive.
     InclusiveGateway,
     /// Waits for the first of the events that follow it.
     EventBasedGateway,
     /// Embedded `subProcess` (or `transaction`); its body is `graph`.
     SubProcess {
+        /// The subprocess body.
         graph: GraphIdx,
+        /// True for a `transaction` (it can be cancelled by a cancel end
+        /// event, compensating what completed inside).
         transaction: bool,
     },
     /// A `subProcess` with `triggeredByEvent="true"`: started by its start
     /// event while the enclosing scope runs.
     EventSubProcess {
+        /// The event subprocess body; its start event says what starts it.
         graph: GraphIdx,
     },
     /// `callActivity` with the called process id, resolved across all loaded files.
     CallActivity {
+        /// `calledElement` (local part of the QName): the id of the
+        /// process to call; empty when the attribute is missing.
         called_element: String,
     },
     /// An element this engine does not run (kept so validation can name it).
     Unsupported {
+        /// The element name and, when the element itself is known, what
+        /// makes it unsupported (`complexGateway`, `exclusiveGateway with
+        /// multiInstanceLoopCharacteristics`).
         element: String,
     },
 }
@@ -145,8 +172,11 @@ impl NodeKind {
 /// A flow node of a graph.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// The element's BPMN `id` (what answers, resets and listings name).
     pub id: String,
+    /// The `name` attribute, when the diagram gives one.
     pub name: Option<String>,
+    /// What the node is and the data its behaviour needs.
     pub kind: NodeKind,
     /// Incoming sequence flows, in document order.
     pub incoming: Vec<FlowIdx>,
@@ -157,7 +187,10 @@ pub struct Node {
     /// Name of the innermost lane that holds this node (inherited from an
     /// enclosing subprocess when the node has none of its own).
     pub lane: Option<String>,
+    /// The text of its `documentation` child, trimmed; `None` when absent
+    /// or blank (a Jinja template over task data, shown to the user).
     pub documentation: Option<String>,
+    /// Vendor extension data (spiffworkflow, camunda, zeebe).
     pub extensions: Extensions,
     /// spiffworkflow `preScript`: runs when the task becomes ready.
     pub pre_script: Option<ExprId>,
@@ -174,6 +207,7 @@ pub struct Node {
     pub looping: Option<Box<super::Looping>>,
     /// `ioSpecification` and data object / data store associations.
     pub data: Option<Box<super::NodeData>>,
+    /// Where the element starts.
     pub pos: SourcePos,
 }
 

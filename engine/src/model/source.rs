@@ -10,7 +10,10 @@ use super::FileDialect;
 /// self-contained and diagnostics can quote positions).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The path the file was loaded from, as given (diagnostics print it).
     pub path: PathBuf,
+    /// The whole file as UTF-8 (a leading BOM removed), shared with the
+    /// states saved from it.
     pub text: Arc<str>,
     /// For a BPMN file: the dialect of its code whose element names no
     /// language, and why. `None` while loading, before it is inferred, and
@@ -25,8 +28,11 @@ pub struct SourceFile {
 /// plus 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SourcePos {
+    /// Index of the file in [`crate::model::Model::files`].
     pub file: u32,
+    /// 1-based line number.
     pub line: u32,
+    /// 1-based column, counted in characters (not bytes) from the line start.
     pub col: u32,
 }
 

@@ -12,7 +12,9 @@ use super::owner::{Moment, ReadyAt};
 /// the real clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockChange {
+    /// When, in the instance's history, the clock was set or advanced.
     pub at: Moment,
+    /// The virtual time before the change; `None`: the real clock was in use.
     pub before: Option<Timestamp>,
 }
 

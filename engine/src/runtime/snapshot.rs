@@ -35,11 +35,16 @@ use crate::model::{Data, GraphIdx, NodeKind};
 /// scope, "C", {set…}, [removed keys…]]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskRow {
+    /// The task's graph: an index in [`crate::model::Model::graphs`].
     pub graph: u32,
+    /// The task's node: an index in that graph's nodes.
     pub node: u32,
     /// Parent task, or -1.
     pub parent: i64,
+    /// Index of the scope (in [`InstanceSnapshot::scopes`]) it runs in.
     pub scope: u32,
+    /// Its [`TaskState`] as one letter: `W`aiting, `R`eady, `S`tarted,
+    /// `C`ompleted, `E`rror, or `X` for cancelled.
     pub state: char,
     /// Keys whose value differs from the parent's data.
     pub set: Option<Data>,
@@ -115,6 +120,7 @@ pub struct TaskDelta {
     /// writes as `()`).
     #[serde(default)]
     pub set: Option<Data>,
+    /// Keys removed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub del: Vec<String>,
 }
@@ -148,6 +154,7 @@ pub type JoinInputs = Vec<(u32, u64, u32)>;
 /// A join's pending tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinRow {
+    /// The join gateway's node index in the scope's graph.
     pub node: u32,
     /// The WAITING join record.
     pub task: Option<u32>,
@@ -165,6 +172,7 @@ pub struct LoopRow {
     /// Multi-instance: how many instances there are in all.
     #[serde(default)]
     pub count: u32,
+    /// How many instances (or iterations) completed.
     #[serde(default)]
     pub completed: u32,
     /// Instances created and not finished.
@@ -188,17 +196,25 @@ pub struct FireRow {
     /// Its data while it waited, against its parent's data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<TaskDelta>,
+    /// A catch that fired: what it waited for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait: Option<Wait>,
+    /// A catch that fired: the non-interrupting boundary event task armed
+    /// again by the firing, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rearmed: Option<u32>,
     /// A start event that fired, as it was before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starter_before: Option<Starter>,
+    /// A start event that fired: the task it created (the process's start
+    /// event, or the event subprocess task).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<u32>,
+    /// A start event that fired: the data the new body started with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Data>,
+    /// A start event that fired: the instance's
+    /// [`InstanceSnapshot::pending_starts`] before it did.
     #[serde(default)]
     pub pending_before: u32,
     /// The task that threw the event, or -1 (from outside, a timer).
@@ -207,6 +223,7 @@ pub struct FireRow {
     /// A condition that became true when `by` completed (not a throw).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cond: bool,
+    /// When it fired, in the instance's history.
     pub at: Moment,
 }
 
@@ -221,14 +238,18 @@ fn is_no_task(t: &u32) -> bool {
 /// A compensation run, as stored in a snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompRunRow {
+    /// The task that threw the compensation.
     pub owner: u32,
+    /// Activities still to compensate, next first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left: Vec<u32>,
     /// (activity, handler task or -1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub done: Vec<(u32, u32)>,
+    /// The thrower's data at the throw, against its parent's data.
     #[serde(default)]
     pub entry: TaskDelta,
+    /// No activity was left to compensate: the run is over.
     #[serde(default)]
     pub finished: bool,
 }
@@ -236,23 +257,37 @@ pub struct CompRunRow {
 /// A scope: a running or finished process / subprocess body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeRow {
+    /// The body's graph: an index in [`crate::model::Model::graphs`].
     pub graph: u32,
+    /// The subprocess, call activity or event subprocess task that runs
+    /// this body; `None` for a top-level process.
     pub parent_task: Option<u32>,
+    /// Nesting depth: 0 for a top-level process.
     pub depth: u32,
+    /// The joins in this body that hold tokens.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub joins: Vec<JoinRow>,
+    /// Tasks that ended a path (no outgoing flow), in completion order:
+    /// the body's final data is the merge of theirs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ended: Vec<u32>,
+    /// The terminate end event (or interrupting event subprocess) that
+    /// ended the body, if one did: its data alone is the final data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminated_by: Option<u32>,
+    /// The body has ended.
     pub finished: bool,
+    /// The task that completed last in this body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_done: Option<u32>,
+    /// Correlation property → value, as set in this body (read when
+    /// `correlated_by` is empty, as in older files).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub correlations: BTreeMap<String, Value>,
     /// Correlation values with the task that set each, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlated_by: Vec<(String, Value, u32)>,
+    /// Completed activities with a compensation handler, in completion order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compensable: Vec<u32>,
     /// Values of the data objects the body declares.
@@ -273,13 +308,19 @@ pub struct ScopeRow {
 /// Everything needed to continue an instance, given the same specs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstanceSnapshot {
+    /// Every top-level process has finished and no start event is pending.
     pub completed: bool,
     /// The workflow data (set when completed).
     pub data: Data,
+    /// The task that completed last.
     pub last_task: Option<u32>,
     /// The instance's event counter.
     pub arrival_seq: u64,
+    /// How many top-level scopes still run (informative: restoring
+    /// recomputes it from `scopes`).
     pub top_running: u32,
+    /// Top-level scopes in the order they finished (their final data,
+    /// merged in this order, is the workflow data).
     pub top_finished: Vec<u32>,
     /// READY engine tasks in queue order.
     pub ready: Vec<u32>,
@@ -288,6 +329,7 @@ pub struct InstanceSnapshot {
     pub deferred: Vec<u32>,
     /// Completion order as runs of consecutive ids: (first id, count).
     pub completion_runs: Vec<(u32, u32)>,
+    /// For each fired join task: the tokens it consumed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub join_inputs: Vec<(u32, JoinInputs)>,
     /// For each fired join: the task that made it fire, and when.
@@ -296,6 +338,7 @@ pub struct InstanceSnapshot {
     /// Data a reset gave a join that has not fired again yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub join_overrides: Vec<(u32, Data)>,
+    /// Tasks in ERROR and their messages.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<(u32, String)>,
     /// CANCELLED tasks: (task, state before as a letter, the task that
@@ -311,6 +354,8 @@ pub struct InstanceSnapshot {
     /// The data the instance was started with.
     #[serde(default)]
     pub initial: Data,
+    /// 1 while the instance cannot complete before a start event fires (a
+    /// process that starts on a message, signal or timer), else 0.
     #[serde(default)]
     pub pending_starts: u32,
     /// What each WAITING event task waits for.

@@ -13,9 +13,13 @@ pub enum TaskState {
     Ready,
     /// Running and not finished (a subprocess or call activity whose body runs).
     Started,
+    /// Done: its outgoing flows were taken (or its path ended there).
     Completed,
     /// Failed; the message is in the workflow error.
     Error,
+    /// Stopped before it finished by something else that happened: an
+    /// interrupting event, a terminate end event, the winner of an
+    /// event-based gateway, a multi-instance completion condition…
     Cancelled,
 }
 

@@ -309,9 +309,12 @@ pub fn next_cycle(
 /// participant (`scope` None), or of an event subprocess in `scope`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Starter {
+    /// Index of the scope whose event subprocess the start event belongs
+    /// to; `None` for a process's own start event.
     pub scope: Option<u32>,
     /// The graph holding the start event.
     pub graph: u32,
+    /// The start event's node index in `graph`.
     pub start: u32,
     /// The event subprocess node in the scope's graph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,6 +327,8 @@ pub struct Starter {
     /// Fired and does not repeat: no longer armed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub spent: bool,
+    /// What the start event waits for (its timers' due times, expected
+    /// correlation values…).
     pub wait: Wait,
 }
 
@@ -336,6 +341,7 @@ impl Starter {
         (self.scope, self.graph, self.start)
     }
 
+    /// The start event in the model.
     pub fn node(&self) -> NodeRef {
         NodeRef {
             graph: GraphIdx(self.graph),

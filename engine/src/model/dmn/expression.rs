@@ -18,7 +18,10 @@ pub enum Language {
 /// entry, allowed-values list, default output or literal expression.
 #[derive(Debug, Clone)]
 pub struct DmnExpr {
+    /// The `text` child's content, trimmed (empty for an empty cell).
     pub text: String,
+    /// The language it is read in: the element's or the file's
+    /// `expressionLanguage`, else FEEL.
     pub language: Language,
     /// The element or the file named the language (`expressionLanguage`).
     /// When not, `language` is FEEL, the DMN default, and a table read as

@@ -63,9 +63,13 @@ impl fmt::Display for HitPolicy {
 /// The operator applied to the outputs of a COLLECT table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Aggregation {
+    /// `SUM` (`C+`): the sum of the matched outputs.
     Sum,
+    /// `MIN` (`C<`): the smallest matched output.
     Min,
+    /// `MAX` (`C>`): the largest matched output.
     Max,
+    /// `COUNT` (`C#`): how many rules matched.
     Count,
 }
 

@@ -8,6 +8,7 @@ use crate::model::SourcePos;
 /// The logic of a decision, of a knowledge model, or of a context entry.
 #[derive(Debug, Clone)]
 pub enum DecisionLogic {
+    /// A `decisionTable`.
     Table(DecisionTable),
     /// A `literalExpression`.
     Literal(DmnExpr),
@@ -25,7 +26,9 @@ pub enum DecisionLogic {
 pub struct ContextEntry {
     /// The entry's variable name; `None` for the result entry.
     pub name: Option<String>,
+    /// The entry's value: any logic, including a nested context.
     pub value: DecisionLogic,
+    /// Where the `contextEntry` element starts.
     pub pos: SourcePos,
 }
 
@@ -36,5 +39,6 @@ pub struct Invocation {
     pub function: String,
     /// Parameter name and the logic giving its value.
     pub bindings: Vec<(String, DecisionLogic)>,
+    /// Where the `invocation` element starts.
     pub pos: SourcePos,
 }

@@ -8,9 +8,11 @@ use crate::model::SourcePos;
 /// A `testCases` file.
 #[derive(Debug, Clone)]
 pub struct TestSuite {
+    /// The test file's path, as given.
     pub path: PathBuf,
     /// The `modelName` element: the DMN file the cases were written for.
     pub model_name: Option<String>,
+    /// Its `testCase`s, in file order.
     pub cases: Vec<TestCase>,
 }
 
@@ -19,11 +21,16 @@ pub struct TestSuite {
 pub struct TestCase {
     /// The `id` attribute, else the case's number in the file.
     pub id: String,
+    /// The `description` child, trimmed.
     pub description: Option<String>,
     /// `decision` (the default) or another kind this engine does not run.
     pub kind: String,
+    /// Each `inputNode`'s `name` and value: the input data the decisions
+    /// are evaluated with.
     pub inputs: Vec<(String, TestValue)>,
+    /// The expected results, one per decision checked.
     pub results: Vec<ResultNode>,
+    /// Where the `testCase` element starts (`file` is always 0).
     pub pos: SourcePos,
 }
 
@@ -34,7 +41,9 @@ pub struct ResultNode {
     pub name: String,
     /// The case expects the evaluation to fail.
     pub error_result: bool,
+    /// The `expected` child's value; `None` when there is none.
     pub expected: Option<TestValue>,
+    /// Where the `resultNode` element starts (`file` is always 0).
     pub pos: SourcePos,
 }
 
@@ -45,7 +54,9 @@ pub enum TestValue {
     Nil,
     /// A `value` with its `xsi:type` local name (`decimal`, `string`, `date`…).
     Simple {
+        /// The `xsi:type` without its prefix; `None` when untyped.
         xsi_type: Option<String>,
+        /// The element's text.
         text: String,
     },
     /// A `list` of `item`s.
