@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::context::{FileCx, qname_local};
 use super::dialect::{DialectRules, LoadOptions};
 use super::events::{self, FileDefs};
 use super::extensions::{self, SPIFF_NS};
@@ -14,111 +15,9 @@ use super::xml::{self, Element, LineIndex};
 use super::{BPMN_NS, Loaded};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Collaboration, Dialect, EventNode, EventPosition, ExprId, ExprKind, Expression, Flow, FlowIdx,
-    Graph, GraphIdx, HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec,
-    SourceFile, SourcePos,
+    Collaboration, EventNode, EventPosition, ExprKind, Flow, FlowIdx, Graph, GraphIdx, HumanKind,
+    Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec, SourceFile,
 };
-
-/// Per-file parsing context.
-pub(super) struct FileCx<'a> {
-    loaded: &'a mut Loaded,
-    file: u32,
-    path: PathBuf,
-    text: Arc<str>,
-    lines: LineIndex,
-    /// The process currently being parsed (for diagnostics).
-    process: Option<String>,
-    /// Whether problems in the current process are errors (executable) or warnings.
-    severity: Severity,
-    /// How the language of each script and condition is decided.
-    dialects: DialectRules,
-    /// Every element id of the file (data references are checked against it).
-    ids: std::collections::HashSet<String>,
-}
-
-impl FileCx<'_> {
-    fn pos(&self, offset: usize) -> SourcePos {
-        let (line, col) = self.lines.line_col(&self.text, offset);
-        SourcePos {
-            file: self.file,
-            line,
-            col,
-        }
-    }
-
-    pub(super) fn report(
-        &mut self,
-        offset: usize,
-        element: Option<&str>,
-        message: String,
-        help: Option<&str>,
-    ) {
-        let p = self.pos(offset);
-        self.loaded.diagnostics.push(Diagnostic {
-            severity: self.severity,
-            file: self.path.clone(),
-            line: p.line,
-            col: p.col,
-            element: element.map(str::to_string),
-            process: self.process.clone(),
-            message,
-            help: help.map(str::to_string),
-        });
-    }
-
-    /// Reports a warning whatever the process: something this engine
-    /// accepts (as SpiffWorkflow does) but the author should know about.
-    pub(super) fn warn(
-        &mut self,
-        offset: usize,
-        element: Option<&str>,
-        message: String,
-        help: Option<&str>,
-    ) {
-        let severity = std::mem::replace(&mut self.severity, Severity::Warning);
-        self.report(offset, element, message, help);
-        self.severity = severity;
-    }
-
-    /// Whether some element of the file has id `id`.
-    pub(super) fn has_id(&self, id: &str) -> bool {
-        self.ids.contains(id)
-    }
-
-    /// The model built so far (the graphs enclosing the one being parsed
-    /// are in it).
-    pub(super) fn model(&self) -> &crate::model::Model {
-        &self.loaded.model
-    }
-
-    /// Records a script or condition; `language` is the owning element's
-    /// `scriptFormat` / `language` attribute.
-    pub(super) fn add_expr(
-        &mut self,
-        text: String,
-        kind: ExprKind,
-        language: Option<&str>,
-        owner: &str,
-        offset: usize,
-    ) -> ExprId {
-        let id = ExprId(self.loaded.model.expressions.len() as u32);
-        let pos = self.pos(offset);
-        let (dialect, auto) = match self.dialects.resolve(language, kind, &text) {
-            Some(d) => (d, false),
-            None => (Dialect::Rhai, true),
-        };
-        self.loaded.model.expressions.push(Expression {
-            text,
-            kind,
-            dialect,
-            auto,
-            owner: owner.to_string(),
-            process: self.process.clone().unwrap_or_default(),
-            pos,
-        });
-        id
-    }
-}
 
 fn file_error(loaded: &mut Loaded, path: &std::path::Path, line: u32, col: u32, message: String) {
     loaded.diagnostics.push(Diagnostic {
@@ -250,11 +149,6 @@ fn parse_collaboration(cx: &mut FileCx<'_>, el: &Element) {
         participants,
         file: cx.file,
     });
-}
-
-/// The local part of a QName-valued attribute (`tns:Proc` → `Proc`).
-pub fn qname_local(v: &str) -> String {
-    v.rsplit(':').next().unwrap_or(v).trim().to_string()
 }
 
 fn parse_process(cx: &mut FileCx<'_>, defs: &FileDefs, el: &Element) {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::BPMN_NS;
-use super::bpmn::{FileCx, qname_local};
+use super::context::{FileCx, qname_local};
 use super::extensions::{CAMUNDA_NS, SPIFF_NS};
 use super::xml::Element;
 use crate::model::{Correlation, ExprKind, MessageStyle, SpiffPayload, Timer, TimerValue, Trigger};

@@ -9,6 +9,7 @@
 //! `language`, `expressionLanguage`, exporter) decide which.
 
 mod bpmn;
+mod context;
 mod data_spec;
 mod dialect;
 pub mod dmn;
