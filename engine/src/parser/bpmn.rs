@@ -1,124 +1,29 @@
-//! BPMN XML → model: definitions, processes, collaborations, flow nodes,
-//! sequence flows, subprocess bodies. Each flow element is parsed here, in
-//! one place; [`super::validate`] then checks what spans elements and files.
+//! BPMN XML → model: definitions, processes, collaborations, and the walk
+//! over the flow elements of a process or subprocess body, which hands each
+//! element to the parser of its family — `activities.rs`, `gateways.rs`,
+//! `events.rs`, `subprocesses.rs`, `flows.rs`, `data_spec.rs` — and
+//! attaches what every node carries (extensions, pre- and post-scripts,
+//! loop characteristics, lane, documentation, data associations).
+//! [`super::validate`] then checks what spans elements and files.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::context::{FileCx, qname_local};
 use super::dialect::{DialectRules, LoadOptions};
-use super::events::{self, FileDefs};
+use super::event_definitions::FileDefs;
 use super::extensions::{self, SPIFF_NS};
 use super::lanes::lane_map;
+use super::pending::{PendingKind, unsupported};
 use super::xml::{self, Element, LineIndex};
 use super::{BPMN_NS, Loaded};
+use super::{activities, data_spec, events, flows, gateways, looping, subprocesses};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Collaboration, Dialect, EventNode, EventPosition, ExprId, ExprKind, Expression, Flow, FlowIdx,
-    Graph, GraphIdx, HumanKind, Node, NodeIdx, NodeKind, NodeRef, Participant, ProcessSpec,
-    SourceFile, SourcePos,
+    Collaboration, ExprKind, Graph, GraphIdx, Node, NodeIdx, NodeKind, NodeRef, Participant,
+    ProcessSpec, SourceFile,
 };
-
-/// Per-file parsing context.
-pub(super) struct FileCx<'a> {
-    loaded: &'a mut Loaded,
-    file: u32,
-    path: PathBuf,
-    text: Arc<str>,
-    lines: LineIndex,
-    /// The process currently being parsed (for diagnostics).
-    process: Option<String>,
-    /// Whether problems in the current process are errors (executable) or warnings.
-    severity: Severity,
-    /// How the language of each script and condition is decided.
-    dialects: DialectRules,
-    /// Every element id of the file (data references are checked against it).
-    ids: std::collections::HashSet<String>,
-}
-
-impl FileCx<'_> {
-    fn pos(&self, offset: usize) -> SourcePos {
-        let (line, col) = self.lines.line_col(&self.text, offset);
-        SourcePos {
-            file: self.file,
-            line,
-            col,
-        }
-    }
-
-    pub(super) fn report(
-        &mut self,
-        offset: usize,
-        element: Option<&str>,
-        message: String,
-        help: Option<&str>,
-    ) {
-        let p = self.pos(offset);
-        self.loaded.diagnostics.push(Diagnostic {
-            severity: self.severity,
-            file: self.path.clone(),
-            line: p.line,
-            col: p.col,
-            element: element.map(str::to_string),
-            process: self.process.clone(),
-            message,
-            help: help.map(str::to_string),
-        });
-    }
-
-    /// Reports a warning whatever the process: something this engine
-    /// accepts (as SpiffWorkflow does) but the author should know about.
-    pub(super) fn warn(
-        &mut self,
-        offset: usize,
-        element: Option<&str>,
-        message: String,
-        help: Option<&str>,
-    ) {
-        let severity = std::mem::replace(&mut self.severity, Severity::Warning);
-        self.report(offset, element, message, help);
-        self.severity = severity;
-    }
-
-    /// Whether some element of the file has id `id`.
-    pub(super) fn has_id(&self, id: &str) -> bool {
-        self.ids.contains(id)
-    }
-
-    /// The model built so far (the graphs enclosing the one being parsed
-    /// are in it).
-    pub(super) fn model(&self) -> &crate::model::Model {
-        &self.loaded.model
-    }
-
-    /// Records a script or condition; `language` is the owning element's
-    /// `scriptFormat` / `language` attribute.
-    pub(super) fn add_expr(
-        &mut self,
-        text: String,
-        kind: ExprKind,
-        language: Option<&str>,
-        owner: &str,
-        offset: usize,
-    ) -> ExprId {
-        let id = ExprId(self.loaded.model.expressions.len() as u32);
-        let pos = self.pos(offset);
-        let (dialect, auto) = match self.dialects.resolve(language, kind, &text) {
-            Some(d) => (d, false),
-            None => (Dialect::Rhai, true),
-        };
-        self.loaded.model.expressions.push(Expression {
-            text,
-            kind,
-            dialect,
-            auto,
-            owner: owner.to_string(),
-            process: self.process.clone().unwrap_or_default(),
-            pos,
-        });
-        id
-    }
-}
 
 fn file_error(loaded: &mut Loaded, path: &std::path::Path, line: u32, col: u32, message: String) {
     loaded.diagnostics.push(Diagnostic {
@@ -197,7 +102,7 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &Lo
         spiff_extensions: uses_spiff_extensions(&root),
     });
     let mut ids = std::collections::HashSet::new();
-    super::data_spec::collect_ids(&root, &mut ids);
+    data_spec::collect_ids(&root, &mut ids);
     let mut cx = FileCx {
         loaded,
         file,
@@ -250,11 +155,6 @@ fn parse_collaboration(cx: &mut FileCx<'_>, el: &Element) {
         participants,
         file: cx.file,
     });
-}
-
-/// The local part of a QName-valued attribute (`tns:Proc` → `Proc`).
-pub fn qname_local(v: &str) -> String {
-    v.rsplit(':').next().unwrap_or(v).trim().to_string()
 }
 
 fn parse_process(cx: &mut FileCx<'_>, defs: &FileDefs, el: &Element) {
@@ -314,10 +214,10 @@ fn parse_graph(
 ) -> GraphIdx {
     let gidx = GraphIdx(cx.loaded.model.graphs.len() as u32);
     let io = match parent {
-        None => super::data_spec::io_spec(cx, container, id),
+        None => data_spec::io_spec(cx, container, id),
         Some(_) => None,
     };
-    super::data_spec::check_references(cx, container, &defs.data_refs);
+    data_spec::check_references(cx, container, &defs.data_refs);
     cx.loaded.model.graphs.push(Graph {
         id: id.to_string(),
         nodes: Vec::new(),
@@ -328,7 +228,7 @@ fn parse_graph(
         event_subprocesses: Vec::new(),
         links: Vec::new(),
         io,
-        data_objects: super::data_spec::data_objects(container),
+        data_objects: data_spec::data_objects(container),
         parent,
         or_join_reach: Vec::new(),
         or_join_watch: Vec::new(),
@@ -379,83 +279,27 @@ fn parse_graph(
             let off = e.text_offset.unwrap_or(e.offset);
             cx.add_expr(e.text.clone(), ExprKind::Script, None, &node_id, off)
         });
-        let looping = super::looping::parse(cx, child, &node_id);
+        let looping = looping::parse(cx, child, &node_id);
         let kind = match kind {
             PendingKind::Ready(k) => k,
-            PendingKind::Script(script) => match script {
-                Some(s) => {
-                    let off = s.text_offset.unwrap_or(s.offset);
-                    NodeKind::ScriptTask {
-                        script: cx.add_expr(
-                            s.text.clone(),
-                            ExprKind::Script,
-                            child.attr("scriptFormat"),
-                            &node_id,
-                            off,
-                        ),
-                    }
-                }
-                None => {
-                    cx.report(
-                        child.offset,
-                        Some(&node_id),
-                        "script task has no script".into(),
-                        Some("add a <script> element with the Rhai code to run"),
-                    );
-                    NodeKind::ScriptTask {
-                        script: cx.add_expr(
-                            String::new(),
-                            ExprKind::Script,
-                            None,
-                            &node_id,
-                            child.offset,
-                        ),
-                    }
-                }
-            },
+            PendingKind::Script(script) => activities::script_task(cx, child, script, &node_id),
             PendingKind::EventSub => {
                 subprocesses.push((idx, child));
-                NodeKind::EventSubProcess { graph: gidx }
+                subprocesses::placeholder(child, gidx, true)
             }
             PendingKind::SubProcess => {
                 subprocesses.push((idx, child));
                 // Placeholder until the body is parsed below.
-                NodeKind::SubProcess {
-                    graph: gidx,
-                    transaction: child.local == "transaction",
-                }
+                subprocesses::placeholder(child, gidx, false)
             }
         };
-        if let NodeKind::Event(EventNode {
-            position: EventPosition::Boundary { .. },
-            ..
-        }) = &kind
-        {
-            attachments.push((
-                idx,
-                child
-                    .attr("attachedToRef")
-                    .map(qname_local)
-                    .unwrap_or_default(),
-                child.offset,
-            ));
+        if let Some(target) = events::attachment(&kind, child) {
+            attachments.push((idx, target, child.offset));
         }
         if let Some(d) = child.attr("default") {
             defaults.push((idx, d.to_string(), child.offset));
         }
-        if let NodeKind::Event(e) = &kind {
-            let g = &mut cx.loaded.model.graphs[gidx.0 as usize];
-            match e.position {
-                EventPosition::Start { .. } if e.triggers.is_empty() => g.starts.push(idx),
-                EventPosition::Start { .. } => g.trigger_starts.push(idx),
-                EventPosition::Catch => {
-                    if let Some(crate::model::Trigger::Link { name }) = e.triggers.first() {
-                        g.links.push((name.clone(), idx));
-                    }
-                }
-                _ => {}
-            }
-        }
+        events::register(&mut cx.loaded.model.graphs[gidx.0 as usize], idx, &kind);
         let documentation = child
             .children_in(BPMN_NS)
             .find(|c| c.local == "documentation")
@@ -465,7 +309,7 @@ fn parse_graph(
             .get(&node_id)
             .cloned()
             .or_else(|| inherited_lane.map(str::to_string));
-        let data = super::data_spec::node_data(cx, child, &node_id, gidx, &defs.data_refs);
+        let data = data_spec::node_data(cx, child, &node_id, gidx, &defs.data_refs);
         index.insert(node_id.clone(), idx);
         nodes.push(Node {
             id: node_id,
@@ -488,172 +332,13 @@ fn parse_graph(
         });
     }
 
-    let mut flows: Vec<Flow> = Vec::new();
-    for child in container
-        .children_in(BPMN_NS)
-        .filter(|c| c.local == "sequenceFlow")
-    {
-        let fid = child.attr("id").unwrap_or_default().to_string();
-        let unset = ["sourceRef", "targetRef"]
-            .into_iter()
-            .filter(|a| child.attr(a).is_none_or(|r| r.trim().is_empty()))
-            .collect::<Vec<_>>();
-        if !unset.is_empty() {
-            // Modelers leave such flows behind when an end is deleted;
-            // SpiffWorkflow loads the file and never follows them.
-            cx.warn(
-                child.offset,
-                Some(&fid),
-                format!(
-                    "sequence flow has no {}, so it is ignored",
-                    unset.join(" and no ")
-                ),
-                Some("connect both ends of the flow, or delete it"),
-            );
-            continue;
-        }
-        let mut ends = [None, None];
-        for (slot, attr) in ["sourceRef", "targetRef"].iter().enumerate() {
-            match child.attr(attr) {
-                None => {}
-                Some(r) => match index.get(r.trim()) {
-                    Some(&n) => ends[slot] = Some(n),
-                    None => {
-                        let r = r.trim().to_string();
-                        cx.report(
-                            child.offset,
-                            Some(&fid),
-                            format!("{attr} `{r}` does not name a flow node of `{id}`"),
-                            Some("point the flow at an existing task, event or gateway in the same process or subprocess"),
-                        );
-                    }
-                },
-            }
-        }
-        let [Some(source), Some(target)] = ends else {
-            continue;
-        };
-        let condition = child
-            .children_in(BPMN_NS)
-            .find(|c| c.local == "conditionExpression")
-            .filter(|c| !c.text.trim().is_empty())
-            .map(|c| {
-                let off = c.text_offset.unwrap_or(c.offset);
-                cx.add_expr(
-                    c.text.trim().to_string(),
-                    ExprKind::Condition,
-                    c.attr("language"),
-                    &fid,
-                    off,
-                )
-            });
-        let fidx = FlowIdx(flows.len() as u32);
-        nodes[source.0 as usize].outgoing.push(fidx);
-        let target_slot = nodes[target.0 as usize].incoming.len() as u32;
-        nodes[target.0 as usize].incoming.push(fidx);
-        flows.push(Flow {
-            id: fid,
-            name: child.attr("name").map(str::to_string),
-            source,
-            target,
-            condition,
-            order: fidx.0,
-            target_slot,
-            pos: cx.pos(child.offset),
-        });
-    }
-
-    for (node, flow_id, offset) in defaults {
-        // Among the element's own outgoing flows: a search of all flows
-        // per gateway made a diagram of many gateways quadratic to load.
-        let found = nodes[node.0 as usize]
-            .outgoing
-            .iter()
-            .copied()
-            .find(|f| flows[f.0 as usize].id == flow_id);
-        match found {
-            Some(f) => nodes[node.0 as usize].default_flow = Some(f),
-            None => {
-                let nid = nodes[node.0 as usize].id.clone();
-                cx.report(
-                    offset,
-                    Some(&nid),
-                    format!(
-                        "default flow `{flow_id}` is not an outgoing sequence flow of this element"
-                    ),
-                    Some("set `default` to the id of one of its outgoing flows"),
-                );
-            }
-        }
-    }
-
-    for (b, target, offset) in attachments {
-        match index.get(&target) {
-            // An activity this engine does not run is reported on its own.
-            Some(&a)
-                if nodes[a.0 as usize].kind.is_activity()
-                    || matches!(nodes[a.0 as usize].kind, NodeKind::Unsupported { .. }) =>
-            {
-                if let NodeKind::Event(EventNode {
-                    position: EventPosition::Boundary { attached_to, .. },
-                    ..
-                }) = &mut nodes[b.0 as usize].kind
-                {
-                    *attached_to = a;
-                }
-                nodes[a.0 as usize].boundary.push(b);
-            }
-            _ => {
-                let bid = nodes[b.0 as usize].id.clone();
-                cx.report(
-                    offset,
-                    Some(&bid),
-                    format!("attachedToRef `{target}` is not an activity of `{id}`"),
-                    Some("attach the boundary event to a task, subprocess or call activity of the same process"),
-                );
-            }
-        }
-    }
-    // A compensation boundary event is linked to its handler by an association.
-    for assoc in container
-        .children_in(BPMN_NS)
-        .filter(|c| c.local == "association")
-    {
-        let (Some(src), Some(dst)) = (
-            assoc
-                .attr("sourceRef")
-                .map(qname_local)
-                .and_then(|r| index.get(&r).copied()),
-            assoc
-                .attr("targetRef")
-                .map(qname_local)
-                .and_then(|r| index.get(&r).copied()),
-        ) else {
-            continue;
-        };
-        if let NodeKind::Event(EventNode {
-            position: EventPosition::Boundary { attached_to, .. },
-            triggers,
-            ..
-        }) = &nodes[src.0 as usize].kind
-        {
-            if triggers
-                .iter()
-                .any(|t| matches!(t, crate::model::Trigger::Compensate { .. }))
-            {
-                let a = *attached_to;
-                nodes[a.0 as usize].compensation_handler = Some(dst);
-            }
-        }
-    }
+    let flows = flows::sequence_flows(cx, container, id, &index, &mut nodes);
+    flows::resolve_defaults(cx, &mut nodes, &flows, defaults);
+    events::attach_boundaries(cx, id, &index, &mut nodes, attachments);
+    events::link_compensation_handlers(container, &index, &mut nodes);
     {
         let g = &mut cx.loaded.model.graphs[gidx.0 as usize];
-        g.event_subprocesses = nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| matches!(n.kind, NodeKind::EventSubProcess { .. }))
-            .map(|(i, _)| NodeIdx(i as u32))
-            .collect();
+        g.event_subprocesses = subprocesses::event_subprocesses(&nodes);
         g.nodes = nodes;
         g.flows = flows;
     }
@@ -680,77 +365,14 @@ fn parse_graph(
             &sub_lanes,
             lane.as_deref(),
         );
-        let g = &mut cx.loaded.model.graphs[body.0 as usize];
-        let has_start_event = g
-            .nodes
-            .iter()
-            .any(|n| matches!(&n.kind, NodeKind::Event(e) if matches!(e.position, EventPosition::Start { .. })));
-        if !has_start_event {
-            // BPMN: a subprocess without start events starts every flow node
-            // that has no incoming sequence flow.
-            g.starts = g
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| {
-                    n.incoming.is_empty()
-                        && !n.for_compensation
-                        && !matches!(
-                            n.kind,
-                            NodeKind::Unsupported { .. } | NodeKind::EventSubProcess { .. }
-                        )
-                        && !matches!(&n.kind, NodeKind::Event(e) if matches!(e.position, EventPosition::Boundary { .. }))
-                })
-                .map(|(i, _)| NodeIdx(i as u32))
-                .collect();
-            g.implicit_start = true;
-        }
-        let event_sub = el.attr("triggeredByEvent") == Some("true");
-        let g = cx.loaded.model.graph(body);
-        if event_sub && g.trigger_starts.len() != 1 {
-            cx.report(
-                el.offset,
-                Some(&sub_id),
-                "an event subprocess needs exactly one start event with an event definition".into(),
-                Some("give the event subprocess one message, signal, timer, error, escalation or conditional start event"),
-            );
-        } else if !event_sub && g.starts.is_empty() {
-            cx.report(
-                el.offset,
-                Some(&sub_id),
-                "subprocess has no start event".into(),
-                Some("add a startEvent inside the subprocess"),
-            );
-        }
-        let node = &mut cx.loaded.model.graphs[gidx.0 as usize].nodes[idx.0 as usize];
-        node.kind = match node.kind {
-            NodeKind::EventSubProcess { .. } => NodeKind::EventSubProcess { graph: body },
-            NodeKind::SubProcess { transaction, .. } => NodeKind::SubProcess {
-                graph: body,
-                transaction,
-            },
-            ref other => other.clone(),
-        };
+        subprocesses::finish_body(cx, gidx, idx, el, &sub_id, body);
     }
     gidx
 }
 
-/// What a flow element becomes, before ids and scripts are attached.
-enum PendingKind<'a> {
-    Ready(NodeKind),
-    Script(Option<&'a Element>),
-    /// `subProcess` or `transaction`: the body comes later.
-    SubProcess,
-    /// A `subProcess` triggered by an event: the body comes later.
-    EventSub,
-}
-
-fn unsupported(element: String) -> PendingKind<'static> {
-    PendingKind::Ready(NodeKind::Unsupported { element })
-}
-
-/// Classifies a child of a process or subprocess; `None` for elements that
-/// are not flow nodes (flows, lanes, artifacts, data, extensions…).
+/// Classifies a child of a process or subprocess by its element name,
+/// handing it to the parser of its family; `None` for elements that are
+/// not flow nodes (flows, lanes, artifacts, data, extensions…).
 fn node_kind<'a>(
     cx: &mut FileCx<'_>,
     defs: &FileDefs,
@@ -764,103 +386,19 @@ fn node_kind<'a>(
                 || c.local == "standardLoopCharacteristics"
         })
         .map(|c| c.local.clone());
-    let event = |cx: &mut FileCx<'_>, position: EventPosition| -> PendingKind<'a> {
-        match events::triggers(cx, defs, el, id) {
-            Ok(triggers) => PendingKind::Ready(NodeKind::Event(EventNode {
-                position,
-                triggers,
-                parallel: el.attr("parallelMultiple") == Some("true"),
-            })),
-            Err(what) => unsupported(format!("{} with {what}", el.local)),
-        }
-    };
     let kind = match el.local.as_str() {
-        "startEvent" => event(
-            cx,
-            EventPosition::Start {
-                interrupting: el.attr("isInterrupting") != Some("false"),
-            },
-        ),
-        "endEvent" => event(cx, EventPosition::End),
-        "intermediateCatchEvent" => event(cx, EventPosition::Catch),
-        "intermediateThrowEvent" => event(cx, EventPosition::Throw),
-        "boundaryEvent" => event(
-            cx,
-            EventPosition::Boundary {
-                attached_to: NodeIdx(0),
-                cancel_activity: el.attr("cancelActivity") != Some("false"),
-            },
-        ),
-        "sendTask" | "receiveTask" => {
-            let ext = el
-                .children_in(BPMN_NS)
-                .find(|c| c.local == "extensionElements");
-            let def = el
-                .children_in(BPMN_NS)
-                .find(|c| c.local == "messageEventDefinition");
-            // SpiffWorkflow reads the task's own `messageRef` first, then its
-            // message event definition's; without either, the task's name
-            // is the message name.
-            let mut holders: Vec<&Element> = def.into_iter().collect();
-            holders.extend(ext);
-            let mut camunda = vec![el];
-            camunda.extend(def);
-            let src = events::MessageSource {
-                message_ref: el
-                    .attr("messageRef")
-                    .or_else(|| def.and_then(|d| d.attr("messageRef"))),
-                element_name: el.attr("name"),
-                holders: &holders,
-                camunda: &camunda,
-            };
-            let message = events::message_trigger(cx, defs, &src, id);
-            PendingKind::Ready(if el.local == "sendTask" {
-                NodeKind::SendTask { message }
-            } else {
-                NodeKind::ReceiveTask { message }
-            })
-        }
-        "task" => PendingKind::Ready(NodeKind::Human(HumanKind::Task)),
-        "userTask" => PendingKind::Ready(NodeKind::Human(HumanKind::UserTask)),
-        "manualTask" => PendingKind::Ready(NodeKind::Human(HumanKind::ManualTask)),
-        "scriptTask" => PendingKind::Script(el.children_in(BPMN_NS).find(|c| c.local == "script")),
-        "exclusiveGateway" => PendingKind::Ready(NodeKind::ExclusiveGateway),
-        "parallelGateway" => PendingKind::Ready(NodeKind::ParallelGateway),
-        "inclusiveGateway" => PendingKind::Ready(NodeKind::InclusiveGateway),
-        "eventBasedGateway" => PendingKind::Ready(NodeKind::EventBasedGateway),
-        "subProcess" if el.attr("triggeredByEvent") == Some("true") => PendingKind::EventSub,
-        "subProcess" | "transaction" => PendingKind::SubProcess,
-        "callActivity" => PendingKind::Ready(NodeKind::CallActivity {
-            called_element: el
-                .attr("calledElement")
-                .map(qname_local)
-                .unwrap_or_default(),
-        }),
-        "businessRuleTask" => {
-            let ext = el
-                .children_in(BPMN_NS)
-                .find(|c| c.local == "extensionElements");
-            let read = extensions::read(el, ext);
-            let zeebe = read.ext.element("calledDecision");
-            let result_variable = read
-                .ext
-                .attributes
-                .get("camunda:resultVariable")
-                .cloned()
-                .or_else(|| zeebe.and_then(|z| z.attrs.get("resultVariable").cloned()));
-            match read.ext.called_decision.clone().filter(|d| !d.is_empty()) {
-                Some(decision) => PendingKind::Ready(NodeKind::BusinessRuleTask {
-                    decision,
-                    result_variable,
-                    map_result: read.ext.attributes.get("camunda:mapDecisionResult").cloned(),
-                }),
-                None => unsupported("businessRuleTask without a decision reference (spiffworkflow:calledDecisionId, camunda:decisionRef or zeebe:calledDecision)".into()),
-            }
-        }
-        "serviceTask" => PendingKind::Ready(super::service::parse(cx, el, id)),
-        "adHocSubProcess" | "complexGateway" => unsupported(el.local.clone()),
-        _ => return None,
-    };
+        "startEvent"
+        | "endEvent"
+        | "intermediateCatchEvent"
+        | "intermediateThrowEvent"
+        | "boundaryEvent" => events::kind(cx, defs, el, id),
+        "task" | "userTask" | "manualTask" | "scriptTask" | "sendTask" | "receiveTask"
+        | "serviceTask" | "businessRuleTask" | "callActivity" => activities::kind(cx, defs, el, id),
+        "exclusiveGateway" | "parallelGateway" | "inclusiveGateway" | "eventBasedGateway"
+        | "complexGateway" => gateways::kind(el),
+        "subProcess" | "transaction" | "adHocSubProcess" => subprocesses::kind(el),
+        _ => None,
+    }?;
     Some(match (loops, kind) {
         (Some(l), PendingKind::Ready(NodeKind::Unsupported { element })) => {
             unsupported(format!("{element} with {l}"))

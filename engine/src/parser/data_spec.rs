@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::BPMN_NS;
-use super::bpmn::FileCx;
+use super::context::{FileCx, qname_local};
 use super::xml::Element;
 use crate::model::{DataObjectDecl, DataRef, GraphIdx, IoSpec, NodeData};
 
@@ -17,7 +17,7 @@ use crate::model::{DataObjectDecl, DataRef, GraphIdx, IoSpec, NodeData};
 pub fn collect_refs(root: &Element, out: &mut HashMap<String, DataRef>) {
     for c in root.children_in(BPMN_NS) {
         let id = c.attr("id").unwrap_or_default();
-        let target = |attr: &str| c.attr(attr).map(super::bpmn::qname_local);
+        let target = |attr: &str| c.attr(attr).map(qname_local);
         let r = match c.local.as_str() {
             "dataObject" => Some(DataRef::Object(id.to_string())),
             "dataObjectReference" => Some(DataRef::Object(
@@ -140,7 +140,7 @@ pub(super) fn check_references(
             _ => continue,
         };
         let id = c.attr("id").unwrap_or_default();
-        let target = c.attr(attr).map(super::bpmn::qname_local);
+        let target = c.attr(attr).map(qname_local);
         let problem = match target.as_deref() {
             None | Some("") if want == "dataStore" => None,
             None | Some("") => Some(format!("{} has no {attr}", c.local)),
@@ -186,7 +186,7 @@ pub(super) fn node_data(
         let mut out: Vec<DataRef> = Vec::new();
         for a in el.children_in(BPMN_NS).filter(|c| c.local == local) {
             for r in a.children_in(BPMN_NS).filter(|c| c.local == end) {
-                let name = super::bpmn::qname_local(&r.text);
+                let name = qname_local(&r.text);
                 let found = refs.get(&name);
                 let problem = match found {
                     Some(DataRef::Object(o)) if !declared_around(cx, g, o) => Some(format!(

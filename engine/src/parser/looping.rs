@@ -4,7 +4,7 @@
 //! reads them, and spiffworkflow `scriptsOnInstances`.
 
 use super::BPMN_NS;
-use super::bpmn::FileCx;
+use super::context::FileCx;
 use super::extensions::{CAMUNDA_NS, SPIFF_NS};
 use super::xml::Element;
 use crate::model::{ExprKind, Looping, MiSource, MultiInstance, StandardLoop};

@@ -8,17 +8,24 @@
 //! here; [`LoadOptions`] and the per-file rules (element `scriptFormat` /
 //! `language`, `expressionLanguage`, exporter) decide which.
 
+mod activities;
 mod bpmn;
+mod context;
 mod data_spec;
 mod dialect;
 pub mod dmn;
 mod endless_cycles;
+mod event_definitions;
 mod events;
 mod extensions;
+mod flows;
+mod gateways;
 mod lanes;
 mod looping;
 mod or_join_reach;
+mod pending;
 mod service;
+mod subprocesses;
 mod validate;
 pub mod xml;
 

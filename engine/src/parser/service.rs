@@ -3,7 +3,7 @@
 //! variable, from spiffworkflow, camunda or zeebe extensions.
 
 use super::BPMN_NS;
-use super::bpmn::FileCx;
+use super::context::FileCx;
 use super::extensions::{CAMUNDA_NS, SPIFF_NS, ZEEBE_NS};
 use super::xml::Element;
 use crate::model::{ExprKind, NodeKind};

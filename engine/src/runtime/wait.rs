@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Specs;
-use super::timer::{parse_cycle, parse_date, parse_duration};
+use super::iso8601::{parse_cycle, parse_date, parse_duration};
 use crate::model::{Data, GraphIdx, MessageStyle, NodeIdx, NodeKind, NodeRef, Timer, Trigger};
 
 /// The runtime side of an event wait.
