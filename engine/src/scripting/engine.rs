@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::compiled::{Access, Var};
 use super::python::runtime::{Deleted, Unassigned};
+use super::truthy::truthy;
 use super::{Compiled, ScriptError, TranslateError, juel, python};
 use crate::model::{Data, Dialect, ExprKind};
 
@@ -150,7 +151,7 @@ impl ScriptEngine {
         engine.disable_symbol("eval");
         // `order.colour` on a map without that key is an error, not `()`.
         engine.set_fail_on_invalid_map_property(true);
-        python::runtime::register(&mut engine);
+        python::register(&mut engine);
         juel::register(&mut engine);
         // Printing counts against the output budget; past it, nothing more
         // is printed and the next progress check stops the script.
@@ -434,36 +435,6 @@ impl ScriptEngine {
     ) -> Result<bool, ScriptError> {
         Ok(truthy(&self.eval_dynamic(code, data, extra)?))
     }
-}
-
-/// Python-like truthiness: `()`, false, 0, "" and empty collections are false.
-pub(crate) fn truthy(d: &Dynamic) -> bool {
-    if let Ok(b) = d.as_bool() {
-        return b;
-    }
-    if d.is_unit() {
-        return false;
-    }
-    if let Ok(i) = d.as_int() {
-        return i != 0;
-    }
-    if let Ok(f) = d.as_float() {
-        return f != 0.0;
-    }
-    if d.is_string() {
-        return !d
-            .clone()
-            .into_immutable_string()
-            .unwrap_or_default()
-            .is_empty();
-    }
-    if d.is_array() {
-        return d.as_array_ref().map(|a| !a.is_empty()).unwrap_or(true);
-    }
-    if d.is_map() {
-        return d.as_map_ref().map(|m| !m.is_empty()).unwrap_or(true);
-    }
-    python::modules::truthy(d).unwrap_or(true)
 }
 
 /// A scalar as [`rhai::serde::to_dynamic`] makes it (integers past Rhai's
