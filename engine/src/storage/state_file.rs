@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::atomic::write_atomic;
 use super::json_layout;
 use super::migrate::{self, CURRENT_VERSION, FORMAT};
 use super::nesting;
+use crate::atomic::write_atomic;
 use crate::diagnostic::Severity;
 use crate::runtime::{EngineLimits, InstanceSnapshot, Specs, Workflow};
 
