@@ -14,24 +14,15 @@ use super::{Compiled, ScriptError, TranslateError, juel, python};
 use crate::model::{Data, Dialect, ExprKind};
 
 /// Why a script or condition did not compile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompileError {
     /// Python or JUEL text outside the supported subset, or invalid.
+    #[error(transparent)]
     Translate(TranslateError),
     /// Rhai rejected the code (for Python and JUEL: the translated code).
+    #[error(transparent)]
     Rhai(ScriptError),
 }
-
-impl std::fmt::Display for CompileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CompileError::Translate(e) => e.fmt(f),
-            CompileError::Rhai(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for CompileError {}
 
 /// Resource limits applied to every script and condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -480,7 +471,8 @@ fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, S
     // The converter recurses: measure first, with bounded recursion, so a
     // script that builds `a = [a]` a million times gets an error, not a
     // crash; and sizes, which Rhai no longer checks as the script runs.
-    super::size_guards::check_value(name, d, limits).map_err(ScriptError::plain)?;
+    super::size_guards::check_value(name, d, limits)
+        .map_err(|e| ScriptError::plain(e.to_string()))?;
     rhai::serde::from_dynamic::<Value>(d).map_err(|_| {
         ScriptError::plain(format!(
             "`{name}` holds a {} value, which cannot be stored in the data",
