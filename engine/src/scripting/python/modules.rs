@@ -208,8 +208,15 @@ fn tagged(typename: &str, fields: &[(&str, Dynamic)]) -> Dynamic {
     m.into()
 }
 
+/// A module value that task data has no shape for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Unstorable {
+    #[error("a datetime.timezone cannot be stored in the data")]
+    Timezone,
+}
+
 /// A module value as task data (`None`: `d` is not one).
-fn lower_one(d: &Dynamic) -> Option<Result<Dynamic, String>> {
+fn lower_one(d: &Dynamic) -> Option<Result<Dynamic, Unstorable>> {
     if let Some(x) = get::<PyDateTime>(d) {
         return Some(Ok(tagged(
             "datetime",
@@ -234,9 +241,7 @@ fn lower_one(d: &Dynamic) -> Option<Result<Dynamic, String>> {
         return Some(Ok(tagged("Decimal", &[("value", x.to_string().into())])));
     }
     if d.is::<PyTimezone>() {
-        return Some(Err(
-            "a datetime.timezone cannot be stored in the data".into()
-        ));
+        return Some(Err(Unstorable::Timezone));
     }
     None
 }
@@ -257,7 +262,7 @@ fn needs_lowering(d: &Dynamic, depth: u32) -> bool {
     false
 }
 
-fn lower_rec(d: &Dynamic) -> Result<Dynamic, String> {
+fn lower_rec(d: &Dynamic) -> Result<Dynamic, Unstorable> {
     if let Some(r) = lower_one(d) {
         return r;
     }
@@ -280,7 +285,7 @@ fn lower_rec(d: &Dynamic) -> Result<Dynamic, String> {
 
 /// `d` with every module value replaced by its task-data shape (`None`:
 /// nothing to replace).
-pub fn lower(d: &Dynamic) -> Option<Result<Dynamic, String>> {
+pub fn lower(d: &Dynamic) -> Option<Result<Dynamic, Unstorable>> {
     needs_lowering(d, 0).then(|| lower_rec(d))
 }
 
