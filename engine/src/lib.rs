@@ -35,6 +35,7 @@
 //! and the Python and JUEL dialects translated to it) and [`dmn`] ←
 //! [`runtime`] ← [`storage`].
 
+mod atomic;
 pub mod diagnostic;
 pub mod dmn;
 pub mod model;

@@ -14,7 +14,7 @@ use super::error::DmnError;
 use super::knowledge::Knowledge;
 use super::logic;
 use super::python::PythonHint;
-use super::result::DecisionResult;
+use super::result::{DecisionResult, Mapping};
 use super::value::Value;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::dmn::DmnModel;
@@ -196,16 +196,18 @@ impl Decisions {
             vars.push((req.variable.clone(), v));
         }
         let (value, matched) = self.run(d, data, &vars)?;
-        let (table, rows) = match &d.logic {
-            Ok(Logic::Table(t)) => (true, t.hit_policy.is_multiple() && t.aggregation.is_none()),
-            _ => (false, false),
+        let mapping = match &d.logic {
+            Ok(Logic::Table(t)) if t.hit_policy.is_multiple() && t.aggregation.is_none() => {
+                Mapping::TableRows
+            }
+            Ok(Logic::Table(_)) => Mapping::TableRow,
+            _ => Mapping::Value,
         };
         Ok(DecisionResult {
             value,
             outputs: d.outputs.clone(),
             matched: matched.into_iter().map(|m| m + 1).collect(),
-            table,
-            rows,
+            mapping,
         })
     }
 

@@ -8,8 +8,8 @@ use crate::model::Data;
 
 use super::compiled::{Code, Located, Tests};
 use super::error::DmnError;
-use super::feel::{self, EvalError, Functions, Scope};
-use super::knowledge::{self, Knowledge};
+use super::feel::{self, Scope};
+use super::knowledge::Knowledge;
 use super::value::Value;
 use crate::scripting::ScriptEngine;
 
@@ -65,6 +65,9 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// The FEEL scope of this environment. Its functions are the knowledge
+    /// models, called through `impl Functions for Env` in `logic`, which
+    /// evaluates their bodies; this file stays below it.
     fn scope(&self) -> Scope<'_> {
         Scope {
             functions: Some(self),
@@ -123,26 +126,5 @@ impl<'a> Env<'a> {
     /// The position of `v` in an `outputValues` list (its priority).
     pub fn position(&self, tests: &feel::UnaryTests, v: &Value) -> Option<usize> {
         feel::position(tests, v, &self.scope()).ok().flatten()
-    }
-}
-
-impl Functions for Env<'_> {
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
-        let k = self.knowledge.get(name)?;
-        Some(knowledge::invoke(k, args.to_vec(), self).map_err(|e| {
-            // Say once where inside the model it failed, not once per
-            // level of nested calls.
-            EvalError::new(match e {
-                DmnError::Expression { message, .. }
-                    if message.starts_with("in knowledge model") =>
-                {
-                    message
-                }
-                DmnError::Expression { at, message, .. } => {
-                    format!("in knowledge model `{name}`, {at}: {message}")
-                }
-                other => other.to_string(),
-            })
-        }))
     }
 }

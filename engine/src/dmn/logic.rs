@@ -1,14 +1,21 @@
 //! Evaluating compiled logic: tables, literal expressions, contexts (each
-//! entry sees the ones before it) and invocations of knowledge models.
+//! entry sees the ones before it) and invocations of knowledge models —
+//! from an `invocation` element or from FEEL, through the [`Functions`] of
+//! an [`Env`]. A model's body is logic again, so invoking lives here, above
+//! the environment and the tables it uses.
 
 use std::sync::Arc;
 
-use super::compiled::Logic;
+use super::compiled::{CKnowledge, Logic};
 use super::env::Env;
 use super::error::DmnError;
-use super::knowledge;
+use super::feel::{EvalError, Functions};
 use super::table;
 use super::value::Value;
+
+/// How deep knowledge models may call each other; stops a model that
+/// calls itself from overflowing the stack.
+const MAX_DEPTH: u32 = 32;
 
 /// The value of `l`, and the 0-based matching rules when it is a table.
 pub(crate) fn evaluate(l: &Logic, env: &Env<'_>) -> Result<(Value, Vec<usize>), DmnError> {
@@ -60,7 +67,53 @@ pub(crate) fn evaluate(l: &Logic, env: &Env<'_>) -> Result<(Value, Vec<usize>), 
                         .map_or(Value::Null, |(_, v)| v.clone())
                 })
                 .collect();
-            Ok((knowledge::invoke(k, args, env)?, Vec::new()))
+            Ok((invoke(k, args, env)?, Vec::new()))
         }
+    }
+}
+
+/// Invokes `k` with `args` in parameter order (missing ones are null). The
+/// body sees only its parameters, not the caller's data.
+pub(crate) fn invoke(k: &CKnowledge, args: Vec<Value>, env: &Env<'_>) -> Result<Value, DmnError> {
+    let fail = |message: String| DmnError::Expression {
+        decision: env.decision.to_string(),
+        at: format!("knowledge model `{}`", k.name),
+        message,
+    };
+    if env.depth >= MAX_DEPTH {
+        return Err(fail(format!(
+            "in knowledge model `{}`: invoked more than {MAX_DEPTH} levels deep; does it invoke itself?",
+            k.name
+        )));
+    }
+    let body = k.body.as_ref().map_err(|reason| fail(reason.clone()))?;
+    let mut args = args.into_iter();
+    let vars: Vec<(String, Value)> = k
+        .parameters
+        .iter()
+        .map(|p| (p.clone(), args.next().unwrap_or(Value::Null)))
+        .collect();
+    let inner = env.call_frame(&vars);
+    evaluate(body, &inner).map(|(v, _)| v)
+}
+
+impl Functions for Env<'_> {
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
+        let k = self.knowledge.get(name)?;
+        Some(invoke(k, args.to_vec(), self).map_err(|e| {
+            // Say once where inside the model it failed, not once per
+            // level of nested calls.
+            EvalError::new(match e {
+                DmnError::Expression { message, .. }
+                    if message.starts_with("in knowledge model") =>
+                {
+                    message
+                }
+                DmnError::Expression { at, message, .. } => {
+                    format!("in knowledge model `{name}`, {at}: {message}")
+                }
+                other => other.to_string(),
+            })
+        }))
     }
 }

@@ -11,11 +11,20 @@ pub struct DecisionResult {
     pub(crate) value: Value,
     pub(crate) outputs: Vec<String>,
     pub(crate) matched: Vec<usize>,
-    /// The decision is a decision table.
-    pub(crate) table: bool,
-    /// The value lists the matching rules' outputs (COLLECT without an
-    /// aggregation, RULE ORDER, OUTPUT ORDER).
-    pub(crate) rows: bool,
+    pub(crate) mapping: Mapping,
+}
+
+/// How a decision's result maps onto task data ([`DecisionResult::as_task_data`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mapping {
+    /// A literal expression, context or invocation: its value, even null.
+    Value,
+    /// A table giving one row or an aggregate: its outputs by name, nothing
+    /// when no rule matched and there are no default outputs.
+    TableRow,
+    /// A table whose value lists the matching rules' rows (COLLECT without
+    /// an aggregation, RULE ORDER, OUTPUT ORDER): one list per output name.
+    TableRows,
 }
 
 impl DecisionResult {
@@ -73,10 +82,13 @@ impl DecisionResult {
     /// ```
     pub fn as_task_data(&self) -> Map<String, Json> {
         let mut out = Map::new();
-        if self.table && self.matched.is_empty() && matches!(self.value, Value::Null) {
+        if self.mapping != Mapping::Value
+            && self.matched.is_empty()
+            && matches!(self.value, Value::Null)
+        {
             return out;
         }
-        if !self.rows {
+        if self.mapping != Mapping::TableRows {
             for (name, v) in self.row(self.value.to_json()) {
                 insert_dotted(&mut out, &name, v);
             }

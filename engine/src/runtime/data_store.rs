@@ -56,7 +56,7 @@ impl DataStore for JsonFileStore {
         let path = self.path(name)?;
         std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
         let bytes = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
-        crate::storage::write_atomic(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+        crate::atomic::write_atomic(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 }
 

@@ -7,7 +7,8 @@ use crate::diagnostic::Diagnostic;
 
 /// A failure while running: a script error, no gateway condition true, a
 /// call nesting too deep… The failing task is left in ERROR.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: `{element}` in process `{process}`: {message}")]
 pub struct WorkflowError {
     /// The task that failed, when there is one.
     pub task: Option<TaskId>,
@@ -19,18 +20,6 @@ pub struct WorkflowError {
     pub location: String,
     pub message: String,
 }
-
-impl fmt::Display for WorkflowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: `{}` in process `{}`: {}",
-            self.location, self.element, self.process, self.message
-        )
-    }
-}
-
-impl std::error::Error for WorkflowError {}
 
 /// Why an instance could not be started, or a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,13 +67,6 @@ impl fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 /// A request about a task that cannot be honoured (unknown id, not ready…).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct TaskError(pub String);
-
-impl fmt::Display for TaskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for TaskError {}

@@ -9,28 +9,20 @@ use serde_json::Value;
 
 use super::compiled::{Access, Var};
 use super::python::runtime::{Deleted, Unassigned};
+use super::truthy::truthy;
 use super::{Compiled, ScriptError, TranslateError, juel, python};
 use crate::model::{Data, Dialect, ExprKind};
 
 /// Why a script or condition did not compile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompileError {
     /// Python or JUEL text outside the supported subset, or invalid.
+    #[error(transparent)]
     Translate(TranslateError),
     /// Rhai rejected the code (for Python and JUEL: the translated code).
+    #[error(transparent)]
     Rhai(ScriptError),
 }
-
-impl std::fmt::Display for CompileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CompileError::Translate(e) => e.fmt(f),
-            CompileError::Rhai(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for CompileError {}
 
 /// Resource limits applied to every script and condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +142,7 @@ impl ScriptEngine {
         engine.disable_symbol("eval");
         // `order.colour` on a map without that key is an error, not `()`.
         engine.set_fail_on_invalid_map_property(true);
-        python::runtime::register(&mut engine);
+        python::register(&mut engine);
         juel::register(&mut engine);
         // Printing counts against the output budget; past it, nothing more
         // is printed and the next progress check stops the script.
@@ -436,36 +428,6 @@ impl ScriptEngine {
     }
 }
 
-/// Python-like truthiness: `()`, false, 0, "" and empty collections are false.
-pub(crate) fn truthy(d: &Dynamic) -> bool {
-    if let Ok(b) = d.as_bool() {
-        return b;
-    }
-    if d.is_unit() {
-        return false;
-    }
-    if let Ok(i) = d.as_int() {
-        return i != 0;
-    }
-    if let Ok(f) = d.as_float() {
-        return f != 0.0;
-    }
-    if d.is_string() {
-        return !d
-            .clone()
-            .into_immutable_string()
-            .unwrap_or_default()
-            .is_empty();
-    }
-    if d.is_array() {
-        return d.as_array_ref().map(|a| !a.is_empty()).unwrap_or(true);
-    }
-    if d.is_map() {
-        return d.as_map_ref().map(|m| !m.is_empty()).unwrap_or(true);
-    }
-    python::modules::truthy(d).unwrap_or(true)
-}
-
 /// A scalar as [`rhai::serde::to_dynamic`] makes it (integers past Rhai's
 /// range become floats), without going through a serializer.
 fn scalar_to_dynamic(v: &Value) -> Option<Dynamic> {
@@ -509,7 +471,8 @@ fn dynamic_to_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<Value, S
     // The converter recurses: measure first, with bounded recursion, so a
     // script that builds `a = [a]` a million times gets an error, not a
     // crash; and sizes, which Rhai no longer checks as the script runs.
-    super::size_guards::check_value(name, d, limits).map_err(ScriptError::plain)?;
+    super::size_guards::check_value(name, d, limits)
+        .map_err(|e| ScriptError::plain(e.to_string()))?;
     rhai::serde::from_dynamic::<Value>(d).map_err(|_| {
         ScriptError::plain(format!(
             "`{name}` holds a {} value, which cannot be stored in the data",

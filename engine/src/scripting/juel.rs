@@ -580,7 +580,7 @@ impl Parser {
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
 fn type_name(d: &Dynamic) -> &'static str {
-    super::python::runtime::py_type(d)
+    super::python::py_type::py_type(d)
 }
 
 #[derive(Clone, Copy)]

@@ -24,6 +24,7 @@ mod memory;
 pub mod python;
 mod size_guards;
 mod translation;
+mod truthy;
 
 pub use crate::model::Dialect;
 pub use compiled::Compiled;

@@ -91,56 +91,79 @@ pub fn register(engine: &mut Engine, limits: &Limits) {
     engine.register_fn("blob", blob);
 }
 
+/// A value leaving a script that task data may not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum SizeError {
+    #[error(
+        "`{name}` nests lists and maps more than {} levels deep, which task data may not",
+        MAX_DATA_DEPTH
+    )]
+    TooDeep { name: String },
+    #[error("`{name}` holds a list longer than {max} items, the limit (--max-array)")]
+    ListTooLong { name: String, max: usize },
+    #[error("`{name}` holds a map of more than {max} entries, the limit (--max-map)")]
+    MapTooLarge { name: String, max: usize },
+    #[error("`{name}` holds a string longer than {} bytes, the limit (--max-string)", bytes(*.max))]
+    StringTooLong { name: String, max: usize },
+}
+
 /// Checks a value leaving a script: nesting (bounded recursion, however
 /// deep the value goes) and the sizes of its strings, lists and maps.
-pub fn check_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<(), String> {
-    fn walk(d: &Dynamic, above: usize, limits: &Limits) -> Result<(), &'static str> {
+pub(crate) fn check_value(name: &str, d: &Dynamic, limits: &Limits) -> Result<(), SizeError> {
+    /// What is too big; the caller adds the variable's name.
+    enum Over {
+        Depth,
+        List,
+        Map,
+        String,
+    }
+    fn walk(d: &Dynamic, above: usize, limits: &Limits) -> Result<(), Over> {
         if above >= MAX_DATA_DEPTH {
-            return Err("depth");
+            return Err(Over::Depth);
         }
         if let Some(a) = d.read_lock::<Array>() {
             if a.len() > limits.max_array_size {
-                return Err("list");
+                return Err(Over::List);
             }
             for c in a.iter() {
                 walk(c, above + 1, limits)?;
             }
         } else if let Some(m) = d.read_lock::<rhai::Map>() {
             if m.len() > limits.max_map_size {
-                return Err("map");
+                return Err(Over::Map);
             }
             for c in m.values() {
                 walk(c, above + 1, limits)?;
             }
         } else if let Some(s) = d.read_lock::<ImmutableString>() {
             if s.len() > limits.max_string_size {
-                return Err("string");
+                return Err(Over::String);
             }
         } else if let Some(b) = d.read_lock::<Blob>() {
             if b.len() > limits.max_array_size {
-                return Err("list");
+                return Err(Over::List);
             }
         }
         Ok(())
     }
     // A scalar value sits one level inside the task data; a list in it,
     // two: `above` counts the levels around `d`.
-    match walk(d, 0, limits) {
-        Ok(()) => Ok(()),
-        Err("depth") => Err(format!(
-            "`{name}` nests lists and maps more than {MAX_DATA_DEPTH} levels deep, which task data may not"
-        )),
-        Err("list") => Err(format!(
-            "`{name}` holds a list longer than {} items, the limit (--max-array)",
-            limits.max_array_size
-        )),
-        Err("map") => Err(format!(
-            "`{name}` holds a map of more than {} entries, the limit (--max-map)",
-            limits.max_map_size
-        )),
-        Err(_) => Err(format!(
-            "`{name}` holds a string longer than {} bytes, the limit (--max-string)",
-            bytes(limits.max_string_size)
-        )),
-    }
+    walk(d, 0, limits).map_err(|over| {
+        let name = name.to_string();
+        match over {
+            Over::Depth => SizeError::TooDeep { name },
+            Over::List => SizeError::ListTooLong {
+                name,
+                max: limits.max_array_size,
+            },
+            Over::Map => SizeError::MapTooLarge {
+                name,
+                max: limits.max_map_size,
+            },
+            Over::String => SizeError::StringTooLong {
+                name,
+                max: limits.max_string_size,
+            },
+        }
+    })
 }

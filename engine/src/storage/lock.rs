@@ -18,7 +18,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use super::atomic::resolve_links;
+use crate::atomic::resolve_links;
 
 /// An exclusive lock on a state file, held until dropped.
 #[derive(Debug)]

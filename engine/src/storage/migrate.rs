@@ -14,8 +14,30 @@ pub const FORMAT: &str = "bpmn-runner-state";
 /// The version this build writes.
 pub const CURRENT_VERSION: u64 = 2;
 
-/// One migration: turns a document of version `from` into `from + 1`.
-type Step = fn(&mut Value) -> Result<(), String>;
+/// Why a document cannot be read as a state file of the current version.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum MigrateError {
+    #[error("not a bpmn-runner state file (the top level is not an object)")]
+    NotAnObject,
+    #[error("not a bpmn-runner state file (no \"format\": \"{}\")", FORMAT)]
+    NotAStateFile,
+    #[error("the state file has no valid \"version\"")]
+    NoVersion,
+    #[error(
+        "the state file is format version {version}, written by a newer bpmn-runner; this one reads versions up to {} (upgrade bpmn-runner)",
+        CURRENT_VERSION
+    )]
+    Newer { version: u64 },
+    #[error("the state file has version 0, which never existed")]
+    VersionZero,
+    /// A migration step failed on a document of `from`.
+    #[error("cannot migrate from version {from}: {reason}")]
+    Step { from: u64, reason: &'static str },
+}
+
+/// One migration: turns a document of version `from` into `from + 1`, or
+/// says what it lacks.
+type Step = fn(&mut Value) -> Result<(), &'static str>;
 
 /// `STEPS[i]` migrates version `i + 1` to `i + 2`.
 const STEPS: &[Step] = &[v1_to_v2];
@@ -24,13 +46,13 @@ const STEPS: &[Step] = &[v1_to_v2];
 /// cancellations, clock changes, compensation runs, data object writes…)
 /// default to empty, and a body a reset removed is `null` instead of a
 /// scope without a task that is not top-level.
-fn v1_to_v2(doc: &mut Value) -> Result<(), String> {
+fn v1_to_v2(doc: &mut Value) -> Result<(), &'static str> {
     let Some(scopes) = doc
         .get_mut("instance")
         .and_then(|i| i.get_mut("scopes"))
         .and_then(Value::as_array_mut)
     else {
-        return Err("the instance has no scopes".into());
+        return Err("the instance has no scopes");
     };
     for s in scopes {
         let removed = s.get("parent_task").is_some_and(Value::is_null)
@@ -43,29 +65,24 @@ fn v1_to_v2(doc: &mut Value) -> Result<(), String> {
 }
 
 /// Checks the header of `doc` and migrates it to the current version.
-pub fn migrate(doc: &mut Value) -> Result<(), String> {
+pub fn migrate(doc: &mut Value) -> Result<(), MigrateError> {
     let Some(obj) = doc.as_object() else {
-        return Err("not a bpmn-runner state file (the top level is not an object)".into());
+        return Err(MigrateError::NotAnObject);
     };
     if obj.get("format").and_then(Value::as_str) != Some(FORMAT) {
-        return Err(format!(
-            "not a bpmn-runner state file (no \"format\": \"{FORMAT}\")"
-        ));
+        return Err(MigrateError::NotAStateFile);
     }
     let Some(version) = obj.get("version").and_then(Value::as_u64) else {
-        return Err("the state file has no valid \"version\"".into());
+        return Err(MigrateError::NoVersion);
     };
     if version > CURRENT_VERSION {
-        return Err(format!(
-            "the state file is format version {version}, written by a newer bpmn-runner; this one reads versions up to {CURRENT_VERSION} (upgrade bpmn-runner)"
-        ));
+        return Err(MigrateError::Newer { version });
     }
     if version == 0 {
-        return Err("the state file has version 0, which never existed".into());
+        return Err(MigrateError::VersionZero);
     }
     for v in version..CURRENT_VERSION {
-        STEPS[(v - 1) as usize](doc)
-            .map_err(|e| format!("cannot migrate from version {v}: {e}"))?;
+        STEPS[(v - 1) as usize](doc).map_err(|reason| MigrateError::Step { from: v, reason })?;
         doc["version"] = Value::from(v + 1);
     }
     Ok(())
@@ -81,17 +98,20 @@ mod tests {
         assert!(
             migrate(&mut json!([1]))
                 .unwrap_err()
+                .to_string()
                 .contains("not a bpmn-runner state file")
         );
         assert!(
             migrate(&mut json!({"format": "x"}))
                 .unwrap_err()
+                .to_string()
                 .contains("not a bpmn-runner")
         );
         let mut newer = json!({"format": FORMAT, "version": CURRENT_VERSION + 1});
         assert!(
             migrate(&mut newer)
                 .unwrap_err()
+                .to_string()
                 .contains("newer bpmn-runner")
         );
         assert!(

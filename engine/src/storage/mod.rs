@@ -10,14 +10,15 @@
 //! keeps a second process from reading and writing back the same file at
 //! the same time.
 
-mod atomic;
 mod json_layout;
 mod lock;
 mod migrate;
 mod nesting;
 mod state_file;
 
-pub use atomic::{FAULT_ENV, resolve_links, write_atomic};
+// The atomic write lives below both storage and the runtime (whose
+// `JsonFileStore` writes with it); storage is where users look for it.
+pub use crate::atomic::{FAULT_ENV, resolve_links, write_atomic};
 pub use lock::{LockError, StateLock, lock_path};
 pub use migrate::CURRENT_VERSION;
 pub use state_file::{

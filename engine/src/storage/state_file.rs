@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::atomic::write_atomic;
 use super::json_layout;
 use super::migrate::{self, CURRENT_VERSION, FORMAT};
 use super::nesting;
+use crate::atomic::write_atomic;
 use crate::diagnostic::Severity;
 use crate::runtime::{EngineLimits, InstanceSnapshot, Specs, Workflow};
 
@@ -119,7 +119,8 @@ impl Format {
 }
 
 /// A state file that could not be read or written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
 pub struct StateError {
     pub path: PathBuf,
     pub message: String,
@@ -133,14 +134,6 @@ impl StateError {
         }
     }
 }
-
-impl fmt::Display for StateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
-}
-
-impl std::error::Error for StateError {}
 
 /// The bytes of the state file for `wf` in `format`. An instance that
 /// fails its invariant checks (the same checks loading runs) is refused:
@@ -305,7 +298,7 @@ pub fn load_bytes_limited(
                 .map_err(|e| format!("not a valid state file: RON error at {e}"))?
         }
     };
-    migrate::migrate(&mut doc)?;
+    migrate::migrate(&mut doc).map_err(|e| e.to_string())?;
     let file: StateFile =
         serde_json::from_value(doc).map_err(|e| format!("not a valid state file: {e}"))?;
     restore_file(file, limits)

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use jiff::civil::{Date, Time};
 
-use super::eval::EvalError;
+use super::error::EvalError;
 use crate::dmn::temporal::{self, FeelDateTime, FeelTime};
 use crate::dmn::value::{self, Value, duration_value};
 

@@ -7,136 +7,16 @@
 //! and a silent null would hide it.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::model::Data;
-
-use super::ast::{CmpOp, Expr, RangeExpr};
+use super::ast::{Expr, RangeExpr};
+use super::compare::compare;
+use super::error::EvalError;
+use super::scope::Scope;
 use super::{arith, builtins, unary};
-use crate::dmn::value::{self, Range, Value};
-
-/// Why an expression could not be evaluated.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct EvalError {
-    pub message: String,
-}
-
-impl EvalError {
-    pub fn new(message: impl Into<String>) -> Self {
-        EvalError {
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for EvalError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-/// Functions beyond the built-ins: the business knowledge models.
-pub(crate) trait Functions {
-    /// Calls `name`; `None` when no such function exists.
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>>;
-}
-
-/// Where names are looked up: `vars` (innermost first, then `parent`'s),
-/// then the JSON `data`.
-#[derive(Clone, Copy)]
-pub(crate) struct Scope<'a> {
-    pub data: &'a Data,
-    pub vars: &'a [(String, Value)],
-    /// The value under test, `?`.
-    pub input: Option<&'a Value>,
-    pub parent: Option<&'a Scope<'a>>,
-    pub functions: Option<&'a dyn Functions>,
-}
-
-static EMPTY: std::sync::LazyLock<Data> = std::sync::LazyLock::new(Data::new);
-
-/// An empty data map, for scopes that see only their variables.
-pub(crate) fn empty_data() -> &'static Data {
-    &EMPTY
-}
-
-impl<'a> Scope<'a> {
-    pub fn new(data: &'a Data, vars: &'a [(String, Value)]) -> Scope<'a> {
-        Scope {
-            data,
-            vars,
-            input: None,
-            parent: None,
-            functions: None,
-        }
-    }
-
-    /// A scope with no names, for constant folding.
-    pub fn empty() -> Scope<'static> {
-        Scope {
-            data: &EMPTY,
-            vars: &[],
-            input: None,
-            parent: None,
-            functions: None,
-        }
-    }
-
-    /// This scope with `?` bound to `input`.
-    pub fn with_input(&self, input: &'a Value) -> Scope<'a> {
-        Scope {
-            input: Some(input),
-            ..*self
-        }
-    }
-
-    fn var(&self, name: &str) -> Option<&'a Value> {
-        if let Some((_, v)) = self.vars.iter().rev().find(|(k, _)| k == name) {
-            return Some(v);
-        }
-        self.parent.and_then(|p| p.var(name))
-    }
-
-    /// Looks `name` up, converting JSON data on the way out.
-    fn lookup(&self, name: &str) -> Result<Value, EvalError> {
-        if let Some(v) = self.var(name) {
-            return Ok(v.clone());
-        }
-        match self.data.get(name) {
-            Some(j) => Ok(Value::from_json(j)),
-            None => Err(self.unknown(name)),
-        }
-    }
-
-    fn unknown(&self, name: &str) -> EvalError {
-        let mut names: Vec<&str> = self.data.keys().collect();
-        let mut s = Some(self);
-        while let Some(sc) = s {
-            names.extend(sc.vars.iter().map(|(k, _)| k.as_str()));
-            s = sc.parent;
-        }
-        let best = names
-            .iter()
-            .map(|n| (crate::dmn::error::similarity(n, name), *n))
-            .filter(|(score, _)| *score >= 0.5)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let mut m = format!("unknown name `{name}`: it is not in the data");
-        match best {
-            Some((_, n)) => m.push_str(&format!("; did you mean `{n}`?")),
-            None if names.is_empty() => m.push_str(" (the data is empty)"),
-            None => {
-                names.sort_unstable();
-                names.dedup();
-                let shown: Vec<&str> = names.iter().take(10).copied().collect();
-                m.push_str(&format!("; names available: {}", shown.join(", ")));
-            }
-        }
-        EvalError::new(m)
-    }
-}
+use crate::dmn::value::{Range, Value};
 
 /// Evaluates `e`; constants are borrowed, not copied.
 pub(crate) fn eval_cow<'e>(e: &'e Expr, s: &Scope<'_>) -> Result<Cow<'e, Value>, EvalError> {
@@ -193,7 +73,7 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
         }
         Expr::In(x, tests) => {
             let x = eval_cow(x, s)?;
-            Value::Bool(unary::matches(tests, &x, s)?)
+            Value::Bool(unary::matches(tests, &x, s, eval_cow)?)
         }
         Expr::List(items) => Value::List(Arc::new(
             items.iter().map(|i| eval(i, s)).collect::<Result<_, _>>()?,
@@ -237,21 +117,6 @@ pub(crate) fn range(r: &RangeExpr, s: &Scope<'_>) -> Result<Range, EvalError> {
         high: r.high.as_ref().map(|e| eval(e, s)).transpose()?,
         high_closed: r.high_closed,
     })
-}
-
-/// `a op b` as a FEEL boolean (null when the values cannot be compared).
-pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
-    let r = match op {
-        CmpOp::Eq => value::equals(a, b),
-        CmpOp::Ne => value::equals(a, b).map(|x| !x),
-        _ => value::compare(a, b).map(|o| match op {
-            CmpOp::Lt => o.is_lt(),
-            CmpOp::Le => o.is_le(),
-            CmpOp::Gt => o.is_gt(),
-            _ => o.is_ge(),
-        }),
-    };
-    r.map_or(Value::Null, Value::Bool)
 }
 
 /// `a.b.c`: walks JSON data directly so only the leaf is converted.
@@ -411,7 +276,7 @@ mod tests {
 
     fn run(src: &str, data: Json) -> Result<Value, EvalError> {
         let e = parse_expression(src, &Default::default()).unwrap();
-        let data = Data::from(data.as_object().unwrap().clone());
+        let data = crate::model::Data::from(data.as_object().unwrap().clone());
         eval(&e, &Scope::new(&data, &[]))
     }
 

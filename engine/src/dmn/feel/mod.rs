@@ -7,17 +7,41 @@
 //! comparisons, intervals, comma lists, `not(…)` and expressions with `?`.
 //! `for`, `some`, `every`, user functions and `instance of` are refused at
 //! load time with a clear message.
+//!
+//! Files point one way: [`error`], [`scope`] and [`compare`] ← [`builtins`]
+//! and [`unary`] (given the evaluator) ← [`eval`].
+
+use crate::dmn::value::Value;
 
 mod arith;
 mod ast;
 mod builtins;
+mod compare;
+mod error;
 mod eval;
 mod lexer;
 mod parser;
+mod scope;
 mod unary;
 
 pub(crate) use ast::{Expr, UnaryTest, UnaryTests};
-pub(crate) use eval::{EvalError, Functions, Scope, empty_data, eval, fold};
+pub(crate) use error::EvalError;
+pub(crate) use eval::{eval, fold};
 pub(crate) use lexer::SyntaxError;
 pub(crate) use parser::{Names, parse_expression, parse_unary_tests};
-pub(crate) use unary::{matches, position};
+pub(crate) use scope::{Functions, Scope, empty_data};
+
+/// Whether `v` satisfies `tests`.
+pub(crate) fn matches(tests: &UnaryTests, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {
+    unary::matches(tests, v, s, eval::eval_cow)
+}
+
+/// The index of the first test `v` satisfies (the priority of an output
+/// value in an `outputValues` list).
+pub(crate) fn position(
+    tests: &UnaryTests,
+    v: &Value,
+    s: &Scope<'_>,
+) -> Result<Option<usize>, EvalError> {
+    unary::position(tests, v, s, eval::eval_cow)
+}

@@ -1,18 +1,44 @@
 //! Matching a value against unary tests (the input entries of a decision
 //! table, and `inputValues` / `outputValues` lists).
+//!
+//! A test holds expressions and an expression can hold tests (`x in (…)`),
+//! so the expression evaluator is passed in (`eval`, [`super::eval`]'s
+//! `eval_cow` in practice) rather than imported: this file stays below the
+//! evaluator. It is a generic parameter, not a function pointer, so the hot
+//! path of big tables makes direct calls.
 
-use super::ast::{CmpOp, UnaryTest, UnaryTests};
-use super::eval::{self, EvalError, Scope, eval_cow};
+use std::borrow::Cow;
+
+use super::ast::{CmpOp, Expr, UnaryTest, UnaryTests};
+use super::compare::compare;
+use super::error::EvalError;
+use super::scope::Scope;
 use crate::dmn::value::{self, Value};
 
+/// The expression evaluator tests call for their expressions.
+pub(crate) trait Eval:
+    Copy + for<'e> Fn(&'e Expr, &Scope<'_>) -> Result<Cow<'e, Value>, EvalError>
+{
+}
+
+impl<F> Eval for F where
+    F: Copy + for<'e> Fn(&'e Expr, &Scope<'_>) -> Result<Cow<'e, Value>, EvalError>
+{
+}
+
 /// Whether `v` satisfies `tests`.
-pub(crate) fn matches(tests: &UnaryTests, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {
+pub(crate) fn matches(
+    tests: &UnaryTests,
+    v: &Value,
+    s: &Scope<'_>,
+    eval_cow: impl Eval,
+) -> Result<bool, EvalError> {
     match tests {
         UnaryTests::Any => Ok(true),
         UnaryTests::Tests { negated, tests } => {
             let mut any = false;
             for t in tests {
-                if test(t, v, s)? {
+                if test(t, v, s, eval_cow)? {
                     any = true;
                     break;
                 }
@@ -28,12 +54,13 @@ pub(crate) fn position(
     tests: &UnaryTests,
     v: &Value,
     s: &Scope<'_>,
+    eval_cow: impl Eval,
 ) -> Result<Option<usize>, EvalError> {
     match tests {
         UnaryTests::Any => Ok(Some(0)),
         UnaryTests::Tests { tests, .. } => {
             for (i, t) in tests.iter().enumerate() {
-                if test(t, v, s)? {
+                if test(t, v, s, eval_cow)? {
                     return Ok(Some(i));
                 }
             }
@@ -42,14 +69,14 @@ pub(crate) fn position(
     }
 }
 
-fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {
+fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>, eval_cow: impl Eval) -> Result<bool, EvalError> {
     Ok(match t {
         UnaryTest::Cmp(op, e) => {
             let end = eval_cow(e, s)?;
             match op {
                 CmpOp::Eq => value::equals(v, &end) == Some(true),
                 CmpOp::Ne => value::equals(v, &end) == Some(false),
-                _ => eval::compare(*op, v, &end) == Value::Bool(true),
+                _ => compare(*op, v, &end) == Value::Bool(true),
             }
         }
         UnaryTest::Interval(r) => {
@@ -98,7 +125,7 @@ mod tests {
                 .unwrap()
                 .clone(),
         );
-        matches(&t, &Value::from_json(&v), &Scope::new(&data, &[])).unwrap()
+        super::super::matches(&t, &Value::from_json(&v), &Scope::new(&data, &[])).unwrap()
     }
 
     #[test]
@@ -129,7 +156,7 @@ mod tests {
         let empty = crate::model::Data::new();
         let t = parse_unary_tests("\"a\", \"b\", \"c\"", &Default::default()).unwrap();
         assert_eq!(
-            position(&t, &Value::string("c"), &Scope::new(&empty, &[])).unwrap(),
+            super::super::position(&t, &Value::string("c"), &Scope::new(&empty, &[])).unwrap(),
             Some(2)
         );
     }

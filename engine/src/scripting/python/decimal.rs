@@ -146,7 +146,7 @@ impl PyDecimal {
                 "decimal.InvalidOperation: {f} cannot become a Decimal here"
             ));
         }
-        Self::parse(&super::runtime::float_repr(f))
+        Self::parse(&super::float_repr::float_repr(f))
     }
 
     pub fn to_f64(self) -> f64 {

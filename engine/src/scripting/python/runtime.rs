@@ -8,6 +8,12 @@ use std::cmp::Ordering;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map};
 
+use super::decimal::{PyDecimal, Rounding};
+use super::float_repr::float_repr;
+use super::module_values;
+use super::py_type::py_type;
+use crate::scripting::truthy::truthy;
+
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
 /// The value `del x` leaves in a variable: the engine removes such
@@ -22,31 +28,6 @@ pub struct Unassigned;
 
 fn fail<T>(msg: impl Into<String>) -> Res<T> {
     Err(msg.into().into())
-}
-
-/// Python's name for the type of `d`.
-pub fn py_type(d: &Dynamic) -> &'static str {
-    if d.is_unit() {
-        "NoneType"
-    } else if d.is_bool() {
-        "bool"
-    } else if d.is_int() {
-        "int"
-    } else if d.is_float() {
-        "float"
-    } else if d.is_string() || d.is_char() {
-        "str"
-    } else if d.is_array() {
-        "list"
-    } else if d.is_map() {
-        "dict"
-    } else if d.is_fnptr() {
-        "function"
-    } else if let Some(t) = super::modules::type_name(d) {
-        t
-    } else {
-        "object"
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -117,26 +98,6 @@ fn map_key(d: &Dynamic) -> Res<String> {
     }
 }
 
-/// Python `repr()` of a float: shortest round-trip digits, `.0` on whole
-/// numbers, `1e+16` style exponents.
-pub fn float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let s = format!("{f:?}");
-    match s.split_once('e') {
-        Some((m, e)) => {
-            let exp: i32 = e.parse().unwrap_or(0);
-            let sign = if exp < 0 { '-' } else { '+' };
-            format!("{m}e{sign}{:02}", exp.abs())
-        }
-        None => s,
-    }
-}
-
 fn str_repr(s: &str) -> String {
     let q = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -166,7 +127,7 @@ fn str_repr(s: &str) -> String {
 pub fn py_repr(d: &Dynamic) -> String {
     match text(d) {
         Some(s) => str_repr(&s),
-        None => super::modules::to_repr(d).unwrap_or_else(|| py_str(d)),
+        None => module_values::to_repr(d).unwrap_or_else(|| py_str(d)),
     }
 }
 
@@ -191,7 +152,7 @@ pub fn py_str(d: &Dynamic) -> String {
             .map(|(k, v)| format!("{}: {}", str_repr(k), py_repr(v)))
             .collect();
         format!("{{{}}}", items.join(", "))
-    } else if let Some(s) = super::modules::to_str(d) {
+    } else if let Some(s) = module_values::to_str(d) {
         s
     } else {
         d.to_string()
@@ -200,7 +161,7 @@ pub fn py_str(d: &Dynamic) -> String {
 
 /// Python `==`.
 pub fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
-    if let Some(r) = super::modules::eq(a, b) {
+    if let Some(r) = module_values::eq(a, b) {
         return r;
     }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
@@ -228,7 +189,7 @@ pub fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
 
 /// Python ordering (`<`) of two values.
 pub fn py_cmp(a: &Dynamic, b: &Dynamic) -> Res<Ordering> {
-    if let Some(r) = super::modules::cmp(a, b) {
+    if let Some(r) = module_values::cmp(a, b) {
         return r;
     }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
@@ -292,7 +253,7 @@ fn int(d: &Dynamic) -> Res<i64> {
     if let Ok(i) = d.as_int() {
         return Ok(i);
     }
-    if let Some(x) = d.read_lock::<super::decimal::PyDecimal>() {
+    if let Some(x) = d.read_lock::<PyDecimal>() {
         return x.trunc().map_err(Into::into);
     }
     if let Ok(b) = d.as_bool() {
@@ -324,7 +285,7 @@ fn float(d: &Dynamic) -> Res<f64> {
     if let Some(n) = num(d) {
         return Ok(n.f());
     }
-    if let Some(x) = d.read_lock::<super::decimal::PyDecimal>() {
+    if let Some(x) = d.read_lock::<PyDecimal>() {
         return Ok(x.to_f64());
     }
     if let Some(s) = text(d) {
@@ -342,7 +303,7 @@ fn float(d: &Dynamic) -> Res<f64> {
 }
 
 fn add(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
-    if let Some(r) = super::modules::arith("+", a, b) {
+    if let Some(r) = module_values::arith("+", a, b) {
         return r;
     }
     Ok(match nums("+", a, b)? {
@@ -383,8 +344,8 @@ fn extreme(xs: &Dynamic, want: Ordering, name: &str) -> Res<Dynamic> {
 }
 
 fn round0(x: &Dynamic) -> Res<Dynamic> {
-    if let Some(d) = x.read_lock::<super::decimal::PyDecimal>() {
-        let r = d.rescale(0, super::decimal::Rounding::HalfEven);
+    if let Some(d) = x.read_lock::<PyDecimal>() {
+        let r = d.rescale(0, Rounding::HalfEven);
         return r
             .and_then(|r| r.trunc())
             .map(Dynamic::from)
@@ -401,8 +362,8 @@ fn round0(x: &Dynamic) -> Res<Dynamic> {
 }
 
 fn round_n(x: &Dynamic, n: i64) -> Res<Dynamic> {
-    if let Some(d) = x.read_lock::<super::decimal::PyDecimal>() {
-        let r = d.rescale(n.clamp(0, 28) as u32, super::decimal::Rounding::HalfEven);
+    if let Some(d) = x.read_lock::<PyDecimal>() {
+        let r = d.rescale(n.clamp(0, 28) as u32, Rounding::HalfEven);
         return r.map(Dynamic::from).map_err(Into::into);
     }
     match num(x) {
@@ -472,7 +433,7 @@ fn range(start: i64, stop: i64, step: i64) -> Res<Array> {
 }
 
 fn truediv(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
-    if let Some(r) = super::modules::arith("/", a, b) {
+    if let Some(r) = module_values::arith("/", a, b) {
         return r;
     }
     let (x, y) = nums("/", a, b)?;
@@ -483,7 +444,7 @@ fn truediv(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
 }
 
 fn floordiv(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
-    if let Some(r) = super::modules::arith("//", a, b) {
+    if let Some(r) = module_values::arith("//", a, b) {
         return r;
     }
     match nums("//", a, b)? {
@@ -506,7 +467,7 @@ fn div_floor(x: i64, y: i64) -> i64 {
 }
 
 fn modulo(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
-    if let Some(r) = super::modules::arith("%", a, b) {
+    if let Some(r) = module_values::arith("%", a, b) {
         return r;
     }
     match nums("%", a, b)? {
@@ -541,7 +502,7 @@ fn pow(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
 }
 
 fn mul(a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
-    if let Some(r) = super::modules::arith("*", a, b) {
+    if let Some(r) = module_values::arith("*", a, b) {
         return r;
     }
     let repeat = |seq: &Dynamic, n: &Dynamic| -> Option<Res<Dynamic>> {
@@ -654,7 +615,7 @@ fn getitem(v: &Dynamic, k: &Dynamic) -> Res<Dynamic> {
 }
 
 fn getattr(v: &Dynamic, name: &str) -> Res<Dynamic> {
-    if let Some(r) = super::modules::attr(v, name) {
+    if let Some(r) = module_values::attr(v, name) {
         return r;
     }
     if let Ok(m) = v.as_map_ref() {
@@ -1081,10 +1042,7 @@ pub fn register(engine: &mut Engine) {
         }
         Ok(Deleted)
     });
-    super::modules::register(engine);
-    engine.register_fn("py_truthy", |d: Dynamic| {
-        crate::scripting::engine::truthy(&d)
-    });
+    engine.register_fn("py_truthy", |d: Dynamic| truthy(&d));
     engine.register_fn("py_str", |d: Dynamic| py_str(&d));
     engine.register_fn("py_len", |d: &mut Dynamic| len(d));
     engine.register_fn("py_int", |d: Dynamic| int(&d));
@@ -1096,10 +1054,10 @@ pub fn register(engine: &mut Engine) {
                 |v| Ok(v.into()),
             ),
             Some(Num::F(f)) => Ok(f.abs().into()),
-            None if super::modules::truthy(&d).is_some() => {
+            None if module_values::truthy(&d).is_some() => {
                 let zero = Dynamic::from(0i64);
-                match super::modules::cmp(&d, &zero) {
-                    Some(Ok(Ordering::Less)) => super::modules::arith("-", &zero, &d)
+                match module_values::cmp(&d, &zero) {
+                    Some(Ok(Ordering::Less)) => module_values::arith("-", &zero, &d)
                         .unwrap_or_else(|| fail("TypeError: bad operand type for abs()")),
                     Some(Ok(_)) => Ok(d),
                     _ => fail(format!(
@@ -1129,10 +1087,10 @@ pub fn register(engine: &mut Engine) {
         round_n(&x, int(&n)?)
     });
     engine.register_fn("py_any", |xs: &mut Dynamic| -> Res<bool> {
-        Ok(items(xs)?.iter().any(crate::scripting::engine::truthy))
+        Ok(items(xs)?.iter().any(truthy))
     });
     engine.register_fn("py_all", |xs: &mut Dynamic| -> Res<bool> {
-        Ok(items(xs)?.iter().all(crate::scripting::engine::truthy))
+        Ok(items(xs)?.iter().all(truthy))
     });
     engine.register_fn("py_sorted", |xs: Dynamic, reverse: bool| {
         sorted(&xs, reverse)

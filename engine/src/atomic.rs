@@ -5,6 +5,10 @@
 //! replaced (the link stays a link), the target's permission bits carry
 //! over to the new content, and temporaries that a killed process left
 //! behind (`.{name}.tmp-{pid}`) are removed by the next save of that file.
+//!
+//! It sits below both [`crate::storage`] (state files, which re-exports it)
+//! and [`crate::runtime`] (the JSON files of data stores), so neither
+//! reaches into the other for it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
