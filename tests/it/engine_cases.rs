@@ -3,7 +3,7 @@
 //! library API and checks final status, data, ready tasks, task order,
 //! counts and states.
 
-mod support;
+use crate::support;
 
 use support::{cases, check, data_cases, run};
 

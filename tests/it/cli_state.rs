@@ -1,7 +1,7 @@
 //! End-to-end tests of state files through the built binary: run --save,
 //! resume, tasks, data, reset; corrupt, newer and interrupted files.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

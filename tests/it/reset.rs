@@ -1,7 +1,7 @@
 //! Reset to an earlier task: every rule of the state issue, on real
 //! diagrams, checking states, data and what runs next.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 //! library and through the built binary, and each one through save/restore
 //! at every step.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use bpmn_engine::storage::{self, Format};
