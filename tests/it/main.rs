@@ -1,11 +1,13 @@
 //! The integration tests, in one binary (one link instead of one per file;
 //! `cargo test NAME` still picks any test or case by name). One module per
-//! area; `support` holds fixture paths and the JSON case format.
+//! area; `support` holds fixture paths and the JSON case format, `case` the
+//! case builder engine tests are written with.
 //!
 //! `memory_per_task` installs a counting global allocator for the whole
 //! binary; its counters are per thread, so other tests running beside it
 //! neither disturb its figures nor pay more than a thread-local add.
 
+mod case;
 mod support;
 
 // The engine through the library API.
