@@ -496,3 +496,18 @@ pub fn check(case: &Case, wf: &Workflow, error: Option<String>) -> Vec<String> {
     }
     problems
 }
+
+/// Waits until `cond` holds, checking every millisecond for at most 20 s
+/// (a loaded CI machine is slow, never that slow); on timeout it panics
+/// naming `what` it waited for. For conditions outside a screen (a file
+/// written, a lock taken); a pseudo-terminal test waits for the text.
+pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after 20 s waiting until {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
