@@ -2,7 +2,7 @@
 //! with Python scripts and conditions, and a Camunda Modeler diagram with
 //! JUEL `${…}` conditions, each run to completion with the library API.
 
-mod support;
+use crate::support;
 
 use bpmn_engine::model::{Dialect, ExprKind};
 use bpmn_engine::parser::LoadOptions;

@@ -44,7 +44,7 @@
 //!   SpiffWorkflow, "Calculate Order Total" fails on `product_price`
 //!   (checked by `data_output_returns_only_its_outputs`).
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

@@ -55,12 +55,12 @@ struct Term {
 impl Term {
     fn start(dir: &Path, args: &[&str], colour: bool) -> Term {
         let mut cmd = Command::new("sh");
-        // Wait until the test has sized the terminal (expectrl sets 80 x 24
-        // after starting the child) before the program draws its first table.
+        // The program must not draw its first table before the test has
+        // sized the terminal (expectrl sets 80 x 24 after starting the
+        // child), so the shell waits for a line the test sends once it has.
+        // (expectrl turns echo off: the line does not show.)
         cmd.arg("-c")
-            .arg(
-                r#"i=0; while [ "$(stty size)" != "50 160" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; exec "$0" "$@""#,
-            )
+            .arg(r#"read -r _ && exec "$0" "$@""#)
             .arg(env!("CARGO_BIN_EXE_bpmn"))
             .args(args)
             .current_dir(dir)
@@ -74,6 +74,7 @@ impl Term {
         }
         let mut s = Session::spawn(cmd).expect("spawn bpmn in a pseudo-terminal");
         s.get_process_mut().set_window_size(160, 50).unwrap();
+        s.send("\n").expect("tell the shell the terminal is sized");
         s.set_expect_timeout(Some(Duration::from_secs(20)));
         Term {
             s,
@@ -98,6 +99,21 @@ impl Term {
                 );
             }
         }
+        self
+    }
+
+    /// Waits until the program reads single keys: the terminal is in raw
+    /// mode (no signals from Ctrl-C, no line editing). The screen cannot
+    /// show this; the terminal's settings can (the pty master shares them).
+    fn wait_for_raw_mode(&mut self) -> &mut Self {
+        use std::os::fd::AsRawFd;
+        let master = self.s.get_process().get_raw_handle().unwrap();
+        crate::support::wait_until("the program puts the terminal in raw mode", || {
+            // SAFETY: tcgetattr only writes the termios it is given.
+            let mut t: libc::termios = unsafe { std::mem::zeroed() };
+            assert_eq!(unsafe { libc::tcgetattr(master.as_raw_fd(), &mut t) }, 0);
+            t.c_lflag & (libc::ISIG | libc::ICANON) == 0
+        });
         self
     }
 
@@ -405,8 +421,9 @@ fn ctrl_c_in_a_menu_restores_the_terminal_and_saves() {
     let dir = tutorial_dir();
     let mut t = Term::start(dir.path(), &TUTORIAL, false);
     t.want("What next?");
-    // Let dialoguer switch to raw mode, then press Ctrl-C in the menu.
-    std::thread::sleep(Duration::from_millis(300));
+    // Once dialoguer reads a key (raw mode: Ctrl-C is a key, not a
+    // signal), press Ctrl-C in the menu.
+    t.wait_for_raw_mode();
     t.keys("\x03")
         .want("Interrupted.")
         .want("Save to file")

@@ -3,7 +3,7 @@
 //! instance ends exactly like the uninterrupted run — same final data, same
 //! task order, same ready tasks, same error.
 
-mod support;
+use crate::support;
 
 use bpmn_engine::Workflow;
 use bpmn_engine::storage::{self, Format};

@@ -1,7 +1,7 @@
 //! `bpmn advance`, `bpmn send` and `bpmn events` on saved states, through
 //! the built binary.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -1,24 +1,16 @@
 //! Reset to an earlier task: every rule of the state issue, on real
 //! diagrams, checking states, data and what runs next.
 
-mod support;
-
-use std::sync::Arc;
+use crate::support;
 
 use bpmn_engine::{Data, Specs, TaskState, Workflow};
 use serde_json::{Value, json};
 use support::fixture;
 
+use crate::case::Case;
+
 fn obj(v: Value) -> Data {
     v.as_object().unwrap().clone().into()
-}
-
-fn start(files: &[&str], process: &str, data: Value) -> Workflow {
-    let files: Vec<_> = files.iter().map(|f| fixture(f)).collect();
-    let specs: Arc<Specs> = Specs::load(&files);
-    let mut wf = specs.start(process, obj(data)).unwrap();
-    wf.run().unwrap();
-    wf
 }
 
 fn answer(wf: &mut Workflow, task: &str, data: Value) {
@@ -50,18 +42,12 @@ fn state_of(wf: &Workflow, bpmn_id: &str) -> TaskState {
 
 #[test]
 fn completed_workflow_runs_again_with_entry_data_and_overrides() {
-    let mut wf = start(
-        &["sequence.bpmn"],
-        "Process_Sequence",
-        json!({"price": 5, "qty": 3}),
-    );
-    answer(
-        &mut wf,
-        "Task_Confirm",
-        json!({"tip": 5, "reviewer": "ann"}),
-    );
-    assert!(wf.is_completed());
-    assert_eq!(wf.data()["grand_total"], json!(20));
+    let mut wf = Case::new("sequence.bpmn")
+        .process("Process_Sequence")
+        .data(json!({"price": 5, "qty": 3}))
+        .answer("Task_Confirm", json!({"tip": 5, "reviewer": "ann"}))
+        .expect_value("grand_total", json!(20))
+        .run();
 
     let target = wf.resolve_task("Task_Confirm").unwrap();
     wf.reset(target, obj(json!({"tip": 100, "total": 1})))
@@ -92,9 +78,10 @@ fn completed_workflow_runs_again_with_entry_data_and_overrides() {
 
 #[test]
 fn reset_into_a_subprocess_reopens_the_enclosing_task() {
-    let mut wf = start(&["subprocess.bpmn"], "Process_Subprocess", json!({}));
-    answer(&mut wf, "Task_Confirm", json!({"note": "ok"}));
-    assert!(wf.is_completed());
+    let mut wf = Case::new("subprocess.bpmn")
+        .process("Process_Subprocess")
+        .answer("Task_Confirm", json!({"note": "ok"}))
+        .run();
     let result = wf.data()["result"].clone();
 
     let target = wf.resolve_task("Task_Confirm").unwrap();
@@ -142,13 +129,11 @@ fn reset_into_a_subprocess_reopens_the_enclosing_task() {
 
 #[test]
 fn reset_into_a_call_activity_reopens_the_caller() {
-    let mut wf = start(
-        &["call_caller.bpmn", "call_callee.bpmn"],
-        "Process_Caller",
-        json!({}),
-    );
-    answer(&mut wf, "Task_Pack", json!({"weight": 3}));
-    assert!(wf.is_completed());
+    let mut wf = Case::new("call_caller.bpmn")
+        .file("call_callee.bpmn")
+        .process("Process_Caller")
+        .answer("Task_Pack", json!({"weight": 3}))
+        .run();
     let target = wf.resolve_task("Task_Pack").unwrap();
     wf.reset(target, Data::new()).unwrap();
     assert_eq!(state_of(&wf, "Call_Shipping"), TaskState::Started);
@@ -161,8 +146,10 @@ fn reset_into_a_call_activity_reopens_the_caller() {
 
 #[test]
 fn resetting_to_the_subprocess_task_removes_its_whole_body() {
-    let mut wf = start(&["subprocess.bpmn"], "Process_Subprocess", json!({}));
-    assert_eq!(ready(&wf), ["Task_Confirm"]);
+    let mut wf = Case::new("subprocess.bpmn")
+        .process("Process_Subprocess")
+        .expect_ready(["Task_Confirm"])
+        .run();
     let sub = wf.resolve_task("Sub_Outer").unwrap();
     wf.reset(sub, Data::new()).unwrap();
     assert_eq!(count(&wf, "Task_InSub"), 0);
@@ -179,15 +166,12 @@ fn resetting_to_the_subprocess_task_removes_its_whole_body() {
 
 #[test]
 fn reset_in_one_parallel_branch_keeps_the_other_and_the_join_counts_it() {
-    let mut wf = start(
-        &["reset/parallel_review.bpmn"],
-        "Process_ParallelReview",
-        json!({}),
-    );
-    answer(&mut wf, "Review_Legal", json!({"legal": "ok"}));
-    answer(&mut wf, "Review_Finance", json!({"finance": "ok"}));
-    answer(&mut wf, "Decide", json!({"decision": "go"}));
-    assert!(wf.is_completed());
+    let mut wf = Case::new("reset/parallel_review.bpmn")
+        .process("Process_ParallelReview")
+        .answer("Review_Legal", json!({"legal": "ok"}))
+        .answer("Review_Finance", json!({"finance": "ok"}))
+        .answer("Decide", json!({"decision": "go"}))
+        .run();
 
     let legal = wf.resolve_task("Review_Legal").unwrap();
     wf.reset(legal, Data::new()).unwrap();
@@ -228,14 +212,12 @@ fn reset_in_one_parallel_branch_keeps_the_other_and_the_join_counts_it() {
 
 #[test]
 fn resetting_a_fired_join_fires_it_again_with_the_same_inputs() {
-    let mut wf = start(
-        &["reset/parallel_review.bpmn"],
-        "Process_ParallelReview",
-        json!({}),
-    );
-    answer(&mut wf, "Review_Legal", json!({"legal": "ok"}));
-    answer(&mut wf, "Review_Finance", json!({"finance": "ok"}));
-    assert_eq!(ready(&wf), ["Decide"]);
+    let mut wf = Case::new("reset/parallel_review.bpmn")
+        .process("Process_ParallelReview")
+        .answer("Review_Legal", json!({"legal": "ok"}))
+        .answer("Review_Finance", json!({"finance": "ok"}))
+        .expect_ready(["Decide"])
+        .run();
     let join = wf.resolve_task("Join").unwrap();
     wf.reset(join, Data::new()).unwrap();
     assert_eq!(count(&wf, "Decide"), 0);
@@ -250,11 +232,12 @@ fn resetting_a_fired_join_fires_it_again_with_the_same_inputs() {
 
 #[test]
 fn a_failed_task_is_retried_after_its_data_is_fixed() {
-    let specs = Specs::load(&[fixture("script_error.bpmn")]);
-    let mut wf = specs.start("Process_ScriptError", Data::new()).unwrap();
-    assert!(wf.run().is_err());
+    let mut wf = Case::new("script_error.bpmn")
+        .process("Process_ScriptError")
+        .expect_error("Task_Broken")
+        .expect_state("Task_Broken", "ERROR")
+        .run();
     let broken = wf.resolve_task("Task_Broken").unwrap();
-    assert_eq!(wf.task(broken).unwrap().state, TaskState::Error);
     assert!(wf.error_of(broken).is_some());
     wf.reset(broken, obj(json!({"missing_var": 41}))).unwrap();
     wf.run().unwrap();
@@ -264,8 +247,10 @@ fn a_failed_task_is_retried_after_its_data_is_fixed() {
 
 #[test]
 fn task_references_are_checked() {
-    let wf = start(&["loop.bpmn"], "Process_Loop", json!({"n": 40}));
-    assert!(wf.is_completed());
+    let wf = Case::new("loop.bpmn")
+        .process("Process_Loop")
+        .data(json!({"n": 40}))
+        .run();
     let e = wf.resolve_task("Nope").unwrap_err().to_string();
     assert!(
         e.contains("no task matches `Nope`") && e.contains("Task_Inc"),
@@ -302,13 +287,11 @@ fn task_references_are_checked() {
 /// `events/timer_boundary.bpmn` whose deadline passed: the approval was
 /// cancelled by the timer and the escalation path ran.
 fn timed_out_approval() -> Workflow {
-    let specs = Specs::load(&[fixture("events/timer_boundary.bpmn")]);
-    let mut wf = specs.start("Process_TimerBoundary", Data::new()).unwrap();
-    wf.set_now("2025-01-01T00:00:00Z".parse().unwrap());
-    wf.run().unwrap();
-    wf.advance("PT2H").unwrap();
-    wf.run().unwrap();
-    wf
+    Case::new("events/timer_boundary.bpmn")
+        .process("Process_TimerBoundary")
+        .now("2025-01-01T00:00:00Z")
+        .advance("PT2H")
+        .run()
 }
 
 #[test]
@@ -349,11 +332,10 @@ fn reset_to_a_task_with_a_boundary_event_re_arms_it() {
 
 #[test]
 fn reset_into_a_scope_re_arms_its_event_subprocess_starts() {
-    let specs = Specs::load(&[fixture("events/event_subprocess.bpmn")]);
-    let mut wf = specs.start("Process_EventSubprocess", Data::new()).unwrap();
-    wf.run().unwrap();
-    answer(&mut wf, "Task_Handle", json!({"handled": true}));
-    assert!(wf.is_completed());
+    let mut wf = Case::new("events/event_subprocess.bpmn")
+        .process("Process_EventSubprocess")
+        .answer("Task_Handle", json!({"handled": true}))
+        .run();
     assert!(
         wf.send_signal("status_request", json!({})).is_err(),
         "nothing waits once completed"
@@ -371,17 +353,14 @@ fn reset_into_a_scope_re_arms_its_event_subprocess_starts() {
 // ----- one test per situation a reset must handle (reset_cases.json) -----
 
 /// The case of `reset_cases.json` called `name`.
-fn reset_case(name: &str) -> support::Case {
-    support::reset_cases()
-        .into_iter()
-        .find(|c| c.name == name)
-        .unwrap_or_else(|| panic!("no reset case {name}"))
+fn reset_case(name: &str) -> &'static support::Case {
+    support::case_named("reset_cases.json", name)
 }
 
 /// Runs case `name` through its first `k` answers (all when None).
 fn run_case(name: &str, k: Option<usize>) -> Workflow {
     let case = reset_case(name);
-    let (mut wf, _) = support::start(&case).unwrap();
+    let (mut wf, _) = support::start(case).unwrap();
     wf.run().unwrap();
     for a in case.answers.iter().take(k.unwrap_or(usize::MAX)) {
         support::apply(&mut wf, a).unwrap();
@@ -408,18 +387,21 @@ fn completions(wf: &Workflow, bpmn_id: &str) -> usize {
         .count()
 }
 
-fn every_reset_case_passes(name: &str) {
-    let case = reset_case(name);
-    let (wf, err) = support::run(&case).unwrap();
-    let problems = support::check(&case, &wf, err);
-    assert!(problems.is_empty(), "{name}: {problems:#?}");
+/// Runs a case of `reset_cases.json` to its end and fails with every
+/// difference (each case is its own test, in `reset::cases`).
+fn runs_as_expected(case: &support::Case) {
+    let (wf, err) = support::run(case).unwrap();
+    let problems = support::check(case, &wf, err);
+    assert!(problems.is_empty(), "{}: {problems:#?}", case.name);
 }
 
-#[test]
-fn every_reset_case_runs_as_expected() {
-    for case in support::reset_cases() {
-        every_reset_case_passes(&case.name);
-    }
+support::json_cases! { mod cases = "reset_cases.json" => super::runs_as_expected;
+    join_through_subprocess join_through_call join_through_loop inclusive_join_two_of_three
+    inclusive_join_all_three enclosing_boundaries_timer enclosing_boundaries_error
+    enclosing_boundaries_escalation enclosing_boundaries_call_timer
+    enclosing_boundaries_call_error enclosing_boundaries_call_escalation interrupting_esp
+    non_interrupting_esp mi_inner mi_completion_parallel mi_completion_sequential io_required
+    join_data data_object_counter
 }
 
 #[test]
@@ -546,7 +528,7 @@ fn a_reset_inside_a_subprocess_arms_its_boundary_events_again() {
 fn a_boundary_path_triggered_before_the_reset_point_stays() {
     // The reminder fires while Step1 is ready; Step2 comes later.
     let case = reset_case("enclosing_boundaries_timer");
-    let (mut wf, _) = support::start(&case).unwrap();
+    let (mut wf, _) = support::start(case).unwrap();
     wf.run().unwrap();
     wf.advance("PT1H").unwrap();
     wf.run().unwrap();
@@ -661,7 +643,7 @@ fn a_reset_inside_an_event_subprocess_leaves_an_instance_that_saves_and_loads() 
         let mut wf = run_case(name, None);
         wf.reset(completed(&wf, target), Data::new()).unwrap();
         wf.check_invariants().unwrap();
-        let (origin_wf, origin) = support::start(&reset_case(name)).unwrap();
+        let (origin_wf, origin) = support::start(reset_case(name)).unwrap();
         drop(origin_wf);
         let bytes =
             bpmn_engine::storage::save_bytes(&wf, &origin, bpmn_engine::storage::Format::Json)
@@ -752,7 +734,7 @@ fn a_sequential_multi_instance_checks_its_condition_again_after_the_redone_insta
 #[test]
 fn retry_and_reset_apply_the_data_inputs_again() {
     let case = reset_case("io_required");
-    let (mut wf, _) = support::start(&case).unwrap();
+    let (mut wf, _) = support::start(case).unwrap();
     wf.run().unwrap();
     let enter = wf.ready_human_task("Task_Enter").unwrap();
     wf.complete_task(enter, obj(json!({"note": "no amount"})))

@@ -1,7 +1,7 @@
 //! End-to-end tests of the `bpmn run` contract, running the built binary:
 //! answers files, `--json`, exit codes and error lines.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! How much a state file grows per loop iteration. Target: at most 150
 //! bytes of JSON per iteration (SpiffWorkflow: about 1,150).
 
-mod support;
+use crate::support;
 
 use bpmn_engine::Specs;
 use bpmn_engine::storage::{self, Format, Origin};

@@ -2,7 +2,7 @@
 //! line:column and the element id — through the library and through
 //! `bpmn validate` / `bpmn run` (exit 2).
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use bpmn_engine::Specs;

@@ -1,7 +1,7 @@
 //! What the parser keeps on each node: lanes, documentation, vendor
 //! extension data; and that every namespace prefix gives the same model.
 
-mod support;
+use crate::support;
 
 use bpmn_engine::Specs;
 use support::fixture;

@@ -1,7 +1,7 @@
 //! End-to-end tests of state files through the built binary: run --save,
 //! resume, tasks, data, reset; corrupt, newer and interrupted files.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -709,15 +709,10 @@ impl Holder {
             state.file_name().unwrap().to_string_lossy()
         ));
         let pid = child.id().to_string();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while std::fs::read_to_string(&sidecar).unwrap_or_default() != pid {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the session never locked"
-            );
+        support::wait_until("the holding session locks the state file", || {
             assert!(child.try_wait().unwrap().is_none(), "the session ended");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+            std::fs::read_to_string(&sidecar).unwrap_or_default() == pid
+        });
         Holder { child }
     }
 
@@ -830,6 +825,8 @@ fn with_wait_a_second_resume_proceeds_once_the_first_is_done() {
         json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "ann"}}]),
     );
     let holder = Holder::start(&state);
+    // Its messages go to a file, so the test can see it say it waits.
+    let err_file = dir.path().join("waiter.err");
     let waiter = Command::new(env!("CARGO_BIN_EXE_bpmn"))
         .arg("resume")
         .arg(&state)
@@ -837,15 +834,19 @@ fn with_wait_a_second_resume_proceeds_once_the_first_is_done() {
         .arg(&a)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(std::fs::File::create(&err_file).unwrap())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    support::wait_until("the second resume says it waits for the lock", || {
+        std::fs::read_to_string(&err_file)
+            .unwrap_or_default()
+            .contains("waiting for it to finish")
+    });
     assert_eq!(std::fs::read(&state).unwrap(), before, "it waits");
     let holder_pid = holder.pid();
     holder.release();
     let out = waiter.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = std::fs::read_to_string(&err_file).unwrap();
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
         err.contains(&format!(

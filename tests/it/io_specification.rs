@@ -10,6 +10,8 @@ use bpmn_engine::runtime::InstanceSnapshot;
 use bpmn_engine::{Data, Severity, Specs, Workflow};
 use serde_json::{Value, json};
 
+use crate::case::Case;
+
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/bpmn/io/{name}"))
 }
@@ -53,30 +55,31 @@ fn task_sees_only_its_inputs_and_passes_only_its_outputs() {
 
 #[test]
 fn script_task_io() {
-    let specs = load(&["task_io.bpmn"]);
-    let mut wf = specs
-        .start("script_io", obj(json!({"a": 2, "z": 1})))
-        .unwrap();
-    wf.run().unwrap();
-    assert_eq!(*wf.data(), obj(json!({"b": 4})));
+    Case::new("io/task_io.bpmn")
+        .process("script_io")
+        .data(json!({"a": 2, "z": 1}))
+        .expect_data(json!({"b": 4}))
+        .run();
 }
 
 #[test]
 fn missing_task_input_is_an_error_naming_the_task() {
-    let specs = load(&["task_io.bpmn"]);
-    let mut wf = specs.start("script_io", obj(json!({"z": 1}))).unwrap();
-    let e = wf.run().unwrap_err();
-    assert_eq!(e.element, "Double");
-    assert!(e.message.contains("data input `a` is missing"), "{e}");
+    Case::new("io/task_io.bpmn")
+        .process("script_io")
+        .data(json!({"z": 1}))
+        .expect_error("`Double`")
+        .expect_error("data input `a` is missing")
+        .run();
 }
 
 #[test]
 fn missing_task_output_is_an_error_naming_the_task() {
-    let specs = load(&["task_io.bpmn"]);
-    let mut wf = specs.start("script_io", obj(json!({"a": -1}))).unwrap();
-    let e = wf.run().unwrap_err();
-    assert_eq!(e.element, "Double");
-    assert!(e.message.contains("data output `b` is missing"), "{e}");
+    Case::new("io/task_io.bpmn")
+        .process("script_io")
+        .data(json!({"a": -1}))
+        .expect_error("`Double`")
+        .expect_error("data output `b` is missing")
+        .run();
 }
 
 #[test]
@@ -131,23 +134,24 @@ fn call_activity_passes_only_declared_inputs_and_merges_outputs() {
 
 #[test]
 fn call_activity_missing_input_names_the_call_activity() {
-    let specs = load(&["call_caller.bpmn", "call_callee.bpmn"]);
-    let mut wf = specs.start("io_caller", Data::new()).unwrap();
-    let e = wf.run().unwrap_err();
-    assert_eq!(e.element, "CallCallee");
-    assert!(e.message.contains("data input `qty`"), "{e}");
+    Case::new("io/call_caller.bpmn")
+        .file("io/call_callee.bpmn")
+        .process("io_caller")
+        .expect_error("`CallCallee`")
+        .expect_error("data input `qty`")
+        .run();
 }
 
 #[test]
 fn call_activity_missing_output_names_the_call_activity() {
-    let specs = load(&["call_caller.bpmn", "call_callee.bpmn"]);
-    let mut wf = specs.start("io_caller", obj(json!({"qty": 0}))).unwrap();
-    wf.run().unwrap();
-    let t = wf.ready_human_task("Check").unwrap();
-    wf.complete_task(t, Data::new()).unwrap();
-    let e = wf.run().unwrap_err();
-    assert_eq!(e.element, "CallCallee");
-    assert!(e.message.contains("data output `total`"), "{e}");
+    Case::new("io/call_caller.bpmn")
+        .file("io/call_callee.bpmn")
+        .process("io_caller")
+        .data(json!({"qty": 0}))
+        .answer("Check", json!({}))
+        .expect_error("`CallCallee`")
+        .expect_error("data output `total`")
+        .run();
 }
 
 // Data objects: written by an output association, read by gateway
@@ -184,13 +188,11 @@ fn data_objects_flow_through_associations_conditions_and_subprocesses() {
 
 #[test]
 fn data_object_condition_takes_the_other_branch() {
-    let specs = load(&["data_objects.bpmn"]);
-    let mut wf = specs
-        .start("data_objects", obj(json!({"total": 5})))
-        .unwrap();
-    wf.run().unwrap();
-    assert!(wf.is_completed());
-    assert_eq!(*wf.data(), obj(json!({"total": 5})));
+    let wf = Case::new("io/data_objects.bpmn")
+        .process("data_objects")
+        .data(json!({"total": 5}))
+        .expect_data(json!({"total": 5}))
+        .run();
     assert_eq!(wf.data_objects()[0].2, json!({"total": 5}));
 }
 
@@ -282,11 +284,11 @@ fn json_file_store_writes_one_file_per_store() {
 
 #[test]
 fn data_store_without_a_registered_store_names_the_task() {
-    let specs = load(&["data_store.bpmn"]);
-    let mut wf = specs.start("data_store", Data::new()).unwrap();
-    let e = wf.run().unwrap_err();
-    assert_eq!(e.element, "Increment");
-    assert!(e.message.contains("data store `counter`"), "{e}");
+    Case::new("io/data_store.bpmn")
+        .process("data_store")
+        .expect_error("`Increment`")
+        .expect_error("data store `counter`")
+        .run();
 }
 
 #[test]

@@ -23,7 +23,7 @@
 //!
 //! Run with `-- --nocapture` to see the verdict for every expression.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

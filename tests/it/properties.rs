@@ -21,7 +21,7 @@
 //! Each property prints how many checks it ran. Checks through the `bpmn`
 //! binary cover a sample (they start processes).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

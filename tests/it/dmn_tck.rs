@@ -4,7 +4,7 @@
 //! copied into the project. Without it the tests skip with a message; with
 //! `CI=true` they fail, so a broken checkout cannot pass silently.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

@@ -7,7 +7,7 @@
 //! as intended. Hundreds of event subprocess timers each find their own
 //! instance.
 
-mod support;
+use crate::support;
 
 use bpmn_engine::storage::{self, Format, Origin};
 use bpmn_engine::{Specs, TaskId};

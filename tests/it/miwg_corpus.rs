@@ -3,7 +3,7 @@
 //! refused with file:line:col messages; nothing crashes. The corpus lives in
 //! `../shared/corpora/miwg` beside the project (also in CI).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
