@@ -35,6 +35,8 @@
 //! and the Python and JUEL dialects translated to it) and [`dmn`] ←
 //! [`runtime`] ← [`storage`].
 
+#![warn(missing_docs)]
+
 mod atomic;
 pub mod diagnostic;
 pub mod dmn;

@@ -6,7 +6,9 @@ use std::fmt;
 /// A rule of a decision table: its 1-based number and its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleRef {
+    /// Position of the rule in its table, counting from 1.
     pub number: usize,
+    /// The rule's `id` attribute, when it has one.
     pub id: Option<String>,
 }
 
@@ -63,17 +65,29 @@ fn suggest(id: &str, known: &[String]) -> String {
 pub enum DmnError {
     /// No loaded decision has this id.
     #[error("no decision with id `{id}`{}", suggest(id, known))]
-    UnknownDecision { id: String, known: Vec<String> },
+    UnknownDecision {
+        /// The id asked for.
+        id: String,
+        /// The ids of the loaded decisions (for a suggestion).
+        known: Vec<String>,
+    },
     /// The decision (or one it requires) has load errors.
     #[error("decision `{decision}` cannot be evaluated: {reason}")]
-    Invalid { decision: String, reason: String },
+    Invalid {
+        /// The decision asked for.
+        decision: String,
+        /// What is wrong with it (its load errors).
+        reason: String,
+    },
     /// UNIQUE table with more than one matching rule.
     #[error(
         "decision `{decision}`: hit policy UNIQUE allows one matching rule, but rules {} match; make the rules exclusive or choose another hit policy (FIRST, PRIORITY, COLLECT…)",
         list_rules(rules)
     )]
     UniqueViolation {
+        /// The decision whose table broke its hit policy.
         decision: String,
+        /// Every rule that matched.
         rules: Vec<RuleRef>,
     },
     /// ANY table whose matching rules give different outputs.
@@ -82,7 +96,9 @@ pub enum DmnError {
         list_rules(rules)
     )]
     AnyConflict {
+        /// The decision whose table broke its hit policy.
         decision: String,
+        /// Every rule that matched.
         rules: Vec<RuleRef>,
     },
     /// An input value outside the input's `inputValues`.
@@ -90,27 +106,42 @@ pub enum DmnError {
         "decision `{decision}`: input `{input}` is {value}, which is not one of its allowed values ({allowed})"
     )]
     InputNotAllowed {
+        /// The decision being evaluated.
         decision: String,
+        /// The input's label or expression.
         input: String,
+        /// The value it had, as text.
         value: String,
+        /// The input's `inputValues` unary tests, as written.
         allowed: String,
     },
     /// An expression failed (unknown name, Rhai error…); `at` says which
     /// and where it is written.
     #[error("decision `{decision}`: {at}: {message}")]
     Expression {
+        /// The decision being evaluated.
         decision: String,
+        /// Which expression (rule, cell or input) and where it is written.
         at: String,
+        /// What the evaluator said.
         message: String,
     },
     /// A COLLECT aggregation over values it cannot combine.
     #[error("decision `{decision}`: {message}")]
-    Aggregation { decision: String, message: String },
+    Aggregation {
+        /// The decision being evaluated.
+        decision: String,
+        /// Which values could not be combined, and why.
+        message: String,
+    },
     /// A required decision failed.
     #[error("decision `{decision}` requires `{required}`, which failed: {source}")]
     Required {
+        /// The decision being evaluated.
         decision: String,
+        /// The required decision that failed.
         required: String,
+        /// Why it failed.
         source: Box<DmnError>,
     },
 }

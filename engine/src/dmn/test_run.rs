@@ -13,10 +13,13 @@ use crate::model::dmn::{TestSuite, TestValue};
 /// The outcome of one test case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseOutcome {
+    /// The test case's `id`.
     pub id: String,
+    /// The test case's description, if it has one.
     pub description: Option<String>,
     /// The decisions (result nodes) the case checks.
     pub decisions: Vec<String>,
+    /// Whether every result node matched its expected value.
     pub passed: bool,
     /// Why it failed: one line per failing result node.
     pub failures: Vec<String>,

@@ -44,7 +44,9 @@ pub const BPMN_NS: &[&str] = &["http://www.omg.org/spec/BPMN/20100524/MODEL"];
 /// be read, and every problem found.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
+    /// Everything that could be read, across all the files.
     pub model: Model,
+    /// Every problem found, errors and warnings, with file, line and column.
     pub diagnostics: Vec<Diagnostic>,
 }
 

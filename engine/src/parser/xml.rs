@@ -13,17 +13,24 @@ use quick_xml::name::ResolveResult;
 /// One attribute, with its namespace URI resolved (`None` when unprefixed).
 #[derive(Debug, Clone)]
 pub struct Attr {
+    /// The namespace URI of its prefix.
     pub ns: Option<String>,
+    /// The name without prefix.
     pub local: String,
+    /// The value, entities decoded.
     pub value: String,
 }
 
 /// One element of the tree.
 #[derive(Debug, Clone)]
 pub struct Element {
+    /// The namespace URI of its prefix (or of the default namespace).
     pub ns: Option<String>,
+    /// The name without prefix.
     pub local: String,
+    /// Its attributes, in document order.
     pub attrs: Vec<Attr>,
+    /// Its child elements, in document order.
     pub children: Vec<Element>,
     /// Concatenated character data directly inside this element (CDATA included).
     pub text: String,
@@ -79,6 +86,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Indexes where each line of `text` starts.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -134,7 +142,9 @@ pub const MAX_DEPTH: usize = 256;
 /// A parse failure with the byte offset where it happened.
 #[derive(Debug, Clone)]
 pub struct XmlError {
+    /// Byte offset in the text where parsing failed.
     pub offset: usize,
+    /// What the XML reader said.
     pub message: String,
 }
 

@@ -24,10 +24,12 @@ pub trait DataStore: Send + Sync {
 /// each write so several instances (and processes) can share the directory.
 #[derive(Debug, Clone)]
 pub struct JsonFileStore {
+    /// The directory holding the stores' files.
     pub dir: PathBuf,
 }
 
 impl JsonFileStore {
+    /// A store keeping its files in `dir` (created on first write).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         JsonFileStore { dir: dir.into() }
     }

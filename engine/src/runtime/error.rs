@@ -18,6 +18,7 @@ pub struct WorkflowError {
     pub process: String,
     /// `file:line:col` of the element (or of the failing script line).
     pub location: String,
+    /// What went wrong, in words.
     pub message: String,
 }
 
@@ -25,9 +26,19 @@ pub struct WorkflowError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartError {
     /// No loaded process (or collaboration) has this id.
-    UnknownProcess { id: String, known: Vec<String> },
+    UnknownProcess {
+        /// The id asked for.
+        id: String,
+        /// The ids of the loaded processes (for a suggestion).
+        known: Vec<String>,
+    },
     /// The process is marked `isExecutable="false"`.
-    NotExecutable { id: String, location: String },
+    NotExecutable {
+        /// The process id.
+        id: String,
+        /// `file:line:col` of the process element.
+        location: String,
+    },
     /// The process (or something it calls) has validation errors.
     Invalid(Vec<Diagnostic>),
     /// The first steps of the instance failed.

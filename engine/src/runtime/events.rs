@@ -23,8 +23,12 @@ use crate::model::{NodeRef, Trigger};
 pub struct OutEvent {
     /// `message`, `signal` or `escalation`.
     pub kind: String,
+    /// The message or signal name, or the escalation code.
     pub name: String,
+    /// What it carries (its payload expression's value; null without one).
     pub payload: Value,
+    /// The message's correlation properties and their values (empty for
+    /// signals, escalations and uncorrelated messages).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub correlations: BTreeMap<String, Value>,
     /// BPMN id of the element that threw it.
@@ -36,6 +40,7 @@ pub struct OutEvent {
 pub struct WaitingEvent {
     /// The waiting task (None for a start event that will create an instance).
     pub task: Option<TaskId>,
+    /// The BPMN id of the catching element.
     pub bpmn_id: String,
     /// `message`, `signal`, `timer`, `error`…
     pub kind: String,

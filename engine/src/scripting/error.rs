@@ -5,6 +5,7 @@ use std::fmt;
 /// Why a script failed to compile or run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptError {
+    /// What went wrong, as Rhai (or the translator) said it.
     pub message: String,
     /// 1-based line inside the script text, when known.
     pub line: Option<u32>,

@@ -32,7 +32,9 @@ use crate::model::{Dialect, DialectReason, ExprKind, FileDialect};
 
 /// One script or condition of the file whose dialect is being inferred.
 pub struct Candidate<'a> {
+    /// The code as written.
     pub text: &'a str,
+    /// Whether it is a script or a condition.
     pub kind: ExprKind,
     /// The id of the element that owns it, for the reason.
     pub owner: &'a str,
@@ -46,12 +48,14 @@ pub struct Clues<'a> {
     /// An element of the file whose code names Rhai (`scriptFormat` /
     /// `language`), and one whose code names Python.
     pub named_rhai: Option<&'a str>,
+    /// See `named_rhai`: the element whose code names Python.
     pub named_python: Option<&'a str>,
 }
 
 /// The dialect inferred for a file, and its candidates compiled in it when
 /// inferring had to compile them (so they are not compiled again).
 pub struct Inferred {
+    /// The file's dialect and the reason it was chosen.
     pub dialect: FileDialect,
     /// Per candidate, in order; `None` when syntax alone decided.
     pub compiled: Option<Vec<Result<Compiled, CompileError>>>,

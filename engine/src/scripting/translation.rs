@@ -8,6 +8,7 @@ use std::fmt;
 /// because their names are Rhai keywords (`default`, `match`, `new`…).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Translation {
+    /// The Rhai source.
     pub rhai: String,
     /// (name in the Rhai code, name in the task data)
     pub aliases: Vec<(String, String)>,
@@ -23,6 +24,7 @@ pub struct TranslateError {
     pub col: u32,
     /// The construct at fault: `import`, `lambda`, `class`, `syntax`…
     pub construct: String,
+    /// What is wrong and, where there is one, what to write instead.
     pub message: String,
 }
 

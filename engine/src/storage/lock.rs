@@ -32,9 +32,19 @@ pub struct StateLock {
 #[derive(Debug)]
 pub enum LockError {
     /// Another process holds the lock (its pid, when it wrote it).
-    Busy { state: PathBuf, holder: Option<u32> },
+    Busy {
+        /// The state file.
+        state: PathBuf,
+        /// The holder's process id, when it wrote one.
+        holder: Option<u32>,
+    },
     /// The sidecar could not be created, opened or locked.
-    Io { state: PathBuf, error: io::Error },
+    Io {
+        /// The state file.
+        state: PathBuf,
+        /// What the operating system said.
+        error: io::Error,
+    },
 }
 
 impl fmt::Display for LockError {

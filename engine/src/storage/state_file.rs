@@ -17,7 +17,9 @@ use crate::runtime::{EngineLimits, InstanceSnapshot, Specs, Workflow};
 /// What an instance was started from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
+    /// A process, by id (`bpmn run -p`).
     Process(String),
+    /// A collaboration, by id (`bpmn run -c`).
     Collaboration(String),
 }
 
@@ -95,7 +97,9 @@ struct StateFile {
 /// File formats, chosen by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// `.json`: JSON, the default.
     Json,
+    /// `.ron`: Rusty Object Notation.
     Ron,
 }
 
@@ -122,7 +126,9 @@ impl Format {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct StateError {
+    /// The state file.
     pub path: PathBuf,
+    /// What went wrong and what to do about it.
     pub message: String,
 }
 

@@ -41,7 +41,9 @@ pub const DMN_NS: &[&str] = &[
 /// The result of loading a set of DMN files.
 #[derive(Debug, Clone, Default)]
 pub struct LoadedDmn {
+    /// The decisions, tables and inputs that could be read.
     pub model: DmnModel,
+    /// Every problem found, with file, line and column.
     pub diagnostics: Vec<Diagnostic>,
     /// For each decision: the decisions to evaluate first (its required
     /// decisions, transitively, dependencies before dependents), or `None`

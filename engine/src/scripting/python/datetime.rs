@@ -30,6 +30,8 @@ pub fn set_script_now(now: Option<Timestamp>) -> Option<Timestamp> {
 pub struct ScriptNow(Option<Timestamp>);
 
 impl ScriptNow {
+    /// Makes `now` this thread's "now" (`None`: the real clock) until the
+    /// guard is dropped, when the previous value comes back.
     pub fn set(now: Option<Timestamp>) -> Self {
         ScriptNow(set_script_now(now))
     }
