@@ -18,10 +18,10 @@
 mod compiled;
 mod engine;
 mod error;
-pub mod infer_dialect;
-pub mod juel;
+pub(crate) mod infer_dialect;
+pub(crate) mod juel;
 mod memory;
-pub mod python;
+pub(crate) mod python;
 mod size_guards;
 mod translation;
 mod truthy;
