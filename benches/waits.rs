@@ -117,17 +117,7 @@ fn message_catches(n: usize) -> String {
 /// `n` catchers, each for its own message; each message sent once.
 #[divan::bench(sample_count = 10, args = SIZES)]
 fn messages_by_name(b: divan::Bencher, n: usize) {
-    let s = specs(message_catches(n));
-    let names: Vec<String> = (0..n).map(|k| format!("msg{k}")).collect();
-    b.with_inputs(|| waiting(&s, Data::new()))
-        .bench_local_values(|mut wf| {
-            for name in &names {
-                wf.send_message(name, json!({})).unwrap();
-            }
-            wf.run().unwrap();
-            assert!(wf.is_completed());
-            wf
-        });
+    send_each_message(b, &specs(message_catches(n)), n);
 }
 
 fn correlated_receive() -> String {
@@ -269,9 +259,14 @@ fn gateway_choices(n: usize) -> String {
 /// `n` gateways: each message wins over its timer, which is cancelled.
 #[divan::bench(sample_count = 10, args = SIZES)]
 fn event_gateways(b: divan::Bencher, n: usize) {
-    let s = specs(gateway_choices(n));
+    send_each_message(b, &specs(gateway_choices(n)), n);
+}
+
+/// Sends `msg0`…`msg{n-1}` once each to an instance of `s`, which must then
+/// complete.
+fn send_each_message(b: divan::Bencher, s: &Arc<Specs>, n: usize) {
     let names: Vec<String> = (0..n).map(|k| format!("msg{k}")).collect();
-    b.with_inputs(|| waiting(&s, Data::new()))
+    b.with_inputs(|| waiting(s, Data::new()))
         .bench_local_values(|mut wf| {
             for name in &names {
                 wf.send_message(name, json!({})).unwrap();

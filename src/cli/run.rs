@@ -109,23 +109,16 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
     }
     wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     for (i, a) in answers.iter().enumerate() {
-        match wf.apply(a) {
-            Ok(()) => {}
-            Err(e @ ApplyError::NotReady { .. }) => {
-                return Err(Stop::Answer(format!("answer #{} is for task {e}", i + 1)));
-            }
-            Err(e @ (ApplyError::Task(_) | ApplyError::Workflow(_))) => {
-                let m = e.to_string();
-                return Err(if e.is_bad_answer() {
-                    Stop::Answer(m)
-                } else {
-                    Stop::Workflow(m)
-                });
-            }
-            Err(e) if e.is_bad_answer() => {
-                return Err(Stop::Answer(format!("answer #{}: {e}", i + 1)));
-            }
-            Err(e) => return Err(Stop::Workflow(format!("answer #{}: {e}", i + 1))),
+        if let Err(e) = wf.apply(a) {
+            let n = i + 1;
+            return Err(match e {
+                ApplyError::NotReady { .. } => Stop::Answer(format!("answer #{n} is for task {e}")),
+                // These name the task themselves.
+                ApplyError::Task(_) => Stop::Answer(e.to_string()),
+                ApplyError::Workflow(_) => Stop::Workflow(e.to_string()),
+                ApplyError::Advance(_) => Stop::Answer(format!("answer #{n}: {e}")),
+                ApplyError::Event(_) => Stop::Workflow(format!("answer #{n}: {e}")),
+            });
         }
         wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     }

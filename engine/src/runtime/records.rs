@@ -178,15 +178,7 @@ impl Records {
                 Arc::make_mut(&mut self.versions).derive(base, data)
             }
         };
-        Arc::make_mut(&mut self.tasks).push(TaskRecord {
-            node,
-            parent,
-            scope,
-            data,
-            state,
-            prev: state,
-        });
-        t
+        self.append(node, parent, scope, state, data)
     }
 
     /// Appends a record of `node` reached from `parent` carrying the
@@ -198,8 +190,20 @@ impl Records {
         scope: u32,
         state: TaskState,
     ) -> u32 {
-        let t = self.len();
         let data = self.tasks[parent as usize].data;
+        self.append(node, parent, scope, state, data)
+    }
+
+    /// Appends a record holding data version `data`; returns its id.
+    fn append(
+        &mut self,
+        node: NodeRef,
+        parent: u32,
+        scope: u32,
+        state: TaskState,
+        data: VersionId,
+    ) -> u32 {
+        let t = self.len();
         Arc::make_mut(&mut self.tasks).push(TaskRecord {
             node,
             parent,
