@@ -64,13 +64,13 @@ pub fn summary_text(wf: &Workflow) -> String {
         for e in wf.waiting_events() {
             let what = match &e.name {
                 Some(n) => format!("{} `{n}`", e.kind),
-                None => e.kind.clone(),
+                None => e.kind.to_string(),
             };
             let due = e.due.map(|d| format!(", due {d}")).unwrap_or_default();
             out.push_str(&format!("  waiting: {} for {what}{due}\n", e.bpmn_id));
         }
         for t in wf.waiting_tasks() {
-            if t.kind.ends_with("Gateway") {
+            if t.kind.is_gateway() {
                 out.push_str(&format!("  waiting: {} ({})\n", t.bpmn_id, t.kind));
             }
         }

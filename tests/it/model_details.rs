@@ -4,6 +4,7 @@
 use crate::support;
 
 use bpmn_engine::Specs;
+use bpmn_engine::model::ElementType;
 use support::fixture;
 
 fn node<'a>(specs: &'a Specs, id: &str) -> &'a bpmn_engine::model::Node {
@@ -157,8 +158,9 @@ fn task_records_have_unique_ids_parents_and_states() {
     );
     // The enclosing subprocess task is STARTED while its body runs.
     assert!(
-        wf.tasks()
-            .any(|t| t.kind == "subProcess" && t.state == bpmn_engine::TaskState::Started)
+        wf.tasks().any(
+            |t| t.kind == ElementType::SubProcess && t.state == bpmn_engine::TaskState::Started
+        )
     );
     // Future tasks are predicted from the graph, not stored.
     let future: Vec<&str> = wf.future_tasks().iter().map(|f| f.bpmn_id).collect();

@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use bpmn_engine::model::ElementType;
 use bpmn_engine::{Data, Specs, TaskState, Workflow};
 use serde_json::{Value, json};
 use support::fixture;
@@ -110,7 +111,7 @@ fn reset_into_a_subprocess_reopens_the_enclosing_task() {
     assert_eq!(wf.data()["result"], result);
     let order: Vec<&str> = wf
         .completed_tasks()
-        .filter(|t| t.kind != "startEvent" && t.kind != "endEvent")
+        .filter(|t| t.kind != ElementType::StartEvent && t.kind != ElementType::EndEvent)
         .map(|t| t.bpmn_id)
         .collect();
     assert_eq!(

@@ -455,7 +455,7 @@ pub fn check(case: &Case, wf: &Workflow, error: Option<String>) -> Vec<String> {
         .map(|t| {
             (
                 t.bpmn_id.to_string(),
-                !t.kind.ends_with("Event") && !t.kind.ends_with("Gateway"),
+                !t.kind.is_event() && !t.kind.is_gateway(),
             )
         })
         .collect();

@@ -1,5 +1,7 @@
 //! Events: what an event node catches or throws, and where it sits.
 
+use serde::{Deserialize, Serialize};
+
 use super::{ExprId, NodeIdx};
 
 /// How a timer's value is written: literal ISO 8601 text, or a Rhai
@@ -150,20 +152,109 @@ pub enum Trigger {
 }
 
 impl Trigger {
-    /// The element name, for messages and listings.
-    pub fn kind_name(&self) -> &'static str {
+    /// Which kind of event definition this is.
+    pub fn kind(&self) -> EventKind {
         match self {
-            Trigger::Message { .. } => "message",
-            Trigger::Signal { .. } => "signal",
-            Trigger::Timer(_) => "timer",
-            Trigger::Error { .. } => "error",
-            Trigger::Escalation { .. } => "escalation",
-            Trigger::Cancel => "cancel",
-            Trigger::Terminate => "terminate",
-            Trigger::Conditional { .. } => "conditional",
-            Trigger::Link { .. } => "link",
-            Trigger::Compensate { .. } => "compensation",
+            Trigger::Message { .. } => EventKind::Message,
+            Trigger::Signal { .. } => EventKind::Signal,
+            Trigger::Timer(_) => EventKind::Timer,
+            Trigger::Error { .. } => EventKind::Error,
+            Trigger::Escalation { .. } => EventKind::Escalation,
+            Trigger::Cancel => EventKind::Cancel,
+            Trigger::Terminate => EventKind::Terminate,
+            Trigger::Conditional { .. } => EventKind::Conditional,
+            Trigger::Link { .. } => EventKind::Link,
+            Trigger::Compensate { .. } => EventKind::Compensation,
         }
+    }
+}
+
+/// The kind of an event definition, without its details: what listings of
+/// waits and of events that left an instance say, and what callers match
+/// on. Written (in JSON output and state files) as its lower-case name, a
+/// string in every format (RON would otherwise write a bare identifier that
+/// the format-neutral reader used for migrations cannot read back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
+pub enum EventKind {
+    /// `messageEventDefinition`.
+    Message,
+    /// `signalEventDefinition`.
+    Signal,
+    /// `timerEventDefinition`.
+    Timer,
+    /// `errorEventDefinition`.
+    Error,
+    /// `escalationEventDefinition`.
+    Escalation,
+    /// `cancelEventDefinition`.
+    Cancel,
+    /// `terminateEventDefinition`.
+    Terminate,
+    /// `conditionalEventDefinition`.
+    Conditional,
+    /// `linkEventDefinition`.
+    Link,
+    /// `compensateEventDefinition`.
+    Compensation,
+}
+
+impl EventKind {
+    /// The lower-case name shown to users (`message`, `timer`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Message => "message",
+            EventKind::Signal => "signal",
+            EventKind::Timer => "timer",
+            EventKind::Error => "error",
+            EventKind::Escalation => "escalation",
+            EventKind::Cancel => "cancel",
+            EventKind::Terminate => "terminate",
+            EventKind::Conditional => "conditional",
+            EventKind::Link => "link",
+            EventKind::Compensation => "compensation",
+        }
+    }
+}
+
+impl From<EventKind> for &'static str {
+    fn from(k: EventKind) -> Self {
+        k.as_str()
+    }
+}
+
+impl TryFrom<String> for EventKind {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl std::str::FromStr for EventKind {
+    type Err = String;
+
+    /// Reads the lower-case name [`EventKind::as_str`] writes.
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "message" => EventKind::Message,
+            "signal" => EventKind::Signal,
+            "timer" => EventKind::Timer,
+            "error" => EventKind::Error,
+            "escalation" => EventKind::Escalation,
+            "cancel" => EventKind::Cancel,
+            "terminate" => EventKind::Terminate,
+            "conditional" => EventKind::Conditional,
+            "link" => EventKind::Link,
+            "compensation" => EventKind::Compensation,
+            other => return Err(format!("`{other}` is not an event kind")),
+        })
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -218,5 +309,34 @@ impl EventNode {
     /// True for a terminate end event.
     pub fn is_terminate(&self) -> bool {
         self.triggers.contains(&Trigger::Terminate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn event_kinds_read_back_what_they_write() {
+        use EventKind::*;
+        for k in [
+            Message,
+            Signal,
+            Timer,
+            Error,
+            Escalation,
+            Cancel,
+            Terminate,
+            Conditional,
+            Link,
+            Compensation,
+        ] {
+            assert_eq!(k.as_str().parse::<EventKind>(), Ok(k));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        assert!("Message".parse::<EventKind>().is_err());
     }
 }

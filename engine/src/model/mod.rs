@@ -22,12 +22,13 @@ pub use data::{Data, MAX_DATA_DEPTH, check_depth, check_value_depth, nesting_dep
 pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData, is_identifier};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
 pub use event::{
-    Correlation, EventNode, EventPosition, MessageStyle, SpiffPayload, Timer, TimerValue, Trigger,
+    Correlation, EventKind, EventNode, EventPosition, MessageStyle, SpiffPayload, Timer,
+    TimerValue, Trigger,
 };
 pub use expression::{Dialect, ExprId, ExprKind, Expression};
 pub use extensions::{ExtElement, Extensions};
 pub use file_dialect::{DialectReason, FileDialect};
 pub use graph::{Flow, FlowIdx, Graph, GraphIdx, NodeIdx, NodeRef};
 pub use looping::{LOOP_COUNTER, Looping, MiSource, MultiInstance, StandardLoop};
-pub use node::{HumanKind, Node, NodeKind};
+pub use node::{ElementType, HumanKind, Node, NodeKind};
 pub use source::{SourceFile, SourcePos};

@@ -107,35 +107,35 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    /// The BPMN element name of this kind, as shown to users.
-    pub fn type_name(&self) -> &str {
+    /// The BPMN element type of this kind.
+    pub fn element_type(&self) -> ElementType<'_> {
         match self {
             NodeKind::Event(e) => match e.position {
-                EventPosition::Start { .. } => "startEvent",
-                EventPosition::End => "endEvent",
-                EventPosition::Catch => "intermediateCatchEvent",
-                EventPosition::Throw => "intermediateThrowEvent",
-                EventPosition::Boundary { .. } => "boundaryEvent",
+                EventPosition::Start { .. } => ElementType::StartEvent,
+                EventPosition::End => ElementType::EndEvent,
+                EventPosition::Catch => ElementType::IntermediateCatchEvent,
+                EventPosition::Throw => ElementType::IntermediateThrowEvent,
+                EventPosition::Boundary { .. } => ElementType::BoundaryEvent,
             },
-            NodeKind::Human(HumanKind::Task) => "task",
-            NodeKind::Human(HumanKind::UserTask) => "userTask",
-            NodeKind::Human(HumanKind::ManualTask) => "manualTask",
-            NodeKind::ScriptTask { .. } => "scriptTask",
-            NodeKind::SendTask { .. } => "sendTask",
-            NodeKind::ServiceTask { .. } => "serviceTask",
-            NodeKind::BusinessRuleTask { .. } => "businessRuleTask",
-            NodeKind::ReceiveTask { .. } => "receiveTask",
-            NodeKind::ExclusiveGateway => "exclusiveGateway",
-            NodeKind::ParallelGateway => "parallelGateway",
-            NodeKind::InclusiveGateway => "inclusiveGateway",
-            NodeKind::EventBasedGateway => "eventBasedGateway",
+            NodeKind::Human(HumanKind::Task) => ElementType::Task,
+            NodeKind::Human(HumanKind::UserTask) => ElementType::UserTask,
+            NodeKind::Human(HumanKind::ManualTask) => ElementType::ManualTask,
+            NodeKind::ScriptTask { .. } => ElementType::ScriptTask,
+            NodeKind::SendTask { .. } => ElementType::SendTask,
+            NodeKind::ServiceTask { .. } => ElementType::ServiceTask,
+            NodeKind::BusinessRuleTask { .. } => ElementType::BusinessRuleTask,
+            NodeKind::ReceiveTask { .. } => ElementType::ReceiveTask,
+            NodeKind::ExclusiveGateway => ElementType::ExclusiveGateway,
+            NodeKind::ParallelGateway => ElementType::ParallelGateway,
+            NodeKind::InclusiveGateway => ElementType::InclusiveGateway,
+            NodeKind::EventBasedGateway => ElementType::EventBasedGateway,
             NodeKind::SubProcess {
                 transaction: true, ..
-            } => "transaction",
-            NodeKind::SubProcess { .. } => "subProcess",
-            NodeKind::EventSubProcess { .. } => "eventSubProcess",
-            NodeKind::CallActivity { .. } => "callActivity",
-            NodeKind::Unsupported { element } => element,
+            } => ElementType::Transaction,
+            NodeKind::SubProcess { .. } => ElementType::SubProcess,
+            NodeKind::EventSubProcess { .. } => ElementType::EventSubProcess,
+            NodeKind::CallActivity { .. } => ElementType::CallActivity,
+            NodeKind::Unsupported { element } => ElementType::Unsupported(element),
         }
     }
 
@@ -215,5 +215,121 @@ impl Node {
     /// The name if present, else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// The BPMN element type of a node, as task listings show it and callers
+/// match on it; written as the BPMN element name (`userTask`,
+/// `exclusiveGateway`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElementType<'a> {
+    /// `startEvent`.
+    StartEvent,
+    /// `endEvent`.
+    EndEvent,
+    /// `intermediateCatchEvent`.
+    IntermediateCatchEvent,
+    /// `intermediateThrowEvent`.
+    IntermediateThrowEvent,
+    /// `boundaryEvent`.
+    BoundaryEvent,
+    /// `task` (a plain task, which waits for a person).
+    Task,
+    /// `userTask`.
+    UserTask,
+    /// `manualTask`.
+    ManualTask,
+    /// `scriptTask`.
+    ScriptTask,
+    /// `sendTask`.
+    SendTask,
+    /// `serviceTask`.
+    ServiceTask,
+    /// `businessRuleTask`.
+    BusinessRuleTask,
+    /// `receiveTask`.
+    ReceiveTask,
+    /// `exclusiveGateway`.
+    ExclusiveGateway,
+    /// `parallelGateway`.
+    ParallelGateway,
+    /// `inclusiveGateway`.
+    InclusiveGateway,
+    /// `eventBasedGateway`.
+    EventBasedGateway,
+    /// `subProcess`.
+    SubProcess,
+    /// `transaction`.
+    Transaction,
+    /// `subProcess` with `triggeredByEvent="true"`.
+    EventSubProcess,
+    /// `callActivity`.
+    CallActivity,
+    /// An element this engine does not run, with what the diagram calls it.
+    Unsupported(&'a str),
+}
+
+impl<'a> ElementType<'a> {
+    /// True for the four gateway types.
+    pub fn is_gateway(self) -> bool {
+        matches!(
+            self,
+            ElementType::ExclusiveGateway
+                | ElementType::ParallelGateway
+                | ElementType::InclusiveGateway
+                | ElementType::EventBasedGateway
+        )
+    }
+
+    /// True for start, end, intermediate and boundary events.
+    pub fn is_event(self) -> bool {
+        matches!(
+            self,
+            ElementType::StartEvent
+                | ElementType::EndEvent
+                | ElementType::IntermediateCatchEvent
+                | ElementType::IntermediateThrowEvent
+                | ElementType::BoundaryEvent
+        )
+    }
+
+    /// The BPMN element name (`userTask`…), as shown to users.
+    pub fn as_str(self) -> &'a str {
+        match self {
+            ElementType::StartEvent => "startEvent",
+            ElementType::EndEvent => "endEvent",
+            ElementType::IntermediateCatchEvent => "intermediateCatchEvent",
+            ElementType::IntermediateThrowEvent => "intermediateThrowEvent",
+            ElementType::BoundaryEvent => "boundaryEvent",
+            ElementType::Task => "task",
+            ElementType::UserTask => "userTask",
+            ElementType::ManualTask => "manualTask",
+            ElementType::ScriptTask => "scriptTask",
+            ElementType::SendTask => "sendTask",
+            ElementType::ServiceTask => "serviceTask",
+            ElementType::BusinessRuleTask => "businessRuleTask",
+            ElementType::ReceiveTask => "receiveTask",
+            ElementType::ExclusiveGateway => "exclusiveGateway",
+            ElementType::ParallelGateway => "parallelGateway",
+            ElementType::InclusiveGateway => "inclusiveGateway",
+            ElementType::EventBasedGateway => "eventBasedGateway",
+            ElementType::SubProcess => "subProcess",
+            ElementType::Transaction => "transaction",
+            ElementType::EventSubProcess => "eventSubProcess",
+            ElementType::CallActivity => "callActivity",
+            ElementType::Unsupported(element) => element,
+        }
+    }
+}
+
+impl std::fmt::Display for ElementType<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ElementType<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }

@@ -15,14 +15,16 @@ use serde_json::Value;
 
 use super::wait::{Wait, triggers_of};
 use super::{TaskId, TaskState, Workflow};
-use crate::model::{NodeRef, Trigger};
+use crate::model::{EventKind, NodeRef, Trigger};
 
 /// An event that left the instance because nothing inside caught it (for
 /// another program to deliver).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutEvent {
-    /// `message`, `signal` or `escalation`.
-    pub kind: String,
+    /// [`EventKind::Message`], [`EventKind::Signal`] or
+    /// [`EventKind::Escalation`] (or [`EventKind::Error`] for an error no
+    /// one caught).
+    pub kind: EventKind,
     /// The message or signal name, or the escalation code.
     pub name: String,
     /// What it carries (its payload expression's value; null without one).
@@ -42,8 +44,8 @@ pub struct WaitingEvent {
     pub task: Option<TaskId>,
     /// The BPMN id of the catching element.
     pub bpmn_id: String,
-    /// `message`, `signal`, `timer`, `error`…
-    pub kind: String,
+    /// What it waits for (message, signal, timer, error…).
+    pub kind: EventKind,
     /// Message or signal name, error or escalation code.
     pub name: Option<String>,
     /// For timers: when it fires.
@@ -115,7 +117,7 @@ impl Workflow {
                 out.push(WaitingEvent {
                     task,
                     bpmn_id: node.id.clone(),
-                    kind: t.kind_name().to_string(),
+                    kind: t.kind(),
                     name,
                     due: w.due.get(i).copied().flatten(),
                     starts_instance,

@@ -15,7 +15,7 @@ use super::error::WorkflowError;
 use super::events::OutEvent;
 use super::owner::view_of;
 use super::wait::{Delivery, Store, triggers_of};
-use crate::model::{Data, EventNode, MessageStyle, NodeKind, SpiffPayload, Trigger};
+use crate::model::{Data, EventKind, EventNode, MessageStyle, NodeKind, SpiffPayload, Trigger};
 
 impl Workflow {
     /// Throws the definitions of the throwing event (or send task) `t`.
@@ -155,21 +155,21 @@ impl Workflow {
         let (kind, name, correlations) = match d {
             Delivery::Message {
                 name, correlations, ..
-            } => ("message", name.clone(), correlations.clone()),
-            Delivery::Signal { name, .. } => ("signal", name.clone(), BTreeMap::new()),
+            } => (EventKind::Message, name.clone(), correlations.clone()),
+            Delivery::Signal { name, .. } => (EventKind::Signal, name.clone(), BTreeMap::new()),
             Delivery::Error { code, name, .. } => (
-                "error",
+                EventKind::Error,
                 code.clone().or(name.clone()).unwrap_or_default(),
                 BTreeMap::new(),
             ),
             Delivery::Escalation { code, name, .. } => (
-                "escalation",
+                EventKind::Escalation,
                 code.clone().or(name.clone()).unwrap_or_default(),
                 BTreeMap::new(),
             ),
         };
         self.events.outbox.push(OutEvent {
-            kind: kind.into(),
+            kind,
             name,
             payload: d.payload().clone(),
             correlations,

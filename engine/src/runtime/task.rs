@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{TaskId, TaskState};
-use crate::model::Data;
+use crate::model::{Data, ElementType};
 
 /// The parent of a task no task created (a start), or an unknown task.
 pub(crate) const NO_TASK: u32 = u32::MAX;
@@ -19,7 +19,7 @@ pub struct TaskView<'a> {
     /// The element's `name` attribute, if any.
     pub name: Option<&'a str>,
     /// The BPMN element type (`userTask`, `scriptTask`…).
-    pub kind: &'a str,
+    pub kind: ElementType<'a>,
     /// The name of the lane the element sits in, if any.
     pub lane: Option<&'a str>,
     /// Where the task is in its life (READY, WAITING, COMPLETED…).
@@ -44,7 +44,7 @@ pub struct FutureTask<'a> {
     /// The element's `name` attribute, if any.
     pub name: Option<&'a str>,
     /// The BPMN element type (`userTask`, `scriptTask`…).
-    pub kind: &'a str,
+    pub kind: ElementType<'a>,
     /// The name of the lane the element sits in, if any.
     pub lane: Option<&'a str>,
     /// The id of the top-level process the element belongs to.

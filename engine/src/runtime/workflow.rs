@@ -571,7 +571,7 @@ impl Workflow {
             out.push(FutureTask {
                 bpmn_id: &node.id,
                 name: node.name.as_deref(),
-                kind: node.kind.type_name(),
+                kind: node.kind.element_type(),
                 lane: node.lane.as_deref(),
                 process: self.process_of(r.graph),
             });
@@ -624,7 +624,7 @@ impl Workflow {
             id: TaskId(t),
             bpmn_id: &node.id,
             name: node.name.as_deref(),
-            kind: node.kind.type_name(),
+            kind: node.kind.element_type(),
             lane: node.lane.as_deref(),
             state: rec.state,
             documentation: node.documentation.as_deref(),

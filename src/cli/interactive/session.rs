@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use bpmn_engine::model::EventKind;
 use bpmn_engine::storage::{self, Format, LockError, Origin, StateLock};
 use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
 
@@ -418,7 +419,7 @@ impl<'a> Session<'a> {
         self.wf
             .waiting_events()
             .iter()
-            .filter(|w| w.kind == "timer")
+            .filter(|w| w.kind == EventKind::Timer)
             .count()
     }
 
@@ -449,7 +450,7 @@ impl<'a> Session<'a> {
             .wf
             .waiting_events()
             .iter()
-            .filter(|w| w.kind == "timer")
+            .filter(|w| w.kind == EventKind::Timer)
             .map(|w| match w.due {
                 Some(due) => format!(
                     "  {} fires at {} (in {}s)",
