@@ -16,23 +16,36 @@ pub const CURRENT_VERSION: u64 = 2;
 
 /// Why a document cannot be read as a state file of the current version.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum MigrateError {
+pub enum MigrateError {
+    /// The document's top level is not an object.
     #[error("not a bpmn-runner state file (the top level is not an object)")]
     NotAnObject,
+    /// The document does not say it is a bpmn-runner state file.
     #[error("not a bpmn-runner state file (no \"format\": \"{}\")", FORMAT)]
     NotAStateFile,
+    /// The document has no version number.
     #[error("the state file has no valid \"version\"")]
     NoVersion,
+    /// A newer bpmn-runner wrote the file.
     #[error(
         "the state file is format version {version}, written by a newer bpmn-runner; this one reads versions up to {} (upgrade bpmn-runner)",
         CURRENT_VERSION
     )]
-    Newer { version: u64 },
+    Newer {
+        /// The file's version.
+        version: u64,
+    },
+    /// Version 0, which no bpmn-runner ever wrote.
     #[error("the state file has version 0, which never existed")]
     VersionZero,
     /// A migration step failed on a document of `from`.
     #[error("cannot migrate from version {from}: {reason}")]
-    Step { from: u64, reason: &'static str },
+    Step {
+        /// The version the step starts from.
+        from: u64,
+        /// What the document lacks.
+        reason: &'static str,
+    },
 }
 
 /// One migration: turns a document of version `from` into `from + 1`, or

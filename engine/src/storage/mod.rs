@@ -20,8 +20,8 @@ mod state_file;
 // `JsonFileStore` writes with it); storage is where users look for it.
 pub use crate::atomic::{FAULT_ENV, resolve_links, write_atomic};
 pub use lock::{LockError, StateLock, lock_path};
-pub use migrate::CURRENT_VERSION;
+pub use migrate::{CURRENT_VERSION, MigrateError};
 pub use state_file::{
-    Format, Origin, StateError, load, load_bytes, load_bytes_limited, load_limited, save,
-    save_bytes,
+    Format, Origin, StateError, StateFileError, load, load_bytes, load_bytes_limited, load_limited,
+    save, save_bytes,
 };

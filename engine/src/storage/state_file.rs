@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::json_layout;
-use super::migrate::{self, CURRENT_VERSION, FORMAT};
+use super::migrate::{self, CURRENT_VERSION, FORMAT, MigrateError};
 use super::nesting;
 use crate::atomic::write_atomic;
-use crate::diagnostic::Severity;
-use crate::runtime::{EngineLimits, InstanceSnapshot, Specs, Workflow};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::runtime::{EngineLimits, InstanceSnapshot, RestoreError, Specs, Workflow};
 
 /// What an instance was started from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,14 +50,13 @@ impl From<&Origin> for StartRow {
 }
 
 impl StartRow {
-    fn origin(&self) -> Result<Origin, String> {
+    fn origin(&self) -> Result<Origin, StateFileError> {
         match (&self.process, &self.collaboration) {
             (Some(p), None) => Ok(Origin::Process(p.clone())),
             (None, Some(c)) => Ok(Origin::Collaboration(c.clone())),
-            _ => Err(
-                "not a valid state file: \"start\" must name one process or one collaboration"
-                    .into(),
-            ),
+            _ => Err(StateFileError::Invalid(
+                "\"start\" must name one process or one collaboration".into(),
+            )),
         }
     }
 }
@@ -114,39 +113,86 @@ impl Format {
         {
             Some("json") => Ok(Format::Json),
             Some("ron") => Ok(Format::Ron),
-            _ => Err(StateError::new(
-                path,
-                "a state file name must end in .json or .ron",
-            )),
+            _ => Err(StateError::new(path, StateFileError::Extension)),
         }
     }
 }
 
 /// A state file that could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{}: {error}", path.display())]
 pub struct StateError {
     /// The state file.
     pub path: PathBuf,
     /// What went wrong and what to do about it.
-    pub message: String,
+    #[source]
+    pub error: StateFileError,
 }
 
 impl StateError {
-    fn new(path: &Path, message: impl Into<String>) -> Self {
+    fn new(path: &Path, error: StateFileError) -> Self {
         StateError {
             path: path.to_path_buf(),
-            message: message.into(),
+            error,
         }
     }
+}
+
+/// Why a state could not be encoded, decoded, read or written (whatever
+/// holds it: a file, or the bytes a store keeps).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StateFileError {
+    /// The file name has neither extension a format is chosen by.
+    #[error("a state file name must end in .json or .ron")]
+    Extension,
+    /// The file could not be read (what the operating system said).
+    #[error("cannot read the state file: {0}")]
+    Read(String),
+    /// The file could not be written (what the operating system said).
+    #[error("could not save the state: {0}; the previous file, if any, is unchanged")]
+    Write(String),
+    /// The instance fails the checks a load runs, so saving it would write
+    /// what could not be loaded again.
+    #[error("cannot encode the state: the instance is inconsistent ({0}), so it is not saved")]
+    Inconsistent(String),
+    /// The serializer refused the state (its message).
+    #[error("cannot encode the state: {0}")]
+    Encode(String),
+    /// The encoded state nests deeper than a state file may.
+    #[error(
+        "cannot encode the state: the state nests {depth} levels deep, more than a state file may ({max}), so it is not saved"
+    )]
+    TooDeep {
+        /// How deep the encoded state nests.
+        depth: usize,
+        /// How deep a state file may nest.
+        max: usize,
+    },
+    /// The bytes are not a state file of a version this build reads
+    /// (what the reader said, with line and column where it knows them).
+    #[error("not a valid state file: {0}")]
+    Invalid(String),
+    /// The file's version cannot be migrated to the current one.
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+    /// A diagram embedded in the state does not load any more.
+    #[error("the embedded diagram does not load: {0}")]
+    Diagram(Box<Diagnostic>),
+    /// The saved instance does not fit its diagrams.
+    #[error("the saved instance is inconsistent: {0}")]
+    Restore(#[from] RestoreError),
 }
 
 /// The bytes of the state file for `wf` in `format`. An instance that
 /// fails its invariant checks (the same checks loading runs) is refused:
 /// no state is written that could not be loaded again.
-pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<u8>, String> {
+pub fn save_bytes(
+    wf: &Workflow,
+    origin: &Origin,
+    format: Format,
+) -> Result<Vec<u8>, StateFileError> {
     wf.check_invariants()
-        .map_err(|e| format!("the instance is inconsistent ({e}), so it is not saved"))?;
+        .map_err(StateFileError::Inconsistent)?;
     let file = StateFile {
         format: FORMAT.into(),
         version: CURRENT_VERSION,
@@ -175,7 +221,9 @@ pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<
     };
     let bytes = match format {
         // Depth 3 puts each task row on its own line.
-        Format::Json => json_layout::to_vec(&file, 3).map_err(|e| e.to_string()),
+        Format::Json => {
+            json_layout::to_vec(&file, 3).map_err(|e| StateFileError::Encode(e.to_string()))
+        }
         Format::Ron => {
             let cfg = ron::ser::PrettyConfig::new().depth_limit(3);
             nesting::ron_options()
@@ -184,17 +232,17 @@ pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<
                     s.push('\n');
                     s.into_bytes()
                 })
-                .map_err(|e| e.to_string())
+                .map_err(|e| StateFileError::Encode(e.to_string()))
         }
     }?;
     // The engine keeps data shallow enough; this is the backstop that keeps
     // a save from writing what a load would refuse.
     let depth = nesting::bracket_depth(&bytes);
     if depth > nesting::MAX_FILE_DEPTH {
-        return Err(format!(
-            "the state nests {depth} levels deep, more than a state file may ({}), so it is not saved",
-            nesting::MAX_FILE_DEPTH
-        ));
+        return Err(StateFileError::TooDeep {
+            depth,
+            max: nesting::MAX_FILE_DEPTH,
+        });
     }
     Ok(bytes)
 }
@@ -202,14 +250,9 @@ pub fn save_bytes(wf: &Workflow, origin: &Origin, format: Format) -> Result<Vec<
 /// Saves `wf` to `path` atomically; on failure the previous file is intact.
 pub fn save(path: &Path, wf: &Workflow, origin: &Origin) -> Result<(), StateError> {
     let format = Format::of(path)?;
-    let bytes = save_bytes(wf, origin, format)
-        .map_err(|e| StateError::new(path, format!("cannot encode the state: {e}")))?;
-    write_atomic(path, &bytes).map_err(|e| {
-        StateError::new(
-            path,
-            format!("could not save the state: {e}; the previous file, if any, is unchanged"),
-        )
-    })
+    let bytes = save_bytes(wf, origin, format).map_err(|e| StateError::new(path, e))?;
+    write_atomic(path, &bytes)
+        .map_err(|e| StateError::new(path, StateFileError::Write(e.to_string())))
 }
 
 /// Loads a state file: checks and migrates its version, rebuilds the specs
@@ -222,7 +265,7 @@ pub fn load(path: &Path) -> Result<(Workflow, Origin), StateError> {
 pub fn load_limited(path: &Path, limits: &EngineLimits) -> Result<(Workflow, Origin), StateError> {
     let format = Format::of(path)?;
     let cannot_read =
-        |e: std::io::Error| StateError::new(path, format!("cannot read the state file: {e}"));
+        |e: std::io::Error| StateError::new(path, StateFileError::Read(e.to_string()));
     if format == Format::Json {
         // A file of this version is read as it streams from the disk: the
         // restore then holds little more than the instance it rebuilds.
@@ -233,12 +276,12 @@ pub fn load_limited(path: &Path, limits: &EngineLimits) -> Result<(Workflow, Ori
         };
         if is_current(serde_json::from_reader::<_, Header>(open()?).ok()) {
             let file = serde_json::from_reader::<_, StateFile>(open()?)
-                .map_err(|e| StateError::new(path, format!("not a valid state file: {e}")))?;
-            return restore_file(file, limits).map_err(|m| StateError::new(path, m));
+                .map_err(|e| StateError::new(path, StateFileError::Invalid(e.to_string())))?;
+            return restore_file(file, limits).map_err(|e| StateError::new(path, e));
         }
     }
     let bytes = std::fs::read(path).map_err(cannot_read)?;
-    load_bytes_limited(&bytes, format, limits).map_err(|m| StateError::new(path, m))
+    load_bytes_limited(&bytes, format, limits).map_err(|e| StateError::new(path, e))
 }
 
 /// What a state file says of itself, read before the rest.
@@ -259,7 +302,7 @@ fn is_current(header: Option<Header>) -> bool {
 }
 
 /// Restores an instance from the bytes of a state file in `format`.
-pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), String> {
+pub fn load_bytes(bytes: &[u8], format: Format) -> Result<(Workflow, Origin), StateFileError> {
     load_bytes_limited(bytes, format, &EngineLimits::default())
 }
 
@@ -268,7 +311,7 @@ pub fn load_bytes_limited(
     bytes: &[u8],
     format: Format,
     limits: &EngineLimits,
-) -> Result<(Workflow, Origin), String> {
+) -> Result<(Workflow, Origin), StateFileError> {
     let current = match format {
         Format::Json => serde_json::from_slice::<Header>(bytes).ok(),
         Format::Ron => std::str::from_utf8(bytes)
@@ -278,11 +321,11 @@ pub fn load_bytes_limited(
     if is_current(current) {
         let file: StateFile = match format {
             Format::Json => {
-                serde_json::from_slice(bytes).map_err(|e| format!("not a valid state file: {e}"))?
+                serde_json::from_slice(bytes).map_err(|e| StateFileError::Invalid(e.to_string()))?
             }
             Format::Ron => nesting::ron_options()
                 .from_str(std::str::from_utf8(bytes).unwrap_or_default())
-                .map_err(|e| format!("not a valid state file: {e}"))?,
+                .map_err(|e| StateFileError::Invalid(e.to_string()))?,
         };
         return restore_file(file, limits);
     }
@@ -290,29 +333,32 @@ pub fn load_bytes_limited(
     // migrate, then read as the current structure.
     let mut doc: Value = match format {
         Format::Json => serde_json::from_slice(bytes).map_err(|e| {
-            format!(
-                "not a valid state file: JSON error at line {} column {}: {e}",
+            StateFileError::Invalid(format!(
+                "JSON error at line {} column {}: {e}",
                 e.line(),
                 e.column()
-            )
+            ))
         })?,
         Format::Ron => {
             let text = std::str::from_utf8(bytes)
-                .map_err(|e| format!("not a valid state file: not UTF-8: {e}"))?;
+                .map_err(|e| StateFileError::Invalid(format!("not UTF-8: {e}")))?;
             nesting::ron_options()
                 .from_str(text)
-                .map_err(|e| format!("not a valid state file: RON error at {e}"))?
+                .map_err(|e| StateFileError::Invalid(format!("RON error at {e}")))?
         }
     };
-    migrate::migrate(&mut doc).map_err(|e| e.to_string())?;
+    migrate::migrate(&mut doc)?;
     let file: StateFile =
-        serde_json::from_value(doc).map_err(|e| format!("not a valid state file: {e}"))?;
+        serde_json::from_value(doc).map_err(|e| StateFileError::Invalid(e.to_string()))?;
     restore_file(file, limits)
 }
 
 /// Rebuilds the specs from the sources embedded in `file` and restores its
 /// instance.
-fn restore_file(file: StateFile, limits: &EngineLimits) -> Result<(Workflow, Origin), String> {
+fn restore_file(
+    file: StateFile,
+    limits: &EngineLimits,
+) -> Result<(Workflow, Origin), StateFileError> {
     let sources = file
         .sources
         .iter()
@@ -325,8 +371,8 @@ fn restore_file(file: StateFile, limits: &EngineLimits) -> Result<(Workflow, Ori
         .collect();
     let dialect = match &file.dialect {
         Some(d) => Some(
-            d.parse()
-                .map_err(|e| format!("not a valid state file: {e}"))?,
+            d.parse::<crate::model::Dialect>()
+                .map_err(StateFileError::Invalid)?,
         ),
         None => None,
     };
@@ -359,9 +405,8 @@ fn restore_file(file: StateFile, limits: &EngineLimits) -> Result<(Workflow, Ori
         .chain(processes.iter().flat_map(|p| specs.problems_for(p)))
         .collect();
     if let Some(d) = problems.first() {
-        return Err(format!("the embedded diagram does not load: {d}"));
+        return Err(StateFileError::Diagram(Box::new(d.clone())));
     }
-    let wf = Workflow::restore(specs, &file.instance)
-        .map_err(|e| format!("the saved instance is inconsistent: {e}"))?;
+    let wf = Workflow::restore(specs, &file.instance)?;
     Ok((wf, origin))
 }

@@ -664,7 +664,7 @@ impl<'a> Session<'a> {
                 .text("Save to file (.json or .ron)", Some(&default))?;
             let path = PathBuf::from(name.trim());
             if let Err(e) = Format::of(&path) {
-                self.p.warn(&e.message);
+                self.p.warn(&e.error.to_string());
                 continue;
             }
             if self.save_to(&path) {
