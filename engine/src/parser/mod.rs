@@ -27,7 +27,7 @@ mod pending;
 mod service;
 mod subprocesses;
 mod validate;
-pub mod xml;
+pub(crate) mod xml;
 
 pub use dialect::LoadOptions;
 pub use validate::called_closure;
