@@ -30,7 +30,7 @@ mod validate;
 pub(crate) mod xml;
 
 pub use dialect::LoadOptions;
-pub use validate::called_closure;
+pub(crate) use validate::called_closure;
 
 use std::path::{Path, PathBuf};
 
