@@ -38,7 +38,7 @@ pub struct Diagnostic {
 
 /// Reads every file of `paths`: the contents of those that could be read,
 /// and an error diagnostic for each that could not.
-pub fn read_files<P: AsRef<std::path::Path>>(
+pub(crate) fn read_files<P: AsRef<std::path::Path>>(
     paths: &[P],
 ) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
     let mut sources = Vec::new();

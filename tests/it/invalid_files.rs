@@ -1,60 +1,71 @@
 //! Every invalid fixture is refused with a message naming the file, the
 //! line:column and the element id — through the library and through
-//! `bpmn validate` / `bpmn run` (exit 2).
+//! `bpmn validate` / `bpmn run` (exit 2). Each case of
+//! `tests/fixtures/bpmn/invalid_cases.json` is its own test (`cargo test
+//! --test it no_start` runs one); the list below must name exactly the
+//! file's cases.
 
-use crate::support;
+use crate::support::{InvalidCase, fixture, json_cases};
 
 use assert_cmd::Command;
 use bpmn_engine::Specs;
-use support::{fixture, invalid_cases};
 
 fn bpmn() -> Command {
     Command::cargo_bin("bpmn").expect("the bpmn binary is built")
 }
 
-#[test]
-fn library_reports_each_problem_with_position_and_id() {
+/// A case of `invalid_cases.json` is refused both ways: the library names
+/// every expected part of the problem, and `bpmn run` exits 2 naming the
+/// file.
+fn refused(case: &InvalidCase) {
+    library_reports_the_problem_with_position_and_id(case);
+    cli_refuses_with_exit_2(case);
+}
+
+fn library_reports_the_problem_with_position_and_id(case: &InvalidCase) {
     let mut failures = Vec::new();
-    for case in invalid_cases() {
-        let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
-        let specs = Specs::load(&files);
-        let text: Vec<String> = specs.diagnostics().iter().map(|d| d.to_string()).collect();
-        let mut text = text.join("\n");
-        if let Some(p) = &case.process {
-            if let Err(e) = specs.start(p, bpmn_engine::Data::new()) {
-                text.push('\n');
-                text.push_str(&e.to_string());
-            } else {
-                failures.push(format!(
-                    "{}: process {p} started although invalid",
-                    case.name
-                ));
-            }
+    let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
+    let specs = Specs::load(&files);
+    let text: Vec<String> = specs.diagnostics().iter().map(|d| d.to_string()).collect();
+    let mut text = text.join("\n");
+    if let Some(p) = &case.process {
+        if let Err(e) = specs.start(p, bpmn_engine::Data::new()) {
+            text.push('\n');
+            text.push_str(&e.to_string());
+        } else {
+            failures.push(format!(
+                "{}: process {p} started although invalid",
+                case.name
+            ));
         }
-        for want in &case.expect_contains {
-            if !text.contains(want.as_str()) {
-                failures.push(format!("{}: {want:?} missing from:\n{text}", case.name));
-            }
+    }
+    for want in &case.expect_contains {
+        if !text.contains(want.as_str()) {
+            failures.push(format!("{}: {want:?} missing from:\n{text}", case.name));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-#[test]
-fn cli_refuses_invalid_files_with_exit_2() {
-    for case in invalid_cases() {
-        let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
-        let mut cmd = bpmn();
-        cmd.arg("run").arg("-b").args(&files);
-        let process = case.process.clone().unwrap_or_else(|| "Process_1".into());
-        cmd.args(["-p", &process]);
-        let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}: {:?}", case.name, out);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.starts_with("error: "), "{}: {stderr}", case.name);
-        let first = case.files[0].rsplit('/').next().unwrap();
-        assert!(stderr.contains(first), "{}: {stderr}", case.name);
-    }
+fn cli_refuses_with_exit_2(case: &InvalidCase) {
+    let files: Vec<_> = case.files.iter().map(|f| fixture(f)).collect();
+    let mut cmd = bpmn();
+    cmd.arg("run").arg("-b").args(&files);
+    let process = case.process.clone().unwrap_or_else(|| "Process_1".into());
+    cmd.args(["-p", &process]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}: {:?}", case.name, out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: "), "{}: {stderr}", case.name);
+    let first = case.files[0].rsplit('/').next().unwrap();
+    assert!(stderr.contains(first), "{}: {stderr}", case.name);
+}
+
+json_cases! { mod cases = "invalid_cases.json" as crate::support::InvalidCase => super::refused;
+    no_start bad_source_ref bad_target_ref unknown_called_element unsupported_element
+    not_executable gateway_missing_condition malformed script_syntax
+    data_association_to_nothing data_object_reference_to_nothing
+    data_store_reference_to_nothing data_object_of_another_process
 }
 
 #[test]

@@ -3,10 +3,11 @@
 //! it too, and the test fails if it is missing) compiled in the Python
 //! dialect, with a report of which translate to Rhai and compile.
 //!
-//! Expressions are taken straight from the XML (`script`,
-//! `conditionExpression`, `spiffworkflow:preScript` / `postScript`), so the
-//! ones inside elements this engine does not run yet (multi-instance and
-//! looping tasks, transactions, event subprocesses) are checked too.
+//! Expressions are taken straight from the XML with quick-xml (`script`,
+//! `conditionExpression`, `spiffworkflow:preScript` / `postScript`), not
+//! through the engine's parser, so the ones inside elements this engine does
+//! not run yet (multi-instance and looping tasks, transactions, event
+//! subprocesses) are checked too.
 //!
 //! 46 of the 51 translate. The 5 that do not are load-time errors naming
 //! the construct:
@@ -25,11 +26,16 @@
 
 use crate::support;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use bpmn_engine::model::{Dialect, ExprKind};
-use bpmn_engine::parser::xml::{self, Element, LineIndex};
 use bpmn_engine::scripting::ScriptEngine;
+use quick_xml::NsReader;
+use quick_xml::XmlVersion;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
 
 const BPMN: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
 const SPIFF: &str = "http://spiffworkflow.org/bpmn/schema/1.0/core";
@@ -45,45 +51,124 @@ struct Found {
     line: u32,
 }
 
-/// Every script and condition in the tree under `el`; `owner` is the id of
-/// the nearest enclosing element that has one.
-fn collect(el: &Element, owner: &str, text: &str, lines: &LineIndex, out: &mut Vec<Found>) {
-    let ns = el.ns.as_deref();
-    let kind = match (ns, el.local.as_str()) {
-        (Some(BPMN), "script") | (Some(SPIFF), "preScript" | "postScript") => {
-            Some(ExprKind::Script)
-        }
-        (Some(BPMN), "conditionExpression") => Some(ExprKind::Condition),
-        _ => None,
-    };
-    if let Some(kind) = kind {
-        let body = if kind == ExprKind::Condition {
-            el.text.trim().to_string()
-        } else {
-            el.text.clone()
-        };
-        if !body.trim().is_empty() {
-            let off = el.text_offset.unwrap_or(el.offset);
-            out.push(Found {
-                owner: owner.to_string(),
-                kind,
-                text: body,
-                line: lines.line_col(text, off).0,
-            });
-        }
-    }
-    let owner = el.attr("id").unwrap_or(owner);
-    for c in &el.children {
-        collect(c, owner, text, lines, out);
-    }
+/// An element being read: the expression kind it holds (if it is a script
+/// or condition), the id expressions inside it belong to, and its text.
+struct Open {
+    kind: Option<ExprKind>,
+    /// The id of the nearest enclosing element that has one.
+    owner: String,
+    /// The owner of what is inside: its own id, else `owner`.
+    inner_owner: String,
+    /// Where its expression goes in the output, so a found expression keeps
+    /// document order (of its start tag) whatever it contains.
+    slot: usize,
+    /// Character data directly inside it (CDATA and references included).
+    text: String,
+    /// Byte offset of the first piece of that text that is not blank.
+    text_at: Option<usize>,
 }
 
+/// Every script and condition of the file, read with quick-xml, each with
+/// the id of the nearest enclosing element that has one and the line where
+/// its text starts. Conditions are trimmed; scripts are kept as written.
 fn expressions(path: &Path) -> Vec<Found> {
     let text = std::fs::read_to_string(path).unwrap();
-    let root = xml::parse(&text).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message));
-    let lines = LineIndex::new(&text);
+    let fail = |what: String| -> ! { panic!("{}: {what}", path.display()) };
+    let mut reader = NsReader::from_str(&text);
+    reader.config_mut().check_end_names = true;
+    let mut open: Vec<Open> = Vec::new();
     let mut out = Vec::new();
-    collect(&root, "", &text, &lines, &mut out);
+    loop {
+        let at = reader.buffer_position() as usize;
+        let (ns, event) = reader
+            .read_resolved_event()
+            .unwrap_or_else(|e| fail(e.to_string()));
+        let piece: Cow<'_, str> = match event {
+            Event::Start(ref e) => {
+                let ns = match ns {
+                    ResolveResult::Bound(n) => Some(n.0),
+                    ResolveResult::Unbound => None,
+                    ResolveResult::Unknown(p) => fail(format!("undeclared prefix {p:?}")),
+                };
+                let kind = match (ns, e.local_name().as_ref()) {
+                    (Some(BPMN), "script") | (Some(SPIFF), "preScript" | "postScript") => {
+                        Some(ExprKind::Script)
+                    }
+                    (Some(BPMN), "conditionExpression") => Some(ExprKind::Condition),
+                    _ => None,
+                };
+                let owner = open
+                    .last()
+                    .map_or("", |o| o.inner_owner.as_str())
+                    .to_string();
+                let mut id = None;
+                for a in e.attributes() {
+                    let a = a.unwrap_or_else(|e| fail(e.to_string()));
+                    if a.key.as_ref() == "id" {
+                        let value = a
+                            .normalized_value(XmlVersion::Implicit1_0)
+                            .unwrap_or_else(|e| fail(e.to_string()));
+                        id = Some(value.into_owned());
+                    }
+                }
+                open.push(Open {
+                    kind,
+                    inner_owner: id.unwrap_or_else(|| owner.clone()),
+                    owner,
+                    slot: out.len(),
+                    text: String::new(),
+                    text_at: None,
+                });
+                continue;
+            }
+            Event::End(_) => {
+                let el = open
+                    .pop()
+                    .unwrap_or_else(|| fail("unbalanced end tag".into()));
+                if let Some(kind) = el.kind {
+                    let body = if kind == ExprKind::Condition {
+                        el.text.trim().to_string()
+                    } else {
+                        el.text
+                    };
+                    if !body.trim().is_empty() {
+                        let start = el.text_at.expect("text that is not blank starts somewhere");
+                        let line = text[..start].matches('\n').count() as u32 + 1;
+                        let found = Found {
+                            owner: el.owner,
+                            kind,
+                            text: body,
+                            line,
+                        };
+                        out.insert(el.slot, found);
+                    }
+                }
+                continue;
+            }
+            Event::Text(ref t) => t.xml10_content(),
+            Event::CData(ref c) => c.xml10_content(),
+            Event::GeneralRef(ref g) => {
+                let resolved = if g.is_char_ref() {
+                    g.resolve_char_ref()
+                        .unwrap_or_else(|e| fail(e.to_string()))
+                        .map(String::from)
+                } else {
+                    resolve_predefined_entity(&g.xml10_content()).map(String::from)
+                };
+                Cow::Owned(resolved.unwrap_or_else(|| fail(format!("unknown entity at {at}"))))
+            }
+            Event::Eof => break,
+            // An empty element holds no text and nothing inside; comments and
+            // declarations hold no expression.
+            _ => continue,
+        };
+        if let Some(top) = open.last_mut() {
+            if top.text_at.is_none() && !piece.trim().is_empty() {
+                top.text_at = Some(at);
+            }
+            top.text.push_str(&piece);
+        }
+    }
     out
 }
 

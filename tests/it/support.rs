@@ -2,9 +2,10 @@
 //! data-driven case format of `tests/fixtures/bpmn/cases.json`,
 //! `event_cases.json` and `reset_cases.json` (and the spiff-example-cli
 //! tutorial runs, when that corpus is next to the crate) with one way to
-//! run and check a case; and `json_cases!`, which makes each case of such a
-//! file its own test.
+//! run and check a case; the refusals of `invalid_cases.json`; and
+//! `json_cases!`, which makes each case of such a file its own test.
 
+use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -12,6 +13,7 @@ use std::sync::Mutex;
 use bpmn_engine::storage::Origin;
 use bpmn_engine::{Answer, Specs, Workflow};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub fn fixtures() -> PathBuf {
@@ -65,6 +67,8 @@ pub struct Expect {
     pub error_contains: Vec<String>,
 }
 
+/// A case of `invalid_cases.json`: files that must be refused, and what
+/// the refusal must say.
 #[derive(Debug, Deserialize)]
 pub struct InvalidCase {
     pub name: String,
@@ -73,7 +77,24 @@ pub struct InvalidCase {
     pub expect_contains: Vec<String>,
 }
 
-fn read_cases(file: &str) -> Vec<Case> {
+/// One entry of a JSON case file, found by its name.
+pub trait NamedCase: DeserializeOwned + Send + Sync + 'static {
+    fn name(&self) -> &str;
+}
+
+impl NamedCase for Case {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl NamedCase for InvalidCase {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn read_cases<C: DeserializeOwned>(file: &str) -> Vec<C> {
     let text = std::fs::read_to_string(fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file} parses: {e}"))
 }
@@ -101,26 +122,32 @@ pub fn reset_cases() -> Vec<Case> {
 }
 
 /// The cases of the fixture case file `file`, read once per test run (every
-/// case's own test looks its case up here).
-pub fn case_file(file: &'static str) -> &'static [Case] {
-    static READ: Mutex<BTreeMap<&'static str, &'static [Case]>> = Mutex::new(BTreeMap::new());
+/// case's own test looks its case up here). The files hold different kinds
+/// of case, so the cache keeps each as `Any` and gives it back as `C`.
+pub fn case_file<C: NamedCase>(file: &'static str) -> &'static [C] {
+    type Read = BTreeMap<&'static str, &'static (dyn Any + Send + Sync)>;
+    static READ: Mutex<Read> = Mutex::new(BTreeMap::new());
     let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
-    read.entry(file)
-        .or_insert_with(|| Box::leak(read_cases(file).into_boxed_slice()))
+    let cases: &'static (dyn Any + Send + Sync) = *read
+        .entry(file)
+        .or_insert_with(|| Box::leak(Box::new(read_cases::<C>(file))));
+    cases
+        .downcast_ref::<Vec<C>>()
+        .unwrap_or_else(|| panic!("{file} is read as two different kinds of case"))
 }
 
 /// The case called `name` in the fixture case file `file`.
-pub fn case_named(file: &'static str, name: &str) -> &'static Case {
-    case_file(file)
+pub fn case_named<C: NamedCase>(file: &'static str, name: &str) -> &'static C {
+    case_file::<C>(file)
         .iter()
-        .find(|c| c.name == name)
+        .find(|c| c.name() == name)
         .unwrap_or_else(|| panic!("{file} has no case {name}"))
 }
 
 /// Fails unless `listed` names exactly the cases of `file`, so a case
 /// added to the JSON without its test (or the reverse) is caught.
-pub fn assert_cases_listed(file: &'static str, listed: &[&str]) {
-    let in_file: BTreeSet<&str> = case_file(file).iter().map(|c| c.name.as_str()).collect();
+pub fn assert_cases_listed<C: NamedCase>(file: &'static str, listed: &[&str]) {
+    let in_file: BTreeSet<&str> = case_file::<C>(file).iter().map(|c| c.name()).collect();
     let in_list: BTreeSet<&str> = listed.iter().copied().collect();
     let missing: Vec<_> = in_file.difference(&in_list).collect();
     let stale: Vec<_> = in_list.difference(&in_file).collect();
@@ -143,20 +170,27 @@ pub fn assert_cases_listed(file: &'static str, listed: &[&str]) {
 ///
 /// `json_cases!(mod NAME = "file.json" => check_fn; case_a case_b ...)`
 /// makes module NAME with one test per case calling `check_fn(&Case)`
-/// (a path as seen from inside NAME, e.g. `super::run_case`).
+/// (a path as seen from inside NAME, e.g. `super::run_case`). A file of
+/// another kind of case names its type:
+/// `json_cases!(mod NAME = "file.json" as CaseType => check_fn; ...)`.
 macro_rules! json_cases {
     (mod $module:ident = $file:literal => $check:path; $($name:ident)*) => {
+        $crate::support::json_cases! { mod $module = $file as $crate::support::Case => $check;
+            $($name)*
+        }
+    };
+    (mod $module:ident = $file:literal as $case:ty => $check:path; $($name:ident)*) => {
         mod $module {
             $(
                 #[test]
                 fn $name() {
-                    $check($crate::support::case_named($file, stringify!($name)));
+                    $check($crate::support::case_named::<$case>($file, stringify!($name)));
                 }
             )*
 
             #[test]
             fn every_case_has_a_test() {
-                $crate::support::assert_cases_listed($file, &[$(stringify!($name)),*]);
+                $crate::support::assert_cases_listed::<$case>($file, &[$(stringify!($name)),*]);
             }
         }
     };
@@ -312,11 +346,6 @@ pub fn tutorial_cases() -> Vec<Case> {
             }
         })
         .collect()
-}
-
-pub fn invalid_cases() -> Vec<InvalidCase> {
-    let text = std::fs::read_to_string(fixture("invalid_cases.json")).expect("invalid_cases.json");
-    serde_json::from_str(&text).expect("invalid_cases.json parses")
 }
 
 /// Loads the case's files and starts it (with its virtual clock, if any).

@@ -53,10 +53,3 @@ pub struct DataObjectDecl {
     /// The `name` attribute (a label only).
     pub name: Option<String>,
 }
-
-/// True when `s` can be used as a variable name in scripts.
-pub fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
-}

@@ -19,7 +19,7 @@ mod node;
 mod source;
 
 pub use data::{Data, MAX_DATA_DEPTH, check_depth, check_value_depth, nesting_depth};
-pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData, is_identifier};
+pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
 pub use event::{
     Correlation, EventKind, EventNode, EventPosition, MessageStyle, SpiffPayload, Timer,

@@ -2,7 +2,7 @@
 //!
 //! Loading never panics and never stops at the first problem: every file is
 //! read, every problem becomes a [`Diagnostic`] naming file, line, column and
-//! element, and the caller decides what is fatal (see [`Loaded::problems_for`]).
+//! element, and the caller decides what is fatal (see [`crate::Specs::problems_for`]).
 //!
 //! Each script and condition is tagged with its [`crate::model::Dialect`]
 //! here; [`LoadOptions`] and the per-file rules (element `scriptFormat` /
@@ -27,10 +27,10 @@ mod pending;
 mod service;
 mod subprocesses;
 mod validate;
-pub mod xml;
+pub(crate) mod xml;
 
 pub use dialect::LoadOptions;
-pub use validate::called_closure;
+pub(crate) use validate::called_closure;
 
 use std::path::{Path, PathBuf};
 
