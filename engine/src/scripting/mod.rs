@@ -2,7 +2,7 @@
 //! run in a sandbox against task data.
 //!
 //! Diagrams written for SpiffWorkflow (Python) or Camunda 7 (JUEL `${…}`)
-//! run unmodified: [`python`] and [`juel`] translate their text to Rhai when
+//! run unmodified: `python` and `juel` translate their text to Rhai when
 //! the diagram is loaded ([`ScriptEngine::compile_in`]), and anything outside
 //! the supported subset is a load-time [`TranslateError`] naming the line and
 //! the construct, never a silent misrun.
