@@ -50,6 +50,6 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use model::Data;
 pub use runtime::Specs;
 pub use runtime::{
-    Answer, ApplyError, CompleteError, DataStore, FutureTask, JsonFileStore, ServiceHandler,
-    StartError, TaskError, TaskId, TaskState, TaskView, Workflow, WorkflowError,
+    Answer, ApplyError, CompleteError, DataStore, DataStoreError, FutureTask, JsonFileStore,
+    ServiceHandler, StartError, TaskError, TaskId, TaskState, TaskView, Workflow, WorkflowError,
 };

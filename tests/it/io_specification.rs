@@ -246,10 +246,10 @@ fn bpmn_data_shows_data_objects() {
 struct MemStore(std::sync::Mutex<std::collections::BTreeMap<String, Value>>);
 
 impl bpmn_engine::DataStore for MemStore {
-    fn get(&self, name: &str) -> Result<Option<Value>, String> {
+    fn get(&self, name: &str) -> Result<Option<Value>, bpmn_engine::DataStoreError> {
         Ok(self.0.lock().unwrap().get(name).cloned())
     }
-    fn set(&self, name: &str, value: &Value) -> Result<(), String> {
+    fn set(&self, name: &str, value: &Value) -> Result<(), bpmn_engine::DataStoreError> {
         self.0.lock().unwrap().insert(name.into(), value.clone());
         Ok(())
     }

@@ -132,16 +132,7 @@ impl StateOwner for Compensations {
     }
 
     fn restore(&mut self, snap: &InstanceSnapshot, view: &View) -> Result<(), RestoreError> {
-        let records = view.records;
-        let check = |t: u32, what: &str| {
-            if records.exists(t) {
-                Ok(())
-            } else {
-                Err(RestoreError(format!(
-                    "{what} refers to task {t}, which does not exist"
-                )))
-            }
-        };
+        let check = |t: u32, what: &str| view.check_task(t, what);
         for (si, row) in snap.scopes.iter().enumerate() {
             let Some(row) = row else { continue };
             for &t in &row.compensable {
@@ -182,7 +173,7 @@ impl StateOwner for Compensations {
             self.runs.entry(*o).or_insert_with(|| CompRun {
                 left: q.iter().copied().collect(),
                 done: Vec::new(),
-                entry: records.data(*o).clone(),
+                entry: view.records.data(*o).clone(),
                 finished: false,
             });
         }
@@ -198,7 +189,7 @@ impl StateOwner for Compensations {
                 let run = self.runs.entry(o).or_insert_with(|| CompRun {
                     left: VecDeque::new(),
                     done: Vec::new(),
-                    entry: records.data(o).clone(),
+                    entry: view.records.data(o).clone(),
                     finished: true,
                 });
                 run.done.push((a, NO_TASK));

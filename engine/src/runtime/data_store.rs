@@ -4,6 +4,7 @@
 //! JSON file per data store in a directory, written atomically.
 
 use std::fmt;
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,9 +16,41 @@ use super::error::WorkflowError;
 /// Where data store values live.
 pub trait DataStore: Send + Sync {
     /// The value of data store `name`, `None` when it has none yet.
-    fn get(&self, name: &str) -> Result<Option<Value>, String>;
+    fn get(&self, name: &str) -> Result<Option<Value>, DataStoreError>;
     /// Replaces the value of data store `name`.
-    fn set(&self, name: &str, value: &Value) -> Result<(), String>;
+    fn set(&self, name: &str, value: &Value) -> Result<(), DataStoreError>;
+}
+
+/// Why a data store could not be read or written. The engine reports it as
+/// the failure of the task that uses the store.
+#[derive(Debug, thiserror::Error)]
+pub enum DataStoreError {
+    /// The name cannot be a file name (empty, a path, or hidden).
+    #[error("`{0}` cannot be used as a data store file name")]
+    InvalidName(String),
+    /// Reading or writing a file (or creating the directory) failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// A store's file does not hold JSON.
+    #[error("{}: {source}", path.display())]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON parser said.
+        source: serde_json::Error,
+    },
+    /// The value could not be written as JSON.
+    #[error(transparent)]
+    Encode(serde_json::Error),
+    /// Any failure of a store kept elsewhere than in files (a database, a
+    /// service…).
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// One `<name>.json` file per data store in `dir`, replaced atomically on
@@ -34,31 +67,36 @@ impl JsonFileStore {
         JsonFileStore { dir: dir.into() }
     }
 
-    fn path(&self, name: &str) -> Result<PathBuf, String> {
+    fn path(&self, name: &str) -> Result<PathBuf, DataStoreError> {
         if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-            return Err(format!("`{name}` cannot be used as a data store file name"));
+            return Err(DataStoreError::InvalidName(name.to_string()));
         }
         Ok(self.dir.join(format!("{name}.json")))
     }
 }
 
 impl DataStore for JsonFileStore {
-    fn get(&self, name: &str) -> Result<Option<Value>, String> {
+    fn get(&self, name: &str) -> Result<Option<Value>, DataStoreError> {
         let path = self.path(name)?;
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(v) => Ok(Some(v)),
+                Err(source) => Err(DataStoreError::NotJson { path, source }),
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(DataStoreError::Io { path, source }),
         }
     }
 
-    fn set(&self, name: &str, value: &Value) -> Result<(), String> {
+    fn set(&self, name: &str, value: &Value) -> Result<(), DataStoreError> {
         let path = self.path(name)?;
-        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let bytes = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
-        crate::atomic::write_atomic(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::create_dir_all(&self.dir).map_err(|source| DataStoreError::Io {
+            path: self.dir.clone(),
+            source,
+        })?;
+        let bytes = serde_json::to_vec_pretty(value).map_err(DataStoreError::Encode)?;
+        crate::atomic::write_atomic(&path, &bytes)
+            .map_err(|source| DataStoreError::Io { path, source })
     }
 }
 

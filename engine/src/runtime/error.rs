@@ -1,7 +1,5 @@
 //! Errors from starting and running instances.
 
-use std::fmt;
-
 use super::TaskId;
 use crate::diagnostic::Diagnostic;
 
@@ -23,9 +21,10 @@ pub struct WorkflowError {
 }
 
 /// Why an instance could not be started, or a request was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StartError {
     /// No loaded process (or collaboration) has this id.
+    #[error("no process or collaboration `{id}` in the loaded files ({})", if known.is_empty() { "they define none".to_string() } else { format!("known: {}", known.join(", ")) })]
     UnknownProcess {
         /// The id asked for.
         id: String,
@@ -33,6 +32,9 @@ pub enum StartError {
         known: Vec<String>,
     },
     /// The process is marked `isExecutable="false"`.
+    #[error(
+        "{location}: process `{id}` is marked isExecutable=\"false\" (set it to true in the diagram to run it)"
+    )]
     NotExecutable {
         /// The process id.
         id: String,
@@ -40,42 +42,20 @@ pub enum StartError {
         location: String,
     },
     /// The process (or something it calls) has validation errors.
+    #[error("the diagram cannot run:{}", indented(.0))]
     Invalid(Vec<Diagnostic>),
     /// The first steps of the instance failed.
-    Workflow(WorkflowError),
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
     /// The start data cannot be task data (it nests too deep).
+    #[error("start data: {0}")]
     Data(String),
 }
 
-impl fmt::Display for StartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StartError::UnknownProcess { id, known } => {
-                write!(f, "no process or collaboration `{id}` in the loaded files")?;
-                if known.is_empty() {
-                    write!(f, " (they define none)")
-                } else {
-                    write!(f, " (known: {})", known.join(", "))
-                }
-            }
-            StartError::NotExecutable { id, location } => write!(
-                f,
-                "{location}: process `{id}` is marked isExecutable=\"false\" (set it to true in the diagram to run it)"
-            ),
-            StartError::Invalid(diags) => {
-                write!(f, "the diagram cannot run:")?;
-                for d in diags {
-                    write!(f, "\n  {d}")?;
-                }
-                Ok(())
-            }
-            StartError::Workflow(e) => write!(f, "{e}"),
-            StartError::Data(e) => write!(f, "start data: {e}"),
-        }
-    }
+/// The diagnostics under the heading, one an indented line.
+fn indented(diags: &[Diagnostic]) -> String {
+    diags.iter().map(|d| format!("\n  {d}")).collect()
 }
-
-impl std::error::Error for StartError {}
 
 /// A request about a task that cannot be honoured (unknown id, not ready…).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,6 +8,41 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 
+/// Why a text (a timer, `--now`, a clock advance) is not the ISO 8601
+/// duration, date or repeating interval asked for.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Iso8601Error {
+    /// Not a duration, and why.
+    #[error("`{text}` is not an ISO 8601 duration ({why})")]
+    Duration {
+        /// The text, trimmed.
+        text: String,
+        /// What is wrong with it (`it must start with P`, `unknown unit X`…).
+        why: String,
+    },
+    /// Not a date or date-time (the text, trimmed).
+    #[error("`{0}` is not an ISO 8601 date or date-time")]
+    Date(String),
+    /// A repeating interval that does not start with `R` (the text, trimmed).
+    #[error("`{0}` is not an ISO 8601 repeating interval (it must start with R)")]
+    NoRepeat(String),
+    /// What follows `R[n]/` is not `duration`, `start/duration` or
+    /// `duration/end` (the text, trimmed).
+    #[error("`{0}` is not an ISO 8601 repeating interval")]
+    Cycle(String),
+    /// The count after `R` is not a number.
+    #[error("`{text}`: bad repetition count `{count}`")]
+    Repetitions {
+        /// The text, trimmed.
+        text: String,
+        /// What stands after `R`.
+        count: String,
+    },
+    /// A well-formed value outside the calendar's range (jiff's message).
+    #[error(transparent)]
+    Range(#[from] jiff::Error),
+}
+
 /// An ISO 8601 duration, kept in calendar units so years and months follow
 /// the calendar from the point they are added to.
 #[derive(Debug, Clone, Copy)]
@@ -28,9 +63,13 @@ impl IsoDuration {
 
 /// Parses `PnYnMnWnDTnHnMnS`; the last component may have a fraction
 /// (`PT1.5S`, `P0.5D`, with `.` or `,`).
-pub fn parse_duration(text: &str) -> Result<IsoDuration, String> {
+pub fn parse_duration(text: &str) -> Result<IsoDuration, Iso8601Error> {
     let t = text.trim();
-    let bad = |why: &str| Err(format!("`{t}` is not an ISO 8601 duration ({why})"));
+    let not = |why: String| Iso8601Error::Duration {
+        text: t.to_string(),
+        why,
+    };
+    let bad = |why: &str| Err(not(why.to_string()));
     let Some(rest) = t.strip_prefix('P') else {
         return bad("it must start with P");
     };
@@ -49,9 +88,9 @@ pub fn parse_duration(text: &str) -> Result<IsoDuration, String> {
             if c.is_ascii_digit() || c == '.' || c == ',' {
                 num.push(if c == ',' { '.' } else { c });
             } else {
-                let v: f64 = num.parse().map_err(|_| {
-                    format!("`{t}` is not an ISO 8601 duration (a number is missing before {c})")
-                })?;
+                let v: f64 = num
+                    .parse()
+                    .map_err(|_| not(format!("a number is missing before {c}")))?;
                 parts.push((v, c, is_time));
                 num.clear();
             }
@@ -75,39 +114,37 @@ pub fn parse_duration(text: &str) -> Result<IsoDuration, String> {
         let frac = v.fract();
         let unit_nanos: Option<f64> = match (unit, is_time) {
             ('Y', false) => {
-                span = span.try_years(whole).map_err(|e| e.to_string())?;
+                span = span.try_years(whole)?;
                 if frac != 0.0 {
                     // A fraction of a year as months, then days.
                     let months = frac * 12.0;
-                    span = span
-                        .try_months(months.trunc() as i64)
-                        .map_err(|e| e.to_string())?;
+                    span = span.try_months(months.trunc() as i64)?;
                     nanos += (months.fract() * 30.0 * 86_400e9) as i128;
                 }
                 None
             }
             ('M', false) => {
-                span = span.try_months(whole).map_err(|e| e.to_string())?;
+                span = span.try_months(whole)?;
                 Some(30.0 * 86_400e9)
             }
             ('W', false) => {
-                span = span.try_weeks(whole).map_err(|e| e.to_string())?;
+                span = span.try_weeks(whole)?;
                 Some(7.0 * 86_400e9)
             }
             ('D', false) => {
-                span = span.try_days(whole).map_err(|e| e.to_string())?;
+                span = span.try_days(whole)?;
                 Some(86_400e9)
             }
             ('H', true) => {
-                span = span.try_hours(whole).map_err(|e| e.to_string())?;
+                span = span.try_hours(whole)?;
                 Some(3_600e9)
             }
             ('M', true) => {
-                span = span.try_minutes(whole).map_err(|e| e.to_string())?;
+                span = span.try_minutes(whole)?;
                 Some(60e9)
             }
             ('S', true) => {
-                span = span.try_seconds(whole).map_err(|e| e.to_string())?;
+                span = span.try_seconds(whole)?;
                 Some(1e9)
             }
             (c, _) => return bad(&format!("unknown unit {c}")),
@@ -121,31 +158,24 @@ pub fn parse_duration(text: &str) -> Result<IsoDuration, String> {
         let rem = (nanos % 1_000_000_000) as i64;
         span = span
             .try_seconds(span.get_seconds() + secs)
-            .and_then(|s| s.try_nanoseconds(rem))
-            .map_err(|e| e.to_string())?;
+            .and_then(|s| s.try_nanoseconds(rem))?;
     }
     Ok(IsoDuration { span })
 }
 
 /// Parses a date or date-time; without an offset it is UTC.
-pub fn parse_date(text: &str) -> Result<Timestamp, String> {
+pub fn parse_date(text: &str) -> Result<Timestamp, Iso8601Error> {
     let t = text.trim();
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(ts);
     }
     if let Ok(dt) = t.parse::<DateTime>() {
-        return dt
-            .to_zoned_datetime(TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .map_err(|e| e.to_string());
+        return Ok(dt.to_zoned_datetime(TimeZone::UTC)?.timestamp());
     }
     if let Ok(d) = t.parse::<Date>() {
-        return d
-            .to_zoned_datetime(TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .map_err(|e| e.to_string());
+        return Ok(d.to_zoned_datetime(TimeZone::UTC)?.timestamp());
     }
-    Err(format!("`{t}` is not an ISO 8601 date or date-time"))
+    Err(Iso8601Error::Date(t.to_string()))
 }
 
 /// A repeating interval.
@@ -168,14 +198,12 @@ impl Cycle {
 }
 
 /// Parses `R[n]/duration`, `R[n]/start/duration` or `R[n]/duration/end`.
-pub fn parse_cycle(text: &str) -> Result<Cycle, String> {
+pub fn parse_cycle(text: &str) -> Result<Cycle, Iso8601Error> {
     let t = text.trim();
     let mut parts = t.split('/');
     let r = parts.next().unwrap_or("");
     let Some(count) = r.strip_prefix('R') else {
-        return Err(format!(
-            "`{t}` is not an ISO 8601 repeating interval (it must start with R)"
-        ));
+        return Err(Iso8601Error::NoRepeat(t.to_string()));
     };
     let repetitions = if count.is_empty() {
         None
@@ -183,7 +211,10 @@ pub fn parse_cycle(text: &str) -> Result<Cycle, String> {
         Some(
             count
                 .parse::<u32>()
-                .map_err(|_| format!("`{t}`: bad repetition count `{count}`"))?,
+                .map_err(|_| Iso8601Error::Repetitions {
+                    text: t.to_string(),
+                    count: count.to_string(),
+                })?,
         )
     };
     let rest: Vec<&str> = parts.collect();
@@ -197,7 +228,7 @@ pub fn parse_cycle(text: &str) -> Result<Cycle, String> {
             (None, parse_duration(a)?)
         }
         [a, b] => (Some(parse_date(a)?), parse_duration(b)?),
-        _ => return Err(format!("`{t}` is not an ISO 8601 repeating interval")),
+        _ => return Err(Iso8601Error::Cycle(t.to_string())),
     };
     Ok(Cycle {
         repetitions,
@@ -273,5 +304,47 @@ mod tests {
             Some(ts("2025-01-01T08:00:00Z"))
         );
         assert!(parse_cycle("PT1H").is_err());
+    }
+
+    #[test]
+    fn errors_quote_the_text_and_say_what_is_wrong() {
+        let msg = |r: Result<(), Iso8601Error>| r.unwrap_err().to_string();
+        let cases = [
+            (
+                msg(parse_duration(" 1H ").map(drop)),
+                "`1H` is not an ISO 8601 duration (it must start with P)",
+            ),
+            (
+                msg(parse_duration("PTH").map(drop)),
+                "`PTH` is not an ISO 8601 duration (a number is missing before H)",
+            ),
+            (
+                msg(parse_duration("P1X").map(drop)),
+                "`P1X` is not an ISO 8601 duration (unknown unit X)",
+            ),
+            (
+                msg(parse_date("soon").map(drop)),
+                "`soon` is not an ISO 8601 date or date-time",
+            ),
+            (
+                msg(parse_cycle("PT1H").map(drop)),
+                "`PT1H` is not an ISO 8601 repeating interval (it must start with R)",
+            ),
+            (
+                msg(parse_cycle("Rx/PT1H").map(drop)),
+                "`Rx/PT1H`: bad repetition count `x`",
+            ),
+            (
+                msg(parse_cycle("R3/a/b/c").map(drop)),
+                "`R3/a/b/c` is not an ISO 8601 repeating interval",
+            ),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
+        assert!(matches!(
+            parse_duration("P99999999999Y"),
+            Err(Iso8601Error::Range(_))
+        ));
     }
 }

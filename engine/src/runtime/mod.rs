@@ -60,10 +60,10 @@ mod workflow;
 
 pub use answer::{Answer, AnswersError, ApplyError};
 pub use clock::{Clock, ClockChange};
-pub use data_store::{DataStore, JsonFileStore};
+pub use data_store::{DataStore, DataStoreError, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};
 pub use events::{EventError, OutEvent, WaitingEvent};
-pub use iso8601::{parse_cycle, parse_date, parse_duration};
+pub use iso8601::{Iso8601Error, parse_cycle, parse_date, parse_duration};
 pub use limits::{EngineLimits, RuntimeLimits};
 pub use merge::{deep_merge, merge_json};
 pub use owner::Moment;

@@ -427,22 +427,12 @@ pub(crate) fn char_state(c: char) -> Option<TaskState> {
     })
 }
 
-/// Keys set or changed, and keys removed, going from `parent` to `child`.
-/// Applying them (remove, then insert in order) gives the child's keys in
-/// the child's order; when it would not (the child reordered keys of its
-/// parent), every parent key is removed and the whole child set, so a
-/// state saves, loads and saves again byte for byte.
-/// Why a snapshot cannot be restored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a snapshot cannot be restored: an index that points nowhere, rows
+/// that contradict each other, or an instance that fails its invariant
+/// checks. Each has its own wording, so this is the message alone.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct RestoreError(pub String);
-
-impl fmt::Display for RestoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RestoreError {}
 
 impl Workflow {
     /// The instance as plain data (see [`Workflow::restore`]).

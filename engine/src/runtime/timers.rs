@@ -38,7 +38,7 @@ impl Workflow {
     /// Moves the clock forward by an ISO 8601 duration (`PT2H`); a real clock
     /// becomes virtual, starting from the real time.
     pub fn advance(&mut self, duration: &str) -> Result<(), EventError> {
-        let d = parse_duration(duration).map_err(EventError::Duration)?;
+        let d = parse_duration(duration).map_err(|e| EventError::Duration(e.to_string()))?;
         let now = self.clock.now();
         let t = d.after(now).ok_or_else(|| EventError::OutOfRange {
             duration: duration.to_string(),

@@ -247,12 +247,13 @@ pub fn arm(specs: &Specs, r: NodeRef, data: &Data, now: Timestamp) -> Result<Wai
             Trigger::Timer(timer) => {
                 let text = timer_text(specs, timer, data)?;
                 let due = match timer {
-                    Timer::Date(_) => parse_date(&text)?,
-                    Timer::Duration(_) => parse_duration(&text)?
+                    Timer::Date(_) => parse_date(&text).map_err(|e| e.to_string())?,
+                    Timer::Duration(_) => parse_duration(&text)
+                        .map_err(|e| e.to_string())?
                         .after(now)
                         .ok_or_else(|| format!("`{text}` overflows the calendar"))?,
                     Timer::Cycle(_) => {
-                        let c = parse_cycle(&text)?;
+                        let c = parse_cycle(&text).map_err(|e| e.to_string())?;
                         if c.repetitions == Some(0) {
                             continue;
                         }

@@ -26,24 +26,15 @@ use super::{RuntimeLimits, Specs, TaskId, TaskState};
 use crate::model::{Data, GraphIdx, NodeIdx, NodeKind, NodeRef};
 
 /// Why completing a human task failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompleteError {
     /// The task does not exist, is not a human task, or is not READY.
-    Task(TaskError),
+    #[error(transparent)]
+    Task(#[from] TaskError),
     /// Its post-script (or what ran right after it) failed.
-    Workflow(WorkflowError),
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
 }
-
-impl std::fmt::Display for CompleteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CompleteError::Task(e) => e.fmt(f),
-            CompleteError::Workflow(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for CompleteError {}
 
 /// A workflow instance.
 ///
@@ -102,7 +93,7 @@ impl Specs {
             wf.set_now(t);
         }
         wf.scopes.initial = Arc::new(data);
-        wf.start_top(p, false).map_err(StartError::Workflow)?;
+        wf.start_top(p, false)?;
         Ok(wf)
     }
 
@@ -153,7 +144,7 @@ impl Specs {
         }
         wf.scopes.initial = Arc::new(data);
         for g in &graphs {
-            wf.start_top(*g, true).map_err(StartError::Workflow)?;
+            wf.start_top(*g, true)?;
         }
         if wf.scopes.top_running() == 0 && !wf.events.starters.is_empty() {
             // Every participant starts on an event: wait for the first. A
@@ -430,7 +421,7 @@ impl Workflow {
         }
         let done = self.complete(t);
         self.settle_joins();
-        done.map_err(CompleteError::Workflow)
+        Ok(done?)
     }
 
     fn ready_list(&self) -> String {

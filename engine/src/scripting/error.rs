@@ -1,9 +1,8 @@
 //! A script or condition failure, with the line inside the script text.
 
-use std::fmt;
-
 /// Why a script failed to compile or run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", line.map(|l| format!(" (script line {l})")).unwrap_or_default())]
 pub struct ScriptError {
     /// What went wrong, as Rhai (or the translator) said it.
     pub message: String,
@@ -62,14 +61,3 @@ fn strip_position(s: &str) -> String {
         _ => s.to_string(),
     }
 }
-
-impl fmt::Display for ScriptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{} (script line {l})", self.message),
-            None => write!(f, "{}", self.message),
-        }
-    }
-}
-
-impl std::error::Error for ScriptError {}

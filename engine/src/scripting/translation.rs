@@ -2,7 +2,6 @@
 //! the error ([`TranslateError`]), and how Rhai literals and names are written.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Rhai source translated from another dialect, plus the variables renamed
 /// because their names are Rhai keywords (`default`, `match`, `new`…).
@@ -16,7 +15,8 @@ pub struct Translation {
 
 /// A script or condition outside the supported subset of its dialect, or
 /// not valid in it. Reported when the diagram is loaded, never at run time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (line {line}, `{construct}`)")]
 pub struct TranslateError {
     /// 1-based line inside the script or condition text.
     pub line: u32,
@@ -43,18 +43,6 @@ impl TranslateError {
         }
     }
 }
-
-impl fmt::Display for TranslateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} (line {}, `{}`)",
-            self.message, self.line, self.construct
-        )
-    }
-}
-
-impl std::error::Error for TranslateError {}
 
 /// Identifiers of other languages that Rhai reserves.
 const RHAI_RESERVED: &[&str] = &[

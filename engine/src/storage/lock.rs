@@ -13,7 +13,6 @@
 //! locked beside its target. The lock goes away when the process ends,
 //! however it ends.
 
-use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -29,9 +28,10 @@ pub struct StateLock {
 }
 
 /// Why a state file could not be locked.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LockError {
     /// Another process holds the lock (its pid, when it wrote it).
+    #[error("{} is in use by another bpmn{}; try again when it finishes, or pass --wait", state.display(), holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default())]
     Busy {
         /// The state file.
         state: PathBuf,
@@ -39,37 +39,15 @@ pub enum LockError {
         holder: Option<u32>,
     },
     /// The sidecar could not be created, opened or locked.
+    #[error("{}: cannot lock the state file ({}): {error}", state.display(), lock_path(state).map(|p| p.display().to_string()).unwrap_or_default())]
     Io {
         /// The state file.
         state: PathBuf,
         /// What the operating system said.
+        #[source]
         error: io::Error,
     },
 }
-
-impl fmt::Display for LockError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LockError::Busy { state, holder } => {
-                write!(f, "{} is in use by another bpmn", state.display())?;
-                if let Some(pid) = holder {
-                    write!(f, " (pid {pid})")?;
-                }
-                f.write_str("; try again when it finishes, or pass --wait")
-            }
-            LockError::Io { state, error } => write!(
-                f,
-                "{}: cannot lock the state file ({}): {error}",
-                state.display(),
-                lock_path(state)
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for LockError {}
 
 /// The sidecar that locks `state`: `.{name}.lock` beside the file (beside
 /// its target when `state` is a symbolic link).

@@ -2,10 +2,9 @@
 //! below the evaluator, the built-ins and the unary tests, which all return
 //! it.
 
-use std::fmt;
-
 /// Why an expression could not be evaluated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub(crate) struct EvalError {
     pub message: String,
 }
@@ -15,11 +14,5 @@ impl EvalError {
         EvalError {
             message: message.into(),
         }
-    }
-}
-
-impl fmt::Display for EvalError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
     }
 }
