@@ -55,6 +55,7 @@ mod task_node;
 mod task_rows;
 mod task_state;
 mod timers;
+mod transitions;
 mod wait;
 mod workflow;
 
@@ -77,5 +78,6 @@ pub use specs::Specs;
 pub use task::{FutureTask, TaskView};
 pub use task_id::TaskId;
 pub use task_state::TaskState;
+pub use transitions::Transition;
 pub use wait::{Starter, Wait};
 pub use workflow::{CompleteError, Workflow};

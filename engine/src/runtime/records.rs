@@ -20,6 +20,7 @@ use super::data_versions::{DataVersions, VersionId};
 use super::owner::{Moment, ResetPlan};
 use super::task::NO_TASK;
 use super::task_rows::TaskRows;
+use super::transitions::{Journal, RawTransition};
 use super::{Specs, TaskState};
 use crate::model::{Data, NodeRef};
 
@@ -71,6 +72,9 @@ pub(crate) struct Records {
     last_task: Option<u32>,
     /// The instance's event counter (see [`Moment`]).
     seq: u64,
+    /// Every state change, while a caller records them
+    /// (`transitions.rs`); not part of the instance's state.
+    journal: Option<Box<Journal>>,
 }
 
 impl Records {
@@ -156,6 +160,51 @@ impl Records {
         &mut Arc::make_mut(&mut self.tasks)[t as usize]
     }
 
+    /// Sets the state of `t`, noting the change in the journal.
+    fn change_state(&mut self, t: u32, state: TaskState) {
+        let rec = self.rec_mut(t);
+        let from = rec.state;
+        rec.state = state;
+        if let Some(j) = &mut self.journal {
+            j.note(t, Some(from), Some(state));
+        }
+    }
+
+    // ----- journal -------------------------------------------------------
+
+    /// Switches the journal on (see `transitions.rs`); with
+    /// `include_existing`, notes every existing record as just created.
+    pub fn start_journal(&mut self, now: Option<jiff::Timestamp>, include_existing: bool) {
+        if self.journal.is_some() {
+            return;
+        }
+        let mut j = Journal {
+            now,
+            entries: Vec::new(),
+        };
+        if include_existing {
+            for t in self.ids() {
+                j.note(t, None, Some(self.tasks[t as usize].state));
+            }
+        }
+        self.journal = Some(Box::new(j));
+    }
+
+    /// Keeps the journal's time in step with a virtual clock.
+    pub fn journal_clock(&mut self, now: Option<jiff::Timestamp>) {
+        if let Some(j) = &mut self.journal {
+            j.now = now;
+        }
+    }
+
+    /// The changes noted since the last call.
+    pub fn take_journal(&mut self) -> Vec<RawTransition> {
+        self.journal
+            .as_mut()
+            .map(|j| std::mem::take(&mut j.entries))
+            .unwrap_or_default()
+    }
+
     /// Appends a record of `node` reached from `parent` with `data`;
     /// returns its id. Data equal to the parent's shares its version.
     pub fn push(
@@ -212,6 +261,9 @@ impl Records {
             state,
             prev: state,
         });
+        if let Some(j) = &mut self.journal {
+            j.note(t, None, Some(state));
+        }
         t
     }
 
@@ -233,7 +285,7 @@ impl Records {
     }
 
     pub fn set_state(&mut self, t: u32, state: TaskState) {
-        self.rec_mut(t).state = state;
+        self.change_state(t, state);
     }
 
     /// Queues READY engine task `t`, or puts a READY human task in the
@@ -249,7 +301,7 @@ impl Records {
     /// Marks `t` COMPLETED and logs it.
     /// (A human task leaves the human set when it is answered.)
     pub fn mark_completed(&mut self, t: u32) {
-        self.rec_mut(t).state = TaskState::Completed;
+        self.change_state(t, TaskState::Completed);
         self.completion_log.push(t);
         self.last_task = Some(t);
     }
@@ -258,7 +310,7 @@ impl Records {
     pub fn cancel(&mut self, t: u32, cause: u32) {
         let rec = self.rec_mut(t);
         rec.prev = rec.state;
-        rec.state = TaskState::Cancelled;
+        self.change_state(t, TaskState::Cancelled);
         if cause == NO_TASK {
             self.causes.remove(&t);
         } else {
@@ -269,7 +321,7 @@ impl Records {
 
     /// Marks `t` ERROR with `message`.
     pub fn fail(&mut self, t: u32, message: String) {
-        self.rec_mut(t).state = TaskState::Error;
+        self.change_state(t, TaskState::Error);
         self.human_ready.remove(&t);
         self.errors.insert(t, message);
     }
@@ -281,6 +333,9 @@ impl Records {
     /// (The target's and reopened tasks' new states are set by the reset.)
     pub fn remove(&mut self, plan: &ResetPlan) {
         for &t in &plan.doomed {
+            if let Some(j) = &mut self.journal {
+                j.note(t, Some(self.tasks[t as usize].state), None);
+            }
             self.removed.insert(t);
             self.causes.remove(&t);
             self.errors.remove(&t);
@@ -294,8 +349,8 @@ impl Records {
             self.completion_log.retain(|t| !plan.gone(*t));
         }
         for &t in &plan.restored {
-            let rec = self.rec_mut(t);
-            rec.state = rec.prev;
+            let prev = self.tasks[t as usize].prev;
+            self.change_state(t, prev);
             self.causes.remove(&t);
         }
         self.last_task = self.completion_log.last().copied();

@@ -971,6 +971,7 @@ impl Workflow {
         if let Some(ready) = plan.ready_at {
             let at = self.records.tick();
             self.clock.rewind(ready, at);
+            self.records.journal_clock(self.clock.virtual_time());
         }
         if let Some(p) = pending_before {
             self.scopes.pending_starts = p as usize;

@@ -33,6 +33,7 @@ impl Workflow {
     pub fn set_now(&mut self, t: Timestamp) {
         let at = self.records.tick();
         self.clock.set(t, at);
+        self.records.journal_clock(Some(t));
     }
 
     /// Moves the clock forward by an ISO 8601 duration (`PT2H`); a real clock
