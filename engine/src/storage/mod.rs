@@ -9,19 +9,30 @@
 //! temporaries of killed saves are tidied by the next save. [`StateLock`]
 //! keeps a second process from reading and writing back the same file at
 //! the same time.
+//!
+//! The instance store ([`Store`], embedded as [`SqliteStore`]) keeps a
+//! library of specs and the instances started from them, each saved as the
+//! bytes of a JSON state file, with a log of every task state change.
 
 mod json_layout;
 mod lock;
 mod migrate;
 mod nesting;
+mod sqlite;
 mod state_file;
+mod store;
 
 // The atomic write lives below both storage and the runtime (whose
 // `JsonFileStore` writes with it); storage is where users look for it.
 pub use crate::atomic::{FAULT_ENV, resolve_links, write_atomic};
 pub use lock::{LockError, StateLock, lock_path};
 pub use migrate::{CURRENT_VERSION, MigrateError};
+pub use sqlite::{STORE_SCHEMA_VERSION, SqliteStore};
 pub use state_file::{
     Format, Origin, StateError, StateFileError, load, load_bytes, load_bytes_limited, load_limited,
     save, save_bytes,
+};
+pub use store::{
+    Added, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry, NewSpec, Spec,
+    SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError, StoredInstance,
 };
