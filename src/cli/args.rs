@@ -10,6 +10,16 @@ pub use super::limits::LimitArgs;
 #[derive(Debug, Parser)]
 #[command(name = "bpmn", version, about, long_about = None)]
 pub struct Cli {
+    /// The instance store (SQLite file) that add, specs, start, instances,
+    /// log, export and import use, and where instance ids are looked up.
+    #[arg(
+        long,
+        global = true,
+        env = "BPMN_STORE",
+        value_name = "PATH",
+        default_value = "bpmn.db"
+    )]
+    pub store: PathBuf,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -42,6 +52,101 @@ pub enum Command {
         after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
     )]
     DmnTest(DmnTestArgs),
+    /// Add BPMN (and DMN) files to the store's library as a spec; prints its id.
+    Add(AddArgs),
+    /// List the specs in the store's library.
+    Specs(SpecsArgs),
+    /// Start an instance of a library spec, kept in the store (same contract as run).
+    Start(StartArgs),
+    /// List the instances in the store.
+    Instances(InstancesArgs),
+    /// Print the task log of a stored instance: every task state change.
+    Log(LogArgs),
+    /// Write a stored instance to a state file.
+    Export(ExportArgs),
+    /// Put a state file into the store as a new instance; prints its id.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["process", "collaboration"])))]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub files: FileArgs,
+    /// The process the spec starts.
+    #[arg(short = 'p', long = "process", value_name = "ID")]
+    pub process: Option<String>,
+    /// The collaboration the spec starts (one instance per participant).
+    #[arg(short = 'c', long = "collaboration", value_name = "ID")]
+    pub collaboration: Option<String>,
+    /// A name for listings and for `start` (default: the process or
+    /// collaboration id).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SpecsArgs {
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// The spec: its id, or its name or process id (latest version).
+    pub spec: String,
+    #[command(flatten)]
+    pub services: ServiceArgs,
+    /// Initial data, a JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+    /// A JSON array of answers, as for run.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Print one JSON object: {"instance", "completed", "data", "ready", "waiting"}.
+    #[arg(long)]
+    pub json: bool,
+    /// Start on a virtual clock set to this ISO 8601 date-time.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub now: Option<String>,
+    #[command(flatten)]
+    pub interactive: InteractiveArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InstancesArgs {
+    /// Only instances that have not completed.
+    #[arg(long)]
+    pub active: bool,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The instance id.
+    pub id: i64,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The instance id.
+    pub id: i64,
+    /// The state file to write (.json or .ron).
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The state file to read (.json or .ron).
+    pub file: PathBuf,
 }
 
 /// Which diagram files to load.
@@ -144,7 +249,7 @@ pub struct InteractiveArgs {
 
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
-    /// The saved state (.json or .ron).
+    /// The saved state (.json or .ron), or an instance id in the store.
     pub file: PathBuf,
     #[command(flatten)]
     pub services: ServiceArgs,
@@ -172,7 +277,8 @@ pub struct ResumeArgs {
 
 #[derive(Debug, Args)]
 pub struct AdvanceArgs {
-    /// The saved state (.json or .ron); it is updated in place.
+    /// The saved state (.json or .ron), or an instance id in the store; it
+    /// is updated in place.
     pub file: PathBuf,
     /// An ISO 8601 duration, e.g. PT2H or P1DT30M.
     #[arg(long, value_name = "DURATION")]
@@ -191,7 +297,8 @@ pub struct AdvanceArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("event").required(true).args(["message", "signal"])))]
 pub struct SendArgs {
-    /// The saved state (.json or .ron); it is updated in place.
+    /// The saved state (.json or .ron), or an instance id in the store; it
+    /// is updated in place.
     pub file: PathBuf,
     /// Deliver the message with this name.
     #[arg(long, value_name = "NAME")]
@@ -215,7 +322,7 @@ pub struct SendArgs {
 
 #[derive(Debug, Args)]
 pub struct EventsArgs {
-    /// The saved state (.json or .ron).
+    /// The saved state (.json or .ron), or an instance id in the store.
     pub file: PathBuf,
 }
 
@@ -234,7 +341,7 @@ pub enum StateFilter {
 
 #[derive(Debug, Args)]
 pub struct TasksArgs {
-    /// The saved state (.json or .ron).
+    /// The saved state (.json or .ron), or an instance id in the store.
     pub file: PathBuf,
     /// Which tasks to list.
     #[arg(long, value_enum, default_value = "all")]
@@ -246,7 +353,7 @@ pub struct TasksArgs {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// The saved state (.json or .ron).
+    /// The saved state (.json or .ron), or an instance id in the store.
     pub file: PathBuf,
     /// A task id, id prefix or BPMN id; without it, the workflow's data.
     #[arg(long, value_name = "ID")]
@@ -258,7 +365,8 @@ pub struct DataArgs {
 
 #[derive(Debug, Args)]
 pub struct ResetArgs {
-    /// The saved state (.json or .ron); it is updated in place.
+    /// The saved state (.json or .ron), or an instance id in the store; it
+    /// is updated in place.
     pub file: PathBuf,
     /// The task to go back to: a task id, id prefix, or BPMN id (the most
     /// recent task with that id).

@@ -6,18 +6,21 @@ use serde_json::{Value, json};
 use super::CliError;
 use super::args::{AdvanceArgs, EventsArgs, SendArgs};
 use super::exit::{COMPLETED, WORKFLOW};
-use super::inspect::{load_state, load_state_limited};
-use super::run::{Stop, finish, save_state};
+use super::inspect::load_state;
+use super::run::{Stop, finish};
+use super::target::open;
 
 pub fn advance(args: AdvanceArgs) -> Result<u8, CliError> {
-    let _lock = super::lock::lock_state(&args.file, args.wait)?;
-    let (mut wf, origin) = load_state_limited(&args.file, &args.limits.engine_limits())?;
-    super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
-    wf.advance(&args.by)
+    let mut opened = open(&args.file, true, args.wait, &args.limits.engine_limits())?;
+    let dir = opened.file().map(|p| p.to_path_buf());
+    super::services::install_data_store(&Default::default(), dir.as_deref(), &mut opened.wf);
+    opened
+        .wf
+        .advance(&args.by)
         .map_err(|e| CliError::usage(format!("--by: {e}")))?;
-    let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
-    let code = finish(&wf, outcome, args.json)?;
-    save_state(&args.file, &wf, &origin)?;
+    let outcome = opened.wf.run().map_err(|e| Stop::Workflow(e.to_string()));
+    let code = finish(&opened.wf, outcome, args.json)?;
+    opened.save(None)?;
     Ok(code)
 }
 
@@ -27,9 +30,10 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
         Some(t) => serde_json::from_str(t)
             .map_err(|e| CliError::usage(format!("--payload is not valid JSON: {e}")))?,
     };
-    let _lock = super::lock::lock_state(&args.file, args.wait)?;
-    let (mut wf, origin) = load_state_limited(&args.file, &args.limits.engine_limits())?;
-    super::services::install_data_store(&Default::default(), Some(&args.file), &mut wf);
+    let mut opened = open(&args.file, true, args.wait, &args.limits.engine_limits())?;
+    let dir = opened.file().map(|p| p.to_path_buf());
+    super::services::install_data_store(&Default::default(), dir.as_deref(), &mut opened.wf);
+    let wf = &mut opened.wf;
     let delivered = match (&args.message, &args.signal) {
         (Some(m), _) => wf.send_message(m, payload),
         (None, Some(s)) => wf.send_signal(s, payload),
@@ -41,8 +45,8 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
         message: format!("{}: {e}", args.file.display()),
     })?;
     let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
-    let code = finish(&wf, outcome, args.json)?;
-    save_state(&args.file, &wf, &origin)?;
+    let code = finish(wf, outcome, args.json)?;
+    opened.save(None)?;
     Ok(code)
 }
 

@@ -9,16 +9,11 @@ use super::args::{DataArgs, StateFilter, TasksArgs};
 use super::exit::COMPLETED;
 use super::table::{self, Row};
 
+/// Reads an instance for a read-only command: a state file, or an
+/// instance id in the store (no lock taken, nothing written).
 pub fn load_state(path: &std::path::Path) -> Result<(Workflow, storage::Origin), CliError> {
-    load_state_limited(path, &Default::default())
-}
-
-/// [`load_state`], for an instance that will run under `limits`.
-pub fn load_state_limited(
-    path: &std::path::Path,
-    limits: &bpmn_engine::runtime::EngineLimits,
-) -> Result<(Workflow, storage::Origin), CliError> {
-    storage::load_limited(path, limits).map_err(|e| CliError::usage(e.to_string()))
+    let opened = super::target::open(path, false, false, &Default::default())?;
+    Ok((opened.wf, opened.origin))
 }
 
 fn wanted(filter: StateFilter, s: TaskState) -> bool {

@@ -11,6 +11,7 @@ mod events;
 mod exit;
 mod inspect;
 mod interactive;
+mod library;
 mod limits;
 mod load;
 mod lock;
@@ -20,6 +21,7 @@ mod resume;
 mod run;
 mod services;
 mod table;
+mod target;
 mod validate;
 
 use std::process::ExitCode;
@@ -38,6 +40,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    target::set_store_path(cli.store);
     let result = match cli.command {
         args::Command::Run(a) => run::run(a),
         args::Command::Validate(a) => validate::validate(a),
@@ -50,6 +53,13 @@ pub fn main() -> ExitCode {
         args::Command::Events(a) => events::events(a),
         args::Command::Decide(a) => decide::decide(a),
         args::Command::DmnTest(a) => dmn_test::dmn_test(a),
+        args::Command::Add(a) => library::add(a),
+        args::Command::Specs(a) => library::specs(a),
+        args::Command::Start(a) => library::start(a),
+        args::Command::Instances(a) => library::instances(a),
+        args::Command::Log(a) => library::log(a),
+        args::Command::Export(a) => library::export(a),
+        args::Command::Import(a) => library::import(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

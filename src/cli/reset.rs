@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 use super::args::ResetArgs;
 use super::exit::COMPLETED;
-use super::inspect::load_state;
-use super::run::{parse_data, save_state};
+use super::run::parse_data;
 
 /// Where `bpmn reset` keeps the state it replaces: `order.json` →
 /// `order.before-reset.json` (the extension stays, so it loads as is).
@@ -26,45 +25,61 @@ pub fn backup_path(file: &Path) -> PathBuf {
 
 pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     let overrides = parse_data(args.data.as_deref())?;
-    let lock = super::lock::lock_state(&args.file, args.wait)?;
-    let (mut wf, origin) = load_state(&args.file)?;
+    let mut opened = super::target::open(&args.file, true, args.wait, &Default::default())?;
+    let wf = &mut opened.wf;
     let id = wf
         .resolve_reset_target(&args.task)
         .map_err(|e| CliError::usage(e.to_string()))?;
     let outcome = wf
         .reset(id, overrides)
         .map_err(|e| CliError::usage(e.to_string()))?;
-    // One generation of undo: the file as it was, byte for byte.
-    let backup = backup_path(&args.file);
-    let before = std::fs::read(&args.file).map_err(|e| {
-        CliError::usage(format!(
-            "{}: cannot read the state file: {e}",
-            args.file.display()
-        ))
-    })?;
-    bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
-        CliError::usage(format!(
-            "{}: cannot keep the previous state ({e}); nothing was reset",
-            backup.display()
-        ))
-    })?;
-    save_state(&args.file, &wf, &origin)?;
-    drop(lock);
+    // One generation of undo for a state file: the file as it was, byte
+    // for byte. (A stored instance keeps its history in the task log.)
+    let undo = match opened.file().map(Path::to_path_buf) {
+        Some(file) => {
+            let backup = backup_path(&file);
+            let before = std::fs::read(&file).map_err(|e| {
+                CliError::usage(format!(
+                    "{}: cannot read the state file: {e}",
+                    file.display()
+                ))
+            })?;
+            bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
+                CliError::usage(format!(
+                    "{}: cannot keep the previous state ({e}); nothing was reset",
+                    backup.display()
+                ))
+            })?;
+            Some((backup, file))
+        }
+        None => None,
+    };
+    opened.save(None)?;
+    let wf = &opened.wf;
     let what = match (&outcome.task, &outcome.note) {
         (Some(t), None) => format!("Reset to {} (task {t})", outcome.bpmn_id),
         (Some(t), Some(note)) => format!("Reset to task {t}: {note}"),
         (None, Some(note)) => format!("Reset: {note}"),
         (None, None) => "Reset".to_string(),
     };
-    outln!(
-        "{what}; {} task{} removed.\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}",
+    let removed = format!(
+        "{what}; {} task{} removed.",
         outcome.removed,
-        if outcome.removed == 1 { "" } else { "s" },
-        backup.display(),
-        backup.display(),
-        args.file.display(),
-        args.file.display()
+        if outcome.removed == 1 { "" } else { "s" }
     );
+    match &undo {
+        Some((backup, file)) => outln!(
+            "{removed}\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}",
+            backup.display(),
+            backup.display(),
+            file.display(),
+            file.display()
+        ),
+        None => outln!(
+            "{removed}\nContinue with: bpmn resume {}",
+            args.file.display()
+        ),
+    }
     // The task could not even start again (its data inputs are missing):
     // the state is saved, the reset says so like a failed run.
     if outcome.state == Some(bpmn_engine::TaskState::Error) {

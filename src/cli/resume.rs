@@ -1,40 +1,141 @@
-//! `bpmn resume`: continue a saved instance.
+//! `bpmn resume`: continue a saved instance (a state file or a stored
+//! instance).
+
+use std::path::Path;
 
 use super::CliError;
 use super::answers;
-use super::args::ResumeArgs;
-use super::inspect::load_state_limited;
+use super::args::{InteractiveArgs, LimitArgs, ResumeArgs, ServiceArgs};
 use super::interactive;
-use super::run::{drive, finish, save_state};
+use super::run::{drive, finish_as};
+use super::target::{self, Target};
 
 pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
-    let target = args.save.clone().unwrap_or_else(|| args.file.clone());
-    bpmn_engine::storage::Format::of(&target).map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(save) = &args.save {
+        bpmn_engine::storage::Format::of(save).map_err(|e| CliError::usage(e.to_string()))?;
+    } else if let Target::File(f) = Target::of(&args.file) {
+        bpmn_engine::storage::Format::of(&f).map_err(|e| CliError::usage(e.to_string()))?;
+    }
     let answers = match &args.answers {
         Some(p) => answers::read(p)?,
         None => Vec::new(),
     };
-    // Held until the state is saved back (or the session ends).
-    let lock = super::lock::lock_state(&target, args.wait)?;
-    let (mut wf, origin) = load_state_limited(&args.file, &args.limits.engine_limits())?;
-    let specs = wf.specs().clone();
-    super::services::CliServices::from_args(&args.services)?.install(&specs, &mut wf)?;
-    super::services::install_data_store(&args.services, Some(&target), &mut wf);
-    if let Some(now) = &args.now {
-        wf.set_now(super::run::parse_now(now)?);
-    }
-    // A task that failed is tried again, from the data it started with.
-    wf.retry_failed();
     let input = interactive::choose_input(args.answers.is_some() || args.json);
     if input != interactive::Input::Scripted {
-        let i = args.interactive;
-        let mut opts = interactive::options(i.step, i.forms, Some(target), false);
-        opts.lock = Some(lock);
-        return interactive::run_session(wf, origin, opts, input);
+        return session(
+            &args.file,
+            args.save.as_deref(),
+            args.services,
+            args.interactive,
+            args.limits,
+            args.now.as_deref(),
+            args.wait,
+        );
     }
-    let outcome = drive(&mut wf, &answers);
-    let code = finish(&wf, outcome, args.json)?;
-    save_state(&target, &wf, &origin)?;
-    drop(lock);
+    // A different --save target is locked too, from before the read.
+    let save_lock = match &args.save {
+        Some(s) => Some(super::lock::lock_state(s, args.wait)?),
+        None => None,
+    };
+    let mut opened = target::open(
+        &args.file,
+        save_lock.is_none(),
+        args.wait,
+        &args.limits.engine_limits(),
+    )?;
+    prepare(
+        &mut opened,
+        &args.services,
+        args.save.as_deref(),
+        args.now.as_deref(),
+    )?;
+    let outcome = drive(&mut opened.wf, &answers);
+    let stored = match (&opened.target, &args.save) {
+        (Target::Stored(id), None) => Some(*id),
+        _ => None,
+    };
+    let code = finish_as(&opened.wf, outcome, args.json, stored)?;
+    opened.save(args.save.as_deref())?;
+    drop(save_lock);
     Ok(code)
+}
+
+/// Installs services and the data store, sets the clock, and retries
+/// failed tasks: what every resume does before it runs.
+fn prepare(
+    opened: &mut target::Opened,
+    services: &ServiceArgs,
+    save: Option<&Path>,
+    now: Option<&str>,
+) -> Result<(), CliError> {
+    let specs = opened.wf.specs().clone();
+    super::services::CliServices::from_args(services)?.install(&specs, &mut opened.wf)?;
+    let data_dir = save.or(opened.file()).map(Path::to_path_buf);
+    super::services::install_data_store(services, data_dir.as_deref(), &mut opened.wf);
+    if let Some(now) = now {
+        opened.wf.set_now(super::run::parse_now(now)?);
+    }
+    // A task that failed is tried again, from the data it started with.
+    opened.wf.retry_failed();
+    Ok(())
+}
+
+/// An interactive session on a stored instance just started (`bpmn start`).
+pub fn resume_session(
+    id: &Path,
+    services: ServiceArgs,
+    interactive: InteractiveArgs,
+    limits: LimitArgs,
+) -> Result<u8, CliError> {
+    session(id, None, services, interactive, limits, None, false)
+}
+
+/// An interactive session: on a state file, it saves to the file (or
+/// `save`); on a stored instance, the session works on a private state file
+/// that goes back into the store when the session ends.
+fn session(
+    arg: &Path,
+    save: Option<&Path>,
+    services: ServiceArgs,
+    i: InteractiveArgs,
+    limits: LimitArgs,
+    now: Option<&str>,
+    wait: bool,
+) -> Result<u8, CliError> {
+    let input = interactive::choose_input(false);
+    match Target::of(arg) {
+        Target::File(file) => {
+            let target = save.map(Path::to_path_buf).unwrap_or(file);
+            let lock = super::lock::lock_state(&target, wait)?;
+            let mut opened = target::open(arg, false, wait, &limits.engine_limits())?;
+            prepare(&mut opened, &services, Some(&target), now)?;
+            let mut opts = interactive::options(i.step, i.forms, Some(target), false);
+            opts.lock = Some(lock);
+            interactive::run_session(opened.wf, opened.origin, opts, input)
+        }
+        Target::Stored(id) => {
+            let mut opened = target::open(arg, false, wait, &limits.engine_limits())?;
+            prepare(&mut opened, &services, None, now)?;
+            let dir = tempfile::tempdir()
+                .map_err(|e| CliError::usage(format!("cannot make a working directory: {e}")))?;
+            let work = dir.path().join(format!("instance-{id}.json"));
+            opened.save(Some(&work))?;
+            let before = std::fs::read(&work).unwrap_or_default();
+            let mut opts = interactive::options(i.step, i.forms, Some(work.clone()), false);
+            opts.lock = Some(super::lock::lock_state(&work, false)?);
+            opts.shown_as = Some((format!("instance {id} in the store"), id.to_string()));
+            let code =
+                interactive::run_session(opened.wf.clone(), opened.origin.clone(), opts, input)?;
+            let after = std::fs::read(&work).unwrap_or_default();
+            if after != before {
+                let (wf, _) = bpmn_engine::storage::load(&work)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+                // The log: what changed between the instance as read and
+                // as the session left it.
+                opened.absorb(wf);
+                opened.save(None)?;
+            }
+            Ok(code)
+        }
+    }
 }

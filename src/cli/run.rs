@@ -127,6 +127,17 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
 
 /// Prints the outcome and picks the exit code.
 pub fn finish(wf: &Workflow, outcome: Result<(), Stop>, json: bool) -> Result<u8, CliError> {
+    finish_as(wf, outcome, json, None)
+}
+
+/// [`finish`] for a stored instance: its id goes into the JSON object
+/// (`"instance"`) and after the text.
+pub fn finish_as(
+    wf: &Workflow,
+    outcome: Result<(), Stop>,
+    json: bool,
+    instance: Option<i64>,
+) -> Result<u8, CliError> {
     let (code, error) = match outcome {
         Ok(()) if wf.is_completed() => (COMPLETED, None),
         Ok(()) => (WAITING, None),
@@ -137,9 +148,16 @@ pub fn finish(wf: &Workflow, outcome: Result<(), Stop>, json: bool) -> Result<u8
         errln!("error: {m}");
     }
     if json {
-        outln!("{}", output::summary_json(wf, error.as_deref()));
+        let mut v = output::summary_json(wf, error.as_deref());
+        if let (Some(id), Some(o)) = (instance, v.as_object_mut()) {
+            o.insert("instance".into(), id.into());
+        }
+        outln!("{v}");
     } else {
         out!("{}", output::summary_text(wf));
+        if let Some(id) = instance {
+            outln!("Instance {id} is in the store.");
+        }
     }
     Ok(code)
 }

@@ -51,3 +51,15 @@ pub fn render(rows: &[Row]) -> String {
     }
     t.to_string()
 }
+
+/// Renders a table of plain text cells under `header`.
+pub fn render_plain(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    for r in rows {
+        t.add_row(r.iter().cloned());
+    }
+    t.to_string()
+}

@@ -34,6 +34,7 @@ mod dmn_cli;
 mod examples;
 mod interactive;
 mod invalid_files;
+mod store;
 
 // Limits: hostile inputs, scale, memory, fuzzing.
 mod fuzz;

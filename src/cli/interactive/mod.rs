@@ -113,5 +113,6 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         save_path: save,
         dirty,
         lock: None,
+        shown_as: None,
     }
 }

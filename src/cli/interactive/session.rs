@@ -38,6 +38,10 @@ pub struct Options {
     /// The lock on `save_path`, held for the whole session so no other
     /// bpmn changes the file meanwhile.
     pub lock: Option<StateLock>,
+    /// How to name the session's file in its closing message, when it is
+    /// the working file of a stored instance (`instance 3 in the store`,
+    /// resumed with `3`), not a file the user knows.
+    pub shown_as: Option<(String, String)>,
 }
 
 /// Why the loop ended.
@@ -61,6 +65,7 @@ pub struct Session<'a> {
     /// The lock on the file the session saves to (see [`Options::lock`]);
     /// moves to the new file when "Save state" picks another one.
     lock: Option<StateLock>,
+    shown_as: Option<(String, String)>,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -87,6 +92,7 @@ impl<'a> Session<'a> {
             save_path: opts.save_path,
             dirty: opts.dirty,
             lock: opts.lock,
+            shown_as: opts.shown_as,
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -161,17 +167,28 @@ impl<'a> Session<'a> {
             }
         };
         let unfinished = !self.wf.is_completed();
+        // (where it is, what `resume` takes) for the file the session uses.
+        let name = |path: &std::path::Path| match &self.shown_as {
+            Some((place, arg)) if Some(path) == self.save_path.as_deref() => {
+                (place.clone(), arg.clone())
+            }
+            _ => (path.display().to_string(), path.display().to_string()),
+        };
         match (saved, &self.save_path) {
-            (Some(path), _) if unfinished => self.say(&format!(
-                "Saved to {}. Continue with: bpmn resume {}",
-                path.display(),
-                path.display()
-            )),
-            (Some(path), _) => self.say(&format!("Saved to {}.", path.display())),
-            (None, Some(path)) if unfinished && !self.dirty => {
-                let p = path.display().to_string();
+            (Some(path), _) if unfinished => {
+                let (place, arg) = name(&path);
                 self.say(&format!(
-                    "The state is in {p}. Continue with: bpmn resume {p}"
+                    "Saved to {place}. Continue with: bpmn resume {arg}"
+                ))
+            }
+            (Some(path), _) => {
+                let (place, _) = name(&path);
+                self.say(&format!("Saved to {place}."))
+            }
+            (None, Some(path)) if unfinished && !self.dirty => {
+                let (place, arg) = name(path);
+                self.say(&format!(
+                    "The state is in {place}. Continue with: bpmn resume {arg}"
                 ));
             }
             (None, _) if unfinished && self.dirty => {

@@ -1,0 +1,203 @@
+//! What a command that reads (and writes back) an instance works on: a
+//! state file, or an instance in the store named by its id. A file that
+//! exists wins; otherwise an argument made of digits is an instance id.
+//!
+//! A state file is locked from before it is read until it is saved; a
+//! stored instance is saved with the revision it was read at, so a save
+//! over a newer one is refused instead of losing it. Either way the
+//! instance records its task state changes while it runs, and a save to
+//! the store appends them to the instance's task log.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use bpmn_engine::runtime::EngineLimits;
+use bpmn_engine::runtime::Transition;
+use bpmn_engine::storage::{
+    self, Format, InstanceId, InstanceSave, InstanceStatus, Origin, SqliteStore, StateLock, Store,
+};
+use bpmn_engine::{TaskId, TaskState, Workflow};
+
+use super::CliError;
+
+/// The store path from `--store` / `BPMN_STORE` (set once by `main`).
+static STORE_PATH: OnceLock<PathBuf> = OnceLock::new();
+
+/// Records the store path chosen on the command line.
+pub fn set_store_path(p: PathBuf) {
+    let _ = STORE_PATH.set(p);
+}
+
+/// The store path chosen on the command line (`bpmn.db` by default).
+pub fn store_path() -> PathBuf {
+    STORE_PATH
+        .get()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("bpmn.db"))
+}
+
+/// Opens the store; `create` makes it when missing (commands that add).
+pub fn open_store(create: bool) -> Result<SqliteStore, CliError> {
+    SqliteStore::open(&store_path(), create).map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// A state file or a stored instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A state file.
+    File(PathBuf),
+    /// An instance in the store.
+    Stored(InstanceId),
+}
+
+impl Target {
+    /// What `arg` names: an existing file, else an instance id when it is
+    /// a number, else a (missing) file, which loading then reports.
+    pub fn of(arg: &Path) -> Target {
+        if !arg.exists() {
+            if let Some(id) = arg.to_str().and_then(|s| s.parse::<InstanceId>().ok()) {
+                if id > 0 {
+                    return Target::Stored(id);
+                }
+            }
+        }
+        Target::File(arg.to_path_buf())
+    }
+}
+
+/// An instance read from its target, with what saving it back needs.
+pub struct Opened {
+    /// The instance.
+    pub wf: Workflow,
+    /// What it was started from.
+    pub origin: Origin,
+    /// Where it came from.
+    pub target: Target,
+    /// Held until the instance is dropped (after its save).
+    _lock: Option<StateLock>,
+    store: Option<(SqliteStore, i64)>,
+    /// Changes made outside this process's journal (an interactive session
+    /// on a working file), for the task log.
+    absorbed: Vec<Transition>,
+}
+
+/// Reads the instance `arg` names; `lock` takes the state file's lock
+/// first (`wait`: wait for another bpmn holding it). Read-only commands
+/// pass `lock = false`.
+pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result<Opened, CliError> {
+    match Target::of(arg) {
+        Target::File(path) => {
+            let lock = if lock {
+                Some(super::lock::lock_state(&path, wait)?)
+            } else {
+                None
+            };
+            let (mut wf, origin) =
+                storage::load_limited(&path, limits).map_err(|e| CliError::usage(e.to_string()))?;
+            wf.record_transitions(false);
+            Ok(Opened {
+                wf,
+                origin,
+                target: Target::File(path),
+                _lock: lock,
+                store: None,
+                absorbed: Vec::new(),
+            })
+        }
+        Target::Stored(id) => {
+            let store = open_store(false)?;
+            let stored = store
+                .instance(id)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            let (mut wf, origin) = storage::load_bytes_limited(&stored.state, Format::Json, limits)
+                .map_err(|e| {
+                    CliError::usage(format!("{}: instance {id}: {e}", store.path().display()))
+                })?;
+            wf.record_transitions(false);
+            Ok(Opened {
+                wf,
+                origin,
+                target: Target::Stored(id),
+                _lock: None,
+                store: Some((store, stored.info.revision)),
+                absorbed: Vec::new(),
+            })
+        }
+    }
+}
+
+impl Opened {
+    /// The state file, for a file target.
+    pub fn file(&self) -> Option<&Path> {
+        match &self.target {
+            Target::File(p) => Some(p),
+            Target::Stored(_) => None,
+        }
+    }
+
+    /// Replaces the instance with `new`, what an interactive session made
+    /// of it, logging each task whose state differs (a session's steps in
+    /// between are not seen, only where each task ended).
+    pub fn absorb(&mut self, new: Workflow) {
+        let at = new.now();
+        let old: HashMap<TaskId, TaskState> = self.wf.tasks().map(|t| (t.id, t.state)).collect();
+        let mut seen = HashSet::new();
+        for t in new.tasks() {
+            seen.insert(t.id);
+            let from = old.get(&t.id).copied();
+            if from != Some(t.state) {
+                self.absorbed.push(Transition {
+                    task: t.id,
+                    bpmn_id: t.bpmn_id.to_string(),
+                    name: t.name.map(str::to_string),
+                    from,
+                    to: Some(t.state),
+                    at,
+                });
+            }
+        }
+        for t in self.wf.tasks().filter(|t| !seen.contains(&t.id)) {
+            self.absorbed.push(Transition {
+                task: t.id,
+                bpmn_id: t.bpmn_id.to_string(),
+                name: t.name.map(str::to_string),
+                from: Some(t.state),
+                to: None,
+                at,
+            });
+        }
+        self.wf = new;
+    }
+
+    /// Saves the instance back where it came from (or to `to`, a state
+    /// file, when given); nothing is written when saving fails.
+    pub fn save(&mut self, to: Option<&Path>) -> Result<(), CliError> {
+        if let Some(path) = to.or(self.file()) {
+            let path = path.to_path_buf();
+            return super::run::save_state(&path, &self.wf, &self.origin);
+        }
+        let Target::Stored(id) = self.target else {
+            unreachable!("a target is a file or a stored instance");
+        };
+        let (store, revision) = self.store.as_mut().expect("a stored target has its store");
+        let mut log = std::mem::take(&mut self.absorbed);
+        log.extend(self.wf.take_transitions());
+        let state = storage::save_bytes(&self.wf, &self.origin, Format::Json)
+            .map_err(|e| CliError::usage(format!("instance {id}: {e}")))?;
+        let info = store
+            .update_instance(
+                id,
+                *revision,
+                None,
+                InstanceSave {
+                    state: &state,
+                    status: InstanceStatus::of(&self.wf),
+                    log: &log,
+                },
+            )
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        *revision = info.revision;
+        Ok(())
+    }
+}

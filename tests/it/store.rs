@@ -1,0 +1,589 @@
+//! The instance store through the built binary: `add`, `specs`, `start`,
+//! `instances`, `log`, `export`, `import`, and instance ids given to
+//! `resume`, `tasks`, `data`, `reset`, `advance`, `send` and `events`;
+//! a corrupt or newer store refused untouched; two processes on one store.
+
+use crate::support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use bpmn_engine::storage::{
+    InstanceSave, InstanceStatus, NewSpec, SpecFile, SpecTarget, SqliteStore, Store, StoreError,
+};
+use serde_json::{Value, json};
+use support::fixture;
+
+/// The binary, working in `dir` (so the default store is `dir/bpmn.db`).
+fn bpmn(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("bpmn").expect("the bpmn binary is built");
+    c.current_dir(dir).env_remove("BPMN_STORE");
+    c
+}
+
+fn json_of(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "not JSON: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Copies `name` from the fixtures into `dir`; returns its path.
+fn copy(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(Path::new(name).file_name().unwrap());
+    std::fs::copy(fixture(name), &to).unwrap();
+    to
+}
+
+fn add(dir: &Path, file: &Path, process: &str) -> i64 {
+    stdout_of(
+        bpmn(dir)
+            .arg("add")
+            .arg("-p")
+            .arg(process)
+            .arg("-b")
+            .arg(file),
+    )
+    .trim()
+    .parse()
+    .expect("add prints the spec id")
+}
+
+fn answers(dir: &Path, v: Value) -> PathBuf {
+    let p = dir.join("answers.json");
+    std::fs::write(&p, v.to_string()).unwrap();
+    p
+}
+
+#[test]
+fn add_makes_a_version_per_change_and_specs_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    let first = add(d, &model, "Process_Sequence");
+    assert_eq!(
+        add(d, &model, "Process_Sequence"),
+        first,
+        "unchanged files: same spec"
+    );
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(
+        &model,
+        text.replace("</bpmn:definitions>", "<!-- v2 --></bpmn:definitions>"),
+    )
+    .unwrap();
+    let second = add(d, &model, "Process_Sequence");
+    assert_ne!(second, first);
+    let (code, v) = json_of(bpmn(d).args(["specs", "--json"]));
+    assert_eq!(code, 0);
+    let versions: Vec<(i64, i64, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_i64().unwrap(),
+                s["version"].as_i64().unwrap(),
+                s["process"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            (first, 1, "Process_Sequence".to_string()),
+            (second, 2, "Process_Sequence".to_string())
+        ]
+    );
+    // A diagram that cannot start is refused and the store is unchanged.
+    bpmn(d)
+        .args(["add", "-p", "No_Such_Process", "-b"])
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("No_Such_Process"));
+    let (_, after) = json_of(bpmn(d).args(["specs", "--json"]));
+    assert_eq!(after, v);
+}
+
+#[test]
+fn start_resume_and_inspect_a_stored_instance_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    add(d, &model, "Process_Sequence");
+    // The diagram is in the store: the file is no longer needed.
+    std::fs::remove_file(&model).unwrap();
+    let (code, v) = json_of(bpmn(d).args([
+        "start",
+        "Process_Sequence",
+        "--data",
+        r#"{"price": 4, "qty": 5}"#,
+        "--json",
+    ]));
+    assert_eq!(code, 4, "waits at the user task: {v}");
+    let id = v["instance"].as_i64().expect("the instance id");
+    assert_eq!(v["ready"], json!(["Task_Confirm"]));
+    let (_, list) = json_of(bpmn(d).args(["instances", "--json"]));
+    assert_eq!(list[0]["id"], json!(id));
+    assert_eq!(list[0]["status"], json!("ready"));
+    let (_, tasks) = json_of(bpmn(d).args(["tasks", &id.to_string(), "--json"]));
+    assert!(
+        tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["bpmn_id"] == "Task_Confirm" && t["state"] == "READY"),
+        "{tasks}"
+    );
+    let a = answers(
+        d,
+        json!([{"task": "Task_Confirm", "data": {"tip": 2, "reviewer": "ann"}}]),
+    );
+    let (code, v) = json_of(
+        bpmn(d)
+            .args(["resume", &id.to_string(), "--answers"])
+            .arg(&a)
+            .arg("--json"),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["instance"], json!(id));
+    let (_, data) = json_of(bpmn(d).args(["data", &id.to_string(), "--json"]));
+    assert_eq!(data["reviewer"], json!("ann"));
+    let (_, active) = json_of(bpmn(d).args(["instances", "--active", "--json"]));
+    assert_eq!(active, json!([]));
+    let (_, all) = json_of(bpmn(d).args(["instances", "--json"]));
+    assert_eq!(all[0]["status"], json!("completed"));
+
+    // The log: every change, in order, across both commands.
+    let (_, log) = json_of(bpmn(d).args(["log", &id.to_string(), "--json"]));
+    let confirm: Vec<(Value, Value)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["bpmn_id"] == "Task_Confirm")
+        .map(|e| (e["from"].clone(), e["to"].clone()))
+        .collect();
+    assert_eq!(
+        confirm,
+        [
+            (Value::Null, json!("READY")),
+            (json!("READY"), json!("COMPLETED"))
+        ]
+    );
+    assert_eq!(
+        log[0]["from"],
+        Value::Null,
+        "the start event is created first"
+    );
+    let text = stdout_of(bpmn(d).args(["log", &id.to_string()]));
+    assert!(text.contains("Task_Confirm"), "{text}");
+    assert!(text.contains("READY → COMPLETED"), "{text}");
+    assert_eq!(
+        text.lines().count(),
+        log.as_array().unwrap().len(),
+        "one line per change"
+    );
+}
+
+#[test]
+fn advance_send_reset_and_events_work_on_stored_instances() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timer = copy(d, "events/timer_boundary.bpmn");
+    add(d, &timer, "Process_TimerBoundary");
+    let (code, v) = json_of(bpmn(d).args([
+        "start",
+        "Process_TimerBoundary",
+        "--now",
+        "2025-01-01T00:00:00Z",
+        "--json",
+    ]));
+    assert_eq!(code, 4, "{v}");
+    let id = v["instance"].as_i64().unwrap().to_string();
+    let (_, ev) = json_of(bpmn(d).args(["events", &id]));
+    assert_eq!(ev["waiting"][0]["kind"], json!("timer"));
+    let (code, v) = json_of(bpmn(d).args(["advance", &id, "--by", "PT2H", "--json"]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["data"]["outcome"], json!("escalated"));
+    let (_, log) = json_of(bpmn(d).args(["log", &id, "--json"]));
+    let timer_fired = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["bpmn_id"] == "Timer_Deadline" && e["to"] == "COMPLETED")
+        .expect("the timer's completion is logged");
+    assert!(
+        timer_fired["at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-01-01T02:00"),
+        "stamped with the instance's clock: {timer_fired}"
+    );
+
+    let msg = copy(d, "events/message_catch.bpmn");
+    add(d, &msg, "Process_MessageCatch");
+    let (code, v) = json_of(bpmn(d).args(["start", "Process_MessageCatch", "--json"]));
+    assert_eq!(code, 4);
+    let id = v["instance"].as_i64().unwrap().to_string();
+    let (code, v) = json_of(bpmn(d).args([
+        "send",
+        &id,
+        "--message",
+        "order_paid",
+        "--payload",
+        r#"{"paid_amount": 30}"#,
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["data"]["paid_amount"], json!(30));
+
+    // Reset the completed message instance back to its catch event.
+    let (_, tasks) = json_of(bpmn(d).args(["tasks", &id, "--json"]));
+    let catch = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["state"] == "COMPLETED" && t["type"] == "intermediateCatchEvent")
+        .unwrap_or_else(|| panic!("a completed catch event in {tasks}"))["bpmn_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = stdout_of(bpmn(d).args(["reset", &id, "--task", &catch]));
+    assert!(
+        out.contains(&format!("Continue with: bpmn resume {id}")),
+        "{out}"
+    );
+    let (_, list) = json_of(bpmn(d).args(["instances", "--active", "--json"]));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str())),
+        "active again after the reset: {list}"
+    );
+    let (_, log) = json_of(bpmn(d).args(["log", &id, "--json"]));
+    assert!(
+        log.as_array().unwrap().iter().any(|e| e["to"].is_null()),
+        "the reset's removals are logged: {log}"
+    );
+}
+
+#[test]
+fn export_and_import_move_instances_between_store_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    add(d, &model, "Process_Sequence");
+    let (_, v) = json_of(bpmn(d).args([
+        "start",
+        "Process_Sequence",
+        "--data",
+        r#"{"price": 4, "qty": 5}"#,
+        "--json",
+    ]));
+    let id = v["instance"].as_i64().unwrap().to_string();
+    bpmn(d).args(["export", &id, "out.json"]).assert().success();
+    let (_, from_file) = json_of(bpmn(d).args(["tasks", "out.json", "--json"]));
+    let (_, from_store) = json_of(bpmn(d).args(["tasks", &id, "--json"]));
+    assert_eq!(from_file, from_store);
+    let imported: i64 = stdout_of(bpmn(d).args(["import", "out.json"]))
+        .trim()
+        .parse()
+        .unwrap();
+    assert_ne!(imported.to_string(), id);
+    let (_, again) = json_of(bpmn(d).args(["tasks", &imported.to_string(), "--json"]));
+    assert_eq!(again, from_store);
+    // Same sources: the import reuses the spec instead of adding one.
+    let (_, specs) = json_of(bpmn(d).args(["specs", "--json"]));
+    assert_eq!(specs.as_array().unwrap().len(), 1, "{specs}");
+}
+
+#[test]
+fn store_chosen_by_flag_or_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    bpmn(d)
+        .args(["--store", "a.db", "add", "-p", "Process_Sequence", "-b"])
+        .arg(&model)
+        .assert()
+        .success();
+    bpmn(d)
+        .env("BPMN_STORE", d.join("b.db"))
+        .args(["add", "-p", "Process_Sequence", "--name", "other", "-b"])
+        .arg(&model)
+        .assert()
+        .success();
+    assert!(d.join("a.db").exists() && d.join("b.db").exists());
+    assert!(!d.join("bpmn.db").exists());
+    let (_, b) = json_of(bpmn(d).env("BPMN_STORE", "b.db").args(["specs", "--json"]));
+    assert_eq!(b[0]["name"], json!("other"));
+    // No store yet: a read says so and creates nothing.
+    bpmn(d)
+        .args(["instances"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no store here yet"));
+    assert!(!d.join("bpmn.db").exists());
+    // An instance id that is not in the store.
+    bpmn(d)
+        .args(["--store", "a.db", "tasks", "42"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no instance 42"));
+}
+
+#[test]
+fn a_corrupt_or_newer_store_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    // Not SQLite at all.
+    std::fs::write(
+        d.join("bpmn.db"),
+        b"this is not a database, but it matters to me",
+    )
+    .unwrap();
+    let before = std::fs::read(d.join("bpmn.db")).unwrap();
+    for args in [vec!["specs"], vec!["instances"]] {
+        bpmn(d)
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("not a usable bpmn store"));
+    }
+    bpmn(d)
+        .args(["add", "-p", "Process_Sequence", "-b"])
+        .arg(&model)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(d.join("bpmn.db")).unwrap(), before);
+
+    // Another program's SQLite database.
+    let other = d.join("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("CREATE TABLE mine (x INTEGER); INSERT INTO mine VALUES (1);")
+            .unwrap();
+    }
+    let before = std::fs::read(&other).unwrap();
+    bpmn(d)
+        .args(["--store", "other.db", "add", "-p", "Process_Sequence", "-b"])
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("another program"));
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+
+    // A store of a newer schema.
+    let newer = d.join("newer.db");
+    drop(SqliteStore::open(&newer, true).unwrap());
+    {
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(&newer).unwrap();
+    bpmn(d)
+        .args(["--store", "newer.db", "add", "-p", "Process_Sequence", "-b"])
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("newer bpmn-runner"));
+    assert_eq!(std::fs::read(&newer).unwrap(), before);
+}
+
+fn sample_spec(dir: &Path) -> NewSpec {
+    let path = fixture("sequence.bpmn");
+    NewSpec {
+        name: "seq".into(),
+        target: SpecTarget::Process("Process_Sequence".into()),
+        bpmn: vec![SpecFile {
+            text: std::fs::read_to_string(&path).unwrap(),
+            path: dir.join("sequence.bpmn"),
+        }],
+        dmn: vec![],
+        dialect: None,
+    }
+}
+
+#[test]
+fn a_save_based_on_a_stale_read_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bpmn.db");
+    // Two connections are two processes as far as SQLite is concerned.
+    let mut a = SqliteStore::open(&path, true).unwrap();
+    let mut b = SqliteStore::open(&path, true).unwrap();
+    let spec = a.add_spec(&sample_spec(dir.path())).unwrap().spec.id;
+    let save = |state: &'static [u8]| InstanceSave {
+        state,
+        status: InstanceStatus::Waiting,
+        log: &[],
+    };
+    let id = a.create_instance(spec, save(b"{}")).unwrap().id;
+    let read_a = a.instance(id).unwrap().info.revision;
+    let read_b = b.instance(id).unwrap().info.revision;
+    a.update_instance(id, read_a, None, save(b"{\"a\":1}"))
+        .unwrap();
+    match b.update_instance(id, read_b, None, save(b"{\"b\":1}")) {
+        Err(StoreError::Stale { read, now, .. }) => assert_eq!((read, now), (read_b, read_b + 1)),
+        other => panic!("expected a stale refusal, got {other:?}"),
+    }
+    assert_eq!(
+        b.instance(id).unwrap().state,
+        b"{\"a\":1}",
+        "a's update stands"
+    );
+}
+
+#[test]
+fn two_processes_on_one_store_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    add(d, &model, "Process_Sequence");
+    const EACH: usize = 8;
+    let spawn = || {
+        let dir = d.to_path_buf();
+        std::thread::spawn(move || {
+            let mut ids = Vec::new();
+            for _ in 0..EACH {
+                let (code, v) = json_of(bpmn(&dir).args([
+                    "start",
+                    "Process_Sequence",
+                    "--data",
+                    r#"{"price": 1, "qty": 1}"#,
+                    "--json",
+                ]));
+                assert_eq!(code, 4, "{v}");
+                ids.push(v["instance"].as_i64().unwrap());
+            }
+            ids
+        })
+    };
+    let (x, y) = (spawn(), spawn());
+    let mut ids: Vec<i64> = x.join().unwrap();
+    ids.extend(y.join().unwrap());
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 2 * EACH, "every start got its own instance");
+    let (_, list) = json_of(bpmn(d).args(["instances", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 2 * EACH);
+
+    // Both complete the same instance at once: exactly one wins; the
+    // other is refused (stale) or finds the task already done.
+    let id = ids[0].to_string();
+    let a = answers(
+        d,
+        json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "x"}}]),
+    );
+    let go = || {
+        let (dir, id, a) = (d.to_path_buf(), id.clone(), a.clone());
+        std::thread::spawn(move || {
+            bpmn(&dir)
+                .args(["resume", &id, "--answers"])
+                .arg(&a)
+                .output()
+                .unwrap()
+        })
+    };
+    let (p, q) = (go(), go());
+    let outs = [p.join().unwrap(), q.join().unwrap()];
+    let ok = outs.iter().filter(|o| o.status.success()).count();
+    assert!(ok >= 1, "one of them completes it");
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("changed by another bpmn") || err.contains("Task_Confirm"),
+            "{err}"
+        );
+    }
+    let (_, log) = json_of(bpmn(d).args(["log", &id, "--json"]));
+    let completions = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["bpmn_id"] == "Task_Confirm" && e["to"] == "COMPLETED")
+        .count();
+    assert_eq!(completions, 1, "completed once, logged once: {log}");
+}
+
+/// Stdout and stderr of a finished command, together.
+fn both(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_session_on_a_stored_instance_saves_back_into_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "sequence.bpmn");
+    add(d, &model, "Process_Sequence");
+    // Lines on stdin make a session (as a person typing would).
+    let out = bpmn(d)
+        .args([
+            "start",
+            "Process_Sequence",
+            "--data",
+            r#"{"price": 4, "qty": 5}"#,
+        ])
+        .write_stdin("8\n")
+        .output()
+        .unwrap();
+    let text = both(&out);
+    assert!(text.contains("Started instance 1"), "{text}");
+    assert!(
+        text.contains("Continue with: bpmn resume 1"),
+        "the hint names the instance, not a working file: {text}"
+    );
+    let out = bpmn(d)
+        .args(["resume", "1"])
+        .write_stdin("1\ntip = 2\nreviewer = ann\n\n")
+        .output()
+        .unwrap();
+    let text = both(&out);
+    assert!(text.contains("Saved to instance 1 in the store."), "{text}");
+    let (_, data) = json_of(bpmn(d).args(["data", "1", "--json"]));
+    assert_eq!(
+        (data["tip"].clone(), data["reviewer"].clone()),
+        (json!(2), json!("ann"))
+    );
+    let (_, list) = json_of(bpmn(d).args(["instances", "--json"]));
+    assert_eq!(list[0]["status"], json!("completed"));
+    let (_, log) = json_of(bpmn(d).args(["log", "1", "--json"]));
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["bpmn_id"] == "Task_Confirm"
+                && e["from"] == "READY"
+                && e["to"] == "COMPLETED"),
+        "the session's work is logged: {log}"
+    );
+    assert!(
+        std::fs::read_dir(d).unwrap().all(|e| {
+            let n = e.unwrap().file_name();
+            !n.to_string_lossy().starts_with("instance-")
+        }),
+        "no working file left behind"
+    );
+}
