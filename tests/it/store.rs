@@ -587,3 +587,58 @@ fn a_session_on_a_stored_instance_saves_back_into_the_store() {
         "no working file left behind"
     );
 }
+
+/// The README's walk through the library, on the tutorial in `bpmn/`.
+#[test]
+fn the_readme_tutorial_through_the_library() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("bpmn.db");
+    let cli = || {
+        let mut c = Command::cargo_bin("bpmn").unwrap();
+        c.current_dir(&root).env("BPMN_STORE", &store);
+        c
+    };
+    let spec = stdout_of(cli().args([
+        "add",
+        "-p",
+        "order_product",
+        "-b",
+        "bpmn/top_level.bpmn",
+        "bpmn/call_activity.bpmn",
+        "-d",
+        "dmn/product_prices.dmn",
+        "dmn/shipping_costs.dmn",
+    ]));
+    assert_eq!(spec.trim(), "1");
+    let (code, v) = json_of(cli().args([
+        "start",
+        "order_product",
+        "--answers",
+        "bpmn/answers/top_level.json",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("bpmn/answers/top_level.expected.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v["data"], expected);
+    let id = v["instance"].to_string();
+    let log = stdout_of(cli().args(["log", &id]));
+    assert!(log.contains("select_product_and_quantity"), "{log}");
+    let out = stdout_of(cli().args(["reset", &id, "--task", "select_product_and_quantity"]));
+    assert!(out.contains("Continue with: bpmn resume 1"), "{out}");
+    let (_, tasks) = json_of(cli().args(["tasks", &id, "--state", "ready", "--json"]));
+    assert_eq!(tasks[0]["bpmn_id"], json!("select_product_and_quantity"));
+    // Redo from there with the same answers: the same end.
+    let (code, v) = json_of(cli().args([
+        "resume",
+        &id,
+        "--answers",
+        "bpmn/answers/top_level.json",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["data"], expected);
+}
