@@ -17,6 +17,7 @@ use expectrl::{Eof, Expect, Session};
 use serde_json::{Value, json};
 
 const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
 
 fn root() -> PathBuf {
@@ -45,7 +46,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The binary in a pseudo-terminal of 160 x 50 characters.
+/// The binary in a pseudo-terminal (160 x 50 characters unless a test
+/// asks for another size).
 struct Term {
     s: OsSession,
     /// Everything read so far, for failure messages.
@@ -54,13 +56,26 @@ struct Term {
 
 impl Term {
     fn start(dir: &Path, args: &[&str], colour: bool) -> Term {
+        Term::start_with(dir, args, colour, (160, 50), "")
+    }
+
+    /// Starts the binary in a terminal of `cols` x `rows`, its standard
+    /// streams redirected as `redirect` says (shell syntax, e.g.
+    /// `>out.txt`; empty for none).
+    fn start_with(
+        dir: &Path,
+        args: &[&str],
+        colour: bool,
+        (cols, rows): (u16, u16),
+        redirect: &str,
+    ) -> Term {
         let mut cmd = Command::new("sh");
         // The program must not draw its first table before the test has
         // sized the terminal (expectrl sets 80 x 24 after starting the
         // child), so the shell waits for a line the test sends once it has.
         // (expectrl turns echo off: the line does not show.)
         cmd.arg("-c")
-            .arg(r#"read -r _ && exec "$0" "$@""#)
+            .arg(format!(r#"read -r _ && exec "$0" "$@" {redirect}"#))
             .arg(env!("CARGO_BIN_EXE_bpmn"))
             .args(args)
             .current_dir(dir)
@@ -73,7 +88,7 @@ impl Term {
             cmd.env("NO_COLOR", "1");
         }
         let mut s = Session::spawn(cmd).expect("spawn bpmn in a pseudo-terminal");
-        s.get_process_mut().set_window_size(160, 50).unwrap();
+        s.get_process_mut().set_window_size(cols, rows).unwrap();
         s.send("\n").expect("tell the shell the terminal is sized");
         s.set_expect_timeout(Some(Duration::from_secs(20)));
         Term {
@@ -132,6 +147,15 @@ impl Term {
     fn pick(&mut self, n: usize) -> &mut Self {
         for _ in 0..n {
             self.keys(DOWN);
+        }
+        self.keys(ENTER)
+    }
+
+    /// Picks the menu item `n` places above the preselected first one,
+    /// counting from the end: 1 is the last item (Quit).
+    fn pick_up(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.keys(UP);
         }
         self.keys(ENTER)
     }
@@ -253,7 +277,7 @@ fn second_half(t: &mut Term) {
         .want("Coupon codes #2")
         .keys(ENTER)
         .want("Place the order")
-        .keys("y")
+        .line("y")
         .want("What next?")
         .keys(ENTER)
         .want("Pack 1 x hoodie (black, size L) for Erika Mustermann.")
@@ -286,7 +310,7 @@ fn the_tutorial_runs_to_the_end_in_a_terminal() {
     t.want("What next?")
         .keys(ENTER) // Quit is preselected once the workflow is done
         .want("Save the state before quitting?")
-        .keys("y")
+        .line("y")
         .want("Save to file (.json or .ron) [order_product.state.json]:")
         .line("done.json")
         .want("Saved to done.json.");
@@ -333,7 +357,7 @@ fn save_halfway_resume_reset_and_finish() {
         .pick(4) // select_shipping_method, collect_shipping_info,
         //         customization_done, size_chosen, select_product_size
         .want("Everything that followed it is undone")
-        .keys("y")
+        .line("y")
         .want("Reset to Select product size")
         .want("select_product_size")
         .want("What next?")
@@ -514,7 +538,7 @@ fn every_form_feature_is_typed_into_the_real_binary() {
         .want("Height (m):")
         .line("1.72")
         .want("Newsletter")
-        .keys("n")
+        .line("n")
         .want("Favourite color")
         .pick(1) // enum: from green (default) to blue
         .want("Plan")
@@ -560,7 +584,7 @@ fn every_form_feature_is_typed_into_the_real_binary() {
         .want("Amount [10]:")
         .keys(ENTER) // defaultValue
         .want("Express delivery")
-        .keys("y")
+        .line("y")
         .want("Due date (YYYY-MM-DD):")
         .line("2026-02-30")
         .want("`2026-02-30` is not a date")
@@ -657,7 +681,7 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
         .want("What next?")
         .pick(7) // Quit (Run a task, 5 lists/actions, Reset, Quit)
         .want("Save the state before quitting?")
-        .keys("n");
+        .line("n");
     let (code, _) = t.finish();
     assert_eq!(code, 4);
 }
@@ -694,7 +718,7 @@ fn a_collaboration_shows_each_task_process() {
         .want("What next?")
         .keys(ENTER)
         .want("Save the state before quitting?")
-        .keys("n");
+        .line("n");
     let (code, _) = t.finish();
     assert_eq!(code, 0);
 }
@@ -740,7 +764,7 @@ fn refreshing_fires_a_timer_once_it_is_due() {
         .want("What next?")
         .keys(ENTER)
         .want("Save the state before quitting?")
-        .keys("n");
+        .line("n");
     let (code, _) = t.finish();
     assert_eq!(code, 0);
 }
@@ -847,4 +871,56 @@ fn an_empty_stdin_keeps_the_scripted_contract() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Waiting for input:"), "{stdout}");
     assert!(!dir.path().join("order_product.state.json").exists());
+}
+
+// ----- keyboard and screen (issue 15) ----------------------------------------
+
+/// `run` of the session fixture: a yes/no and a text question, a choice
+/// list, two lanes and six tasks.
+fn session_run(extra: &[&str]) -> Vec<String> {
+    let bpmn = root().join("tests/fixtures/bpmn/session.bpmn");
+    let mut v: Vec<String> = ["run", "-b", bpmn.to_str().unwrap(), "-p", "Process_Session"]
+        .map(String::from)
+        .to_vec();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_yes_no_question_reads_a_whole_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    // Typed ahead of the prompt or not, `no⏎` is one answer: nothing of it
+    // reaches the next question.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .line("maybe")
+        .want("answer y or n")
+        .want("Gift wrap [Y/n]")
+        .line("no")
+        .want("Note:")
+        .line("hi")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap: False; note: hi.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("What next?")
+        .pick_up(1) // Quit
+        .want("Save the state before quitting? [Y/n]")
+        .line("yes")
+        .want("Save to file (.json or .ron) [Process_Session.state.json]:")
+        .keys(ENTER)
+        .want("Saved to Process_Session.state.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    let data = saved_data(dir.path(), "Process_Session.state.json");
+    assert_eq!(data["gift"], json!(false));
+    assert_eq!(data["note"], json!("hi"));
 }

@@ -1,15 +1,16 @@
-//! Prompts on a real terminal: dialoguer for menus and confirmations
-//! (arrow keys, one key for yes/no), rustyline for free text (line editing,
-//! history within the session). Used only when stdin and stderr are both
+//! Prompts on a real terminal: dialoguer for menus (arrow keys), rustyline
+//! for free text and yes/no questions (line editing, history within the
+//! session; a yes/no answer is a whole line, as in [`super::line`]). Used only when stdin and stderr are both
 //! terminals: dialoguer fails without one.
 
 use dialoguer::console::{Style, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, MultiSelect, Select};
+use dialoguer::{MultiSelect, Select};
 use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
 use super::interrupt;
+use super::line::yes_no;
 use super::prompter::{PromptError, PromptResult, Prompter};
 
 pub struct TerminalPrompter {
@@ -125,13 +126,21 @@ impl Prompter for TerminalPrompter {
         })
     }
 
+    /// Reads a whole line (y, yes, n, no; Enter for the default), never a
+    /// single key: a key-at-a-time question took the `n` of `no⏎` and left
+    /// `o⏎` to answer whatever came next.
     fn confirm(&mut self, prompt: &str, default: bool) -> PromptResult<bool> {
-        self.dialog(|theme| {
-            Confirm::with_theme(theme)
-                .with_prompt(prompt)
-                .default(default)
-                .interact()
-        })
+        let p = format!("{prompt} [{}]: ", if default { "Y/n" } else { "y/N" });
+        loop {
+            let a = self.line(&p)?;
+            if a.is_empty() {
+                return Ok(default);
+            }
+            match yes_no(&a) {
+                Some(b) => return Ok(b),
+                None => self.warn("answer y or n"),
+            }
+        }
     }
 
     fn pause(&mut self, prompt: &str) -> PromptResult<()> {
