@@ -924,3 +924,103 @@ fn a_yes_no_question_reads_a_whole_line() {
     assert_eq!(data["gift"], json!(false));
     assert_eq!(data["note"], json!("hi"));
 }
+
+/// Saves a state of the session fixture waiting at its first task, the way
+/// a script would (`run --save` without a terminal).
+fn scripted_state(dir: &Path, file: &str, data: &str) {
+    let args = session_run(&["--save", file, "--data", data]);
+    let out = Cmd::new(env!("CARGO_BIN_EXE_bpmn"))
+        .current_dir(dir)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+}
+
+#[test]
+fn save_state_asks_before_overwriting_a_file_the_session_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("other.json"), "keep me").unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    t.want("What next?")
+        .pick_up(3) // Save state (above Reset and Quit)
+        .want("Save to file (.json or .ron)")
+        .line("other.json")
+        .want("other.json exists and this session did not write it")
+        .want("Cancel")
+        .keys(ENTER) // Save elsewhere, preselected
+        .want("Save to file (.json or .ron)")
+        .line("mine.json")
+        .want("Saved to mine.json.")
+        .want("What next?")
+        .pick_up(3)
+        .want("Save to file (.json or .ron) [mine.json]")
+        .line("other.json")
+        .want("other.json exists and this session did not write it")
+        .want("Cancel")
+        .pick(1) // Cancel
+        .want("Nothing was saved.")
+        .want("What next?")
+        .pick_up(1) // Quit: nothing changed since mine.json
+        .want("The state is in mine.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("other.json")).unwrap(),
+        "keep me"
+    );
+    let v = saved_summary(dir.path(), "mine.json");
+    assert_eq!(v["ready"], json!(["Task_Wrap"]));
+}
+
+#[test]
+fn a_session_never_silently_undoes_a_change_made_to_its_file_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    scripted_state(dir.path(), "order.json", r#"{"who": "session"}"#);
+    scripted_state(dir.path(), "undo.json", r#"{"who": "elsewhere"}"#);
+    let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ENTER)
+        .want("Note:")
+        .line("mine")
+        .want("Check the parcel");
+    // Meanwhile, another shell puts another state in place (as
+    // `mv order.before-reset.json order.json` would: a rename is not
+    // stopped by the session's lock).
+    std::fs::rename(dir.path().join("undo.json"), dir.path().join("order.json")).unwrap();
+    let theirs = std::fs::read(dir.path().join("order.json")).unwrap();
+    t.want("What next?")
+        .pick_up(3) // Save state, to order.json by default
+        .want("Save to file (.json or .ron) [order.json]:")
+        .keys(ENTER)
+        .want("order.json was changed by another program since this session loaded or saved it")
+        .want("Cancel")
+        .pick(1) // Cancel
+        .want("Nothing was saved.")
+        .want("What next?")
+        .pick_up(1) // Quit: would save to order.json
+        .want("order.json was changed by another program")
+        .want("Cancel")
+        .keys(ENTER) // Save elsewhere
+        .want("Save to file (.json or .ron)")
+        .line("mine.json")
+        .want("Saved to mine.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    assert_eq!(
+        std::fs::read(dir.path().join("order.json")).unwrap(),
+        theirs
+    );
+    assert_eq!(
+        saved_data(dir.path(), "order.json")["who"],
+        json!("elsewhere")
+    );
+    let mine = saved_data(dir.path(), "mine.json");
+    assert_eq!(
+        (&mine["who"], &mine["note"]),
+        (&json!("session"), &json!("mine"))
+    );
+}

@@ -5,13 +5,24 @@
 //! session was started with), and Ctrl-C or end of input save before
 //! leaving — to the remembered file name, else to a name the person gives
 //! (Ctrl-C on a terminal) or a fresh one in the current directory.
+//!
+//! Nor is anyone else's: before writing over a file the session checks
+//! that the file still holds what the session loaded or last wrote there
+//! ([`saving::Fingerprint`]). A file it did not write (other than the one
+//! it was started with), or its own file changed meanwhile (say, a reset
+//! undone with `mv` from another shell), is overwritten only when the
+//! person says so; they may save elsewhere or cancel instead. After end of
+//! input nobody can answer: such a file is left alone and the state goes
+//! to a fresh name.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bpmn_engine::model::EventKind;
-use bpmn_engine::storage::{self, Format, LockError, Origin, StateLock};
+use bpmn_engine::storage::{
+    self, Format, LockError, Origin, StateError, StateFileError, StateLock,
+};
 use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
 
 use super::forms;
@@ -19,7 +30,7 @@ use super::interrupt;
 use super::menu::{self, Action, Situation};
 use super::prompter::{PromptError, Prompter};
 use super::render::{self, Columns, Row};
-use super::saving;
+use super::saving::{self, Fingerprint};
 use super::templates;
 use crate::cli::CliError;
 use crate::cli::exit::{COMPLETED, WAITING, WORKFLOW};
@@ -31,13 +42,24 @@ pub struct Options {
     /// Folders to look for form files in (before the diagram's folder).
     pub forms: Vec<PathBuf>,
     /// The file the session saves to without asking (`run --save FILE`,
-    /// `resume FILE`); also the default of "Save state".
+    /// `resume FILE`); also the default of "Save state". What it holds when
+    /// the session starts is the session's to replace; a later change to it
+    /// by another program is not (see the module doc).
     pub save_path: Option<PathBuf>,
     /// Whether the instance changed since it was loaded (false on resume).
     pub dirty: bool,
     /// The lock on `save_path`, held for the whole session so no other
     /// bpmn changes the file meanwhile.
     pub lock: Option<StateLock>,
+}
+
+/// How an attempt to save ended.
+enum Saved {
+    To(PathBuf),
+    /// The person chose not to overwrite, or nobody could be asked.
+    Cancelled,
+    /// The save failed (the reason is shown).
+    Failed,
 }
 
 /// Why the loop ended.
@@ -61,6 +83,9 @@ pub struct Session<'a> {
     /// The lock on the file the session saves to (see [`Options::lock`]);
     /// moves to the new file when "Save state" picks another one.
     lock: Option<StateLock>,
+    /// The files this session loaded or wrote (by [`saving::identity`]),
+    /// with what they held then.
+    known: Vec<(PathBuf, Fingerprint)>,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -76,6 +101,16 @@ impl<'a> Session<'a> {
         p: &'a mut dyn Prompter,
         out: &'a mut dyn Write,
     ) -> Self {
+        // The file the session starts with is its own as it is now (the
+        // lock is held already, so only another program can change it).
+        let known = opts
+            .save_path
+            .iter()
+            .filter_map(|p| {
+                let print = Fingerprint::of_file(p).ok()??;
+                Some((saving::identity(p), print))
+            })
+            .collect();
         Session {
             wf,
             origin,
@@ -87,6 +122,7 @@ impl<'a> Session<'a> {
             save_path: opts.save_path,
             dirty: opts.dirty,
             lock: opts.lock,
+            known,
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -262,8 +298,10 @@ impl<'a> Session<'a> {
             Action::AllTasks => self.all_tasks(),
             Action::ViewData => self.view_data(),
             Action::Save => {
-                if let Some(p) = self.save_asking()? {
-                    self.say(&format!("Saved to {}.", p.display()));
+                let default = self.default_save_name();
+                match self.save_asking(default)? {
+                    Some(p) => self.say(&format!("Saved to {}.", p.display())),
+                    None => self.say("Nothing was saved."),
                 }
             }
             Action::Reset => self.reset()?,
@@ -637,13 +675,27 @@ impl<'a> Session<'a> {
                 }
             },
         };
-        match storage::save(path, &self.wf, &self.origin) {
-            Ok(()) => {
+        let error = |error| StateError {
+            path: path.to_path_buf(),
+            error,
+        };
+        let written = Format::of(path)
+            .and_then(|f| storage::save_bytes(&self.wf, &self.origin, f).map_err(error))
+            .and_then(|bytes| {
+                storage::write_atomic(path, &bytes)
+                    .map(|()| bytes)
+                    .map_err(|e| error(StateFileError::Write(e.to_string())))
+            });
+        match written {
+            Ok(bytes) => {
                 self.dirty = false;
                 self.save_path = Some(path.to_path_buf());
                 if new_lock.is_some() {
                     self.lock = new_lock;
                 }
+                let id = saving::identity(path);
+                self.known.retain(|(p, _)| *p != id);
+                self.known.push((id, Fingerprint::of(&bytes)));
                 true
             }
             Err(e) => {
@@ -653,10 +705,65 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// "Save state": asks a file name (the remembered one by default) until
-    /// a save succeeds; remembers it.
-    fn save_asking(&mut self) -> Flow<Option<PathBuf>> {
-        let default = self.default_save_name().display().to_string();
+    /// Why writing over `path` needs the person's word: it holds something
+    /// this session neither loaded nor wrote. `None` when it may be written
+    /// (no file there, or the one the session left).
+    fn overwrite_problem(&self, path: &Path) -> Option<String> {
+        // An unreadable file is left to the save, which says what is wrong.
+        let now = Fingerprint::of_file(path).ok()??;
+        let id = saving::identity(path);
+        match self.known.iter().find(|(p, _)| *p == id) {
+            Some((_, print)) if *print == now => None,
+            Some(_) => Some(format!(
+                "{} was changed by another program since this session loaded or saved it",
+                path.display()
+            )),
+            None => Some(format!(
+                "{} exists and this session did not write it",
+                path.display()
+            )),
+        }
+    }
+
+    /// Saves to `path` unless it holds what this session did not leave
+    /// there; then asks whether to overwrite it, save elsewhere or cancel
+    /// (Save elsewhere is preselected). Without `may_ask` (nobody can
+    /// answer) the file is left alone.
+    fn save_checked(&mut self, path: PathBuf, may_ask: bool) -> Flow<Saved> {
+        let Some(problem) = self.overwrite_problem(&path) else {
+            return Ok(self.write(path));
+        };
+        if !may_ask {
+            self.say(&format!("{problem}; it is left as it is."));
+            return Ok(Saved::Cancelled);
+        }
+        let items = ["Overwrite it", "Save elsewhere", "Cancel"].map(String::from);
+        let _ = self.out.flush();
+        match self.p.select(&problem, &items, 1)? {
+            0 => Ok(self.write(path)),
+            1 => {
+                let fresh = saving::fresh_name(&self.origin, &self.dir);
+                Ok(match self.save_asking(fresh)? {
+                    Some(p) => Saved::To(p),
+                    None => Saved::Cancelled,
+                })
+            }
+            _ => Ok(Saved::Cancelled),
+        }
+    }
+
+    fn write(&mut self, path: PathBuf) -> Saved {
+        if self.save_to(&path) {
+            Saved::To(path)
+        } else {
+            Saved::Failed
+        }
+    }
+
+    /// "Save state": asks a file name (`default` first) until a save
+    /// succeeds or the person cancels; remembers the file.
+    fn save_asking(&mut self, default: PathBuf) -> Flow<Option<PathBuf>> {
+        let default = default.display().to_string();
         loop {
             let _ = self.out.flush();
             let name = self
@@ -667,8 +774,10 @@ impl<'a> Session<'a> {
                 self.p.warn(&e.error.to_string());
                 continue;
             }
-            if self.save_to(&path) {
-                return Ok(Some(path));
+            match self.save_checked(path, true)? {
+                Saved::To(p) => return Ok(Some(p)),
+                Saved::Cancelled => return Ok(None),
+                Saved::Failed => {}
             }
         }
     }
@@ -680,12 +789,16 @@ impl<'a> Session<'a> {
         }
         if self.save_given {
             let path = self.save_path.clone()?;
-            return self.save_to(&path).then_some(path);
+            return match self.save_checked(path, true) {
+                Ok(Saved::To(p)) => Some(p),
+                Ok(Saved::Cancelled | Saved::Failed) => None,
+                Err(_) => self.save_fallback(),
+            };
         }
         let _ = self.out.flush();
         match self.p.confirm("Save the state before quitting?", true) {
             Ok(false) => None,
-            Ok(true) => match self.save_asking() {
+            Ok(true) => match self.save_asking(self.default_save_name()) {
                 Ok(p) => p,
                 Err(_) => self.save_fallback(),
             },
@@ -702,8 +815,12 @@ impl<'a> Session<'a> {
             return None;
         }
         if let Some(path) = self.save_path.clone() {
-            if self.save_to(&path) {
-                return Some(path);
+            match self.save_checked(path, may_ask) {
+                Ok(Saved::To(p)) => return Some(p),
+                // The person chose not to save.
+                Ok(Saved::Cancelled) if may_ask => return None,
+                // Left alone or failed: a fresh name below.
+                Ok(Saved::Cancelled | Saved::Failed) | Err(_) => {}
             }
         }
         if may_ask {
@@ -711,8 +828,12 @@ impl<'a> Session<'a> {
             let _ = self.out.flush();
             if let Ok(name) = self.p.text("Save to file (.json or .ron)", Some(&default)) {
                 let path = PathBuf::from(name.trim());
-                if Format::of(&path).is_ok() && self.save_to(&path) {
-                    return Some(path);
+                if Format::of(&path).is_ok() {
+                    match self.save_checked(path, true) {
+                        Ok(Saved::To(p)) => return Some(p),
+                        Ok(Saved::Cancelled) => return None,
+                        Ok(Saved::Failed) | Err(_) => {}
+                    }
                 }
             }
         }

@@ -366,3 +366,77 @@ fn save_state_to_a_file_another_bpmn_holds_is_refused_and_asked_again() {
     drop(held);
     assert!(storage::StateLock::try_acquire(&free).is_ok());
 }
+
+#[test]
+fn a_file_changed_by_another_program_is_left_alone_at_end_of_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("order.json");
+    std::fs::write(&file, "the session's").unwrap();
+    let wf = start(&["bpmn/task_types.bpmn"], "order_product_task_types");
+    // The session starts with the file as it is, then another program
+    // replaces it before the session saves.
+    let mut p = ScriptedPrompter::new(["", "Hoodie", "2"]);
+    let mut out: Vec<u8> = Vec::new();
+    let mut s = Session::new(
+        wf,
+        Origin::Process("order_product_task_types".into()),
+        Options {
+            save_path: Some(file.clone()),
+            ..opts()
+        },
+        &mut p,
+        &mut out,
+    )
+    .save_dir(dir.path());
+    std::fs::write(&file, "another program's").unwrap();
+    assert_eq!(s.run().unwrap(), 4);
+    drop(s);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("order.json was changed by another program since this session loaded or saved it; it is left as it is."),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "another program's");
+    let fresh = dir.path().join("order_product_task_types.state.json");
+    assert!(
+        out.contains(&format!("Saved to {}.", fresh.display())),
+        "{out}"
+    );
+    assert!(storage::load(&fresh).is_ok());
+}
+
+#[test]
+fn save_state_overwrites_a_file_it_did_not_write_only_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "keep me").unwrap();
+    let o = session(
+        start(&["bpmn/task_types.bpmn"], "order_product_task_types"),
+        "order_product_task_types",
+        opts(),
+        dir.path(),
+        &[
+            "Save state",
+            other.to_str().unwrap(),
+            "Cancel",
+            "Save state",
+            other.to_str().unwrap(),
+            "Overwrite it",
+            // Saved: the file is the session's now, and saving again asks nothing.
+            "Save state",
+            "",
+            "Quit",
+        ],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(o.out.contains("Nothing was saved."), "{}", o.out);
+    assert!(storage::load(&other).is_ok());
+    let asked = o.prompter.asked.join("\n");
+    assert_eq!(
+        asked
+            .matches("exists and this session did not write it")
+            .count(),
+        2,
+        "{asked}"
+    );
+}
