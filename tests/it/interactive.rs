@@ -1024,3 +1024,73 @@ fn a_session_never_silently_undoes_a_change_made_to_its_file_elsewhere() {
         (&json!("session"), &json!("mine"))
     );
 }
+
+/// Runs the session fixture to the end on the terminal (stdout or stderr
+/// redirected elsewhere) and quits without saving.
+fn session_to_the_end(t: &mut Term) {
+    t.want("Choose wrapping") // the table of open tasks
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ENTER)
+        .want("Note:")
+        .line("n1")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap: True; note: n1.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER)
+        .want("Carrier")
+        .keys(ENTER)
+        .want("Tracking number:")
+        .line("T1")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Send it with DHL, tracking T1.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("Workflow completed.")
+        .want("What next?")
+        .keys(ENTER) // Quit
+        .want("Save the state before quitting? [Y/n]")
+        .line("n");
+}
+
+#[test]
+fn with_stdout_redirected_the_session_stays_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), ">out.txt");
+    session_to_the_end(&mut t);
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    // Colour follows the terminal the session is on, not stdout.
+    assert!(
+        screen.contains("\x1b[1m"),
+        "no bold heading on the terminal"
+    );
+    // stdout gets the completed workflow's data, as JSON, and nothing else.
+    let out = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    assert!(!out.contains('\x1b'), "escape codes in stdout: {out:?}");
+    let data: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    assert_eq!(
+        data,
+        json!({"gift": true, "note": "n1", "carrier": "DHL", "tracking": "T1"})
+    );
+}
+
+#[test]
+fn with_stderr_redirected_the_prompts_still_appear() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), "2>err.txt");
+    session_to_the_end(&mut t);
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    // The menus, not the numbered lists of a pipe.
+    assert!(!screen.contains("Choose 1-"), "{}", tail(&screen));
+    let err = std::fs::read_to_string(dir.path().join("err.txt")).unwrap();
+    assert_eq!(err, "");
+}

@@ -69,6 +69,12 @@ pub trait Prompter {
 
     /// Shows a line of context next to the prompts (a form's title, a hint).
     fn note(&mut self, message: &str);
+
+    /// The width of the terminal the session is drawn on, for tables;
+    /// `None` off a terminal (tables then take the width they need).
+    fn width(&self) -> Option<u16> {
+        None
+    }
 }
 
 /// Answers given in advance, for unit tests: each prompt takes the next

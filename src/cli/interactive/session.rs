@@ -74,6 +74,8 @@ pub struct Session<'a> {
     origin: Origin,
     p: &'a mut dyn Prompter,
     out: &'a mut dyn Write,
+    /// Where errors go; stderr when `None`.
+    err: Option<&'a mut dyn Write>,
     step: bool,
     forms: Vec<PathBuf>,
     save_path: Option<PathBuf>,
@@ -116,6 +118,7 @@ impl<'a> Session<'a> {
             origin,
             p,
             out,
+            err: None,
             step: opts.step,
             forms: opts.forms,
             save_given: opts.save_path.is_some(),
@@ -135,10 +138,20 @@ impl<'a> Session<'a> {
         self
     }
 
+    /// Shows errors on `err` instead of stderr.
+    pub fn errors_to(mut self, err: &'a mut dyn Write) -> Self {
+        self.err = Some(err);
+        self
+    }
+
     /// The instance as it is now.
-    #[cfg(test)]
     pub fn workflow(&self) -> &Workflow {
         &self.wf
+    }
+
+    /// Task rows as a table as wide as the terminal.
+    fn table(&self, rows: &[Row], cols: Columns) -> String {
+        render::table(rows, cols, self.p.width())
     }
 
     fn say(&mut self, text: &str) {
@@ -147,7 +160,13 @@ impl<'a> Session<'a> {
 
     fn error(&mut self, text: &str) {
         let _ = self.out.flush();
-        errln!("{}", render::bad(&format!("error: {text}")));
+        let line = render::bad(&format!("error: {text}"));
+        match &mut self.err {
+            Some(w) => {
+                let _ = writeln!(w, "{line}");
+            }
+            None => errln!("{line}"),
+        }
     }
 
     fn collab(&self) -> bool {
@@ -340,7 +359,7 @@ impl<'a> Session<'a> {
             id: false,
             process: self.collab(),
         };
-        let t = render::table(&rows, cols);
+        let t = self.table(&rows, cols);
         self.say(&t);
     }
 
@@ -522,7 +541,7 @@ impl<'a> Session<'a> {
             return Ok(());
         }
         let rows: Vec<Row> = past.iter().map(|(_, _, r)| r.clone()).collect();
-        let t = render::table(
+        let t = self.table(
             &rows,
             Columns {
                 id: true,
@@ -552,7 +571,7 @@ impl<'a> Session<'a> {
             self.say("No future tasks.");
             return;
         }
-        let t = render::table(
+        let t = self.table(
             &rows,
             Columns {
                 id: false,
@@ -565,7 +584,7 @@ impl<'a> Session<'a> {
     fn all_tasks(&mut self) {
         let mut rows: Vec<Row> = self.wf.tasks().map(|t| Row::of(&t)).collect();
         rows.extend(self.wf.future_tasks().iter().map(Row::future));
-        let t = render::table(
+        let t = self.table(
             &rows,
             Columns {
                 id: true,

@@ -1,12 +1,14 @@
 //! Prompts on a real terminal: dialoguer for menus (arrow keys), rustyline
 //! for free text and yes/no questions (line editing, history within the
-//! session; a yes/no answer is a whole line, as in [`super::line`]). Used only when stdin and stderr are both
-//! terminals: dialoguer fails without one.
+//! session; a yes/no answer is a whole line, as in [`super::line`]). Used
+//! when stdin is a terminal; everything is drawn on the terminal of
+//! [`super::screen`], whatever stdout and stderr are.
 
 use dialoguer::console::{Style, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{MultiSelect, Select};
 use rustyline::DefaultEditor;
+use rustyline::config::{Behavior, Config};
 use rustyline::error::ReadlineError;
 
 use super::interrupt;
@@ -15,15 +17,20 @@ use super::prompter::{PromptError, PromptResult, Prompter};
 
 pub struct TerminalPrompter {
     editor: DefaultEditor,
+    /// The terminal the menus and messages are drawn on.
+    term: Term,
     theme: Box<dyn Theme>,
     warn_style: Style,
 }
 
 impl TerminalPrompter {
-    pub fn new() -> Result<Self, String> {
-        let editor = DefaultEditor::new().map_err(|e| format!("cannot use the terminal: {e}"))?;
-        // console disables colours off a terminal and when NO_COLOR is set.
-        let colour = dialoguer::console::colors_enabled_stderr();
+    /// Prompts on `term`, in colour or not.
+    pub fn new(term: Term, colour: bool) -> Result<Self, String> {
+        // rustyline reads and draws on /dev/tty too (it would otherwise
+        // print its prompts on stdout).
+        let config = Config::builder().behavior(Behavior::PreferTerm).build();
+        let editor = DefaultEditor::with_config(config)
+            .map_err(|e| format!("cannot use the terminal: {e}"))?;
         let theme: Box<dyn Theme> = if colour {
             Box::new(ColorfulTheme::default())
         } else {
@@ -31,8 +38,9 @@ impl TerminalPrompter {
         };
         Ok(TerminalPrompter {
             editor,
+            term,
             theme,
-            warn_style: Style::new().for_stderr().red(),
+            warn_style: Style::new().red().force_styling(colour),
         })
     }
 
@@ -56,9 +64,13 @@ impl TerminalPrompter {
 
     /// Runs a dialoguer prompt, honouring a Ctrl-C pressed just before it
     /// (outside raw mode, where it arrives as a signal) or during it.
-    fn dialog<T>(&self, run: impl FnOnce(&dyn Theme) -> dialoguer::Result<T>) -> PromptResult<T> {
+    fn dialog<T>(
+        &self,
+        run: impl FnOnce(&dyn Theme, &Term) -> dialoguer::Result<T>,
+    ) -> PromptResult<T> {
         pending_interrupt()?;
-        let answer = run(self.theme.as_ref()).map_err(dialoguer_error)?;
+        let answer =
+            run(self.theme.as_ref(), &self.term).map_err(|e| dialoguer_error(&self.term, e))?;
         pending_interrupt()?;
         Ok(answer)
     }
@@ -75,13 +87,13 @@ fn pending_interrupt() -> PromptResult<()> {
 
 /// dialoguer re-raises Ctrl-C as SIGINT (our handler records it) and
 /// returns an `Interrupted` error with the cursor still hidden.
-fn dialoguer_error(e: dialoguer::Error) -> PromptError {
+fn dialoguer_error(term: &Term, e: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = e;
     let err = PromptError::from(io);
     if matches!(err, PromptError::Interrupted) {
         interrupt::consume_raised();
-        let _ = Term::stderr().show_cursor();
-        errln!();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
     }
     err
 }
@@ -100,13 +112,13 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> PromptResult<usize> {
-        self.dialog(|theme| {
+        self.dialog(|theme, term| {
             Select::with_theme(theme)
                 .with_prompt(prompt)
                 .items(items)
                 .default(default)
                 .max_length(15)
-                .interact()
+                .interact_on(term)
         })
     }
 
@@ -116,13 +128,13 @@ impl Prompter for TerminalPrompter {
         items: &[String],
         checked: &[bool],
     ) -> PromptResult<Vec<usize>> {
-        self.dialog(|theme| {
+        self.dialog(|theme, term| {
             MultiSelect::with_theme(theme)
                 .with_prompt(format!("{prompt} (space toggles, Enter accepts)"))
                 .items(items)
                 .defaults(checked)
                 .max_length(15)
-                .interact()
+                .interact_on(term)
         })
     }
 
@@ -148,10 +160,15 @@ impl Prompter for TerminalPrompter {
     }
 
     fn warn(&mut self, message: &str) {
-        errln!("  {}", self.warn_style.apply_to(format!("! {message}")));
+        let styled = self.warn_style.apply_to(format!("! {message}"));
+        let _ = self.term.write_line(&format!("  {styled}"));
     }
 
     fn note(&mut self, message: &str) {
-        errln!("{message}");
+        let _ = self.term.write_line(message);
+    }
+
+    fn width(&self) -> Option<u16> {
+        self.term.size_checked().map(|(_, cols)| cols)
     }
 }
