@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const CTRL_D: &str = "\x04";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1093,4 +1095,55 @@ fn with_stderr_redirected_the_prompts_still_appear() {
     assert!(!screen.contains("Choose 1-"), "{}", tail(&screen));
     let err = std::fs::read_to_string(dir.path().join("err.txt")).unwrap();
     assert_eq!(err, "");
+}
+
+#[test]
+fn esc_backs_out_of_a_form_and_ctrl_d_at_a_menu_saves_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    // Esc at a yes/no question, then halfway through a form.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ESC)
+        .want("Back to the menu: Choose wrapping was not answered.")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ENTER)
+        .want("Note:")
+        .keys("half")
+        .keys(ESC)
+        .want("Back to the menu: Choose wrapping was not answered.")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .line("n")
+        .want("Note:")
+        .line("whole")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Press Enter when done.")
+        .keys(ENTER);
+    // Esc in a choice list.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Carrier")
+        .keys(ESC)
+        .want("Back to the menu: Print the label was not answered.")
+        .want("What next?");
+    // Ctrl-D at the menu: saves as Ctrl-C does (asking where, as nothing
+    // is remembered) and quits.
+    t.wait_for_raw_mode()
+        .keys(CTRL_D)
+        .want("Save to file (.json or .ron) [Process_Session.state.json]:")
+        .keys(ENTER)
+        .want("Saved to Process_Session.state.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    let v = saved_summary(dir.path(), "Process_Session.state.json");
+    assert_eq!(v["ready"], json!(["Task_Label"]));
+    assert_eq!(v["data"]["note"], json!("whole"));
+    assert!(v["data"].get("carrier").is_none(), "{v}");
 }

@@ -6,7 +6,7 @@
 //! Which input is used:
 //!
 //! - `--answers` or `--json`: no prompts at all (the scripted contract);
-//! - stdin is a terminal: menus with dialoguer, text with rustyline
+//! - stdin is a terminal: choice lists ([`choice`]) and rustyline for text
 //!   ([`terminal`]), all drawn on the terminal itself ([`screen`]);
 //! - otherwise, when stdin has data: plain line-based prompts ([`line`]),
 //!   so `printf '…' | bpmn run …` works;
@@ -24,9 +24,10 @@
 //! prompts and errors to stderr.
 //!
 //! Files: [`session`] (the loop), [`menu`], [`prompter`] (the trait) with
-//! [`terminal`] and [`line`], [`screen`], [`forms`], [`templates`],
-//! [`render`], [`saving`], [`interrupt`].
+//! [`terminal`] (with [`choice`]) and [`line`], [`screen`], [`forms`],
+//! [`templates`], [`render`], [`saving`], [`interrupt`].
 
+mod choice;
 mod forms;
 mod interrupt;
 mod line;

@@ -64,8 +64,12 @@ enum Saved {
 
 /// Why the loop ended.
 enum End {
-    Quit,
+    /// Quit from the menu, saved there (or not).
+    Quit(Option<PathBuf>),
     Interrupted,
+    /// Ctrl-D at a menu: saves as after Ctrl-C (a person is there to name
+    /// the file).
+    Leave,
     Eof,
 }
 
@@ -192,9 +196,17 @@ impl<'a> Session<'a> {
                 break End::Interrupted;
             }
             match self.round() {
-                Ok(true) => {}
-                Ok(false) => break End::Quit,
+                // Esc outside a form: the menu again.
+                Ok(true) | Err(PromptError::Back) => {}
+                Ok(false) => {
+                    // An error is Esc at a question about saving: not
+                    // quitting after all.
+                    if let Ok(saved) = self.save_on_quit() {
+                        break End::Quit(saved);
+                    }
+                }
                 Err(PromptError::Interrupted) => break End::Interrupted,
+                Err(PromptError::Quit) => break End::Leave,
                 Err(PromptError::Eof) => break End::Eof,
                 Err(PromptError::Io(e)) => {
                     self.error(&format!("the terminal failed: {e}"));
@@ -203,10 +215,15 @@ impl<'a> Session<'a> {
             }
         };
         let saved = match end {
-            End::Quit => self.save_on_quit(),
+            End::Quit(saved) => saved,
             End::Interrupted => {
                 self.say("");
                 self.say("Interrupted.");
+                self.save_on_stop(true)
+            }
+            End::Leave => {
+                self.say("");
+                self.say("End of input.");
                 self.save_on_stop(true)
             }
             End::Eof => {
@@ -390,12 +407,20 @@ impl<'a> Session<'a> {
             }
         };
         self.show_task_text(id);
-        let answers = forms::ask(&mut *self.p, &self.wf, id, &self.forms)?;
         let name = self
             .wf
             .task(id)
             .map(|t| t.name.unwrap_or(t.bpmn_id).to_string())
             .unwrap_or_default();
+        // Nothing is applied before the whole form is answered, so Esc
+        // halfway leaves the task as it was.
+        let answers = match forms::ask(&mut *self.p, &self.wf, id, &self.forms) {
+            Err(PromptError::Back) => {
+                self.say(&format!("Back to the menu: {name} was not answered."));
+                return Ok(());
+            }
+            answers => answers?,
+        };
         match self.wf.complete_task(id, answers) {
             Ok(()) => self.say(&render::good(&format!("Completed {name}."))),
             Err(CompleteError::Task(e)) => self.error(&e.to_string()),
@@ -802,26 +827,32 @@ impl<'a> Session<'a> {
     }
 
     /// On quit: save to the file given on the command line, or offer to.
-    fn save_on_quit(&mut self) -> Option<PathBuf> {
+    /// Esc at any of the questions is [`PromptError::Back`]: the session
+    /// goes on; Ctrl-C or end of input there saves to a fresh name.
+    fn save_on_quit(&mut self) -> Flow<Option<PathBuf>> {
         if !self.dirty {
-            return None;
+            return Ok(None);
         }
-        if self.save_given {
-            let path = self.save_path.clone()?;
-            return match self.save_checked(path, true) {
-                Ok(Saved::To(p)) => Some(p),
-                Ok(Saved::Cancelled | Saved::Failed) => None,
-                Err(_) => self.save_fallback(),
+        let asked = if self.save_given {
+            let Some(path) = self.save_path.clone() else {
+                return Ok(None);
             };
-        }
-        let _ = self.out.flush();
-        match self.p.confirm("Save the state before quitting?", true) {
-            Ok(false) => None,
-            Ok(true) => match self.save_asking(self.default_save_name()) {
-                Ok(p) => p,
-                Err(_) => self.save_fallback(),
-            },
-            Err(_) => self.save_fallback(),
+            self.save_checked(path, true).map(|saved| match saved {
+                Saved::To(p) => Some(p),
+                Saved::Cancelled | Saved::Failed => None,
+            })
+        } else {
+            let _ = self.out.flush();
+            match self.p.confirm("Save the state before quitting?", true) {
+                Ok(false) => Ok(None),
+                Ok(true) => self.save_asking(self.default_save_name()),
+                Err(e) => Err(e),
+            }
+        };
+        match asked {
+            Err(PromptError::Back) => Err(PromptError::Back),
+            Err(_) => Ok(self.save_fallback()),
+            Ok(saved) => Ok(saved),
         }
     }
 

@@ -1,22 +1,48 @@
-//! Prompts on a real terminal: dialoguer for menus (arrow keys), rustyline
-//! for free text and yes/no questions (line editing, history within the
-//! session; a yes/no answer is a whole line, as in [`super::line`]). Used
-//! when stdin is a terminal; everything is drawn on the terminal of
-//! [`super::screen`], whatever stdout and stderr are.
+//! Prompts on a real terminal: choice lists ([`super::choice`], arrow
+//! keys) and rustyline for free text and yes/no questions (line editing,
+//! history within the session; a yes/no answer is a whole line, as in
+//! [`super::line`]). Used when stdin is a terminal; everything is drawn on
+//! the terminal of [`super::screen`], whatever stdout and stderr are.
+//!
+//! Esc at any question backs out ([`PromptError::Back`]); Ctrl-D at a
+//! choice list leaves the session ([`PromptError::Quit`]), at a line it is
+//! end of input.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use dialoguer::console::{Style, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{MultiSelect, Select};
-use rustyline::DefaultEditor;
 use rustyline::config::{Behavior, Config};
 use rustyline::error::ReadlineError;
+use rustyline::{
+    Cmd, ConditionalEventHandler, DefaultEditor, Event, EventContext, EventHandler, KeyCode,
+    KeyEvent, Modifiers, RepeatCount,
+};
 
+use super::choice;
 use super::interrupt;
 use super::line::yes_no;
 use super::prompter::{PromptError, PromptResult, Prompter};
 
+/// How long rustyline waits after an Esc for the rest of a key's escape
+/// sequence (arrow keys send Esc `[` `A` at once) before taking it as Esc.
+const ESC_WAIT_MS: u16 = 100;
+
+/// Esc in rustyline: ends the line as Ctrl-C would, and says it was Esc.
+struct EscBack(Arc<AtomicBool>);
+
+impl ConditionalEventHandler for EscBack {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, _: &EventContext) -> Option<Cmd> {
+        self.0.store(true, Ordering::SeqCst);
+        Some(Cmd::Interrupt)
+    }
+}
+
 pub struct TerminalPrompter {
     editor: DefaultEditor,
+    /// Set when the line being read ended with Esc.
+    esc: Arc<AtomicBool>,
     /// The terminal the menus and messages are drawn on.
     term: Term,
     theme: Box<dyn Theme>,
@@ -28,9 +54,17 @@ impl TerminalPrompter {
     pub fn new(term: Term, colour: bool) -> Result<Self, String> {
         // rustyline reads and draws on /dev/tty too (it would otherwise
         // print its prompts on stdout).
-        let config = Config::builder().behavior(Behavior::PreferTerm).build();
-        let editor = DefaultEditor::with_config(config)
+        let config = Config::builder()
+            .behavior(Behavior::PreferTerm)
+            .keyseq_timeout(Some(ESC_WAIT_MS))
+            .build();
+        let mut editor = DefaultEditor::with_config(config)
             .map_err(|e| format!("cannot use the terminal: {e}"))?;
+        let esc = Arc::new(AtomicBool::new(false));
+        editor.bind_sequence(
+            KeyEvent(KeyCode::Esc, Modifiers::NONE),
+            EventHandler::Conditional(Box::new(EscBack(esc.clone()))),
+        );
         let theme: Box<dyn Theme> = if colour {
             Box::new(ColorfulTheme::default())
         } else {
@@ -38,6 +72,7 @@ impl TerminalPrompter {
         };
         Ok(TerminalPrompter {
             editor,
+            esc,
             term,
             theme,
             warn_style: Style::new().red().force_styling(colour),
@@ -46,7 +81,13 @@ impl TerminalPrompter {
 
     fn line(&mut self, prompt: &str) -> PromptResult<String> {
         pending_interrupt()?;
+        self.esc.store(false, Ordering::SeqCst);
         let answer = self.editor.readline(prompt);
+        if self.esc.swap(false, Ordering::SeqCst) {
+            // rustyline leaves the cursor after the text typed.
+            let _ = self.term.write_line("");
+            return Err(PromptError::Back);
+        }
         pending_interrupt()?;
         match answer {
             Ok(l) => {
@@ -61,19 +102,6 @@ impl TerminalPrompter {
             Err(e) => Err(PromptError::Io(std::io::Error::other(e.to_string()))),
         }
     }
-
-    /// Runs a dialoguer prompt, honouring a Ctrl-C pressed just before it
-    /// (outside raw mode, where it arrives as a signal) or during it.
-    fn dialog<T>(
-        &self,
-        run: impl FnOnce(&dyn Theme, &Term) -> dialoguer::Result<T>,
-    ) -> PromptResult<T> {
-        pending_interrupt()?;
-        let answer =
-            run(self.theme.as_ref(), &self.term).map_err(|e| dialoguer_error(&self.term, e))?;
-        pending_interrupt()?;
-        Ok(answer)
-    }
 }
 
 /// A Ctrl-C that arrived as a signal (between prompts, or just before a
@@ -83,19 +111,6 @@ fn pending_interrupt() -> PromptResult<()> {
         return Err(PromptError::Interrupted);
     }
     Ok(())
-}
-
-/// dialoguer re-raises Ctrl-C as SIGINT (our handler records it) and
-/// returns an `Interrupted` error with the cursor still hidden.
-fn dialoguer_error(term: &Term, e: dialoguer::Error) -> PromptError {
-    let dialoguer::Error::IO(io) = e;
-    let err = PromptError::from(io);
-    if matches!(err, PromptError::Interrupted) {
-        interrupt::consume_raised();
-        let _ = term.show_cursor();
-        let _ = term.write_line("");
-    }
-    err
 }
 
 impl Prompter for TerminalPrompter {
@@ -112,14 +127,8 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> PromptResult<usize> {
-        self.dialog(|theme, term| {
-            Select::with_theme(theme)
-                .with_prompt(prompt)
-                .items(items)
-                .default(default)
-                .max_length(15)
-                .interact_on(term)
-        })
+        pending_interrupt()?;
+        choice::select(&self.term, self.theme.as_ref(), prompt, items, default)
     }
 
     fn multi_select(
@@ -128,14 +137,9 @@ impl Prompter for TerminalPrompter {
         items: &[String],
         checked: &[bool],
     ) -> PromptResult<Vec<usize>> {
-        self.dialog(|theme, term| {
-            MultiSelect::with_theme(theme)
-                .with_prompt(format!("{prompt} (space toggles, Enter accepts)"))
-                .items(items)
-                .defaults(checked)
-                .max_length(15)
-                .interact_on(term)
-        })
+        pending_interrupt()?;
+        let prompt = format!("{prompt} (space toggles, Enter accepts)");
+        choice::multi_select(&self.term, self.theme.as_ref(), &prompt, items, checked)
     }
 
     /// Reads a whole line (y, yes, n, no; Enter for the default), never a

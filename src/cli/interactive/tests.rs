@@ -440,3 +440,28 @@ fn save_state_overwrites_a_file_it_did_not_write_only_when_told() {
         "{asked}"
     );
 }
+
+#[test]
+fn esc_in_a_form_answers_nothing_and_ctrl_d_at_the_menu_saves_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("left.json");
+    let o = session(
+        start(&["bpmn/task_types.bpmn"], "order_product_task_types"),
+        "order_product_task_types",
+        opts(),
+        dir.path(),
+        &["", "Hoodie", "Esc", "Esc", "^D", target.to_str().unwrap()],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(
+        o.out
+            .contains("Back to the menu: Select product and quantity was not answered."),
+        "{}",
+        o.out
+    );
+    assert!(o.out.contains("End of input."), "{}", o.out);
+    let (wf, _) = storage::load(&target).unwrap();
+    let ready: Vec<&str> = wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect();
+    assert_eq!(ready, ["select_product_and_quantity"]);
+    assert!(wf.last_task_data().get("product_name").is_none());
+}
