@@ -162,6 +162,17 @@ impl Term {
         self.keys(ENTER)
     }
 
+    /// What the screen showed between the last `from` and the first `to`
+    /// after it (to the end when `to` did not show).
+    fn between(&self, from: &str, to: &str) -> &str {
+        let at = self
+            .seen
+            .rfind(from)
+            .unwrap_or_else(|| panic!("{from:?} never showed:\n{}", tail(&self.seen)));
+        let rest = &self.seen[at + from.len()..];
+        &rest[..rest.find(to).unwrap_or(rest.len())]
+    }
+
     /// Reads to the end and returns the exit code and the rest of the screen.
     fn finish(mut self) -> (i32, String) {
         let rest = match self.s.expect(Eof) {
@@ -335,12 +346,12 @@ fn save_halfway_resume_reset_and_finish() {
     first_half(&mut t);
     // Save halfway, then quit: nothing is unsaved, so no question.
     t.want("What next?")
-        .pick(5) // Save state
+        .pick(6) // Save state
         .want("Save to file (.json or .ron)")
         .line("order.json")
         .want("Saved to order.json.")
         .want("What next?")
-        .pick(7) // Quit
+        .pick(8) // Quit
         .want("The state is in order.json. Continue with: bpmn resume order.json");
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
@@ -353,7 +364,7 @@ fn save_halfway_resume_reset_and_finish() {
     let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
     t.want("enter_shipping_address")
         .want("What next?")
-        .pick(6) // Reset to a past task
+        .pick(7) // Reset to a past task
         .want("Reset to which task? (most recent first)")
         .want("Select shipping method")
         .pick(4) // select_shipping_method, collect_shipping_info,
@@ -478,7 +489,7 @@ fn end_of_input_autosaves_to_a_fresh_file() {
         .want("Color")
         .keys(ENTER)
         .want("What next?")
-        .pick(5) // Save state: asks a name, so Ctrl-D happens at a text prompt
+        .pick(6) // Save state: asks a name, so Ctrl-D happens at a text prompt
         .want("Save to file")
         .keys("\x04")
         .want("End of input.")
@@ -681,7 +692,7 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
         .keys(ENTER)
         .want("\"order_total\": 54")
         .want("What next?")
-        .pick(7) // Quit (Run a task, 5 lists/actions, Reset, Quit)
+        .pick(8) // Quit (Run a task, 6 lists/actions, Reset, Quit)
         .want("Save the state before quitting?")
         .line("n");
     let (code, _) = t.finish();
@@ -1146,4 +1157,87 @@ fn esc_backs_out_of_a_form_and_ctrl_d_at_a_menu_saves_and_quits() {
     assert_eq!(v["ready"], json!(["Task_Label"]));
     assert_eq!(v["data"]["note"], json!("whole"));
     assert!(v["data"].get("carrier").is_none(), "{v}");
+}
+
+#[test]
+fn the_menu_filters_tasks_by_state_lane_and_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    t.want("What next?")
+        .pick(4) // Filter tasks, after List all tasks
+        .want("State")
+        .keys(ENTER) // any
+        .want("Lane")
+        .pick(2) // any lane, Customer, Staff
+        .want("Name contains")
+        .line("LABEL")
+        .want("1 of 6 tasks match.");
+    let shown = t.between("Name contains", "tasks match.").to_string();
+    assert!(shown.contains("Print the label"), "{shown}");
+    assert!(
+        !shown.contains("Send it") && !shown.contains("Choose wrapping"),
+        "{shown}"
+    );
+    t.want("What next?")
+        .pick(4)
+        .want("State")
+        .want("FUTURE")
+        .pick(1) // any state, READY, COMPLETED, FUTURE
+        .want("Lane")
+        .keys(ENTER)
+        .want("Name contains")
+        .keys(ENTER)
+        .want("1 of 6 tasks match.");
+    let shown = t.between("Name contains", "tasks match.").to_string();
+    assert!(shown.contains("Choose wrapping"), "{shown}");
+    assert!(
+        !shown.contains("Print the label") && !shown.contains("Start"),
+        "{shown}"
+    );
+    t.want("What next?")
+        .pick(4)
+        .want("State")
+        .keys(ENTER)
+        .want("Lane")
+        .keys(ENTER)
+        .want("Name contains")
+        .line("nothing like it")
+        .want("No task matches.")
+        .want("What next?")
+        .pick_up(1)
+        .want("Save the state before quitting?")
+        .line("n");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+}
+
+#[test]
+fn listing_all_tasks_pages_on_a_short_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    // 8 rows: the table of all tasks (11 lines) takes two screens.
+    let mut t = Term::start_with(dir.path(), &strs(&args), false, (160, 8), "");
+    t.want("What next?")
+        .pick(3) // List all tasks
+        .want("Print the label")
+        .want("-- more (Enter, q) --");
+    let first = t.between("List all tasks", "-- more").to_string();
+    assert!(!first.contains("Send it"), "{first}");
+    t.keys(ENTER)
+        .want("Send it")
+        .want("Done")
+        .want("What next?");
+    // q leaves the rest unshown.
+    t.pick(3)
+        .want("-- more (Enter, q) --")
+        .keys("q")
+        .want("What next?");
+    let rest = t.between("-- more (Enter, q) --", "What next?").to_string();
+    assert!(!rest.contains("Send it"), "{rest}");
+    t.pick_up(1)
+        .want("Save the state before quitting?")
+        .line("n");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
 }

@@ -83,6 +83,18 @@ pub trait Prompter {
     fn width(&self) -> Option<u16> {
         None
     }
+
+    /// The height of the terminal, for paging long listings; `None` off a
+    /// terminal (listings then come whole).
+    fn height(&self) -> Option<u16> {
+        None
+    }
+
+    /// Between two screens of a long listing: asks whether to show the
+    /// next one.
+    fn more(&mut self) -> PromptResult<bool> {
+        Ok(true)
+    }
 }
 
 /// Answers given in advance, for unit tests: each prompt takes the next

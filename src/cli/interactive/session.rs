@@ -24,6 +24,7 @@ use bpmn_engine::storage::{
     self, Format, LockError, Origin, StateError, StateFileError, StateLock,
 };
 use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
+use dialoguer::console::measure_text_width;
 
 use super::forms;
 use super::interrupt;
@@ -330,9 +331,10 @@ impl<'a> Session<'a> {
             Action::StepEngine => self.step_engine(),
             Action::Refresh => self.refresh()?,
             Action::PastTasks => self.past_tasks()?,
-            Action::FutureTasks => self.future_tasks(),
-            Action::AllTasks => self.all_tasks(),
-            Action::ViewData => self.view_data(),
+            Action::FutureTasks => self.future_tasks()?,
+            Action::AllTasks => self.all_tasks()?,
+            Action::FilterTasks => self.filter_tasks()?,
+            Action::ViewData => self.view_data()?,
             Action::Save => {
                 let default = self.default_save_name();
                 match self.save_asking(default)? {
@@ -573,7 +575,7 @@ impl<'a> Session<'a> {
                 process: collab,
             },
         );
-        self.say(&t);
+        self.show_long(&t)?;
         let mut items: Vec<String> = past.iter().map(|(_, l, _)| l.clone()).collect();
         items.push("Back".into());
         let _ = self.out.flush();
@@ -585,16 +587,16 @@ impl<'a> Session<'a> {
                 .map(|t| t.data.clone())
                 .unwrap_or_default();
             self.say(&format!("Data of {label}:"));
-            self.say(&render::pretty(&d));
+            self.show_long(&render::pretty(&d))?;
         }
         Ok(())
     }
 
-    fn future_tasks(&mut self) {
+    fn future_tasks(&mut self) -> Flow<()> {
         let rows: Vec<Row> = self.wf.future_tasks().iter().map(Row::future).collect();
         if rows.is_empty() {
             self.say("No future tasks.");
-            return;
+            return Ok(());
         }
         let t = self.table(
             &rows,
@@ -603,12 +605,18 @@ impl<'a> Session<'a> {
                 process: self.collab(),
             },
         );
-        self.say(&t);
+        self.show_long(&t)
     }
 
-    fn all_tasks(&mut self) {
+    /// Every task of the instance, then the future ones.
+    fn all_rows(&self) -> Vec<Row> {
         let mut rows: Vec<Row> = self.wf.tasks().map(|t| Row::of(&t)).collect();
         rows.extend(self.wf.future_tasks().iter().map(Row::future));
+        rows
+    }
+
+    fn all_tasks(&mut self) -> Flow<()> {
+        let rows = self.all_rows();
         let t = self.table(
             &rows,
             Columns {
@@ -616,19 +624,126 @@ impl<'a> Session<'a> {
                 process: self.collab(),
             },
         );
-        self.say(&t);
+        self.show_long(&t)
     }
 
-    fn view_data(&mut self) {
+    /// Asks a state, a lane (when the diagram has lanes) and part of a
+    /// name, and lists the tasks (future ones too) that match all three.
+    fn filter_tasks(&mut self) -> Flow<()> {
+        let rows = self.all_rows();
+        // The states present, live ones first.
+        const ORDER: [&str; 7] = [
+            "READY",
+            "WAITING",
+            "STARTED",
+            "ERROR",
+            "COMPLETED",
+            "CANCELLED",
+            "FUTURE",
+        ];
+        let mut states: Vec<String> = ORDER
+            .iter()
+            .filter(|s| rows.iter().any(|r| r.state == **s))
+            .map(|s| s.to_string())
+            .collect();
+        for r in &rows {
+            if !states.contains(&r.state) {
+                states.push(r.state.clone());
+            }
+        }
+        let mut items = vec!["any state".to_string()];
+        items.extend(states.iter().cloned());
+        let state = match self.p.select("State", &items, 0)? {
+            0 => None,
+            i => Some(states[i - 1].clone()),
+        };
+        let mut lanes: Vec<String> = Vec::new();
+        for r in &rows {
+            if !r.lane.is_empty() && !lanes.contains(&r.lane) {
+                lanes.push(r.lane.clone());
+            }
+        }
+        let lane = if lanes.is_empty() {
+            None
+        } else {
+            let mut items = vec!["any lane".to_string()];
+            items.extend(lanes.iter().cloned());
+            match self.p.select("Lane", &items, 0)? {
+                0 => None,
+                i => Some(lanes[i - 1].clone()),
+            }
+        };
+        let name = self
+            .p
+            .text("Name contains (empty for any)", None)?
+            .to_lowercase();
+        let total = rows.len();
+        let found: Vec<Row> = rows
+            .into_iter()
+            .filter(|r| state.as_ref().is_none_or(|s| r.state == *s))
+            .filter(|r| lane.as_ref().is_none_or(|l| r.lane == *l))
+            .filter(|r| {
+                r.name.to_lowercase().contains(&name) || r.bpmn_id.to_lowercase().contains(&name)
+            })
+            .collect();
+        if found.is_empty() {
+            self.say("No task matches.");
+            return Ok(());
+        }
+        let t = self.table(
+            &found,
+            Columns {
+                id: true,
+                process: self.collab(),
+            },
+        );
+        self.show_long(&t)?;
+        self.say(&format!("{} of {total} tasks match.", found.len()));
+        Ok(())
+    }
+
+    fn view_data(&mut self) -> Flow<()> {
         if self.wf.is_completed() {
             self.say("Workflow data:");
             let d = render::pretty(self.wf.data());
-            self.say(&d);
+            self.show_long(&d)
         } else {
             self.say("The workflow has not completed; data of the most recently completed task:");
             let d = render::pretty(&self.wf.last_task_data());
-            self.say(&d);
+            self.show_long(&d)
         }
+    }
+
+    /// Shows `text` a screen at a time on a terminal too short for it,
+    /// asking between screens whether to go on; whole elsewhere.
+    fn show_long(&mut self, text: &str) -> Flow<()> {
+        let Some(rows) = self.p.height() else {
+            self.say(text);
+            return Ok(());
+        };
+        // A screen less the line that asks for more.
+        let screen = usize::from(rows).saturating_sub(1).max(1);
+        let width = usize::from(self.p.width().unwrap_or(u16::MAX)).max(1);
+        let mut page = String::new();
+        let mut used = 0;
+        for line in text.lines() {
+            // A line wider than the terminal wraps onto more rows.
+            let height = measure_text_width(line).div_ceil(width).max(1);
+            if used > 0 && used + height > screen {
+                let _ = write!(self.out, "{page}");
+                let _ = self.out.flush();
+                page.clear();
+                used = 0;
+                if !self.p.more()? {
+                    return Ok(());
+                }
+            }
+            page.push_str(line);
+            page.push('\n');
+            used += height;
+        }
+        let _ = write!(self.out, "{page}");
+        Ok(())
     }
 
     fn reset(&mut self) -> Flow<()> {

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use dialoguer::console::{Style, Term};
+use dialoguer::console::{Key, Style, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use rustyline::config::{Behavior, Config};
 use rustyline::error::ReadlineError;
@@ -174,5 +174,28 @@ impl Prompter for TerminalPrompter {
 
     fn width(&self) -> Option<u16> {
         self.term.size_checked().map(|(_, cols)| cols)
+    }
+
+    fn height(&self) -> Option<u16> {
+        self.term.size_checked().map(|(rows, _)| rows)
+    }
+
+    /// `-- more (Enter, q) --`: Enter, space or ↓ shows the next screen;
+    /// q, Esc or Ctrl-D stop the listing. The line is erased after.
+    fn more(&mut self) -> PromptResult<bool> {
+        pending_interrupt()?;
+        self.term.write_str("-- more (Enter, q) --")?;
+        let go_on = loop {
+            match self.term.read_key_raw() {
+                Ok(Key::Enter | Key::Char(' ') | Key::ArrowDown | Key::PageDown) => break Ok(true),
+                Ok(Key::Char('q' | 'Q' | '\u{4}') | Key::Escape) => break Ok(false),
+                Ok(Key::CtrlC) => break Err(PromptError::Interrupted),
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break Ok(false),
+                Err(e) => break Err(e.into()),
+                Ok(_) => {}
+            }
+        };
+        self.term.clear_line()?;
+        go_on
     }
 }

@@ -465,3 +465,34 @@ fn esc_in_a_form_answers_nothing_and_ctrl_d_at_the_menu_saves_where_asked() {
     assert_eq!(ready, ["select_product_and_quantity"]);
     assert!(wf.last_task_data().get("product_name").is_none());
 }
+
+#[test]
+fn filtering_lists_the_tasks_of_a_state_a_lane_and_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = session(
+        start(&["tests/fixtures/bpmn/session.bpmn"], "Process_Session"),
+        "Process_Session",
+        opts(),
+        dir.path(),
+        &[
+            "Filter tasks",
+            "FUTURE",
+            "Staff",
+            "the", // "Check the parcel", "Print the label"
+            "Filter tasks",
+            "",
+            "",
+            "nothing like it",
+            "Quit",
+            "n",
+        ],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(o.out.contains("2 of 6 tasks match."), "{}", o.out);
+    assert!(o.out.contains("Check the parcel"), "{}", o.out);
+    assert!(o.out.contains("No task matches."), "{}", o.out);
+    assert_eq!(
+        o.prompter.asked[1..4],
+        ["State", "Lane", "Name contains (empty for any)"]
+    );
+}
