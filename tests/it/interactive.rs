@@ -17,7 +17,10 @@ use expectrl::{Eof, Expect, Session};
 use serde_json::{Value, json};
 
 const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const CTRL_D: &str = "\x04";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -45,7 +48,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The binary in a pseudo-terminal of 160 x 50 characters.
+/// The binary in a pseudo-terminal (160 x 50 characters unless a test
+/// asks for another size).
 struct Term {
     s: OsSession,
     /// Everything read so far, for failure messages.
@@ -54,13 +58,26 @@ struct Term {
 
 impl Term {
     fn start(dir: &Path, args: &[&str], colour: bool) -> Term {
+        Term::start_with(dir, args, colour, (160, 50), "")
+    }
+
+    /// Starts the binary in a terminal of `cols` x `rows`, its standard
+    /// streams redirected as `redirect` says (shell syntax, e.g.
+    /// `>out.txt`; empty for none).
+    fn start_with(
+        dir: &Path,
+        args: &[&str],
+        colour: bool,
+        (cols, rows): (u16, u16),
+        redirect: &str,
+    ) -> Term {
         let mut cmd = Command::new("sh");
         // The program must not draw its first table before the test has
         // sized the terminal (expectrl sets 80 x 24 after starting the
         // child), so the shell waits for a line the test sends once it has.
         // (expectrl turns echo off: the line does not show.)
         cmd.arg("-c")
-            .arg(r#"read -r _ && exec "$0" "$@""#)
+            .arg(format!(r#"read -r _ && exec "$0" "$@" {redirect}"#))
             .arg(env!("CARGO_BIN_EXE_bpmn"))
             .args(args)
             .current_dir(dir)
@@ -73,7 +90,7 @@ impl Term {
             cmd.env("NO_COLOR", "1");
         }
         let mut s = Session::spawn(cmd).expect("spawn bpmn in a pseudo-terminal");
-        s.get_process_mut().set_window_size(160, 50).unwrap();
+        s.get_process_mut().set_window_size(cols, rows).unwrap();
         s.send("\n").expect("tell the shell the terminal is sized");
         s.set_expect_timeout(Some(Duration::from_secs(20)));
         Term {
@@ -134,6 +151,26 @@ impl Term {
             self.keys(DOWN);
         }
         self.keys(ENTER)
+    }
+
+    /// Picks the menu item `n` places above the preselected first one,
+    /// counting from the end: 1 is the last item (Quit).
+    fn pick_up(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.keys(UP);
+        }
+        self.keys(ENTER)
+    }
+
+    /// What the screen showed between the last `from` and the first `to`
+    /// after it (to the end when `to` did not show).
+    fn between(&self, from: &str, to: &str) -> &str {
+        let at = self
+            .seen
+            .rfind(from)
+            .unwrap_or_else(|| panic!("{from:?} never showed:\n{}", tail(&self.seen)));
+        let rest = &self.seen[at + from.len()..];
+        &rest[..rest.find(to).unwrap_or(rest.len())]
     }
 
     /// Reads to the end and returns the exit code and the rest of the screen.
@@ -253,7 +290,7 @@ fn second_half(t: &mut Term) {
         .want("Coupon codes #2")
         .keys(ENTER)
         .want("Place the order")
-        .keys("y")
+        .line("y")
         .want("What next?")
         .keys(ENTER)
         .want("Pack 1 x hoodie (black, size L) for Erika Mustermann.")
@@ -286,7 +323,7 @@ fn the_tutorial_runs_to_the_end_in_a_terminal() {
     t.want("What next?")
         .keys(ENTER) // Quit is preselected once the workflow is done
         .want("Save the state before quitting?")
-        .keys("y")
+        .line("y")
         .want("Save to file (.json or .ron) [order_product.state.json]:")
         .line("done.json")
         .want("Saved to done.json.");
@@ -309,12 +346,12 @@ fn save_halfway_resume_reset_and_finish() {
     first_half(&mut t);
     // Save halfway, then quit: nothing is unsaved, so no question.
     t.want("What next?")
-        .pick(5) // Save state
+        .pick(6) // Save state
         .want("Save to file (.json or .ron)")
         .line("order.json")
         .want("Saved to order.json.")
         .want("What next?")
-        .pick(7) // Quit
+        .pick(8) // Quit
         .want("The state is in order.json. Continue with: bpmn resume order.json");
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
@@ -327,13 +364,13 @@ fn save_halfway_resume_reset_and_finish() {
     let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
     t.want("enter_shipping_address")
         .want("What next?")
-        .pick(6) // Reset to a past task
+        .pick(7) // Reset to a past task
         .want("Reset to which task? (most recent first)")
         .want("Select shipping method")
         .pick(4) // select_shipping_method, collect_shipping_info,
         //         customization_done, size_chosen, select_product_size
         .want("Everything that followed it is undone")
-        .keys("y")
+        .line("y")
         .want("Reset to Select product size")
         .want("select_product_size")
         .want("What next?")
@@ -452,7 +489,7 @@ fn end_of_input_autosaves_to_a_fresh_file() {
         .want("Color")
         .keys(ENTER)
         .want("What next?")
-        .pick(5) // Save state: asks a name, so Ctrl-D happens at a text prompt
+        .pick(6) // Save state: asks a name, so Ctrl-D happens at a text prompt
         .want("Save to file")
         .keys("\x04")
         .want("End of input.")
@@ -514,7 +551,7 @@ fn every_form_feature_is_typed_into_the_real_binary() {
         .want("Height (m):")
         .line("1.72")
         .want("Newsletter")
-        .keys("n")
+        .line("n")
         .want("Favourite color")
         .pick(1) // enum: from green (default) to blue
         .want("Plan")
@@ -560,7 +597,7 @@ fn every_form_feature_is_typed_into_the_real_binary() {
         .want("Amount [10]:")
         .keys(ENTER) // defaultValue
         .want("Express delivery")
-        .keys("y")
+        .line("y")
         .want("Due date (YYYY-MM-DD):")
         .line("2026-02-30")
         .want("`2026-02-30` is not a date")
@@ -655,9 +692,9 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
         .keys(ENTER)
         .want("\"order_total\": 54")
         .want("What next?")
-        .pick(7) // Quit (Run a task, 5 lists/actions, Reset, Quit)
+        .pick(8) // Quit (Run a task, 6 lists/actions, Reset, Quit)
         .want("Save the state before quitting?")
-        .keys("n");
+        .line("n");
     let (code, _) = t.finish();
     assert_eq!(code, 4);
 }
@@ -694,7 +731,7 @@ fn a_collaboration_shows_each_task_process() {
         .want("What next?")
         .keys(ENTER)
         .want("Save the state before quitting?")
-        .keys("n");
+        .line("n");
     let (code, _) = t.finish();
     assert_eq!(code, 0);
 }
@@ -740,7 +777,7 @@ fn refreshing_fires_a_timer_once_it_is_due() {
         .want("What next?")
         .keys(ENTER)
         .want("Save the state before quitting?")
-        .keys("n");
+        .line("n");
     let (code, _) = t.finish();
     assert_eq!(code, 0);
 }
@@ -847,4 +884,360 @@ fn an_empty_stdin_keeps_the_scripted_contract() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Waiting for input:"), "{stdout}");
     assert!(!dir.path().join("order_product.state.json").exists());
+}
+
+// ----- keyboard and screen (issue 15) ----------------------------------------
+
+/// `run` of the session fixture: a yes/no and a text question, a choice
+/// list, two lanes and six tasks.
+fn session_run(extra: &[&str]) -> Vec<String> {
+    let bpmn = root().join("tests/fixtures/bpmn/session.bpmn");
+    let mut v: Vec<String> = ["run", "-b", bpmn.to_str().unwrap(), "-p", "Process_Session"]
+        .map(String::from)
+        .to_vec();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_yes_no_question_reads_a_whole_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    // Typed ahead of the prompt or not, `no⏎` is one answer: nothing of it
+    // reaches the next question.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .line("maybe")
+        .want("answer y or n")
+        .want("Gift wrap [Y/n]")
+        .line("no")
+        .want("Note:")
+        .line("hi")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap: False; note: hi.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("What next?")
+        .pick_up(1) // Quit
+        .want("Save the state before quitting? [Y/n]")
+        .line("yes")
+        .want("Save to file (.json or .ron) [Process_Session.state.json]:")
+        .keys(ENTER)
+        .want("Saved to Process_Session.state.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    let data = saved_data(dir.path(), "Process_Session.state.json");
+    assert_eq!(data["gift"], json!(false));
+    assert_eq!(data["note"], json!("hi"));
+}
+
+/// Saves a state of the session fixture waiting at its first task, the way
+/// a script would (`run --save` without a terminal).
+fn scripted_state(dir: &Path, file: &str, data: &str) {
+    let args = session_run(&["--save", file, "--data", data]);
+    let out = Cmd::new(env!("CARGO_BIN_EXE_bpmn"))
+        .current_dir(dir)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+}
+
+#[test]
+fn save_state_asks_before_overwriting_a_file_the_session_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("other.json"), "keep me").unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    t.want("What next?")
+        .pick_up(3) // Save state (above Reset and Quit)
+        .want("Save to file (.json or .ron)")
+        .line("other.json")
+        .want("other.json exists and this session did not write it")
+        .want("Cancel")
+        .keys(ENTER) // Save elsewhere, preselected
+        .want("Save to file (.json or .ron)")
+        .line("mine.json")
+        .want("Saved to mine.json.")
+        .want("What next?")
+        .pick_up(3)
+        .want("Save to file (.json or .ron) [mine.json]")
+        .line("other.json")
+        .want("other.json exists and this session did not write it")
+        .want("Cancel")
+        .pick(1) // Cancel
+        .want("Nothing was saved.")
+        .want("What next?")
+        .pick_up(1) // Quit: nothing changed since mine.json
+        .want("The state is in mine.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("other.json")).unwrap(),
+        "keep me"
+    );
+    let v = saved_summary(dir.path(), "mine.json");
+    assert_eq!(v["ready"], json!(["Task_Wrap"]));
+}
+
+#[test]
+fn a_session_never_silently_undoes_a_change_made_to_its_file_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    scripted_state(dir.path(), "order.json", r#"{"who": "session"}"#);
+    scripted_state(dir.path(), "undo.json", r#"{"who": "elsewhere"}"#);
+    let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ENTER)
+        .want("Note:")
+        .line("mine")
+        .want("Check the parcel");
+    // Meanwhile, another shell puts another state in place (as
+    // `mv order.before-reset.json order.json` would: a rename is not
+    // stopped by the session's lock).
+    std::fs::rename(dir.path().join("undo.json"), dir.path().join("order.json")).unwrap();
+    let theirs = std::fs::read(dir.path().join("order.json")).unwrap();
+    t.want("What next?")
+        .pick_up(3) // Save state, to order.json by default
+        .want("Save to file (.json or .ron) [order.json]:")
+        .keys(ENTER)
+        .want("order.json was changed by another program since this session loaded or saved it")
+        .want("Cancel")
+        .pick(1) // Cancel
+        .want("Nothing was saved.")
+        .want("What next?")
+        .pick_up(1) // Quit: would save to order.json
+        .want("order.json was changed by another program")
+        .want("Cancel")
+        .keys(ENTER) // Save elsewhere
+        .want("Save to file (.json or .ron)")
+        .line("mine.json")
+        .want("Saved to mine.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    assert_eq!(
+        std::fs::read(dir.path().join("order.json")).unwrap(),
+        theirs
+    );
+    assert_eq!(
+        saved_data(dir.path(), "order.json")["who"],
+        json!("elsewhere")
+    );
+    let mine = saved_data(dir.path(), "mine.json");
+    assert_eq!(
+        (&mine["who"], &mine["note"]),
+        (&json!("session"), &json!("mine"))
+    );
+}
+
+/// Runs the session fixture to the end on the terminal (stdout or stderr
+/// redirected elsewhere) and quits without saving.
+fn session_to_the_end(t: &mut Term) {
+    t.want("Choose wrapping") // the table of open tasks
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ENTER)
+        .want("Note:")
+        .line("n1")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap: True; note: n1.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("What next?")
+        .keys(ENTER)
+        .want("Carrier")
+        .keys(ENTER)
+        .want("Tracking number:")
+        .line("T1")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Send it with DHL, tracking T1.")
+        .want("Press Enter when done.")
+        .keys(ENTER)
+        .want("Workflow completed.")
+        .want("What next?")
+        .keys(ENTER) // Quit
+        .want("Save the state before quitting? [Y/n]")
+        .line("n");
+}
+
+#[test]
+fn with_stdout_redirected_the_session_stays_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), ">out.txt");
+    session_to_the_end(&mut t);
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    // Colour follows the terminal the session is on, not stdout.
+    assert!(
+        screen.contains("\x1b[1m"),
+        "no bold heading on the terminal"
+    );
+    // stdout gets the completed workflow's data, as JSON, and nothing else.
+    let out = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    assert!(!out.contains('\x1b'), "escape codes in stdout: {out:?}");
+    let data: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    assert_eq!(
+        data,
+        json!({"gift": true, "note": "n1", "carrier": "DHL", "tracking": "T1"})
+    );
+}
+
+#[test]
+fn with_stderr_redirected_the_prompts_still_appear() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), "2>err.txt");
+    session_to_the_end(&mut t);
+    let (code, screen) = t.finish();
+    assert_eq!(code, 0, "{}", tail(&screen));
+    // The menus, not the numbered lists of a pipe.
+    assert!(!screen.contains("Choose 1-"), "{}", tail(&screen));
+    let err = std::fs::read_to_string(dir.path().join("err.txt")).unwrap();
+    assert_eq!(err, "");
+}
+
+#[test]
+fn esc_backs_out_of_a_form_and_ctrl_d_at_a_menu_saves_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    // Esc at a yes/no question, then halfway through a form.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ESC)
+        .want("Back to the menu: Choose wrapping was not answered.")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .keys(ENTER)
+        .want("Note:")
+        .keys("half")
+        .keys(ESC)
+        .want("Back to the menu: Choose wrapping was not answered.")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Gift wrap [Y/n]")
+        .line("n")
+        .want("Note:")
+        .line("whole")
+        .want("What next?")
+        .keys(ENTER)
+        .want("Press Enter when done.")
+        .keys(ENTER);
+    // Esc in a choice list.
+    t.want("What next?")
+        .keys(ENTER)
+        .want("Carrier")
+        .keys(ESC)
+        .want("Back to the menu: Print the label was not answered.")
+        .want("What next?");
+    // Ctrl-D at the menu: saves as Ctrl-C does (asking where, as nothing
+    // is remembered) and quits.
+    t.wait_for_raw_mode()
+        .keys(CTRL_D)
+        .want("Save to file (.json or .ron) [Process_Session.state.json]:")
+        .keys(ENTER)
+        .want("Saved to Process_Session.state.json.");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    let v = saved_summary(dir.path(), "Process_Session.state.json");
+    assert_eq!(v["ready"], json!(["Task_Label"]));
+    assert_eq!(v["data"]["note"], json!("whole"));
+    assert!(v["data"].get("carrier").is_none(), "{v}");
+}
+
+#[test]
+fn the_menu_filters_tasks_by_state_lane_and_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    t.want("What next?")
+        .pick(4) // Filter tasks, after List all tasks
+        .want("State")
+        .keys(ENTER) // any
+        .want("Lane")
+        .pick(2) // any lane, Customer, Staff
+        .want("Name contains")
+        .line("LABEL")
+        .want("1 of 6 tasks match.");
+    let shown = t.between("Name contains", "tasks match.").to_string();
+    assert!(shown.contains("Print the label"), "{shown}");
+    assert!(
+        !shown.contains("Send it") && !shown.contains("Choose wrapping"),
+        "{shown}"
+    );
+    t.want("What next?")
+        .pick(4)
+        .want("State")
+        .want("FUTURE")
+        .pick(1) // any state, READY, COMPLETED, FUTURE
+        .want("Lane")
+        .keys(ENTER)
+        .want("Name contains")
+        .keys(ENTER)
+        .want("1 of 6 tasks match.");
+    let shown = t.between("Name contains", "tasks match.").to_string();
+    assert!(shown.contains("Choose wrapping"), "{shown}");
+    assert!(
+        !shown.contains("Print the label") && !shown.contains("Start"),
+        "{shown}"
+    );
+    t.want("What next?")
+        .pick(4)
+        .want("State")
+        .keys(ENTER)
+        .want("Lane")
+        .keys(ENTER)
+        .want("Name contains")
+        .line("nothing like it")
+        .want("No task matches.")
+        .want("What next?")
+        .pick_up(1)
+        .want("Save the state before quitting?")
+        .line("n");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+}
+
+#[test]
+fn listing_all_tasks_pages_on_a_short_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = session_run(&[]);
+    // 8 rows: the table of all tasks (11 lines) takes two screens.
+    let mut t = Term::start_with(dir.path(), &strs(&args), false, (160, 8), "");
+    t.want("What next?")
+        .pick(3) // List all tasks
+        .want("Print the label")
+        .want("-- more (Enter, q) --");
+    let first = t.between("List all tasks", "-- more").to_string();
+    assert!(!first.contains("Send it"), "{first}");
+    t.keys(ENTER)
+        .want("Send it")
+        .want("Done")
+        .want("What next?");
+    // q leaves the rest unshown.
+    t.pick(3)
+        .want("-- more (Enter, q) --")
+        .keys("q")
+        .want("What next?");
+    let rest = t.between("-- more (Enter, q) --", "What next?").to_string();
+    assert!(!rest.contains("Send it"), "{rest}");
+    t.pick_up(1)
+        .want("Save the state before quitting?")
+        .line("n");
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
 }

@@ -1,7 +1,7 @@
 //! Ctrl-C outside a raw-mode prompt (while scripts run, while a pipe is
-//! read, or when dialoguer re-raises it) must not kill the session and lose
-//! its unsaved work: a handler records it, and the session notices at the
-//! next prompt and saves before leaving.
+//! read, between two keys of a choice list) must not kill the session and
+//! lose its unsaved work: a handler records it, and the session notices at
+//! the next prompt and saves before leaving.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,17 +16,4 @@ pub fn install() {
 /// Whether Ctrl-C was pressed since the last call; clears the flag.
 pub fn take() -> bool {
     INTERRUPTED.swap(false, Ordering::SeqCst)
-}
-
-/// Clears a Ctrl-C that is known to have been raised as a signal (dialoguer
-/// re-raises the key it read). The handler runs on its own thread, so the
-/// flag may be set a moment later: wait for it, briefly, so it does not
-/// count a second time at the next prompt.
-pub fn consume_raised() {
-    for _ in 0..100 {
-        if take() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
 }

@@ -14,6 +14,8 @@ pub enum Action {
     PastTasks,
     FutureTasks,
     AllTasks,
+    /// The tasks of one state, lane or name.
+    FilterTasks,
     ViewData,
     Save,
     Reset,
@@ -29,6 +31,7 @@ impl Action {
             Action::PastTasks => "List past tasks (pick one to see its data)",
             Action::FutureTasks => "List future tasks",
             Action::AllTasks => "List all tasks",
+            Action::FilterTasks => "Filter tasks (by state, lane, name)",
             Action::ViewData => "View workflow data",
             Action::Save => "Save state",
             Action::Reset => "Reset to a past task",
@@ -54,7 +57,7 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     let mut v = Vec::new();
     if s.completed {
         // When the workflow is done: look around, or quit.
-        v.extend([AllTasks, PastTasks, ViewData, Save]);
+        v.extend([AllTasks, FilterTasks, PastTasks, ViewData, Save]);
         if s.has_past {
             v.push(Reset);
         }
@@ -71,7 +74,14 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     if s.timers {
         v.push(Refresh);
     }
-    v.extend([PastTasks, FutureTasks, AllTasks, ViewData, Save]);
+    v.extend([
+        PastTasks,
+        FutureTasks,
+        AllTasks,
+        FilterTasks,
+        ViewData,
+        Save,
+    ]);
     if s.has_past {
         v.push(Reset);
     }
@@ -117,6 +127,18 @@ mod tests {
         assert_eq!(a[d], Action::Refresh);
         let (a, _) = actions(&situation());
         assert!(!a.contains(&Action::Refresh));
+    }
+
+    #[test]
+    fn filtering_comes_right_after_listing_all_tasks() {
+        for completed in [false, true] {
+            let (a, _) = actions(&Situation {
+                completed,
+                ..situation()
+            });
+            let all = a.iter().position(|x| *x == Action::AllTasks).unwrap();
+            assert_eq!(a[all + 1], Action::FilterTasks);
+        }
     }
 
     #[test]

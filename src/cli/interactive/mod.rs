@@ -6,18 +6,28 @@
 //! Which input is used:
 //!
 //! - `--answers` or `--json`: no prompts at all (the scripted contract);
-//! - stdin and stderr are terminals: menus with dialoguer, text with
-//!   rustyline ([`terminal`]);
+//! - stdin is a terminal: choice lists ([`choice`]) and rustyline for text
+//!   ([`terminal`]), all drawn on the terminal itself ([`screen`]);
 //! - otherwise, when stdin has data: plain line-based prompts ([`line`]),
 //!   so `printf '…' | bpmn run …` works;
 //! - stdin at end of input from the start (`< /dev/null`, CI): no session;
 //!   the run stops at the first human task as a scripted run without
 //!   answers does (exit 4).
 //!
+//! What goes where. A terminal session shows everything (tables, menus,
+//! prompts, messages, errors) on the terminal, never on stdout or stderr:
+//! with stdout redirected, the file gets only the result, the workflow's
+//! data as JSON when it completed during the session (nothing when it did
+//! not), so `bpmn run … > result.json` answers the forms on the terminal
+//! and keeps what came out; with stdout on the terminal that is not
+//! repeated. A line-based session writes what it shows to stdout and its
+//! prompts and errors to stderr.
+//!
 //! Files: [`session`] (the loop), [`menu`], [`prompter`] (the trait) with
-//! [`terminal`] and [`line`], [`forms`], [`templates`], [`render`],
-//! [`saving`], [`interrupt`].
+//! [`terminal`] (with [`choice`]) and [`line`], [`screen`], [`forms`],
+//! [`templates`], [`render`], [`saving`], [`interrupt`].
 
+mod choice;
 mod forms;
 mod interrupt;
 mod line;
@@ -25,6 +35,7 @@ mod menu;
 mod prompter;
 mod render;
 mod saving;
+mod screen;
 mod session;
 mod templates;
 mod terminal;
@@ -60,7 +71,7 @@ pub fn choose_input(scripted: bool) -> Input {
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        return if std::io::stderr().is_terminal() {
+        return if screen::Screen::open().is_some() {
             Input::Terminal
         } else {
             Input::Lines
@@ -81,28 +92,42 @@ pub fn run_session(
     input: Input,
 ) -> Result<u8, CliError> {
     interrupt::install();
+    if input == Input::Terminal {
+        if let Some(screen) = screen::Screen::open() {
+            return on_screen(wf, origin, opts, screen);
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut term;
-    let mut lines;
-    let p: &mut dyn prompter::Prompter = match input {
-        Input::Terminal => match terminal::TerminalPrompter::new() {
-            Ok(t) => {
-                term = t;
-                &mut term
-            }
-            Err(e) => return Err(CliError::usage(e)),
-        },
-        _ => {
-            lines = line::LinePrompter::new(
-                std::io::stdin().lock(),
-                std::io::stderr(),
-                !std::io::stdin().is_terminal(),
-            );
-            &mut lines
-        }
-    };
-    session::Session::new(wf, origin, opts, p, &mut out).run()
+    let mut p = line::LinePrompter::new(
+        std::io::stdin().lock(),
+        std::io::stderr(),
+        !std::io::stdin().is_terminal(),
+    );
+    session::Session::new(wf, origin, opts, &mut p, &mut out).run()
+}
+
+/// A session drawn on `screen`; stdout gets only the data of a workflow
+/// that completed, and only when stdout is not the terminal.
+fn on_screen(
+    wf: Workflow,
+    origin: Origin,
+    opts: Options,
+    screen: screen::Screen,
+) -> Result<u8, CliError> {
+    let screen::Screen {
+        term,
+        mut out,
+        mut err,
+    } = screen;
+    let colour = screen::set_colour(&term);
+    let mut p = terminal::TerminalPrompter::new(term, colour).map_err(CliError::usage)?;
+    let mut s = session::Session::new(wf, origin, opts, &mut p, &mut out).errors_to(&mut err);
+    let code = s.run()?;
+    if s.workflow().is_completed() && !std::io::stdout().is_terminal() {
+        outln!("{}", render::pretty(s.workflow().data()));
+    }
+    Ok(code)
 }
 
 /// Options from the command line.

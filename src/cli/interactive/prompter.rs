@@ -12,8 +12,14 @@ use std::io;
 pub enum PromptError {
     /// The person pressed Ctrl-C.
     Interrupted,
-    /// End of input (Ctrl-D, or the pipe ran dry).
+    /// End of input (Ctrl-D at a line, or the pipe ran dry).
     Eof,
+    /// The person pressed Esc: no answer; back to the menu, out of the
+    /// form the question belongs to.
+    Back,
+    /// The person pressed Ctrl-D at a menu: leave the session, saving as
+    /// after Ctrl-C.
+    Quit,
     /// The terminal failed.
     Io(io::Error),
 }
@@ -23,6 +29,8 @@ impl fmt::Display for PromptError {
         match self {
             PromptError::Interrupted => f.write_str("interrupted"),
             PromptError::Eof => f.write_str("end of input"),
+            PromptError::Back => f.write_str("back to the menu"),
+            PromptError::Quit => f.write_str("quit"),
             PromptError::Io(e) => write!(f, "terminal error: {e}"),
         }
     }
@@ -69,11 +77,30 @@ pub trait Prompter {
 
     /// Shows a line of context next to the prompts (a form's title, a hint).
     fn note(&mut self, message: &str);
+
+    /// The width of the terminal the session is drawn on, for tables;
+    /// `None` off a terminal (tables then take the width they need).
+    fn width(&self) -> Option<u16> {
+        None
+    }
+
+    /// The height of the terminal, for paging long listings; `None` off a
+    /// terminal (listings then come whole).
+    fn height(&self) -> Option<u16> {
+        None
+    }
+
+    /// Between two screens of a long listing: asks whether to show the
+    /// next one.
+    fn more(&mut self) -> PromptResult<bool> {
+        Ok(true)
+    }
 }
 
 /// Answers given in advance, for unit tests: each prompt takes the next
 /// answer (a select takes an index, or an item's text; a confirm `y`/`n`;
-/// an empty answer takes the default). Records every prompt and warning.
+/// an empty answer takes the default; `^C`, `Esc` and `^D` are those keys,
+/// `^D` as pressed at a menu). Records every prompt and warning.
 #[cfg(test)]
 pub struct ScriptedPrompter {
     pub answers: std::collections::VecDeque<String>,
@@ -97,6 +124,8 @@ impl ScriptedPrompter {
         self.asked.push(prompt.to_string());
         match self.answers.pop_front() {
             Some(a) if a == "^C" => Err(PromptError::Interrupted),
+            Some(a) if a == "Esc" => Err(PromptError::Back),
+            Some(a) if a == "^D" => Err(PromptError::Quit),
             Some(a) => Ok(a),
             None => Err(PromptError::Eof),
         }

@@ -1,6 +1,8 @@
 //! What the session shows: task tables (comfy-table), data, headings and
-//! messages. Colour only when stdout is a colour terminal and `NO_COLOR`
-//! is not set (console decides).
+//! messages. Colour as console decides: on a terminal session, as
+//! [`super::screen::set_colour`] set it for the terminal the
+//! session is drawn on; in a line-based session, only when stdout (stderr
+//! for errors) is a colour terminal and `NO_COLOR` is not set.
 
 use bpmn_engine::{Data, FutureTask, TaskView};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -87,8 +89,9 @@ pub struct Columns {
     pub process: bool,
 }
 
-/// Renders rows as a table.
-pub fn table(rows: &[Row], cols: Columns) -> String {
+/// Renders rows as a table, fitted to `width` columns when given (else to
+/// stdout's terminal, if it is one).
+pub fn table(rows: &[Row], cols: Columns, width: Option<u16>) -> String {
     let len = short_len(rows.iter().filter_map(|r| r.id.as_deref()));
     let mut header = Vec::new();
     if cols.id {
@@ -102,6 +105,9 @@ pub fn table(rows: &[Row], cols: Columns) -> String {
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
     for r in rows {
         let mut cells = Vec::new();
         if cols.id {

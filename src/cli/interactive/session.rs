@@ -5,21 +5,33 @@
 //! session was started with), and Ctrl-C or end of input save before
 //! leaving — to the remembered file name, else to a name the person gives
 //! (Ctrl-C on a terminal) or a fresh one in the current directory.
+//!
+//! Nor is anyone else's: before writing over a file the session checks
+//! that the file still holds what the session loaded or last wrote there
+//! ([`saving::Fingerprint`]). A file it did not write (other than the one
+//! it was started with), or its own file changed meanwhile (say, a reset
+//! undone with `mv` from another shell), is overwritten only when the
+//! person says so; they may save elsewhere or cancel instead. After end of
+//! input nobody can answer: such a file is left alone and the state goes
+//! to a fresh name.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bpmn_engine::model::EventKind;
-use bpmn_engine::storage::{self, Format, LockError, Origin, StateLock};
+use bpmn_engine::storage::{
+    self, Format, LockError, Origin, StateError, StateFileError, StateLock,
+};
 use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
+use dialoguer::console::measure_text_width;
 
 use super::forms;
 use super::interrupt;
 use super::menu::{self, Action, Situation};
 use super::prompter::{PromptError, Prompter};
 use super::render::{self, Columns, Row};
-use super::saving;
+use super::saving::{self, Fingerprint};
 use super::templates;
 use crate::cli::CliError;
 use crate::cli::exit::{COMPLETED, WAITING, WORKFLOW};
@@ -31,7 +43,9 @@ pub struct Options {
     /// Folders to look for form files in (before the diagram's folder).
     pub forms: Vec<PathBuf>,
     /// The file the session saves to without asking (`run --save FILE`,
-    /// `resume FILE`); also the default of "Save state".
+    /// `resume FILE`); also the default of "Save state". What it holds when
+    /// the session starts is the session's to replace; a later change to it
+    /// by another program is not (see the module doc).
     pub save_path: Option<PathBuf>,
     /// Whether the instance changed since it was loaded (false on resume).
     pub dirty: bool,
@@ -44,10 +58,23 @@ pub struct Options {
     pub shown_as: Option<(String, String)>,
 }
 
+/// How an attempt to save ended.
+enum Saved {
+    To(PathBuf),
+    /// The person chose not to overwrite, or nobody could be asked.
+    Cancelled,
+    /// The save failed (the reason is shown).
+    Failed,
+}
+
 /// Why the loop ended.
 enum End {
-    Quit,
+    /// Quit from the menu, saved there (or not).
+    Quit(Option<PathBuf>),
     Interrupted,
+    /// Ctrl-D at a menu: saves as after Ctrl-C (a person is there to name
+    /// the file).
+    Leave,
     Eof,
 }
 
@@ -56,6 +83,8 @@ pub struct Session<'a> {
     origin: Origin,
     p: &'a mut dyn Prompter,
     out: &'a mut dyn Write,
+    /// Where errors go; stderr when `None`.
+    err: Option<&'a mut dyn Write>,
     step: bool,
     forms: Vec<PathBuf>,
     save_path: Option<PathBuf>,
@@ -66,6 +95,9 @@ pub struct Session<'a> {
     /// moves to the new file when "Save state" picks another one.
     lock: Option<StateLock>,
     shown_as: Option<(String, String)>,
+    /// The files this session loaded or wrote (by [`saving::identity`]),
+    /// with what they held then.
+    known: Vec<(PathBuf, Fingerprint)>,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -81,11 +113,22 @@ impl<'a> Session<'a> {
         p: &'a mut dyn Prompter,
         out: &'a mut dyn Write,
     ) -> Self {
+        // The file the session starts with is its own as it is now (the
+        // lock is held already, so only another program can change it).
+        let known = opts
+            .save_path
+            .iter()
+            .filter_map(|p| {
+                let print = Fingerprint::of_file(p).ok()??;
+                Some((saving::identity(p), print))
+            })
+            .collect();
         Session {
             wf,
             origin,
             p,
             out,
+            err: None,
             step: opts.step,
             forms: opts.forms,
             save_given: opts.save_path.is_some(),
@@ -93,6 +136,7 @@ impl<'a> Session<'a> {
             dirty: opts.dirty,
             lock: opts.lock,
             shown_as: opts.shown_as,
+            known,
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -105,10 +149,20 @@ impl<'a> Session<'a> {
         self
     }
 
+    /// Shows errors on `err` instead of stderr.
+    pub fn errors_to(mut self, err: &'a mut dyn Write) -> Self {
+        self.err = Some(err);
+        self
+    }
+
     /// The instance as it is now.
-    #[cfg(test)]
     pub fn workflow(&self) -> &Workflow {
         &self.wf
+    }
+
+    /// Task rows as a table as wide as the terminal.
+    fn table(&self, rows: &[Row], cols: Columns) -> String {
+        render::table(rows, cols, self.p.width())
     }
 
     fn say(&mut self, text: &str) {
@@ -117,7 +171,13 @@ impl<'a> Session<'a> {
 
     fn error(&mut self, text: &str) {
         let _ = self.out.flush();
-        errln!("{}", render::bad(&format!("error: {text}")));
+        let line = render::bad(&format!("error: {text}"));
+        match &mut self.err {
+            Some(w) => {
+                let _ = writeln!(w, "{line}");
+            }
+            None => errln!("{line}"),
+        }
     }
 
     fn collab(&self) -> bool {
@@ -143,9 +203,17 @@ impl<'a> Session<'a> {
                 break End::Interrupted;
             }
             match self.round() {
-                Ok(true) => {}
-                Ok(false) => break End::Quit,
+                // Esc outside a form: the menu again.
+                Ok(true) | Err(PromptError::Back) => {}
+                Ok(false) => {
+                    // An error is Esc at a question about saving: not
+                    // quitting after all.
+                    if let Ok(saved) = self.save_on_quit() {
+                        break End::Quit(saved);
+                    }
+                }
                 Err(PromptError::Interrupted) => break End::Interrupted,
+                Err(PromptError::Quit) => break End::Leave,
                 Err(PromptError::Eof) => break End::Eof,
                 Err(PromptError::Io(e)) => {
                     self.error(&format!("the terminal failed: {e}"));
@@ -154,10 +222,15 @@ impl<'a> Session<'a> {
             }
         };
         let saved = match end {
-            End::Quit => self.save_on_quit(),
+            End::Quit(saved) => saved,
             End::Interrupted => {
                 self.say("");
                 self.say("Interrupted.");
+                self.save_on_stop(true)
+            }
+            End::Leave => {
+                self.say("");
+                self.say("End of input.");
                 self.save_on_stop(true)
             }
             End::Eof => {
@@ -275,12 +348,15 @@ impl<'a> Session<'a> {
             Action::StepEngine => self.step_engine(),
             Action::Refresh => self.refresh()?,
             Action::PastTasks => self.past_tasks()?,
-            Action::FutureTasks => self.future_tasks(),
-            Action::AllTasks => self.all_tasks(),
-            Action::ViewData => self.view_data(),
+            Action::FutureTasks => self.future_tasks()?,
+            Action::AllTasks => self.all_tasks()?,
+            Action::FilterTasks => self.filter_tasks()?,
+            Action::ViewData => self.view_data()?,
             Action::Save => {
-                if let Some(p) = self.save_asking()? {
-                    self.say(&format!("Saved to {}.", p.display()));
+                let default = self.default_save_name();
+                match self.save_asking(default)? {
+                    Some(p) => self.say(&format!("Saved to {}.", p.display())),
+                    None => self.say("Nothing was saved."),
                 }
             }
             Action::Reset => self.reset()?,
@@ -319,7 +395,7 @@ impl<'a> Session<'a> {
             id: false,
             process: self.collab(),
         };
-        let t = render::table(&rows, cols);
+        let t = self.table(&rows, cols);
         self.say(&t);
     }
 
@@ -350,12 +426,20 @@ impl<'a> Session<'a> {
             }
         };
         self.show_task_text(id);
-        let answers = forms::ask(&mut *self.p, &self.wf, id, &self.forms)?;
         let name = self
             .wf
             .task(id)
             .map(|t| t.name.unwrap_or(t.bpmn_id).to_string())
             .unwrap_or_default();
+        // Nothing is applied before the whole form is answered, so Esc
+        // halfway leaves the task as it was.
+        let answers = match forms::ask(&mut *self.p, &self.wf, id, &self.forms) {
+            Err(PromptError::Back) => {
+                self.say(&format!("Back to the menu: {name} was not answered."));
+                return Ok(());
+            }
+            answers => answers?,
+        };
         match self.wf.complete_task(id, answers) {
             Ok(()) => self.say(&render::good(&format!("Completed {name}."))),
             Err(CompleteError::Task(e)) => self.error(&e.to_string()),
@@ -501,14 +585,14 @@ impl<'a> Session<'a> {
             return Ok(());
         }
         let rows: Vec<Row> = past.iter().map(|(_, _, r)| r.clone()).collect();
-        let t = render::table(
+        let t = self.table(
             &rows,
             Columns {
                 id: true,
                 process: collab,
             },
         );
-        self.say(&t);
+        self.show_long(&t)?;
         let mut items: Vec<String> = past.iter().map(|(_, l, _)| l.clone()).collect();
         items.push("Back".into());
         let _ = self.out.flush();
@@ -520,50 +604,163 @@ impl<'a> Session<'a> {
                 .map(|t| t.data.clone())
                 .unwrap_or_default();
             self.say(&format!("Data of {label}:"));
-            self.say(&render::pretty(&d));
+            self.show_long(&render::pretty(&d))?;
         }
         Ok(())
     }
 
-    fn future_tasks(&mut self) {
+    fn future_tasks(&mut self) -> Flow<()> {
         let rows: Vec<Row> = self.wf.future_tasks().iter().map(Row::future).collect();
         if rows.is_empty() {
             self.say("No future tasks.");
-            return;
+            return Ok(());
         }
-        let t = render::table(
+        let t = self.table(
             &rows,
             Columns {
                 id: false,
                 process: self.collab(),
             },
         );
-        self.say(&t);
+        self.show_long(&t)
     }
 
-    fn all_tasks(&mut self) {
+    /// Every task of the instance, then the future ones.
+    fn all_rows(&self) -> Vec<Row> {
         let mut rows: Vec<Row> = self.wf.tasks().map(|t| Row::of(&t)).collect();
         rows.extend(self.wf.future_tasks().iter().map(Row::future));
-        let t = render::table(
+        rows
+    }
+
+    fn all_tasks(&mut self) -> Flow<()> {
+        let rows = self.all_rows();
+        let t = self.table(
             &rows,
             Columns {
                 id: true,
                 process: self.collab(),
             },
         );
-        self.say(&t);
+        self.show_long(&t)
     }
 
-    fn view_data(&mut self) {
+    /// Asks a state, a lane (when the diagram has lanes) and part of a
+    /// name, and lists the tasks (future ones too) that match all three.
+    fn filter_tasks(&mut self) -> Flow<()> {
+        let rows = self.all_rows();
+        // The states present, live ones first.
+        const ORDER: [&str; 7] = [
+            "READY",
+            "WAITING",
+            "STARTED",
+            "ERROR",
+            "COMPLETED",
+            "CANCELLED",
+            "FUTURE",
+        ];
+        let mut states: Vec<String> = ORDER
+            .iter()
+            .filter(|s| rows.iter().any(|r| r.state == **s))
+            .map(|s| s.to_string())
+            .collect();
+        for r in &rows {
+            if !states.contains(&r.state) {
+                states.push(r.state.clone());
+            }
+        }
+        let mut items = vec!["any state".to_string()];
+        items.extend(states.iter().cloned());
+        let state = match self.p.select("State", &items, 0)? {
+            0 => None,
+            i => Some(states[i - 1].clone()),
+        };
+        let mut lanes: Vec<String> = Vec::new();
+        for r in &rows {
+            if !r.lane.is_empty() && !lanes.contains(&r.lane) {
+                lanes.push(r.lane.clone());
+            }
+        }
+        let lane = if lanes.is_empty() {
+            None
+        } else {
+            let mut items = vec!["any lane".to_string()];
+            items.extend(lanes.iter().cloned());
+            match self.p.select("Lane", &items, 0)? {
+                0 => None,
+                i => Some(lanes[i - 1].clone()),
+            }
+        };
+        let name = self
+            .p
+            .text("Name contains (empty for any)", None)?
+            .to_lowercase();
+        let total = rows.len();
+        let found: Vec<Row> = rows
+            .into_iter()
+            .filter(|r| state.as_ref().is_none_or(|s| r.state == *s))
+            .filter(|r| lane.as_ref().is_none_or(|l| r.lane == *l))
+            .filter(|r| {
+                r.name.to_lowercase().contains(&name) || r.bpmn_id.to_lowercase().contains(&name)
+            })
+            .collect();
+        if found.is_empty() {
+            self.say("No task matches.");
+            return Ok(());
+        }
+        let t = self.table(
+            &found,
+            Columns {
+                id: true,
+                process: self.collab(),
+            },
+        );
+        self.show_long(&t)?;
+        self.say(&format!("{} of {total} tasks match.", found.len()));
+        Ok(())
+    }
+
+    fn view_data(&mut self) -> Flow<()> {
         if self.wf.is_completed() {
             self.say("Workflow data:");
             let d = render::pretty(self.wf.data());
-            self.say(&d);
+            self.show_long(&d)
         } else {
             self.say("The workflow has not completed; data of the most recently completed task:");
             let d = render::pretty(&self.wf.last_task_data());
-            self.say(&d);
+            self.show_long(&d)
         }
+    }
+
+    /// Shows `text` a screen at a time on a terminal too short for it,
+    /// asking between screens whether to go on; whole elsewhere.
+    fn show_long(&mut self, text: &str) -> Flow<()> {
+        let Some(rows) = self.p.height() else {
+            self.say(text);
+            return Ok(());
+        };
+        // A screen less the line that asks for more.
+        let screen = usize::from(rows).saturating_sub(1).max(1);
+        let width = usize::from(self.p.width().unwrap_or(u16::MAX)).max(1);
+        let mut page = String::new();
+        let mut used = 0;
+        for line in text.lines() {
+            // A line wider than the terminal wraps onto more rows.
+            let height = measure_text_width(line).div_ceil(width).max(1);
+            if used > 0 && used + height > screen {
+                let _ = write!(self.out, "{page}");
+                let _ = self.out.flush();
+                page.clear();
+                used = 0;
+                if !self.p.more()? {
+                    return Ok(());
+                }
+            }
+            page.push_str(line);
+            page.push('\n');
+            used += height;
+        }
+        let _ = write!(self.out, "{page}");
+        Ok(())
     }
 
     fn reset(&mut self) -> Flow<()> {
@@ -654,13 +851,27 @@ impl<'a> Session<'a> {
                 }
             },
         };
-        match storage::save(path, &self.wf, &self.origin) {
-            Ok(()) => {
+        let error = |error| StateError {
+            path: path.to_path_buf(),
+            error,
+        };
+        let written = Format::of(path)
+            .and_then(|f| storage::save_bytes(&self.wf, &self.origin, f).map_err(error))
+            .and_then(|bytes| {
+                storage::write_atomic(path, &bytes)
+                    .map(|()| bytes)
+                    .map_err(|e| error(StateFileError::Write(e.to_string())))
+            });
+        match written {
+            Ok(bytes) => {
                 self.dirty = false;
                 self.save_path = Some(path.to_path_buf());
                 if new_lock.is_some() {
                     self.lock = new_lock;
                 }
+                let id = saving::identity(path);
+                self.known.retain(|(p, _)| *p != id);
+                self.known.push((id, Fingerprint::of(&bytes)));
                 true
             }
             Err(e) => {
@@ -670,10 +881,65 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// "Save state": asks a file name (the remembered one by default) until
-    /// a save succeeds; remembers it.
-    fn save_asking(&mut self) -> Flow<Option<PathBuf>> {
-        let default = self.default_save_name().display().to_string();
+    /// Why writing over `path` needs the person's word: it holds something
+    /// this session neither loaded nor wrote. `None` when it may be written
+    /// (no file there, or the one the session left).
+    fn overwrite_problem(&self, path: &Path) -> Option<String> {
+        // An unreadable file is left to the save, which says what is wrong.
+        let now = Fingerprint::of_file(path).ok()??;
+        let id = saving::identity(path);
+        match self.known.iter().find(|(p, _)| *p == id) {
+            Some((_, print)) if *print == now => None,
+            Some(_) => Some(format!(
+                "{} was changed by another program since this session loaded or saved it",
+                path.display()
+            )),
+            None => Some(format!(
+                "{} exists and this session did not write it",
+                path.display()
+            )),
+        }
+    }
+
+    /// Saves to `path` unless it holds what this session did not leave
+    /// there; then asks whether to overwrite it, save elsewhere or cancel
+    /// (Save elsewhere is preselected). Without `may_ask` (nobody can
+    /// answer) the file is left alone.
+    fn save_checked(&mut self, path: PathBuf, may_ask: bool) -> Flow<Saved> {
+        let Some(problem) = self.overwrite_problem(&path) else {
+            return Ok(self.write(path));
+        };
+        if !may_ask {
+            self.say(&format!("{problem}; it is left as it is."));
+            return Ok(Saved::Cancelled);
+        }
+        let items = ["Overwrite it", "Save elsewhere", "Cancel"].map(String::from);
+        let _ = self.out.flush();
+        match self.p.select(&problem, &items, 1)? {
+            0 => Ok(self.write(path)),
+            1 => {
+                let fresh = saving::fresh_name(&self.origin, &self.dir);
+                Ok(match self.save_asking(fresh)? {
+                    Some(p) => Saved::To(p),
+                    None => Saved::Cancelled,
+                })
+            }
+            _ => Ok(Saved::Cancelled),
+        }
+    }
+
+    fn write(&mut self, path: PathBuf) -> Saved {
+        if self.save_to(&path) {
+            Saved::To(path)
+        } else {
+            Saved::Failed
+        }
+    }
+
+    /// "Save state": asks a file name (`default` first) until a save
+    /// succeeds or the person cancels; remembers the file.
+    fn save_asking(&mut self, default: PathBuf) -> Flow<Option<PathBuf>> {
+        let default = default.display().to_string();
         loop {
             let _ = self.out.flush();
             let name = self
@@ -684,29 +950,41 @@ impl<'a> Session<'a> {
                 self.p.warn(&e.error.to_string());
                 continue;
             }
-            if self.save_to(&path) {
-                return Ok(Some(path));
+            match self.save_checked(path, true)? {
+                Saved::To(p) => return Ok(Some(p)),
+                Saved::Cancelled => return Ok(None),
+                Saved::Failed => {}
             }
         }
     }
 
     /// On quit: save to the file given on the command line, or offer to.
-    fn save_on_quit(&mut self) -> Option<PathBuf> {
+    /// Esc at any of the questions is [`PromptError::Back`]: the session
+    /// goes on; Ctrl-C or end of input there saves to a fresh name.
+    fn save_on_quit(&mut self) -> Flow<Option<PathBuf>> {
         if !self.dirty {
-            return None;
+            return Ok(None);
         }
-        if self.save_given {
-            let path = self.save_path.clone()?;
-            return self.save_to(&path).then_some(path);
-        }
-        let _ = self.out.flush();
-        match self.p.confirm("Save the state before quitting?", true) {
-            Ok(false) => None,
-            Ok(true) => match self.save_asking() {
-                Ok(p) => p,
-                Err(_) => self.save_fallback(),
-            },
-            Err(_) => self.save_fallback(),
+        let asked = if self.save_given {
+            let Some(path) = self.save_path.clone() else {
+                return Ok(None);
+            };
+            self.save_checked(path, true).map(|saved| match saved {
+                Saved::To(p) => Some(p),
+                Saved::Cancelled | Saved::Failed => None,
+            })
+        } else {
+            let _ = self.out.flush();
+            match self.p.confirm("Save the state before quitting?", true) {
+                Ok(false) => Ok(None),
+                Ok(true) => self.save_asking(self.default_save_name()),
+                Err(e) => Err(e),
+            }
+        };
+        match asked {
+            Err(PromptError::Back) => Err(PromptError::Back),
+            Err(_) => Ok(self.save_fallback()),
+            Ok(saved) => Ok(saved),
         }
     }
 
@@ -719,8 +997,12 @@ impl<'a> Session<'a> {
             return None;
         }
         if let Some(path) = self.save_path.clone() {
-            if self.save_to(&path) {
-                return Some(path);
+            match self.save_checked(path, may_ask) {
+                Ok(Saved::To(p)) => return Some(p),
+                // The person chose not to save.
+                Ok(Saved::Cancelled) if may_ask => return None,
+                // Left alone or failed: a fresh name below.
+                Ok(Saved::Cancelled | Saved::Failed) | Err(_) => {}
             }
         }
         if may_ask {
@@ -728,8 +1010,12 @@ impl<'a> Session<'a> {
             let _ = self.out.flush();
             if let Ok(name) = self.p.text("Save to file (.json or .ron)", Some(&default)) {
                 let path = PathBuf::from(name.trim());
-                if Format::of(&path).is_ok() && self.save_to(&path) {
-                    return Some(path);
+                if Format::of(&path).is_ok() {
+                    match self.save_checked(path, true) {
+                        Ok(Saved::To(p)) => return Some(p),
+                        Ok(Saved::Cancelled) => return None,
+                        Ok(Saved::Failed) | Err(_) => {}
+                    }
                 }
             }
         }

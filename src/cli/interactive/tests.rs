@@ -367,3 +367,133 @@ fn save_state_to_a_file_another_bpmn_holds_is_refused_and_asked_again() {
     drop(held);
     assert!(storage::StateLock::try_acquire(&free).is_ok());
 }
+
+#[test]
+fn a_file_changed_by_another_program_is_left_alone_at_end_of_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("order.json");
+    std::fs::write(&file, "the session's").unwrap();
+    let wf = start(&["bpmn/task_types.bpmn"], "order_product_task_types");
+    // The session starts with the file as it is, then another program
+    // replaces it before the session saves.
+    let mut p = ScriptedPrompter::new(["", "Hoodie", "2"]);
+    let mut out: Vec<u8> = Vec::new();
+    let mut s = Session::new(
+        wf,
+        Origin::Process("order_product_task_types".into()),
+        Options {
+            save_path: Some(file.clone()),
+            ..opts()
+        },
+        &mut p,
+        &mut out,
+    )
+    .save_dir(dir.path());
+    std::fs::write(&file, "another program's").unwrap();
+    assert_eq!(s.run().unwrap(), 4);
+    drop(s);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("order.json was changed by another program since this session loaded or saved it; it is left as it is."),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "another program's");
+    let fresh = dir.path().join("order_product_task_types.state.json");
+    assert!(
+        out.contains(&format!("Saved to {}.", fresh.display())),
+        "{out}"
+    );
+    assert!(storage::load(&fresh).is_ok());
+}
+
+#[test]
+fn save_state_overwrites_a_file_it_did_not_write_only_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "keep me").unwrap();
+    let o = session(
+        start(&["bpmn/task_types.bpmn"], "order_product_task_types"),
+        "order_product_task_types",
+        opts(),
+        dir.path(),
+        &[
+            "Save state",
+            other.to_str().unwrap(),
+            "Cancel",
+            "Save state",
+            other.to_str().unwrap(),
+            "Overwrite it",
+            // Saved: the file is the session's now, and saving again asks nothing.
+            "Save state",
+            "",
+            "Quit",
+        ],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(o.out.contains("Nothing was saved."), "{}", o.out);
+    assert!(storage::load(&other).is_ok());
+    let asked = o.prompter.asked.join("\n");
+    assert_eq!(
+        asked
+            .matches("exists and this session did not write it")
+            .count(),
+        2,
+        "{asked}"
+    );
+}
+
+#[test]
+fn esc_in_a_form_answers_nothing_and_ctrl_d_at_the_menu_saves_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("left.json");
+    let o = session(
+        start(&["bpmn/task_types.bpmn"], "order_product_task_types"),
+        "order_product_task_types",
+        opts(),
+        dir.path(),
+        &["", "Hoodie", "Esc", "Esc", "^D", target.to_str().unwrap()],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(
+        o.out
+            .contains("Back to the menu: Select product and quantity was not answered."),
+        "{}",
+        o.out
+    );
+    assert!(o.out.contains("End of input."), "{}", o.out);
+    let (wf, _) = storage::load(&target).unwrap();
+    let ready: Vec<&str> = wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect();
+    assert_eq!(ready, ["select_product_and_quantity"]);
+    assert!(wf.last_task_data().get("product_name").is_none());
+}
+
+#[test]
+fn filtering_lists_the_tasks_of_a_state_a_lane_and_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = session(
+        start(&["tests/fixtures/bpmn/session.bpmn"], "Process_Session"),
+        "Process_Session",
+        opts(),
+        dir.path(),
+        &[
+            "Filter tasks",
+            "FUTURE",
+            "Staff",
+            "the", // "Check the parcel", "Print the label"
+            "Filter tasks",
+            "",
+            "",
+            "nothing like it",
+            "Quit",
+            "n",
+        ],
+    );
+    assert_eq!(o.code, 4, "{}", o.out);
+    assert!(o.out.contains("2 of 6 tasks match."), "{}", o.out);
+    assert!(o.out.contains("Check the parcel"), "{}", o.out);
+    assert!(o.out.contains("No task matches."), "{}", o.out);
+    assert_eq!(
+        o.prompter.asked[1..4],
+        ["State", "Lane", "Name contains (empty for any)"]
+    );
+}
