@@ -1,0 +1,228 @@
+//! The `bpmn` binary as a good command-line citizen: a reader that goes
+//! away (`bpmn tasks s.json | head -1`) is not an error for any command.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::support::fixture;
+
+const BIN: &str = env!("CARGO_BIN_EXE_bpmn");
+
+fn dmn(name: &str) -> String {
+    format!("{}/tests/fixtures/dmn/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What the child's stdout is connected to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reader {
+    /// A pipe that is read to the end.
+    Whole,
+    /// A pipe whose reader closed before the child started: every write
+    /// fails with EPIPE.
+    ClosedAtOnce,
+    /// A pipe whose reader reads one line, then hangs up (`| head -1`).
+    OneLine,
+}
+
+/// Runs `bpmn args` in `dir` with `stdin` as its input; returns the exit
+/// status and stderr.
+fn run(dir: &Path, args: &[String], stdin: &str, reader: Reader) -> (Option<i32>, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped());
+    match reader {
+        Reader::ClosedAtOnce => {
+            let mut fds = [0; 2];
+            // SAFETY: pipe() fills both descriptors on success, each owned
+            // once below.
+            assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+            drop(unsafe { OwnedFd::from_raw_fd(fds[0]) });
+            cmd.stdout(Stdio::from(unsafe { OwnedFd::from_raw_fd(fds[1]) }));
+        }
+        Reader::Whole | Reader::OneLine => {
+            cmd.stdout(Stdio::piped());
+        }
+    }
+    let mut child = cmd.spawn().unwrap();
+    // The command reads its input before it writes, so all of it goes in
+    // at once.
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    // stderr is read on its own thread so a full stderr pipe cannot stall
+    // the child while stdout is being read.
+    let mut err_pipe = child.stderr.take().unwrap();
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        err_pipe.read_to_string(&mut s).unwrap();
+        s
+    });
+    if let Some(out) = child.stdout.take() {
+        let mut out = BufReader::new(out);
+        let mut sink = Vec::new();
+        if reader == Reader::OneLine {
+            out.read_until(b'\n', &mut sink).unwrap();
+        } else {
+            out.read_to_end(&mut sink).unwrap();
+        }
+    }
+    let status = child.wait().unwrap();
+    (status.code(), err.join().unwrap())
+}
+
+/// A directory with the states and inputs the commands below use: `seq.json`
+/// waits at a user task, `msg.json` for a message, `big.json` holds data
+/// far larger than a pipe's buffer.
+fn workspace() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(p.join("none.json"), "[]").unwrap();
+    std::fs::write(
+        p.join("confirm.json"),
+        r#"[{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "Ada"}}]"#,
+    )
+    .unwrap();
+    let big: Vec<u32> = (0..15_000).collect();
+    for (state, bpmn, process, data) in [
+        (
+            "seq.json",
+            fixture("sequence.bpmn"),
+            "Process_Sequence",
+            r#"{"price": 2, "qty": 3}"#.to_string(),
+        ),
+        (
+            "msg.json",
+            fixture("events/message_catch.bpmn"),
+            "Process_MessageCatch",
+            "{}".to_string(),
+        ),
+        (
+            "big.json",
+            fixture("sequence.bpmn"),
+            "Process_Sequence",
+            serde_json::json!({"price": 2, "qty": 3, "big": big}).to_string(),
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .current_dir(p)
+            .arg("run")
+            .arg("-b")
+            .arg(bpmn)
+            .args(["-p", process, "--data", &data, "--answers", "none.json"])
+            .args(["--save", state])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(4), "{out:?}");
+    }
+    d
+}
+
+/// Every command that prints, with the input it reads.
+fn printing_commands() -> Vec<(Vec<String>, &'static str)> {
+    let seq = fixture("sequence.bpmn").display().to_string();
+    let hit = dmn("hit_policies.dmn");
+    let hit_tests = dmn("hit_policies-tests.xml");
+    let run = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ["run", "-b", &seq, "-p", "Process_Sequence"]
+            .map(String::from)
+            .into();
+        v.extend(["--data", r#"{"price": 2, "qty": 3}"#].map(String::from));
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let words = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+    vec![
+        (run(&["--answers", "confirm.json"]), ""),
+        (run(&["--answers", "none.json", "--json"]), ""),
+        // The interactive session on piped input: run the task, give two
+        // values, then end of input saves.
+        (
+            run(&["--save", "session.json"]),
+            "1\ntip = 1\nreviewer = Ada\n\n",
+        ),
+        (words(&format!("validate -b {seq}")), ""),
+        (words("resume seq.json --answers none.json"), ""),
+        (words("resume big.json --answers none.json --json"), ""),
+        (words("tasks seq.json"), ""),
+        (words("tasks seq.json --json"), ""),
+        (words("tasks seq.json --state ready"), ""),
+        (words("data seq.json"), ""),
+        (words("data big.json"), ""),
+        (words("data big.json --json"), ""),
+        (words("events msg.json"), ""),
+        (words("advance msg.json --by PT1H"), ""),
+        (
+            vec![
+                "send".into(),
+                "msg.json".into(),
+                "--message".into(),
+                "order_paid".into(),
+                "--payload".into(),
+                r#"{"paid_amount": 30}"#.into(),
+            ],
+            "",
+        ),
+        (words("reset seq.json --task Task_Total"), ""),
+        (
+            vec![
+                "decide".into(),
+                "-d".into(),
+                hit.clone(),
+                "--decision".into(),
+                "unique".into(),
+                "--data".into(),
+                r#"{"n": 2}"#.into(),
+            ],
+            "",
+        ),
+        (vec!["dmn-test".into(), hit, hit_tests], ""),
+        (words("--help"), ""),
+        (words("tasks --help"), ""),
+        (words("--version"), ""),
+    ]
+}
+
+#[test]
+fn a_closed_stdout_neither_panics_nor_changes_the_exit_status_of_any_command() {
+    let commands = printing_commands();
+    // Each way of reading gets its own copies of the states, as the
+    // commands that change a state would otherwise see different ones.
+    let mut failures = Vec::new();
+    let mut want = Vec::new();
+    let whole = workspace();
+    for (args, stdin) in &commands {
+        let (code, stderr) = run(whole.path(), args, stdin, Reader::Whole);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        want.push(code);
+    }
+    for reader in [Reader::ClosedAtOnce, Reader::OneLine] {
+        let dir = workspace();
+        for ((args, stdin), want) in commands.iter().zip(&want) {
+            let (code, stderr) = run(dir.path(), args, stdin, reader);
+            if stderr.contains("panicked") || stderr.contains("Broken pipe") {
+                failures.push(format!("{reader:?} {args:?}: {stderr}"));
+            }
+            if code != *want {
+                failures.push(format!(
+                    "{reader:?} {args:?}: exit {code:?}, {want:?} with a reader that stays; {stderr}"
+                ));
+            }
+        }
+        // What changed a state saved it, reader or not.
+        let out = Command::new(BIN)
+            .current_dir(dir.path())
+            .args(["tasks", "msg.json", "--state", "completed", "--json"])
+            .output()
+            .unwrap();
+        if !String::from_utf8_lossy(&out.stdout).contains("Task_Ship") {
+            failures.push(format!(
+                "{reader:?}: the message sent with a closed stdout was not saved"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
