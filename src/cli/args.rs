@@ -42,6 +42,11 @@ pub enum Command {
         after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
     )]
     DmnTest(DmnTestArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Load it in the current shell, e.g.:\n  bash:  source <(bpmn completions bash)\n  zsh:   source <(bpmn completions zsh)\n  fish:  bpmn completions fish | source\n\nOr save it where the shell looks for completions (e.g. ~/.local/share/bash-completion/completions/bpmn)."
+    )]
+    Completions(CompletionsArgs),
 }
 
 /// Which diagram files to load.
@@ -314,4 +319,11 @@ pub struct DmnTestArgs {
     /// (testCases/testCase/inputNode/resultNode).
     #[arg(value_name = "CASES.xml")]
     pub cases: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }

@@ -5,6 +5,7 @@
 mod print;
 mod answers;
 mod args;
+mod completions;
 mod decide;
 mod dmn_test;
 mod events;
@@ -50,6 +51,7 @@ pub fn main() -> ExitCode {
         args::Command::Events(a) => events::events(a),
         args::Command::Decide(a) => decide::decide(a),
         args::Command::DmnTest(a) => dmn_test::dmn_test(a),
+        args::Command::Completions(a) => completions::completions(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,5 +1,6 @@
 //! The `bpmn` binary as a good command-line citizen: a reader that goes
-//! away (`bpmn tasks s.json | head -1`) is not an error for any command.
+//! away (`bpmn tasks s.json | head -1`) is not an error for any command;
+//! `bpmn completions SHELL` prints a completion script.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -183,6 +184,9 @@ fn printing_commands() -> Vec<(Vec<String>, &'static str)> {
         (words("--help"), ""),
         (words("tasks --help"), ""),
         (words("--version"), ""),
+        (words("completions bash"), ""),
+        (words("completions zsh"), ""),
+        (words("completions fish"), ""),
     ]
 }
 
@@ -225,4 +229,64 @@ fn a_closed_stdout_neither_panics_nor_changes_the_exit_status_of_any_command() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn completions(shell: &str) -> String {
+    let out = Command::new(BIN)
+        .args(["completions", shell])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish_name_the_subcommands() {
+    for shell in ["bash", "zsh", "fish"] {
+        let script = completions(shell);
+        for word in [
+            "run",
+            "resume",
+            "validate",
+            "dmn-test",
+            "--answers",
+            "completions",
+        ] {
+            assert!(script.contains(word), "{shell}: no `{word}` in\n{script}");
+        }
+    }
+    let out = Command::new(BIN)
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+/// The bash script, loaded in bash, completes a subcommand and the values
+/// of an option (skipped where bash is missing).
+#[test]
+fn the_bash_completion_script_completes_in_bash() {
+    let script = completions("bash");
+    let probe = r#"
+        COMP_WORDS=(bpmn va); COMP_CWORD=1; _bpmn bpmn va bpmn; echo "${COMPREPLY[*]}"
+        COMP_WORDS=(bpmn tasks s.json --state ''); COMP_CWORD=4; _bpmn bpmn '' --state; echo "${COMPREPLY[*]}"
+    "#;
+    let Ok(out) = Command::new("bash")
+        .args(["--norc", "-c", &format!("{script}\n{probe}")])
+        .output()
+    else {
+        eprintln!("no bash here: the bash completion script was not run");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "validate",
+            "ready waiting started completed cancelled error future all"
+        ],
+        "{out:?}"
+    );
 }
