@@ -1,6 +1,7 @@
 //! The `bpmn` binary as a good command-line citizen: a reader that goes
 //! away (`bpmn tasks s.json | head -1`) is not an error for any command;
-//! `bpmn completions SHELL` prints a completion script.
+//! `bpmn completions SHELL` prints a completion script; `bpmn validate`
+//! says what it found.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -288,5 +289,85 @@ fn the_bash_completion_script_completes_in_bash() {
             "ready waiting started completed cancelled error future all"
         ],
         "{out:?}"
+    );
+}
+
+#[test]
+fn validate_lists_the_processes_and_collaborations_it_found() {
+    let files = [
+        fixture("collaboration.bpmn"),
+        fixture("sequence.bpmn"),
+        fixture("invalid/not_executable.bpmn"),
+    ];
+    let out = Command::new(BIN)
+        .arg("validate")
+        .arg("-b")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // stdout stays the list of problems (none here).
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line = |kind: &str, id: &str| -> Vec<String> {
+        let l = stderr
+            .lines()
+            .find(|l| l.starts_with(kind) && l.split_whitespace().nth(1) == Some(id))
+            .unwrap_or_else(|| panic!("no {kind} {id} in\n{stderr}"));
+        l.split_whitespace().map(String::from).collect()
+    };
+    let file = |i: usize| files[i].display().to_string();
+    assert_eq!(
+        line("process", "Process_Customer")[..4],
+        ["process", "Process_Customer", "Customer", &file(0)]
+    );
+    assert_eq!(
+        line("process", "Process_Sequence")[..4],
+        ["process", "Process_Sequence", "Sequence", &file(1)]
+    );
+    let draft = line("process", "Process_Draft");
+    assert_eq!(draft[..4], ["process", "Process_Draft", "Draft", &file(2)]);
+    assert!(
+        draft.join(" ").contains("isExecutable=\"false\""),
+        "{stderr}"
+    );
+    let collab = line("collaboration", "Collab_Orders").join(" ");
+    assert!(
+        collab.starts_with(&format!("collaboration Collab_Orders - {}", file(0))),
+        "{stderr}"
+    );
+    assert!(
+        collab.contains("Customer → Process_Customer, Shop → Process_Shop, Bank"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("3 file(s), 4 process(es) (3 executable)"),
+        "{stderr}"
+    );
+
+    // A collaboration's own name is shown too.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("named.bpmn"),
+        r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D">
+  <collaboration id="C" name="Orders and payments">
+    <participant id="P" name="Shop" processRef="Shop"/>
+  </collaboration>
+  <process id="Shop" isExecutable="true"><startEvent id="s"/></process>
+</definitions>"#,
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .current_dir(d.path())
+        .args(["validate", "-b", "named.bpmn"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.lines().any(|l| l.starts_with("collaboration")
+            && l.contains(" C ")
+            && l.contains("Orders and payments")
+            && l.contains("named.bpmn")),
+        "{stderr}"
     );
 }
