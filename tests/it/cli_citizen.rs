@@ -1,7 +1,8 @@
 //! The `bpmn` binary as a good command-line citizen: a reader that goes
 //! away (`bpmn tasks s.json | head -1`) is not an error for any command;
 //! `bpmn completions SHELL` prints a completion script; `bpmn validate`
-//! says what it found.
+//! says what it found; a failing command says what failed once, without
+//! `:0:0` positions or doubled `error:` prefixes.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -370,4 +371,180 @@ fn validate_lists_the_processes_and_collaborations_it_found() {
             && l.contains("named.bpmn")),
         "{stderr}"
     );
+}
+
+/// Runs `bpmn args` in `dir`; returns the exit status and what it printed,
+/// stdout (where `validate` lists problems) then stderr.
+fn fails(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let mut text = String::from_utf8(out.stdout).unwrap();
+    text.push_str(&String::from_utf8(out.stderr).unwrap());
+    (out.status.code(), text)
+}
+
+#[test]
+fn missing_files_say_so_without_a_position() {
+    let d = workspace();
+    let p = d.path();
+    let seq = fixture("sequence.bpmn").display().to_string();
+    let hit = dmn("hit_policies.dmn");
+    for (args, want) in [
+        (
+            vec![
+                "run",
+                "-b",
+                "order.bpmn",
+                "-p",
+                "P",
+                "--answers",
+                "none.json",
+            ],
+            "error: order.bpmn: no such file (check the path)\n",
+        ),
+        (
+            vec!["run", "-b", &seq, "-d", "prices.dmn", "-p", "P"],
+            "error: prices.dmn: no such file (check the path)\n",
+        ),
+        (
+            vec!["validate", "-b", "order.bpmn"],
+            "order.bpmn: error: no such file (check the path)",
+        ),
+        (
+            vec!["decide", "-d", "prices.dmn", "--decision", "d"],
+            "prices.dmn: error: no such file (check the path)",
+        ),
+        (
+            vec!["dmn-test", &hit, "cases.xml"],
+            "error: cases.xml: no such file (check the path)\n",
+        ),
+        (
+            vec!["dmn-test", "model.dmn", "cases.xml"],
+            "error: cases.xml: no such file (check the path)\n",
+        ),
+        (
+            vec!["tasks", "order.json"],
+            "error: order.json: cannot read the state file: no such file (check the path)\n",
+        ),
+        (
+            vec!["resume", "order.json", "--answers", "none.json"],
+            "error: order.json: cannot read the state file: no such file (check the path)\n",
+        ),
+        (
+            vec!["run", "-b", &seq, "-p", "P", "--answers", "answers.json"],
+            "error: answers.json: cannot read the answers file: no such file (check the path)\n",
+        ),
+    ] {
+        let (code, stderr) = fails(p, &args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn no_failing_command_doubles_its_error_prefix_or_shows_line_zero() {
+    let d = workspace();
+    let p = d.path();
+    std::fs::write(p.join("bad.xml"), "<testCases><testCase").unwrap();
+    std::fs::write(p.join("bad.dmn"), "<definitions").unwrap();
+    std::fs::write(p.join("bad.bpmn"), "<definitions").unwrap();
+    std::fs::write(p.join("ghost.json"), r#"[{"task": "Nope"}]"#).unwrap();
+    // A state whose embedded diagram no longer parses.
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.join("seq.json")).unwrap()).unwrap();
+    state["sources"][0]["text"] = "<definitions".into();
+    std::fs::write(p.join("broken.json"), state.to_string()).unwrap();
+    let seq = fixture("sequence.bpmn").display().to_string();
+    let svc = fixture("data/svc_spiff.bpmn").display().to_string();
+    let hit = dmn("hit_policies.dmn");
+    let data = r#"{"price": 2, "qty": 3}"#;
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["validate", "-b", "nope.bpmn", "bad.bpmn"],
+        vec![
+            "run",
+            "-b",
+            "nope.bpmn",
+            "-p",
+            "x",
+            "--answers",
+            "none.json",
+        ],
+        vec!["run", "-b", "bad.bpmn", "-p", "x", "--answers", "none.json"],
+        vec!["run", "-b", &seq, "-d", "bad.dmn", "-p", "Process_Sequence"],
+        vec!["run", "-b", &seq, "-p", "Nope", "--answers", "none.json"],
+        vec![
+            "run",
+            "-b",
+            &seq,
+            "-p",
+            "Process_Sequence",
+            "--data",
+            data,
+            "--answers",
+            "ghost.json",
+        ],
+        vec![
+            "run",
+            "-b",
+            &seq,
+            "-p",
+            "Process_Sequence",
+            "--answers",
+            "none.json",
+        ],
+        vec![
+            "run",
+            "-b",
+            &svc,
+            "-p",
+            "Process_SvcSpiff",
+            "--answers",
+            "none.json",
+        ],
+        vec!["tasks", "nope.json"],
+        vec!["tasks", "broken.json"],
+        vec!["data", "seq.json", "--task", "Nope"],
+        vec!["reset", "seq.json", "--task", "Task_Confirm"],
+        vec!["send", "seq.json", "--message", "nobody_waits"],
+        vec!["advance", "seq.json", "--by", "two hours"],
+        vec!["decide", "-d", "nope.dmn", "bad.dmn", "--decision", "x"],
+        vec![
+            "decide",
+            "-d",
+            &hit,
+            "--decision",
+            "unique",
+            "--data",
+            r#"{"n": 7}"#,
+        ],
+        vec!["dmn-test", &hit, "bad.xml"],
+        vec!["dmn-test", "bad.dmn", "nope.xml"],
+        vec!["completions", "tcsh"],
+    ];
+    let mut failures = Vec::new();
+    for args in &cases {
+        let (code, stderr) = fails(p, args);
+        if code == Some(0) {
+            failures.push(format!("{args:?} did not fail"));
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{args:?} panicked: {stderr}"));
+        }
+        // A message may quote a parser's "syntax error: …"; what must not
+        // happen is the top-level `error:` before a diagnostic that
+        // carries its own (`error: f.bpmn:3:4: error: …`).
+        for line in stderr.lines() {
+            let doubled = line.contains("error: error")
+                || (line.starts_with("error:")
+                    && (line[6..].contains(": error:") || line.contains(": warning:")));
+            if doubled || line.contains(":0:0") {
+                failures.push(format!("{args:?}: {line}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
