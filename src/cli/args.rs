@@ -141,8 +141,9 @@ pub struct InteractiveArgs {
     /// show the last task's data after each step.
     #[arg(long, conflicts_with_all = ["answers", "json"])]
     pub step: bool,
-    /// Interactive: a folder to look for form files in (before the folder
-    /// of the BPMN file and its forms/ subfolder). May be repeated.
+    /// A folder to look for form files in (before the folder of the BPMN
+    /// file and its forms/ subfolder), for the interactive forms and for
+    /// checking --answers against them. May be repeated.
     #[arg(long, value_name = "DIR")]
     pub forms: Vec<PathBuf>,
 }

@@ -32,7 +32,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
         opts.lock = Some(lock);
         return interactive::run_session(wf, origin, opts, input);
     }
-    let outcome = drive(&mut wf, &answers);
+    let outcome = drive(&mut wf, &answers, &args.interactive.forms);
     let code = finish(&wf, outcome, args.json)?;
     save_state(&target, &wf, &origin)?;
     drop(lock);

@@ -39,6 +39,7 @@ use bpmn_engine::Workflow;
 use bpmn_engine::storage::Origin;
 
 use super::CliError;
+pub use forms::check_answers;
 pub use session::Options;
 
 /// How a run gets its input.
