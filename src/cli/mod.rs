@@ -12,6 +12,7 @@ mod events;
 mod exit;
 mod inspect;
 mod interactive;
+mod invocation;
 mod limits;
 mod load;
 mod lock;

@@ -57,13 +57,13 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
         (None, None) => "Reset".to_string(),
     };
     outln!(
-        "{what}; {} task{} removed.\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}",
+        "{what}; {} task{} removed.\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: {}",
         outcome.removed,
         if outcome.removed == 1 { "" } else { "s" },
         backup.display(),
         backup.display(),
         args.file.display(),
-        args.file.display()
+        super::invocation::resume_command(&super::invocation::program(), &args.file)
     );
     // The task could not even start again (its data inputs are missing):
     // the state is saved, the reset says so like a failed run.

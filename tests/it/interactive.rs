@@ -54,15 +54,25 @@ struct Term {
 
 impl Term {
     fn start(dir: &Path, args: &[&str], colour: bool) -> Term {
+        Term::start_with(dir, args, colour, &[])
+    }
+
+    /// [`Term::start`] with environment variables set (`Some`) or removed.
+    fn start_with(dir: &Path, args: &[&str], colour: bool, env: &[(&str, Option<&str>)]) -> Term {
         let mut cmd = Command::new("sh");
         // The program must not draw its first table before the test has
         // sized the terminal (expectrl sets 80 x 24 after starting the
         // child), so the shell waits for a line the test sends once it has.
-        // (expectrl turns echo off: the line does not show.)
+        // (expectrl turns echo off: the line does not show.) It runs `bpmn`
+        // from the PATH, as a person who installed it does: hints that
+        // print a command print the program as it was invoked.
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_bpmn")).parent().unwrap();
+        let path = std::env::var("PATH").unwrap_or_default();
         cmd.arg("-c")
-            .arg(r#"read -r _ && exec "$0" "$@""#)
-            .arg(env!("CARGO_BIN_EXE_bpmn"))
+            .arg(r#"read -r _ && exec bpmn "$@""#)
+            .arg("sh")
             .args(args)
+            .env("PATH", format!("{}:{path}", bin_dir.display()))
             .current_dir(dir)
             .env("TERM", "xterm-256color")
             .env_remove("CLICOLOR")
@@ -71,6 +81,12 @@ impl Term {
             cmd.env_remove("NO_COLOR");
         } else {
             cmd.env("NO_COLOR", "1");
+        }
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
         }
         let mut s = Session::spawn(cmd).expect("spawn bpmn in a pseudo-terminal");
         s.get_process_mut().set_window_size(160, 50).unwrap();
@@ -847,4 +863,88 @@ fn an_empty_stdin_keeps_the_scripted_contract() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Waiting for input:"), "{stdout}");
     assert!(!dir.path().join("order_product.state.json").exists());
+}
+
+/// `word` as the resume hint quotes it for a shell.
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// What `cargo run` sets for the program it runs (and `cargo test` sets
+/// too, with `CARGO_BIN_EXE_bpmn`, which `cargo run` does not).
+fn as_if_cargo_run(dir: &Path) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("CARGO_PKG_NAME", Some("bpmn-runner".to_string())),
+        ("CARGO_MANIFEST_DIR", Some(dir.display().to_string())),
+        ("CARGO_BIN_EXE_bpmn", None),
+    ]
+}
+
+#[test]
+fn the_resume_hint_says_cargo_run_when_cargo_ran_the_session() {
+    let dir = tutorial_dir();
+    let env = as_if_cargo_run(dir.path());
+    let env: Vec<(&str, Option<&str>)> = env.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+    let mut t = Term::start_with(dir.path(), &TUTORIAL, false, &env);
+    t.want("What next?")
+        .keys("\x03")
+        .want("Interrupted.")
+        .want("Save to file (.json or .ron) [order_product.state.json]:")
+        .line("halt.json")
+        .want("Saved to halt.json. Continue with: cargo run -- resume halt.json");
+    let (code, _) = t.finish();
+    assert_eq!(code, 4);
+}
+
+#[test]
+fn the_resume_hint_prints_the_program_as_it_was_invoked() {
+    let bin = env!("CARGO_BIN_EXE_bpmn");
+    // Run by its path (argv[0] is the path): the hint gives that path.
+    let dir = tutorial_dir();
+    let out = piped(dir.path(), &TUTORIAL, "1\nmug\n2\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "Saved to order_product.state.json. Continue with: {} resume order_product.state.json",
+            shell_word(bin)
+        )),
+        "{stdout}"
+    );
+    // `bpmn reset` gives the same hint, and `cargo run --` under cargo.
+    let saved = dir.path().join("order_product.state.json");
+    std::fs::copy(&saved, dir.path().join("copy.json")).unwrap();
+    let reset = |file: &str, env: &[(&str, Option<String>)]| -> String {
+        let mut cmd = Cmd::new(bin);
+        cmd.current_dir(dir.path())
+            .args(["reset", file, "--task", "select_product_and_quantity"]);
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let by_path = reset("order_product.state.json", &[]);
+    assert!(
+        by_path.contains(&format!(
+            "Continue with: {} resume order_product.state.json",
+            shell_word(bin)
+        )),
+        "{by_path}"
+    );
+    let by_cargo = reset("copy.json", &as_if_cargo_run(dir.path()));
+    assert!(
+        by_cargo.contains("Continue with: cargo run -- resume copy.json"),
+        "{by_cargo}"
+    );
 }

@@ -114,5 +114,6 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         save_path: save,
         dirty,
         lock: None,
+        program: super::invocation::program(),
     }
 }

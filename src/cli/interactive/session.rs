@@ -23,6 +23,7 @@ use super::saving;
 use super::templates;
 use crate::cli::CliError;
 use crate::cli::exit::{COMPLETED, WAITING, WORKFLOW};
+use crate::cli::invocation::resume_command;
 
 /// How a session runs.
 pub struct Options {
@@ -38,6 +39,9 @@ pub struct Options {
     /// The lock on `save_path`, held for the whole session so no other
     /// bpmn changes the file meanwhile.
     pub lock: Option<StateLock>,
+    /// How the person runs this program (`bpmn`, `cargo run --`…), for
+    /// the hint that says how to resume ([`crate::cli::invocation`]).
+    pub program: String,
 }
 
 /// Why the loop ended.
@@ -61,6 +65,8 @@ pub struct Session<'a> {
     /// The lock on the file the session saves to (see [`Options::lock`]);
     /// moves to the new file when "Save state" picks another one.
     lock: Option<StateLock>,
+    /// See [`Options::program`].
+    program: String,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -87,6 +93,7 @@ impl<'a> Session<'a> {
             save_path: opts.save_path,
             dirty: opts.dirty,
             lock: opts.lock,
+            program: opts.program,
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -163,15 +170,16 @@ impl<'a> Session<'a> {
         let unfinished = !self.wf.is_completed();
         match (saved, &self.save_path) {
             (Some(path), _) if unfinished => self.say(&format!(
-                "Saved to {}. Continue with: bpmn resume {}",
+                "Saved to {}. Continue with: {}",
                 path.display(),
-                path.display()
+                resume_command(&self.program, &path)
             )),
             (Some(path), _) => self.say(&format!("Saved to {}.", path.display())),
             (None, Some(path)) if unfinished && !self.dirty => {
-                let p = path.display().to_string();
+                let hint = resume_command(&self.program, path);
                 self.say(&format!(
-                    "The state is in {p}. Continue with: bpmn resume {p}"
+                    "The state is in {}. Continue with: {hint}",
+                    path.display()
                 ));
             }
             (None, _) if unfinished && self.dirty => {

@@ -72,6 +72,7 @@ fn opts() -> Options {
         save_path: None,
         dirty: true,
         lock: None,
+        program: "bpmn".into(),
     }
 }
 
