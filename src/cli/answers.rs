@@ -12,8 +12,9 @@ use super::CliError;
 pub fn read(path: &Path) -> Result<Vec<Answer>, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::usage(format!(
-            "{}: cannot read the answers file: {e}",
-            path.display()
+            "{}: cannot read the answers file: {}",
+            path.display(),
+            bpmn_engine::diagnostic::io_reason(&e)
         ))
     })?;
     Answer::parse_list(&text).map_err(|m| CliError::usage(format!("{}: {m}", path.display())))

@@ -66,6 +66,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Put a state file into the store as a new instance; prints its id.
     Import(ImportArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Load it in the current shell, e.g.:\n  bash:  source <(bpmn completions bash)\n  zsh:   source <(bpmn completions zsh)\n  fish:  bpmn completions fish | source\n\nOr save it where the shell looks for completions (e.g. ~/.local/share/bash-completion/completions/bpmn)."
+    )]
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -241,8 +246,9 @@ pub struct InteractiveArgs {
     /// show the last task's data after each step.
     #[arg(long, conflicts_with_all = ["answers", "json"])]
     pub step: bool,
-    /// Interactive: a folder to look for form files in (before the folder
-    /// of the BPMN file and its forms/ subfolder). May be repeated.
+    /// A folder to look for form files in (before the folder of the BPMN
+    /// file and its forms/ subfolder), for the interactive forms and for
+    /// checking --answers against them. May be repeated.
     #[arg(long, value_name = "DIR")]
     pub forms: Vec<PathBuf>,
 }
@@ -422,4 +428,11 @@ pub struct DmnTestArgs {
     /// (testCases/testCase/inputNode/resultNode).
     #[arg(value_name = "CASES.xml")]
     pub cases: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }

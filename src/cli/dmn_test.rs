@@ -11,7 +11,8 @@ use super::args::DmnTestArgs;
 const FAILED: u8 = 1;
 
 pub fn dmn_test(args: DmnTestArgs) -> Result<u8, CliError> {
-    let suite = load_test_suite(&args.cases).map_err(|d| CliError::usage(d.to_string()))?;
+    // The top level says `error:`; the diagnostic's own would double it.
+    let suite = load_test_suite(&args.cases).map_err(|d| CliError::usage(d.unprefixed()))?;
     let decisions = Decisions::load(std::slice::from_ref(&args.model));
     // A file that is not DMN at all stops here; a decision with errors only
     // fails the cases that use it.

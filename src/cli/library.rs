@@ -236,7 +236,7 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
     let outcome = if session {
         Ok(())
     } else {
-        super::run::drive(&mut wf, &answers)
+        super::run::drive(&mut wf, &answers, &args.interactive.forms)
     };
     let log = wf.take_transitions();
     let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;

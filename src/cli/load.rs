@@ -2,28 +2,42 @@
 
 use std::sync::Arc;
 
-use bpmn_engine::Specs;
 use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::runtime::EngineLimits;
+use bpmn_engine::{Severity, Specs};
 
 use super::CliError;
 use super::args::FileArgs;
 
 /// Loads the BPMN files and the DMN files their business rule tasks use,
-/// with the dialect given by `--dialect` (if any).
+/// with the dialect given by `--dialect` (if any); every problem, an
+/// unreadable file too, is left in the specs' diagnostics (`validate`
+/// lists them all).
 pub fn load(files: &FileArgs) -> Result<Arc<Specs>, CliError> {
-    load_limited(files, &EngineLimits::default())
+    Ok(load_with(files, &EngineLimits::default()))
 }
 
-/// [`load`], for instances that will run under `limits`.
+/// [`load`], for instances that will run under `limits`. A file that
+/// cannot be read stops here, with only that said (`order.bpmn: no such
+/// file (check the path)`), rather than as one of the diagram's problems.
 pub fn load_limited(files: &FileArgs, limits: &EngineLimits) -> Result<Arc<Specs>, CliError> {
+    let specs = load_with(files, limits);
+    // Line 0: the problem is with the whole file, which could not be read.
+    let unreadable: Vec<String> = specs
+        .diagnostics()
+        .iter()
+        .filter(|d| d.line == 0 && d.severity == Severity::Error)
+        .map(|d| d.unprefixed())
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(CliError::usage(unreadable.join("\n")));
+    }
+    Ok(specs)
+}
+
+fn load_with(files: &FileArgs, limits: &EngineLimits) -> Arc<Specs> {
     let options = LoadOptions {
         dialect: files.dialect,
     };
-    Ok(Specs::load_all_limited(
-        &files.bpmn,
-        &files.dmn,
-        &options,
-        limits,
-    ))
+    Specs::load_all_limited(&files.bpmn, &files.dmn, &options, limits)
 }

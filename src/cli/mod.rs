@@ -5,12 +5,14 @@
 mod print;
 mod answers;
 mod args;
+mod completions;
 mod decide;
 mod dmn_test;
 mod events;
 mod exit;
 mod inspect;
 mod interactive;
+mod invocation;
 mod library;
 mod limits;
 mod load;
@@ -60,6 +62,7 @@ pub fn main() -> ExitCode {
         args::Command::Log(a) => library::log(a),
         args::Command::Export(a) => library::export(a),
         args::Command::Import(a) => library::import(a),
+        args::Command::Completions(a) => completions::completions(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

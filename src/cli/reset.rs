@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 use super::args::ResetArgs;
 use super::exit::COMPLETED;
+use super::invocation::{program, resume_command};
 use super::run::parse_data;
 
 /// Where `bpmn reset` keeps the state it replaces: `order.json` →
@@ -69,15 +70,15 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     );
     match &undo {
         Some((backup, file)) => outln!(
-            "{removed}\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}",
+            "{removed}\nThe previous state is in {} (to undo: mv {} {}).\nContinue with: {}",
             backup.display(),
             backup.display(),
             file.display(),
-            file.display()
+            resume_command(&program(), file)
         ),
         None => outln!(
-            "{removed}\nContinue with: bpmn resume {}",
-            args.file.display()
+            "{removed}\nContinue with: {}",
+            resume_command(&program(), &args.file)
         ),
     }
     // The task could not even start again (its data inputs are missing):

@@ -49,7 +49,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
         args.save.as_deref(),
         args.now.as_deref(),
     )?;
-    let outcome = drive(&mut opened.wf, &answers);
+    let outcome = drive(&mut opened.wf, &answers, &args.interactive.forms);
     let stored = match (&opened.target, &args.save) {
         (Target::Stored(id), None) => Some(*id),
         _ => None,

@@ -1,6 +1,6 @@
 //! `bpmn run`: start a process (or collaboration), run it, apply answers.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bpmn_engine::storage::{self, Origin};
 use bpmn_engine::{Answer, ApplyError, Data, StartError, Workflow};
@@ -75,7 +75,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         opts.lock = lock;
         return interactive::run_session(wf, origin, opts, input);
     }
-    let outcome = drive(&mut wf, &answers);
+    let outcome = drive(&mut wf, &answers, &args.interactive.forms);
     let code = finish(&wf, outcome, args.json)?;
     if let Some(save) = &args.save {
         save_state(save, &wf, &origin)?;
@@ -100,8 +100,11 @@ pub enum Stop {
     Answer(String),
 }
 
-/// Runs engine tasks, then each answer followed by engine tasks.
-pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
+/// Runs engine tasks, then each answer followed by engine tasks. An answer
+/// for a task with a form (looked up in `forms`, then beside the diagram)
+/// is checked against it first, as the interactive form checks what is
+/// typed; one that does not fit stops the run before it is applied.
+pub fn drive(wf: &mut Workflow, answers: &[Answer], forms: &[PathBuf]) -> Result<(), Stop> {
     // A task still in ERROR (tried again on resume and failed again before
     // anything ran, e.g. a data input still missing) stops the run.
     if let Some(e) = wf.failures().first() {
@@ -109,8 +112,18 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), Stop> {
     }
     wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     for (i, a) in answers.iter().enumerate() {
+        let n = i + 1;
+        if let Answer::Task { task, data } = a {
+            if let Some(id) = wf.ready_human_task(task) {
+                interactive::check_answers(wf, id, data, forms).map_err(|problems| {
+                    Stop::Answer(format!(
+                        "answer #{n} for task `{task}` does not fit its form: {}",
+                        problems.join("; ")
+                    ))
+                })?;
+            }
+        }
         if let Err(e) = wf.apply(a) {
-            let n = i + 1;
             return Err(match e {
                 ApplyError::NotReady { .. } => Stop::Answer(format!("answer #{n} is for task {e}")),
                 // These name the task themselves.

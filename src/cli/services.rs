@@ -77,7 +77,8 @@ impl CliServices {
             .iter()
             .find(|d| d.severity == bpmn_engine::Severity::Error)
         {
-            return Err(CliError::usage(d.to_string()));
+            // The top level says `error:`; the diagnostic's own would double it.
+            return Err(CliError::usage(d.unprefixed()));
         }
         wf.set_service_handler(Arc::new(self));
         Ok(())

@@ -107,7 +107,9 @@ fn decide_exit_codes() {
         .args(["decide", "-d", "no/such/file.dmn", "--decision", "d"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read the file"));
+        .stderr(predicate::str::contains(
+            "no/such/file.dmn: error: no such file (check the path)",
+        ));
     // Bad --data: 2.
     bpmn()
         .args(["decide", "-d"])

@@ -58,28 +58,35 @@ struct Term {
 
 impl Term {
     fn start(dir: &Path, args: &[&str], colour: bool) -> Term {
-        Term::start_with(dir, args, colour, (160, 50), "")
+        Term::start_with(dir, args, colour, (160, 50), "", &[])
     }
 
     /// Starts the binary in a terminal of `cols` x `rows`, its standard
     /// streams redirected as `redirect` says (shell syntax, e.g.
-    /// `>out.txt`; empty for none).
+    /// `>out.txt`; empty for none), with environment variables set
+    /// (`Some`) or removed.
     fn start_with(
         dir: &Path,
         args: &[&str],
         colour: bool,
         (cols, rows): (u16, u16),
         redirect: &str,
+        env: &[(&str, Option<&str>)],
     ) -> Term {
         let mut cmd = Command::new("sh");
         // The program must not draw its first table before the test has
         // sized the terminal (expectrl sets 80 x 24 after starting the
         // child), so the shell waits for a line the test sends once it has.
-        // (expectrl turns echo off: the line does not show.)
+        // (expectrl turns echo off: the line does not show.) It runs `bpmn`
+        // from the PATH, as a person who installed it does: hints that
+        // print a command print the program as it was invoked.
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_bpmn")).parent().unwrap();
+        let path = std::env::var("PATH").unwrap_or_default();
         cmd.arg("-c")
-            .arg(format!(r#"read -r _ && exec "$0" "$@" {redirect}"#))
-            .arg(env!("CARGO_BIN_EXE_bpmn"))
+            .arg(format!(r#"read -r _ && exec bpmn "$@" {redirect}"#))
+            .arg("sh")
             .args(args)
+            .env("PATH", format!("{}:{path}", bin_dir.display()))
             .current_dir(dir)
             .env("TERM", "xterm-256color")
             .env_remove("CLICOLOR")
@@ -88,6 +95,12 @@ impl Term {
             cmd.env_remove("NO_COLOR");
         } else {
             cmd.env("NO_COLOR", "1");
+        }
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
         }
         let mut s = Session::spawn(cmd).expect("spawn bpmn in a pseudo-terminal");
         s.get_process_mut().set_window_size(cols, rows).unwrap();
@@ -1075,7 +1088,7 @@ fn session_to_the_end(t: &mut Term) {
 fn with_stdout_redirected_the_session_stays_on_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let args = session_run(&[]);
-    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), ">out.txt");
+    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), ">out.txt", &[]);
     session_to_the_end(&mut t);
     let (code, screen) = t.finish();
     assert_eq!(code, 0, "{}", tail(&screen));
@@ -1098,7 +1111,7 @@ fn with_stdout_redirected_the_session_stays_on_the_terminal() {
 fn with_stderr_redirected_the_prompts_still_appear() {
     let dir = tempfile::tempdir().unwrap();
     let args = session_run(&[]);
-    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), "2>err.txt");
+    let mut t = Term::start_with(dir.path(), &strs(&args), true, (160, 50), "2>err.txt", &[]);
     session_to_the_end(&mut t);
     let (code, screen) = t.finish();
     assert_eq!(code, 0, "{}", tail(&screen));
@@ -1217,7 +1230,7 @@ fn listing_all_tasks_pages_on_a_short_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let args = session_run(&[]);
     // 8 rows: the table of all tasks (11 lines) takes two screens.
-    let mut t = Term::start_with(dir.path(), &strs(&args), false, (160, 8), "");
+    let mut t = Term::start_with(dir.path(), &strs(&args), false, (160, 8), "", &[]);
     t.want("What next?")
         .pick(3) // List all tasks
         .want("Print the label")
@@ -1240,4 +1253,88 @@ fn listing_all_tasks_pages_on_a_short_terminal() {
         .line("n");
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
+}
+
+/// `word` as the resume hint quotes it for a shell.
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// What `cargo run` sets for the program it runs (and `cargo test` sets
+/// too, with `CARGO_BIN_EXE_bpmn`, which `cargo run` does not).
+fn as_if_cargo_run(dir: &Path) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("CARGO_PKG_NAME", Some("bpmn-runner".to_string())),
+        ("CARGO_MANIFEST_DIR", Some(dir.display().to_string())),
+        ("CARGO_BIN_EXE_bpmn", None),
+    ]
+}
+
+#[test]
+fn the_resume_hint_says_cargo_run_when_cargo_ran_the_session() {
+    let dir = tutorial_dir();
+    let env = as_if_cargo_run(dir.path());
+    let env: Vec<(&str, Option<&str>)> = env.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+    let mut t = Term::start_with(dir.path(), &TUTORIAL, false, (160, 50), "", &env);
+    t.want("What next?")
+        .keys("\x03")
+        .want("Interrupted.")
+        .want("Save to file (.json or .ron) [order_product.state.json]:")
+        .line("halt.json")
+        .want("Saved to halt.json. Continue with: cargo run -- resume halt.json");
+    let (code, _) = t.finish();
+    assert_eq!(code, 4);
+}
+
+#[test]
+fn the_resume_hint_prints_the_program_as_it_was_invoked() {
+    let bin = env!("CARGO_BIN_EXE_bpmn");
+    // Run by its path (argv[0] is the path): the hint gives that path.
+    let dir = tutorial_dir();
+    let out = piped(dir.path(), &TUTORIAL, "1\nmug\n2\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "Saved to order_product.state.json. Continue with: {} resume order_product.state.json",
+            shell_word(bin)
+        )),
+        "{stdout}"
+    );
+    // `bpmn reset` gives the same hint, and `cargo run --` under cargo.
+    let saved = dir.path().join("order_product.state.json");
+    std::fs::copy(&saved, dir.path().join("copy.json")).unwrap();
+    let reset = |file: &str, env: &[(&str, Option<String>)]| -> String {
+        let mut cmd = Cmd::new(bin);
+        cmd.current_dir(dir.path())
+            .args(["reset", file, "--task", "select_product_and_quantity"]);
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let by_path = reset("order_product.state.json", &[]);
+    assert!(
+        by_path.contains(&format!(
+            "Continue with: {} resume order_product.state.json",
+            shell_word(bin)
+        )),
+        "{by_path}"
+    );
+    let by_cargo = reset("copy.json", &as_if_cargo_run(dir.path()));
+    assert!(
+        by_cargo.contains("Continue with: cargo run -- resume copy.json"),
+        "{by_cargo}"
+    );
 }

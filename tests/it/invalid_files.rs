@@ -159,7 +159,7 @@ fn unreadable_and_non_bpmn_files_are_clear_errors() {
         "{s}"
     );
     assert!(
-        s.contains("missing.bpmn:0:0: error: cannot read the file"),
+        s.contains("missing.bpmn: error: no such file (check the path)"),
         "{s}"
     );
 }

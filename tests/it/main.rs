@@ -27,6 +27,8 @@ mod state_roundtrip;
 mod state_size;
 
 // The `bpmn` binary as a user runs it.
+mod answers_forms;
+mod cli_citizen;
 mod cli_events;
 mod cli_run;
 mod cli_state;

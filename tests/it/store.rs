@@ -266,7 +266,7 @@ fn advance_send_reset_and_events_work_on_stored_instances() {
         .to_string();
     let out = stdout_of(bpmn(d).args(["reset", &id, "--task", &catch]));
     assert!(
-        out.contains(&format!("Continue with: bpmn resume {id}")),
+        out.contains("Continue with: ") && out.contains(&format!(" resume {id}\n")),
         "{out}"
     );
     let (_, list) = json_of(bpmn(d).args(["instances", "--active", "--json"]));
@@ -552,7 +552,7 @@ fn a_session_on_a_stored_instance_saves_back_into_the_store() {
     let text = both(&out);
     assert!(text.contains("Started instance 1"), "{text}");
     assert!(
-        text.contains("Continue with: bpmn resume 1"),
+        text.contains("Continue with: ") && text.contains(" resume 1\n"),
         "the hint names the instance, not a working file: {text}"
     );
     let out = bpmn(d)
@@ -628,7 +628,10 @@ fn the_readme_tutorial_through_the_library() {
     let log = stdout_of(cli().args(["log", &id]));
     assert!(log.contains("select_product_and_quantity"), "{log}");
     let out = stdout_of(cli().args(["reset", &id, "--task", "select_product_and_quantity"]));
-    assert!(out.contains("Continue with: bpmn resume 1"), "{out}");
+    assert!(
+        out.contains("Continue with: ") && out.contains(" resume 1\n"),
+        "{out}"
+    );
     let (_, tasks) = json_of(cli().args(["tasks", &id, "--state", "ready", "--json"]));
     assert_eq!(tasks[0]["bpmn_id"], json!("select_product_and_quantity"));
     // Redo from there with the same answers: the same end.

@@ -39,6 +39,8 @@ pub struct Participant {
 pub struct Collaboration {
     /// The collaboration's BPMN `id` (what `bpmn run --collaboration` names).
     pub id: String,
+    /// The `name` attribute, when the diagram gives one.
+    pub name: Option<String>,
     /// Its pools, in document order.
     pub participants: Vec<Participant>,
     /// Index in [`Model::files`] of the file that declares it.

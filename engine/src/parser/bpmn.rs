@@ -152,6 +152,7 @@ fn parse_collaboration(cx: &mut FileCx<'_>, el: &Element) {
         .collect();
     cx.loaded.model.collaborations.push(Collaboration {
         id: el.attr("id").unwrap_or_default().to_string(),
+        name: el.attr("name").map(str::to_string),
         participants,
         file: cx.file,
     });

@@ -11,7 +11,7 @@ use super::json_layout;
 use super::migrate::{self, CURRENT_VERSION, FORMAT, MigrateError};
 use super::nesting;
 use crate::atomic::write_atomic;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, io_reason};
 use crate::runtime::{EngineLimits, InstanceSnapshot, RestoreError, Specs, Workflow};
 
 /// What an instance was started from.
@@ -145,7 +145,8 @@ pub enum StateFileError {
     /// The file name has neither extension a format is chosen by.
     #[error("a state file name must end in .json or .ron")]
     Extension,
-    /// The file could not be read (what the operating system said).
+    /// The file could not be read: `no such file (check the path)`, or what
+    /// the operating system said.
     #[error("cannot read the state file: {0}")]
     Read(String),
     /// The file could not be written (what the operating system said).
@@ -176,7 +177,9 @@ pub enum StateFileError {
     #[error(transparent)]
     Migrate(#[from] MigrateError),
     /// A diagram embedded in the state does not load any more.
-    #[error("the embedded diagram does not load: {0}")]
+    // Without the diagnostic's own `error:`: this message is one line
+    // that a caller prefixes with its own.
+    #[error("the embedded diagram does not load: {}", .0.unprefixed())]
     Diagram(Box<Diagnostic>),
     /// The saved instance does not fit its diagrams.
     #[error("the saved instance is inconsistent: {0}")]
@@ -265,7 +268,7 @@ pub fn load(path: &Path) -> Result<(Workflow, Origin), StateError> {
 pub fn load_limited(path: &Path, limits: &EngineLimits) -> Result<(Workflow, Origin), StateError> {
     let format = Format::of(path)?;
     let cannot_read =
-        |e: std::io::Error| StateError::new(path, StateFileError::Read(e.to_string()));
+        |e: std::io::Error| StateError::new(path, StateFileError::Read(io_reason(&e)));
     if format == Format::Json {
         // A file of this version is read as it streams from the disk: the
         // restore then holds little more than the instance it rebuilds.

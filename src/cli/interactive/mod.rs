@@ -50,6 +50,7 @@ use bpmn_engine::Workflow;
 use bpmn_engine::storage::Origin;
 
 use super::CliError;
+pub use forms::check_answers;
 pub use session::Options;
 
 /// How a run gets its input.
@@ -139,5 +140,6 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         dirty,
         lock: None,
         shown_as: None,
+        program: super::invocation::program(),
     }
 }

@@ -35,6 +35,7 @@ use super::saving::{self, Fingerprint};
 use super::templates;
 use crate::cli::CliError;
 use crate::cli::exit::{COMPLETED, WAITING, WORKFLOW};
+use crate::cli::invocation::resume_command;
 
 /// How a session runs.
 pub struct Options {
@@ -56,6 +57,9 @@ pub struct Options {
     /// the working file of a stored instance (`instance 3 in the store`,
     /// resumed with `3`), not a file the user knows.
     pub shown_as: Option<(String, String)>,
+    /// How the person runs this program (`bpmn`, `cargo run --`…), for
+    /// the hint that says how to resume ([`crate::cli::invocation`]).
+    pub program: String,
 }
 
 /// How an attempt to save ended.
@@ -98,6 +102,8 @@ pub struct Session<'a> {
     /// The files this session loaded or wrote (by [`saving::identity`]),
     /// with what they held then.
     known: Vec<(PathBuf, Fingerprint)>,
+    /// See [`Options::program`].
+    program: String,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -137,6 +143,7 @@ impl<'a> Session<'a> {
             lock: opts.lock,
             shown_as: opts.shown_as,
             known,
+            program: opts.program,
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -250,9 +257,8 @@ impl<'a> Session<'a> {
         match (saved, &self.save_path) {
             (Some(path), _) if unfinished => {
                 let (place, arg) = name(&path);
-                self.say(&format!(
-                    "Saved to {place}. Continue with: bpmn resume {arg}"
-                ))
+                let hint = resume_command(&self.program, std::path::Path::new(&arg));
+                self.say(&format!("Saved to {place}. Continue with: {hint}"))
             }
             (Some(path), _) => {
                 let (place, _) = name(&path);
@@ -260,9 +266,8 @@ impl<'a> Session<'a> {
             }
             (None, Some(path)) if unfinished && !self.dirty => {
                 let (place, arg) = name(path);
-                self.say(&format!(
-                    "The state is in {place}. Continue with: bpmn resume {arg}"
-                ));
+                let hint = resume_command(&self.program, std::path::Path::new(&arg));
+                self.say(&format!("The state is in {place}. Continue with: {hint}"));
             }
             (None, _) if unfinished && self.dirty => {
                 self.say("The workflow did not finish and its state was not saved.")

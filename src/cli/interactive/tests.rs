@@ -73,6 +73,7 @@ fn opts() -> Options {
         dirty: true,
         lock: None,
         shown_as: None,
+        program: "bpmn".into(),
     }
 }
 

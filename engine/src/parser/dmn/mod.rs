@@ -62,18 +62,7 @@ impl LoadedDmn {
 
 /// Reads `path`, or returns the diagnostic that says why it cannot be read.
 pub(crate) fn read_source(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
-    std::fs::read(path).map_err(|e| {
-        Box::new(Diagnostic {
-            severity: Severity::Error,
-            file: path.to_path_buf(),
-            line: 0,
-            col: 0,
-            element: None,
-            process: None,
-            message: format!("cannot read the file: {e}"),
-            help: Some("check the path and its permissions".into()),
-        })
-    })
+    std::fs::read(path).map_err(|e| Box::new(Diagnostic::unreadable(path, &e)))
 }
 
 /// Reads and parses the DMN files at `paths`.

@@ -6,9 +6,11 @@
 //! Validation constraints: `required`, `readonly`, `minlength`,
 //! `maxlength`, `min`, `max` (numbers for `long`, dates for `date`). An
 //! optional field left empty is stored as `null`, as Camunda submits it.
+//! Answers from an answers file are checked field by field with the same
+//! messages ([`check_answers`]).
 
 use bpmn_engine::model::ExtElement;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::super::line::yes_no;
 use super::super::prompter::{PromptResult, Prompter};
@@ -137,6 +139,89 @@ pub fn ask(p: &mut dyn Prompter, fields: &[Field], current: &Data) -> PromptResu
         out.insert(f.id.clone(), v);
     }
     Ok(out)
+}
+
+/// Checks answers given all at once (an answers file) field by field: a
+/// field not in `given` keeps its value in `current` (the task data the
+/// form offers as the default). The messages are the form's, with the
+/// field's label first where the form's prompt would have shown it.
+/// Read-only fields are not checked (the form never asks them).
+pub fn check_answers(
+    fields: &[Field],
+    given: &Map<String, Value>,
+    current: &Map<String, Value>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for f in fields {
+        if f.constraint("readonly").is_some() {
+            continue;
+        }
+        let v = given
+            .get(&f.id)
+            .or_else(|| current.get(&f.id))
+            .unwrap_or(&Value::Null);
+        let empty = v.is_null() || v.as_str() == Some("");
+        if empty {
+            if f.constraint("required").is_some() {
+                problems.push(format!("{} is required", f.label));
+            }
+            continue;
+        }
+        if let Err(m) = typed(f, v).and_then(|()| check(f, v)) {
+            problems.push(m);
+        }
+    }
+    problems
+}
+
+/// Whether a JSON answer has the field's type, as the form would have
+/// stored it: a whole number for `long`, true or false for `boolean`, a
+/// `YYYY-MM-DD` string for `date`, one of the values' ids for `enum`, text
+/// otherwise.
+fn typed(f: &Field, v: &Value) -> Result<(), String> {
+    let label = &f.label;
+    let ok = match f.kind.as_str() {
+        "long" | "integer" => v.as_i64().is_some(),
+        "boolean" => v.is_boolean(),
+        "date" => {
+            return match v.as_str().map(|s| parse(f, s)) {
+                Some(Ok(_)) => Ok(()),
+                Some(Err(m)) => Err(format!("{label}: {m}")),
+                None => Err(format!(
+                    "{label}: `{v}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01"
+                )),
+            };
+        }
+        "enum" if !f.values.is_empty() => {
+            let ids: Vec<&str> = f.values.iter().map(|(id, _)| id.as_str()).collect();
+            return match v.as_str() {
+                Some(s) if ids.contains(&s) => Ok(()),
+                _ => Err(format!(
+                    "{label}: `{}` is not one of {}",
+                    shown(v),
+                    ids.join(", ")
+                )),
+            };
+        }
+        _ => v.is_string(),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match f.kind.as_str() {
+        "long" | "integer" => format!("{label}: `{}` is not a whole number", shown(v)),
+        "boolean" => format!("{label}: `{}` is not true or false", shown(v)),
+        _ => format!("{label}: `{}` is not text", shown(v)),
+    })
+}
+
+/// A value as the person would have typed it: text bare, anything else as
+/// JSON.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn ask_text(
@@ -375,6 +460,42 @@ mod tests {
         assert!(w.contains("Amount must be at most 100"), "{w}");
         assert!(w.contains("`2026-02-30` is not a date"), "{w}");
         assert!(w.contains("on or after 2026-01-01"), "{w}");
+    }
+
+    #[test]
+    fn answers_given_at_once_are_checked_and_the_task_data_fills_the_rest() {
+        let form = el(
+            "formData",
+            &[],
+            vec![
+                el(
+                    "formField",
+                    &[("id", "name"), ("label", "Name")],
+                    vec![el("validation", &[], vec![constraint("required", None)])],
+                ),
+                el(
+                    "formField",
+                    &[("id", "n"), ("label", "N"), ("type", "long")],
+                    vec![],
+                ),
+                el(
+                    "formField",
+                    &[("id", "src"), ("label", "Source"), ("type", "long")],
+                    vec![el("validation", &[], vec![constraint("readonly", None)])],
+                ),
+            ],
+        );
+        let f = fields(&form);
+        let map = |v: Value| v.as_object().unwrap().clone();
+        // The name is already in the task data; a read-only field is never
+        // asked, so never checked.
+        let current = map(json!({"name": "Ada", "src": "web"}));
+        assert!(check_answers(&f, &map(json!({"n": 3})), &current).is_empty());
+        assert!(check_answers(&f, &map(json!({})), &current).is_empty());
+        assert_eq!(
+            check_answers(&f, &map(json!({"name": "", "n": 2.5})), &current),
+            ["Name is required", "N: `2.5` is not a whole number"]
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! Every answer is checked against its part of the schema (the jsonschema
 //! crate: `minimum`/`maximum`, `minLength`/`maxLength`, `pattern`,
 //! `format`…) and asked again with the reason; the whole answer is checked
-//! against the whole schema before it is accepted.
+//! against the whole schema before it is accepted. Answers from an answers
+//! file get that last check ([`SchemaForm::check_answers`]).
 
 use serde_json::{Map, Value};
 
@@ -40,6 +41,16 @@ fn problems(validator: &jsonschema::Validator, instance: &Value) -> Vec<(String,
         .iter_errors(instance)
         .map(|e| (e.instance_path().as_str().to_string(), e.to_string()))
         .collect()
+}
+
+/// A problem as the form shows it: where in the answer (for a nested
+/// value), then why.
+fn shown(path: &str, msg: String) -> String {
+    if path.is_empty() {
+        msg
+    } else {
+        format!("{path}: {msg}")
+    }
 }
 
 /// What kind of question a schema asks.
@@ -94,11 +105,7 @@ impl SchemaForm {
             // of them for an error about the form as a whole).
             let mut again: Vec<String> = Vec::new();
             for (path, msg) in &errors {
-                p.warn(&if path.is_empty() {
-                    msg.clone()
-                } else {
-                    format!("{path}: {msg}")
-                });
+                p.warn(&shown(path, msg.clone()));
                 let top = path
                     .split('/')
                     .nth(1)
@@ -119,6 +126,39 @@ impl SchemaForm {
             let redone = self.ask_properties(p, root, &merged, only.as_deref())?;
             answers.extend(redone);
         }
+    }
+
+    /// Checks answers given all at once (an answers file): `given`, and for
+    /// a property of the form not given its value in `current` (the task
+    /// data the form would offer as the default), against the whole
+    /// schema. The messages are those the form shows (`/qty: 0 is less
+    /// than the minimum of 1`, `"name" is a required property`).
+    pub fn check_answers(
+        &self,
+        given: &Map<String, Value>,
+        current: &Map<String, Value>,
+    ) -> Vec<String> {
+        let root = self.resolve(&self.root);
+        let mut names: Vec<&str> = root
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        if let Some(required) = root.get("required").and_then(Value::as_array) {
+            names.extend(required.iter().filter_map(Value::as_str));
+        }
+        let mut values = given.clone();
+        for name in names {
+            if !values.contains_key(name) {
+                if let Some(v) = current.get(name) {
+                    values.insert(name.to_string(), v.clone());
+                }
+            }
+        }
+        problems(&self.validator, &Value::Object(values))
+            .into_iter()
+            .map(|(path, msg)| shown(&path, msg))
+            .collect()
     }
 
     /// Asks the properties of object schema `schema` (only those named in
@@ -430,11 +470,7 @@ impl SchemaForm {
         let Some(v) = v else { return true };
         let errors = problems(v, value);
         for (path, msg) in &errors {
-            p.warn(&if path.is_empty() {
-                msg.clone()
-            } else {
-                format!("{path}: {msg}")
-            });
+            p.warn(&shown(path, msg.clone()));
         }
         errors.is_empty()
     }
