@@ -71,6 +71,10 @@ pub(crate) struct Records {
     last_task: Option<u32>,
     /// The instance's event counter (see [`Moment`]).
     seq: u64,
+    /// Tasks migrations took out of the records because the version the
+    /// instance moved to has no element for them (their slots are among
+    /// `removed`); history only, never changed by running or resetting.
+    pub retired: Vec<super::RetiredTask>,
 }
 
 impl Records {
