@@ -1,0 +1,676 @@
+//! Diff and migrate: what changed between two versions of a diagram
+//! (`SpecDiff`), how a running instance maps onto the new version
+//! (`InstanceDiff`), and moving it there (`Workflow::migrate`) — it runs
+//! on along the new diagram with its data, history and task ids, its waits
+//! keep working, and a refused migration changes nothing. Fixtures are in
+//! `tests/fixtures/bpmn/migrate/`.
+
+use crate::support;
+
+use std::sync::Arc;
+
+use bpmn_engine::model::{Field, MatchedBy, SpecDiff};
+use bpmn_engine::runtime::{MigrationError, Unmapped};
+use bpmn_engine::storage::{self, Format, Origin};
+use bpmn_engine::{Data, Specs, TaskId, TaskState, Workflow};
+use serde_json::{Value, json};
+use support::{Case, drive, fixture, start};
+
+fn specs(name: &str) -> Arc<Specs> {
+    let s = Specs::load(&[fixture(&format!("migrate/{name}.bpmn"))]);
+    assert!(s.diagnostics().is_empty(), "{name}: {:?}", s.diagnostics());
+    s
+}
+
+fn obj(v: Value) -> Data {
+    v.as_object().unwrap().clone().into()
+}
+
+fn ready(wf: &Workflow) -> Vec<String> {
+    wf.ready_human_tasks()
+        .iter()
+        .map(|t| t.bpmn_id.to_string())
+        .collect()
+}
+
+fn waiting(wf: &Workflow) -> Vec<String> {
+    wf.waiting_tasks()
+        .iter()
+        .map(|t| t.bpmn_id.to_string())
+        .collect()
+}
+
+fn answer(wf: &mut Workflow, task: &str, data: Value) {
+    let id = wf
+        .ready_human_task(task)
+        .unwrap_or_else(|| panic!("{task} not ready; ready: {:?}", ready(wf)));
+    wf.complete_task(id, obj(data)).unwrap();
+    wf.run().unwrap();
+}
+
+fn order(wf: &Workflow) -> Vec<String> {
+    wf.completed_tasks()
+        .map(|t| t.bpmn_id.to_string())
+        .collect()
+}
+
+/// An `order` instance of version 1 with A answered: B is ready.
+fn order_at_b() -> Workflow {
+    let mut wf = specs("order_v1")
+        .start("order", obj(json!({"qty": 2})))
+        .unwrap();
+    wf.run().unwrap();
+    answer(&mut wf, "A", json!({"who": "ann"}));
+    assert_eq!(ready(&wf), ["B"]);
+    wf
+}
+
+fn ids<'a>(v: impl IntoIterator<Item = &'a bpmn_engine::model::ElementRef>) -> Vec<&'a str> {
+    v.into_iter().map(|e| e.id.as_str()).collect()
+}
+
+fn fields(c: &bpmn_engine::model::ElementChange) -> Vec<Field> {
+    c.changes.iter().map(|c| c.field).collect()
+}
+
+/// Save and load again (JSON): the state must read back to the same snapshot.
+fn round_trip(wf: &Workflow) -> Workflow {
+    let origin = Origin::Process(wf.tasks().next().unwrap().process.to_string());
+    let bytes = storage::save_bytes(wf, &origin, Format::Json).unwrap();
+    let (back, _) = storage::load_bytes(&bytes, Format::Json).unwrap();
+    assert_eq!(
+        back.snapshot(),
+        wf.snapshot(),
+        "save/load changed the state"
+    );
+    assert_eq!(
+        storage::save_bytes(&back, &origin, Format::Json).unwrap(),
+        bytes,
+        "saving again gives other bytes"
+    );
+    back
+}
+
+// ----- SpecDiff -----------------------------------------------------------
+
+#[test]
+fn spec_diff_lists_added_and_changed_elements_and_flows_in_file_order() {
+    let (v1, v2) = (specs("order_v1"), specs("order_v2"));
+    let d = SpecDiff::new(v1.model(), v2.model(), "order", false).unwrap();
+    assert_eq!(ids(&d.added), ["D"]);
+    assert_eq!(d.added[0].path, ["order"]);
+    assert!(d.removed.is_empty());
+    let changed: Vec<(&str, Vec<Field>)> = d
+        .changed
+        .iter()
+        .map(|c| (c.old.id.as_str(), fields(c)))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("A", vec![Field::Type]),
+            ("B", vec![Field::Name, Field::Outgoing]),
+            ("C", vec![Field::Incoming]),
+            ("total", vec![Field::Script]),
+        ]
+    );
+    assert!(d.changed.iter().all(|c| c.aligned));
+    let b = &d.changed[1];
+    assert_eq!(b.changes[0].old, "Review");
+    assert_eq!(b.changes[0].new, "Review order");
+    assert_eq!(b.changes[1].old, "f_b_c to C");
+    assert_eq!(b.changes[1].new, "f_b_c to D");
+    assert_eq!(
+        d.changed[0].changes[0].to_string(),
+        "type: userTask → manualTask"
+    );
+    let added_flows: Vec<&str> = d.added_flows.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(added_flows, ["f_d_c"]);
+    assert!(d.removed_flows.is_empty());
+    assert_eq!(d.changed_flows.len(), 1);
+    let f = &d.changed_flows[0];
+    assert_eq!((f.old.id.as_str(), f.old.target.as_str()), ("f_b_c", "C"));
+    assert_eq!(f.new.target, "D");
+    assert_eq!(f.changes[0].field, Field::Target);
+    // The same version: nothing differs.
+    let same = SpecDiff::new(v1.model(), specs("order_v1").model(), "order", true).unwrap();
+    assert!(same.is_empty(), "{same:?}");
+}
+
+#[test]
+fn spec_diff_lists_removed_elements_and_flows() {
+    let d = SpecDiff::new(
+        specs("order_v1").model(),
+        specs("order_no_b").model(),
+        "order",
+        false,
+    )
+    .unwrap();
+    assert_eq!(ids(&d.removed), ["B"]);
+    assert!(d.added.is_empty());
+    let removed: Vec<&str> = d.removed_flows.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(removed, ["f_a_b", "f_b_c"]);
+    let added: Vec<&str> = d.added_flows.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(added, ["f_a_c"]);
+    let changed: Vec<&str> = d.changed.iter().map(|c| c.old.id.as_str()).collect();
+    assert_eq!(changed, ["A", "C"]);
+}
+
+#[test]
+fn spec_diff_aligns_a_renamed_id_by_structure_and_not_an_incompatible_type() {
+    let (v1, renamed) = (specs("order_v1"), specs("order_renamed"));
+    let d = SpecDiff::new(v1.model(), renamed.model(), "order", false).unwrap();
+    assert!(d.removed.is_empty() && d.added.is_empty(), "{d:?}");
+    let b = d.changed.iter().find(|c| c.old.id == "B").unwrap();
+    assert_eq!(b.new.id, "B2");
+    assert_eq!(b.matched_by, MatchedBy::Structure);
+    assert!(b.aligned);
+    assert_eq!(fields(b), [Field::Id]);
+
+    let retyped = specs("order_retyped");
+    let d = SpecDiff::new(v1.model(), retyped.model(), "order", false).unwrap();
+    let b = d.changed.iter().find(|c| c.old.id == "B").unwrap();
+    assert!(
+        !b.aligned,
+        "a user task does not carry over to a script task"
+    );
+    assert_eq!(fields(b), [Field::Type, Field::Script]);
+    assert!(d.node(b.old.node).is_none());
+    assert!(d.removed.is_empty() && d.added.is_empty());
+}
+
+#[test]
+fn spec_diff_inside_a_subprocess_names_the_path() {
+    let d = SpecDiff::new(
+        specs("sub_v1").model(),
+        specs("sub_v2").model(),
+        "claim",
+        false,
+    )
+    .unwrap();
+    assert_eq!(ids(&d.added), ["Estimate"]);
+    assert_eq!(d.added[0].path, ["claim", "Check"]);
+    let changed: Vec<(&str, Vec<Field>)> = d
+        .changed
+        .iter()
+        .map(|c| (c.old.id.as_str(), fields(c)))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("Inspect", vec![Field::Name, Field::Outgoing]),
+            ("check_end", vec![Field::Incoming]),
+        ]
+    );
+    assert_eq!(d.changed_flows[0].old.id, "s2");
+    assert_eq!(d.changed_flows[0].old.path, ["claim", "Check"]);
+    let added_flows: Vec<&str> = d.added_flows.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(added_flows, ["s3"]);
+}
+
+#[test]
+fn spec_diff_with_dependencies_compares_called_processes() {
+    let load = || Specs::load(&[fixture("call_caller.bpmn"), fixture("call_callee.bpmn")]);
+    let (a, b) = (load(), load());
+    let d = SpecDiff::new(a.model(), b.model(), "Process_Caller", true).unwrap();
+    assert_eq!(d.processes, ["Process_Caller", "Process_Callee"]);
+    assert!(d.is_empty());
+    let d = SpecDiff::new(a.model(), b.model(), "Process_Caller", false).unwrap();
+    assert_eq!(d.processes, ["Process_Caller"]);
+    // Without the callee in the new version, it is a removed process.
+    let caller_only = Specs::load(&[fixture("call_caller.bpmn")]);
+    let d = SpecDiff::new(a.model(), caller_only.model(), "Process_Caller", true).unwrap();
+    assert_eq!(d.removed_processes, ["Process_Callee"]);
+    let e = SpecDiff::new(
+        a.model(),
+        specs("order_v1").model(),
+        "Process_Caller",
+        false,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not in the new version"), "{e}");
+}
+
+// ----- InstanceDiff -------------------------------------------------------
+
+#[test]
+fn instance_diff_maps_live_and_completed_tasks() {
+    let wf = order_at_b();
+    let d = wf.diff_instance(&specs("order_no_b"));
+    let rows: Vec<(&str, TaskState, Option<&str>)> = d
+        .tasks
+        .iter()
+        .map(|t| (t.bpmn_id.as_str(), t.state, t.counterpart.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("start", TaskState::Completed, Some("start")),
+            ("A", TaskState::Completed, Some("A")),
+            ("B", TaskState::Ready, None),
+        ]
+    );
+    let blocking: Vec<&str> = d.blocking().iter().map(|t| t.bpmn_id.as_str()).collect();
+    assert_eq!(blocking, ["B"]);
+    assert_eq!(d.blocking()[0].problem, Some(Unmapped::Removed));
+    assert!(!d.can_migrate());
+
+    let d = wf.diff_instance(&specs("order_v2"));
+    assert!(d.can_migrate());
+    let b = d.tasks.iter().find(|t| t.bpmn_id == "B").unwrap();
+    assert_eq!(b.counterpart.as_deref(), Some("B"));
+    assert!(b.changes.iter().any(|c| c.field == Field::Name));
+
+    let d = wf.diff_instance(&specs("order_retyped"));
+    assert_eq!(
+        d.blocking()[0].problem,
+        Some(Unmapped::Retyped {
+            from: "userTask".into(),
+            to: "scriptTask".into()
+        })
+    );
+    // JSON for clients: ids as shown, states by name.
+    let j = serde_json::to_value(&d).unwrap();
+    assert_eq!(j["tasks"][2]["state"], "READY");
+    assert_eq!(j["tasks"][2]["problem"]["reason"], "retyped");
+}
+
+// ----- migrate ------------------------------------------------------------
+
+#[test]
+fn migrated_instance_runs_on_along_the_new_diagram_with_its_data_and_history() {
+    let wf = order_at_b();
+    let a_id = wf.resolve_task("A").unwrap();
+    let b_id = wf.ready_human_task("B").unwrap();
+    let (wf, report) = wf.migrate(specs("order_v2"), false).unwrap();
+    assert!(report.dropped.is_empty() && report.retired.is_empty());
+    assert_eq!(ready(&wf), ["B"]);
+    assert_eq!(wf.ready_human_task("B"), Some(b_id), "task ids stay");
+    assert_eq!(wf.resolve_task("A").unwrap(), a_id);
+    assert_eq!(wf.task(b_id).unwrap().name, Some("Review order"));
+    assert_eq!(wf.task(b_id).unwrap().data.to_json()["who"], "ann");
+    let mut wf = round_trip(&wf);
+
+    answer(&mut wf, "B", json!({}));
+    assert_eq!(ready(&wf), ["D"], "B goes on to the new task D");
+    answer(&mut wf, "D", json!({"approved": true}));
+    answer(&mut wf, "C", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(order(&wf), ["start", "A", "B", "D", "C", "total", "end"]);
+    // The new script ran; data from before the migration is kept.
+    assert_eq!(wf.data()["total"], 24);
+    assert_eq!(wf.data()["who"], "ann");
+    assert_eq!(wf.data()["approved"], true);
+}
+
+#[test]
+fn migration_with_a_removed_live_task_is_refused_and_changes_nothing() {
+    let wf = order_at_b();
+    let before = wf.snapshot();
+    let e = wf.migrate(specs("order_no_b"), false).unwrap_err();
+    let MigrationError::Blocked { tasks, starts } = &e else {
+        panic!("{e}");
+    };
+    assert!(starts.is_empty());
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].bpmn_id, "B");
+    let text = e.to_string();
+    assert!(
+        text.contains("`B` (userTask, READY): its element is not in the new version"),
+        "{text}"
+    );
+    assert_eq!(wf.snapshot(), before);
+    // Retyped beyond alignment: refused too.
+    let e = wf.migrate(specs("order_retyped"), false).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("changed from userTask to scriptTask"),
+        "{e}"
+    );
+}
+
+#[test]
+fn forced_migration_drops_the_live_task_and_says_so() {
+    let wf = order_at_b();
+    let b = wf.ready_human_task("B").unwrap();
+    let (wf, report) = wf.migrate(specs("order_no_b"), true).unwrap();
+    let dropped: Vec<&str> = report.dropped.iter().map(|t| t.bpmn_id.as_str()).collect();
+    assert_eq!(dropped, ["B"]);
+    assert!(report.stuck, "nothing is left to do");
+    assert!(wf.task(b).is_none());
+    let retired: Vec<(TaskId, &str, &str)> = wf
+        .retired_tasks()
+        .iter()
+        .map(|r| (r.id(), r.bpmn_id.as_str(), r.state.as_str()))
+        .collect();
+    assert_eq!(retired, [(b, "B", "CANCELLED")]);
+    assert!(ready(&wf).is_empty());
+    let back = round_trip(&wf);
+    assert_eq!(back.retired_tasks(), wf.retired_tasks());
+}
+
+#[test]
+fn completed_task_without_counterpart_is_kept_as_retired_history() {
+    let mut wf = order_at_b();
+    answer(&mut wf, "B", json!({"note": "from B"}));
+    assert_eq!(ready(&wf), ["C"]);
+    let (wf, report) = wf.migrate(specs("order_no_b"), false).unwrap();
+    let retired: Vec<&str> = report.retired.iter().map(|r| r.bpmn_id.as_str()).collect();
+    assert_eq!(retired, ["B"]);
+    assert_eq!(report.retired[0].state, "COMPLETED");
+    assert_eq!(report.retired[0].task_state(), Some(TaskState::Completed));
+    assert_eq!(order(&wf), ["start", "A"]);
+    let c = wf.ready_human_task("C").unwrap();
+    let a = wf.resolve_task("A").unwrap();
+    assert_eq!(wf.task(c).unwrap().parent, Some(a), "C now follows A");
+    assert_eq!(
+        wf.task(c).unwrap().data.to_json()["note"],
+        "from B",
+        "what B produced stays in the data"
+    );
+    let mut wf = round_trip(&wf);
+    answer(&mut wf, "C", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["note"], "from B");
+    assert_eq!(wf.retired_tasks().len(), 1);
+}
+
+#[test]
+fn renamed_live_task_carries_over() {
+    let wf = order_at_b();
+    let b = wf.ready_human_task("B").unwrap();
+    let (mut wf, _) = wf.migrate(specs("order_renamed"), false).unwrap();
+    assert_eq!(ready(&wf), ["B2"]);
+    assert_eq!(wf.ready_human_task("B2"), Some(b));
+    answer(&mut wf, "B2", json!({}));
+    assert_eq!(ready(&wf), ["C"]);
+}
+
+#[test]
+fn migration_inside_a_running_subprocess() {
+    let mut wf = specs("sub_v1").start("claim", Data::new()).unwrap();
+    wf.run().unwrap();
+    assert_eq!(ready(&wf), ["Inspect"]);
+    let (wf, _) = wf.migrate(specs("sub_v2"), false).unwrap();
+    let mut wf = round_trip(&wf);
+    answer(&mut wf, "Inspect", json!({"damage": 3}));
+    assert_eq!(ready(&wf), ["Estimate"]);
+    answer(&mut wf, "Estimate", json!({}));
+    answer(&mut wf, "Pay", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["damage"], 3);
+
+    // A removed subprocess that runs blocks, with its inner task.
+    let mut wf = specs("sub_v1").start("claim", Data::new()).unwrap();
+    wf.run().unwrap();
+    let d = wf.diff_instance(&specs("order_v1"));
+    assert!(!d.can_migrate());
+    let e = wf.migrate(specs("order_v1"), false).unwrap_err();
+    assert!(
+        matches!(e, MigrationError::MissingProcess(ref p) if p == "claim"),
+        "{e}"
+    );
+}
+
+fn timer_instance() -> Workflow {
+    let mut wf = specs("timer_v1")
+        .start_at(
+            "reminder",
+            Data::new(),
+            Some("2024-01-01T00:00:00Z".parse().unwrap()),
+        )
+        .unwrap();
+    wf.run().unwrap();
+    assert_eq!(waiting(&wf), ["wait"]);
+    wf
+}
+
+fn due(wf: &Workflow) -> Vec<String> {
+    wf.waiting_events()
+        .iter()
+        .filter_map(|e| e.due.map(|d| format!("{} {d}", e.bpmn_id)))
+        .collect()
+}
+
+#[test]
+fn a_waiting_timer_keeps_its_due_time_and_fires_after_migration() {
+    let mut wf = timer_instance();
+    wf.advance("PT30M").unwrap();
+    wf.run().unwrap();
+    let before = due(&wf);
+    let (wf, report) = wf.migrate(specs("timer_v2"), false).unwrap();
+    assert!(report.rearmed.is_empty());
+    assert_eq!(due(&wf), before, "an unchanged timer stays due when it was");
+    let mut wf = round_trip(&wf);
+    wf.advance("PT29M").unwrap();
+    wf.run().unwrap();
+    assert_eq!(waiting(&wf), ["wait"]);
+    wf.advance("PT1M").unwrap();
+    wf.run().unwrap();
+    assert_eq!(ready(&wf), ["Check"], "the timer leads to the new task");
+    answer(&mut wf, "Check", json!({}));
+    answer(&mut wf, "Remind", json!({}));
+    assert!(wf.is_completed());
+}
+
+#[test]
+fn a_changed_timer_is_armed_again_and_a_new_boundary_event_is_armed() {
+    let mut wf = timer_instance();
+    wf.advance("PT30M").unwrap();
+    wf.run().unwrap();
+    let (mut wf, report) = wf.migrate(specs("timer_v3"), false).unwrap();
+    assert_eq!(report.rearmed, ["wait"]);
+    assert_eq!(
+        due(&wf),
+        ["wait 2024-01-01T02:30:00Z"],
+        "two hours from the migration"
+    );
+    wf.advance("PT1H59M").unwrap();
+    wf.run().unwrap();
+    assert_eq!(waiting(&wf), ["wait"]);
+    wf.advance("PT1M").unwrap();
+    wf.run().unwrap();
+    assert_eq!(ready(&wf), ["Remind"]);
+
+    // An instance already at Remind gets the new boundary event armed.
+    let mut wf = timer_instance();
+    wf.advance("PT1H").unwrap();
+    wf.run().unwrap();
+    assert_eq!(ready(&wf), ["Remind"]);
+    let (mut wf, report) = wf.migrate(specs("timer_v3"), false).unwrap();
+    assert_eq!(report.armed, ["cancelled"]);
+    assert_eq!(waiting(&wf), ["cancelled"]);
+    let mut wf2 = round_trip(&wf);
+    wf.send_message("cancel", json!({})).unwrap();
+    wf.run().unwrap();
+    assert!(wf.is_completed());
+    assert_eq!(order(&wf).last().map(String::as_str), Some("end_cancelled"));
+    // Or Remind completes and the boundary event goes away.
+    answer(&mut wf2, "Remind", json!({}));
+    assert!(wf2.is_completed());
+}
+
+/// Every fixture case, paused after every step of its run: migrating to a
+/// freshly loaded copy of the same diagrams changes nothing.
+#[test]
+fn migrating_to_the_same_version_changes_nothing() {
+    let all: Vec<Case> = support::cases()
+        .into_iter()
+        .chain(support::event_cases())
+        .chain(support::reset_cases())
+        .chain(support::data_cases())
+        .collect();
+    let mut checks = 0;
+    let mut failures = Vec::new();
+    for case in &all {
+        let Ok((mut wf, _)) = start(case) else {
+            continue;
+        };
+        let same = start(case).unwrap().0.specs().clone();
+        let mut next = 0;
+        for _ in 0..200 {
+            match wf.migrate(same.clone(), false) {
+                Ok((moved, report)) => {
+                    checks += 1;
+                    let (a, b) = (
+                        serde_json::to_value(wf.snapshot()).unwrap(),
+                        serde_json::to_value(moved.snapshot()).unwrap(),
+                    );
+                    if a != b {
+                        let keys: Vec<String> = a
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .filter(|(k, v)| b.get(k.as_str()) != Some(v))
+                            .map(|(k, v)| format!("{k}: {v} → {}", b[k.as_str()]))
+                            .collect();
+                        failures.push(format!(
+                            "{}: the snapshot changed: {}",
+                            case.name,
+                            keys.join("; ")
+                        ));
+                    }
+                    if !report.diff.spec.is_empty()
+                        || !report.retired.is_empty()
+                        || !report.rearmed.is_empty()
+                        || !report.armed.is_empty()
+                    {
+                        failures.push(format!("{}: the report is not empty", case.name));
+                    }
+                }
+                Err(e) => failures.push(format!("{}: {e}", case.name)),
+            }
+            let (n, error, paused) = drive(&mut wf, &case.answers, next, Some(1));
+            next = n;
+            if !paused || error.is_some() {
+                break;
+            }
+        }
+    }
+    eprintln!("{checks} identity migrations checked");
+    assert!(checks > 200, "only {checks} checks");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn pair_with_x_done() -> Workflow {
+    let mut wf = specs("join_v1").start("pair", Data::new()).unwrap();
+    wf.run().unwrap();
+    answer(&mut wf, "X", json!({"x": 1}));
+    assert_eq!(ready(&wf), ["Y"]);
+    assert_eq!(waiting(&wf), ["join"]);
+    wf
+}
+
+#[test]
+fn join_tokens_follow_their_flow_when_the_join_changes() {
+    let (wf, _) = pair_with_x_done().migrate(specs("join_v2"), false).unwrap();
+    let mut wf = round_trip(&wf);
+    answer(&mut wf, "Y", json!({"y": 2}));
+    assert!(wf.is_completed(), "the token from X still counts");
+    assert_eq!(wf.data()["joined"], true);
+    assert_eq!(
+        (wf.data()["x"].clone(), wf.data()["y"].clone()),
+        (json!(1), json!(2))
+    );
+
+    // A token on a flow that no longer enters the join blocks.
+    let wf = pair_with_x_done();
+    let e = wf.migrate(specs("join_v3"), false).unwrap_err();
+    assert!(
+        e.to_string().contains("holds a token from flow `fx_join`"),
+        "{e}"
+    );
+    let (wf, report) = wf.migrate(specs("join_v3"), true).unwrap();
+    let dropped: Vec<&str> = report.dropped.iter().map(|t| t.bpmn_id.as_str()).collect();
+    assert_eq!(dropped, ["join"]);
+    assert_eq!(ready(&wf), ["Y"]);
+}
+
+fn load(names: &[&str]) -> Arc<Specs> {
+    let files: Vec<_> = names
+        .iter()
+        .map(|n| fixture(&format!("migrate/{n}.bpmn")))
+        .collect();
+    let s = Specs::load(&files);
+    assert!(s.diagnostics().is_empty(), "{:?}", s.diagnostics());
+    s
+}
+
+#[test]
+fn migration_inside_a_called_process() {
+    let mut wf = load(&["shop", "order_v1", "sub_v1"])
+        .start("shop", obj(json!({"qty": 1})))
+        .unwrap();
+    wf.run().unwrap();
+    answer(&mut wf, "A", json!({}));
+    assert_eq!(ready(&wf), ["B"]);
+    let d = wf.diff_instance(&load(&["shop", "order_v2"]));
+    assert_eq!(
+        d.spec.processes,
+        ["shop", "order"],
+        "the called process is compared"
+    );
+    let (wf, _) = wf.migrate(load(&["shop", "order_v2"]), false).unwrap();
+    let mut wf = round_trip(&wf);
+    answer(&mut wf, "B", json!({}));
+    assert_eq!(ready(&wf), ["D"]);
+    answer(&mut wf, "D", json!({}));
+    answer(&mut wf, "C", json!({}));
+    answer(&mut wf, "Done", json!({}));
+    assert!(wf.is_completed());
+    assert_eq!(wf.data()["total"], 12);
+
+    // A running call activity that now calls another process blocks.
+    let mut wf = load(&["shop", "order_v1", "sub_v1"])
+        .start("shop", obj(json!({"qty": 1})))
+        .unwrap();
+    wf.run().unwrap();
+    let e = wf
+        .migrate(load(&["shop_claim", "order_v1", "sub_v1"]), false)
+        .unwrap_err();
+    let MigrationError::Blocked { tasks, .. } = &e else {
+        panic!("{e}")
+    };
+    let buy = tasks.iter().find(|t| t.bpmn_id == "buy").unwrap();
+    assert_eq!(
+        buy.problem,
+        Some(Unmapped::CallsAnother {
+            running: "order".into(),
+            calls: "claim".into()
+        })
+    );
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.bpmn_id == "A" && t.problem == Some(Unmapped::BodyGone))
+    );
+}
+
+#[test]
+fn an_event_subprocess_added_to_a_running_body_is_armed() {
+    let wf = order_at_b();
+    let (mut wf, report) = wf.migrate(specs("order_esp"), false).unwrap();
+    assert_eq!(report.armed, ["cancel_start"]);
+    let mut wf2 = round_trip(&wf);
+    wf.send_message("cancel_order", json!({})).unwrap();
+    wf.run().unwrap();
+    assert!(
+        wf.is_completed(),
+        "the new event subprocess ended the order"
+    );
+    assert_eq!(
+        wf.tasks().find(|t| t.bpmn_id == "B").unwrap().state,
+        TaskState::Cancelled
+    );
+    // Migrating back removes the armed start event: refused unless forced.
+    let e = wf2.migrate(specs("order_v1"), false).unwrap_err();
+    assert!(
+        e.to_string().contains("start event `cancel_start` (armed)"),
+        "{e}"
+    );
+    let (back, report) = wf2.migrate(specs("order_v1"), true).unwrap();
+    assert_eq!(report.dropped_starts.len(), 1);
+    assert!(back.waiting_events().is_empty());
+    answer(&mut wf2, "B", json!({}));
+    assert_eq!(ready(&wf2), ["C"]);
+}
