@@ -674,3 +674,414 @@ fn an_event_subprocess_added_to_a_running_body_is_armed() {
     answer(&mut wf2, "B", json!({}));
     assert_eq!(ready(&wf2), ["C"]);
 }
+
+// ----- the `bpmn` commands ------------------------------------------------
+
+mod cli {
+    use super::fixture;
+
+    use std::path::{Path, PathBuf};
+
+    use assert_cmd::Command;
+    use serde_json::Value;
+
+    fn bpmn() -> Command {
+        Command::cargo_bin("bpmn").expect("the bpmn binary is built")
+    }
+
+    fn model(name: &str) -> PathBuf {
+        fixture(&format!("migrate/{name}.bpmn"))
+    }
+
+    /// An `order` v1 instance saved at B (A answered).
+    fn saved_at_b(dir: &Path) -> PathBuf {
+        let state = dir.join("order.json");
+        let answers = dir.join("answers.json");
+        std::fs::write(&answers, r#"[{"task": "A", "data": {"who": "ann"}}]"#).unwrap();
+        bpmn()
+            .args(["run", "-p", "order", "--data", r#"{"qty": 2}"#, "-b"])
+            .arg(model("order_v1"))
+            .arg("--answers")
+            .arg(&answers)
+            .arg("--save")
+            .arg(&state)
+            .assert()
+            .code(4);
+        state
+    }
+
+    fn stdout(cmd: &mut Command) -> (i32, String, String) {
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    #[test]
+    fn diff_spec_prints_text_and_json() {
+        let (code, out, err) = stdout(
+            bpmn()
+                .args(["diff-spec", "-p", "order", "-b"])
+                .arg(model("order_v1"))
+                .arg("--new")
+                .arg(model("order_v2")),
+        );
+        assert_eq!(code, 0, "{err}");
+        for line in [
+            "  + D userTask \"Approve\"  (order, line 12)",
+            "  ~ B userTask \"Review\"  (order, line 9)",
+            "      name: Review → Review order",
+            "      outgoing: f_b_c to C → f_b_c to D",
+            "  + f_d_c D → C  (order, line 13)",
+            "1 added, 0 removed, 4 changed; flows: 1 added, 0 removed, 1 changed.",
+        ] {
+            assert!(
+                out.lines().any(|l| l == line),
+                "no line {line:?} in:\n{out}"
+            );
+        }
+        // -p may be left out when the files have one process.
+        let (code, out, _) = stdout(
+            bpmn()
+                .args(["diff-spec", "--json", "-b"])
+                .arg(model("order_v1"))
+                .arg("--new")
+                .arg(model("order_no_b")),
+        );
+        assert_eq!(code, 0);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["removed"][0]["id"], "B");
+        assert_eq!(v["removed"][0]["type"], "userTask");
+        assert_eq!(v["removed_flows"][0]["id"], "f_a_b");
+        assert_eq!(v["changed"][0]["changes"][0]["field"], "outgoing");
+        // The same files: no differences.
+        let (code, out, _) = stdout(
+            bpmn()
+                .args(["diff-spec", "-b"])
+                .arg(model("order_v1"))
+                .arg("--new")
+                .arg(model("order_v1")),
+        );
+        assert_eq!(code, 0);
+        assert!(out.contains("No differences."), "{out}");
+        // An unknown process is a usage error.
+        let (code, _, err) = stdout(
+            bpmn()
+                .args(["diff-spec", "-p", "nope", "-b"])
+                .arg(model("order_v1"))
+                .arg("--new")
+                .arg(model("order_v2")),
+        );
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("process `nope` is not in the old version"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_refused_migration_leaves_the_state_file_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = saved_at_b(dir.path());
+        let before = std::fs::read(&state).unwrap();
+        let (code, _, err) = stdout(
+            bpmn()
+                .arg("migrate")
+                .arg(&state)
+                .arg("-b")
+                .arg(model("order_no_b")),
+        );
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("migration refused, nothing was changed"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`B` (userTask, READY): its element is not in the new version"),
+            "{err}"
+        );
+        assert!(err.contains("--force"), "{err}");
+        assert_eq!(std::fs::read(&state).unwrap(), before, "byte for byte");
+        assert!(!dir.path().join("order.before-migrate.json").exists());
+        // A new version that does not load: refused too, file unchanged.
+        let broken = dir.path().join("broken.bpmn");
+        std::fs::write(&broken, "<definitions").unwrap();
+        let (code, _, err) = stdout(bpmn().arg("migrate").arg(&state).arg("-b").arg(&broken));
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(std::fs::read(&state).unwrap(), before);
+        // A dry run writes nothing either, and says what would happen.
+        let (code, out, _) = stdout(
+            bpmn()
+                .arg("migrate")
+                .arg(&state)
+                .arg("-b")
+                .arg(model("order_v2"))
+                .arg("--dry-run"),
+        );
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("B \"Review\" (userTask, READY) (changed: name, outgoing)"),
+            "{out}"
+        );
+        assert!(out.contains("nothing was written"), "{out}");
+        assert_eq!(std::fs::read(&state).unwrap(), before);
+    }
+
+    #[test]
+    fn migrate_then_resume_follows_the_new_diagram() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = saved_at_b(dir.path());
+        let before = std::fs::read(&state).unwrap();
+        let (code, out, err) = stdout(
+            bpmn()
+                .arg("migrate")
+                .arg(&state)
+                .arg("-b")
+                .arg(model("order_v2")),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("Migrated to the new version."), "{out}");
+        let backup = dir.path().join("order.before-migrate.json");
+        assert_eq!(
+            std::fs::read(&backup).unwrap(),
+            before,
+            "the previous state is kept"
+        );
+        let answers = dir.path().join("rest.json");
+        std::fs::write(
+            &answers,
+            r#"[{"task": "B", "data": {}}, {"task": "D", "data": {}}, {"task": "C", "data": {}}]"#,
+        )
+        .unwrap();
+        let (code, out, err) = stdout(
+            bpmn()
+                .arg("resume")
+                .arg(&state)
+                .arg("--json")
+                .arg("--answers")
+                .arg(&answers),
+        );
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["completed"], true);
+        assert_eq!(v["data"]["total"], 24);
+        assert_eq!(v["data"]["who"], "ann");
+    }
+
+    #[test]
+    fn forced_migration_says_what_it_dropped_and_json_reports_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = saved_at_b(dir.path());
+        let (code, out, err) = stdout(
+            bpmn()
+                .arg("migrate")
+                .arg(&state)
+                .args(["--force", "--json", "-b"])
+                .arg(model("order_no_b")),
+        );
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["migrated"], true);
+        assert_eq!(v["report"]["dropped"][0]["bpmn_id"], "B");
+        assert_eq!(v["report"]["dropped"][0]["problem"]["reason"], "removed");
+        assert_eq!(v["report"]["retired"][0]["bpmn_id"], "B");
+        assert_eq!(v["report"]["stuck"], true);
+        let (code, out, _) = stdout(bpmn().arg("tasks").arg(&state).arg("--json"));
+        assert_eq!(code, 0);
+        let tasks: Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["bpmn_id"] != "B"),
+            "{tasks}"
+        );
+    }
+
+    #[test]
+    fn diff_instance_lists_live_tasks_and_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = saved_at_b(dir.path());
+        let (code, out, err) = stdout(
+            bpmn()
+                .arg("diff-instance")
+                .arg(&state)
+                .arg("-b")
+                .arg(model("order_no_b")),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("B \"Review\" (userTask, READY): no counterpart — its element is not in the new version"), "{out}");
+        assert!(
+            out.contains("History: 2 task(s), 2 map onto the new version"),
+            "{out}"
+        );
+        assert!(out.contains("A migration is refused"), "{out}");
+        let (_, out, _) = stdout(
+            bpmn()
+                .arg("diff-instance")
+                .arg(&state)
+                .args(["--json", "-b"])
+                .arg(model("order_v2")),
+        );
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["tasks"][2]["bpmn_id"], "B");
+        assert_eq!(v["tasks"][2]["state"], "READY");
+        assert_eq!(v["spec"]["added"][0]["id"], "D");
+    }
+}
+
+/// `xml` with, at the start of every process, an event subprocess that
+/// starts on a signal nothing sends: every element index of the process
+/// (and every body index after it) shifts, and running processes gain an
+/// event subprocess to arm. `n` keeps the ids apart between files.
+fn with_unused_event_subprocess(xml: &str, n: usize) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = xml;
+    let mut prefix = None;
+    let mut k = 0;
+    while let Some(i) = rest.find('<') {
+        let tag = &rest[i + 1..];
+        let end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+        let name = &tag[..end];
+        let (p, local) = match name.rfind(':') {
+            Some(c) => (&name[..=c], &name[c + 1..]),
+            None => ("", name),
+        };
+        let close = tag.find('>')?;
+        out.push_str(&rest[..i + 1 + close + 1]);
+        rest = &tag[close + 1..];
+        if local == "process" && !tag[..close].ends_with('/') {
+            prefix = Some(p.to_string());
+            k += 1;
+            out.push_str(&format!(
+                "<{p}subProcess id=\"zz_esp_{n}_{k}\" triggeredByEvent=\"true\">\
+                 <{p}startEvent id=\"zz_start_{n}_{k}\">\
+                 <{p}signalEventDefinition signalRef=\"zz_signal_{n}\"/></{p}startEvent>\
+                 <{p}sequenceFlow id=\"zz_flow_{n}_{k}\" sourceRef=\"zz_start_{n}_{k}\" targetRef=\"zz_end_{n}_{k}\"/>\
+                 <{p}endEvent id=\"zz_end_{n}_{k}\"/></{p}subProcess>"
+            ));
+        }
+    }
+    out.push_str(rest);
+    let p = prefix?;
+    let closing = format!("</{p}definitions>");
+    let at = out.rfind(&closing)?;
+    out.insert_str(
+        at,
+        &format!("<{p}signal id=\"zz_signal_{n}\" name=\"zz never sent\"/>"),
+    );
+    Some(out)
+}
+
+/// Every fixture case, paused after every step: migrating to a copy of its
+/// diagrams where every index moved (an unused event subprocess first in
+/// each process) and going on with the rest of its answers ends exactly
+/// like the uninterrupted run.
+#[test]
+fn migrating_to_shifted_indices_ends_like_the_uninterrupted_run() {
+    #[derive(Debug, PartialEq)]
+    struct Outcome {
+        completed: bool,
+        data: Value,
+        order: Vec<String>,
+        ready: Vec<String>,
+        error: Option<String>,
+    }
+    let outcome = |wf: &Workflow, error: Option<String>| Outcome {
+        completed: wf.is_completed(),
+        data: if wf.is_completed() {
+            wf.data().to_json()
+        } else {
+            wf.last_task_data().to_json()
+        },
+        order: order(wf),
+        ready: ready(wf),
+        // Errors list what the instance waits for: the event subprocess
+        // the shifted copy adds is one of them.
+        error: error
+            .map(|e| match e.split_once("it waits for: ") {
+                Some((head, list)) => {
+                    let kept: Vec<&str> = list
+                        .split(", ")
+                        .filter(|w| !w.contains("zz never sent"))
+                        .collect();
+                    format!("{head}it waits for: {}", kept.join(", "))
+                }
+                None => e,
+            })
+            // And where an error is: the shifted copy is another file.
+            .map(|e| {
+                e.split(' ')
+                    .map(|w| if w.contains(".bpmn:") { "<file>:" } else { w })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let all: Vec<Case> = support::cases()
+        .into_iter()
+        .chain(support::event_cases())
+        .chain(support::data_cases())
+        .collect();
+    let (mut checks, mut skipped) = (0, 0);
+    let mut failures = Vec::new();
+    for case in &all {
+        let Ok((first, _)) = start(case) else {
+            continue;
+        };
+        // The shifted copy of its files.
+        let mut files = Vec::new();
+        let mut ok = true;
+        for (n, f) in case.files.iter().enumerate() {
+            let text = std::fs::read_to_string(fixture(f)).unwrap();
+            let Some(shifted) = with_unused_event_subprocess(&text, n) else {
+                ok = false;
+                break;
+            };
+            let path = dir.path().join(format!("{}_{n}.bpmn", case.name));
+            std::fs::write(&path, shifted).unwrap();
+            files.push(path);
+        }
+        let dmn: Vec<_> = case.dmn.iter().map(|f| fixture(f)).collect();
+        let shifted = Specs::load_all(&files, &dmn, first.specs().options());
+        if !ok || shifted.diagnostics().len() != first.specs().diagnostics().len() {
+            skipped += 1;
+            continue;
+        }
+        let mut base = first;
+        let (_, error, _) = drive(&mut base, &case.answers, 0, None);
+        let expected = outcome(&base, error);
+        for stop in 0..60 {
+            let (mut wf, _) = start(case).unwrap();
+            let (next, error, paused) = drive(&mut wf, &case.answers, 0, Some(stop));
+            if !paused || error.is_some() {
+                break;
+            }
+            let (mut moved, report) = match wf.migrate(shifted.clone(), false) {
+                Ok(m) => m,
+                Err(e) => {
+                    failures.push(format!("{} after {stop} steps: {e}", case.name));
+                    break;
+                }
+            };
+            checks += 1;
+            if !report.retired.is_empty() || !report.dropped.is_empty() {
+                failures.push(format!("{} after {stop} steps: {report:?}", case.name));
+            }
+            let (_, error, _) = drive(&mut moved, &case.answers, next, None);
+            let got = outcome(&moved, error);
+            if got != expected {
+                failures.push(format!(
+                    "{} after {stop} steps:\n  expected {expected:?}\n  got      {got:?}",
+                    case.name
+                ));
+            }
+        }
+    }
+    eprintln!("{checks} shifted migrations checked, {skipped} cases skipped");
+    assert!(checks > 200, "only {checks} checks");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

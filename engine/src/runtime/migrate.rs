@@ -165,7 +165,6 @@ fn blocked_message(tasks: &[TaskMapping], starts: &[StartMapping]) -> String {
             .unwrap_or_default();
         s += &format!("\n  start event `{}` (armed): {problem}", st.bpmn_id);
     }
-    s += "\na forced migration cancels and drops them";
     s
 }
 
