@@ -42,7 +42,7 @@ pub enum Command {
     DiffInstance(DiffInstanceArgs),
     /// Move a saved instance to a new version of its diagrams.
     #[command(
-        after_help = "Live tasks (ready, waiting, started, in error) whose element is gone refuse the migration unless --force, which cancels and drops them. Completed tasks without a counterpart are kept as retired history. A refused or failed migration leaves the state file unchanged; a migration keeps the previous state beside it (FILE.before-migrate.json).\n\nExit status:\n  0  migrated (or, with --dry-run, the migration would go through)\n  2  refused, bad usage, or files that cannot be read or do not load"
+        after_help = "Live tasks (ready, waiting, started, in error) whose element is gone refuse the migration unless --force, which cancels and drops them. Completed tasks without a counterpart are kept as retired history. Without -d the DMN files embedded in the state are kept, and without --dialect the instance's dialect. A refused or failed migration leaves the state file unchanged; a migration keeps the previous state beside it (FILE.before-migrate.json).\n\nExit status:\n  0  migrated (or, with --dry-run, the migration would go through)\n  2  refused, bad usage, or files that cannot be read or do not load"
     )]
     Migrate(MigrateArgs),
     /// Evaluate a DMN decision against JSON data and print the result.

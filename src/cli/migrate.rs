@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bpmn_engine::model::{ElementChange, ElementRef, FlowRef, MatchedBy, SpecDiff};
+use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::runtime::{InstanceDiff, MigrationError, MigrationReport, TaskMapping};
 use bpmn_engine::storage::Origin;
 use bpmn_engine::{Severity, Specs, Workflow};
@@ -128,7 +129,7 @@ pub fn migrate(args: MigrateArgs) -> Result<u8, CliError> {
         Some(super::lock::lock_state(&args.file, args.wait)?)
     };
     let (wf, origin) = load_state(&args.file)?;
-    let new = load_files(&args.files)?;
+    let new = new_version(&args.files, &wf)?;
     let m = migrate_loaded(&wf, &origin, new, args.force, args.dry_run)?;
     let mut text = m.text;
     if let Some(migrated) = &m.workflow {
@@ -172,7 +173,7 @@ pub fn migrate(args: MigrateArgs) -> Result<u8, CliError> {
 /// `bpmn diff-instance STATE --bpmn NEW...`.
 pub fn diff_instance(args: DiffInstanceArgs) -> Result<u8, CliError> {
     let (wf, _) = load_state(&args.file)?;
-    let new = load_files(&args.files)?;
+    let new = new_version(&args.files, &wf)?;
     let diff = wf.diff_instance(&new);
     if args.json {
         outln!(
@@ -215,7 +216,11 @@ pub fn diff_spec(args: DiffSpecArgs) -> Result<u8, CliError> {
 /// diagnostics are printed), problems inside processes are left to the
 /// command (a diff does not run anything).
 fn load_files(files: &FileArgs) -> Result<Arc<Specs>, CliError> {
-    let specs = load(files)?;
+    file_errors(load(files)?)
+}
+
+/// `specs`, unless a file did not load: then its diagnostics, as an error.
+fn file_errors(specs: Arc<Specs>) -> Result<Arc<Specs>, CliError> {
     let broken: Vec<String> = specs
         .diagnostics()
         .iter()
@@ -227,6 +232,34 @@ fn load_files(files: &FileArgs) -> Result<Arc<Specs>, CliError> {
     } else {
         Err(CliError::usage(broken.join("\n")))
     }
+}
+
+/// The new version of `wf`'s diagrams: `files`, with the instance's
+/// dialect when `--dialect` is not given and the DMN files embedded in its
+/// state when no `-d` is (a new version of the diagrams rarely comes with
+/// new decisions, and the state may have travelled without them).
+fn new_version(files: &FileArgs, wf: &Workflow) -> Result<Arc<Specs>, CliError> {
+    let dialect = files.dialect.or(wf.specs().options().dialect);
+    let embedded = wf.specs().dmn_files();
+    if !files.dmn.is_empty() || embedded.is_empty() {
+        return load_files(&FileArgs {
+            bpmn: files.bpmn.clone(),
+            dmn: files.dmn.clone(),
+            dialect,
+        });
+    }
+    let mut bpmn = Vec::new();
+    for p in &files.bpmn {
+        let bytes = std::fs::read(p)
+            .map_err(|e| CliError::usage(format!("{}: cannot read the file: {e}", p.display())))?;
+        bpmn.push((p.clone(), bytes));
+    }
+    let dmn = embedded
+        .iter()
+        .map(|f| (f.path.clone(), f.text.as_bytes().to_vec()))
+        .collect();
+    let specs = Specs::from_all_sources(bpmn, dmn, &LoadOptions { dialect });
+    file_errors(specs)
 }
 
 /// The process of files that hold exactly one executable process.

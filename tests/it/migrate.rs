@@ -902,6 +902,44 @@ mod cli {
     }
 
     #[test]
+    fn migrate_keeps_the_embedded_decisions_without_dmn_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("rules.json");
+        let dmn = fixture("../dmn/v11.dmn");
+        bpmn()
+            .args(["run", "-p", "rules", "-b"])
+            .arg(model("rules"))
+            .arg("-d")
+            .arg(&dmn)
+            .arg("--save")
+            .arg(&state)
+            .arg("--json")
+            .assert()
+            .code(4);
+        let (code, _, err) = stdout(
+            bpmn()
+                .arg("migrate")
+                .arg(&state)
+                .arg("-b")
+                .arg(model("rules")),
+        );
+        assert_eq!(code, 0, "{err}");
+        let answers = dir.path().join("a.json");
+        std::fs::write(&answers, r#"[{"task": "Ask", "data": {"colour": "red"}}]"#).unwrap();
+        let (code, out, err) = stdout(
+            bpmn()
+                .arg("resume")
+                .arg(&state)
+                .arg("--json")
+                .arg("--answers")
+                .arg(&answers),
+        );
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["data"]["version"], "1.1");
+    }
+
+    #[test]
     fn diff_instance_lists_live_tasks_and_history() {
         let dir = tempfile::tempdir().unwrap();
         let state = saved_at_b(dir.path());
