@@ -44,6 +44,17 @@ pub enum Command {
     Send(SendArgs),
     /// Print (JSON) what a saved instance threw that nothing caught, and what it waits for.
     Events(EventsArgs),
+    /// Compare two versions of a process: elements and flows added, removed, changed.
+    #[command(name = "diff-spec")]
+    DiffSpec(DiffSpecArgs),
+    /// Show how a saved instance's tasks map onto a new version of its diagrams.
+    #[command(name = "diff-instance")]
+    DiffInstance(DiffInstanceArgs),
+    /// Move a saved instance to a new version of its diagrams.
+    #[command(
+        after_help = "Live tasks (ready, waiting, started, in error) whose element is gone refuse the migration unless --force, which cancels and drops them. Completed tasks without a counterpart are kept as retired history. Without -d the DMN files embedded in the state are kept, and without --dialect the instance's dialect. A refused or failed migration leaves the state file unchanged; a migration keeps the previous state beside it (FILE.before-migrate.json).\n\nExit status:\n  0  migrated (or, with --dry-run, the migration would go through)\n  2  refused, bad usage, or files that cannot be read or do not load"
+    )]
+    Migrate(MigrateArgs),
     /// Evaluate a DMN decision against JSON data and print the result.
     Decide(DecideArgs),
     /// Run decision tests (DMN TCK test-case XML) against a DMN model.
@@ -381,6 +392,65 @@ pub struct ResetArgs {
     /// A JSON object whose keys replace those of the task's data.
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
+    /// When another bpmn is using the state file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffSpecArgs {
+    /// The old version's BPMN files.
+    #[arg(short = 'b', long = "bpmn", value_name = "OLD", num_args = 1.., required = true)]
+    pub old: Vec<PathBuf>,
+    /// The new version's BPMN files.
+    #[arg(long = "new", value_name = "NEW", num_args = 1.., required = true)]
+    pub new: Vec<PathBuf>,
+    /// The process to compare (default: the only executable process of the
+    /// old files).
+    #[arg(short = 'p', long = "process", value_name = "PROCESS_ID")]
+    pub process: Option<String>,
+    /// Compare the processes it calls (call activities) as well.
+    #[arg(long)]
+    pub deps: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The language of scripts and conditions whose element does not say
+    /// (python, juel, rhai).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<bpmn_engine::model::Dialect>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffInstanceArgs {
+    /// The saved state (.json or .ron).
+    pub file: PathBuf,
+    /// The new version's files.
+    #[command(flatten)]
+    pub files: FileArgs,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The saved state (.json or .ron); it is updated in place.
+    pub file: PathBuf,
+    /// The new version's files.
+    #[command(flatten)]
+    pub files: FileArgs,
+    /// Cancel and drop live tasks that have no counterpart instead of
+    /// refusing.
+    #[arg(long)]
+    pub force: bool,
+    /// Say what the migration would do; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// When another bpmn is using the state file, wait for it to finish
     /// instead of refusing (exit 2).
     #[arg(long)]

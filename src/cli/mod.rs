@@ -17,6 +17,7 @@ mod library;
 mod limits;
 mod load;
 mod lock;
+mod migrate;
 mod output;
 mod reset;
 mod resume;
@@ -53,6 +54,9 @@ pub fn main() -> ExitCode {
         args::Command::Advance(a) => events::advance(a),
         args::Command::Send(a) => events::send(a),
         args::Command::Events(a) => events::events(a),
+        args::Command::DiffSpec(a) => migrate::diff_spec(a),
+        args::Command::DiffInstance(a) => migrate::diff_instance(a),
+        args::Command::Migrate(a) => migrate::migrate(a),
         args::Command::Decide(a) => decide::decide(a),
         args::Command::DmnTest(a) => dmn_test::dmn_test(a),
         args::Command::Add(a) => library::add(a),

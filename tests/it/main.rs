@@ -16,6 +16,7 @@ mod dmn_decisions;
 mod engine_cases;
 mod event_cases;
 mod io_specification;
+mod migrate;
 mod model_details;
 mod multi_instance;
 mod reset;

@@ -8,6 +8,7 @@
 mod data;
 mod data_spec;
 mod definitions;
+mod diff;
 pub mod dmn;
 mod event;
 mod expression;
@@ -21,6 +22,10 @@ mod source;
 pub use data::{Data, MAX_DATA_DEPTH, check_depth, check_value_depth, nesting_depth};
 pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
+pub use diff::{
+    Change, DiffError, ElementChange, ElementRef, Field, FlowChange, FlowRef, MatchedBy, SpecDiff,
+    graph_path,
+};
 pub use event::{
     Correlation, EventKind, EventNode, EventPosition, MessageStyle, SpiffPayload, Timer,
     TimerValue, Trigger,

@@ -8,48 +8,58 @@ use super::error::WorkflowError;
 use super::owner::view_of;
 use super::wait::arm;
 use super::{TaskState, Workflow};
-use crate::model::{EventNode, EventPosition, NodeKind, NodeRef, Trigger};
+use crate::model::{EventNode, EventPosition, NodeIdx, NodeKind, NodeRef, Trigger};
 
 impl Workflow {
     /// Arms the boundary events of activity `a` (just reached).
     pub(crate) fn arm_boundaries(&mut self, a: u32) -> Result<(), WorkflowError> {
         let specs = self.specs.clone();
         let r = self.records.get(a).node;
-        let node = specs.model.node(r);
-        for &b in &node.boundary {
-            let br = NodeRef {
-                graph: r.graph,
-                node: b,
-            };
-            let Some(ev) = specs.model.node(br).kind.event() else {
-                continue;
-            };
-            // Compensation boundaries are not waits: they name a handler.
-            if ev
-                .triggers
-                .iter()
-                .all(|t| matches!(t, Trigger::Compensate { .. }))
-            {
-                continue;
+        for &b in &specs.model.node(r).boundary {
+            if let Err(e) = self.arm_boundary(a, b) {
+                let id = &specs
+                    .model
+                    .node(NodeRef {
+                        graph: r.graph,
+                        node: b,
+                    })
+                    .id;
+                return Err(self.fail(a, format!("boundary event `{id}`: {e}")));
             }
-            let data = self.records.data(a).clone();
-            let w = match arm(&specs, br, &data, self.clock.now()) {
-                Ok(w) => w,
-                Err(e) => {
-                    return Err(self.fail(
-                        a,
-                        format!("boundary event `{}`: {e}", specs.model.node(br).id),
-                    ));
-                }
-            };
-            let s = self.records.get(a).scope;
-            let t = self.push_task(s, b, a, data, TaskState::Waiting);
-            let view = view_of!(self);
-            self.events.insert_wait(t, w, &view);
-            self.index_wait(t);
-            self.check_conditional(t);
         }
         Ok(())
+    }
+
+    /// Arms boundary event `b` of activity `a`: a WAITING task under `a`.
+    /// Returns whether it armed one (a compensation boundary is not a
+    /// wait: it names a handler); an error says why its wait cannot be
+    /// armed (a timer expression that fails…).
+    pub(crate) fn arm_boundary(&mut self, a: u32, b: NodeIdx) -> Result<bool, String> {
+        let specs = self.specs.clone();
+        let r = self.records.get(a).node;
+        let br = NodeRef {
+            graph: r.graph,
+            node: b,
+        };
+        let Some(ev) = specs.model.node(br).kind.event() else {
+            return Ok(false);
+        };
+        if ev
+            .triggers
+            .iter()
+            .all(|t| matches!(t, Trigger::Compensate { .. }))
+        {
+            return Ok(false);
+        }
+        let data = self.records.data(a).clone();
+        let w = arm(&specs, br, &data, self.clock.now())?;
+        let s = self.records.get(a).scope;
+        let t = self.push_task(s, b, a, data, TaskState::Waiting);
+        let view = view_of!(self);
+        self.events.insert_wait(t, w, &view);
+        self.index_wait(t);
+        self.check_conditional(t);
+        Ok(true)
     }
 
     /// The WAITING boundary events of activity `a`, in task order (found

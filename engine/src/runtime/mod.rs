@@ -1,6 +1,6 @@
 //! The runtime: workflow instances, task records and their states, how
 //! tokens move, joins, subprocesses and call activities, events, loops,
-//! compensation, and reset.
+//! compensation, reset, and migration to a new version of the diagrams.
 //!
 //! An instance's state is split between *owners* (see `owner.rs`): task
 //! records, scopes, joins, events, loops, compensations, data objects and
@@ -30,6 +30,7 @@ mod data_versions;
 mod error;
 mod event_state;
 mod events;
+mod instance_diff;
 mod iso8601;
 mod joins;
 mod limits;
@@ -38,6 +39,7 @@ mod loops;
 mod merge;
 mod message_index;
 mod messages;
+mod migrate;
 mod owner;
 mod raise;
 mod records;
@@ -64,9 +66,11 @@ pub use clock::{Clock, ClockChange};
 pub use data_store::{DataStore, DataStoreError, JsonFileStore};
 pub use error::{StartError, TaskError, WorkflowError};
 pub use events::{EventError, OutEvent, WaitingEvent};
+pub use instance_diff::{InstanceDiff, StartMapping, TaskMapping, Unmapped};
 pub use iso8601::{Iso8601Error, parse_cycle, parse_date, parse_duration};
 pub use limits::{EngineLimits, RuntimeLimits};
 pub use merge::{deep_merge, merge_json};
+pub use migrate::{MigrationError, MigrationReport, RetiredTask};
 pub use owner::Moment;
 pub use reset::{ResetError, ResetOutcome};
 pub use service::ServiceHandler;

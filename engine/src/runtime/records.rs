@@ -75,6 +75,10 @@ pub(crate) struct Records {
     /// Every state change, while a caller records them
     /// (`transitions.rs`); not part of the instance's state.
     journal: Option<Box<Journal>>,
+    /// Tasks migrations took out of the records because the version the
+    /// instance moved to has no element for them (their slots are among
+    /// `removed`); history only, never changed by running or resetting.
+    pub retired: Vec<super::RetiredTask>,
 }
 
 impl Records {

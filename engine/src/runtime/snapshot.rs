@@ -400,8 +400,13 @@ pub struct InstanceSnapshot {
     /// Loop tasks of multi-instance and looping activities.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub loops: Vec<LoopRow>,
-    /// One row per task id; `None` for ids a reset removed.
+    /// One row per task id; `None` for ids a reset removed (or a
+    /// migration retired).
     pub tasks: TaskRows,
+    /// Tasks kept as history by migrations to versions without their
+    /// element (their rows are `None`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<super::RetiredTask>,
 }
 
 pub(crate) fn state_char(s: TaskState) -> char {
@@ -523,6 +528,7 @@ impl Workflow {
             scopes,
             loops: Vec::new(),
             tasks,
+            retired: records.retired.clone(),
         };
         let view = self.view_of();
         self.joins.snapshot(&mut snap, &view);
@@ -692,6 +698,13 @@ impl Workflow {
                 scopes.add_live(r.scope, t, r.node.node);
             }
         }
+        for r in &snap.retired {
+            if !snap.tasks.removed.contains(&r.task) {
+                return bad(format!("retired task {} still has a task record", r.task));
+            }
+        }
+        let mut records = records;
+        records.retired = snap.retired.clone();
         let mut wf = Workflow::empty(specs.clone());
         wf.records = records;
         wf.scopes = scopes;

@@ -28,37 +28,47 @@ impl Workflow {
         let specs = self.specs.clone();
         let graph = specs.model.graph(self.scopes.get(s).graph);
         for &e in &graph.event_subprocesses {
-            let NodeKind::EventSubProcess { graph: body } = graph.node(e).kind else {
-                continue;
-            };
-            let Some(&start) = specs.model.graph(body).trigger_starts.first() else {
-                continue;
-            };
-            let r = NodeRef {
-                graph: body,
-                node: start,
-            };
-            let interrupting = matches!(
-                specs.model.node(r).kind.event().map(|e| e.position),
-                Some(EventPosition::Start { interrupting: true })
-            );
-            let data = self.scope_data(s);
-            let Ok(wait) = arm(&specs, r, &data, self.clock.now()) else {
-                continue;
-            };
-            let st = Starter {
-                scope: Some(s),
-                graph: body.0,
-                start: start.0,
-                esp: Some(e.0),
-                repeat: !interrupting,
-                fired: false,
-                spent: false,
-                wait,
-            };
-            self.events.starters.push(st, &specs, &self.scopes);
+            self.arm_event_subprocess(s, e);
         }
         self.index_starts(s);
+    }
+
+    /// Arms the start event of event subprocess `e` of scope `s` (its
+    /// conditional index is updated by [`Workflow::index_starts`]).
+    /// Returns whether it armed one.
+    pub(crate) fn arm_event_subprocess(&mut self, s: u32, e: NodeIdx) -> bool {
+        let specs = self.specs.clone();
+        let graph = specs.model.graph(self.scopes.get(s).graph);
+        let NodeKind::EventSubProcess { graph: body } = graph.node(e).kind else {
+            return false;
+        };
+        let Some(&start) = specs.model.graph(body).trigger_starts.first() else {
+            return false;
+        };
+        let r = NodeRef {
+            graph: body,
+            node: start,
+        };
+        let interrupting = matches!(
+            specs.model.node(r).kind.event().map(|e| e.position),
+            Some(EventPosition::Start { interrupting: true })
+        );
+        let data = self.scope_data(s);
+        let Ok(wait) = arm(&specs, r, &data, self.clock.now()) else {
+            return false;
+        };
+        let st = Starter {
+            scope: Some(s),
+            graph: body.0,
+            start: start.0,
+            esp: Some(e.0),
+            repeat: !interrupting,
+            fired: false,
+            spent: false,
+            wait,
+        };
+        self.events.starters.push(st, &specs, &self.scopes);
+        true
     }
 
     /// Arms the start events with definitions of top-level graph `g`

@@ -1,0 +1,516 @@
+//! `bpmn diff-spec`, `bpmn diff-instance` and `bpmn migrate`: what changed
+//! between two versions of a diagram, how a saved instance maps onto the
+//! new version, and moving it there.
+//!
+//! The work on a loaded instance is [`migrate_loaded`] and [`instance_text`],
+//! which take a `Workflow` and the new `Specs` and return what to print and
+//! save, so a command that finds its instance elsewhere than in a state
+//! file (a store) shows the same. A refused or failed migration writes
+//! nothing: the state file stays byte for byte as it was; a successful one
+//! keeps the state it replaces beside the file, as reset does.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bpmn_engine::model::{ElementChange, ElementRef, FlowRef, MatchedBy, SpecDiff};
+use bpmn_engine::parser::LoadOptions;
+use bpmn_engine::runtime::{InstanceDiff, MigrationError, MigrationReport, TaskMapping};
+use bpmn_engine::storage::Origin;
+use bpmn_engine::{Severity, Specs, Workflow};
+use serde_json::{Value, json};
+
+use super::CliError;
+use super::args::{DiffInstanceArgs, DiffSpecArgs, FileArgs, MigrateArgs};
+use super::exit::COMPLETED;
+use super::inspect::load_state;
+use super::load::load;
+use super::run::save_state;
+
+/// What migrating a loaded instance gives: the instance to save (none for
+/// a dry run or a refusal), the report as text and as JSON, and the error
+/// to print when the migration was refused.
+pub struct Migration {
+    /// The migrated instance, to be saved in place of the old one.
+    pub workflow: Option<Workflow>,
+    /// The report for people.
+    pub text: String,
+    /// The report for programs (`--json`).
+    pub json: Value,
+    /// Why the migration was refused (exit code and message).
+    pub error: Option<CliError>,
+}
+
+/// Migrates `wf` (started from `origin`) to the diagrams of `new`, or with
+/// `dry_run` says what a migration would do. Files that do not load, or an
+/// origin the new files lack, are errors; a refusal (live tasks without a
+/// counterpart, and no `force`) is a [`Migration`] with an error, so its
+/// report can still be shown.
+pub fn migrate_loaded(
+    wf: &Workflow,
+    origin: &Origin,
+    new: Arc<Specs>,
+    force: bool,
+    dry_run: bool,
+) -> Result<Migration, CliError> {
+    if let Origin::Collaboration(c) = origin {
+        if new.model().collaboration(c).is_none() {
+            return Err(CliError::usage(format!(
+                "collaboration `{c}`, which the instance was started from, is not in the new files"
+            )));
+        }
+    }
+    match wf.migrate(new, force) {
+        Ok((migrated, report)) => {
+            let text = report_text(&report, dry_run);
+            let json = json!({
+                "migrated": !dry_run,
+                "dry_run": dry_run,
+                "report": report,
+            });
+            Ok(Migration {
+                workflow: (!dry_run).then_some(migrated),
+                text,
+                json,
+                error: None,
+            })
+        }
+        Err(MigrationError::Invalid(problems)) => {
+            let lines: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+            Err(CliError::usage(format!(
+                "the new files cannot run this instance:\n{}",
+                lines.join("\n")
+            )))
+        }
+        Err(e @ MigrationError::Blocked { .. }) => {
+            let diff = match &e {
+                MigrationError::Blocked { tasks, starts } => json!({
+                    "tasks": tasks, "starts": starts,
+                }),
+                _ => Value::Null,
+            };
+            let message = format!(
+                "{}{e}\nrun with --force to cancel and drop them{}",
+                if dry_run {
+                    "the migration would be refused: "
+                } else {
+                    "migration refused, nothing was changed: "
+                },
+                if dry_run {
+                    ""
+                } else {
+                    ", or with --dry-run to see how every task maps"
+                }
+            );
+            Ok(Migration {
+                workflow: None,
+                text: String::new(),
+                json: json!({
+                    "migrated": false,
+                    "dry_run": dry_run,
+                    "error": message,
+                    "blocking": diff,
+                }),
+                error: Some(CliError::usage(message)),
+            })
+        }
+        Err(e) => Err(CliError::usage(format!(
+            "migration failed, nothing was changed: {e}"
+        ))),
+    }
+}
+
+/// `bpmn migrate STATE --bpmn NEW...`.
+pub fn migrate(args: MigrateArgs) -> Result<u8, CliError> {
+    // A dry run only reads, like `tasks`; a migration holds the lock from
+    // before it reads until after it saves.
+    let lock = if args.dry_run {
+        None
+    } else {
+        Some(super::lock::lock_state(&args.file, args.wait)?)
+    };
+    let (wf, origin) = load_state(&args.file)?;
+    let new = new_version(&args.files, &wf)?;
+    let m = migrate_loaded(&wf, &origin, new, args.force, args.dry_run)?;
+    let mut text = m.text;
+    if let Some(migrated) = &m.workflow {
+        let backup = backup_path(&args.file);
+        let before = std::fs::read(&args.file).map_err(|e| {
+            CliError::usage(format!(
+                "{}: cannot read the state file: {e}",
+                args.file.display()
+            ))
+        })?;
+        bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
+            CliError::usage(format!(
+                "{}: cannot keep the previous state ({e}); nothing was migrated",
+                backup.display()
+            ))
+        })?;
+        save_state(&args.file, migrated, &origin)?;
+        text += &format!(
+            "The previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}\n",
+            backup.display(),
+            backup.display(),
+            args.file.display(),
+            args.file.display()
+        );
+    }
+    drop(lock);
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&m.json).unwrap_or_default()
+        );
+    } else {
+        out!("{text}");
+    }
+    match m.error {
+        Some(e) => Err(e),
+        None => Ok(COMPLETED),
+    }
+}
+
+/// `bpmn diff-instance STATE --bpmn NEW...`.
+pub fn diff_instance(args: DiffInstanceArgs) -> Result<u8, CliError> {
+    let (wf, _) = load_state(&args.file)?;
+    let new = new_version(&args.files, &wf)?;
+    let diff = wf.diff_instance(&new);
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&diff).unwrap_or_default()
+        );
+    } else {
+        out!("{}", instance_text(&diff));
+    }
+    Ok(COMPLETED)
+}
+
+/// `bpmn diff-spec -b OLD... --new NEW... [-p ID] [--deps]`.
+pub fn diff_spec(args: DiffSpecArgs) -> Result<u8, CliError> {
+    let files = |bpmn: &[PathBuf]| FileArgs {
+        bpmn: bpmn.to_vec(),
+        dmn: Vec::new(),
+        dialect: args.dialect,
+    };
+    let old = load_files(&files(&args.old))?;
+    let new = load_files(&files(&args.new))?;
+    let process = match &args.process {
+        Some(p) => p.clone(),
+        None => only_process(&old)?,
+    };
+    let diff = SpecDiff::new(old.model(), new.model(), &process, args.deps)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&diff).unwrap_or_default()
+        );
+    } else {
+        out!("{}", spec_text(&diff));
+    }
+    Ok(COMPLETED)
+}
+
+/// Loads diagrams; a file that cannot be read or parsed is an error (its
+/// diagnostics are printed), problems inside processes are left to the
+/// command (a diff does not run anything).
+fn load_files(files: &FileArgs) -> Result<Arc<Specs>, CliError> {
+    file_errors(load(files)?)
+}
+
+/// `specs`, unless a file did not load: then its diagnostics, as an error.
+fn file_errors(specs: Arc<Specs>) -> Result<Arc<Specs>, CliError> {
+    let broken: Vec<String> = specs
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.process.is_none())
+        .map(|d| d.to_string())
+        .collect();
+    if broken.is_empty() {
+        Ok(specs)
+    } else {
+        Err(CliError::usage(broken.join("\n")))
+    }
+}
+
+/// The new version of `wf`'s diagrams: `files`, with the instance's
+/// dialect when `--dialect` is not given and the DMN files embedded in its
+/// state when no `-d` is (a new version of the diagrams rarely comes with
+/// new decisions, and the state may have travelled without them).
+fn new_version(files: &FileArgs, wf: &Workflow) -> Result<Arc<Specs>, CliError> {
+    let dialect = files.dialect.or(wf.specs().options().dialect);
+    let embedded = wf.specs().dmn_files();
+    if !files.dmn.is_empty() || embedded.is_empty() {
+        return load_files(&FileArgs {
+            bpmn: files.bpmn.clone(),
+            dmn: files.dmn.clone(),
+            dialect,
+        });
+    }
+    let mut bpmn = Vec::new();
+    for p in &files.bpmn {
+        let bytes = std::fs::read(p)
+            .map_err(|e| CliError::usage(format!("{}: cannot read the file: {e}", p.display())))?;
+        bpmn.push((p.clone(), bytes));
+    }
+    let dmn = embedded
+        .iter()
+        .map(|f| (f.path.clone(), f.text.as_bytes().to_vec()))
+        .collect();
+    let specs = Specs::from_all_sources(bpmn, dmn, &LoadOptions { dialect });
+    file_errors(specs)
+}
+
+/// The process of files that hold exactly one executable process.
+fn only_process(specs: &Specs) -> Result<String, CliError> {
+    let ids: Vec<&str> = specs
+        .model()
+        .processes
+        .iter()
+        .filter(|p| p.executable)
+        .map(|p| p.id.as_str())
+        .collect();
+    match ids[..] {
+        [one] => Ok(one.to_string()),
+        _ => Err(CliError::usage(format!(
+            "give the process to compare with -p (the old files have: {})",
+            ids.join(", ")
+        ))),
+    }
+}
+
+/// Where `bpmn migrate` keeps the state it replaces: `order.json` →
+/// `order.before-migrate.json`.
+pub fn backup_path(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match file.extension() {
+        Some(ext) => format!("{stem}.before-migrate.{}", ext.to_string_lossy()),
+        None => format!("{stem}.before-migrate"),
+    };
+    file.with_file_name(name)
+}
+
+fn where_(path: &[String], line: u32) -> String {
+    format!("{}, line {line}", path.join("/"))
+}
+
+fn element(e: &ElementRef) -> String {
+    match &e.name {
+        Some(n) => format!("{} {} \"{n}\"", e.id, e.element),
+        None => format!("{} {}", e.id, e.element),
+    }
+}
+
+fn flow(f: &FlowRef) -> String {
+    format!("{} {} → {}", f.id, f.source, f.target)
+}
+
+fn changed_line(c: &ElementChange) -> String {
+    let mut s = format!("  ~ {}", element(&c.old));
+    if c.matched_by == MatchedBy::Structure {
+        s += &format!(" → {} (same place, new id)", c.new.id);
+    }
+    if !c.aligned {
+        s += " (a task here does not carry over)";
+    }
+    s += &format!("  ({})\n", where_(&c.old.path, c.old.line));
+    for ch in &c.changes {
+        s += &format!("      {ch}\n");
+    }
+    s
+}
+
+/// `bpmn diff-spec` as text: one line per element or flow, `+` added,
+/// `-` removed, `~` changed (with one line per change), then counts.
+pub fn spec_text(d: &SpecDiff) -> String {
+    let mut s = format!(
+        "Process {}{}\n",
+        d.roots.join(", "),
+        if d.deps && d.processes.len() > 1 {
+            format!(
+                " and the processes it calls ({})",
+                d.processes[1..].join(", ")
+            )
+        } else {
+            String::new()
+        }
+    );
+    if d.is_empty() {
+        s += "No differences.\n";
+        return s;
+    }
+    for p in &d.added_processes {
+        s += &format!("  + process {p} (called only by the new version)\n");
+    }
+    for p in &d.removed_processes {
+        s += &format!("  - process {p} (called only by the old version)\n");
+    }
+    if !(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty()) {
+        s += "Elements:\n";
+        for e in &d.added {
+            s += &format!("  + {}  ({})\n", element(e), where_(&e.path, e.line));
+        }
+        for e in &d.removed {
+            s += &format!("  - {}  ({})\n", element(e), where_(&e.path, e.line));
+        }
+        for c in &d.changed {
+            s += &changed_line(c);
+        }
+    }
+    if !(d.added_flows.is_empty() && d.removed_flows.is_empty() && d.changed_flows.is_empty()) {
+        s += "Flows:\n";
+        for f in &d.added_flows {
+            s += &format!("  + {}  ({})\n", flow(f), where_(&f.path, f.line));
+        }
+        for f in &d.removed_flows {
+            s += &format!("  - {}  ({})\n", flow(f), where_(&f.path, f.line));
+        }
+        for c in &d.changed_flows {
+            s += &format!(
+                "  ~ {}  ({})\n",
+                flow(&c.old),
+                where_(&c.old.path, c.old.line)
+            );
+            for ch in &c.changes {
+                s += &format!("      {ch}\n");
+            }
+        }
+    }
+    s += &format!(
+        "{} added, {} removed, {} changed; flows: {} added, {} removed, {} changed.\n",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len(),
+        d.added_flows.len(),
+        d.removed_flows.len(),
+        d.changed_flows.len()
+    );
+    s
+}
+
+fn task_line(t: &TaskMapping) -> String {
+    let name = t
+        .name
+        .as_deref()
+        .map(|n| format!(" \"{n}\""))
+        .unwrap_or_default();
+    let mut s = format!(
+        "  {}  {}{name} ({}, {})",
+        t.id, t.bpmn_id, t.element, t.state
+    );
+    match (&t.problem, &t.counterpart) {
+        (Some(p), _) => s += &format!(": no counterpart — {p}"),
+        (None, Some(c)) => {
+            if c != &t.bpmn_id {
+                s += &format!(" → {c}");
+            }
+            if !t.changes.is_empty() {
+                let fields: Vec<&str> = t.changes.iter().map(|c| c.field.as_str()).collect();
+                s += &format!(" (changed: {})", fields.join(", "));
+            }
+            if t.rearm {
+                s += " — its wait is armed again";
+            }
+        }
+        (None, None) => {}
+    }
+    s + "\n"
+}
+
+/// `bpmn diff-instance` as text: the live tasks, then the history, each
+/// with its counterpart in the new version or why it has none, then
+/// whether a migration goes through.
+pub fn instance_text(d: &InstanceDiff) -> String {
+    let blocking = d.blocking().len() + d.blocking_starts().len();
+    let verdict = if blocking == 0 {
+        "A migration goes through.\n".to_string()
+    } else {
+        format!(
+            "A migration is refused: {blocking} live task(s) have no counterpart (--force drops them).\n"
+        )
+    };
+    instance_body(d) + verdict.as_str()
+}
+
+fn instance_body(d: &InstanceDiff) -> String {
+    let live: Vec<&TaskMapping> = d.tasks.iter().filter(|t| t.is_live()).collect();
+    let done: Vec<&TaskMapping> = d.tasks.iter().filter(|t| !t.is_live()).collect();
+    let mut s = String::new();
+    s += "Live tasks:\n";
+    if live.is_empty() {
+        s += "  (none)\n";
+    }
+    for t in &live {
+        s += &task_line(t);
+    }
+    if !d.starts.is_empty() {
+        s += "Armed start events:\n";
+        for st in &d.starts {
+            s += &format!("  {}", st.bpmn_id);
+            match (&st.problem, &st.counterpart) {
+                (Some(p), _) => s += &format!(": no counterpart — {p}"),
+                (None, Some(c)) if c != &st.bpmn_id => s += &format!(" → {c}"),
+                _ => {}
+            }
+            s += "\n";
+        }
+    }
+    let unmapped = done.iter().filter(|t| !t.carries_over()).count();
+    s += &format!(
+        "History: {} task(s), {} map onto the new version, {unmapped} have no counterpart",
+        done.len(),
+        done.len() - unmapped
+    );
+    if unmapped > 0 {
+        s += " (a migration keeps them as retired history):\n";
+        for t in done.iter().filter(|t| !t.carries_over()) {
+            s += &task_line(t);
+        }
+    } else {
+        s += ".\n";
+    }
+    s
+}
+
+/// `bpmn migrate` as text.
+fn report_text(r: &MigrationReport, dry_run: bool) -> String {
+    let mut s = instance_body(&r.diff);
+    let verb = if dry_run { "would be" } else { "was" };
+    for t in &r.dropped {
+        s += &format!(
+            "Dropped: {} `{}` ({}) {verb} cancelled.\n",
+            t.id, t.bpmn_id, t.state
+        );
+    }
+    for st in &r.dropped_starts {
+        s += &format!("Dropped: start event `{}` {verb} disarmed.\n", st.bpmn_id);
+    }
+    if !r.rearmed.is_empty() {
+        s += &format!(
+            "Armed again (definitions changed): {}.\n",
+            r.rearmed.join(", ")
+        );
+    }
+    if !r.armed.is_empty() {
+        s += &format!("Armed (new in this version): {}.\n", r.armed.join(", "));
+    }
+    if !r.dropped_data_objects.is_empty() {
+        s += &format!(
+            "Data objects no longer declared, dropped: {}.\n",
+            r.dropped_data_objects.join(", ")
+        );
+    }
+    if r.stuck {
+        s += "Warning: no task is left to run; the instance cannot go on.\n";
+    }
+    s += if dry_run {
+        "Dry run: the migration would go through; nothing was written.\n"
+    } else {
+        "Migrated to the new version.\n"
+    };
+    s
+}
