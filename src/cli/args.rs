@@ -400,11 +400,26 @@ pub struct ResetArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffSpecArgs {
+    /// Two spec versions in the store (ids, or names/process ids for the
+    /// latest version): OLD NEW. Instead of -b … --new ….
+    #[arg(value_name = "SPEC", num_args = 2, conflicts_with_all = ["old", "new"])]
+    pub versions: Vec<String>,
     /// The old version's BPMN files.
-    #[arg(short = 'b', long = "bpmn", value_name = "OLD", num_args = 1.., required = true)]
+    #[arg(
+        short = 'b',
+        long = "bpmn",
+        value_name = "OLD",
+        num_args = 1..,
+        required_unless_present = "versions"
+    )]
     pub old: Vec<PathBuf>,
     /// The new version's BPMN files.
-    #[arg(long = "new", value_name = "NEW", num_args = 1.., required = true)]
+    #[arg(
+        long = "new",
+        value_name = "NEW",
+        num_args = 1..,
+        required_unless_present = "versions"
+    )]
     pub new: Vec<PathBuf>,
     /// The process to compare (default: the only executable process of the
     /// old files).
@@ -422,13 +437,44 @@ pub struct DiffSpecArgs {
     pub dialect: Option<bpmn_engine::model::Dialect>,
 }
 
+/// The version an instance is compared with or moved to: files, or a
+/// spec in the store.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("version").required(true).args(["bpmn", "spec"])))]
+pub struct NewVersionArgs {
+    /// The new version's BPMN files.
+    #[arg(short = 'b', long = "bpmn", value_name = "FILE", num_args = 1..)]
+    pub bpmn: Vec<PathBuf>,
+    /// Its DMN files (default: those the instance embeds).
+    #[arg(short = 'd', long = "dmn", value_name = "DMNFILE", num_args = 1..)]
+    pub dmn: Vec<PathBuf>,
+    /// The language of scripts and conditions whose element does not say
+    /// (default: the instance's).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<bpmn_engine::model::Dialect>,
+    /// A spec in the store: its id, or a name or process id (latest version).
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<String>,
+}
+
+impl NewVersionArgs {
+    /// The files, as the loaders take them.
+    pub fn files(&self) -> FileArgs {
+        FileArgs {
+            bpmn: self.bpmn.clone(),
+            dmn: self.dmn.clone(),
+            dialect: self.dialect,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DiffInstanceArgs {
-    /// The saved state (.json or .ron).
+    /// The saved state (.json or .ron), or an instance id in the store.
     pub file: PathBuf,
-    /// The new version's files.
+    /// The new version.
     #[command(flatten)]
-    pub files: FileArgs,
+    pub new: NewVersionArgs,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -436,11 +482,12 @@ pub struct DiffInstanceArgs {
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The saved state (.json or .ron); it is updated in place.
+    /// The saved state (.json or .ron), or an instance id in the store; it
+    /// is updated in place.
     pub file: PathBuf,
-    /// The new version's files.
+    /// The new version.
     #[command(flatten)]
-    pub files: FileArgs,
+    pub new: NewVersionArgs,
     /// Cancel and drop live tasks that have no counterpart instead of
     /// refusing.
     #[arg(long)]

@@ -38,7 +38,7 @@ fn read_files(paths: &[PathBuf]) -> Result<Vec<SpecFile>, CliError> {
 }
 
 /// Loads a spec's sources as the engine's specs.
-fn specs_of(
+pub fn specs_of(
     spec: &Spec,
     limits: &bpmn_engine::runtime::EngineLimits,
 ) -> Result<Arc<Specs>, CliError> {

@@ -15,16 +15,19 @@ use std::sync::Arc;
 use bpmn_engine::model::{ElementChange, ElementRef, FlowRef, MatchedBy, SpecDiff};
 use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::runtime::{InstanceDiff, MigrationError, MigrationReport, TaskMapping};
-use bpmn_engine::storage::Origin;
+use bpmn_engine::storage::{NewSpec, Origin, SpecFile, SpecTarget, Store};
 use bpmn_engine::{Severity, Specs, Workflow};
 use serde_json::{Value, json};
 
 use super::CliError;
-use super::args::{DiffInstanceArgs, DiffSpecArgs, FileArgs, MigrateArgs};
+use super::args::{DiffInstanceArgs, DiffSpecArgs, FileArgs, MigrateArgs, NewVersionArgs};
 use super::exit::COMPLETED;
 use super::inspect::load_state;
+use super::invocation::{program, resume_command};
+use super::library::specs_of;
 use super::load::load;
 use super::run::save_state;
+use super::target;
 
 /// What migrating a loaded instance gives: the instance to save (none for
 /// a dry run or a refusal), the report as text and as JSON, and the error
@@ -119,43 +122,58 @@ pub fn migrate_loaded(
     }
 }
 
-/// `bpmn migrate STATE --bpmn NEW...`.
+/// `bpmn migrate (STATE | ID) (--bpmn NEW... | --spec SPEC)`.
 pub fn migrate(args: MigrateArgs) -> Result<u8, CliError> {
-    // A dry run only reads, like `tasks`; a migration holds the lock from
-    // before it reads until after it saves.
-    let lock = if args.dry_run {
-        None
-    } else {
-        Some(super::lock::lock_state(&args.file, args.wait)?)
-    };
-    let (wf, origin) = load_state(&args.file)?;
-    let new = new_version(&args.files, &wf)?;
-    let m = migrate_loaded(&wf, &origin, new, args.force, args.dry_run)?;
+    // A dry run only reads, like `tasks`; a migration holds the state
+    // file's lock from before it reads until after it saves (a stored
+    // instance is guarded by its revision instead).
+    let mut opened = target::open(&args.file, !args.dry_run, args.wait, &Default::default())?;
+    let (new, spec) = new_version(&args.new, &opened.wf, &opened.origin)?;
+    let m = migrate_loaded(&opened.wf, &opened.origin, new, args.force, args.dry_run)?;
     let mut text = m.text;
-    if let Some(migrated) = &m.workflow {
-        let backup = backup_path(&args.file);
-        let before = std::fs::read(&args.file).map_err(|e| {
-            CliError::usage(format!(
-                "{}: cannot read the state file: {e}",
-                args.file.display()
-            ))
-        })?;
-        bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
-            CliError::usage(format!(
-                "{}: cannot keep the previous state ({e}); nothing was migrated",
-                backup.display()
-            ))
-        })?;
-        save_state(&args.file, migrated, &origin)?;
-        text += &format!(
-            "The previous state is in {} (to undo: mv {} {}).\nContinue with: bpmn resume {}\n",
-            backup.display(),
-            backup.display(),
-            args.file.display(),
-            args.file.display()
-        );
+    if let Some(migrated) = m.workflow {
+        match opened.file().map(Path::to_path_buf) {
+            Some(file) => {
+                let backup = backup_path(&file);
+                let before = std::fs::read(&file).map_err(|e| {
+                    CliError::usage(format!(
+                        "{}: cannot read the state file: {e}",
+                        file.display()
+                    ))
+                })?;
+                bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
+                    CliError::usage(format!(
+                        "{}: cannot keep the previous state ({e}); nothing was migrated",
+                        backup.display()
+                    ))
+                })?;
+                save_state(&file, &migrated, &opened.origin)?;
+                text += &format!(
+                    "The previous state is in {} (to undo: mv {} {}).\nContinue with: {}\n",
+                    backup.display(),
+                    backup.display(),
+                    file.display(),
+                    resume_command(&program(), &file)
+                );
+            }
+            None => {
+                // The store: the instance now runs the new spec version
+                // (added to the library first when given as files).
+                let spec = match spec {
+                    Some(id) => id,
+                    None => add_version(&args.new, &opened)?,
+                };
+                opened.absorb(migrated);
+                opened.save_to_spec(spec)?;
+                text += &format!(
+                    "Instance {} now runs spec {spec}.\nContinue with: {}\n",
+                    args.file.display(),
+                    resume_command(&program(), &args.file)
+                );
+            }
+        }
     }
-    drop(lock);
+    drop(opened);
     if args.json {
         outln!(
             "{}",
@@ -170,10 +188,60 @@ pub fn migrate(args: MigrateArgs) -> Result<u8, CliError> {
     }
 }
 
-/// `bpmn diff-instance STATE --bpmn NEW...`.
+/// Adds the files of `--bpmn` as a new version of a stored instance's spec.
+fn add_version(args: &NewVersionArgs, opened: &target::Opened) -> Result<i64, CliError> {
+    let target = match &opened.origin {
+        Origin::Process(p) => SpecTarget::Process(p.clone()),
+        Origin::Collaboration(c) => SpecTarget::Collaboration(c.clone()),
+    };
+    let read = |paths: &[PathBuf]| -> Result<Vec<SpecFile>, CliError> {
+        paths
+            .iter()
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .map(|text| SpecFile {
+                        path: p.clone(),
+                        text,
+                    })
+                    .map_err(|e| CliError::usage(format!("{}: cannot read it: {e}", p.display())))
+            })
+            .collect()
+    };
+    let dmn = if args.dmn.is_empty() {
+        opened
+            .wf
+            .specs()
+            .dmn_files()
+            .iter()
+            .map(|f| SpecFile {
+                path: f.path.clone(),
+                text: f.text.to_string(),
+            })
+            .collect()
+    } else {
+        read(&args.dmn)?
+    };
+    let dialect = args
+        .dialect
+        .or(opened.wf.specs().options().dialect)
+        .map(|d| d.to_string());
+    let mut store = target::open_store(false)?;
+    let added = store
+        .add_spec(&NewSpec {
+            name: target.id().to_string(),
+            target,
+            bpmn: read(&args.bpmn)?,
+            dmn,
+            dialect,
+        })
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(added.spec.id)
+}
+
+/// `bpmn diff-instance (STATE | ID) (--bpmn NEW... | --spec SPEC)`.
 pub fn diff_instance(args: DiffInstanceArgs) -> Result<u8, CliError> {
-    let (wf, _) = load_state(&args.file)?;
-    let new = new_version(&args.files, &wf)?;
+    let (wf, origin) = load_state(&args.file)?;
+    let (new, _) = new_version(&args.new, &wf, &origin)?;
     let diff = wf.diff_instance(&new);
     if args.json {
         outln!(
@@ -186,21 +254,58 @@ pub fn diff_instance(args: DiffInstanceArgs) -> Result<u8, CliError> {
     Ok(COMPLETED)
 }
 
-/// `bpmn diff-spec -b OLD... --new NEW... [-p ID] [--deps]`.
+/// `bpmn diff-spec OLD NEW` (spec versions in the store) or
+/// `bpmn diff-spec -b OLD... --new NEW...`, `[-p ID] [--deps]`.
 pub fn diff_spec(args: DiffSpecArgs) -> Result<u8, CliError> {
-    let files = |bpmn: &[PathBuf]| FileArgs {
-        bpmn: bpmn.to_vec(),
-        dmn: Vec::new(),
-        dialect: args.dialect,
+    let (old, new, target) = if let [a, b] = args.versions.as_slice() {
+        let store = target::open_store(false)?;
+        let spec = |key: &str| -> Result<(Arc<Specs>, SpecTarget), CliError> {
+            let s = store
+                .spec(key)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            Ok((specs_of(&s, &Default::default())?, s.info.target))
+        };
+        let (old, target) = spec(a)?;
+        let (new, _) = spec(b)?;
+        (old, new, Some(target))
+    } else {
+        let files = |bpmn: &[PathBuf]| FileArgs {
+            bpmn: bpmn.to_vec(),
+            dmn: Vec::new(),
+            dialect: args.dialect,
+        };
+        (
+            load_files(&files(&args.old))?,
+            load_files(&files(&args.new))?,
+            None,
+        )
     };
-    let old = load_files(&files(&args.old))?;
-    let new = load_files(&files(&args.new))?;
-    let process = match &args.process {
-        Some(p) => p.clone(),
-        None => only_process(&old)?,
-    };
-    let diff = SpecDiff::new(old.model(), new.model(), &process, args.deps)
-        .map_err(|e| CliError::usage(e.to_string()))?;
+    let diff = match (&args.process, target) {
+        (Some(p), _) => SpecDiff::new(old.model(), new.model(), p, args.deps),
+        (None, Some(SpecTarget::Process(p))) => {
+            SpecDiff::new(old.model(), new.model(), &p, args.deps)
+        }
+        (None, Some(SpecTarget::Collaboration(c))) => {
+            let roots: Vec<String> = old
+                .model()
+                .collaboration(&c)
+                .map(|c| {
+                    c.participants
+                        .iter()
+                        .filter_map(|p| p.process_ref.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ok(SpecDiff::of_processes(
+                old.model(),
+                new.model(),
+                &roots,
+                args.deps,
+            ))
+        }
+        (None, None) => SpecDiff::new(old.model(), new.model(), &only_process(&old)?, args.deps),
+    }
+    .map_err(|e| CliError::usage(e.to_string()))?;
     if args.json {
         outln!(
             "{}",
@@ -234,19 +339,47 @@ fn file_errors(specs: Arc<Specs>) -> Result<Arc<Specs>, CliError> {
     }
 }
 
-/// The new version of `wf`'s diagrams: `files`, with the instance's
-/// dialect when `--dialect` is not given and the DMN files embedded in its
-/// state when no `-d` is (a new version of the diagrams rarely comes with
-/// new decisions, and the state may have travelled without them).
-fn new_version(files: &FileArgs, wf: &Workflow) -> Result<Arc<Specs>, CliError> {
+/// The new version of `wf`'s diagrams, and its spec id when it comes from
+/// the store: `--spec`, or the files, with the instance's dialect when
+/// `--dialect` is not given and the DMN files embedded in its state when no
+/// `-d` is (a new version of the diagrams rarely comes with new decisions,
+/// and the state may have travelled without them).
+fn new_version(
+    args: &NewVersionArgs,
+    wf: &Workflow,
+    origin: &Origin,
+) -> Result<(Arc<Specs>, Option<i64>), CliError> {
+    if let Some(key) = &args.spec {
+        let store = target::open_store(false)?;
+        let spec = store
+            .spec(key)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let same = match (&spec.info.target, origin) {
+            (SpecTarget::Process(a), Origin::Process(b)) => a == b,
+            (SpecTarget::Collaboration(a), Origin::Collaboration(b)) => a == b,
+            _ => false,
+        };
+        if !same {
+            return Err(CliError::usage(format!(
+                "spec {} starts {}, but the instance runs {origin}: migrate only between versions of the same process",
+                spec.info.id, spec.info.target
+            )));
+        }
+        return Ok((
+            file_errors(specs_of(&spec, &Default::default())?)?,
+            Some(spec.info.id),
+        ));
+    }
+    let files = args.files();
     let dialect = files.dialect.or(wf.specs().options().dialect);
     let embedded = wf.specs().dmn_files();
     if !files.dmn.is_empty() || embedded.is_empty() {
-        return load_files(&FileArgs {
+        let specs = load_files(&FileArgs {
             bpmn: files.bpmn.clone(),
             dmn: files.dmn.clone(),
             dialect,
-        });
+        })?;
+        return Ok((specs, None));
     }
     let mut bpmn = Vec::new();
     for p in &files.bpmn {
@@ -259,7 +392,7 @@ fn new_version(files: &FileArgs, wf: &Workflow) -> Result<Arc<Specs>, CliError> 
         .map(|f| (f.path.clone(), f.text.as_bytes().to_vec()))
         .collect();
     let specs = Specs::from_all_sources(bpmn, dmn, &LoadOptions { dialect });
-    file_errors(specs)
+    Ok((file_errors(specs)?, None))
 }
 
 /// The process of files that hold exactly one executable process.

@@ -170,9 +170,19 @@ impl Opened {
         self.wf = new;
     }
 
+    /// Saves a stored instance back, moved to spec version `spec` (a
+    /// migration).
+    pub fn save_to_spec(&mut self, spec: i64) -> Result<(), CliError> {
+        self.save_inner(None, Some(spec))
+    }
+
     /// Saves the instance back where it came from (or to `to`, a state
     /// file, when given); nothing is written when saving fails.
     pub fn save(&mut self, to: Option<&Path>) -> Result<(), CliError> {
+        self.save_inner(to, None)
+    }
+
+    fn save_inner(&mut self, to: Option<&Path>, spec: Option<i64>) -> Result<(), CliError> {
         if let Some(path) = to.or(self.file()) {
             let path = path.to_path_buf();
             return super::run::save_state(&path, &self.wf, &self.origin);
@@ -189,7 +199,7 @@ impl Opened {
             .update_instance(
                 id,
                 *revision,
-                None,
+                spec,
                 InstanceSave {
                     state: &state,
                     status: InstanceStatus::of(&self.wf),

@@ -645,3 +645,83 @@ fn the_readme_tutorial_through_the_library() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["data"], expected);
 }
+
+/// The README's "after editing a diagram": a new version in the library,
+/// the difference, the instance's mapping, the migration and the run on
+/// the new path — all by spec and instance ids.
+#[test]
+fn diff_and_migrate_between_library_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = d.join("order.bpmn");
+    std::fs::copy(fixture("migrate/order_v1.bpmn"), &model).unwrap();
+    let v1 = add(d, &model, "order");
+    let (code, v) = json_of(bpmn(d).args(["start", "order", "--data", r#"{"qty": 2}"#, "--json"]));
+    assert_eq!(code, 4, "{v}");
+    let id = v["instance"].as_i64().unwrap().to_string();
+    let a = answers(d, json!([{"task": "A", "data": {}}]));
+    let (code, v) = json_of(
+        bpmn(d)
+            .args(["resume", &id, "--answers"])
+            .arg(&a)
+            .arg("--json"),
+    );
+    assert_eq!((code, v["ready"].clone()), (4, json!(["B"])), "{v}");
+
+    // Edit the diagram and add it: version 2.
+    std::fs::copy(fixture("migrate/order_v2.bpmn"), &model).unwrap();
+    let v2 = add(d, &model, "order");
+    assert_ne!(v1, v2);
+    let diff = stdout_of(bpmn(d).args(["diff-spec", &v1.to_string(), &v2.to_string()]));
+    assert!(diff.contains('D') && diff.contains("Approve"), "{diff}");
+    let (_, dj) = json_of(bpmn(d).args(["diff-spec", &v1.to_string(), &v2.to_string(), "--json"]));
+    assert!(
+        dj["added"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == "D"),
+        "{dj}"
+    );
+    let mapping = stdout_of(bpmn(d).args(["diff-instance", &id, "--spec", &v2.to_string()]));
+    assert!(mapping.contains('B'), "{mapping}");
+
+    // A version without B is refused: B is live; nothing changes.
+    std::fs::copy(fixture("migrate/order_no_b.bpmn"), &model).unwrap();
+    let no_b = add(d, &model, "order");
+    let (_, before) = json_of(bpmn(d).args(["instances", "--json"]));
+    bpmn(d)
+        .args(["migrate", &id, "--spec", &no_b.to_string()])
+        .assert()
+        .code(2);
+    let (_, after) = json_of(bpmn(d).args(["instances", "--json"]));
+    assert_eq!(after, before, "a refused migration changes nothing");
+
+    let out = stdout_of(bpmn(d).args(["migrate", &id, "--spec", &v2.to_string()]));
+    assert!(out.contains(&format!("now runs spec {v2}")), "{out}");
+    let (_, list) = json_of(bpmn(d).args(["instances", "--json"]));
+    assert_eq!(list[0]["spec"], json!(v2));
+    assert_eq!(list[0]["version"], json!(2));
+    // It runs on the new path: B, then the new D, then C.
+    let a = answers(
+        d,
+        json!([{"task": "B", "data": {}}, {"task": "D", "data": {}}, {"task": "C", "data": {}}]),
+    );
+    let (code, v) = json_of(
+        bpmn(d)
+            .args(["resume", &id, "--answers"])
+            .arg(&a)
+            .arg("--json"),
+    );
+    assert_eq!(code, 0, "{v}");
+    let (_, log) = json_of(bpmn(d).args(["log", &id, "--json"]));
+    let completed: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["to"] == "COMPLETED")
+        .filter_map(|e| e["bpmn_id"].as_str())
+        .filter(|b| ["A", "B", "C", "D"].contains(b))
+        .collect();
+    assert_eq!(completed, ["A", "B", "D", "C"]);
+}
