@@ -268,6 +268,19 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
     super::run::finish_as(&wf, outcome, args.json, Some(info.id))
 }
 
+/// Starts an instance of `spec` chosen in a session ("Start from the
+/// library") and runs a session on it.
+pub fn start_chosen(spec: i64) -> Result<u8, CliError> {
+    use clap::Parser;
+    // The defaults of `bpmn start SPEC`, as if typed.
+    let args = super::args::Cli::try_parse_from(["bpmn", "start", &spec.to_string()])
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    match args.command {
+        super::args::Command::Start(a) => start(a),
+        _ => Err(CliError::usage("internal: not a start command")),
+    }
+}
+
 pub fn instances(args: InstancesArgs) -> Result<u8, CliError> {
     let store = open_store(false)?;
     let list = store.instances(args.active).map_err(usage)?;

@@ -68,6 +68,15 @@ pub fn main() -> ExitCode {
         args::Command::Import(a) => library::import(a),
         args::Command::Completions(a) => completions::completions(a),
     };
+    // "Start from the library" in a session: a new session on a new
+    // instance of the chosen spec, once the first has ended and saved.
+    let mut result = result;
+    while result.is_ok() {
+        let Some(spec) = interactive::take_start_next() else {
+            break;
+        };
+        result = library::start_chosen(spec);
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

@@ -124,6 +124,7 @@ fn session(
             let mut opts = interactive::options(i.step, i.forms, Some(work.clone()), false);
             opts.lock = Some(super::lock::lock_state(&work, false)?);
             opts.shown_as = Some((format!("instance {id} in the store"), id.to_string()));
+            opts.instance = Some(id);
             let code =
                 interactive::run_session(opened.wf.clone(), opened.origin.clone(), opts, input)?;
             let after = std::fs::read(&work).unwrap_or_default();

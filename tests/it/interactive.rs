@@ -359,12 +359,12 @@ fn save_halfway_resume_reset_and_finish() {
     first_half(&mut t);
     // Save halfway, then quit: nothing is unsaved, so no question.
     t.want("What next?")
-        .pick(6) // Save state
+        .pick(7) // Save state
         .want("Save to file (.json or .ron)")
         .line("order.json")
         .want("Saved to order.json.")
         .want("What next?")
-        .pick(8) // Quit
+        .pick(9) // Quit
         .want("The state is in order.json. Continue with: bpmn resume order.json");
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
@@ -377,7 +377,7 @@ fn save_halfway_resume_reset_and_finish() {
     let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
     t.want("enter_shipping_address")
         .want("What next?")
-        .pick(7) // Reset to a past task
+        .pick(8) // Reset to a past task
         .want("Reset to which task? (most recent first)")
         .want("Select shipping method")
         .pick(4) // select_shipping_method, collect_shipping_info,
@@ -502,7 +502,7 @@ fn end_of_input_autosaves_to_a_fresh_file() {
         .want("Color")
         .keys(ENTER)
         .want("What next?")
-        .pick(6) // Save state: asks a name, so Ctrl-D happens at a text prompt
+        .pick(7) // Save state: asks a name, so Ctrl-D happens at a text prompt
         .want("Save to file")
         .keys("\x04")
         .want("End of input.")
@@ -705,7 +705,7 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
         .keys(ENTER)
         .want("\"order_total\": 54")
         .want("What next?")
-        .pick(8) // Quit (Run a task, 6 lists/actions, Reset, Quit)
+        .pick(9) // Quit (Run a task, 7 lists/actions, Reset, Quit)
         .want("Save the state before quitting?")
         .line("n");
     let (code, _) = t.finish();
@@ -1336,5 +1336,64 @@ fn the_resume_hint_prints_the_program_as_it_was_invoked() {
     assert!(
         by_cargo.contains("Continue with: cargo run -- resume copy.json"),
         "{by_cargo}"
+    );
+}
+
+// ----- the store in a session (issue 15) --------------------------------------
+
+#[test]
+fn a_session_shows_the_log_and_instances_and_starts_from_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("sequence.bpmn");
+    std::fs::copy(root().join("tests/fixtures/bpmn/sequence.bpmn"), &model).unwrap();
+    Cmd::cargo_bin("bpmn")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("BPMN_STORE")
+        .args(["add", "-p", "Process_Sequence", "-b", "sequence.bpmn"])
+        .assert()
+        .success();
+    let mut t = Term::start(
+        dir.path(),
+        &[
+            "start",
+            "Process_Sequence",
+            "--data",
+            r#"{"price": 4, "qty": 5}"#,
+        ],
+        false,
+    );
+    // Run a task, past, future, all, filter, data, then Log.
+    t.want("What next?")
+        .pick(6)
+        .want("Confirm order (Task_Confirm)  (new) → READY")
+        .want("What next?")
+        .pick(7) // Instances in the store
+        .want("Process_Sequence")
+        .want("What next?")
+        .pick(8) // Start from the library
+        .want("Start which spec?")
+        .keys(ENTER)
+        .want("Saved to instance 1 in the store.")
+        .want("Started instance 2 of spec 1")
+        .want("What next?")
+        .pick_up(1) // Quit
+        .want("instance 2 in the store");
+    let (code, screen) = t.finish();
+    // The new instance started without data: its script fails (exit 3),
+    // and it is kept in the store in ERROR like any other.
+    assert_eq!(code, 3, "{}", tail(&screen));
+    let out = Cmd::cargo_bin("bpmn")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("BPMN_STORE")
+        .args(["instances", "--json"])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(
+        (list[0]["status"].clone(), list[1]["status"].clone()),
+        (json!("ready"), json!("error"))
     );
 }

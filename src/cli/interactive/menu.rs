@@ -17,6 +17,12 @@ pub enum Action {
     /// The tasks of one state, lane or name.
     FilterTasks,
     ViewData,
+    /// This instance's task log: every task state change.
+    Log,
+    /// The instances in the store.
+    Instances,
+    /// Save and quit this instance, then start one of a library spec.
+    StartFromLibrary,
     Save,
     Reset,
     Quit,
@@ -33,6 +39,9 @@ impl Action {
             Action::AllTasks => "List all tasks",
             Action::FilterTasks => "Filter tasks (by state, lane, name)",
             Action::ViewData => "View workflow data",
+            Action::Log => "Log (task state changes)",
+            Action::Instances => "Instances in the store",
+            Action::StartFromLibrary => "Start from the library",
             Action::Save => "Save state",
             Action::Reset => "Reset to a past task",
             Action::Quit => "Quit",
@@ -49,6 +58,8 @@ pub struct Situation {
     pub has_past: bool,
     /// Some task waits for a timer.
     pub timers: bool,
+    /// There is an instance store to list and start from.
+    pub store: bool,
 }
 
 /// The actions offered, and which one is preselected.
@@ -57,7 +68,11 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     let mut v = Vec::new();
     if s.completed {
         // When the workflow is done: look around, or quit.
-        v.extend([AllTasks, FilterTasks, PastTasks, ViewData, Save]);
+        v.extend([AllTasks, FilterTasks, PastTasks, ViewData, Log]);
+        if s.store {
+            v.extend([Instances, StartFromLibrary]);
+        }
+        v.push(Save);
         if s.has_past {
             v.push(Reset);
         }
@@ -74,14 +89,11 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     if s.timers {
         v.push(Refresh);
     }
-    v.extend([
-        PastTasks,
-        FutureTasks,
-        AllTasks,
-        FilterTasks,
-        ViewData,
-        Save,
-    ]);
+    v.extend([PastTasks, FutureTasks, AllTasks, FilterTasks, ViewData, Log]);
+    if s.store {
+        v.extend([Instances, StartFromLibrary]);
+    }
+    v.push(Save);
     if s.has_past {
         v.push(Reset);
     }
@@ -101,6 +113,7 @@ mod tests {
             step: false,
             has_past: true,
             timers: false,
+            store: false,
         }
     }
 
@@ -122,6 +135,7 @@ mod tests {
             human_ready: false,
             engine_ready: false,
             timers: true,
+            store: false,
             ..situation()
         });
         assert_eq!(a[d], Action::Refresh);

@@ -51,7 +51,7 @@ use bpmn_engine::storage::Origin;
 
 use super::CliError;
 pub use forms::check_answers;
-pub use session::Options;
+pub use session::{Options, take_start_next};
 
 /// How a run gets its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,5 +141,7 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         lock: None,
         shown_as: None,
         program: super::invocation::program(),
+        store: Some(super::target::store_path()).filter(|p| p.exists()),
+        instance: None,
     }
 }

@@ -20,8 +20,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bpmn_engine::model::EventKind;
+use bpmn_engine::runtime::Transition;
 use bpmn_engine::storage::{
-    self, Format, LockError, Origin, StateError, StateFileError, StateLock,
+    self, Format, LockError, Origin, SqliteStore, StateError, StateFileError, StateLock, Store,
 };
 use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
 use dialoguer::console::measure_text_width;
@@ -60,6 +61,22 @@ pub struct Options {
     /// How the person runs this program (`bpmn`, `cargo run --`…), for
     /// the hint that says how to resume ([`crate::cli::invocation`]).
     pub program: String,
+    /// The instance store, when there is one (for "Instances" and "Start
+    /// from the library").
+    pub store: Option<PathBuf>,
+    /// The instance's id in the store, when the session works on a stored
+    /// instance (its log so far comes from there).
+    pub instance: Option<i64>,
+}
+
+/// What a session asked to do after it ended: start an instance of this
+/// library spec (taken by the command line's top level, which runs a new
+/// session on it).
+static START_NEXT: std::sync::Mutex<Option<i64>> = std::sync::Mutex::new(None);
+
+/// The spec "Start from the library" chose, if any (once).
+pub fn take_start_next() -> Option<i64> {
+    START_NEXT.lock().ok().and_then(|mut n| n.take())
 }
 
 /// How an attempt to save ended.
@@ -104,6 +121,10 @@ pub struct Session<'a> {
     known: Vec<(PathBuf, Fingerprint)>,
     /// See [`Options::program`].
     program: String,
+    store: Option<PathBuf>,
+    instance: Option<i64>,
+    /// The task state changes of this session (for "Log").
+    log: Vec<Transition>,
     announced_completion: bool,
     /// Where fresh save names go (the current directory).
     dir: PathBuf,
@@ -129,6 +150,8 @@ impl<'a> Session<'a> {
                 Some((saving::identity(p), print))
             })
             .collect();
+        let mut wf = wf;
+        wf.record_transitions(false);
         Session {
             wf,
             origin,
@@ -144,6 +167,9 @@ impl<'a> Session<'a> {
             shown_as: opts.shown_as,
             known,
             program: opts.program,
+            store: opts.store,
+            instance: opts.instance,
+            log: Vec::new(),
             announced_completion: false,
             dir: PathBuf::new(),
         }
@@ -343,6 +369,7 @@ impl<'a> Session<'a> {
             step: self.step,
             has_past: self.wf.completed_tasks().next().is_some(),
             timers: self.waiting_timers() > 0,
+            store: self.store.is_some(),
         };
         let (actions, default) = menu::actions(&situation);
         let labels: Vec<String> = actions.iter().map(|a| a.label().to_string()).collect();
@@ -357,6 +384,13 @@ impl<'a> Session<'a> {
             Action::AllTasks => self.all_tasks()?,
             Action::FilterTasks => self.filter_tasks()?,
             Action::ViewData => self.view_data()?,
+            Action::Log => self.show_log()?,
+            Action::Instances => self.show_instances()?,
+            Action::StartFromLibrary => {
+                if self.pick_spec()? {
+                    return Ok(false);
+                }
+            }
             Action::Save => {
                 let default = self.default_save_name();
                 match self.save_asking(default)? {
@@ -635,6 +669,105 @@ impl<'a> Session<'a> {
         let mut rows: Vec<Row> = self.wf.tasks().map(|t| Row::of(&t)).collect();
         rows.extend(self.wf.future_tasks().iter().map(Row::future));
         rows
+    }
+
+    /// "Log": the instance's task state changes — what the store has for
+    /// a stored instance, then this session's.
+    fn show_log(&mut self) -> Flow<()> {
+        self.log.extend(self.wf.take_transitions());
+        let mut lines = Vec::new();
+        if let (Some(store), Some(id)) = (&self.store, self.instance) {
+            match SqliteStore::open(store, false).and_then(|s| s.log(id)) {
+                Ok(entries) => {
+                    lines.extend(entries.iter().map(|e| {
+                        log_line(e.at, &e.task, e.name.as_deref(), &e.bpmn_id, e.from, e.to)
+                    }))
+                }
+                Err(e) => self.error(&e.to_string()),
+            }
+        }
+        lines.extend(self.log.iter().map(|t| {
+            log_line(
+                t.at,
+                &t.task.to_string(),
+                t.name.as_deref(),
+                &t.bpmn_id,
+                t.from,
+                t.to,
+            )
+        }));
+        if lines.is_empty() {
+            self.say("No task changed state in this session yet.");
+            return Ok(());
+        }
+        self.show_long(&lines.join("\n"))
+    }
+
+    /// "Instances in the store".
+    fn show_instances(&mut self) -> Flow<()> {
+        let Some(store) = self.store.clone() else {
+            return Ok(());
+        };
+        match SqliteStore::open(&store, false).and_then(|s| s.instances(false)) {
+            Ok(list) if list.is_empty() => self.say("No instances in the store."),
+            Ok(list) => {
+                let rows: Vec<String> = list
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{:>5}  {} `{}` v{}  {}  updated {}",
+                            i.id,
+                            i.spec,
+                            i.spec_name,
+                            i.version,
+                            i.status,
+                            i.updated.strftime("%Y-%m-%d %H:%M:%SZ")
+                        )
+                    })
+                    .collect();
+                self.show_long(&rows.join("\n"))?;
+            }
+            Err(e) => self.error(&e.to_string()),
+        }
+        Ok(())
+    }
+
+    /// "Start from the library": picks a spec; true when one was chosen
+    /// (the session then ends as on Quit, and a new one starts on it).
+    fn pick_spec(&mut self) -> Flow<bool> {
+        let Some(store) = self.store.clone() else {
+            return Ok(false);
+        };
+        let specs = match SqliteStore::open(&store, false).and_then(|s| s.specs()) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error(&e.to_string());
+                return Ok(false);
+            }
+        };
+        if specs.is_empty() {
+            self.say("The library is empty (add a spec with `bpmn add`).");
+            return Ok(false);
+        }
+        let mut labels: Vec<String> = specs
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} `{}` ({}), version {}",
+                    s.id, s.name, s.target, s.version
+                )
+            })
+            .collect();
+        labels.push("Back".into());
+        let _ = self.out.flush();
+        let i = self.p.select("Start which spec?", &labels, 0)?;
+        let Some(spec) = specs.get(i) else {
+            return Ok(false);
+        };
+        if let Ok(mut next) = START_NEXT.lock() {
+            *next = Some(spec.id);
+        }
+        Ok(true)
     }
 
     fn all_tasks(&mut self) -> Flow<()> {
@@ -1037,4 +1170,25 @@ impl<'a> Session<'a> {
 /// A time to the second, as people read it.
 fn seconds(t: jiff::Timestamp) -> jiff::Timestamp {
     t.round(jiff::Unit::Second).unwrap_or(t)
+}
+
+/// One line of a task log, as `bpmn log` prints it.
+fn log_line(
+    at: jiff::Timestamp,
+    task: &str,
+    name: Option<&str>,
+    bpmn_id: &str,
+    from: Option<TaskState>,
+    to: Option<TaskState>,
+) -> String {
+    let what = match name {
+        Some(n) => format!("{n} ({bpmn_id})"),
+        None => bpmn_id.to_string(),
+    };
+    format!(
+        "{}  {task}  {what}  {} → {}",
+        at.strftime("%Y-%m-%d %H:%M:%SZ"),
+        from.map_or("(new)", |s| s.name()),
+        to.map_or("(removed)", |s| s.name())
+    )
 }

@@ -74,6 +74,8 @@ fn opts() -> Options {
         lock: None,
         shown_as: None,
         program: "bpmn".into(),
+        store: None,
+        instance: None,
     }
 }
 
