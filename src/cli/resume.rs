@@ -1,7 +1,9 @@
 //! `bpmn resume`: continue a saved instance (a state file or a stored
 //! instance).
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 
 use super::CliError;
 use super::answers;
@@ -120,23 +122,25 @@ fn session(
                 .map_err(|e| CliError::usage(format!("cannot make a working directory: {e}")))?;
             let work = dir.path().join(format!("instance-{id}.json"));
             opened.save(Some(&work))?;
-            let before = std::fs::read(&work).unwrap_or_default();
+            let (wf, origin) = (opened.wf.clone(), opened.origin.clone());
+            // Each save of the session goes into the store at once (with
+            // the revision check), so "Saved" means saved.
+            let opened = Rc::new(RefCell::new(opened));
+            let sync = {
+                let opened = opened.clone();
+                move |path: &Path| -> Result<(), String> {
+                    let (wf, _) = bpmn_engine::storage::load(path).map_err(|e| e.to_string())?;
+                    let mut o = opened.borrow_mut();
+                    o.absorb(wf);
+                    o.save(None).map_err(|e| e.message)
+                }
+            };
             let mut opts = interactive::options(i.step, i.forms, Some(work.clone()), false);
             opts.lock = Some(super::lock::lock_state(&work, false)?);
             opts.shown_as = Some((format!("instance {id} in the store"), id.to_string()));
             opts.instance = Some(id);
-            let code =
-                interactive::run_session(opened.wf.clone(), opened.origin.clone(), opts, input)?;
-            let after = std::fs::read(&work).unwrap_or_default();
-            if after != before {
-                let (wf, _) = bpmn_engine::storage::load(&work)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                // The log: what changed between the instance as read and
-                // as the session left it.
-                opened.absorb(wf);
-                opened.save(None)?;
-            }
-            Ok(code)
+            opts.after_save = Some(Box::new(sync));
+            interactive::run_session(wf, origin, opts, input)
         }
     }
 }

@@ -557,11 +557,14 @@ fn a_session_on_a_stored_instance_saves_back_into_the_store() {
     );
     let out = bpmn(d)
         .args(["resume", "1"])
-        .write_stdin("1\ntip = 2\nreviewer = ann\n\n")
+        .write_stdin("1\ntip = 2\nreviewer = ann\n\n8\n")
         .output()
         .unwrap();
     let text = both(&out);
+    // "Save state" (8th of the menu once completed) saves into the store
+    // without asking a file name.
     assert!(text.contains("Saved to instance 1 in the store."), "{text}");
+    assert!(!text.contains("Save to file"), "{text}");
     let (_, data) = json_of(bpmn(d).args(["data", "1", "--json"]));
     assert_eq!(
         (data["tip"].clone(), data["reviewer"].clone()),

@@ -67,7 +67,13 @@ pub struct Options {
     /// The instance's id in the store, when the session works on a stored
     /// instance (its log so far comes from there).
     pub instance: Option<i64>,
+    /// Called after each save to `save_path` (a stored instance's working
+    /// file goes into the store at once); its error is shown.
+    pub after_save: Option<AfterSave>,
 }
+
+/// See [`Options::after_save`].
+pub type AfterSave = Box<dyn FnMut(&Path) -> Result<(), String>>;
 
 /// What a session asked to do after it ended: start an instance of this
 /// library spec (taken by the command line's top level, which runs a new
@@ -123,6 +129,7 @@ pub struct Session<'a> {
     program: String,
     store: Option<PathBuf>,
     instance: Option<i64>,
+    after_save: Option<AfterSave>,
     /// The task state changes of this session (for "Log").
     log: Vec<Transition>,
     announced_completion: bool,
@@ -169,6 +176,7 @@ impl<'a> Session<'a> {
             program: opts.program,
             store: opts.store,
             instance: opts.instance,
+            after_save: opts.after_save,
             log: Vec::new(),
             announced_completion: false,
             dir: PathBuf::new(),
@@ -389,6 +397,18 @@ impl<'a> Session<'a> {
             Action::StartFromLibrary => {
                 if self.pick_spec()? {
                     return Ok(false);
+                }
+            }
+            // A stored instance's session saves into the store, no name asked.
+            Action::Save if self.shown_as.is_some() => {
+                let path = self.save_path.clone().unwrap_or_default();
+                if self.save_to(&path) {
+                    let place = self
+                        .shown_as
+                        .as_ref()
+                        .map(|s| s.0.clone())
+                        .unwrap_or_default();
+                    self.say(&format!("Saved to {place}."));
                 }
             }
             Action::Save => {
@@ -1010,6 +1030,13 @@ impl<'a> Session<'a> {
                 let id = saving::identity(path);
                 self.known.retain(|(p, _)| *p != id);
                 self.known.push((id, Fingerprint::of(&bytes)));
+                let own = Some(path) == self.save_path.as_deref();
+                if let (true, Some(hook)) = (own, self.after_save.as_mut()) {
+                    if let Err(e) = hook(path) {
+                        self.error(&e);
+                        return false;
+                    }
+                }
                 true
             }
             Err(e) => {

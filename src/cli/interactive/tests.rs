@@ -76,6 +76,7 @@ fn opts() -> Options {
         program: "bpmn".into(),
         store: None,
         instance: None,
+        after_save: None,
     }
 }
 
