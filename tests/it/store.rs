@@ -728,3 +728,70 @@ fn diff_and_migrate_between_library_versions() {
         .collect();
     assert_eq!(completed, ["A", "B", "D", "C"]);
 }
+
+#[test]
+fn collaborations_are_specs_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = copy(d, "collaboration.bpmn");
+    let spec = stdout_of(
+        bpmn(d)
+            .args(["add", "-c", "Collab_Orders", "-b"])
+            .arg(&model),
+    );
+    let (_, specs) = json_of(bpmn(d).args(["specs", "--json"]));
+    assert_eq!(specs[0]["id"].to_string(), spec.trim());
+    assert_eq!(specs[0]["collaboration"], json!("Collab_Orders"));
+    let (code, v) = json_of(bpmn(d).args(["start", "Collab_Orders", "--json"]));
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["ready"], json!(["Task_PlaceOrder", "Task_Pick"]));
+    bpmn(d)
+        .args(["add", "-c", "No_Such_Collab", "-b"])
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("No_Such_Collab"));
+}
+
+/// What a reader of the store sees of it: specs, instances (with their
+/// update times) and every instance's log.
+fn store_view(d: &Path) -> Value {
+    let (_, specs) = json_of(bpmn(d).args(["specs", "--json"]));
+    let (_, instances) = json_of(bpmn(d).args(["instances", "--json"]));
+    let logs: Vec<Value> = instances
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json_of(bpmn(d).args(["log", &i["id"].to_string(), "--json"])).1)
+        .collect();
+    json!({"specs": specs, "instances": instances, "logs": logs})
+}
+
+#[test]
+fn read_only_commands_change_nothing_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timer = copy(d, "events/timer_boundary.bpmn");
+    add(d, &timer, "Process_TimerBoundary");
+    let (_, v) = json_of(bpmn(d).args([
+        "start",
+        "Process_TimerBoundary",
+        "--now",
+        "2025-01-01T00:00:00Z",
+        "--json",
+    ]));
+    let id = v["instance"].to_string();
+    let before = store_view(d);
+    for args in [
+        vec!["tasks", &id],
+        vec!["tasks", &id, "--json", "--state", "all"],
+        vec!["data", &id],
+        vec!["events", &id],
+        vec!["diff-instance", &id, "--spec", "1"],
+        vec!["migrate", &id, "--spec", "1", "--dry-run"],
+        vec!["export", &id, "copy.json"],
+    ] {
+        bpmn(d).args(&args).assert().success();
+    }
+    assert_eq!(store_view(d), before);
+}
