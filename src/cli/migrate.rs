@@ -55,12 +55,12 @@ pub fn migrate_loaded(
     force: bool,
     dry_run: bool,
 ) -> Result<Migration, CliError> {
-    if let Origin::Collaboration(c) = origin {
-        if new.model().collaboration(c).is_none() {
-            return Err(CliError::usage(format!(
-                "collaboration `{c}`, which the instance was started from, is not in the new files"
-            )));
-        }
+    if let Origin::Collaboration(c) = origin
+        && new.model().collaboration(c).is_none()
+    {
+        return Err(CliError::usage(format!(
+            "collaboration `{c}`, which the instance was started from, is not in the new files"
+        )));
     }
     match wf.migrate(new, force) {
         Ok((migrated, report)) => {

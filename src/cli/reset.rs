@@ -83,11 +83,11 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     }
     // The task could not even start again (its data inputs are missing):
     // the state is saved, the reset says so like a failed run.
-    if outcome.state == Some(bpmn_engine::TaskState::Error) {
-        if let Some(e) = wf.failures().into_iter().next() {
-            errln!("error: {e}");
-            return Ok(super::exit::WORKFLOW);
-        }
+    if outcome.state == Some(bpmn_engine::TaskState::Error)
+        && let Some(e) = wf.failures().into_iter().next()
+    {
+        errln!("error: {e}");
+        return Ok(super::exit::WORKFLOW);
     }
     Ok(COMPLETED)
 }

@@ -113,15 +113,15 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer], forms: &[PathBuf]) -> Result
     wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;
     for (i, a) in answers.iter().enumerate() {
         let n = i + 1;
-        if let Answer::Task { task, data } = a {
-            if let Some(id) = wf.ready_human_task(task) {
-                interactive::check_answers(wf, id, data, forms).map_err(|problems| {
-                    Stop::Answer(format!(
-                        "answer #{n} for task `{task}` does not fit its form: {}",
-                        problems.join("; ")
-                    ))
-                })?;
-            }
+        if let Answer::Task { task, data } = a
+            && let Some(id) = wf.ready_human_task(task)
+        {
+            interactive::check_answers(wf, id, data, forms).map_err(|problems| {
+                Stop::Answer(format!(
+                    "answer #{n} for task `{task}` does not fit its form: {}",
+                    problems.join("; ")
+                ))
+            })?;
         }
         if let Err(e) = wf.apply(a) {
             return Err(match e {

@@ -55,12 +55,11 @@ impl Target {
     /// What `arg` names: an existing file, else an instance id when it is
     /// a number, else a (missing) file, which loading then reports.
     pub fn of(arg: &Path) -> Target {
-        if !arg.exists() {
-            if let Some(id) = arg.to_str().and_then(|s| s.parse::<InstanceId>().ok()) {
-                if id > 0 {
-                    return Target::Stored(id);
-                }
-            }
+        if !arg.exists()
+            && let Some(id) = arg.to_str().and_then(|s| s.parse::<InstanceId>().ok())
+            && id > 0
+        {
+            return Target::Stored(id);
         }
         Target::File(arg.to_path_buf())
     }

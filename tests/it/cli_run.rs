@@ -63,15 +63,15 @@ fn every_fixture_case_honours_the_run_contract() {
                 case.name, stdout["completed"]
             ));
         }
-        if let Some(d) = &e.data {
-            if stdout["data"] != Value::Object(d.clone()) {
-                failures.push(format!(
-                    "{}: data {} expected {}",
-                    case.name,
-                    stdout["data"],
-                    Value::Object(d.clone())
-                ));
-            }
+        if let Some(d) = &e.data
+            && stdout["data"] != Value::Object(d.clone())
+        {
+            failures.push(format!(
+                "{}: data {} expected {}",
+                case.name,
+                stdout["data"],
+                Value::Object(d.clone())
+            ));
         }
         if let Some(r) = &e.ready {
             let mut got: Vec<String> = serde_json::from_value(stdout["ready"].clone()).unwrap();

@@ -702,7 +702,11 @@ fn check_dmn(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
 /// tried as Python.
 fn check_feel(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
     let text = escape_xml(&String::from_utf8_lossy(input));
-    let input_expr = if variant % 2 == 0 { "x" } else { &text };
+    let input_expr = if variant.is_multiple_of(2) {
+        "x"
+    } else {
+        &text
+    };
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="fuzz" name="fuzz" namespace="https://bpmn-runner.example/fuzz">
@@ -726,7 +730,7 @@ fn check_feel(input: &[u8], _tag: u8, variant: u8) -> Result<bool, String> {
 /// State: load; when that works, the instance must save and load again.
 fn check_state(input: &[u8], tag: u8, variant: u8) -> Result<bool, String> {
     // Mostly the seed's own format; sometimes the other one.
-    let json = (tag == 0) != (variant % 8 == 0);
+    let json = (tag == 0) != variant.is_multiple_of(8);
     let format = if json { Format::Json } else { Format::Ron };
     let Ok((wf, origin)) = storage::load_bytes(input, format) else {
         return Ok(false);

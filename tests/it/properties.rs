@@ -225,13 +225,13 @@ fn run_traced(case: &Case, upto: Option<usize>) -> (Workflow, Option<String>, Ve
     // An event that only completed part of a parallel-multiple catch
     // belongs with the one that completed it.
     for i in 0..traces.len() {
-        if traces[i].kind == Kind::Event && traces[i].consumed.is_empty() {
-            if let Some(next) = traces[i + 1..]
+        if traces[i].kind == Kind::Event
+            && traces[i].consumed.is_empty()
+            && let Some(next) = traces[i + 1..]
                 .iter()
                 .find(|t| t.kind == Kind::Event && !t.consumed.is_empty())
-            {
-                traces[i].consumed = next.consumed.clone();
-            }
+        {
+            traces[i].consumed = next.consumed.clone();
         }
     }
     (wf, None, traces)
@@ -302,10 +302,10 @@ fn sample<T: Clone + PartialEq>(v: &[T], max: usize) -> Vec<T> {
     }
     let step = v.len().div_ceil(max);
     let mut out: Vec<T> = v.iter().cloned().step_by(step).collect();
-    if let Some(last) = v.last() {
-        if out.last() != Some(last) {
-            out.push(last.clone());
-        }
+    if let Some(last) = v.last()
+        && out.last() != Some(last)
+    {
+        out.push(last.clone());
     }
     out
 }

@@ -95,7 +95,7 @@ fn six_hundred_event_subprocess_timers_each_interrupt_their_own_instance() {
     assert_eq!(outcomes.len(), n as usize);
     for (i, o) in outcomes.iter().enumerate() {
         let item = n - i as u64;
-        let expected = if item % 3 == 0 {
+        let expected = if item.is_multiple_of(3) {
             format!("answered {item}")
         } else {
             format!("timed out {item}")

@@ -334,10 +334,10 @@ fn cli_http_posts_json_to_a_local_listener() {
             let n = s.read(&mut buf).unwrap();
             got.extend_from_slice(&buf[..n]);
             let text = String::from_utf8_lossy(&got);
-            if let Some(i) = text.find("\r\n\r\n") {
-                if text[i + 4..].ends_with('}') || n == 0 {
-                    break;
-                }
+            if let Some(i) = text.find("\r\n\r\n")
+                && (text[i + 4..].ends_with('}') || n == 0)
+            {
+                break;
             }
         }
         let request = String::from_utf8_lossy(&got).to_string();

@@ -93,10 +93,10 @@ pub fn run_session(
     input: Input,
 ) -> Result<u8, CliError> {
     interrupt::install();
-    if input == Input::Terminal {
-        if let Some(screen) = screen::Screen::open() {
-            return on_screen(wf, origin, opts, screen);
-        }
+    if input == Input::Terminal
+        && let Some(screen) = screen::Screen::open()
+    {
+        return on_screen(wf, origin, opts, screen);
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -593,10 +593,10 @@ impl<'a> Session<'a> {
                 Some(""),
             )?;
             let by = by.trim();
-            if !by.is_empty() {
-                if let Err(e) = self.wf.advance(by) {
-                    self.p.warn(&e.to_string());
-                }
+            if !by.is_empty()
+                && let Err(e) = self.wf.advance(by)
+            {
+                self.p.warn(&e.to_string());
             }
         }
         if self.step {
@@ -1031,11 +1031,11 @@ impl<'a> Session<'a> {
                 self.known.retain(|(p, _)| *p != id);
                 self.known.push((id, Fingerprint::of(&bytes)));
                 let own = Some(path) == self.save_path.as_deref();
-                if let (true, Some(hook)) = (own, self.after_save.as_mut()) {
-                    if let Err(e) = hook(path) {
-                        self.error(&e);
-                        return false;
-                    }
+                if let (true, Some(hook)) = (own, self.after_save.as_mut())
+                    && let Err(e) = hook(path)
+                {
+                    self.error(&e);
+                    return false;
                 }
                 true
             }

@@ -274,48 +274,48 @@ fn parse(f: &Field, text: &str) -> Result<Value, String> {
 fn check(f: &Field, v: &Value) -> Result<(), String> {
     if let Value::String(s) = v {
         let n = s.chars().count();
-        if let Some(min) = f.limit("minlength").and_then(|c| c.parse::<usize>().ok()) {
-            if n < min {
-                return Err(format!("{} needs at least {min} characters", f.label));
-            }
+        if let Some(min) = f.limit("minlength").and_then(|c| c.parse::<usize>().ok())
+            && n < min
+        {
+            return Err(format!("{} needs at least {min} characters", f.label));
         }
-        if let Some(max) = f.limit("maxlength").and_then(|c| c.parse::<usize>().ok()) {
-            if n > max {
-                return Err(format!("{} takes at most {max} characters", f.label));
-            }
+        if let Some(max) = f.limit("maxlength").and_then(|c| c.parse::<usize>().ok())
+            && n > max
+        {
+            return Err(format!("{} takes at most {max} characters", f.label));
         }
     }
     if let Some(x) = v.as_i64() {
-        if let Some(min) = f.limit("min").and_then(|c| c.parse::<i64>().ok()) {
-            if x < min {
-                return Err(format!("{} must be at least {min}", f.label));
-            }
+        if let Some(min) = f.limit("min").and_then(|c| c.parse::<i64>().ok())
+            && x < min
+        {
+            return Err(format!("{} must be at least {min}", f.label));
         }
-        if let Some(max) = f.limit("max").and_then(|c| c.parse::<i64>().ok()) {
-            if x > max {
-                return Err(format!("{} must be at most {max}", f.label));
-            }
+        if let Some(max) = f.limit("max").and_then(|c| c.parse::<i64>().ok())
+            && x > max
+        {
+            return Err(format!("{} must be at most {max}", f.label));
         }
     }
     if f.kind == "date" {
         let d = v.as_str().and_then(iso_date);
-        if let (Some(d), Some(min)) = (d, f.limit("min").and_then(iso_date)) {
-            if d < min {
-                return Err(format!(
-                    "{} must be on or after {}",
-                    f.label,
-                    f.limit("min").unwrap_or("")
-                ));
-            }
+        if let (Some(d), Some(min)) = (d, f.limit("min").and_then(iso_date))
+            && d < min
+        {
+            return Err(format!(
+                "{} must be on or after {}",
+                f.label,
+                f.limit("min").unwrap_or("")
+            ));
         }
-        if let (Some(d), Some(max)) = (d, f.limit("max").and_then(iso_date)) {
-            if d > max {
-                return Err(format!(
-                    "{} must be on or before {}",
-                    f.label,
-                    f.limit("max").unwrap_or("")
-                ));
-            }
+        if let (Some(d), Some(max)) = (d, f.limit("max").and_then(iso_date))
+            && d > max
+        {
+            return Err(format!(
+                "{} must be on or before {}",
+                f.label,
+                f.limit("max").unwrap_or("")
+            ));
         }
     }
     Ok(())

@@ -149,10 +149,10 @@ impl SchemaForm {
         }
         let mut values = given.clone();
         for name in names {
-            if !values.contains_key(name) {
-                if let Some(v) = current.get(name) {
-                    values.insert(name.to_string(), v.clone());
-                }
+            if !values.contains_key(name)
+                && let Some(v) = current.get(name)
+            {
+                values.insert(name.to_string(), v.clone());
             }
         }
         problems(&self.validator, &Value::Object(values))
@@ -295,10 +295,10 @@ impl SchemaForm {
             return Ok(default);
         }
         let kind = self.kind(schema);
-        if !matches!(kind, Kind::Const(_) | Kind::Object) {
-            if let Some(d) = schema.get("description").and_then(Value::as_str) {
-                p.note(&format!("{label}: {d}"));
-            }
+        if !matches!(kind, Kind::Const(_) | Kind::Object)
+            && let Some(d) = schema.get("description").and_then(Value::as_str)
+        {
+            p.note(&format!("{label}: {d}"));
         }
         let validator = self.part_validator(schema);
         match kind {
