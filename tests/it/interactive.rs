@@ -1283,8 +1283,12 @@ fn the_resume_hint_says_cargo_run_when_cargo_ran_the_session() {
     let env = as_if_cargo_run(dir.path());
     let env: Vec<(&str, Option<&str>)> = env.iter().map(|(k, v)| (*k, v.as_deref())).collect();
     let mut t = Term::start_with(dir.path(), &TUTORIAL, false, (160, 50), "", &env);
-    t.want("What next?")
-        .keys("\x03")
+    t.want("What next?");
+    // Ctrl-C is a key only once the menu reads keys (raw mode); before
+    // that it is a signal, and the menu would wait for a key (a race under
+    // load).
+    t.wait_for_raw_mode();
+    t.keys("\x03")
         .want("Interrupted.")
         .want("Save to file (.json or .ron) [order_product.state.json]:")
         .line("halt.json")
