@@ -23,7 +23,8 @@ fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::usage(e.to_string())
 }
 
-fn read_files(paths: &[PathBuf]) -> Result<Vec<SpecFile>, CliError> {
+/// Reads the files named on the command line as spec files.
+pub fn read_files(paths: &[PathBuf]) -> Result<Vec<SpecFile>, CliError> {
     paths
         .iter()
         .map(|p| {
@@ -33,6 +34,17 @@ fn read_files(paths: &[PathBuf]) -> Result<Vec<SpecFile>, CliError> {
                     text,
                 })
                 .map_err(|e| CliError::usage(format!("{}: cannot read it: {e}", p.display())))
+        })
+        .collect()
+}
+
+/// Spec files of sources an instance embeds.
+pub fn spec_files(files: &[bpmn_engine::model::SourceFile]) -> Vec<SpecFile> {
+    files
+        .iter()
+        .map(|f| SpecFile {
+            path: f.path.clone(),
+            text: f.text.to_string(),
         })
         .collect()
 }
@@ -382,19 +394,11 @@ pub fn import(args: ImportArgs) -> Result<u8, CliError> {
         Origin::Process(p) => SpecTarget::Process(p.clone()),
         Origin::Collaboration(c) => SpecTarget::Collaboration(c.clone()),
     };
-    let files = |fs: &[bpmn_engine::model::SourceFile]| -> Vec<SpecFile> {
-        fs.iter()
-            .map(|f| SpecFile {
-                path: f.path.clone(),
-                text: f.text.to_string(),
-            })
-            .collect()
-    };
     let spec = NewSpec {
         name: target.id().to_string(),
         target,
-        bpmn: files(&wf.specs().model().files),
-        dmn: files(wf.specs().dmn_files()),
+        bpmn: spec_files(&wf.specs().model().files),
+        dmn: spec_files(wf.specs().dmn_files()),
         dialect: wf.specs().options().dialect.map(|d| d.to_string()),
     };
     let mut store = open_store(true)?;

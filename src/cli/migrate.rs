@@ -15,7 +15,7 @@ use std::sync::Arc;
 use bpmn_engine::model::{ElementChange, ElementRef, FlowRef, MatchedBy, SpecDiff};
 use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::runtime::{InstanceDiff, MigrationError, MigrationReport, TaskMapping};
-use bpmn_engine::storage::{NewSpec, Origin, SpecFile, SpecTarget, Store};
+use bpmn_engine::storage::{NewSpec, Origin, SpecTarget, Store};
 use bpmn_engine::{Severity, Specs, Workflow};
 use serde_json::{Value, json};
 
@@ -24,7 +24,7 @@ use super::args::{DiffInstanceArgs, DiffSpecArgs, FileArgs, MigrateArgs, NewVers
 use super::exit::COMPLETED;
 use super::inspect::load_state;
 use super::invocation::{program, resume_command};
-use super::library::specs_of;
+use super::library::{read_files, spec_files, specs_of};
 use super::load::load;
 use super::run::save_state;
 use super::target;
@@ -134,19 +134,7 @@ pub fn migrate(args: MigrateArgs) -> Result<u8, CliError> {
     if let Some(migrated) = m.workflow {
         match opened.file().map(Path::to_path_buf) {
             Some(file) => {
-                let backup = backup_path(&file);
-                let before = std::fs::read(&file).map_err(|e| {
-                    CliError::usage(format!(
-                        "{}: cannot read the state file: {e}",
-                        file.display()
-                    ))
-                })?;
-                bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
-                    CliError::usage(format!(
-                        "{}: cannot keep the previous state ({e}); nothing was migrated",
-                        backup.display()
-                    ))
-                })?;
+                let backup = target::keep_previous(&file, "migrate", "migrated")?;
                 save_state(&file, &migrated, &opened.origin)?;
                 text += &format!(
                     "The previous state is in {} (to undo: mv {} {}).\nContinue with: {}\n",
@@ -194,32 +182,10 @@ fn add_version(args: &NewVersionArgs, opened: &target::Opened) -> Result<i64, Cl
         Origin::Process(p) => SpecTarget::Process(p.clone()),
         Origin::Collaboration(c) => SpecTarget::Collaboration(c.clone()),
     };
-    let read = |paths: &[PathBuf]| -> Result<Vec<SpecFile>, CliError> {
-        paths
-            .iter()
-            .map(|p| {
-                std::fs::read_to_string(p)
-                    .map(|text| SpecFile {
-                        path: p.clone(),
-                        text,
-                    })
-                    .map_err(|e| CliError::usage(format!("{}: cannot read it: {e}", p.display())))
-            })
-            .collect()
-    };
     let dmn = if args.dmn.is_empty() {
-        opened
-            .wf
-            .specs()
-            .dmn_files()
-            .iter()
-            .map(|f| SpecFile {
-                path: f.path.clone(),
-                text: f.text.to_string(),
-            })
-            .collect()
+        spec_files(opened.wf.specs().dmn_files())
     } else {
-        read(&args.dmn)?
+        read_files(&args.dmn)?
     };
     let dialect = args
         .dialect
@@ -230,7 +196,7 @@ fn add_version(args: &NewVersionArgs, opened: &target::Opened) -> Result<i64, Cl
         .add_spec(&NewSpec {
             name: target.id().to_string(),
             target,
-            bpmn: read(&args.bpmn)?,
+            bpmn: read_files(&args.bpmn)?,
             dmn,
             dialect,
         })
@@ -411,20 +377,6 @@ fn only_process(specs: &Specs) -> Result<String, CliError> {
             ids.join(", ")
         ))),
     }
-}
-
-/// Where `bpmn migrate` keeps the state it replaces: `order.json` →
-/// `order.before-migrate.json`.
-pub fn backup_path(file: &Path) -> PathBuf {
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = match file.extension() {
-        Some(ext) => format!("{stem}.before-migrate.{}", ext.to_string_lossy()),
-        None => format!("{stem}.before-migrate"),
-    };
-    file.with_file_name(name)
 }
 
 fn where_(path: &[String], line: u32) -> String {

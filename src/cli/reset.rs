@@ -2,27 +2,14 @@
 //! previous state is kept beside the file (one generation), so a mistaken
 //! reset can be undone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::CliError;
 use super::args::ResetArgs;
 use super::exit::COMPLETED;
 use super::invocation::{program, resume_command};
 use super::run::parse_data;
-
-/// Where `bpmn reset` keeps the state it replaces: `order.json` →
-/// `order.before-reset.json` (the extension stays, so it loads as is).
-pub fn backup_path(file: &Path) -> PathBuf {
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = match file.extension() {
-        Some(ext) => format!("{stem}.before-reset.{}", ext.to_string_lossy()),
-        None => format!("{stem}.before-reset"),
-    };
-    file.with_file_name(name)
-}
+use super::target::keep_previous;
 
 pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     let overrides = parse_data(args.data.as_deref())?;
@@ -37,22 +24,7 @@ pub fn reset(args: ResetArgs) -> Result<u8, CliError> {
     // One generation of undo for a state file: the file as it was, byte
     // for byte. (A stored instance keeps its history in the task log.)
     let undo = match opened.file().map(Path::to_path_buf) {
-        Some(file) => {
-            let backup = backup_path(&file);
-            let before = std::fs::read(&file).map_err(|e| {
-                CliError::usage(format!(
-                    "{}: cannot read the state file: {e}",
-                    file.display()
-                ))
-            })?;
-            bpmn_engine::storage::write_atomic(&backup, &before).map_err(|e| {
-                CliError::usage(format!(
-                    "{}: cannot keep the previous state ({e}); nothing was reset",
-                    backup.display()
-                ))
-            })?;
-            Some((backup, file))
-        }
+        Some(file) => Some((keep_previous(&file, "reset", "reset")?, file)),
         None => None,
     };
     opened.save(None)?;

@@ -210,3 +210,39 @@ impl Opened {
         Ok(())
     }
 }
+
+/// Where `bpmn reset` or `bpmn migrate` (`what`) keeps the state file it
+/// replaces: `order.json` → `order.before-reset.json` (the extension
+/// stays, so it loads as is).
+pub fn backup_path(file: &Path, what: &str) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match file.extension() {
+        Some(ext) => format!("{stem}.before-{what}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.before-{what}"),
+    };
+    file.with_file_name(name)
+}
+
+/// One generation of undo before `what` (`reset`, `migrate`) rewrites
+/// `file`: the file as it was, byte for byte, at [`backup_path`]. A
+/// failure stops the command before anything changed ("nothing was
+/// `done`").
+pub fn keep_previous(file: &Path, what: &str, done: &str) -> Result<PathBuf, CliError> {
+    let backup = backup_path(file, what);
+    let before = std::fs::read(file).map_err(|e| {
+        CliError::usage(format!(
+            "{}: cannot read the state file: {e}",
+            file.display()
+        ))
+    })?;
+    storage::write_atomic(&backup, &before).map_err(|e| {
+        CliError::usage(format!(
+            "{}: cannot keep the previous state ({e}); nothing was {done}",
+            backup.display()
+        ))
+    })?;
+    Ok(backup)
+}
