@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::compiled::CTable;
 use super::env::Env;
 use super::error::{DmnError, RuleRef};
+use super::number::Number;
 use super::value::{self, Value};
 use crate::model::dmn::{Aggregation, HitPolicy};
 
@@ -20,7 +21,7 @@ use crate::model::dmn::{Aggregation, HitPolicy};
 pub(crate) fn apply(t: &CTable, matched: &[usize], env: &Env<'_>) -> Result<Value, DmnError> {
     if matched.is_empty() {
         if t.aggregation == Some(Aggregation::Count) {
-            return Ok(Value::Number(0.0));
+            return Ok(Value::Number(Number::ZERO));
         }
         return defaults(t, env);
     }
@@ -149,12 +150,18 @@ fn aggregate(
         message,
     };
     match a {
-        Aggregation::Count => Ok(Value::Number(rows.len() as f64)),
+        Aggregation::Count => Ok(Value::Number(Number::from_i64(
+            i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        ))),
         Aggregation::Sum => {
-            let mut total = 0.0;
+            let mut total = Number::ZERO;
             for (v, &i) in rows.iter().zip(matched) {
                 match v {
-                    Value::Number(n) => total += n,
+                    Value::Number(n) => {
+                        total = total.add(*n).ok_or_else(|| {
+                            fail("COLLECT SUM overflows the decimal range".to_string())
+                        })?;
+                    }
                     Value::Null => {}
                     other => {
                         return Err(fail(format!(

@@ -27,6 +27,7 @@ mod feel;
 mod hit_policy;
 mod knowledge;
 mod logic;
+mod number;
 mod python;
 mod result;
 mod table;

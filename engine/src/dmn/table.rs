@@ -8,6 +8,7 @@ use super::env::Env;
 use super::error::DmnError;
 use super::feel::UnaryTests;
 use super::hit_policy;
+use super::number::Number;
 use super::temporal;
 use super::value::{Value, duration_value};
 
@@ -65,12 +66,7 @@ fn coerce(v: Value, c: Coerce) -> Value {
     };
     let parsed = match c {
         Coerce::None => None,
-        Coerce::Number => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Value::Number),
+        Coerce::Number => Number::parse(s).map(Value::Number),
         Coerce::Date => temporal::parse_date(s).map(Value::Date),
         Coerce::Time => temporal::parse_time(s).map(Value::Time),
         Coerce::DateTime => temporal::parse_date_time(s).map(Value::DateTime),

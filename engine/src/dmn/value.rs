@@ -12,6 +12,7 @@ use jiff::SignedDuration;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
+use super::number::Number;
 use super::temporal::{self, Duration, FeelDateTime, FeelTime};
 
 /// A FEEL value.
@@ -19,8 +20,8 @@ use super::temporal::{self, Duration, FeelDateTime, FeelTime};
 pub(crate) enum Value {
     Null,
     Bool(bool),
-    /// FEEL numbers are decimals; f64 keeps 15–17 significant digits.
-    Number(f64),
+    /// A decimal128 number (34 significant digits).
+    Number(Number),
     String(Arc<str>),
     Date(Date),
     Time(FeelTime),
@@ -90,7 +91,7 @@ impl Value {
         match j {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
-            Json::Number(n) => n.as_f64().map_or(Value::Null, Value::Number),
+            Json::Number(n) => number_from_json(n).map_or(Value::Null, Value::Number),
             Json::String(s) => Value::String(Arc::from(s.as_str())),
             Json::Array(a) => Value::List(Arc::new(a.iter().map(Value::from_json).collect())),
             Json::Object(m) => Value::Context(Arc::new(
@@ -166,14 +167,26 @@ pub(crate) fn duration_value(d: Duration) -> Value {
     }
 }
 
-/// JSON for a number: an integer when it is whole and exact in f64.
-pub(crate) fn number_json(n: f64) -> Json {
-    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-        // The cast is exact: n is whole and within ±2^53.
-        Json::from(n as i64)
-    } else {
-        serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+/// JSON for a number: an integer when it is whole and fits in i64,
+/// otherwise the nearest f64 (JSON task data has no decimals; beyond 17
+/// significant digits the value is rounded on the way out).
+pub(crate) fn number_json(n: Number) -> Json {
+    match n.to_i64() {
+        Some(i) => Json::from(i),
+        None => serde_json::Number::from_f64(n.to_f64()).map_or(Json::Null, Json::Number),
     }
+}
+
+/// The FEEL number for a JSON number: integers exactly, others through the
+/// f64's shortest text, so `0.1` in the data is the decimal 0.1.
+pub(crate) fn number_from_json(n: &serde_json::Number) -> Option<Number> {
+    if let Some(i) = n.as_i64() {
+        return Some(Number::from_i64(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Number::parse(&u.to_string());
+    }
+    Number::from_f64(n.as_f64()?)
 }
 
 /// FEEL `=`: `Some(true/false)` for comparable values, `None` (null) when
@@ -237,20 +250,13 @@ pub(crate) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-fn write_number(f: &mut fmt::Formatter<'_>, n: f64) -> fmt::Result {
-    match number_json(n) {
-        Json::Null => write!(f, "{n}"),
-        j => write!(f, "{j}"),
-    }
-}
-
 impl fmt::Display for Value {
     /// FEEL-like text: strings quoted, dates as ISO 8601.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => write_number(f, *n),
+            Value::Number(n) => write!(f, "{n}"),
             Value::String(s) => write!(f, "{}", Json::String(s.to_string())),
             Value::Date(d) => write!(f, "{d}"),
             Value::Time(t) => f.write_str(&temporal::format_time(t)),
@@ -303,7 +309,10 @@ mod tests {
     fn json_round_trip_keeps_integers() {
         let j = json!({"a": 1, "b": 2.5, "c": ["x", null, true]});
         assert_eq!(Value::from_json(&j).to_json(), j);
-        assert_eq!(Value::Number(3.0).to_json(), json!(3));
+        assert_eq!(
+            Value::Number(crate::dmn::number::Number::from_f64(3.0).unwrap()).to_json(),
+            json!(3)
+        );
     }
 
     #[test]
@@ -316,6 +325,12 @@ mod tests {
         );
         assert_eq!(equals(&Value::string("soon"), &d), None);
         assert_eq!(equals(&Value::Null, &d), Some(false));
-        assert_eq!(equals(&Value::Number(1.0), &Value::string("1")), None);
+        assert_eq!(
+            equals(
+                &Value::Number(crate::dmn::number::Number::from_f64(1.0).unwrap()),
+                &Value::string("1")
+            ),
+            None
+        );
     }
 }

@@ -4,21 +4,37 @@
 use jiff::SignedDuration;
 
 use super::ast::ArithOp;
+use crate::dmn::number::{Number as Num, RoundMode};
 use crate::dmn::temporal::{self, FeelDateTime, FeelTime};
 use crate::dmn::value::Value;
 
-fn number(n: f64) -> Value {
-    if n.is_finite() {
-        Value::Number(n)
-    } else {
-        Value::Null
-    }
+fn number(n: Option<Num>) -> Value {
+    n.map_or(Value::Null, Value::Number)
+}
+
+/// A day-time duration as a number of nanoseconds.
+fn nanos(d: SignedDuration) -> Num {
+    Num::parse(&d.as_nanos().to_string()).unwrap_or(Num::ZERO)
+}
+
+/// The day-time duration of `n` nanoseconds (rounded to whole ones).
+fn from_nanos(n: Num) -> Option<SignedDuration> {
+    let whole = n.round(0, RoundMode::HalfEven)?;
+    let ns: i128 = whole.plain().parse().ok()?;
+    let secs = i64::try_from(ns.div_euclid(1_000_000_000)).ok()?;
+    let sub = i32::try_from(ns.rem_euclid(1_000_000_000)).ok()?;
+    Some(SignedDuration::new(secs, sub))
+}
+
+/// Whole months of `m * n` or `m / n` (fractions of a month are dropped).
+fn months(n: Option<Num>) -> Option<i64> {
+    n?.round(0, RoundMode::Down)?.to_i64()
 }
 
 /// `-v`.
 pub(crate) fn negate(v: &Value) -> Value {
     match v {
-        Value::Number(n) => Value::Number(-n),
+        Value::Number(n) => Value::Number(n.neg()),
         Value::DayTime(d) => d.checked_neg().map_or(Value::Null, Value::DayTime),
         Value::YearMonth(m) => Value::YearMonth(-m),
         _ => Value::Null,
@@ -30,12 +46,11 @@ pub(crate) fn apply(op: ArithOp, a: &Value, b: &Value) -> Value {
     use Value::*;
     match (op, a, b) {
         (_, Null, _) | (_, _, Null) => Null,
-        (ArithOp::Add, Number(x), Number(y)) => number(x + y),
-        (ArithOp::Sub, Number(x), Number(y)) => number(x - y),
-        (ArithOp::Mul, Number(x), Number(y)) => number(x * y),
-        (ArithOp::Div, Number(_), Number(y)) if *y == 0.0 => Null,
-        (ArithOp::Div, Number(x), Number(y)) => number(x / y),
-        (ArithOp::Pow, Number(x), Number(y)) => number(x.powf(*y)),
+        (ArithOp::Add, Number(x), Number(y)) => number(x.add(*y)),
+        (ArithOp::Sub, Number(x), Number(y)) => number(x.sub(*y)),
+        (ArithOp::Mul, Number(x), Number(y)) => number(x.mul(*y)),
+        (ArithOp::Div, Number(x), Number(y)) => number(x.div(*y)),
+        (ArithOp::Pow, Number(x), Number(y)) => number(x.pow(*y)),
         (ArithOp::Add, String(x), String(y)) => Value::string(format!("{x}{y}")),
         (ArithOp::Add | ArithOp::Sub, _, _) => temporal_add_sub(op, a, b).unwrap_or(Null),
         (ArithOp::Mul | ArithOp::Div, _, _) => duration_scale(op, a, b).unwrap_or(Null),
@@ -88,19 +103,17 @@ fn duration_scale(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
     use Value::*;
     Some(match (op, a, b) {
         (ArithOp::Mul, DayTime(d), Number(n)) | (ArithOp::Mul, Number(n), DayTime(d)) => {
-            DayTime(SignedDuration::try_from_secs_f64(d.as_secs_f64() * n).ok()?)
+            DayTime(from_nanos(nanos(*d).mul(*n)?)?)
         }
-        (ArithOp::Div, DayTime(_), Number(n)) if *n == 0.0 => return None,
-        (ArithOp::Div, DayTime(d), Number(n)) => {
-            DayTime(SignedDuration::try_from_secs_f64(d.as_secs_f64() / n).ok()?)
-        }
-        (ArithOp::Div, DayTime(x), DayTime(y)) if !y.is_zero() => number(x.div_duration_f64(*y)),
+        (ArithOp::Div, DayTime(d), Number(n)) => DayTime(from_nanos(nanos(*d).div(*n)?)?),
+        (ArithOp::Div, DayTime(x), DayTime(y)) => number(nanos(*x).div(nanos(*y))),
         (ArithOp::Mul, YearMonth(m), Number(n)) | (ArithOp::Mul, Number(n), YearMonth(m)) => {
-            YearMonth((*m as f64 * n).trunc() as i64)
+            YearMonth(months(Num::from_i64(*m).mul(*n))?)
         }
-        (ArithOp::Div, YearMonth(_), Number(n)) if *n == 0.0 => return None,
-        (ArithOp::Div, YearMonth(m), Number(n)) => YearMonth((*m as f64 / n).trunc() as i64),
-        (ArithOp::Div, YearMonth(x), YearMonth(y)) if *y != 0 => number(*x as f64 / *y as f64),
+        (ArithOp::Div, YearMonth(m), Number(n)) => YearMonth(months(Num::from_i64(*m).div(*n))?),
+        (ArithOp::Div, YearMonth(x), YearMonth(y)) => {
+            number(Num::from_i64(*x).div(Num::from_i64(*y)))
+        }
         _ => return None,
     })
 }
@@ -110,20 +123,22 @@ mod tests {
     use super::*;
     use crate::dmn::value::Value::*;
 
+    fn n(s: &str) -> Value {
+        Number(Num::parse(s).unwrap())
+    }
+
     #[test]
     fn numbers_and_nulls() {
-        assert_eq!(apply(ArithOp::Add, &Number(1.0), &Number(2.0)), Number(3.0));
-        assert_eq!(apply(ArithOp::Div, &Number(1.0), &Number(0.0)), Null);
-        assert_eq!(apply(ArithOp::Add, &Number(1.0), &Null), Null);
-        assert_eq!(
-            apply(ArithOp::Pow, &Number(10.0), &Number(-5.0)),
-            Number(1e-5)
-        );
+        assert_eq!(apply(ArithOp::Add, &n("1"), &n("2")), n("3"));
+        assert_eq!(apply(ArithOp::Add, &n("0.1"), &n("0.2")), n("0.3"));
+        assert_eq!(apply(ArithOp::Div, &n("1"), &n("0")), Null);
+        assert_eq!(apply(ArithOp::Add, &n("1"), &Null), Null);
+        assert_eq!(apply(ArithOp::Pow, &n("10"), &n("-5")), n("0.00001"));
         assert_eq!(
             apply(ArithOp::Add, &Value::string("a"), &Value::string("b")),
             Value::string("ab")
         );
-        assert_eq!(apply(ArithOp::Add, &Number(1.0), &Value::string("b")), Null);
+        assert_eq!(apply(ArithOp::Add, &n("1"), &Value::string("b")), Null);
     }
 
     #[test]
@@ -137,6 +152,12 @@ mod tests {
         assert_eq!(apply(ArithOp::Sub, &e, &d).to_string(), "P30D");
         let day = DayTime(SignedDuration::from_hours(24));
         assert_eq!(apply(ArithOp::Add, &day, &d).to_string(), "2024-02-01");
-        assert_eq!(apply(ArithOp::Mul, &day, &Number(2.0)).to_string(), "P2D");
+        assert_eq!(apply(ArithOp::Mul, &day, &n("2")).to_string(), "P2D");
+        assert_eq!(apply(ArithOp::Mul, &day, &n("0.5")).to_string(), "PT12H");
+        assert_eq!(apply(ArithOp::Div, &day, &n("0")), Null);
+        assert_eq!(
+            apply(ArithOp::Mul, &YearMonth(12), &n("1.5")).to_string(),
+            "P1Y6M"
+        );
     }
 }

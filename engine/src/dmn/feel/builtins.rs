@@ -8,6 +8,8 @@ use std::sync::Arc;
 use jiff::civil::{Date, Time};
 
 use super::error::EvalError;
+use super::numeric;
+use crate::dmn::number::{Number, RoundMode};
 use crate::dmn::temporal::{self, FeelDateTime, FeelTime};
 use crate::dmn::value::{self, Value, duration_value};
 
@@ -19,7 +21,6 @@ const NAMES: &[&str] = &[
     "duration",
     "years and months duration",
     "string",
-    "number",
     "string length",
     "substring",
     "substring before",
@@ -29,20 +30,9 @@ const NAMES: &[&str] = &[
     "contains",
     "starts with",
     "ends with",
-    "abs",
-    "floor",
-    "ceiling",
-    "decimal",
-    "modulo",
-    "sqrt",
-    "odd",
-    "even",
     "count",
-    "sum",
     "min",
     "max",
-    "mean",
-    "product",
     "all",
     "any",
     "list contains",
@@ -56,10 +46,10 @@ const NAMES: &[&str] = &[
 
 /// Whether `name` is a built-in function.
 pub(crate) fn exists(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || numeric::NAMES.contains(&name)
 }
 
-fn num(v: &Value) -> Option<f64> {
+fn num(v: &Value) -> Option<Number> {
     match v {
         Value::Number(n) => Some(*n),
         _ => None,
@@ -74,9 +64,12 @@ fn text(v: &Value) -> Option<&str> {
 }
 
 fn int(v: &Value) -> Option<i64> {
-    let n = num(v)?;
-    // Checked: only whole numbers in i64 range are converted.
-    (n.fract() == 0.0 && n.abs() < 9.2e18).then_some(n as i64)
+    num(v)?.to_i64()
+}
+
+/// A count or position as a FEEL number.
+fn count(n: usize) -> Value {
+    Value::Number(Number::from_i64(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 /// The items of a list argument, or of the arguments themselves
@@ -92,20 +85,15 @@ fn bool_of(b: Option<bool>) -> Value {
     b.map_or(Value::Null, Value::Bool)
 }
 
-fn number(n: f64) -> Value {
-    if n.is_finite() {
-        Value::Number(n)
-    } else {
-        Value::Null
-    }
-}
-
 fn list(v: Vec<Value>) -> Value {
     Value::List(Arc::new(v))
 }
 
 /// Calls built-in `name`.
 pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
+    if let Some(v) = numeric::call(name, args) {
+        return Ok(v);
+    }
     let a0 = args.first().unwrap_or(&Value::Null);
     let a1 = args.get(1).unwrap_or(&Value::Null);
     Ok(match (name, args.len()) {
@@ -143,10 +131,20 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
                     .and_then(|s| jiff::tz::Offset::from_seconds(s).ok()),
                 Some(_) => return Ok(Value::Null),
             };
-            let whole = s.trunc();
-            let nanos = ((s - whole) * 1e9).round() as i32;
-            match (i8::try_from(h), i8::try_from(m)) {
-                (Ok(h), Ok(m)) => Time::new(h, m, whole as i8, nanos)
+            let whole = s.round(0, RoundMode::Down).and_then(Number::to_i64);
+            let nanos = s
+                .sub(s.round(0, RoundMode::Down).unwrap_or(Number::ZERO))
+                .and_then(|f| f.mul(Number::from_i64(1_000_000_000)))
+                .and_then(|f| f.round(0, RoundMode::HalfEven))
+                .and_then(Number::to_i64)
+                .and_then(|n| i32::try_from(n).ok());
+            match (
+                i8::try_from(h),
+                i8::try_from(m),
+                whole.map(i8::try_from),
+                nanos,
+            ) {
+                (Ok(h), Ok(m), Some(Ok(whole)), Some(nanos)) => Time::new(h, m, whole, nanos)
                     .map_or(Value::Null, |time| Value::Time(FeelTime { time, offset })),
                 _ => Value::Null,
             }
@@ -197,23 +195,7 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             Value::String(s) => Value::String(s.clone()),
             other => Value::string(other.to_string()),
         },
-        ("number", 1 | 3) => match a0 {
-            Value::String(s) => {
-                let mut t = s.trim().to_string();
-                if let Some(Value::String(g)) = args.get(1) {
-                    t = t.replace(&**g, "");
-                }
-                if let Some(Value::String(d)) = args.get(2) {
-                    t = t.replace(&**d, ".");
-                }
-                t.parse::<f64>().ok().map_or(Value::Null, number)
-            }
-            Value::Number(n) => Value::Number(*n),
-            _ => Value::Null,
-        },
-        ("string length", 1) => {
-            text(a0).map_or(Value::Null, |s| Value::Number(s.chars().count() as f64))
-        }
+        ("string length", 1) => text(a0).map_or(Value::Null, |s| count(s.chars().count())),
         ("substring", 2 | 3) => match (text(a0), int(a1)) {
             (Some(s), Some(start)) => {
                 let chars: Vec<char> = s.chars().collect();
@@ -248,47 +230,10 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
         ("contains", 2) => bool_of(text(a0).zip(text(a1)).map(|(s, m)| s.contains(m))),
         ("starts with", 2) => bool_of(text(a0).zip(text(a1)).map(|(s, m)| s.starts_with(m))),
         ("ends with", 2) => bool_of(text(a0).zip(text(a1)).map(|(s, m)| s.ends_with(m))),
-        ("abs", 1) => match a0 {
-            Value::Number(n) => Value::Number(n.abs()),
-            Value::DayTime(d) => Value::DayTime(d.abs()),
-            Value::YearMonth(m) => Value::YearMonth(m.abs()),
-            _ => Value::Null,
-        },
-        ("floor", 1) => num(a0).map_or(Value::Null, |n| Value::Number(n.floor())),
-        ("ceiling", 1) => num(a0).map_or(Value::Null, |n| Value::Number(n.ceil())),
-        ("decimal", 2) => match (num(a0), int(a1)) {
-            (Some(n), Some(scale)) if (-30..=30).contains(&scale) => {
-                number(round_half_even(n, scale as i32))
-            }
-            _ => Value::Null,
-        },
-        ("modulo", 2) => match (num(a0), num(a1)) {
-            (Some(_), Some(0.0)) => Value::Null,
-            (Some(n), Some(d)) => number(n - d * (n / d).floor()),
-            _ => Value::Null,
-        },
-        ("sqrt", 1) => match num(a0) {
-            Some(n) if n >= 0.0 => number(n.sqrt()),
-            _ => Value::Null,
-        },
-        ("odd", 1) => bool_of(int(a0).map(|n| n % 2 != 0)),
-        ("even", 1) => bool_of(int(a0).map(|n| n % 2 == 0)),
         ("count", 1) => match a0 {
-            Value::List(l) => Value::Number(l.len() as f64),
+            Value::List(l) => count(l.len()),
             _ => Value::Null,
         },
-        ("sum" | "product" | "mean", n) if n >= 1 => {
-            let xs = items(args);
-            let nums: Option<Vec<f64>> = xs.iter().map(num).collect();
-            match nums {
-                Some(v) if !v.is_empty() => number(match name {
-                    "sum" => v.iter().sum(),
-                    "product" => v.iter().product(),
-                    _ => v.iter().sum::<f64>() / v.len() as f64,
-                }),
-                _ => Value::Null,
-            }
-        }
         ("min" | "max", n) if n >= 1 => {
             let xs = items(args);
             let want = if name == "min" {
@@ -380,18 +325,6 @@ fn date_of(y: i64, m: i64, d: i64) -> Option<Date> {
     .ok()
 }
 
-fn round_half_even(n: f64, scale: i32) -> f64 {
-    let f = 10f64.powi(scale);
-    let x = n * f;
-    let r = x.round();
-    let r = if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
-        r - x.signum()
-    } else {
-        r
-    };
-    r / f
-}
-
 fn extreme(xs: &[Value], want: Ordering) -> Option<Value> {
     let mut best = xs.first()?.clone();
     for x in &xs[1..] {
@@ -430,49 +363,84 @@ mod tests {
         assert_eq!(call("duration", &[s("P1Y")]).unwrap(), Value::YearMonth(12));
         assert_eq!(
             call("string length", &[s("héllo")]).unwrap(),
-            Value::Number(5.0)
+            Value::Number(crate::dmn::number::Number::from_f64(5.0).unwrap())
         );
         assert_eq!(
-            call("substring", &[s("foobar"), Value::Number(3.0)]).unwrap(),
+            call(
+                "substring",
+                &[
+                    s("foobar"),
+                    Value::Number(crate::dmn::number::Number::from_f64(3.0).unwrap())
+                ]
+            )
+            .unwrap(),
             s("obar")
         );
         assert_eq!(
             call(
                 "substring",
-                &[s("foobar"), Value::Number(-2.0), Value::Number(1.0)]
+                &[
+                    s("foobar"),
+                    Value::Number(crate::dmn::number::Number::from_f64(-2.0).unwrap()),
+                    Value::Number(crate::dmn::number::Number::from_f64(1.0).unwrap())
+                ]
             )
             .unwrap(),
             s("a")
         );
         assert_eq!(call("upper case", &[s("a")]).unwrap(), s("A"));
         assert_eq!(
-            call("decimal", &[Value::Number(2.5), Value::Number(0.0)]).unwrap(),
-            Value::Number(2.0)
+            call(
+                "decimal",
+                &[
+                    Value::Number(crate::dmn::number::Number::from_f64(2.5).unwrap()),
+                    Value::Number(crate::dmn::number::Number::from_f64(0.0).unwrap())
+                ]
+            )
+            .unwrap(),
+            Value::Number(crate::dmn::number::Number::from_f64(2.0).unwrap())
         );
         assert!(call("not", &[]).is_err());
     }
 
     #[test]
     fn lists() {
-        let l = Value::List(Arc::new(vec![Value::Number(3.0), Value::Number(1.0)]));
+        let l = Value::List(Arc::new(vec![
+            Value::Number(crate::dmn::number::Number::from_f64(3.0).unwrap()),
+            Value::Number(crate::dmn::number::Number::from_f64(1.0).unwrap()),
+        ]));
         assert_eq!(
             call("sum", std::slice::from_ref(&l)).unwrap(),
-            Value::Number(4.0)
+            Value::Number(crate::dmn::number::Number::from_f64(4.0).unwrap())
         );
         assert_eq!(
             call("min", std::slice::from_ref(&l)).unwrap(),
-            Value::Number(1.0)
+            Value::Number(crate::dmn::number::Number::from_f64(1.0).unwrap())
         );
         assert_eq!(
-            call("max", &[Value::Number(1.0), Value::Number(7.0)]).unwrap(),
-            Value::Number(7.0)
+            call(
+                "max",
+                &[
+                    Value::Number(crate::dmn::number::Number::from_f64(1.0).unwrap()),
+                    Value::Number(crate::dmn::number::Number::from_f64(7.0).unwrap())
+                ]
+            )
+            .unwrap(),
+            Value::Number(crate::dmn::number::Number::from_f64(7.0).unwrap())
         );
         assert_eq!(
             call("count", std::slice::from_ref(&l)).unwrap(),
-            Value::Number(2.0)
+            Value::Number(crate::dmn::number::Number::from_f64(2.0).unwrap())
         );
         assert_eq!(
-            call("list contains", &[l, Value::Number(3.0)]).unwrap(),
+            call(
+                "list contains",
+                &[
+                    l,
+                    Value::Number(crate::dmn::number::Number::from_f64(3.0).unwrap())
+                ]
+            )
+            .unwrap(),
             Value::Bool(true)
         );
         assert_eq!(

@@ -200,7 +200,8 @@ fn field(v: &Value, f: &str) -> Value {
         },
         _ => None,
     };
-    n.map_or(Value::Null, Value::Number)
+    n.and_then(crate::dmn::number::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
 }
 
 /// `list[cond]` keeps the items for which `cond` is true (names resolve
@@ -213,13 +214,16 @@ fn filter(list: &Expr, cond: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
         Value::Null => return Ok(Value::Null),
         other => vec![other],
     };
-    let pick = |n: f64| -> Value {
-        let len = items.len() as f64;
-        let i = if n > 0.0 { n - 1.0 } else { len + n };
-        if n == 0.0 || i < 0.0 || i >= len || i.fract() != 0.0 {
+    let pick = |n: crate::dmn::number::Number| -> Value {
+        let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
+        let Some(n) = n.to_i64() else {
+            return Value::Null;
+        };
+        let i = if n > 0 { n - 1 } else { len + n };
+        if n == 0 || i < 0 || i >= len {
             Value::Null
         } else {
-            items[i as usize].clone()
+            usize::try_from(i).map_or(Value::Null, |i| items[i].clone())
         }
     };
     if let Expr::Const(Value::Number(n)) = cond {

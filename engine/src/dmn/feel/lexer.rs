@@ -1,6 +1,8 @@
 //! FEEL tokens. Names are single words here; the parser joins adjacent
 //! words into names with spaces (`Monthly Salary`), as FEEL allows.
 
+use crate::dmn::number::Number;
+
 use std::sync::Arc;
 
 /// One token and the character offset where it starts.
@@ -12,7 +14,7 @@ pub(crate) struct Token {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Tok {
-    Number(f64),
+    Number(Number),
     String(Arc<str>),
     /// A word: a name part or a keyword (`and`, `if`…).
     Word(String),
@@ -133,8 +135,8 @@ pub(crate) fn lex(text: &str, known: &[String]) -> Result<Vec<Token>, SyntaxErro
                 let s: String = chars[i..j].iter().collect();
                 i = j;
                 Tok::Number(
-                    s.parse()
-                        .map_err(|_| err(start, format!("`{s}` is not a number")))?,
+                    Number::parse(&s)
+                        .ok_or_else(|| err(start, format!("`{s}` is not a number")))?,
                 )
             }
             c if is_name_start(c) => {
@@ -250,9 +252,9 @@ mod tests {
             kinds("[1..2.5]"),
             vec![
                 Tok::LBracket,
-                Tok::Number(1.0),
+                Tok::Number(Number::from_i64(1)),
                 Tok::DotDot,
-                Tok::Number(2.5),
+                Tok::Number(Number::parse("2.5").unwrap()),
                 Tok::RBracket,
                 Tok::End
             ]
@@ -260,10 +262,10 @@ mod tests {
         assert_eq!(
             kinds(".872 ** -1"),
             vec![
-                Tok::Number(0.872),
+                Tok::Number(Number::parse("0.872").unwrap()),
                 Tok::StarStar,
                 Tok::Minus,
-                Tok::Number(1.0),
+                Tok::Number(Number::from_i64(1)),
                 Tok::End
             ]
         );

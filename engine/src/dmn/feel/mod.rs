@@ -20,6 +20,7 @@ mod compare;
 mod error;
 mod eval;
 mod lexer;
+mod numeric;
 mod parser;
 mod scope;
 mod unary;

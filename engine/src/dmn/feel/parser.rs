@@ -372,7 +372,7 @@ impl<'n> Parser<'n> {
             let e = self.unary();
             self.depth -= 1;
             return Ok(match e? {
-                Expr::Const(Value::Number(n)) => Expr::Const(Value::Number(-n)),
+                Expr::Const(Value::Number(n)) => Expr::Const(Value::Number(n.neg())),
                 e => Expr::Neg(Box::new(e)),
             });
         }
