@@ -613,6 +613,7 @@ fn compile_table_cells(cx: &mut Cx<'_>, t: &DecisionTable, path: &str) -> Option
     ok.then_some(CTable {
         hit_policy: t.hit_policy,
         aggregation: t.aggregation,
+        index: super::rule_index::RuleIndex::build(&rules, inputs.len()),
         inputs,
         outputs,
         rules,

@@ -111,6 +111,8 @@ pub(crate) struct CTable {
     pub inputs: Vec<CInput>,
     pub outputs: Vec<COutput>,
     pub rules: Vec<CRule>,
+    /// Which rules can match, by column, for big tables.
+    pub index: Option<super::rule_index::RuleIndex>,
 }
 
 /// Compiled logic of a decision, knowledge model or context entry.

@@ -30,6 +30,7 @@ mod logic;
 mod number;
 mod python;
 mod result;
+mod rule_index;
 mod table;
 mod temporal;
 mod test_run;

@@ -38,12 +38,28 @@ pub(crate) fn evaluate(t: &CTable, env: &Env<'_>) -> Result<(Value, Vec<usize>),
         values.push(Ok(v));
     }
     let mut matched = Vec::new();
-    'rules: for (i, rule) in t.rules.iter().enumerate() {
-        for (test, v) in rule.inputs.iter().zip(&values) {
+    // With every input evaluated, the index narrows the rules; an input
+    // that failed (a lazy Python one) must fail where linear order would,
+    // so then every rule is tried.
+    let oks: Option<Vec<&Value>> = values.iter().map(|v| v.as_ref().ok()).collect();
+    let (candidates, index) = match (&t.index, oks) {
+        (Some(index), Some(oks)) => (Some(index.candidates(&oks)), Some(index)),
+        _ => (None, None),
+    };
+    let order: Box<dyn Iterator<Item = usize>> = match &candidates {
+        Some(c) => Box::new(c.iter()),
+        None => Box::new(0..t.rules.len()),
+    };
+    'rules: for i in order {
+        let rule = &t.rules[i];
+        for (c, (test, v)) in rule.inputs.iter().zip(&values).enumerate() {
             if matches!(test.code, Tests::Feel(UnaryTests::Any)) {
                 continue;
             }
             let v = v.as_ref().map_err(Clone::clone)?;
+            if index.is_some_and(|x| x.covers(c, v)) {
+                continue;
+            }
             if !env.test(&test.code, v, &test.at)? {
                 continue 'rules;
             }

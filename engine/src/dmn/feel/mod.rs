@@ -25,7 +25,7 @@ mod parser;
 mod scope;
 mod unary;
 
-pub(crate) use ast::{Expr, UnaryTest, UnaryTests};
+pub(crate) use ast::{CmpOp, Expr, UnaryTest, UnaryTests};
 pub(crate) use error::EvalError;
 pub(crate) use eval::{eval, fold};
 pub(crate) use lexer::SyntaxError;
