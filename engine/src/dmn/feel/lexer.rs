@@ -226,7 +226,13 @@ fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
                         s.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
                         j += 4;
                     }
-                    other => s.push(other),
+                    c @ ('"' | '\'' | '\\') => s.push(c),
+                    // Not an escape in FEEL: the backslash is kept, so
+                    // regular expressions such as "\d+" reach `matches`.
+                    other => {
+                        s.push('\\');
+                        s.push(other);
+                    }
                 }
             }
             c => s.push(c),
@@ -268,6 +274,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds(r#""a\"b""#)[0], Tok::String("a\"b".into()));
+        assert_eq!(kinds(r#""\d\\s""#)[0], Tok::String(r"\d\s".into()));
         assert!(lex("\"open", &[]).is_err());
         assert!(lex("a # b", &[]).is_err());
     }
