@@ -10,6 +10,8 @@ mod ranges;
 mod strings;
 mod xpath_regex;
 
+pub(crate) use ranges::property as range_property;
+
 use jiff::civil::{Date, Time};
 
 use super::error::EvalError;

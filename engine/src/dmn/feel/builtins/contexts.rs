@@ -124,6 +124,13 @@ fn merge(contexts: &Value) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
+
+    /// Evaluates FEEL text, as a decision would.
+    fn feel(src: &str) -> String {
+        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
+        eval(&e, &Scope::empty()).expect("evaluates").to_string()
+    }
 
     fn n(x: f64) -> Value {
         Value::Number(x)
@@ -221,5 +228,18 @@ mod tests {
         let mixed = Value::List(Arc::new(vec![a, n(1.0)]));
         assert_eq!(run("context merge", &[mixed]), Value::Null);
         assert_eq!(call("sum", &[]), None);
+    }
+
+    #[test]
+    fn from_feel_text() {
+        assert_eq!(
+            feel(r#"context put({a: {b: 1}}, ["a", "c"], 2)"#),
+            "{a: {b: 1, c: 2}}"
+        );
+        assert_eq!(feel(r#"get value({a: 1}, "a")"#), "1");
+        assert_eq!(
+            feel(r#"context merge([{a: 1}, {a: 2, b: 3}])"#),
+            "{a: 2, b: 3}"
+        );
     }
 }

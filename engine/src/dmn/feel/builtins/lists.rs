@@ -266,6 +266,13 @@ fn list_replace(l: &[Value], at: &Value, new: &Value, apply: Apply<'_>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
+
+    /// Evaluates FEEL text, as a decision would.
+    fn feel(src: &str) -> String {
+        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
+        eval(&e, &Scope::empty()).expect("evaluates").to_string()
+    }
 
     fn n(x: f64) -> Value {
         Value::Number(x)
@@ -368,5 +375,13 @@ mod tests {
             run("list replace", &[ns(&[1.0, 2.0, 4.0]), s("even"), n(0.0)]),
             ns(&[1.0, 0.0, 0.0])
         );
+    }
+
+    #[test]
+    fn from_feel_text() {
+        assert_eq!(feel("insert before([1, 3], 2, 2)"), "[1, 2, 3]");
+        assert_eq!(feel("index of([1, 2, 1], 1)"), "[1, 3]");
+        assert_eq!(feel(r#"max("apple", "pear")"#), r#""pear""#);
+        assert_eq!(feel("list replace([1, 2, 3], 2, null)"), "[1, null, 3]");
     }
 }

@@ -101,6 +101,19 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<Value> {
     Some(relation(&Iv::of(x), &Iv::of(y)).map_or(Value::Null, Value::Bool))
 }
 
+/// A property of a range (`r.start`, `r.end included`…); `None` for
+/// another name. An unbounded end's value is null and it is not included.
+pub(crate) fn property(r: &Range, name: &str) -> Option<Value> {
+    let end = |v: &Option<Value>| v.clone().unwrap_or(Value::Null);
+    Some(match name {
+        "start" => end(&r.low),
+        "end" => end(&r.high),
+        "start included" => Value::Bool(r.low.is_some() && r.low_closed),
+        "end included" => Value::Bool(r.high.is_some() && r.high_closed),
+        _ => return None,
+    })
+}
+
 /// `range(from)`: a range literal whose ends are literals — numbers,
 /// strings, `@"…"` or `date("…")`-style temporal literals — of one type,
 /// low not above high. Anything else (an open end, an expression) is null.
@@ -271,6 +284,13 @@ fn coincides(a: &Iv, b: &Iv) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
+
+    /// Evaluates FEEL text, as a decision would.
+    fn feel(src: &str) -> String {
+        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
+        eval(&e, &Scope::empty()).expect("evaluates").to_string()
+    }
 
     fn n(x: f64) -> Value {
         Value::Number(x)
@@ -382,6 +402,26 @@ mod tests {
     }
 
     #[test]
+    fn properties() {
+        let Value::Range(x) = r(1.0, false, 10.0, true) else {
+            unreachable!()
+        };
+        assert_eq!(property(&x, "start"), Some(n(1.0)));
+        assert_eq!(property(&x, "start included"), Some(F));
+        assert_eq!(property(&x, "end"), Some(n(10.0)));
+        assert_eq!(property(&x, "end included"), Some(T));
+        assert_eq!(property(&x, "middle"), None);
+        let open = Range {
+            low: None,
+            low_closed: true,
+            high: None,
+            high_closed: false,
+        };
+        assert_eq!(property(&open, "start"), Some(Value::Null));
+        assert_eq!(property(&open, "start included"), Some(F));
+    }
+
+    #[test]
     fn unbounded_ends() {
         let below_five = Value::Range(Arc::new(Range {
             low: None,
@@ -392,5 +432,14 @@ mod tests {
         assert_eq!(run("includes", below_five.clone(), n(-1e9)), T);
         assert_eq!(run("before", below_five.clone(), n(5.0)), T);
         assert_eq!(run("after", n(5.0), below_five), T);
+    }
+
+    #[test]
+    fn from_feel_text() {
+        assert_eq!(feel(r#"5 in range("[1..10)")"#), "true");
+        assert_eq!(feel(r#"range("(1..10]").start included"#), "false");
+        assert_eq!(feel("overlaps before([1..5], [3..8])"), "true");
+        assert_eq!(feel("met by([5..10], [1..5))"), "false");
+        assert_eq!(feel("during(5, [1..10])"), "true");
     }
 }

@@ -172,6 +172,13 @@ fn string_join(list: &Value, delimiter: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
+
+    /// Evaluates FEEL text, as a decision would.
+    fn feel(src: &str) -> String {
+        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
+        eval(&e, &Scope::empty()).expect("evaluates").to_string()
+    }
 
     fn s(x: &str) -> Value {
         Value::string(x)
@@ -248,5 +255,14 @@ mod tests {
         assert_eq!(run("string join", &[nums]), Value::Null);
         assert_eq!(run("string join", &[]), Value::Null);
         assert_eq!(call("sum", &[]), None);
+    }
+
+    #[test]
+    fn from_feel_text() {
+        assert_eq!(feel(r#"replace("a1b22", "\d+", "_")"#), r#""a_b_""#);
+        assert_eq!(feel(r#"matches("A-7", "^\p{Lu}-\d$")"#), "true");
+        assert_eq!(feel(r#"split("a1b2c", "[0-9]")"#), r#"["a", "b", "c"]"#);
+        assert_eq!(feel(r#"string join(["x", null, "y"], "+")"#), r#""x+y""#);
+        assert_eq!(feel(r#"string length("\U01F40E!")"#), "2");
     }
 }
