@@ -34,6 +34,9 @@ fn items(v: &Value) -> Option<&[Value]> {
 
 /// Calls context function `name`; `None` when it is not one of [`NAMES`].
 pub(super) fn call(name: &str, args: &[Value]) -> Option<Value> {
+    if !NAMES.contains(&name) {
+        return None;
+    }
     Some(
         match (name, args) {
             ("get value", [Value::Context(_), Value::String(key)]) => {
@@ -60,7 +63,6 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<Value> {
         }
         .unwrap_or(Value::Null),
     )
-    .filter(|_| NAMES.contains(&name))
 }
 
 /// `context(entries)`: each entry a context with a string `key` and a
