@@ -1,9 +1,16 @@
 //! FEEL built-in functions: conversions (`date`, `time`, `date and time`,
-//! `duration`, `string`, `number`), strings, numbers and lists. A call with
-//! arguments of the wrong type gives null, as FEEL specifies.
+//! `duration`, `string`, `number`) and numbers here; strings, lists,
+//! contexts and ranges each in a file of their own, which [`call`] asks
+//! first. A call with arguments of the wrong type gives null, as FEEL
+//! specifies.
 
-use std::cmp::Ordering;
-use std::sync::Arc;
+mod contexts;
+mod lists;
+mod ranges;
+mod strings;
+mod xpath_regex;
+
+pub(crate) use ranges::property as range_property;
 
 use jiff::civil::{Date, Time};
 
@@ -11,7 +18,7 @@ use super::error::EvalError;
 use super::numeric;
 use crate::dmn::number::{Number, RoundMode};
 use crate::dmn::temporal::{self, FeelDateTime, FeelTime};
-use crate::dmn::value::{self, Value, duration_value};
+use crate::dmn::value::{Value, duration_value};
 
 const NAMES: &[&str] = &[
     "not",
@@ -21,32 +28,32 @@ const NAMES: &[&str] = &[
     "duration",
     "years and months duration",
     "string",
-    "string length",
-    "substring",
-    "substring before",
-    "substring after",
-    "upper case",
-    "lower case",
-    "contains",
-    "starts with",
-    "ends with",
-    "count",
-    "min",
-    "max",
-    "all",
-    "any",
-    "list contains",
-    "append",
-    "concatenate",
-    "reverse",
-    "distinct values",
-    "flatten",
     "is defined",
 ];
 
 /// Whether `name` is a built-in function.
 pub(crate) fn exists(name: &str) -> bool {
-    NAMES.contains(&name) || numeric::NAMES.contains(&name)
+    [
+        NAMES,
+        strings::NAMES,
+        lists::NAMES,
+        contexts::NAMES,
+        ranges::NAMES,
+        numeric::NAMES,
+    ]
+    .iter()
+    .any(|names| names.contains(&name))
+}
+
+/// Calls a function value with arguments, for the built-ins that take one
+/// (`sort`'s `precedes`, `list replace`'s `match`); `None` when the value
+/// is not a function or the call fails.
+pub(crate) type Apply<'a> = &'a dyn Fn(&Value, &[Value]) -> Option<Value>;
+
+/// The [`Apply`] used until FEEL has function values: nothing is callable.
+/// The evaluator passes its own once `Value::Function` exists.
+fn no_function_values(_: &Value, _: &[Value]) -> Option<Value> {
+    None
 }
 
 fn num(v: &Value) -> Option<Number> {
@@ -56,42 +63,20 @@ fn num(v: &Value) -> Option<Number> {
     }
 }
 
-fn text(v: &Value) -> Option<&str> {
-    match v {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
-}
-
 fn int(v: &Value) -> Option<i64> {
     num(v)?.to_i64()
-}
-
-/// A count or position as a FEEL number.
-fn count(n: usize) -> Value {
-    Value::Number(Number::from_i64(i64::try_from(n).unwrap_or(i64::MAX)))
-}
-
-/// The items of a list argument, or of the arguments themselves
-/// (`sum([1,2])` and `sum(1,2)` are the same).
-fn items(args: &[Value]) -> Vec<Value> {
-    match args {
-        [Value::List(l)] => l.to_vec(),
-        _ => args.to_vec(),
-    }
-}
-
-fn bool_of(b: Option<bool>) -> Value {
-    b.map_or(Value::Null, Value::Bool)
-}
-
-fn list(v: Vec<Value>) -> Value {
-    Value::List(Arc::new(v))
 }
 
 /// Calls built-in `name`.
 pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
     if let Some(v) = numeric::call(name, args) {
+        return Ok(v);
+    }
+    let family = strings::call(name, args)
+        .or_else(|| lists::call(name, args, &no_function_values))
+        .or_else(|| contexts::call(name, args))
+        .or_else(|| ranges::call(name, args));
+    if let Some(v) = family {
         return Ok(v);
     }
     let a0 = args.first().unwrap_or(&Value::Null);
@@ -195,117 +180,6 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             Value::String(s) => Value::String(s.clone()),
             other => Value::string(other.to_string()),
         },
-        ("string length", 1) => text(a0).map_or(Value::Null, |s| count(s.chars().count())),
-        ("substring", 2 | 3) => match (text(a0), int(a1)) {
-            (Some(s), Some(start)) => {
-                let chars: Vec<char> = s.chars().collect();
-                let n = chars.len() as i64;
-                let from = if start > 0 { start - 1 } else { n + start };
-                let len = match args.get(2) {
-                    Some(l) => match int(l) {
-                        Some(l) if l >= 0 => l,
-                        _ => return Ok(Value::Null),
-                    },
-                    None => n,
-                };
-                if from < 0 || from > n {
-                    Value::Null
-                } else {
-                    let to = (from + len).min(n);
-                    Value::string(chars[from as usize..to as usize].iter().collect::<String>())
-                }
-            }
-            _ => Value::Null,
-        },
-        ("substring before", 2) => match (text(a0), text(a1)) {
-            (Some(s), Some(m)) => Value::string(s.find(m).map_or("", |i| &s[..i])),
-            _ => Value::Null,
-        },
-        ("substring after", 2) => match (text(a0), text(a1)) {
-            (Some(s), Some(m)) => Value::string(s.find(m).map_or("", |i| &s[i + m.len()..])),
-            _ => Value::Null,
-        },
-        ("upper case", 1) => text(a0).map_or(Value::Null, |s| Value::string(s.to_uppercase())),
-        ("lower case", 1) => text(a0).map_or(Value::Null, |s| Value::string(s.to_lowercase())),
-        ("contains", 2) => bool_of(text(a0).zip(text(a1)).map(|(s, m)| s.contains(m))),
-        ("starts with", 2) => bool_of(text(a0).zip(text(a1)).map(|(s, m)| s.starts_with(m))),
-        ("ends with", 2) => bool_of(text(a0).zip(text(a1)).map(|(s, m)| s.ends_with(m))),
-        ("count", 1) => match a0 {
-            Value::List(l) => count(l.len()),
-            _ => Value::Null,
-        },
-        ("min" | "max", n) if n >= 1 => {
-            let xs = items(args);
-            let want = if name == "min" {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-            extreme(&xs, want).unwrap_or(Value::Null)
-        }
-        ("all" | "any", n) if n >= 1 => {
-            let xs = items(args);
-            let mut saw_null = false;
-            for x in &xs {
-                match (name, x) {
-                    ("all", Value::Bool(false)) => return Ok(Value::Bool(false)),
-                    ("any", Value::Bool(true)) => return Ok(Value::Bool(true)),
-                    (_, Value::Bool(_)) => {}
-                    _ => saw_null = true,
-                }
-            }
-            if saw_null {
-                Value::Null
-            } else {
-                Value::Bool(name == "all")
-            }
-        }
-        ("list contains", 2) => match a0 {
-            Value::List(l) => Value::Bool(l.iter().any(|x| value::equals(x, a1) == Some(true))),
-            _ => Value::Null,
-        },
-        ("append", n) if n >= 1 => match a0 {
-            Value::List(l) => {
-                let mut v = l.to_vec();
-                v.extend_from_slice(&args[1..]);
-                list(v)
-            }
-            _ => Value::Null,
-        },
-        ("concatenate", _) => {
-            let mut v = Vec::new();
-            for a in args {
-                match a {
-                    Value::List(l) => v.extend(l.iter().cloned()),
-                    _ => return Ok(Value::Null),
-                }
-            }
-            list(v)
-        }
-        ("reverse", 1) => match a0 {
-            Value::List(l) => list(l.iter().rev().cloned().collect()),
-            _ => Value::Null,
-        },
-        ("distinct values", 1) => match a0 {
-            Value::List(l) => {
-                let mut v: Vec<Value> = Vec::new();
-                for x in l.iter() {
-                    if !v.iter().any(|y| value::equals(x, y) == Some(true)) {
-                        v.push(x.clone());
-                    }
-                }
-                list(v)
-            }
-            _ => Value::Null,
-        },
-        ("flatten", 1) => match a0 {
-            Value::List(_) => {
-                let mut v = Vec::new();
-                flatten_into(a0, &mut v);
-                list(v)
-            }
-            _ => Value::Null,
-        },
         ("is defined", 1) => Value::Bool(!matches!(a0, Value::Null)),
         _ => {
             return Err(EvalError::new(format!(
@@ -325,28 +199,10 @@ fn date_of(y: i64, m: i64, d: i64) -> Option<Date> {
     .ok()
 }
 
-fn extreme(xs: &[Value], want: Ordering) -> Option<Value> {
-    let mut best = xs.first()?.clone();
-    for x in &xs[1..] {
-        if value::compare(x, &best)? == want {
-            best = x.clone();
-        }
-    }
-    if matches!(best, Value::Null) {
-        return None;
-    }
-    Some(best)
-}
-
-fn flatten_into(v: &Value, out: &mut Vec<Value>) {
-    match v {
-        Value::List(l) => l.iter().for_each(|x| flatten_into(x, out)),
-        other => out.push(other.clone()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn s(x: &str) -> Value {

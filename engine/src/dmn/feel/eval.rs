@@ -161,7 +161,7 @@ fn path(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
     Ok(v)
 }
 
-/// A context entry, a property of a date, time or duration, or the field of
+/// A context entry, a property of a date, time, duration or range, or the field of
 /// every item of a list.
 fn field(v: &Value, f: &str) -> Value {
     use jiff::civil::Date;
@@ -179,6 +179,7 @@ fn field(v: &Value, f: &str) -> Value {
     };
     let n = match v {
         Value::Context(_) => return v.field(f).cloned().unwrap_or(Value::Null),
+        Value::Range(r) => return builtins::range_property(r, f).unwrap_or(Value::Null),
         Value::List(l) => return Value::List(Arc::new(l.iter().map(|x| field(x, f)).collect())),
         Value::Date(d) => date_part(d),
         Value::DateTime(t) => date_part(&t.dt.date()).or_else(|| time_part(&t.dt.time())),

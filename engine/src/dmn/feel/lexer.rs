@@ -224,11 +224,32 @@ fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
                     't' => s.push('\t'),
                     'r' => s.push('\r'),
                     'u' => {
-                        let hex: String = chars.get(j + 1..j + 5)?.iter().collect();
-                        s.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                        let mut code = hex(chars, j + 1, 4)?;
                         j += 4;
+                        // A UTF-16 surrogate pair spelled as two escapes
+                        // (`\uD83D\uDCA9`) is one code point.
+                        if (0xD800..0xDC00).contains(&code)
+                            && chars.get(j + 1..j + 3) == Some(&['\\', 'u'])
+                        {
+                            let low = hex(chars, j + 3, 4)?;
+                            if (0xDC00..0xE000).contains(&low) {
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                                j += 6;
+                            }
+                        }
+                        s.push(char::from_u32(code)?);
                     }
-                    other => s.push(other),
+                    'U' => {
+                        s.push(char::from_u32(hex(chars, j + 1, 6)?)?);
+                        j += 6;
+                    }
+                    c @ ('"' | '\'' | '\\') => s.push(c),
+                    // Not an escape in FEEL: the backslash is kept, so
+                    // regular expressions such as "\d+" reach `matches`.
+                    other => {
+                        s.push('\\');
+                        s.push(other);
+                    }
                 }
             }
             c => s.push(c),
@@ -236,6 +257,12 @@ fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
         j += 1;
     }
     None
+}
+
+/// The code point spelled by `len` hex digits at `chars[at..]`.
+fn hex(chars: &[char], at: usize, len: usize) -> Option<u32> {
+    let digits: String = chars.get(at..at + len)?.iter().collect();
+    u32::from_str_radix(&digits, 16).ok()
 }
 
 #[cfg(test)]
@@ -270,6 +297,11 @@ mod tests {
             ]
         );
         assert_eq!(kinds(r#""a\"b""#)[0], Tok::String("a\"b".into()));
+        assert_eq!(kinds(r#""\d\\s""#)[0], Tok::String(r"\d\s".into()));
+        assert_eq!(
+            kinds(r#""\U01F40E\uD83D\uDE00\u0041""#)[0],
+            Tok::String("🐎😀A".into())
+        );
         assert!(lex("\"open", &[]).is_err());
         assert!(lex("a # b", &[]).is_err());
     }
