@@ -466,7 +466,6 @@ pub(crate) fn compile(
                 outputs,
                 file: d.pos.file,
                 requires: Vec::new(),
-                visible: Vec::new(),
                 logic: match &d.logic {
                     DecisionLogic::Unsupported(n) if n == NO_LOGIC => {
                         Err("it has no decision logic (only a decision service can give its value, as an input decision)".to_string())
@@ -524,34 +523,12 @@ pub(crate) fn compile(
             }),
         };
         d.requires = loaded.requirements[i].clone().unwrap_or_default();
-        d.visible = d
-            .requires
-            .iter()
-            .filter_map(|&r| seen_as(model, d.file, r).map(|name| (r, name)))
-            .collect();
         if let Some(reason) = reason {
             d.logic = Err(reason);
         }
     }
     let services = compile_services(model, &decisions, cx.diags);
     (decisions, knowledge, services)
-}
-
-/// The name decision `r` goes by in expressions of file `file`: its
-/// variable in its own model, `import.variable` in a model importing its
-/// model; `None` elsewhere.
-fn seen_as(model: &DmnModel, file: u32, r: usize) -> Option<String> {
-    let d = &model.decisions[r];
-    let ns = namespace_of(model, d.pos.file);
-    if ns == namespace_of(model, file) {
-        return Some(d.variable.clone());
-    }
-    model.definitions.get(file as usize).and_then(|defs| {
-        defs.imports
-            .iter()
-            .find(|i| i.namespace == ns)
-            .map(|i| format!("{}.{}", i.name, d.variable))
-    })
 }
 
 /// Resolves each decision service's references to decisions and input

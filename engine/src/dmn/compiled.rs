@@ -181,10 +181,6 @@ pub(crate) struct CDecision {
     pub file: u32,
     /// Decisions to evaluate first, in order (indices into the decisions).
     pub requires: Vec<usize>,
-    /// The required decisions (transitively) this one sees, and the name
-    /// it sees each by: its variable when it is of the same model,
-    /// `import.variable` when of an imported one.
-    pub visible: Vec<(usize, String)>,
     /// The logic, or why the decision cannot be evaluated.
     pub logic: Result<Logic, String>,
 }

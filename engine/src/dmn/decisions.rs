@@ -220,21 +220,66 @@ impl Decisions {
     }
 
     /// Evaluates decision `i` after the decisions it requires, which it
-    /// sees under their names as its file names them.
+    /// sees under their names as its file names them. Requirements come in
+    /// dependency order and each is evaluated once; one of the same model
+    /// is evaluated with the names gathered so far (as it always was, so a
+    /// long chain costs linear time and no deep recursion), one of another
+    /// model with its own names.
     fn run(&self, i: usize, run: &Run<'_>) -> Result<(Value, Vec<usize>), DmnError> {
         let d = &self.decisions[i];
         let logic = d.logic.as_ref().map_err(|reason| DmnError::Invalid {
             decision: d.id.clone(),
             reason: reason.clone(),
         })?;
+        let (own, imports) = self.knowledge.imports_of(d.file);
         let mut vars = self.inputs_seen_from(d.file, &run.inputs);
-        for (r, name) in &d.visible {
-            let v = self.value_of(*r, run).map_err(|e| DmnError::Required {
-                decision: d.id.clone(),
-                required: self.decisions[*r].id.clone(),
-                source: Box::new(e),
-            })?;
-            vars.push((name.clone(), v));
+        for &r in &d.requires {
+            let req = &self.decisions[r];
+            let (req_ns, _) = self.knowledge.imports_of(req.file);
+            let same_model = req_ns == own;
+            let known = run
+                .decided
+                .iter()
+                .find(|(x, _)| *x == r)
+                .map(|(_, v)| v.clone())
+                .or_else(|| run.cache.borrow().get(&r).cloned());
+            let v = match known {
+                Some(v) => v,
+                None => {
+                    let evaluated = if same_model {
+                        match &req.logic {
+                            Ok(l) => logic::evaluate(
+                                l,
+                                &Env::new(self, run.data, &vars, &req.id, req.file, run.depth),
+                            ),
+                            Err(reason) => Err(DmnError::Invalid {
+                                decision: req.id.clone(),
+                                reason: reason.clone(),
+                            }),
+                        }
+                    } else {
+                        self.run(r, run)
+                    };
+                    let (v, _) = evaluated.map_err(|e| DmnError::Required {
+                        decision: d.id.clone(),
+                        required: req.id.clone(),
+                        source: Box::new(e),
+                    })?;
+                    run.cache.borrow_mut().insert(r, v.clone());
+                    v
+                }
+            };
+            let name = if same_model {
+                Some(req.variable.clone())
+            } else {
+                imports
+                    .iter()
+                    .find(|(_, ns)| ns == req_ns)
+                    .map(|(prefix, _)| format!("{prefix}.{}", req.variable))
+            };
+            if let Some(name) = name {
+                vars.push((name, v));
+            }
         }
         let env = Env::new(self, run.data, &vars, &d.id, d.file, run.depth);
         logic::evaluate(logic, &env)

@@ -200,6 +200,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn load_failures_are_told_from_evaluation_errors() {
+        let invalid = DmnError::Invalid {
+            decision: "d".into(),
+            reason: format!("it has {LOAD_ERRORS}"),
+        };
+        assert!(is_load_failure(&invalid));
+        let required = DmnError::Required {
+            decision: "top".into(),
+            required: "d".into(),
+            source: Box::new(invalid),
+        };
+        assert!(is_load_failure(&required));
+        let called = DmnError::Expression {
+            decision: "d".into(),
+            at: "literal expression".into(),
+            message: format!("in knowledge model `k`: knowledge model `k` has {LOAD_ERRORS}"),
+        };
+        assert!(is_load_failure(&called));
+        let evaluated = DmnError::Expression {
+            decision: "d".into(),
+            at: "literal expression".into(),
+            message: "unknown name `x`".into(),
+        };
+        assert!(!is_load_failure(&evaluated));
+    }
+
+    #[test]
     fn typed_values_compare() {
         let n = |x: f64| Value::Number(x);
         assert!(same(&n(0.1 + 0.2), &n(0.3)));
