@@ -57,10 +57,10 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Evaluate a DMN decision against JSON data and print the result.
     Decide(DecideArgs),
-    /// Run decision tests (DMN TCK test-case XML) against a DMN model.
+    /// Run decision tests (DMN TCK test-case XML) against DMN models.
     #[command(
         name = "dmn-test",
-        after_help = "Prints one line per test case and a summary `N passed, N failed`.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
+        after_help = "Give the model under test and the models it imports (in any order; the test file's modelName says which is under test), then the test file.\n\nPrints one line per test case and a summary `N passed, N failed`. A case that expected an error and got one only because a decision did not load counts as failed; the summary says how many there are.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
     )]
     DmnTest(DmnTestArgs),
     /// Add BPMN (and DMN) files to the store's library as a spec; prints its id.
@@ -538,13 +538,12 @@ pub struct DecideArgs {
 
 #[derive(Debug, Args)]
 pub struct DmnTestArgs {
-    /// The DMN file with the decisions under test.
-    #[arg(value_name = "MODEL.dmn")]
-    pub model: PathBuf,
-    /// The test cases, in the DMN TCK test-file format
+    /// The DMN files — the model under test (the test file's modelName
+    /// picks it; else the first) and the models it imports — then, last,
+    /// the test cases in the DMN TCK test-file format
     /// (testCases/testCase/inputNode/resultNode).
-    #[arg(value_name = "CASES.xml")]
-    pub cases: PathBuf,
+    #[arg(value_name = "MODEL.dmn… CASES.xml", num_args = 2.., required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -221,6 +221,72 @@ fn dmn_test_reports_failures_with_exit_1() {
 }
 
 #[test]
+fn dmn_test_loads_imported_models() {
+    // The test file's modelName picks the model under test, whatever the
+    // order of the files.
+    bpmn()
+        .arg("dmn-test")
+        .arg(fixture("imports/greetings.dmn"))
+        .arg(fixture("imports/main.dmn"))
+        .arg(fixture("imports/main-tests.xml"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("ok    letter  Letter")
+                .and(predicate::str::ends_with("2 passed, 0 failed\n")),
+        );
+    // Without the imported model, the import is named.
+    bpmn()
+        .arg("dmn-test")
+        .arg(fixture("imports/main.dmn"))
+        .arg(fixture("imports/main-tests.xml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("import `lib`"))
+        .stdout(predicate::str::ends_with("0 passed, 2 failed\n"));
+}
+
+#[test]
+fn dmn_test_runs_decision_services_and_counts_load_failures_apart() {
+    bpmn()
+        .arg("dmn-test")
+        .arg(fixture("services.dmn"))
+        .arg(fixture("services-tests.xml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "kind=\"Java\" functions (external Java) are not supported",
+        ))
+        .stdout(
+            predicate::str::contains("ok    service  Total")
+                .and(predicate::str::contains("ok    from-feel  Quote"))
+                .and(predicate::str::contains(
+                    "FAIL  not-loaded  the expected error came only from a decision that did not load",
+                ))
+                .and(predicate::str::ends_with(
+                    "2 passed, 1 failed (1 of the failed expected an error and got one only because something did not load)\n",
+                )),
+        );
+}
+
+#[test]
+fn decide_loads_several_files() {
+    bpmn()
+        .args(["decide", "-d"])
+        .arg(fixture("imports/main.dmn"))
+        .arg(fixture("imports/greetings.dmn"))
+        .args([
+            "--decision",
+            "Letter",
+            "--data",
+            r#"{"Person": "Ann", "Title": "Dr Smith"}"#,
+        ])
+        .assert()
+        .success()
+        .stdout("\"Dear Dr Smith. Hello Ann!\"\n");
+}
+
+#[test]
 fn dmn_test_bad_files_exit_2() {
     bpmn()
         .arg("dmn-test")

@@ -383,7 +383,7 @@ fn invalid_files_report_file_line_column_and_element() {
         "PRIORITY ranks matches by the outputs' allowed values",
         "unknown hit policy `SOMETIMES`",
         "required decision `nowhere` is not defined",
-        "decision logic `relation` is not supported",
+        "function definition: kind=\"Java\" functions (external Java) are not supported",
     ] {
         assert!(
             text.iter().any(|t| t.contains(want)),
@@ -451,6 +451,57 @@ fn knowledge_models_contexts_and_invocations() {
         err.contains("knowledge model `forever`: invoked more than 32 levels deep"),
         "{err}"
     );
+}
+
+#[test]
+fn imported_models_are_named_with_their_prefix() {
+    let d = load(&["imports/main.dmn", "imports/greetings.dmn"]);
+    assert!(!d.has_errors(), "{:#?}", d.diagnostics());
+    // The main model's `salutation` wins its id; the imported one with
+    // the same id is evaluated for `Letter` as `lib.Salutation`.
+    assert_eq!(
+        eval(&d, "salutation", json!({"Person": "Bo"})).unwrap(),
+        json!("Hello Bo!")
+    );
+    assert_eq!(
+        eval(&d, "Letter", json!({"Person": "Bo", "Title": "Ms Li"})).unwrap(),
+        json!("Dear Ms Li. Hello Bo!")
+    );
+    // Without the imported file the import is reported and the names it
+    // prefixes are unknown.
+    let d = Decisions::load(&[fixture("imports/main.dmn")]);
+    let text: Vec<String> = d.diagnostics().iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter().any(|t| t
+            .contains("import `lib`: no loaded DMN file has namespace `urn:example:greetings`")),
+        "{text:#?}"
+    );
+    assert!(d.evaluate("salutation", &bpmn_engine::Data::new()).is_err());
+}
+
+#[test]
+fn decision_services_and_boxed_expressions() {
+    let d = load(&["services.dmn"]);
+    let errors: Vec<String> = d.diagnostics().iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("external: function definition: kind=\"Java\""),
+        "{errors:#?}"
+    );
+    // Pricing(Quantity, Unit Price): input data first, then the input
+    // decision, whose own logic (10) is not evaluated.
+    assert_eq!(eval(&d, "quote", json!({})).unwrap(), json!(7.5));
+    assert_eq!(
+        eval(&d, "boxed", json!({})).unwrap(),
+        json!({
+            "doubled": [2, 4, 6],
+            "big": [{"name": "b", "size": 5}],
+            "all positive": true,
+            "verdict": "positive"
+        })
+    );
+    let err = eval(&d, "external", json!({})).unwrap_err().to_string();
+    assert!(err.contains("load errors"), "{err}");
 }
 
 // ---------------------------------------------------------------------------

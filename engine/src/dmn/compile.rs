@@ -18,16 +18,17 @@ use std::sync::Arc;
 
 use super::PythonHint;
 use super::compiled::{
-    CDecision, CInput, CKnowledge, COutput, CRule, CTable, Code, Coerce, Located, Logic, Tests,
+    CDecision, CFunction, CInput, CKnowledge, COutput, CRule, CService, CTable, Code, Coerce,
+    Located, Logic, Tests,
 };
 use super::feel;
 use super::python;
 use super::value::Value;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::SourcePos;
-use crate::model::dmn::{DecisionLogic, DecisionTable, DmnExpr, DmnModel, Language};
+use crate::model::dmn::{DecisionLogic, DecisionTable, DmnExpr, DmnModel, FunctionKind, Language};
 use crate::model::{Dialect, ExprKind};
-use crate::parser::dmn::LoadedDmn;
+use crate::parser::dmn::{LoadedDmn, NO_LOGIC, decision_index, lookup, namespace_of};
 use crate::scripting::{CompileError, Compiled, ScriptEngine};
 
 struct Cx<'a> {
@@ -338,19 +339,86 @@ fn names(model: &DmnModel) -> feel::Names {
             );
         }
     }
+    for s in &model.decision_services {
+        set.insert(&s.name);
+    }
+    let mut functions: Vec<String> = model
+        .knowledge_models
+        .iter()
+        .map(|k| k.name.clone())
+        .chain(model.decision_services.iter().map(|s| s.name.clone()))
+        .collect();
+    // Boxed function definitions in contexts are called by their entry's
+    // name.
+    let mut locals = Vec::new();
+    for d in &model.decisions {
+        local_functions(&d.logic, &mut locals);
+    }
+    for k in &model.knowledge_models {
+        local_functions(&k.body, &mut locals);
+    }
+    set.extend(locals.iter().copied());
+    functions.extend(locals.iter().map(|n| n.to_string()));
     let mut known: Vec<String> = set
         .into_iter()
         .filter(|n| !n.is_empty() && !simple(n) && !n.contains('.'))
         .map(str::to_string)
         .collect();
+    // An imported model's elements are named with the import's name as
+    // prefix: read `myimport.Say Hello` whole.
+    for (file, defs) in model.definitions.iter().enumerate() {
+        for import in &defs.imports {
+            let of = |f: u32| namespace_of(model, f) == import.namespace && f as usize != file;
+            let qualify = |n: &str| format!("{}.{n}", import.name);
+            let mut add = |n: &str, function: bool| {
+                known.push(qualify(n));
+                if function {
+                    functions.push(qualify(n));
+                }
+            };
+            for d in model.decisions.iter().filter(|d| of(d.pos.file)) {
+                add(&d.variable, false);
+            }
+            for i in model.input_data.iter().filter(|i| of(i.pos.file)) {
+                add(&i.name, false);
+            }
+            for k in model.knowledge_models.iter().filter(|k| of(k.pos.file)) {
+                add(&k.name, true);
+            }
+            for s in model.decision_services.iter().filter(|s| of(s.pos.file)) {
+                add(&s.name, true);
+            }
+        }
+    }
     known.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    feel::Names {
-        known,
-        functions: model
-            .knowledge_models
-            .iter()
-            .map(|k| k.name.clone())
-            .collect(),
+    known.dedup();
+    feel::Names { known, functions }
+}
+
+/// The names of the context entries of `logic` (nested ones too) whose
+/// value is a function definition.
+fn local_functions<'m>(logic: &'m DecisionLogic, out: &mut Vec<&'m str>) {
+    match logic {
+        DecisionLogic::Context(entries) => {
+            for e in entries {
+                if let (Some(n), DecisionLogic::Function(_)) = (&e.name, &e.value) {
+                    out.push(n);
+                }
+                local_functions(&e.value, out);
+            }
+        }
+        DecisionLogic::Function(f) => local_functions(&f.body, out),
+        DecisionLogic::List(items) => items.iter().for_each(|i| local_functions(i, out)),
+        DecisionLogic::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => {
+            for l in [condition, then, otherwise] {
+                local_functions(l, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -361,7 +429,7 @@ pub(crate) fn compile(
     engine: &ScriptEngine,
     hint: &PythonHint,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<CDecision>, Vec<CKnowledge>) {
+) -> (Vec<CDecision>, Vec<CKnowledge>, Vec<CService>) {
     let model = &loaded.model;
     let python_files = match hint {
         PythonHint::None => HashSet::new(),
@@ -396,9 +464,15 @@ pub(crate) fn compile(
                 name: d.name.clone(),
                 variable: d.variable.clone(),
                 outputs,
+                file: d.pos.file,
                 requires: Vec::new(),
-                logic: compile_logic(&mut cx, &d.logic, "")
-                    .ok_or_else(|| "it has load errors (see the diagnostics)".to_string()),
+                logic: match &d.logic {
+                    DecisionLogic::Unsupported(n) if n == NO_LOGIC => {
+                        Err("it has no decision logic (only a decision service can give its value, as an input decision)".to_string())
+                    }
+                    l => compile_logic(&mut cx, l, "")
+                        .ok_or_else(|| "it has load errors (see the diagnostics)".to_string()),
+                },
             }
         })
         .collect();
@@ -413,6 +487,7 @@ pub(crate) fn compile(
             };
             CKnowledge {
                 name: k.name.clone(),
+                file: k.pos.file,
                 parameters: k.parameters.clone(),
                 body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
                     format!(
@@ -452,7 +527,84 @@ pub(crate) fn compile(
             d.logic = Err(reason);
         }
     }
-    (decisions, knowledge)
+    let services = compile_services(model, &decisions, cx.diags);
+    (decisions, knowledge, services)
+}
+
+/// Resolves each decision service's references to decisions and input
+/// data; a missing one makes the service report it when invoked.
+fn compile_services(
+    model: &DmnModel,
+    decisions: &[CDecision],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<CService> {
+    let index = decision_index(model);
+    model
+        .decision_services
+        .iter()
+        .map(|s| {
+            let file = s.pos.file;
+            let mut broken = None;
+            let mut resolve = |refs: &[crate::model::dmn::Requirement], what: &str| -> Vec<usize> {
+                refs.iter()
+                    .filter_map(|r| {
+                        let found = lookup(model, &index, file, r);
+                        if found.is_none() {
+                            let message = format!(
+                                "decision service `{}`: its {what} `{}` is not a loaded decision",
+                                s.name, r.id
+                            );
+                            diags.push(Diagnostic {
+                                severity: Severity::Error,
+                                file: model.files[file as usize].path.clone(),
+                                line: r.pos.line,
+                                col: r.pos.col,
+                                element: Some(s.id.clone()),
+                                process: Some(s.id.clone()),
+                                message: message.clone(),
+                                help: Some("fix the href, or load the file that defines it".into()),
+                            });
+                            broken = Some(message);
+                        }
+                        found
+                    })
+                    .collect()
+            };
+            let outputs = resolve(&s.outputs, "output decision");
+            let input_decisions = resolve(&s.input_decisions, "input decision");
+            let input_data: Vec<String> = s
+                .input_data
+                .iter()
+                .map(|r| {
+                    model
+                        .input_data
+                        .iter()
+                        .find(|i| i.id == r.id)
+                        .map_or_else(|| r.id.clone(), |i| i.name.clone())
+                })
+                .collect();
+            // The input data come first, then the input decisions (as the
+            // TCK's decision services take them).
+            let parameters = input_data
+                .iter()
+                .cloned()
+                .chain(
+                    input_decisions
+                        .iter()
+                        .map(|&d| decisions[d].variable.clone()),
+                )
+                .collect();
+            CService {
+                name: s.name.clone(),
+                file,
+                input_decisions,
+                input_data,
+                outputs,
+                parameters,
+                broken,
+            }
+        })
+        .collect()
 }
 
 /// Compiles logic; `path` says where it sits inside a boxed expression
@@ -484,7 +636,7 @@ fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<L
                     inv.pos,
                     Some(&owner),
                     format!(
-                        "{path}invocation of `{}`, which is not a loaded business knowledge model",
+                        "{path}invocation of `{}`, which is not a loaded business knowledge model or decision service",
                         inv.function
                     ),
                     "load the DMN file that defines it, or fix the name",
@@ -509,6 +661,77 @@ fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<L
                 bindings,
                 at,
             })
+        }
+        DecisionLogic::List(items) => {
+            let mut out = Vec::new();
+            for (n, item) in items.iter().enumerate() {
+                out.push(compile_logic(
+                    cx,
+                    item,
+                    &format!("{path}list item {}: ", n + 1),
+                ));
+            }
+            out.into_iter().collect::<Option<Vec<_>>>().map(Logic::List)
+        }
+        DecisionLogic::Relation { columns, rows } => {
+            let mut out = Vec::new();
+            for (n, row) in rows.iter().enumerate() {
+                let mut cells = Vec::new();
+                for (c, cell) in row.iter().enumerate() {
+                    let col = columns.get(c).map_or("?", String::as_str);
+                    cells.push(compile_logic(
+                        cx,
+                        cell,
+                        &format!("{path}relation row {} `{col}`: ", n + 1),
+                    ));
+                }
+                out.push(cells.into_iter().collect::<Option<Vec<_>>>());
+            }
+            out.into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(|rows| Logic::Relation {
+                    columns: columns.clone(),
+                    rows,
+                })
+        }
+        // A Java or PMML function was reported by the parser.
+        DecisionLogic::Function(f) if f.kind != FunctionKind::Feel => None,
+        DecisionLogic::Function(f) => {
+            let body = compile_logic(cx, &f.body, &format!("{path}function body: "))?;
+            Some(Logic::Function(Arc::new(CFunction {
+                parameters: f.parameters.clone(),
+                body,
+                at: Arc::from(format!("{path}function definition ({})", cx.place(f.pos))),
+            })))
+        }
+        DecisionLogic::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => {
+            let c = compile_logic(cx, condition, &format!("{path}if: "));
+            let t = compile_logic(cx, then, &format!("{path}then: "));
+            let e = compile_logic(cx, otherwise, &format!("{path}else: "));
+            Some(Logic::Conditional(Box::new([c?, t?, e?])))
+        }
+        DecisionLogic::Iterator {
+            kind,
+            variable,
+            source,
+            body,
+        } => {
+            let src = compile_logic(cx, source, &format!("{path}in: "));
+            let b = compile_logic(cx, body, &format!("{path}{variable}: "));
+            Some(Logic::Iterator {
+                kind: *kind,
+                variable: variable.clone(),
+                parts: Box::new([src?, b?]),
+            })
+        }
+        DecisionLogic::Filter { source, condition } => {
+            let src = compile_logic(cx, source, &format!("{path}in: "));
+            let m = compile_logic(cx, condition, &format!("{path}match: "));
+            Some(Logic::Filter(Box::new([src?, m?])))
         }
         // Already reported by the parser.
         DecisionLogic::Unsupported(_) => None,

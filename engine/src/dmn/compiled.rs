@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::feel;
-use crate::model::dmn::{Aggregation, HitPolicy};
+use crate::model::dmn::{Aggregation, HitPolicy, IteratorKind};
 use crate::scripting::Compiled;
 
 /// An expression ready to evaluate to a value.
@@ -126,6 +126,51 @@ pub(crate) enum Logic {
         bindings: Vec<(String, Logic)>,
         at: Arc<str>,
     },
+    List(Vec<Logic>),
+    Relation {
+        columns: Vec<String>,
+        rows: Vec<Vec<Logic>>,
+    },
+    /// A boxed function definition: as a context entry it is callable by
+    /// the entry's name from the entries after it (and the result).
+    Function(Arc<CFunction>),
+    Conditional(Box<[Logic; 3]>),
+    Iterator {
+        kind: IteratorKind,
+        variable: String,
+        /// The `in` and the `return`/`satisfies` expressions.
+        parts: Box<[Logic; 2]>,
+    },
+    /// The `in` and `match` expressions.
+    Filter(Box<[Logic; 2]>),
+}
+
+/// A boxed function definition, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct CFunction {
+    pub parameters: Vec<String>,
+    pub body: Logic,
+    /// Where it was written, for errors.
+    pub at: Arc<str>,
+}
+
+/// A compiled decision service.
+#[derive(Debug, Clone)]
+pub(crate) struct CService {
+    pub name: String,
+    /// The file it is defined in (its namespace names its parameters).
+    pub file: u32,
+    /// The input decisions (indices), whose values the parameters after
+    /// the input data give.
+    pub input_decisions: Vec<usize>,
+    /// The input data names, given by the first parameters.
+    pub input_data: Vec<String>,
+    /// The output decisions (indices).
+    pub outputs: Vec<usize>,
+    /// Parameter names: the input data, then the input decisions' variables.
+    pub parameters: Vec<String>,
+    /// Why it cannot be invoked, when it cannot.
+    pub broken: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +179,8 @@ pub(crate) struct CDecision {
     pub name: String,
     pub variable: String,
     pub outputs: Vec<String>,
+    /// The file the decision is defined in.
+    pub file: u32,
     /// Decisions to evaluate first, in order (indices into the decisions).
     pub requires: Vec<usize>,
     /// The logic, or why the decision cannot be evaluated.
@@ -144,6 +191,8 @@ pub(crate) struct CDecision {
 #[derive(Debug, Clone)]
 pub(crate) struct CKnowledge {
     pub name: String,
+    /// The file it is defined in.
+    pub file: u32,
     pub parameters: Vec<String>,
     /// The body, or why it cannot be invoked.
     pub body: Result<Logic, String>,

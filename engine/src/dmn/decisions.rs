@@ -2,8 +2,10 @@
 //! expression compiled once, the one sandboxed Rhai engine, and the
 //! problems found while loading.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::Data;
 
@@ -12,7 +14,7 @@ use super::compiled::{CDecision, Logic};
 use super::env::Env;
 use super::error::DmnError;
 use super::knowledge::Knowledge;
-use super::logic;
+use super::logic::{self, MAX_DEPTH};
 use super::python::PythonHint;
 use super::result::{DecisionResult, Mapping};
 use super::value::Value;
@@ -81,7 +83,9 @@ impl Decisions {
     pub fn from_loaded_with(loaded: LoadedDmn, hint: &PythonHint) -> Decisions {
         let engine = ScriptEngine::default();
         let mut diagnostics = loaded.diagnostics.clone();
-        let (decisions, knowledge) = compile::compile(&loaded, &engine, hint, &mut diagnostics);
+        let (decisions, knowledge, services) =
+            compile::compile(&loaded, &engine, hint, &mut diagnostics);
+        let knowledge = Knowledge::new(&loaded.model, knowledge, services);
         let mut by_id = HashMap::new();
         for (i, d) in decisions.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
@@ -89,7 +93,7 @@ impl Decisions {
         Decisions {
             model: loaded.model,
             decisions,
-            knowledge: Knowledge::new(knowledge),
+            knowledge,
             by_id,
             diagnostics,
             engine,
@@ -171,7 +175,19 @@ impl Decisions {
         &self,
         decision_id: &str,
         data: &Data,
-        mut vars: Vec<(String, Value)>,
+        vars: Vec<(String, Value)>,
+    ) -> Result<DecisionResult, DmnError> {
+        let inputs = vars.into_iter().map(|(n, v)| (n, None, v)).collect();
+        self.evaluate_given(decision_id, data, inputs)
+    }
+
+    /// Evaluates decision `decision_id` with input values, each with the
+    /// namespace of the model whose input data it is (`None`: any model).
+    pub(crate) fn evaluate_given(
+        &self,
+        decision_id: &str,
+        data: &Data,
+        inputs: Vec<Input>,
     ) -> Result<DecisionResult, DmnError> {
         let Some(&i) = self.by_id.get(decision_id) else {
             return Err(DmnError::UnknownDecision {
@@ -180,22 +196,14 @@ impl Decisions {
             });
         };
         let d = &self.decisions[i];
-        if let Err(reason) = &d.logic {
-            return Err(DmnError::Invalid {
-                decision: d.id.clone(),
-                reason: reason.clone(),
-            });
-        }
-        for &r in &d.requires {
-            let req = &self.decisions[r];
-            let (v, _) = self.run(req, data, &vars).map_err(|e| DmnError::Required {
-                decision: d.id.clone(),
-                required: req.id.clone(),
-                source: Box::new(e),
-            })?;
-            vars.push((req.variable.clone(), v));
-        }
-        let (value, matched) = self.run(d, data, &vars)?;
+        let run = Run {
+            data,
+            inputs,
+            decided: Vec::new(),
+            depth: 0,
+            cache: RefCell::new(HashMap::new()),
+        };
+        let (value, matched) = self.run(i, &run)?;
         let mapping = match &d.logic {
             Ok(Logic::Table(t)) if t.hit_policy.is_multiple() && t.aggregation.is_none() => {
                 Mapping::TableRows
@@ -211,21 +219,229 @@ impl Decisions {
         })
     }
 
-    fn run(
-        &self,
-        d: &CDecision,
-        data: &Data,
-        vars: &[(String, Value)],
-    ) -> Result<(Value, Vec<usize>), DmnError> {
-        let env = Env::new(&self.engine, data, vars, &d.id, &self.knowledge);
-        match &d.logic {
-            Ok(l) => logic::evaluate(l, &env),
-            Err(reason) => Err(DmnError::Invalid {
-                decision: d.id.clone(),
-                reason: reason.clone(),
-            }),
+    /// Evaluates decision `i` after the decisions it requires, which it
+    /// sees under their names as its file names them. Requirements come in
+    /// dependency order and each is evaluated once; one of the same model
+    /// is evaluated with the names gathered so far (as it always was, so a
+    /// long chain costs linear time and no deep recursion), one of another
+    /// model with its own names.
+    fn run(&self, i: usize, run: &Run<'_>) -> Result<(Value, Vec<usize>), DmnError> {
+        let d = &self.decisions[i];
+        let logic = d.logic.as_ref().map_err(|reason| DmnError::Invalid {
+            decision: d.id.clone(),
+            reason: reason.clone(),
+        })?;
+        let (own, imports) = self.knowledge.imports_of(d.file);
+        let mut vars = self.inputs_seen_from(d.file, &run.inputs);
+        for &r in &d.requires {
+            let req = &self.decisions[r];
+            let (req_ns, _) = self.knowledge.imports_of(req.file);
+            let same_model = req_ns == own;
+            let known = run
+                .decided
+                .iter()
+                .find(|(x, _)| *x == r)
+                .map(|(_, v)| v.clone())
+                .or_else(|| run.cache.borrow().get(&r).cloned());
+            let v = match known {
+                Some(v) => v,
+                None => {
+                    let evaluated = if same_model {
+                        match &req.logic {
+                            Ok(l) => logic::evaluate(
+                                l,
+                                &Env::new(self, run.data, &vars, &req.id, req.file, run.depth),
+                            ),
+                            Err(reason) => Err(DmnError::Invalid {
+                                decision: req.id.clone(),
+                                reason: reason.clone(),
+                            }),
+                        }
+                    } else {
+                        self.run(r, run)
+                    };
+                    let (v, _) = evaluated.map_err(|e| DmnError::Required {
+                        decision: d.id.clone(),
+                        required: req.id.clone(),
+                        source: Box::new(e),
+                    })?;
+                    run.cache.borrow_mut().insert(r, v.clone());
+                    v
+                }
+            };
+            let name = if same_model {
+                Some(req.variable.clone())
+            } else {
+                imports
+                    .iter()
+                    .find(|(_, ns)| ns == req_ns)
+                    .map(|(prefix, _)| format!("{prefix}.{}", req.variable))
+            };
+            if let Some(name) = name {
+                vars.push((name, v));
+            }
         }
+        let env = Env::new(self, run.data, &vars, &d.id, d.file, run.depth);
+        logic::evaluate(logic, &env)
     }
+
+    /// The value of decision `i` in this run: given (a decision service's
+    /// input decision), already computed, or evaluated now.
+    fn value_of(&self, i: usize, run: &Run<'_>) -> Result<Value, DmnError> {
+        if let Some((_, v)) = run.decided.iter().find(|(d, _)| *d == i) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = run.cache.borrow().get(&i) {
+            return Ok(v.clone());
+        }
+        let (v, _) = self.run(i, run)?;
+        run.cache.borrow_mut().insert(i, v.clone());
+        Ok(v)
+    }
+
+    /// The input values as an expression of file `file` names them: those
+    /// of its own model (or of no stated model) plainly, those of a model
+    /// it imports with the import's name as prefix.
+    fn inputs_seen_from(&self, file: u32, inputs: &[Input]) -> Vec<(String, Value)> {
+        let (own, imports) = self.knowledge.imports_of(file);
+        inputs
+            .iter()
+            .filter_map(|(name, ns, v)| match ns.as_deref() {
+                None => Some((name.clone(), v.clone())),
+                Some(ns) if ns == own => Some((name.clone(), v.clone())),
+                Some(ns) => imports
+                    .iter()
+                    .find(|(_, i)| i == ns)
+                    .map(|(prefix, _)| (format!("{prefix}.{name}"), v.clone())),
+            })
+            .collect()
+    }
+
+    /// Invokes decision service `i` with its parameters in order (input
+    /// data, then input decisions): the output decisions' value (one), or
+    /// a context of them by name (several).
+    pub(crate) fn invoke_service(
+        &self,
+        i: usize,
+        args: &[Value],
+        depth: u32,
+    ) -> Result<Value, DmnError> {
+        let Some((_, s)) = self.knowledge.service_at(i) else {
+            return Ok(Value::Null);
+        };
+        let fail = |message: String| DmnError::Expression {
+            decision: s.name.clone(),
+            at: format!("decision service `{}`", s.name),
+            message,
+        };
+        if depth >= MAX_DEPTH {
+            return Err(fail(format!(
+                "in decision service `{}`: invoked more than {MAX_DEPTH} levels deep; does it invoke itself?",
+                s.name
+            )));
+        }
+        if args.len() != s.parameters.len() {
+            return Err(fail(format!(
+                "in decision service `{}`: it takes {} argument(s) ({}), {} given",
+                s.name,
+                s.parameters.len(),
+                s.parameters.join(", "),
+                args.len()
+            )));
+        }
+        let named: Vec<(&str, Value)> = s
+            .parameters
+            .iter()
+            .map(String::as_str)
+            .zip(args.iter().cloned())
+            .collect();
+        let outputs = self.run_service(i, &named, depth)?;
+        Ok(match outputs.as_slice() {
+            [(_, one)] => one.clone(),
+            _ => Value::Context(Arc::new(outputs)),
+        })
+    }
+
+    /// Runs decision service `i` with parameters given by name (missing
+    /// ones are null); each output decision's variable and value.
+    pub(crate) fn run_service(
+        &self,
+        i: usize,
+        params: &[(&str, Value)],
+        depth: u32,
+    ) -> Result<Vec<(String, Value)>, DmnError> {
+        let Some((_, s)) = self.knowledge.service_at(i) else {
+            return Ok(Vec::new());
+        };
+        if let Some(reason) = &s.broken {
+            return Err(DmnError::Invalid {
+                decision: s.name.clone(),
+                reason: format!("{reason} ({LOAD_ERRORS})"),
+            });
+        }
+        let param = |name: &str| {
+            params
+                .iter()
+                .find(|(p, _)| *p == name)
+                .map_or(Value::Null, |(_, v)| v.clone())
+        };
+        let ns = self.knowledge.imports_of(s.file).0.to_string();
+        let run = Run {
+            data: crate::dmn::feel::empty_data(),
+            inputs: s
+                .input_data
+                .iter()
+                .map(|n| (n.clone(), Some(ns.clone()), param(n)))
+                .collect(),
+            decided: s
+                .input_decisions
+                .iter()
+                .map(|&d| (d, param(&self.decisions[d].variable)))
+                .collect(),
+            depth,
+            cache: RefCell::new(HashMap::new()),
+        };
+        s.outputs
+            .iter()
+            .map(|&o| {
+                self.value_of(o, &run)
+                    .map(|v| (self.decisions[o].variable.clone(), v))
+            })
+            .collect()
+    }
+
+    /// The decision service named `name`: its index and parameter names.
+    pub(crate) fn service(&self, name: &str) -> Option<(usize, Vec<String>)> {
+        self.knowledge
+            .service(name)
+            .map(|(i, s)| (i, s.parameters.clone()))
+    }
+
+    pub(crate) fn engine(&self) -> &ScriptEngine {
+        &self.engine
+    }
+
+    pub(crate) fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+}
+
+/// What `<reason>` of a decision that did not load ends with: a test
+/// expecting an error tells such a failure from an evaluation error by it.
+pub(crate) const LOAD_ERRORS: &str = "load errors (see the diagnostics)";
+
+/// An input value: name, the namespace of its model (`None`: any) and
+/// value.
+pub(crate) type Input = (String, Option<String>, Value);
+
+/// One evaluation: the inputs, the decisions whose values are given, and
+/// the decisions already evaluated (each is evaluated once).
+struct Run<'a> {
+    data: &'a Data,
+    inputs: Vec<Input>,
+    decided: Vec<(usize, Value)>,
+    depth: u32,
+    cache: RefCell<HashMap<usize, Value>>,
 }
 
 #[cfg(test)]

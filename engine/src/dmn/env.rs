@@ -3,10 +3,12 @@
 //! (Rhai, and Python translated to Rhai).
 
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 use crate::model::Data;
 
-use super::compiled::{Code, Located, Tests};
+use super::compiled::{CFunction, Code, Located, Tests};
+use super::decisions::Decisions;
 use super::error::DmnError;
 use super::feel::{self, Scope};
 use super::knowledge::Knowledge;
@@ -18,7 +20,16 @@ pub(crate) struct Env<'a> {
     pub data: &'a Data,
     pub vars: &'a [(String, Value)],
     pub decision: &'a str,
+    /// The loaded decisions: their knowledge models and services, and the
+    /// decisions a service evaluates.
+    pub decisions: &'a Decisions,
     pub knowledge: &'a Knowledge,
+    /// The file the logic being evaluated was written in: its model's
+    /// elements are named plainly, imported ones with a prefix.
+    pub file: u32,
+    /// Boxed function definitions of the enclosing contexts, callable by
+    /// their entry names.
+    pub locals: &'a [(String, Arc<CFunction>)],
     /// How many knowledge-model calls deep this evaluation is.
     pub depth: u32,
     /// `data` with `vars` added, built only if a Rhai expression needs it.
@@ -27,38 +38,50 @@ pub(crate) struct Env<'a> {
 
 impl<'a> Env<'a> {
     pub fn new(
-        engine: &'a ScriptEngine,
+        decisions: &'a Decisions,
         data: &'a Data,
         vars: &'a [(String, Value)],
         decision: &'a str,
-        knowledge: &'a Knowledge,
+        file: u32,
+        depth: u32,
     ) -> Env<'a> {
         Env {
-            engine,
+            engine: decisions.engine(),
             data,
             vars,
             decision,
-            knowledge,
-            depth: 0,
+            decisions,
+            knowledge: decisions.knowledge(),
+            file,
+            locals: &[],
+            depth,
             merged: OnceCell::new(),
         }
     }
 
-    /// This environment with `vars` in place of its variables (a context
-    /// adding its entries).
-    pub fn with_vars<'b>(&'b self, vars: &'b [(String, Value)]) -> Env<'b> {
+    /// This environment with `vars` and `locals` in place of its own (a
+    /// context adding its entries).
+    pub fn with_scope<'b>(
+        &'b self,
+        vars: &'b [(String, Value)],
+        locals: &'b [(String, Arc<CFunction>)],
+    ) -> Env<'b> {
         Env {
             vars,
+            locals,
             merged: OnceCell::new(),
             ..*self
         }
     }
 
-    /// The environment of a knowledge model's body: its parameters only.
-    pub fn call_frame<'b>(&'b self, vars: &'b [(String, Value)]) -> Env<'b> {
+    /// The environment of a knowledge model's body: its parameters only
+    /// (and the names of the file it was written in).
+    pub fn call_frame<'b>(&'b self, vars: &'b [(String, Value)], file: u32) -> Env<'b> {
         Env {
             data: feel::empty_data(),
             vars,
+            file,
+            locals: &[],
             depth: self.depth + 1,
             merged: OnceCell::new(),
             ..*self

@@ -1,12 +1,16 @@
 //! Running TCK-format decision tests: each case binds its input nodes,
-//! evaluates the decision of each result node and compares the value with
-//! the expected one (numbers as decimals, exactly unless the expectation
-//! is a double's text — see `close`; lists item by item; structures
-//! component by component).
+//! evaluates the decision of each result node (or invokes the decision
+//! service the case names) and compares the value with the expected one
+//! (numbers as decimals, exactly unless the expectation is a double's
+//! text — see `close`; lists item by item; structures component by
+//! component). A case expecting an error that it gets only because
+//! something did not load is not counted as passed
+//! ([`CaseOutcome::met_by_load_failure`]).
 
 use std::sync::Arc;
 
-use super::decisions::Decisions;
+use super::decisions::{Decisions, Input, LOAD_ERRORS};
+use super::error::DmnError;
 use super::number::Number;
 use super::temporal;
 use super::value::{self, Value, duration_value};
@@ -23,11 +27,17 @@ pub struct CaseOutcome {
     pub decisions: Vec<String>,
     /// Whether every result node matched its expected value.
     pub passed: bool,
+    /// The case expected errors and got them, but only because a decision
+    /// (or knowledge model, or the model) did not load: not a real pass.
+    /// `passed` is false then.
+    pub met_by_load_failure: bool,
     /// Why it failed: one line per failing result node.
     pub failures: Vec<String>,
 }
 
-/// Runs every case of `suite` against `decisions`.
+/// Runs every case of `suite` against `decisions`. A case of type
+/// `decisionService` invokes the service its `invocableName` names with
+/// the input nodes as parameters, and checks its output decisions.
 pub fn run_suite(decisions: &Decisions, suite: &TestSuite) -> Vec<CaseOutcome> {
     let empty = crate::model::Data::new();
     suite
@@ -35,53 +45,106 @@ pub fn run_suite(decisions: &Decisions, suite: &TestSuite) -> Vec<CaseOutcome> {
         .iter()
         .map(|case| {
             let mut failures = Vec::new();
-            if case.kind != "decision" {
-                failures.push(format!(
-                    "test type `{}` is not supported (only decisions)",
-                    case.kind
-                ));
-            }
-            let vars: Vec<(String, Value)> = case
+            // Expected errors met by a load failure, and all expected errors.
+            let mut by_load = Vec::new();
+            let inputs: Vec<Input> = case
                 .inputs
                 .iter()
-                .map(|(n, v)| (n.clone(), to_value(v)))
+                .map(|n| (n.name.clone(), n.namespace.clone(), to_value(&n.value)))
                 .collect();
-            for node in &case.results {
-                let Some(id) = decisions.find(&node.name) else {
-                    failures.push(format!("{}: no decision has this name or id", node.name));
-                    continue;
-                };
-                let got = decisions.evaluate_with(id, &empty, vars.clone());
-                match (got, node.error_result) {
-                    (Err(_), true) => {}
-                    (Ok(r), true) if matches!(r.feel_value(), Value::Null) => {}
-                    (Ok(r), true) => failures.push(format!(
-                        "{}: expected an error, got {}",
-                        node.name,
-                        r.feel_value()
-                    )),
-                    (Err(e), false) => failures.push(format!("{}: {e}", node.name)),
-                    (Ok(r), false) => {
-                        let expected = node.expected.as_ref().map_or(Value::Null, to_value);
-                        if !same(r.feel_value(), &expected) {
+            let service = match case.kind.as_str() {
+                "decision" => None,
+                "decisionService" => {
+                    let name = case.invocable.as_deref().unwrap_or_default();
+                    match decisions.service(name) {
+                        Some((i, _)) => {
+                            let params: Vec<(&str, Value)> = inputs
+                                .iter()
+                                .map(|(n, _, v)| (n.as_str(), v.clone()))
+                                .collect();
+                            Some(decisions.run_service(i, &params, 0))
+                        }
+                        None => {
                             failures.push(format!(
-                                "{}: expected {expected}, got {}",
-                                node.name,
-                                r.feel_value()
+                                "invocableName `{name}`: no decision service has this name"
                             ));
+                            None
                         }
                     }
                 }
+                other => {
+                    failures.push(format!(
+                        "test type `{other}` is not supported (only decision and decisionService)"
+                    ));
+                    None
+                }
+            };
+            for node in &case.results {
+                let got = match &service {
+                    Some(Ok(outputs)) => match outputs.iter().find(|(n, _)| *n == node.name) {
+                        Some((_, v)) => Ok(v.clone()),
+                        None => {
+                            failures.push(format!(
+                                "{}: not an output decision of the service",
+                                node.name
+                            ));
+                            continue;
+                        }
+                    },
+                    Some(Err(e)) => Err(e.clone()),
+                    None => {
+                        let Some(id) = decisions.find(&node.name) else {
+                            failures.push(format!("{}: no decision has this name or id", node.name));
+                            continue;
+                        };
+                        decisions
+                            .evaluate_given(id, &empty, inputs.clone())
+                            .map(|r| r.feel_value().clone())
+                    }
+                };
+                match (got, node.error_result) {
+                    (Err(e), true) => by_load.push(is_load_failure(&e)),
+                    (Ok(Value::Null), true) => by_load.push(false),
+                    (Ok(v), true) => {
+                        failures.push(format!("{}: expected an error, got {v}", node.name))
+                    }
+                    (Err(e), false) => failures.push(format!("{}: {e}", node.name)),
+                    (Ok(v), false) => {
+                        let expected = node.expected.as_ref().map_or(Value::Null, to_value);
+                        if !same(&v, &expected) {
+                            failures.push(format!("{}: expected {expected}, got {v}", node.name));
+                        }
+                    }
+                }
+            }
+            let met_by_load_failure = failures.is_empty() && by_load.iter().any(|&b| b);
+            if met_by_load_failure {
+                failures.push(
+                    "the expected error came only from a decision that did not load (see the diagnostics)"
+                        .into(),
+                );
             }
             CaseOutcome {
                 id: case.id.clone(),
                 description: case.description.clone(),
                 decisions: case.results.iter().map(|r| r.name.clone()).collect(),
                 passed: failures.is_empty(),
+                met_by_load_failure,
                 failures,
             }
         })
         .collect()
+}
+
+/// Whether `e` comes from a load failure (a decision, knowledge model or
+/// decision service with load errors) rather than from evaluating.
+fn is_load_failure(e: &DmnError) -> bool {
+    match e {
+        DmnError::Invalid { .. } => true,
+        DmnError::Required { source, .. } => is_load_failure(source),
+        DmnError::Expression { message, .. } => message.contains(LOAD_ERRORS),
+        _ => false,
+    }
 }
 
 /// The FEEL value a typed test value stands for.
@@ -151,6 +214,33 @@ fn same(got: &Value, want: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_failures_are_told_from_evaluation_errors() {
+        let invalid = DmnError::Invalid {
+            decision: "d".into(),
+            reason: format!("it has {LOAD_ERRORS}"),
+        };
+        assert!(is_load_failure(&invalid));
+        let required = DmnError::Required {
+            decision: "top".into(),
+            required: "d".into(),
+            source: Box::new(invalid),
+        };
+        assert!(is_load_failure(&required));
+        let called = DmnError::Expression {
+            decision: "d".into(),
+            at: "literal expression".into(),
+            message: format!("in knowledge model `k`: knowledge model `k` has {LOAD_ERRORS}"),
+        };
+        assert!(is_load_failure(&called));
+        let evaluated = DmnError::Expression {
+            decision: "d".into(),
+            at: "literal expression".into(),
+            message: "unknown name `x`".into(),
+        };
+        assert!(!is_load_failure(&evaluated));
+    }
 
     #[test]
     fn typed_values_compare() {

@@ -16,13 +16,67 @@ pub struct DmnModel {
     pub knowledge_models: Vec<KnowledgeModel>,
     /// The `inputData` of all files, in load order.
     pub input_data: Vec<InputData>,
+    /// The `decisionService`s of all files, in load order.
+    pub decision_services: Vec<DecisionService>,
+    /// One entry per file (same index as `files`): its namespace and
+    /// imports, which say how its expressions name other files' elements.
+    pub definitions: Vec<Definitions>,
+}
+
+/// What a file's `definitions` element says about the file as a whole.
+#[derive(Debug, Clone, Default)]
+pub struct Definitions {
+    /// The `namespace` attribute: how other files import this one and
+    /// refer to its elements (`namespace#id`).
+    pub namespace: String,
+    /// The `name` attribute.
+    pub name: String,
+    /// Its `import`s of other DMN models.
+    pub imports: Vec<Import>,
+}
+
+/// An `import` of another DMN model: its elements are named with the
+/// import's name as prefix (`myimport.Say Hello`).
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The imported model's namespace.
+    pub namespace: String,
+    /// The prefix the importing file uses (`myimport`).
+    pub name: String,
+    /// `locationURI`, when given (the file is found by namespace among the
+    /// loaded files either way).
+    pub location: Option<String>,
+    /// Where the `import` element starts.
+    pub pos: SourcePos,
+}
+
+/// A `decisionService`: a function of its input decisions and input data
+/// that evaluates its output decisions.
+#[derive(Debug, Clone)]
+pub struct DecisionService {
+    /// The element's `id` (its name when it has none).
+    pub id: String,
+    /// The name it is invoked by.
+    pub name: String,
+    /// The `outputDecision`s, in order: the result (one: its value;
+    /// several: a context by decision name).
+    pub outputs: Vec<Requirement>,
+    /// The `encapsulatedDecision`s (evaluated inside the service).
+    pub encapsulated: Vec<Requirement>,
+    /// The `inputDecision`s: parameters whose values stand in for these
+    /// decisions, in order, after the input data.
+    pub input_decisions: Vec<Requirement>,
+    /// The `inputData`: the first parameters.
+    pub input_data: Vec<Requirement>,
+    /// Where the `decisionService` element starts.
+    pub pos: SourcePos,
 }
 
 /// A `decision` element.
 #[derive(Debug, Clone)]
 pub struct Decision {
     /// The decision's `id`: what a business rule task and
-    /// `bpmn decide --decision` call it by.
+    /// `bpmn decide --decision` call it by (its name when it has none).
     pub id: String,
     /// The name, else the id.
     pub name: String,
@@ -38,11 +92,14 @@ pub struct Decision {
     pub pos: SourcePos,
 }
 
-/// A `requiredDecision` reference.
+/// A reference by `href` (`requiredDecision`, `outputDecision`…).
 #[derive(Debug, Clone)]
 pub struct Requirement {
-    /// The referenced decision id (the part of `href` after `#`).
+    /// The referenced element's id (the part of `href` after `#`).
     pub id: String,
+    /// The namespace before `#`, when the element is in another model;
+    /// `None` for `#id`, an element of the same file.
+    pub namespace: Option<String>,
     /// Where the `requiredDecision` element starts.
     pub pos: SourcePos,
 }

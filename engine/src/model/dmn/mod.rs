@@ -1,5 +1,7 @@
-//! The DMN model: decisions, decision tables, contexts, invocations,
-//! business knowledge models, input data and the decision
+//! The DMN model: decisions, decision tables, the boxed expressions
+//! (contexts, invocations, lists, relations, function definitions,
+//! conditionals, iterators, filters), business knowledge models, decision
+//! services, imports, input data and the decision
 //! tests of TCK-format test files, as read from DMN 1.1–1.5 XML and
 //! independent of how they are evaluated.
 //!
@@ -13,9 +15,12 @@ mod hit_policy;
 mod logic;
 mod test_case;
 
-pub use decision::{Decision, DmnModel, InputData, KnowledgeModel, Requirement};
+pub use decision::{
+    Decision, DecisionService, Definitions, DmnModel, Import, InputData, KnowledgeModel,
+    Requirement,
+};
 pub use decision_table::{DecisionTable, Input, Output, Rule};
 pub use expression::{DmnExpr, Language};
 pub use hit_policy::{Aggregation, HitPolicy};
-pub use logic::{ContextEntry, DecisionLogic, Invocation};
-pub use test_case::{ResultNode, TestCase, TestSuite, TestValue};
+pub use logic::{ContextEntry, DecisionLogic, FunctionDef, FunctionKind, Invocation, IteratorKind};
+pub use test_case::{InputNode, ResultNode, TestCase, TestSuite, TestValue};

@@ -23,15 +23,31 @@ pub struct TestCase {
     pub id: String,
     /// The `description` child, trimmed.
     pub description: Option<String>,
-    /// `decision` (the default) or another kind this engine does not run.
+    /// `decision` (the default), `decisionService` (the service named by
+    /// `invocable` is invoked with the inputs as its parameters) or another
+    /// kind this engine does not run.
     pub kind: String,
-    /// Each `inputNode`'s `name` and value: the input data the decisions
-    /// are evaluated with.
-    pub inputs: Vec<(String, TestValue)>,
+    /// `invocableName`: the decision service a `decisionService` case runs.
+    pub invocable: Option<String>,
+    /// The `inputNode`s: the input data the decisions are evaluated with.
+    pub inputs: Vec<InputNode>,
     /// The expected results, one per decision checked.
     pub results: Vec<ResultNode>,
     /// Where the `testCase` element starts (`file` is always 0).
     pub pos: SourcePos,
+}
+
+/// An `inputNode`: the value of an input data (or, for a decision
+/// service, of a parameter).
+#[derive(Debug, Clone)]
+pub struct InputNode {
+    /// The input data's name.
+    pub name: String,
+    /// `namespace`: the model the input data belongs to, when it is an
+    /// imported one.
+    pub namespace: Option<String>,
+    /// Its value.
+    pub value: TestValue,
 }
 
 /// A `resultNode`: the expected value of one decision.

@@ -1,4 +1,5 @@
-//! A DMN file: `definitions` with its decisions and input data.
+//! A DMN file: `definitions` with its imports, decisions, business
+//! knowledge models, decision services and input data.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -7,8 +8,14 @@ use std::sync::Arc;
 use super::file_cx::FileCx;
 use super::{DMN_NS, LoadedDmn, document, logic};
 use crate::model::SourceFile;
-use crate::model::dmn::{Decision, DecisionLogic, InputData, KnowledgeModel, Requirement};
+use crate::model::dmn::{
+    Decision, DecisionLogic, DecisionService, Definitions, FunctionKind, Import, InputData,
+    KnowledgeModel, Requirement,
+};
 use crate::parser::xml::Element;
+
+/// What [`DecisionLogic::Unsupported`] holds for a decision without logic.
+pub(crate) const NO_LOGIC: &str = "no logic";
 
 /// Parses one file into `loaded`.
 pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
@@ -59,8 +66,36 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
         decision: None,
         warned_languages: HashSet::new(),
     };
+    let mut definitions = Definitions {
+        namespace: root
+            .attr("namespace")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        name: root.attr("name").unwrap_or_default().to_string(),
+        imports: Vec::new(),
+    };
     for child in root.children_in(DMN_NS) {
         match child.local.as_str() {
+            "import" => match (child.attr("namespace"), child.attr("name")) {
+                (Some(ns), Some(name)) => definitions.imports.push(Import {
+                    namespace: ns.trim().to_string(),
+                    name: name.trim().to_string(),
+                    location: child.attr("locationURI").map(str::to_string),
+                    pos: cx.pos(child.offset),
+                }),
+                _ => cx.error(
+                    child.offset,
+                    child.attr("id"),
+                    "import without namespace or name".into(),
+                    "give the import the imported model's namespace and the name its elements are prefixed with",
+                ),
+            },
+            "decisionService" => {
+                if let Some(s) = parse_service(&mut cx, child) {
+                    loaded.model.decision_services.push(s);
+                }
+            }
             "decision" => {
                 if let Some(d) = parse_decision(&mut cx, child) {
                     loaded.model.decisions.push(d);
@@ -88,14 +123,88 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
             _ => {}
         }
     }
+    loaded.model.definitions.push(definitions);
+}
+
+/// An `href` (`#id`, or `namespace#id` for an element of another model).
+pub(crate) fn reference(cx: &mut FileCx<'_>, el: &Element, owner: &str) -> Option<Requirement> {
+    let Some(href) = el.attr("href") else {
+        cx.error(
+            el.offset,
+            Some(owner),
+            format!("<{}> has no href", el.local),
+            "set href=\"#<id>\" (or \"<namespace>#<id>\" for an imported model's element)",
+        );
+        return None;
+    };
+    let (ns, id) = href.rsplit_once('#').unwrap_or(("", href));
+    Some(Requirement {
+        id: id.trim().to_string(),
+        namespace: Some(ns.trim())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+        pos: cx.pos(el.offset),
+    })
+}
+
+fn parse_service(cx: &mut FileCx<'_>, el: &Element) -> Option<DecisionService> {
+    let name = el
+        .attr("name")
+        .or_else(|| FileCx::child(el, "variable").and_then(|v| v.attr("name")))
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let Some(name) = name.map(str::to_string) else {
+        cx.error(
+            el.offset,
+            el.attr("id"),
+            "decision service has no name".into(),
+            "add a name: it is invoked by name",
+        );
+        return None;
+    };
+    let id = el.attr("id").unwrap_or(&name).to_string();
+    cx.decision = Some(id.clone());
+    let mut refs = |local: &str| -> Vec<Requirement> {
+        FileCx::children(el, local)
+            .filter_map(|r| reference(cx, r, &id))
+            .collect()
+    };
+    let outputs = refs("outputDecision");
+    let encapsulated = refs("encapsulatedDecision");
+    let input_decisions = refs("inputDecision");
+    let input_data = refs("inputData");
+    if outputs.is_empty() {
+        cx.error(
+            el.offset,
+            Some(&id),
+            format!("decision service `{name}` has no output decision"),
+            "add <outputDecision href=\"#<decision id>\"/>",
+        );
+    }
+    cx.decision = None;
+    Some(DecisionService {
+        id,
+        name,
+        outputs,
+        encapsulated,
+        input_decisions,
+        input_data,
+        pos: cx.pos(el.offset),
+    })
 }
 
 fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
-    let Some(id) = el.attr("id").map(str::trim).filter(|s| !s.is_empty()) else {
+    // A decision without an id is called (and required) by its name.
+    let Some(id) = el
+        .attr("id")
+        .or_else(|| el.attr("name"))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    else {
         cx.error(
             el.offset,
-            el.attr("name"),
-            "decision has no id".into(),
+            None,
+            "decision has neither id nor name".into(),
             "add an id attribute: decisions are called by id",
         );
         return None;
@@ -110,30 +219,21 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
     let mut requires = Vec::new();
     for req in FileCx::children(el, "informationRequirement") {
         for rd in FileCx::children(req, "requiredDecision") {
-            match rd.attr("href") {
-                Some(href) => requires.push(Requirement {
-                    id: href.rsplit('#').next().unwrap_or(href).trim().to_string(),
-                    pos: cx.pos(rd.offset),
-                }),
-                None => cx.error(
-                    rd.offset,
-                    req.attr("id").or(Some(&id)),
-                    "requiredDecision has no href".into(),
-                    "set href=\"#<decision id>\"",
-                ),
-            }
+            requires.extend(reference(cx, rd, &id));
         }
     }
     let logic = match logic::find(el) {
         Some(l) => logic::parse(cx, l, &id, &variable),
+        // Allowed: a decision service may give its value as an input
+        // decision. Evaluating it otherwise is an error.
         None => {
-            cx.error(
+            cx.warn(
                 el.offset,
                 Some(&id),
-                "decision has no logic".into(),
-                "add a decision table or a literal expression",
+                format!("decision `{name}` has no logic: it can only be given as a decision service's input decision"),
+                "add a decision table, literal expression or other boxed expression",
             );
-            DecisionLogic::Unsupported("nothing".into())
+            DecisionLogic::Unsupported(NO_LOGIC.into())
         }
     };
     let pos = cx.pos(el.offset);
@@ -171,6 +271,9 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         id.clone()
     });
     let logic_holder = FileCx::child(el, "encapsulatedLogic");
+    if let Some(l) = logic_holder {
+        refuse_external(cx, l, &id, &format!("business knowledge model `{name}`"));
+    }
     let parameters = logic_holder
         .map(|l| {
             FileCx::children(l, "formalParameter")
@@ -199,4 +302,33 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         body,
         pos,
     })
+}
+
+/// The `kind` of a function definition (or encapsulated logic); an
+/// external kind (Java, PMML) is reported, naming `what`.
+pub(crate) fn refuse_external(
+    cx: &mut FileCx<'_>,
+    el: &Element,
+    owner: &str,
+    what: &str,
+) -> FunctionKind {
+    let kind = match el.attr("kind").map(|k| k.trim().to_ascii_uppercase()) {
+        Some(k) if k == "JAVA" => FunctionKind::Java,
+        Some(k) if k == "PMML" => FunctionKind::Pmml,
+        _ => FunctionKind::Feel,
+    };
+    if kind != FunctionKind::Feel {
+        let k = if kind == FunctionKind::Java {
+            "Java"
+        } else {
+            "PMML"
+        };
+        cx.error(
+            el.offset,
+            el.attr("id").or(Some(owner)),
+            format!("{what}: kind=\"{k}\" functions (external {k}) are not supported"),
+            "write the function's body as a FEEL boxed expression (kind=\"FEEL\")",
+        );
+    }
+    kind
 }

@@ -1,10 +1,12 @@
 //! The logic inside a decision, knowledge model or context entry: a
-//! decision table, literal expression, context or invocation.
+//! decision table, literal expression, or any boxed expression of DMN 1.5
+//! (context, invocation, list, relation, function definition, conditional,
+//! for, some, every, filter).
 
 use super::DMN_NS;
 use super::decision_table;
 use super::file_cx::FileCx;
-use crate::model::dmn::{ContextEntry, DecisionLogic, Invocation};
+use crate::model::dmn::{ContextEntry, DecisionLogic, FunctionDef, Invocation, IteratorKind};
 use crate::parser::xml::Element;
 
 /// Elements that hold logic, as DMN names them.
@@ -123,6 +125,104 @@ pub(crate) fn parse(
                 pos: cx.pos(el.offset),
             })
         }
+        "list" => DecisionLogic::List(
+            el.children_in(DMN_NS)
+                .filter(|c| LOGIC.contains(&c.local.as_str()))
+                .map(|c| parse(cx, c, id, variable))
+                .collect(),
+        ),
+        "relation" => {
+            let columns: Vec<String> = FileCx::children(el, "column")
+                .map(|c| c.attr("name").unwrap_or_default().to_string())
+                .collect();
+            let rows = FileCx::children(el, "row")
+                .map(|r| {
+                    let cells: Vec<DecisionLogic> = r
+                        .children_in(DMN_NS)
+                        .filter(|c| LOGIC.contains(&c.local.as_str()))
+                        .map(|c| parse(cx, c, r.attr("id").unwrap_or(id), variable))
+                        .collect();
+                    if cells.len() != columns.len() {
+                        cx.error(
+                            r.offset,
+                            Some(r.attr("id").unwrap_or(id)),
+                            format!(
+                                "relation row has {} cells for {} columns",
+                                cells.len(),
+                                columns.len()
+                            ),
+                            "give each row one expression per column",
+                        );
+                    }
+                    cells
+                })
+                .collect();
+            DecisionLogic::Relation { columns, rows }
+        }
+        "functionDefinition" => {
+            let kind = super::decision::refuse_external(cx, el, id, "function definition");
+            let parameters = FileCx::children(el, "formalParameter")
+                .filter_map(|p| p.attr("name").map(str::to_string))
+                .collect();
+            let body = match find(el) {
+                Some(b) => parse(cx, b, id, variable),
+                None => {
+                    cx.error(
+                        el.offset,
+                        Some(id),
+                        "function definition has no body".into(),
+                        "put a literal expression (or another boxed expression) after the parameters",
+                    );
+                    DecisionLogic::Unsupported("functionDefinition".into())
+                }
+            };
+            DecisionLogic::Function(FunctionDef {
+                kind,
+                parameters,
+                body: Box::new(body),
+                pos: cx.pos(el.offset),
+            })
+        }
+        "conditional" => DecisionLogic::Conditional {
+            condition: Box::new(part(cx, el, "if", id, variable)),
+            then: Box::new(part(cx, el, "then", id, variable)),
+            otherwise: Box::new(part(cx, el, "else", id, variable)),
+        },
+        "for" | "some" | "every" => {
+            let kind = match el.local.as_str() {
+                "for" => IteratorKind::For,
+                "some" => IteratorKind::Some,
+                _ => IteratorKind::Every,
+            };
+            let variable_name = el
+                .attr("iteratorVariable")
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_string();
+            if variable_name.is_empty() {
+                cx.error(
+                    el.offset,
+                    Some(id),
+                    format!("<{}> has no iteratorVariable", el.local),
+                    "name the variable each item is bound to: iteratorVariable=\"x\"",
+                );
+            }
+            let body = if kind == IteratorKind::For {
+                "return"
+            } else {
+                "satisfies"
+            };
+            DecisionLogic::Iterator {
+                kind,
+                source: Box::new(part(cx, el, "in", id, variable)),
+                body: Box::new(part(cx, el, body, id, variable)),
+                variable: variable_name,
+            }
+        }
+        "filter" => DecisionLogic::Filter {
+            source: Box::new(part(cx, el, "in", id, variable)),
+            condition: Box::new(part(cx, el, "match", id, variable)),
+        },
         other => {
             cx.error(
                 el.offset,
@@ -131,6 +231,31 @@ pub(crate) fn parse(
                 "use a decision table, literal expression, context or invocation",
             );
             DecisionLogic::Unsupported(other.to_string())
+        }
+    }
+}
+
+/// The logic inside the child `local` of a boxed expression (`<if>`,
+/// `<then>`, `<in>`…), or an error naming what is missing.
+fn part(
+    cx: &mut FileCx<'_>,
+    el: &Element,
+    local: &str,
+    owner: &str,
+    variable: &str,
+) -> DecisionLogic {
+    match FileCx::child(el, local).and_then(find) {
+        Some(l) => parse(cx, l, owner, variable),
+        None => {
+            cx.error(
+                el.offset,
+                Some(el.attr("id").unwrap_or(owner)),
+                format!("<{}> has no <{local}> expression", el.local),
+                &format!(
+                    "add <{local}><literalExpression><text>…</text></literalExpression></{local}>"
+                ),
+            );
+            DecisionLogic::Unsupported(el.local.clone())
         }
     }
 }

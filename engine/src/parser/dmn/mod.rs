@@ -23,6 +23,9 @@ use crate::model::dmn::DmnModel;
 
 pub use test_cases::{load_test_suite, parse_test_suite};
 
+pub(crate) use decision::NO_LOGIC;
+pub(crate) use requirements::{decision_index, lookup, namespace_of};
+
 /// DMN model namespaces, 1.1 to 1.5. Exporters disagree on `http`/`https`,
 /// so both spellings of each are accepted.
 pub const DMN_NS: &[&str] = &[
@@ -88,6 +91,45 @@ pub fn load_bytes(sources: Vec<(PathBuf, Vec<u8>)>) -> LoadedDmn {
     for (path, bytes) in sources {
         decision::parse_file(&mut loaded, path, &bytes);
     }
+    check_imports(&mut loaded);
     loaded.requirements = requirements::resolve(&loaded.model, &mut loaded.diagnostics);
     loaded
+}
+
+/// Warns about imports of a namespace no loaded file has: the names they
+/// prefix are unknown, which stops only the expressions using them.
+fn check_imports(loaded: &mut LoadedDmn) {
+    let model = &loaded.model;
+    for (file, defs) in model.definitions.iter().enumerate() {
+        for import in &defs.imports {
+            if model
+                .definitions
+                .iter()
+                .any(|d| d.namespace == import.namespace)
+            {
+                continue;
+            }
+            let location = import
+                .location
+                .as_deref()
+                .map(|l| format!(" (locationURI `{l}`)"))
+                .unwrap_or_default();
+            loaded.diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                file: model.files[file].path.clone(),
+                line: import.pos.line,
+                col: import.pos.col,
+                element: Some(import.name.clone()),
+                process: None,
+                message: format!(
+                    "import `{}`: no loaded DMN file has namespace `{}`{location}",
+                    import.name, import.namespace
+                ),
+                help: Some(
+                    "load the imported model too (bpmn dmn-test MODEL.dmn IMPORTED.dmn… TESTS.xml, bpmn decide -d FILE…)"
+                        .into(),
+                ),
+            });
+        }
+    }
 }

@@ -1,12 +1,46 @@
 //! Decision requirements across all loaded files: every required decision
-//! must exist, ids must be unique, and requirements must not form a cycle.
+//! must exist, ids must be unique within a model's namespace (two imported
+//! models may reuse an id), and requirements must not form a cycle.
 //! The result is, for each decision, the order to evaluate what it needs.
 
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::SourcePos;
-use crate::model::dmn::DmnModel;
+use crate::model::dmn::{DmnModel, Requirement};
+
+/// The namespace of the file at `file` (empty when it names none).
+pub(crate) fn namespace_of(model: &DmnModel, file: u32) -> &str {
+    model
+        .definitions
+        .get(file as usize)
+        .map_or("", |d| d.namespace.as_str())
+}
+
+/// Decisions by (namespace, id); the first of duplicates wins.
+pub(crate) fn decision_index(model: &DmnModel) -> HashMap<(&str, &str), usize> {
+    let mut index = HashMap::new();
+    for (i, d) in model.decisions.iter().enumerate() {
+        index
+            .entry((namespace_of(model, d.pos.file), d.id.as_str()))
+            .or_insert(i);
+    }
+    index
+}
+
+/// The decision `r` (written in file `file`) refers to.
+pub(crate) fn lookup(
+    model: &DmnModel,
+    index: &HashMap<(&str, &str), usize>,
+    file: u32,
+    r: &Requirement,
+) -> Option<usize> {
+    let ns = r
+        .namespace
+        .as_deref()
+        .unwrap_or_else(|| namespace_of(model, file));
+    index.get(&(ns, r.id.as_str())).copied()
+}
 
 fn error(
     model: &DmnModel,
@@ -43,9 +77,10 @@ enum Mark {
 /// Checks requirements and returns each decision's evaluation order (see
 /// [`super::LoadedDmn::requirements`]).
 pub(crate) fn resolve(model: &DmnModel, out: &mut Vec<Diagnostic>) -> Vec<Option<Vec<usize>>> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let index = decision_index(model);
     for (i, d) in model.decisions.iter().enumerate() {
-        if let Some(&first) = index.get(d.id.as_str()) {
+        let first = index[&(namespace_of(model, d.pos.file), d.id.as_str())];
+        if first != i {
             let other = &model.decisions[first];
             let at = other.pos.display(&model.files).to_string();
             out.push(error(
@@ -54,18 +89,16 @@ pub(crate) fn resolve(model: &DmnModel, out: &mut Vec<Diagnostic>) -> Vec<Option
                 &d.id,
                 &d.id,
                 format!("duplicate decision id (also defined at {at})"),
-                "give each decision a unique id across the loaded files",
+                "give each decision of a model a unique id",
             ));
-        } else {
-            index.insert(&d.id, i);
         }
     }
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); model.decisions.len()];
     let mut missing = vec![false; model.decisions.len()];
     for (i, d) in model.decisions.iter().enumerate() {
         for r in &d.requires {
-            match index.get(r.id.as_str()) {
-                Some(&j) => edges[i].push(j),
+            match lookup(model, &index, d.pos.file, r) {
+                Some(j) => edges[i].push(j),
                 None => {
                     missing[i] = true;
                     out.push(error(

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::document;
 use crate::diagnostic::Diagnostic;
 use crate::model::SourcePos;
-use crate::model::dmn::{ResultNode, TestCase, TestSuite, TestValue};
+use crate::model::dmn::{InputNode, ResultNode, TestCase, TestSuite, TestValue};
 use crate::parser::xml::Element;
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
@@ -57,8 +57,13 @@ pub fn parse_test_suite(path: PathBuf, bytes: &[u8]) -> Result<TestSuite, Box<Di
                 .unwrap_or_else(|| format!("{}", i + 1)),
             description: child(tc, "description").map(|d| d.text.trim().to_string()),
             kind: tc.attr("type").unwrap_or("decision").to_string(),
+            invocable: tc.attr("invocableName").map(str::to_string),
             inputs: children(tc, "inputNode")
-                .map(|n| (n.attr("name").unwrap_or_default().to_string(), value_of(n)))
+                .map(|n| InputNode {
+                    name: n.attr("name").unwrap_or_default().to_string(),
+                    namespace: n.attr("namespace").map(str::to_string),
+                    value: value_of(n),
+                })
                 .collect(),
             results: children(tc, "resultNode")
                 .map(|r| ResultNode {
@@ -150,13 +155,13 @@ mod tests {
         assert_eq!(s.cases.len(), 2);
         let c = &s.cases[0];
         assert_eq!(
-            c.inputs[0].1,
+            c.inputs[0].value,
             TestValue::Simple {
                 xsi_type: Some("decimal".into()),
                 text: "18".into()
             }
         );
-        assert_eq!(c.inputs[1].1, TestValue::Nil);
+        assert_eq!(c.inputs[1].value, TestValue::Nil);
         let TestValue::List(items) = c.results[0].expected.clone().unwrap() else {
             panic!("not a list")
         };
