@@ -319,4 +319,71 @@ mod tests {
         assert!(day == before || day == after, "{day} {before} {after}");
         assert_eq!(params("date", 3), Some(&["year", "month", "day"][..]));
     }
+
+    /// Evaluates FEEL text with no data, as its FEEL-like text.
+    fn feel(src: &str) -> String {
+        let e = super::super::parse_expression(src, &Default::default())
+            .unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        super::super::eval(&e, &super::super::Scope::empty())
+            .unwrap_or_else(|e| panic!("{src}: {e}"))
+            .to_string()
+    }
+
+    #[test]
+    fn feel_text_end_to_end() {
+        let cases = [
+            (
+                r#"string(@"2021-01-01T10:10:10@Australia/Melbourne" + @"P1M")"#,
+                r#""2021-02-01T10:10:10@Australia/Melbourne""#,
+            ),
+            (r#"@"10:30:11@America/Toronto""#, "10:30:11@America/Toronto"),
+            (
+                r#"@"-2021-01-01T10:10:10+11:00" - @"P1D""#,
+                "-2022-12-31T10:10:10+11:00",
+            ),
+            (
+                r#"@"2021-01-02" - @"2021-01-01T10:10:10+11:00""#,
+                "P1DT49M50S",
+            ),
+            (r#"@"2021-01-02T00:00:00" - @"2021-01-02""#, "null"),
+            (
+                r#"@"2021-01-02T10:10:10@Europe/Paris" - @"2021-01-01T10:10:10@Asia/Dhaka""#,
+                "P1DT5H",
+            ),
+            (r#"@"2021-01-01T24:00:00" - @"PT1S""#, "2021-01-01T23:59:59"),
+            (
+                r#"@"10:15:00@Australia/Melbourne" + @"-PT1H""#,
+                "09:15:00@Australia/Melbourne",
+            ),
+            (
+                r#"date and time("2018-10-08T00:00:00+02:00") = date and time("2018-10-08T00:00:00@Europe/Paris")"#,
+                "true",
+            ),
+            (
+                r#"@"2002-04-02T12:00:00@Australia/Melbourne" = @"2002-04-02T12:00:00@Australia/Sydney""#,
+                "true",
+            ),
+            (
+                r#"@"2018-12-08T00:00:00" = @"2018-12-08T00:00:00Z""#,
+                "false",
+            ),
+            (
+                r#"@"2018-12-08T00:00:00" < @"2018-12-08T00:00:00Z""#,
+                "null",
+            ),
+            (
+                r#"date and time("2018-12-10T10:30:00@Etc/UTC").timezone"#,
+                r#""Etc/UTC""#,
+            ),
+            (r#"time("10:30:00+05:00").time offset"#, "PT5H"),
+            (r#"date("2018-12-10").weekday"#, "1"),
+            (r#"day of week(@"2019-09-17" + @"P5D")"#, r#""Sunday""#),
+            (r#"week of year(@"2003-12-29")"#, "1"),
+            (r#"month of year(@"2019-09-17")"#, r#""September""#),
+            (r#"duration("-P999999999M")"#, "-P83333333Y3M"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(feel(src), want, "{src}");
+        }
+    }
 }
