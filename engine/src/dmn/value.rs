@@ -9,11 +9,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use jiff::SignedDuration;
-use jiff::civil::Date;
 use serde_json::Value as Json;
 
 use super::number::Number;
-use super::temporal::{self, Duration, FeelDateTime, FeelTime};
+use super::temporal::{self, Duration, FeelDate, FeelDateTime, FeelTime};
 
 /// A FEEL value.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +22,7 @@ pub(crate) enum Value {
     /// A decimal128 number (34 significant digits).
     Number(Number),
     String(Arc<str>),
-    Date(Date),
+    Date(FeelDate),
     Time(FeelTime),
     DateTime(FeelDateTime),
     DayTime(SignedDuration),
@@ -200,7 +199,8 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Number(x), Number(y)) => x == y,
         (String(x), String(y)) => x == y,
         (Date(x), Date(y)) => x == y,
-        (Time(_), Time(_)) | (DateTime(_), DateTime(_)) => compare(a, b)? == Ordering::Equal,
+        (Time(x), Time(y)) => temporal::eq_time(x, y),
+        (DateTime(x), DateTime(y)) => temporal::eq_date_time(x, y),
         (DayTime(x), DayTime(y)) => x == y,
         (YearMonth(x), YearMonth(y)) => x == y,
         (List(x), List(y)) => {

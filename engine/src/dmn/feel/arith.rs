@@ -5,7 +5,7 @@ use jiff::SignedDuration;
 
 use super::ast::ArithOp;
 use crate::dmn::number::{Number as Num, RoundMode};
-use crate::dmn::temporal::{self, FeelDateTime, FeelTime};
+use crate::dmn::temporal::{self, FeelDate, FeelDateTime, Zone};
 use crate::dmn::value::Value;
 
 fn number(n: Option<Num>) -> Value {
@@ -72,31 +72,38 @@ fn signed(op: ArithOp, d: SignedDuration) -> Option<SignedDuration> {
 
 fn temporal_add_sub(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
     use Value::*;
+    let sub = op == ArithOp::Sub;
     Some(match (a, b) {
         (DayTime(x), DayTime(y)) => DayTime(x.checked_add(signed(op, *y)?)?),
         (YearMonth(x), YearMonth(y)) => YearMonth(x.checked_add(y.checked_mul(sign(op))?)?),
-        (DateTime(t), YearMonth(m)) => DateTime(temporal::add_months_date_time(t, m * sign(op))?),
-        (DateTime(t), DayTime(d)) => DateTime(temporal::add_day_time(t, signed(op, *d)?)?),
-        (Date(d), YearMonth(m)) => Date(temporal::add_months_date(*d, m * sign(op))?),
+        (DateTime(t), YearMonth(m)) => DateTime(t.add_months(m.checked_mul(sign(op))?)?),
+        (DateTime(t), DayTime(d)) => DateTime(t.add_duration(signed(op, *d)?)?),
+        (Date(d), YearMonth(m)) => Date(d.add_months(m.checked_mul(sign(op))?)?),
         (Date(d), DayTime(x)) => {
-            let t = FeelDateTime {
-                dt: d.to_datetime(jiff::civil::Time::midnight()),
-                offset: None,
-            };
-            Date(temporal::add_day_time(&t, signed(op, *x)?)?.dt.date())
+            // The date's midnight moved by the duration, then its date
+            // (so `date - PT1H` is the day before).
+            let t = FeelDateTime::at_midnight(*d, None);
+            Date(t.add_duration(signed(op, *x)?)?.date)
         }
-        (Time(t), DayTime(d)) => Time(FeelTime {
-            time: t.time.wrapping_add(signed(op, *d)?),
-            offset: t.offset,
-        }),
-        (YearMonth(_) | DayTime(_), Date(_) | DateTime(_) | Time(_)) if op == ArithOp::Add => {
+        (Time(t), DayTime(d)) => Time(temporal::add_time(t, signed(op, *d)?)?),
+        (YearMonth(_) | DayTime(_), Date(_) | DateTime(_) | Time(_)) if !sub => {
             return temporal_add_sub(op, b, a);
         }
-        (DateTime(x), DateTime(y)) if op == ArithOp::Sub => DayTime(temporal::date_time_diff(x, y)),
-        (Date(x), Date(y)) if op == ArithOp::Sub => DayTime(y.duration_until(*x)),
-        (Time(x), Time(y)) if op == ArithOp::Sub => DayTime(y.time.duration_until(x.time)),
+        (DateTime(x), DateTime(y)) if sub => DayTime(temporal::date_time_diff(x, y)?),
+        // A date meeting a date-time stands for its midnight UTC, as DMN
+        // says, so it only meets date-times that have a zone.
+        (DateTime(x), Date(y)) if sub => DayTime(temporal::date_time_diff(x, &utc_midnight(*y))?),
+        (Date(x), DateTime(y)) if sub => DayTime(temporal::date_time_diff(&utc_midnight(*x), y)?),
+        (Date(x), Date(y)) if sub => DayTime(SignedDuration::from_secs(
+            (x.days() - y.days()).checked_mul(86_400)?,
+        )),
+        (Time(x), Time(y)) if sub => DayTime(temporal::time_diff(x, y)?),
         _ => return None,
     })
+}
+
+fn utc_midnight(d: FeelDate) -> FeelDateTime {
+    FeelDateTime::at_midnight(d, Some(Zone::UTC))
 }
 
 fn duration_scale(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {

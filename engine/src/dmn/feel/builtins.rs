@@ -1,8 +1,8 @@
-//! FEEL built-in functions: conversions (`date`, `time`, `date and time`,
-//! `duration`, `string`, `number`) and numbers here; strings, lists,
-//! contexts and ranges each in a file of their own, which [`call`] asks
-//! first. A call with arguments of the wrong type gives null, as FEEL
-//! specifies.
+//! FEEL built-in functions: `not`, `string`, `is defined` here; numbers
+//! in [`numeric`](super::numeric), dates, times and durations in
+//! [`temporal_fns`](super::temporal_fns), strings, lists, contexts and
+//! ranges each in a file of their own, which [`call`] asks first. A call
+//! with arguments of the wrong type gives null, as FEEL specifies.
 
 mod contexts;
 mod lists;
@@ -12,24 +12,11 @@ mod xpath_regex;
 
 pub(crate) use ranges::property as range_property;
 
-use jiff::civil::{Date, Time};
-
 use super::error::EvalError;
-use super::numeric;
-use crate::dmn::number::{Number, RoundMode};
-use crate::dmn::temporal::{self, FeelDateTime, FeelTime};
-use crate::dmn::value::{Value, duration_value};
+use super::{numeric, temporal_fns};
+use crate::dmn::value::Value;
 
-const NAMES: &[&str] = &[
-    "not",
-    "date",
-    "time",
-    "date and time",
-    "duration",
-    "years and months duration",
-    "string",
-    "is defined",
-];
+const NAMES: &[&str] = &["not", "string", "is defined"];
 
 /// Whether `name` is a built-in function.
 pub(crate) fn exists(name: &str) -> bool {
@@ -40,6 +27,7 @@ pub(crate) fn exists(name: &str) -> bool {
         contexts::NAMES,
         ranges::NAMES,
         numeric::NAMES,
+        temporal_fns::NAMES,
     ]
     .iter()
     .any(|names| names.contains(&name))
@@ -56,20 +44,12 @@ fn no_function_values(_: &Value, _: &[Value]) -> Option<Value> {
     None
 }
 
-fn num(v: &Value) -> Option<Number> {
-    match v {
-        Value::Number(n) => Some(*n),
-        _ => None,
-    }
-}
-
-fn int(v: &Value) -> Option<i64> {
-    num(v)?.to_i64()
-}
-
 /// Calls built-in `name`.
 pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
     if let Some(v) = numeric::call(name, args) {
+        return Ok(v);
+    }
+    if let Some(v) = temporal_fns::call(name, args) {
         return Ok(v);
     }
     let family = strings::call(name, args)
@@ -80,101 +60,11 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
         return Ok(v);
     }
     let a0 = args.first().unwrap_or(&Value::Null);
-    let a1 = args.get(1).unwrap_or(&Value::Null);
     Ok(match (name, args.len()) {
         ("not", 1) => match a0 {
             Value::Bool(b) => Value::Bool(!b),
             _ => Value::Null,
         },
-        ("date", 1) => match a0 {
-            Value::String(s) => temporal::parse_date(s).map_or(Value::Null, Value::Date),
-            Value::DateTime(t) => Value::Date(t.dt.date()),
-            Value::Date(d) => Value::Date(*d),
-            _ => Value::Null,
-        },
-        ("date", 3) => match (int(a0), int(a1), args.get(2).and_then(int)) {
-            (Some(y), Some(m), Some(d)) => date_of(y, m, d).map_or(Value::Null, Value::Date),
-            _ => Value::Null,
-        },
-        ("time", 1) => match a0 {
-            Value::String(s) => temporal::parse_time(s).map_or(Value::Null, Value::Time),
-            Value::DateTime(t) => Value::Time(FeelTime {
-                time: t.dt.time(),
-                offset: t.offset,
-            }),
-            Value::Time(t) => Value::Time(*t),
-            _ => Value::Null,
-        },
-        ("time", 3 | 4) => {
-            let (Some(h), Some(m), Some(s)) = (int(a0), int(a1), args.get(2).and_then(num)) else {
-                return Ok(Value::Null);
-            };
-            let offset = match args.get(3) {
-                None | Some(Value::Null) => None,
-                Some(Value::DayTime(d)) => i32::try_from(d.as_secs())
-                    .ok()
-                    .and_then(|s| jiff::tz::Offset::from_seconds(s).ok()),
-                Some(_) => return Ok(Value::Null),
-            };
-            let whole = s.round(0, RoundMode::Down).and_then(Number::to_i64);
-            let nanos = s
-                .sub(s.round(0, RoundMode::Down).unwrap_or(Number::ZERO))
-                .and_then(|f| f.mul(Number::from_i64(1_000_000_000)))
-                .and_then(|f| f.round(0, RoundMode::HalfEven))
-                .and_then(Number::to_i64)
-                .and_then(|n| i32::try_from(n).ok());
-            match (
-                i8::try_from(h),
-                i8::try_from(m),
-                whole.map(i8::try_from),
-                nanos,
-            ) {
-                (Ok(h), Ok(m), Some(Ok(whole)), Some(nanos)) => Time::new(h, m, whole, nanos)
-                    .map_or(Value::Null, |time| Value::Time(FeelTime { time, offset })),
-                _ => Value::Null,
-            }
-        }
-        ("date and time", 1) => match a0 {
-            Value::String(s) => temporal::parse_date_time(s).map_or(Value::Null, Value::DateTime),
-            Value::DateTime(t) => Value::DateTime(*t),
-            _ => Value::Null,
-        },
-        ("date and time", 2) => match (a0, a1) {
-            (Value::Date(d), Value::Time(t)) => Value::DateTime(FeelDateTime {
-                dt: d.to_datetime(t.time),
-                offset: t.offset,
-            }),
-            (Value::DateTime(d), Value::Time(t)) => Value::DateTime(FeelDateTime {
-                dt: d.dt.date().to_datetime(t.time),
-                offset: t.offset,
-            }),
-            _ => Value::Null,
-        },
-        ("duration", 1) => match a0 {
-            Value::String(s) => temporal::parse_duration(s).map_or(Value::Null, duration_value),
-            _ => Value::Null,
-        },
-        ("years and months duration", 2) => {
-            let date = |v: &Value| match v {
-                Value::Date(d) => Some(*d),
-                Value::DateTime(t) => Some(t.dt.date()),
-                _ => None,
-            };
-            match (date(a0), date(a1)) {
-                (Some(a), Some(b)) => {
-                    let mut months = (i64::from(b.year()) - i64::from(a.year())) * 12
-                        + i64::from(b.month())
-                        - i64::from(a.month());
-                    if months > 0 && b.day() < a.day() {
-                        months -= 1;
-                    } else if months < 0 && b.day() > a.day() {
-                        months += 1;
-                    }
-                    Value::YearMonth(months)
-                }
-                _ => Value::Null,
-            }
-        }
         ("string", 1) => match a0 {
             Value::Null => Value::Null,
             Value::String(s) => Value::String(s.clone()),
@@ -188,15 +78,6 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             )));
         }
     })
-}
-
-fn date_of(y: i64, m: i64, d: i64) -> Option<Date> {
-    Date::new(
-        i16::try_from(y).ok()?,
-        i8::try_from(m).ok()?,
-        i8::try_from(d).ok()?,
-    )
-    .ok()
 }
 
 #[cfg(test)]

@@ -164,45 +164,12 @@ fn path(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
 /// A context entry, a property of a date, time, duration or range, or the field of
 /// every item of a list.
 fn field(v: &Value, f: &str) -> Value {
-    use jiff::civil::Date;
-    let date_part = |d: &Date| match f {
-        "year" => Some(f64::from(d.year())),
-        "month" => Some(f64::from(d.month())),
-        "day" => Some(f64::from(d.day())),
-        _ => None,
-    };
-    let time_part = |t: &jiff::civil::Time| match f {
-        "hour" => Some(f64::from(t.hour())),
-        "minute" => Some(f64::from(t.minute())),
-        "second" => Some(f64::from(t.second())),
-        _ => None,
-    };
-    let n = match v {
-        Value::Context(_) => return v.field(f).cloned().unwrap_or(Value::Null),
-        Value::Range(r) => return builtins::range_property(r, f).unwrap_or(Value::Null),
-        Value::List(l) => return Value::List(Arc::new(l.iter().map(|x| field(x, f)).collect())),
-        Value::Date(d) => date_part(d),
-        Value::DateTime(t) => date_part(&t.dt.date()).or_else(|| time_part(&t.dt.time())),
-        Value::Time(t) => time_part(&t.time),
-        Value::DayTime(d) => {
-            let secs = d.as_secs();
-            match f {
-                "days" => Some((secs / 86_400) as f64),
-                "hours" => Some(((secs / 3600) % 24) as f64),
-                "minutes" => Some(((secs / 60) % 60) as f64),
-                "seconds" => Some((secs % 60) as f64),
-                _ => None,
-            }
-        }
-        Value::YearMonth(m) => match f {
-            "years" => Some((m / 12) as f64),
-            "months" => Some((m % 12) as f64),
-            _ => None,
-        },
-        _ => None,
-    };
-    n.and_then(crate::dmn::number::Number::from_f64)
-        .map_or(Value::Null, Value::Number)
+    match v {
+        Value::Context(_) => v.field(f).cloned().unwrap_or(Value::Null),
+        Value::Range(r) => builtins::range_property(r, f).unwrap_or(Value::Null),
+        Value::List(l) => Value::List(Arc::new(l.iter().map(|x| field(x, f)).collect())),
+        other => crate::dmn::temporal::property(other, f).unwrap_or(Value::Null),
+    }
 }
 
 /// `list[cond]` keeps the items for which `cond` is true (names resolve
@@ -262,6 +229,10 @@ pub(crate) fn fold(e: Expr) -> Expr {
             x,
             Expr::Name(_) | Expr::Input | Expr::Filter(..) | Expr::Context(_)
         ) {
+            constant = false;
+        }
+        // The clock is read at each evaluation, not once at load time.
+        if matches!(x, Expr::Call(n, _) if n == "now" || n == "today") {
             constant = false;
         }
     });

@@ -23,6 +23,7 @@ mod lexer;
 mod numeric;
 mod parser;
 mod scope;
+mod temporal_fns;
 mod unary;
 
 pub(crate) use ast::{CmpOp, Expr, UnaryTest, UnaryTests};

@@ -721,16 +721,18 @@ fn cmp_op(t: &Tok) -> Option<CmpOp> {
 
 /// `@"…"`: the temporal value the string spells.
 fn temporal_literal(s: &str) -> Option<Value> {
+    // Each parser refuses the others' forms, so trying them in turn cannot
+    // misread (a zone such as `@America/Toronto` has a `T` of its own).
     if let Some(d) = temporal::parse_duration(s) {
         return Some(duration_value(d));
     }
-    if s.contains('T') {
-        return temporal::parse_date_time(s).map(Value::DateTime);
+    if let Some(d) = temporal::parse_date(s) {
+        return Some(Value::Date(d));
     }
-    if s.contains(':') {
-        return temporal::parse_time(s).map(Value::Time);
+    if let Some(t) = temporal::parse_time(s) {
+        return Some(Value::Time(t));
     }
-    temporal::parse_date(s).map(Value::Date)
+    temporal::parse_date_time(s).map(Value::DateTime)
 }
 
 fn describe(t: &Tok) -> String {
