@@ -351,6 +351,7 @@ fn names(model: &DmnModel) -> feel::Names {
             .iter()
             .map(|k| k.name.clone())
             .collect(),
+        types: Default::default(),
     }
 }
 

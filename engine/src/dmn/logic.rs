@@ -98,6 +98,14 @@ pub(crate) fn invoke(k: &CKnowledge, args: Vec<Value>, env: &Env<'_>) -> Result<
 }
 
 impl Functions for Env<'_> {
+    fn has(&self, name: &str) -> bool {
+        self.knowledge.get(name).is_some()
+    }
+
+    fn parameters(&self, name: &str) -> Option<Vec<String>> {
+        self.knowledge.get(name).map(|k| k.parameters.clone())
+    }
+
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
         let k = self.knowledge.get(name)?;
         Some(invoke(k, args.to_vec(), self).map_err(|e| {

@@ -12,6 +12,7 @@ use jiff::SignedDuration;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
+use super::feel::Function;
 use super::temporal::{self, Duration, FeelDateTime, FeelTime};
 
 /// A FEEL value.
@@ -32,6 +33,10 @@ pub(crate) enum Value {
     /// A context (structure): entries in order, keys unique.
     Context(Arc<Vec<(String, Value)>>),
     Range(Arc<Range>),
+    /// A function: a built-in, a FEEL function literal with its closure,
+    /// or a function of the model (business knowledge model, decision
+    /// service) put into the scope by the DMN layer.
+    Function(Arc<Function>),
 }
 
 /// An interval such as `[1..10)`; an absent end is unbounded (`< 5`).
@@ -132,6 +137,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Context(_) => "context",
             Value::Range(_) => "range",
+            Value::Function(_) => "function",
         }
     }
 
@@ -214,6 +220,7 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
             true
         }
         (Range(x), Range(y)) => x == y,
+        (Function(x), Function(y)) => x == y,
         (String(_), _) => return equals(&a.coerce_like(b)?, b),
         (_, String(_)) => return equals(a, &b.coerce_like(a)?),
         _ => return None,
@@ -290,6 +297,7 @@ impl fmt::Display for Value {
                 }
                 f.write_str(if r.high_closed { "]" } else { ")" })
             }
+            Value::Function(func) => write!(f, "{func}"),
         }
     }
 }

@@ -11,11 +11,12 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::ast::{Expr, RangeExpr};
+use super::ast::{CallArgs, Expr, Iteration, RangeExpr};
 use super::compare::compare;
 use super::error::EvalError;
+use super::function::{self, Args, Function, FunctionDef, UserFunction};
 use super::scope::Scope;
-use super::{arith, builtins, unary};
+use super::{arith, unary};
 use crate::dmn::value::{Range, Value};
 
 /// Evaluates `e`; constants are borrowed, not copied.
@@ -30,7 +31,10 @@ pub(crate) fn eval_cow<'e>(e: &'e Expr, s: &Scope<'_>) -> Result<Cow<'e, Value>,
 pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
     Ok(match e {
         Expr::Const(v) => v.clone(),
-        Expr::Name(n) => s.lookup(n)?,
+        Expr::Name(n) => match s.lookup(n) {
+            Ok(v) => v,
+            Err(e) => function_named(n, s, false).ok_or(e)?,
+        },
         Expr::Input => match s.input {
             Some(v) => v.clone(),
             None => return Err(EvalError::new("`?` is only meaningful in an input entry")),
@@ -88,26 +92,266 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
                         parent: Some(s),
                         ..*s
                     };
-                    eval(x, &inner)?
+                    eval_or_function(x, &inner)?
                 };
                 out.push((k.clone(), v));
             }
             Value::Context(Arc::new(out))
         }
         Expr::Range(r) => Value::Range(Arc::new(range(r, s)?)),
-        Expr::Call(name, args) => {
-            let vals: Vec<Value> = args.iter().map(|a| eval(a, s)).collect::<Result<_, _>>()?;
-            if builtins::exists(name) {
-                builtins::call(name, &vals)?
+        Expr::Call(callee, args) => call(callee, args, s)?,
+        Expr::Filter(list, cond) => filter(list, cond, s)?,
+        Expr::Function(def) => closure(def, s),
+        Expr::For(iters, body) => {
+            let mut out = Vec::new();
+            let partial = uses_name(body, "partial");
+            let mut vars = Vec::new();
+            let done = iterate(iters, &mut vars, s, &mut |inner| {
+                let v = if partial {
+                    let vars = [("partial".to_string(), Value::List(Arc::new(out.clone())))];
+                    let with = Scope {
+                        vars: &vars,
+                        parent: Some(inner),
+                        ..*inner
+                    };
+                    eval(body, &with)?
+                } else {
+                    eval(body, inner)?
+                };
+                out.push(v);
+                Ok(true)
+            })?;
+            if done {
+                Value::List(Arc::new(out))
             } else {
-                match s.functions.and_then(|f| f.call(name, &vals)) {
-                    Some(r) => r?,
-                    None => return Err(EvalError::new(format!("unknown function `{name}`"))),
-                }
+                Value::Null
             }
         }
-        Expr::Filter(list, cond) => filter(list, cond, s)?,
+        Expr::Quantified { every, iters, cond } => {
+            let every = *every;
+            let mut result = every;
+            let mut vars = Vec::new();
+            let done = iterate(iters, &mut vars, s, &mut |inner| {
+                let holds = matches!(eval(cond, inner)?, Value::Bool(true));
+                if holds != every {
+                    result = !every;
+                    return Ok(false);
+                }
+                Ok(true)
+            })?;
+            if done || result != every {
+                Value::Bool(result)
+            } else {
+                Value::Null
+            }
+        }
+        Expr::InstanceOf(x, t) => Value::Bool(t.is_instance(eval_cow(x, s)?.as_ref())),
     })
+}
+
+/// A name that is no variable but a function of the model, or (when
+/// `builtins`) a built-in, as a value (`sort(l, precedes: my order)`,
+/// `f(abs)`). Built-ins only where a function is plausible (an argument,
+/// a context entry): elsewhere a missing `date` or `product` in the data
+/// must stay an error, not become a function.
+fn function_named(name: &str, s: &Scope<'_>, builtins: bool) -> Option<Value> {
+    if builtins && function::is_builtin(name) {
+        return Some(Function::builtin(name));
+    }
+    if s.functions.is_some_and(|f| f.has(name)) {
+        return Some(Value::Function(Arc::new(Function::Model(Arc::from(name)))));
+    }
+    None
+}
+
+/// Evaluates `e`; a bare name that is not a variable may be a built-in.
+fn eval_or_function(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
+    match e {
+        Expr::Name(n) => match s.lookup(n) {
+            Ok(v) => Ok(v),
+            Err(err) => function_named(n, s, true).ok_or(err),
+        },
+        other => eval(other, s),
+    }
+}
+
+/// Evaluates a call. A name is, in order: a variable holding a function,
+/// a built-in, a function of the model. Calling anything else gives null.
+fn call(callee: &Expr, args: &CallArgs, s: &Scope<'_>) -> Result<Value, EvalError> {
+    let args = match args {
+        CallArgs::Positional(v) => Args::Positional(
+            v.iter()
+                .map(|a| eval_or_function(a, s))
+                .collect::<Result<_, _>>()?,
+        ),
+        CallArgs::Named(v) => Args::Named(
+            v.iter()
+                .map(|(n, a)| Ok((n.clone(), eval_or_function(a, s)?)))
+                .collect::<Result<_, EvalError>>()?,
+        ),
+    };
+    let Expr::Name(name) = callee else {
+        return match eval(callee, s)? {
+            Value::Function(f) => function::invoke(&f, args, s),
+            _ => Ok(Value::Null),
+        };
+    };
+    match s.var(name) {
+        Some(Value::Function(f)) => return function::invoke(f, args, s),
+        Some(_) => return Ok(Value::Null),
+        None => {}
+    }
+    if function::is_builtin(name) {
+        return match args {
+            Args::Positional(v) => function::call_builtin(name, v, s),
+            named => function::invoke(&Function::Builtin(Arc::from(name.as_str())), named, s),
+        };
+    }
+    if let Some(fs) = s.functions {
+        if fs.has(name) {
+            let f = Function::Model(Arc::from(name.as_str()));
+            return function::invoke(&f, args, s);
+        }
+        if let Args::Positional(v) = &args {
+            if let Some(r) = fs.call(name, v) {
+                return r;
+            }
+        }
+    }
+    if s.data.contains_key(name.as_str()) {
+        return Ok(Value::Null);
+    }
+    Err(EvalError::new(format!("unknown function `{name}`")))
+}
+
+/// A function literal's value: it keeps the values of the names its body
+/// uses, from where it is written.
+fn closure(def: &Arc<FunctionDef>, s: &Scope<'_>) -> Value {
+    let mut captured: Vec<(String, Value)> = Vec::new();
+    def.body.walk(&mut |e| {
+        if let Expr::Name(n) = e {
+            if def.params.iter().any(|p| p.name == *n) || captured.iter().any(|(k, _)| k == n) {
+                return;
+            }
+            if let Ok(v) = s.lookup(n) {
+                captured.push((n.clone(), v));
+            }
+        }
+    });
+    Value::Function(Arc::new(Function::User(UserFunction {
+        def: def.clone(),
+        closure: Arc::new(captured),
+    })))
+}
+
+/// Whether `name` occurs as a name in `e`.
+fn uses_name(e: &Expr, name: &str) -> bool {
+    let mut found = false;
+    e.walk(&mut |x| found |= matches!(x, Expr::Name(n) if n == name));
+    found
+}
+
+/// Runs `each` once per combination of the iteration contexts, in a scope
+/// that binds their names (later domains see earlier names). `each`
+/// returns false to stop; the result is false when stopped that way or
+/// when a domain is not something to iterate (the caller gives null then
+/// for `for`).
+fn iterate(
+    iters: &[Iteration],
+    vars: &mut Vec<(String, Value)>,
+    s: &Scope<'_>,
+    each: &mut dyn FnMut(&Scope<'_>) -> Result<bool, EvalError>,
+) -> Result<bool, EvalError> {
+    let Some((first, rest)) = iters.split_first() else {
+        let inner = Scope {
+            vars,
+            parent: Some(s),
+            ..*s
+        };
+        return each(&inner);
+    };
+    let items = {
+        let inner = Scope {
+            vars,
+            parent: Some(s),
+            ..*s
+        };
+        let from = eval(&first.domain, &inner)?;
+        match &first.to {
+            Some(to) => match counted(&from, &eval(to, &inner)?) {
+                Some(v) => v,
+                None => return Ok(false),
+            },
+            None => match from {
+                Value::List(l) => l.to_vec(),
+                Value::Range(r) => match range_items(&r) {
+                    Some(v) => v,
+                    None => return Ok(false),
+                },
+                Value::Null => return Ok(false),
+                other => vec![other],
+            },
+        }
+    };
+    for item in items {
+        vars.push((first.name.clone(), item));
+        let go_on = iterate(rest, vars, s, each);
+        vars.pop();
+        if !go_on? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `from..to` in a `for`: whole numbers counting up or down, or dates a
+/// day apart.
+fn counted(from: &Value, to: &Value) -> Option<Vec<Value>> {
+    match (from, to) {
+        (Value::Number(a), Value::Number(b)) => {
+            if a.fract() != 0.0 || b.fract() != 0.0 || (a - b).abs() > 1e7 {
+                return None;
+            }
+            // Checked above: whole and within ±10^7 of each other.
+            let (a, b) = (*a as i64, *b as i64);
+            Some(if a <= b {
+                (a..=b).map(|i| Value::Number(i as f64)).collect()
+            } else {
+                (b..=a).rev().map(|i| Value::Number(i as f64)).collect()
+            })
+        }
+        (Value::Date(a), Value::Date(b)) => {
+            let days = a.until(*b).ok()?.get_days();
+            let step = if days >= 0 { 1 } else { -1 };
+            (0..=days.abs())
+                .map(|i| a.checked_add(jiff::Span::new().days(i * step)).ok())
+                .map(|d| d.map(Value::Date))
+                .collect()
+        }
+        _ => None,
+    }
+}
+
+/// The whole numbers of a numeric range with both ends.
+fn range_items(r: &Range) -> Option<Vec<Value>> {
+    let (Some(Value::Number(lo)), Some(Value::Number(hi))) = (&r.low, &r.high) else {
+        return None;
+    };
+    let lo = if r.low_closed {
+        lo.ceil()
+    } else {
+        lo.floor() + 1.0
+    };
+    let hi = if r.high_closed {
+        hi.floor()
+    } else {
+        hi.ceil() - 1.0
+    };
+    // `[2..1]` is no range to iterate (it contains nothing).
+    if lo > hi {
+        return None;
+    }
+    counted(&Value::Number(lo), &Value::Number(hi))
 }
 
 pub(crate) fn range(r: &RangeExpr, s: &Scope<'_>) -> Result<Range, EvalError> {
@@ -245,19 +489,38 @@ fn filter(list: &Expr, cond: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
     Ok(Value::List(Arc::new(out)))
 }
 
-/// Replaces `e` by its value when it mentions no names and no `?`, so
-/// `date("2024-01-01")` is parsed once, at load time.
+/// Built-ins whose value changes from call to call: never folded.
+const VOLATILE: &[&str] = &["now", "today"];
+
+/// Replaces `e` by its value when it mentions no names (other than the
+/// built-ins it calls) and no `?`, so `date("2024-01-01")` is parsed
+/// once, at load time.
 pub(crate) fn fold(e: Expr) -> Expr {
     if matches!(e, Expr::Const(_)) {
         return e;
     }
     let mut constant = true;
+    let mut callees: Vec<String> = Vec::new();
+    e.walk(&mut |x| match x {
+        Expr::Call(c, _) => match &**c {
+            Expr::Name(n) if function::is_builtin(n) && !VOLATILE.contains(&n.as_str()) => {
+                callees.push(n.clone())
+            }
+            _ => constant = false,
+        },
+        Expr::Input
+        | Expr::Filter(..)
+        | Expr::Context(_)
+        | Expr::Function(_)
+        | Expr::For(..)
+        | Expr::Quantified { .. } => constant = false,
+        _ => {}
+    });
     e.walk(&mut |x| {
-        if matches!(
-            x,
-            Expr::Name(_) | Expr::Input | Expr::Filter(..) | Expr::Context(_)
-        ) {
-            constant = false;
+        if let Expr::Name(n) = x {
+            if !callees.contains(n) {
+                constant = false;
+            }
         }
     });
     if constant {
@@ -324,6 +587,62 @@ mod tests {
         assert_eq!(ok("[1, 2, 3][item > 1]", json!({})), json!([2, 3]));
         assert_eq!(ok("[1, 2, 3][-1]", json!({})), json!(3));
         assert_eq!(ok("{a: 1, b: a + 1}.b", json!({})), json!(2));
+    }
+
+    #[test]
+    fn functions_are_values() {
+        assert_eq!(ok("(function(x) x * 2)(3)", json!({})), json!(6));
+        assert_eq!(
+            ok("{f: function(a, b) a - b, r: f(5, 2)}.r", json!({})),
+            json!(3)
+        );
+        // Named arguments, in any order, for user functions and built-ins.
+        assert_eq!(
+            ok("{f: function(a, b) a - b, r: f(b: 5, a: 2)}.r", json!({})),
+            json!(-3)
+        );
+        assert_eq!(
+            ok("substring(start position: 2, string: \"abc\")", json!({})),
+            json!("bc")
+        );
+        assert_eq!(ok("string length(nope: \"abc\")", json!({})), json!(null));
+        // The body sees the names around the literal, captured.
+        assert_eq!(
+            ok("{k: 10, f: function(x) x * k}.f(4)", json!({})),
+            json!(40)
+        );
+        assert_eq!(
+            ok(
+                "{mk: function(a) function(b) a + b, add2: mk(2), r: add2(5)}.r",
+                json!({})
+            ),
+            json!(7)
+        );
+        // A function stored in a context can call itself.
+        assert_eq!(
+            ok(
+                "{fact: function(n) if n <= 1 then 1 else n * fact(n - 1), r: fact(5)}.r",
+                json!({})
+            ),
+            json!(120)
+        );
+        // Built-ins are values too.
+        assert_eq!(ok("{f: abs, r: f(-2)}.r", json!({})), json!(2));
+        assert_eq!(
+            ok("sort([3, 1, 2], precedes: function(x, y) x > y)", json!({})),
+            json!([3, 2, 1])
+        );
+        assert_eq!(ok("sort([3, 1, 2])", json!({})), json!([1, 2, 3]));
+        // Typed parameters refuse other types (the call gives null).
+        assert_eq!(
+            ok("(function(a: number) a + 1)(\"x\")", json!({})),
+            json!(null)
+        );
+        assert_eq!(ok("(function(a: number) a + 1)([4])", json!({})), json!(5));
+        // Calling what is not a function gives null; an unknown one fails.
+        assert_eq!(ok("x(1)", json!({"x": 5})), json!(null));
+        assert_eq!(ok("\"abs\"(-1)", json!({})), json!(null));
+        assert!(run("nothing(1)", json!({})).is_err());
     }
 
     #[test]

@@ -74,6 +74,31 @@ pub(crate) fn lex(text: &str, known: &[String]) -> Result<Vec<Token>, SyntaxErro
             i += 1;
             continue;
         }
+        // Comments: `// to the end of the line` and `/* … */`.
+        if c == '/' && chars.get(i + 1) == Some(&'/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'*') {
+            let start = i;
+            i += 2;
+            loop {
+                if i + 1 >= chars.len() {
+                    return Err(err(
+                        start,
+                        "this comment is never closed (missing `*/`)".into(),
+                    ));
+                }
+                if chars[i] == '*' && chars[i + 1] == '/' {
+                    i += 2;
+                    break;
+                }
+                i += 1;
+            }
+            continue;
+        }
         let start = i;
         let prev_is_dot = matches!(out.last(), Some(Token { kind: Tok::Dot, .. }));
         if is_name_start(c) && !prev_is_dot {
@@ -208,10 +233,16 @@ fn matches_at(chars: &[char], i: usize, name: &str) -> bool {
 }
 
 /// Reads a string literal starting at the quote `chars[i]`; returns its value
-/// and the offset after the closing quote.
+/// and the offset after the closing quote. Escapes: `\n`, `\t`, `\r`,
+/// `\uXXXX` (UTF-16, so surrogate pairs join), `\UXXXXXX`, and `\` before
+/// any other character stands for it.
 fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
     let mut s = String::new();
     let mut j = i + 1;
+    let hex = |from: usize, n: usize| -> Option<u32> {
+        let h: String = chars.get(from..from + n)?.iter().collect();
+        u32::from_str_radix(&h, 16).ok()
+    };
     while j < chars.len() {
         match chars[j] {
             '"' => return Some((s, j + 1)),
@@ -222,9 +253,24 @@ fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
                     't' => s.push('\t'),
                     'r' => s.push('\r'),
                     'u' => {
-                        let hex: String = chars.get(j + 1..j + 5)?.iter().collect();
-                        s.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                        let mut code = hex(j + 1, 4)?;
                         j += 4;
+                        if (0xD800..0xDC00).contains(&code)
+                            && chars.get(j + 1) == Some(&'\\')
+                            && chars.get(j + 2) == Some(&'u')
+                        {
+                            if let Some(low) =
+                                hex(j + 3, 4).filter(|l| (0xDC00..0xE000).contains(l))
+                            {
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                                j += 6;
+                            }
+                        }
+                        s.push(char::from_u32(code)?);
+                    }
+                    'U' => {
+                        s.push(char::from_u32(hex(j + 1, 6)?)?);
+                        j += 6;
                     }
                     other => s.push(other),
                 }
@@ -270,6 +316,28 @@ mod tests {
         assert_eq!(kinds(r#""a\"b""#)[0], Tok::String("a\"b".into()));
         assert!(lex("\"open", &[]).is_err());
         assert!(lex("a # b", &[]).is_err());
+    }
+
+    #[test]
+    fn comments_are_skipped() {
+        assert_eq!(
+            kinds("1 // one\n + /* two\n lines */ 2"),
+            vec![Tok::Number(1.0), Tok::Plus, Tok::Number(2.0), Tok::End]
+        );
+        assert!(lex("1 /* open", &[]).is_err());
+        assert_eq!(kinds("4 / 2")[1], Tok::Slash);
+    }
+
+    #[test]
+    fn unicode_escapes() {
+        assert_eq!(kinds(r#""\u0041""#)[0], Tok::String("A".into()));
+        // A surrogate pair and its six-digit form are the same character.
+        assert_eq!(
+            kinds(r#""\ud83d\udc0e""#)[0],
+            Tok::String("\u{1F40E}".into())
+        );
+        assert_eq!(kinds(r#""\U01F40E""#)[0], Tok::String("\u{1F40E}".into()));
+        assert_eq!(kinds(r#""a\\b""#)[0], Tok::String("a\\b".into()));
     }
 
     #[test]
