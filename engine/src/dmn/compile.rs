@@ -351,7 +351,7 @@ fn names(model: &DmnModel) -> feel::Names {
             .iter()
             .map(|k| k.name.clone())
             .collect(),
-        types: Default::default(),
+        types: feel::item_types(&model.item_definitions),
     }
 }
 
@@ -398,6 +398,10 @@ pub(crate) fn compile(
                 variable: d.variable.clone(),
                 outputs,
                 requires: Vec::new(),
+                output_type: d
+                    .type_ref
+                    .as_deref()
+                    .and_then(|t| feel::parse_type(t, &cx.names).ok()),
                 logic: compile_logic(&mut cx, &d.logic, "")
                     .ok_or_else(|| "it has load errors (see the diagnostics)".to_string()),
             }

@@ -134,6 +134,9 @@ pub(crate) struct CDecision {
     pub outputs: Vec<String>,
     /// Decisions to evaluate first, in order (indices into the decisions).
     pub requires: Vec<usize>,
+    /// The type of its `variable`: its value is coerced to it (a value
+    /// that does not conform becomes null).
+    pub output_type: Option<super::feel::FeelType>,
     /// The logic, or why the decision cannot be evaluated.
     pub logic: Result<Logic, String>,
 }

@@ -219,7 +219,10 @@ impl Decisions {
     ) -> Result<(Value, Vec<usize>), DmnError> {
         let env = Env::new(&self.engine, data, vars, &d.id, &self.knowledge);
         match &d.logic {
-            Ok(l) => logic::evaluate(l, &env),
+            Ok(l) => logic::evaluate(l, &env).map(|(v, matched)| match &d.output_type {
+                Some(t) => (t.coerce(v).unwrap_or(Value::Null), matched),
+                None => (v, matched),
+            }),
             Err(reason) => Err(DmnError::Invalid {
                 decision: d.id.clone(),
                 reason: reason.clone(),
@@ -233,6 +236,30 @@ mod tests {
     use super::*;
 
     fn shared<T: Send + Sync>() {}
+
+    #[test]
+    fn results_are_coerced_to_their_declared_type() {
+        let xml = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <itemDefinition name="tSmall"><typeRef>number</typeRef>
+            <allowedValues><text>[0..9]</text></allowedValues></itemDefinition>
+          <decision id="one" name="one"><variable name="one" typeRef="number"/>
+            <literalExpression><text>[7]</text></literalExpression></decision>
+          <decision id="wrong" name="wrong"><variable name="wrong" typeRef="string"/>
+            <literalExpression><text>7</text></literalExpression></decision>
+          <decision id="big" name="big"><variable name="big" typeRef="tSmall"/>
+            <literalExpression><text>70</text></literalExpression></decision>
+          <decision id="small" name="small"><variable name="small" typeRef="tSmall"/>
+            <literalExpression><text>7</text></literalExpression></decision>
+        </definitions>"#;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let value = |id: &str| d.evaluate(id, &Data::new()).unwrap().value();
+        // A list of one becomes its item; what does not conform, null.
+        assert_eq!(value("one"), serde_json::json!(7));
+        assert_eq!(value("wrong"), serde_json::Value::Null);
+        assert_eq!(value("big"), serde_json::Value::Null);
+        assert_eq!(value("small"), serde_json::json!(7));
+    }
 
     #[test]
     fn decisions_can_be_shared_between_threads() {

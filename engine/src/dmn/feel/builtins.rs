@@ -52,6 +52,7 @@ const NAMES: &[&str] = &[
     "distinct values",
     "flatten",
     "is defined",
+    "is",
 ];
 
 /// Whether `name` is a built-in function.
@@ -362,6 +363,7 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             _ => Value::Null,
         },
         ("is defined", 1) => Value::Bool(!matches!(a0, Value::Null)),
+        ("is", 2) => Value::Bool(is_same(a0, a1)),
         _ => {
             return Err(EvalError::new(format!(
                 "function `{name}` does not take {} argument(s)",
@@ -369,6 +371,16 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             )));
         }
     })
+}
+
+/// `is(a, b)`: the same type and value; unlike `=`, times and dates with
+/// times must also have the same offset (`23:00Z` is not `00:00+01:00`).
+fn is_same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Time(x), Value::Time(y)) => x == y,
+        (Value::DateTime(x), Value::DateTime(y)) => x == y,
+        _ => a.type_name() == b.type_name() && value::equals(a, b) == Some(true),
+    }
 }
 
 fn date_of(y: i64, m: i64, d: i64) -> Option<Date> {
@@ -450,6 +462,19 @@ mod tests {
             Value::Number(2.0)
         );
         assert!(call("not", &[]).is_err());
+        let t = |x: &str| Value::Time(temporal::parse_time(x).unwrap());
+        assert_eq!(
+            call("is", &[t("23:00:50Z"), t("23:00:50+00:00")]).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            call("is", &[t("20:00:50+00:00"), t("21:00:50+01:00")]).unwrap(),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            call("is", &[Value::Number(1.0), s("1")]).unwrap(),
+            Value::Bool(false)
+        );
     }
 
     #[test]

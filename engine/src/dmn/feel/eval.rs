@@ -646,6 +646,73 @@ mod tests {
     }
 
     #[test]
+    fn iteration_and_quantifiers() {
+        assert_eq!(
+            ok("for x in [1, 2, 3] return x * x", json!({})),
+            json!([1, 4, 9])
+        );
+        assert_eq!(
+            ok("for x in [1, 2], y in [10, 20] return x + y", json!({})),
+            json!([11, 21, 12, 22])
+        );
+        assert_eq!(ok("for i in 3..1 return i", json!({})), json!([3, 2, 1]));
+        assert_eq!(ok("for i in [1..3) return i", json!({})), json!([1, 2]));
+        // Later contexts see earlier names; `partial` is the results so far.
+        assert_eq!(
+            ok("for x in [2], y in x..3 return y", json!({})),
+            json!([2, 3])
+        );
+        assert_eq!(
+            ok(
+                "for i in 1..5 return if i <= 2 then 1 else partial[-1] + partial[-2]",
+                json!({})
+            ),
+            json!([1, 1, 2, 3, 5])
+        );
+        assert_eq!(
+            ok("some x in [1, 5] satisfies x > 4", json!({})),
+            json!(true)
+        );
+        assert_eq!(
+            ok("every x in [1, 5] satisfies x > 4", json!({})),
+            json!(false)
+        );
+        assert_eq!(
+            ok("every x in [1, 2], y in [3] satisfies x < y", json!({})),
+            json!(true)
+        );
+        assert_eq!(ok("some x in [] satisfies x", json!({})), json!(false));
+    }
+
+    #[test]
+    fn instance_of() {
+        assert_eq!(ok("1 instance of number", json!({})), json!(true));
+        assert_eq!(ok("null instance of Any", json!({})), json!(false));
+        assert_eq!(
+            ok("[1, 2] instance of list<number>", json!({})),
+            json!(true)
+        );
+        assert_eq!(
+            ok(
+                "{a: \"x\"} instance of context<a: string, b: number>",
+                json!({})
+            ),
+            json!(false)
+        );
+        assert_eq!(
+            ok("date(\"2024-01-01\") instance of date and time", json!({})),
+            json!(false)
+        );
+        assert_eq!(
+            ok(
+                "(function(a: string) 1) instance of function<string> -> number",
+                json!({})
+            ),
+            json!(true)
+        );
+    }
+
+    #[test]
     fn unknown_names_suggest_close_ones() {
         let e = run("Agee > 3", json!({"Age": 3, "Name": "x"})).unwrap_err();
         assert!(e.message.contains("did you mean `Age`"), "{e}");

@@ -34,8 +34,9 @@ pub(crate) use eval::{eval, fold};
 #[allow(unused_imports)] // for the model layer (decision services)
 pub(crate) use function::{Callable, Function};
 pub(crate) use lexer::SyntaxError;
-pub(crate) use parser::{Names, parse_expression, parse_unary_tests};
+pub(crate) use parser::{Names, parse_expression, parse_type, parse_unary_tests};
 pub(crate) use scope::{Functions, Scope, empty_data};
+pub(crate) use types::{FeelType, item_types};
 
 /// Whether `v` satisfies `tests`.
 pub(crate) fn matches(tests: &UnaryTests, v: &Value, s: &Scope<'_>) -> Result<bool, EvalError> {

@@ -59,7 +59,6 @@ pub(crate) struct Names {
 
 /// Parses a type as written in FEEL (`list<number>`) or in a `typeRef`;
 /// names of item definitions resolve through `names.types`.
-#[allow(dead_code)] // `typeRef`s are read with it next
 pub(crate) fn parse_type(text: &str, names: &Names) -> Result<FeelType, SyntaxError> {
     let mut p = Parser::new(text, names)?;
     let t = p.type_expr()?;

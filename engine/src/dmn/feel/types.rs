@@ -8,12 +8,16 @@
 //! one item becomes that item (and an item a list of one) when the type
 //! asks for it, anything else becomes null.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::ast::UnaryTests;
 use super::function::Function;
+use super::parser::{Names, parse_type, parse_unary_tests};
 use super::scope::Scope;
-use crate::dmn::value::Value;
+use crate::dmn::temporal;
+use crate::dmn::value::{Value, duration_value};
+use crate::model::dmn::ItemDefinition;
 
 /// A FEEL type.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +41,6 @@ pub(crate) enum FeelType {
     /// Parameter types and result type.
     Function(Vec<FeelType>, Box<FeelType>),
     /// An item definition of the model.
-    #[allow(dead_code)] // built from the model's itemDefinitions next
     Item(Arc<ItemType>),
     /// A type name nothing defines: every value passes (the engine does
     /// not know better), except for `instance of`, which is false.
@@ -76,15 +79,22 @@ impl FeelType {
         })
     }
 
-    /// `v instance of self`. Null is an instance of `Null` only.
+    /// `v instance of self`. Null is an instance of `Null` only (but a
+    /// null entry or item is fine). An item definition's allowed values
+    /// narrow what a value is coerced to, not what it is an instance of:
+    /// `256 instance of t255` holds.
     pub fn is_instance(&self, v: &Value) -> bool {
         match (self, v) {
             (FeelType::Null, Value::Null) => true,
-            (_, Value::Null) => false,
-            (FeelType::Item(i), v) => i.base.is_instance(v) && i.allows(v),
-            (FeelType::Unknown(_), _) => false,
-            _ => self.shape_matches(v, FeelType::is_instance),
+            (_, Value::Null) | (FeelType::Unknown(_), _) => false,
+            (FeelType::Item(i), v) => i.base.is_instance(v),
+            _ => self.shape_matches(v, FeelType::is_instance_inside),
         }
+    }
+
+    /// [`FeelType::is_instance`] for items and entries: null passes.
+    fn is_instance_inside(&self, v: &Value) -> bool {
+        matches!(v, Value::Null) || self.is_instance(v)
     }
 
     /// Whether `v` may be used where `self` is declared: like
@@ -153,6 +163,22 @@ impl FeelType {
         if self.conforms(&v) {
             return Some(v);
         }
+        // JSON data has no dates: an ISO 8601 string is read as the date,
+        // time or duration the type asks for.
+        if let Value::String(s) = &v {
+            let read = match self {
+                FeelType::Date => temporal::parse_date(s).map(Value::Date),
+                FeelType::Time => temporal::parse_time(s).map(Value::Time),
+                FeelType::DateTime => temporal::parse_date_time(s).map(Value::DateTime),
+                FeelType::DayTime | FeelType::YearMonth => temporal::parse_duration(s)
+                    .map(duration_value)
+                    .filter(|d| self.conforms(d)),
+                _ => None,
+            };
+            if read.is_some() {
+                return read;
+            }
+        }
         if let Value::List(l) = &v {
             if l.len() == 1 && !self.is_list() && self.conforms(&l[0]) {
                 return Some(l[0].clone());
@@ -195,9 +221,110 @@ impl ItemType {
     }
 }
 
+/// The types the item definitions of a model define, by name. A
+/// definition may use others (in any order); one that uses itself
+/// (directly or not) is left unknown there.
+pub(crate) fn item_types(defs: &[ItemDefinition]) -> HashMap<String, FeelType> {
+    let by_name: HashMap<&str, &ItemDefinition> =
+        defs.iter().map(|d| (d.name.as_str(), d)).collect();
+    let mut done: HashMap<String, FeelType> = HashMap::new();
+    for d in defs {
+        let mut visiting = Vec::new();
+        resolve_named(&d.name, &by_name, &mut done, &mut visiting);
+    }
+    done
+}
+
+fn resolve_named(
+    name: &str,
+    by_name: &HashMap<&str, &ItemDefinition>,
+    done: &mut HashMap<String, FeelType>,
+    visiting: &mut Vec<String>,
+) -> Option<FeelType> {
+    if let Some(t) = done.get(name) {
+        return Some(t.clone());
+    }
+    let def = by_name.get(name)?;
+    if visiting.iter().any(|v| v == name) {
+        return Some(FeelType::Unknown(name.to_string()));
+    }
+    visiting.push(name.to_string());
+    let t = resolve_def(def, by_name, done, visiting);
+    visiting.pop();
+    done.insert(name.to_string(), t.clone());
+    Some(t)
+}
+
+/// The type one definition (or component) describes.
+fn resolve_def(
+    def: &ItemDefinition,
+    by_name: &HashMap<&str, &ItemDefinition>,
+    done: &mut HashMap<String, FeelType>,
+    visiting: &mut Vec<String>,
+) -> FeelType {
+    let mut by_ref = |r: &str, done: &mut HashMap<String, FeelType>| -> FeelType {
+        let r = r.trim();
+        if let Some(t) = FeelType::builtin(r) {
+            return t;
+        }
+        // A prefixed name (`tns:tPerson`) means the local name here.
+        let local = r.rsplit(':').next().unwrap_or(r);
+        for n in [r, local] {
+            if let Some(t) = resolve_named(n, by_name, done, visiting) {
+                return t;
+            }
+        }
+        let names = Names {
+            types: done.clone(),
+            ..Names::default()
+        };
+        parse_type(r, &names).unwrap_or_else(|_| FeelType::Unknown(r.to_string()))
+    };
+    let mut base = if let Some(f) = &def.function {
+        let params = f
+            .parameters
+            .iter()
+            .map(|(_, t)| t.as_deref().map_or(FeelType::Any, |t| by_ref(t, done)))
+            .collect();
+        let out = f
+            .output
+            .as_deref()
+            .map_or(FeelType::Any, |t| by_ref(t, done));
+        FeelType::Function(params, Box::new(out))
+    } else if !def.components.is_empty() {
+        FeelType::Context(
+            def.components
+                .iter()
+                .map(|c| (c.name.clone(), resolve_def(c, by_name, done, visiting)))
+                .collect(),
+        )
+    } else {
+        match &def.type_ref {
+            Some(r) => by_ref(r, done),
+            None => FeelType::Any,
+        }
+    };
+    if def.is_collection {
+        base = FeelType::List(Box::new(base));
+    }
+    let allowed = def
+        .allowed_values
+        .as_deref()
+        .and_then(|t| parse_unary_tests(t, &Names::default()).ok())
+        .filter(|t| *t != UnaryTests::Any);
+    if allowed.is_none() && def.components.is_empty() && def.type_ref.is_some() {
+        // A plain alias (`tAge` is `number`) is the type itself.
+        return base;
+    }
+    FeelType::Item(Arc::new(ItemType {
+        name: def.name.clone(),
+        base,
+        allowed,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::parser::{Names, parse_unary_tests};
     use super::*;
 
     fn n(x: f64) -> Value {
@@ -236,6 +363,12 @@ mod tests {
         assert_eq!(FeelType::Number.coerce(list(vec![n(1.0), n(2.0)])), None);
         assert_eq!(FeelType::Number.coerce(Value::string("1")), None);
         assert_eq!(FeelType::Number.coerce(Value::Null), Some(Value::Null));
+        assert_eq!(
+            FeelType::Date
+                .coerce(Value::string("2024-05-01"))
+                .map(|d| d.to_string()),
+            Some("2024-05-01".to_string())
+        );
         assert_eq!(FeelType::Unknown("tX".into()).coerce(n(3.0)), Some(n(3.0)));
     }
 
@@ -246,8 +379,47 @@ mod tests {
             base: FeelType::Number,
             allowed: Some(parse_unary_tests("[0..255]", &Names::default()).unwrap()),
         }));
-        assert!(byte.is_instance(&n(255.0)));
-        assert!(!byte.is_instance(&n(256.0)));
+        assert!(byte.conforms(&n(255.0)));
+        assert!(!byte.conforms(&n(256.0)));
         assert_eq!(byte.coerce(n(256.0)), None);
+        // `instance of` looks at the base type only.
+        assert!(byte.is_instance(&n(256.0)));
+    }
+}
+
+#[cfg(test)]
+mod item_tests {
+    use super::*;
+
+    fn def(name: &str, type_ref: Option<&str>) -> ItemDefinition {
+        ItemDefinition {
+            name: name.into(),
+            type_ref: type_ref.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn item_definitions_resolve_in_any_order() {
+        let people = ItemDefinition {
+            is_collection: true,
+            ..def("tPeople", Some("tPerson"))
+        };
+        let person = ItemDefinition {
+            components: vec![def("name", Some("string")), def("age", Some("tAge"))],
+            ..def("tPerson", None)
+        };
+        let types = item_types(&[people, person, def("tAge", Some("number"))]);
+        assert_eq!(types["tAge"], FeelType::Number);
+        let bob = Value::Context(Arc::new(vec![
+            ("name".into(), Value::string("Bob")),
+            ("age".into(), Value::Number(40.0)),
+        ]));
+        assert!(types["tPerson"].is_instance(&bob));
+        assert!(types["tPeople"].is_instance(&Value::List(Arc::new(vec![bob.clone()]))));
+        assert!(!types["tPeople"].is_instance(&bob));
+        // A definition that refers to itself does not loop.
+        let types = item_types(&[def("tLoop", Some("tLoop"))]);
+        assert!(matches!(types["tLoop"], FeelType::Unknown(_)));
     }
 }

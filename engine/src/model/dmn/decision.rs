@@ -16,6 +16,8 @@ pub struct DmnModel {
     pub knowledge_models: Vec<KnowledgeModel>,
     /// The `inputData` of all files, in load order.
     pub input_data: Vec<InputData>,
+    /// The `itemDefinition`s of all files, in load order.
+    pub item_definitions: Vec<super::ItemDefinition>,
 }
 
 /// A `decision` element.
@@ -34,6 +36,8 @@ pub struct Decision {
     pub requires: Vec<Requirement>,
     /// How it computes its value.
     pub logic: DecisionLogic,
+    /// Its `variable`'s `typeRef`: the type its value is coerced to.
+    pub type_ref: Option<String>,
     /// Where the `decision` element starts.
     pub pos: SourcePos,
 }

@@ -10,6 +10,7 @@ mod decision;
 mod decision_table;
 mod expression;
 mod hit_policy;
+mod item_definition;
 mod logic;
 mod test_case;
 
@@ -17,5 +18,6 @@ pub use decision::{Decision, DmnModel, InputData, KnowledgeModel, Requirement};
 pub use decision_table::{DecisionTable, Input, Output, Rule};
 pub use expression::{DmnExpr, Language};
 pub use hit_policy::{Aggregation, HitPolicy};
+pub use item_definition::{FunctionItem, ItemDefinition};
 pub use logic::{ContextEntry, DecisionLogic, Invocation};
 pub use test_case::{ResultNode, TestCase, TestSuite, TestValue};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::file_cx::FileCx;
-use super::{DMN_NS, LoadedDmn, document, logic};
+use super::{DMN_NS, LoadedDmn, document, item_definition, logic};
 use crate::model::SourceFile;
 use crate::model::dmn::{Decision, DecisionLogic, InputData, KnowledgeModel, Requirement};
 use crate::parser::xml::Element;
@@ -71,6 +71,10 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
                     loaded.model.knowledge_models.push(k);
                 }
             }
+            "itemDefinition" => {
+                let def = item_definition::parse(child);
+                loaded.model.item_definitions.push(def);
+            }
             "inputData" => {
                 let id = child.attr("id").unwrap_or_default().to_string();
                 let variable = FileCx::child(child, "variable");
@@ -103,10 +107,14 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
     let id = id.to_string();
     cx.decision = Some(id.clone());
     let name = el.attr("name").unwrap_or(&id).to_string();
-    let variable = FileCx::child(el, "variable")
+    let variable_el = FileCx::child(el, "variable");
+    let variable = variable_el
         .and_then(|v| v.attr("name"))
         .unwrap_or(&name)
         .to_string();
+    let type_ref = variable_el
+        .and_then(|v| v.attr("typeRef"))
+        .map(str::to_string);
     let mut requires = Vec::new();
     for req in FileCx::children(el, "informationRequirement") {
         for rd in FileCx::children(req, "requiredDecision") {
@@ -144,6 +152,7 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
         variable,
         requires,
         logic,
+        type_ref,
         pos,
     })
 }
