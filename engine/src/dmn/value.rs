@@ -219,7 +219,18 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
-        (Range(x), Range(y)) => x == y,
+        (Range(x), Range(y)) => {
+            // A null end is an open one: `(null..10)` is `(< 10)`.
+            let end = |e: &Option<Value>| e.clone().filter(|v| !matches!(v, Null));
+            for (p, q) in [(end(&x.low), end(&y.low)), (end(&x.high), end(&y.high))] {
+                match (p, q) {
+                    (None, None) => {}
+                    (Some(p), Some(q)) if equals(&p, &q)? => {}
+                    _ => return Some(false),
+                }
+            }
+            x.low_closed == y.low_closed && x.high_closed == y.high_closed
+        }
         (Function(x), Function(y)) => x == y,
         (String(_), _) => return equals(&a.coerce_like(b)?, b),
         (_, String(_)) => return equals(a, &b.coerce_like(a)?),

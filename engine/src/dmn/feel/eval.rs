@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::ast::{CallArgs, Expr, Iteration, RangeExpr};
+use super::ast::{CallArgs, Expr, Iteration, RangeExpr, UnaryTest, UnaryTests};
 use super::compare::compare;
 use super::error::EvalError;
 use super::function::{self, Args, Function, FunctionDef, UserFunction};
@@ -77,7 +77,13 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
         }
         Expr::In(x, tests) => {
             let x = eval_cow(x, s)?;
-            Value::Bool(unary::matches(tests, &x, s, eval_cow)?)
+            let m = unary::matches(tests, &x, s, eval_cow)?;
+            // Null in, or an interval with a null end, cannot be decided.
+            if !m && (matches!(*x, Value::Null) || null_end(tests)) {
+                Value::Null
+            } else {
+                Value::Bool(m)
+            }
         }
         Expr::List(items) => Value::List(Arc::new(
             items.iter().map(|i| eval(i, s)).collect::<Result<_, _>>()?,
@@ -85,6 +91,11 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
         Expr::Context(entries) => {
             let mut out: Vec<(String, Value)> = Vec::with_capacity(entries.len());
             for (k, x) in entries {
+                if out.iter().any(|(o, _)| o == k) {
+                    return Err(EvalError::new(format!(
+                        "the context has two entries named `{k}`; rename one"
+                    )));
+                }
                 // Later entries may use earlier ones, as FEEL contexts allow.
                 let v = {
                     let inner = Scope {
@@ -147,6 +158,17 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
         }
         Expr::InstanceOf(x, t) => Value::Bool(t.is_instance(eval_cow(x, s)?.as_ref())),
     })
+}
+
+/// Whether some interval of `tests` has `null` written as an end.
+fn null_end(tests: &UnaryTests) -> bool {
+    let null = |e: &Option<Expr>| matches!(e, Some(Expr::Const(Value::Null)));
+    match tests {
+        UnaryTests::Any => false,
+        UnaryTests::Tests { tests, .. } => tests
+            .iter()
+            .any(|t| matches!(t, UnaryTest::Interval(r) if null(&r.low) || null(&r.high))),
+    }
 }
 
 /// A name that is no variable but a function of the model, or (when
@@ -421,6 +443,31 @@ fn field(v: &Value, f: &str) -> Value {
         "second" => Some(f64::from(t.second())),
         _ => None,
     };
+    let offset = |o: &Option<jiff::tz::Offset>| match o {
+        Some(o) if f == "time offset" => Some(Value::DayTime(jiff::SignedDuration::from_secs(
+            i64::from(o.seconds()),
+        ))),
+        _ => None,
+    };
+    match (v, f) {
+        (Value::Range(r), "start") => return r.low.clone().unwrap_or(Value::Null),
+        (Value::Range(r), "end") => return r.high.clone().unwrap_or(Value::Null),
+        (Value::Range(r), "start included") => return Value::Bool(r.low_closed),
+        (Value::Range(r), "end included") => return Value::Bool(r.high_closed),
+        (Value::Date(d), "weekday") => {
+            return Value::Number(f64::from(d.weekday().to_monday_one_offset()));
+        }
+        (Value::DateTime(t), "weekday") => {
+            return Value::Number(f64::from(t.dt.date().weekday().to_monday_one_offset()));
+        }
+        (Value::DateTime(t), _) if offset(&t.offset).is_some() => {
+            return offset(&t.offset).unwrap_or(Value::Null);
+        }
+        (Value::Time(t), _) if offset(&t.offset).is_some() => {
+            return offset(&t.offset).unwrap_or(Value::Null);
+        }
+        _ => {}
+    }
     let n = match v {
         Value::Context(_) => return v.field(f).cloned().unwrap_or(Value::Null),
         Value::List(l) => return Value::List(Arc::new(l.iter().map(|x| field(x, f)).collect())),
@@ -480,7 +527,13 @@ fn filter(list: &Expr, cond: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
             parent: Some(s),
             ..*s
         };
-        match eval(cond, &inner)? {
+        // An entry one context item lacks is null for it, not an error.
+        let got = match eval(cond, &inner) {
+            Ok(v) => v,
+            Err(_) if matches!(item, Value::Context(_)) => Value::Null,
+            Err(e) => return Err(e),
+        };
+        match got {
             Value::Bool(true) => out.push(item.clone()),
             Value::Number(n) if items.len() == 1 || out.is_empty() => return Ok(pick(n)),
             _ => {}
@@ -682,6 +735,33 @@ mod tests {
             json!(true)
         );
         assert_eq!(ok("some x in [] satisfies x", json!({})), json!(false));
+    }
+
+    #[test]
+    fn properties_ranges_and_membership() {
+        assert_eq!(ok("(1..10].start included", json!({})), json!(false));
+        assert_eq!(ok("[1..10).end", json!({})), json!(10));
+        assert_eq!(ok("(< 5).start", json!({})), json!(null));
+        assert_eq!(ok("(<= 5).end included", json!({})), json!(true));
+        assert_eq!(ok("date(\"2018-12-10\").weekday", json!({})), json!(1));
+        assert_eq!(
+            ok("time(\"10:30:00+05:00\").time offset", json!({})),
+            json!("PT5H")
+        );
+        assert_eq!(ok("(< 10) = (null..10)", json!({})), json!(true));
+        assert_eq!(ok("(>= 10) = [10..null)", json!({})), json!(true));
+        assert_eq!(ok("(= 3) = [3..3]", json!({})), json!(true));
+        assert_eq!(ok("{r: [1..5]}.r = [1..5]", json!({})), json!(true));
+        assert_eq!(ok("x in r", json!({"x": 3, "r": [1, 3]})), json!(true));
+        assert_eq!(ok("1 in [[2..4], [1..3]]", json!({})), json!(true));
+        assert_eq!(ok("[1, 2] in [[1], [1, 2]]", json!({})), json!(true));
+        assert_eq!(ok("5 in (null..10]", json!({})), json!(null));
+        assert_eq!(ok("null in [1..10]", json!({})), json!(null));
+        assert_eq!(ok("3 in (< 5)", json!({})), json!(true));
+        // An entry an item lacks is null for that item.
+        assert_eq!(ok("[{x: 1}, {y: 2}][y > 1]", json!({})), json!([{"y": 2}]));
+        assert!(run("{a: 1, a: 2}", json!({})).is_err());
+        assert_eq!(ok("{🐎: \"😀\"}", json!({})), json!({"🐎": "😀"}));
     }
 
     #[test]

@@ -53,12 +53,22 @@ pub(crate) struct SyntaxError {
     pub message: String,
 }
 
+/// FEEL's name start characters: letters, `_`, and the Unicode ranges the
+/// grammar lists (emoji included).
 fn is_name_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
+    c.is_alphabetic()
+        || c == '_'
+        || matches!(c as u32,
+            0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF | 0x370..=0x37D | 0x37F..=0x1FFF
+            | 0x200C..=0x200D | 0x2070..=0x218F | 0x2C00..=0x2FEF | 0x3001..=0xD7FF
+            | 0xF900..=0xFDCF | 0xFDF0..=0xFFFD | 0x10000..=0xEFFFF)
 }
 
 fn is_name_part(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '\''
+    is_name_start(c)
+        || c.is_alphanumeric()
+        || c == '\''
+        || matches!(c as u32, 0xB7 | 0x300..=0x36F | 0x203F..=0x2040)
 }
 
 /// Splits `text` into tokens. `known` lists names with spaces or symbols

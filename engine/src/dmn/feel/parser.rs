@@ -723,6 +723,27 @@ impl<'n> Parser<'n> {
                 // A parenthesized expression, or an interval open at the
                 // low end: `(a..b]`. Read the first operand once either way.
                 self.bump();
+                if let Some(op) = cmp_op(self.peek()) {
+                    // A comparison as a range: `(< 10)`, `(>= 5)`, `(= 3)`.
+                    self.bump();
+                    let end = self.additive()?;
+                    self.expect(&Tok::RParen, "`)`")?;
+                    let (low, high) = match op {
+                        CmpOp::Lt | CmpOp::Le => (None, Some(end)),
+                        CmpOp::Gt | CmpOp::Ge => (Some(end), None),
+                        CmpOp::Eq => (Some(end.clone()), Some(end)),
+                        CmpOp::Ne => {
+                            return self.fail("`(!= x)` is not a range; use not(x) in a test");
+                        }
+                    };
+                    let closed = matches!(op, CmpOp::Le | CmpOp::Ge | CmpOp::Eq);
+                    return Ok(Expr::Range(Box::new(RangeExpr {
+                        low_closed: closed && low.is_some(),
+                        high_closed: closed && high.is_some(),
+                        low,
+                        high,
+                    })));
+                }
                 let first = self.expression()?;
                 if self.eat(&Tok::DotDot) {
                     let r = self.interval_rest(false, first)?;
