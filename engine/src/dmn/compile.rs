@@ -308,6 +308,11 @@ fn fold_test(t: feel::UnaryTest) -> feel::UnaryTest {
     }
 }
 
+/// What FEEL parsing needs to know of `model` (see [`names`]).
+pub(crate) fn feel_names(model: &DmnModel) -> feel::Names {
+    names(model)
+}
+
 /// Names to read whole in FEEL text: input data, decision and knowledge
 /// model names (and parameters) that contain spaces or symbols (but no dot, which FEEL
 /// reads as a path), longest first; and the knowledge models, callable as

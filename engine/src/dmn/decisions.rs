@@ -49,6 +49,9 @@ pub struct Decisions {
     decisions: Vec<CDecision>,
     knowledge: Knowledge,
     by_id: HashMap<String, usize>,
+    /// The declared types of the input data, by name: values bound to
+    /// them are coerced (a value that does not conform becomes null).
+    input_types: HashMap<String, super::feel::FeelType>,
     diagnostics: Vec<Diagnostic>,
     engine: ScriptEngine,
 }
@@ -86,7 +89,18 @@ impl Decisions {
         for (i, d) in decisions.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
         }
+        let names = compile::feel_names(&loaded.model);
+        let input_types = loaded
+            .model
+            .input_data
+            .iter()
+            .filter_map(|i| {
+                let t = super::feel::parse_type(i.type_ref.as_deref()?, &names).ok()?;
+                Some((i.name.clone(), t))
+            })
+            .collect();
         Decisions {
+            input_types,
             model: loaded.model,
             decisions,
             knowledge: Knowledge::new(knowledge),
@@ -180,6 +194,13 @@ impl Decisions {
             });
         };
         let d = &self.decisions[i];
+        for (name, v) in vars.iter_mut() {
+            if let Some(t) = self.input_types.get(name.as_str()) {
+                *v = t
+                    .coerce(std::mem::replace(v, Value::Null))
+                    .unwrap_or(Value::Null);
+            }
+        }
         if let Err(reason) = &d.logic {
             return Err(DmnError::Invalid {
                 decision: d.id.clone(),
@@ -250,6 +271,8 @@ mod tests {
             <literalExpression><text>70</text></literalExpression></decision>
           <decision id="small" name="small"><variable name="small" typeRef="tSmall"/>
             <literalExpression><text>7</text></literalExpression></decision>
+          <inputData id="i_age" name="age"><variable name="age" typeRef="number"/></inputData>
+          <decision id="echo" name="echo"><literalExpression><text>age</text></literalExpression></decision>
         </definitions>"#;
         let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
         assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
@@ -259,6 +282,15 @@ mod tests {
         assert_eq!(value("wrong"), serde_json::Value::Null);
         assert_eq!(value("big"), serde_json::Value::Null);
         assert_eq!(value("small"), serde_json::json!(7));
+        // Inputs are coerced to their declared type too.
+        let echo = |v: Value| {
+            d.evaluate_with("echo", &Data::new(), vec![("age".into(), v)])
+                .unwrap()
+                .value()
+        };
+        let one = Value::List(std::sync::Arc::new(vec![Value::Number(5.0)]));
+        assert_eq!(echo(one), serde_json::json!(5));
+        assert_eq!(echo(Value::string("5")), serde_json::Value::Null);
     }
 
     #[test]

@@ -220,12 +220,11 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
             true
         }
         (Range(x), Range(y)) => {
-            // A null end is an open one: `(null..10)` is `(< 10)`.
-            let end = |e: &Option<Value>| e.clone().filter(|v| !matches!(v, Null));
-            for (p, q) in [(end(&x.low), end(&y.low)), (end(&x.high), end(&y.high))] {
+            // An unbounded end (`< 10`) is not a null one (`(null..10)`).
+            for (p, q) in [(&x.low, &y.low), (&x.high, &y.high)] {
                 match (p, q) {
                     (None, None) => {}
-                    (Some(p), Some(q)) if equals(&p, &q)? => {}
+                    (Some(p), Some(q)) if equals(p, q)? => {}
                     _ => return Some(false),
                 }
             }

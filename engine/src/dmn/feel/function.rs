@@ -138,14 +138,14 @@ pub(crate) fn is_builtin(name: &str) -> bool {
 pub(crate) fn invoke(f: &Function, args: Args, caller: &Scope<'_>) -> Result<Value, EvalError> {
     match f {
         Function::Builtin(name) => {
-            let args = match args {
-                Args::Positional(v) => v,
+            match args {
+                Args::Positional(v) => call_builtin(name, v, caller),
+                // A required argument left out: null, not an error.
                 Args::Named(named) => match builtin_positional(name, named) {
-                    Some(v) => v,
-                    None => return Ok(Value::Null),
+                    Some(v) => Ok(call_builtin(name, v, caller).unwrap_or(Value::Null)),
+                    None => Ok(Value::Null),
                 },
-            };
-            call_builtin(name, args, caller)
+            }
         }
         Function::User(u) => {
             let names: Vec<String> = u.def.params.iter().map(|p| p.name.clone()).collect();
@@ -293,14 +293,14 @@ fn sort(args: Vec<Value>, caller: &Scope<'_>) -> Result<Value, EvalError> {
     Ok(Value::List(Arc::new(out)))
 }
 
-/// The parameter lists of the built-ins, as DMN 1.5 names them; a
-/// function with several lists is overloaded.
+/// The parameter lists of the built-ins, as DMN 1.5 names them (`?`
+/// marks an optional one); a function with several lists is overloaded.
 const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
     ("not", &[&["negand"]]),
     ("date", &[&["from"], &["year", "month", "day"]]),
     (
         "time",
-        &[&["from"], &["hour", "minute", "second", "offset"]],
+        &[&["from"], &["hour", "minute", "second", "offset?"]],
     ),
     ("date and time", &[&["from"], &["date", "time"]]),
     ("duration", &[&["from"]]),
@@ -308,21 +308,21 @@ const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
     ("string", &[&["from"]]),
     (
         "number",
-        &[&["from", "grouping separator", "decimal separator"]],
+        &[&["from", "grouping separator?", "decimal separator?"]],
     ),
     ("string length", &[&["string"]]),
-    ("substring", &[&["string", "start position", "length"]]),
+    ("substring", &[&["string", "start position", "length?"]]),
     ("substring before", &[&["string", "match"]]),
     ("substring after", &[&["string", "match"]]),
     ("upper case", &[&["string"]]),
     ("lower case", &[&["string"]]),
-    ("replace", &[&["input", "pattern", "replacement", "flags"]]),
+    ("replace", &[&["input", "pattern", "replacement", "flags?"]]),
     ("contains", &[&["string", "match"]]),
     ("starts with", &[&["string", "match"]]),
     ("ends with", &[&["string", "match"]]),
-    ("matches", &[&["input", "pattern", "flags"]]),
+    ("matches", &[&["input", "pattern", "flags?"]]),
     ("split", &[&["string", "delimiter"]]),
-    ("string join", &[&["list", "delimiter"]]),
+    ("string join", &[&["list", "delimiter?"]]),
     ("list contains", &[&["list", "element"]]),
     ("count", &[&["list"]]),
     ("min", &[&["list"]]),
@@ -335,7 +335,7 @@ const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
     ("product", &[&["list"]]),
     ("all", &[&["list"]]),
     ("any", &[&["list"]]),
-    ("sublist", &[&["list", "start position", "length"]]),
+    ("sublist", &[&["list", "start position", "length?"]]),
     ("append", &[&["list", "item"]]),
     ("concatenate", &[&["list"]]),
     ("insert before", &[&["list", "position", "newItem"]]),
@@ -345,7 +345,7 @@ const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
     ("union", &[&["list"]]),
     ("distinct values", &[&["list"]]),
     ("flatten", &[&["list"]]),
-    ("sort", &[&["list", "precedes"]]),
+    ("sort", &[&["list", "precedes?"]]),
     (
         "list replace",
         &[
@@ -354,8 +354,8 @@ const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
         ],
     ),
     ("decimal", &[&["n", "scale"]]),
-    ("floor", &[&["n", "scale"]]),
-    ("ceiling", &[&["n", "scale"]]),
+    ("floor", &[&["n", "scale?"]]),
+    ("ceiling", &[&["n", "scale?"]]),
     ("round up", &[&["n", "scale"]]),
     ("round down", &[&["n", "scale"]]),
     ("round half up", &[&["n", "scale"]]),
@@ -416,21 +416,23 @@ const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
 ];
 
 /// Named arguments to a built-in, in the order of the first parameter
-/// list that has all the names. Trailing parameters left out are left
-/// out of the call too (they are optional: `substring`'s `length`).
+/// list that has all the names. A parameter left out is null, except
+/// optional ones at the end, which are left out of the call too
+/// (`substring`'s `length`).
 fn builtin_positional(name: &str, named: Vec<(String, Value)>) -> Option<Vec<Value>> {
     let (_, lists) = BUILTIN_PARAMS.iter().find(|(n, _)| *n == name)?;
+    let bare = |p: &str| p.trim_end_matches('?').to_string();
     let list = lists.iter().find(|l| {
         named.iter().enumerate().all(|(k, (n, _))| {
             if n.is_empty() {
                 k < l.len()
             } else {
-                l.contains(&n.as_str())
+                l.iter().any(|p| bare(p) == *n)
             }
         })
     })?;
-    let params: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-    let last = named
+    let params: Vec<String> = list.iter().map(|p| bare(p)).collect();
+    let given: Vec<usize> = named
         .iter()
         .enumerate()
         .filter_map(|(k, (n, _))| {
@@ -440,8 +442,12 @@ fn builtin_positional(name: &str, named: Vec<(String, Value)>) -> Option<Vec<Val
                 params.iter().position(|p| p == n)
             }
         })
-        .max();
+        .collect();
+    let mut keep = list.len();
+    while keep > 0 && list[keep - 1].ends_with('?') && !given.contains(&(keep - 1)) {
+        keep -= 1;
+    }
     let mut vals = bind(&params, Args::Named(named))?;
-    vals.truncate(last.map_or(0, |i| i + 1));
+    vals.truncate(keep);
     Some(vals)
 }
