@@ -345,7 +345,14 @@ fn names(model: &DmnModel) -> feel::Names {
     }
     let mut known: Vec<String> = set
         .into_iter()
-        .filter(|n| !n.is_empty() && !simple(n) && !n.contains('.'))
+        // A dot before a digit is no path (`decision A 2.1`): read whole.
+        .filter(|n| {
+            let path = n
+                .split('.')
+                .skip(1)
+                .any(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()));
+            !n.is_empty() && !simple(n) && !path
+        })
         .map(str::to_string)
         .collect();
     known.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));

@@ -294,6 +294,20 @@ mod tests {
     }
 
     #[test]
+    fn names_with_a_dot_before_a_digit_are_names() {
+        let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <decision id="a" name="decision A 2.1"><literalExpression><text>2</text></literalExpression></decision>
+          <decision id="b" name="b">
+            <informationRequirement><requiredDecision href="#a"/></informationRequirement>
+            <literalExpression><text>decision A 2.1 * 10</text></literalExpression></decision>
+        </definitions>"##;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let got = d.evaluate("b", &Data::new()).unwrap().value();
+        assert_eq!(got, serde_json::json!(20));
+    }
+
+    #[test]
     fn decisions_can_be_shared_between_threads() {
         // The BPMN runtime keeps one Decisions behind an Arc.
         shared::<Decisions>();

@@ -765,6 +765,10 @@ mod tests {
         assert_eq!(ok("[{x: 1}, {y: 2}][y > 1]", json!({})), json!([{"y": 2}]));
         assert!(run("{a: 1, a: 2}", json!({})).is_err());
         assert_eq!(ok("{🐎: \"😀\"}", json!({})), json!({"🐎": "😀"}));
+        assert_eq!(
+            ok("{foo+bar: 1, a-b: 2}", json!({})),
+            json!({"foo+bar": 1, "a-b": 2})
+        );
     }
 
     #[test]

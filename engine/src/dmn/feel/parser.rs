@@ -89,6 +89,8 @@ pub(crate) fn parse_unary_tests(text: &str, names: &Names) -> Result<UnaryTests,
 
 struct Parser<'n> {
     names: &'n Names,
+    /// The text, for context keys with symbols (`{foo+bar: 1}`).
+    src: Vec<char>,
     toks: Vec<Token>,
     i: usize,
     /// Set while reading the upper end of an interval, where `[` closes
@@ -110,6 +112,7 @@ impl<'n> Parser<'n> {
     fn new(text: &str, names: &'n Names) -> PResult<Parser<'n>> {
         Ok(Parser {
             names,
+            src: text.chars().collect(),
             toks: lex(text, &names.known)?,
             i: 0,
             no_filter: false,
@@ -675,6 +678,38 @@ impl<'n> Parser<'n> {
         }
     }
 
+    /// A context key: words, and the symbols FEEL allows inside names
+    /// (`foo+bar`, `a-b`, `x/y`, `v1.2`), up to the `:`.
+    fn context_key(&mut self) -> String {
+        let mut k = 0;
+        while matches!(
+            self.peek_at(k),
+            Tok::Word(_)
+                | Tok::Number(_)
+                | Tok::Plus
+                | Tok::Minus
+                | Tok::Star
+                | Tok::Slash
+                | Tok::Dot
+        ) {
+            k += 1;
+        }
+        let symbols = (1..k).any(|j| !matches!(self.peek_at(j), Tok::Word(_)));
+        if k == 0 || !symbols || *self.peek_at(k) != Tok::Colon {
+            return self.name_words();
+        }
+        let from = self.at();
+        for _ in 0..k {
+            self.bump();
+        }
+        let to = self.at();
+        self.src[from..to]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
+    }
+
     /// Joins adjacent non-keyword words into one name.
     fn name_words(&mut self) -> String {
         let mut name = String::new();
@@ -800,7 +835,7 @@ impl<'n> Parser<'n> {
                                 self.bump();
                                 k
                             }
-                            Tok::Word(_) => self.name_words(),
+                            Tok::Word(_) => self.context_key(),
                             other => {
                                 return self.fail(format!(
                                     "expected a context key, found {}",
