@@ -16,11 +16,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::ast::Expr;
-use super::builtins;
 use super::error::EvalError;
 use super::eval::eval;
 use super::scope::Scope;
 use super::types::FeelType;
+use super::{builtins, java};
 use crate::dmn::value::Value;
 
 /// A function value.
@@ -57,6 +57,8 @@ pub(crate) trait Callable: fmt::Debug + Send + Sync {
 pub(crate) struct FunctionDef {
     pub params: Vec<Param>,
     pub body: Expr,
+    /// `external`: the body is a mapping to a Java method (see [`java`]).
+    pub external: bool,
 }
 
 /// One parameter of a function literal; its type, when written, is
@@ -171,6 +173,17 @@ pub(crate) fn invoke(f: &Function, args: Args, caller: &Scope<'_>) -> Result<Val
                 parent: Some(caller),
                 ..*caller
             };
+            if u.def.external {
+                let mapping = eval(&u.def.body, &inner)?;
+                let n = u.def.params.len();
+                return Ok(java::call(
+                    &mapping,
+                    &vars[vars.len() - n..]
+                        .iter()
+                        .map(|(_, v)| v.clone())
+                        .collect::<Vec<_>>(),
+                ));
+            }
             eval(&u.def.body, &inner)
         }
         Function::Model(name) => {

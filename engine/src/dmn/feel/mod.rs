@@ -22,6 +22,7 @@ mod compare;
 mod error;
 mod eval;
 mod function;
+mod java;
 mod lexer;
 mod parser;
 mod scope;

@@ -316,11 +316,13 @@ impl<'n> Parser<'n> {
                 self.expect(&Tok::Comma, "`,` or `)`")?;
             }
         }
-        if self.is_word("external") {
-            return self.fail("external functions (Java, PMML) are not supported");
-        }
+        let external = self.eat_word("external");
         let body = self.expression()?;
-        Ok(Expr::Function(Arc::new(FunctionDef { params, body })))
+        Ok(Expr::Function(Arc::new(FunctionDef {
+            params,
+            body,
+            external,
+        })))
     }
 
     /// A type: `number`, `date and time`, `list<T>`, `context<a: T>`,
