@@ -431,6 +431,11 @@ pub(crate) fn compile(
             CKnowledge {
                 name: k.name.clone(),
                 parameters: k.parameters.clone(),
+                parameter_types: k
+                    .parameter_types
+                    .iter()
+                    .map(|t| feel::parse_type(t.as_deref()?, &cx.names).ok())
+                    .collect(),
                 body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
                     format!(
                         "knowledge model `{}` has load errors (see the diagnostics)",

@@ -146,6 +146,8 @@ pub(crate) struct CDecision {
 pub(crate) struct CKnowledge {
     pub name: String,
     pub parameters: Vec<String>,
+    /// The declared type of each parameter: arguments are coerced to it.
+    pub parameter_types: Vec<Option<super::feel::FeelType>>,
     /// The body, or why it cannot be invoked.
     pub body: Result<Logic, String>,
 }

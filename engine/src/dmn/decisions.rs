@@ -272,6 +272,12 @@ mod tests {
           <decision id="small" name="small"><variable name="small" typeRef="tSmall"/>
             <literalExpression><text>7</text></literalExpression></decision>
           <inputData id="i_age" name="age"><variable name="age" typeRef="number"/></inputData>
+          <businessKnowledgeModel id="k" name="twice"><encapsulatedLogic>
+            <formalParameter name="n" typeRef="number"/>
+            <literalExpression><text>n * 2</text></literalExpression></encapsulatedLogic>
+          </businessKnowledgeModel>
+          <decision id="call_ok" name="call_ok"><literalExpression><text>twice([4])</text></literalExpression></decision>
+          <decision id="call_bad" name="call_bad"><literalExpression><text>twice("4") = null</text></literalExpression></decision>
           <decision id="echo" name="echo"><literalExpression><text>age</text></literalExpression></decision>
         </definitions>"#;
         let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
@@ -291,6 +297,10 @@ mod tests {
         let one = Value::List(std::sync::Arc::new(vec![Value::Number(5.0)]));
         assert_eq!(echo(one), serde_json::json!(5));
         assert_eq!(echo(Value::string("5")), serde_json::Value::Null);
+        // So are a knowledge model's arguments; one of another type makes
+        // the call null.
+        assert_eq!(value("call_ok"), serde_json::json!(8));
+        assert_eq!(value("call_bad"), serde_json::json!(true));
     }
 
     #[test]

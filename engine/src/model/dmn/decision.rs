@@ -61,6 +61,8 @@ pub struct KnowledgeModel {
     pub name: String,
     /// The `formalParameter` names of its `encapsulatedLogic`, in order.
     pub parameters: Vec<String>,
+    /// The `typeRef` of each parameter (same order), as written.
+    pub parameter_types: Vec<Option<String>>,
     /// The `encapsulatedLogic`'s table, literal expression, context or
     /// invocation.
     pub body: DecisionLogic,

@@ -180,11 +180,14 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         id.clone()
     });
     let logic_holder = FileCx::child(el, "encapsulatedLogic");
-    let parameters = logic_holder
+    let (parameters, parameter_types): (Vec<String>, Vec<Option<String>>) = logic_holder
         .map(|l| {
             FileCx::children(l, "formalParameter")
-                .filter_map(|p| p.attr("name").map(str::to_string))
-                .collect()
+                .filter_map(|p| {
+                    let name = p.attr("name")?.to_string();
+                    Some((name, p.attr("typeRef").map(str::to_string)))
+                })
+                .unzip()
         })
         .unwrap_or_default();
     let body = match logic_holder.and_then(logic::find) {
@@ -205,6 +208,7 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         id,
         name,
         parameters,
+        parameter_types,
         body,
         pos,
     })
