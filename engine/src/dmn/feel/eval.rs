@@ -218,10 +218,11 @@ fn call(callee: &Expr, args: &CallArgs, s: &Scope<'_>) -> Result<Value, EvalErro
             _ => Ok(Value::Null),
         };
     };
-    match s.var(name) {
-        Some(Value::Function(f)) => return function::invoke(f, args, s),
-        Some(_) => return Ok(Value::Null),
-        None => {}
+    // A variable holding a function wins; one holding anything else does
+    // not hide a built-in of that name (`{sum: sum([1, 2])}`).
+    let var = s.var(name);
+    if let Some(Value::Function(f)) = var {
+        return function::invoke(f, args, s);
     }
     if function::is_builtin(name) {
         return match args {
@@ -240,7 +241,7 @@ fn call(callee: &Expr, args: &CallArgs, s: &Scope<'_>) -> Result<Value, EvalErro
             }
         }
     }
-    if s.data.contains_key(name.as_str()) {
+    if var.is_some() || s.data.contains_key(name.as_str()) {
         return Ok(Value::Null);
     }
     Err(EvalError::new(format!("unknown function `{name}`")))
@@ -697,6 +698,10 @@ mod tests {
         assert_eq!(ok("(function(a: number) a + 1)([4])", json!({})), json!(5));
         // Calling what is not a function gives null; an unknown one fails.
         assert_eq!(ok("x(1)", json!({"x": 5})), json!(null));
+        assert_eq!(
+            ok("{sum: sum([1, 2]), r: sum([sum])}.r", json!({})),
+            json!(3)
+        );
         assert_eq!(ok("\"abs\"(-1)", json!({})), json!(null));
         assert!(run("nothing(1)", json!({})).is_err());
     }
