@@ -464,3 +464,44 @@ fn builtin_positional(name: &str, named: Vec<(String, Value)>) -> Option<Vec<Val
     vals.truncate(keep);
     Some(vals)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::parser::parse_expression;
+    use super::*;
+
+    /// A function of the model as the DMN layer would bind one.
+    #[derive(Debug)]
+    struct Scale;
+
+    impl Callable for Scale {
+        fn name(&self) -> &str {
+            "scale"
+        }
+        fn parameters(&self) -> Vec<String> {
+            vec!["x".into(), "by".into()]
+        }
+        fn call(&self, args: Vec<Value>, _caller: &Scope<'_>) -> Result<Value, EvalError> {
+            Ok(match (&args[0], &args[1]) {
+                (Value::Number(x), Value::Number(by)) => Value::Number(x * by),
+                _ => Value::Null,
+            })
+        }
+    }
+
+    fn run(src: &str) -> Value {
+        let vars = vec![("scale".to_string(), Function::external(Arc::new(Scale)))];
+        let e = parse_expression(src, &Default::default()).unwrap();
+        let data = crate::model::Data::new();
+        eval(&e, &Scope::new(&data, &vars)).unwrap()
+    }
+
+    #[test]
+    fn model_callables_bound_in_a_scope_are_functions() {
+        assert_eq!(run("scale(2, 3)"), Value::Number(6.0));
+        assert_eq!(run("scale(by: 10, x: 2)"), Value::Number(20.0));
+        assert_eq!(run("scale(y: 1)"), Value::Null);
+        // Passed on as a value, and called from a function literal.
+        assert_eq!(run("(function(f) f(4, 2))(scale)"), Value::Number(8.0));
+    }
+}
