@@ -367,11 +367,9 @@ fn invalid_files_report_file_line_column_and_element() {
             .any(|e| e.contains("bad_feel.dmn:14:44: error: bad_rule:") && e.contains("[18..65")),
         "{errs:#?}"
     );
-    assert!(
-        errs.iter().any(|e| e.contains("unknown function `shout`")),
-        "{errs:#?}"
-    );
-    assert_eq!(d.problems_for("broken").len(), 2);
+    // A name called as a function may hold one at run time (a context
+    // entry, a parameter), so an unknown function fails when evaluated.
+    assert_eq!(d.problems_for("broken").len(), 1);
     assert!(d.problems_for("fine").is_empty());
     assert_eq!(eval(&d, "fine", json!({})).unwrap(), json!(2));
 

@@ -309,6 +309,11 @@ fn fold_test(t: feel::UnaryTest) -> feel::UnaryTest {
     }
 }
 
+/// What FEEL parsing needs to know of `model` (see [`names`]).
+pub(crate) fn feel_names(model: &DmnModel) -> feel::Names {
+    names(model)
+}
+
 /// Names to read whole in FEEL text: input data, decision and knowledge
 /// model names (and parameters) that contain spaces or symbols (but no dot, which FEEL
 /// reads as a path), longest first; and the knowledge models, callable as
@@ -361,7 +366,14 @@ fn names(model: &DmnModel) -> feel::Names {
     functions.extend(locals.iter().map(|n| n.to_string()));
     let mut known: Vec<String> = set
         .into_iter()
-        .filter(|n| !n.is_empty() && !simple(n) && !n.contains('.'))
+        // A dot before a digit is no path (`decision A 2.1`): read whole.
+        .filter(|n| {
+            let path = n
+                .split('.')
+                .skip(1)
+                .any(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()));
+            !n.is_empty() && !simple(n) && !path
+        })
         .map(str::to_string)
         .collect();
     // An imported model's elements are named with the import's name as
@@ -392,7 +404,11 @@ fn names(model: &DmnModel) -> feel::Names {
     }
     known.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
     known.dedup();
-    feel::Names { known, functions }
+    feel::Names {
+        known,
+        functions,
+        types: feel::item_types(&model.item_definitions),
+    }
 }
 
 /// The names of the context entries of `logic` (nested ones too) whose
@@ -466,6 +482,10 @@ pub(crate) fn compile(
                 outputs,
                 file: d.pos.file,
                 requires: Vec::new(),
+                output_type: d
+                    .type_ref
+                    .as_deref()
+                    .and_then(|t| feel::parse_type(t, &cx.names).ok()),
                 logic: match &d.logic {
                     DecisionLogic::Unsupported(n) if n == NO_LOGIC => {
                         Err("it has no decision logic (only a decision service can give its value, as an input decision)".to_string())
@@ -489,6 +509,11 @@ pub(crate) fn compile(
                 name: k.name.clone(),
                 file: k.pos.file,
                 parameters: k.parameters.clone(),
+                parameter_types: k
+                    .parameter_types
+                    .iter()
+                    .map(|t| feel::parse_type(t.as_deref()?, &cx.names).ok())
+                    .collect(),
                 body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
                     format!(
                         "knowledge model `{}` has load errors (see the diagnostics)",

@@ -183,6 +183,9 @@ pub(crate) struct CDecision {
     pub file: u32,
     /// Decisions to evaluate first, in order (indices into the decisions).
     pub requires: Vec<usize>,
+    /// The type of its `variable`: its value is coerced to it (a value
+    /// that does not conform becomes null).
+    pub output_type: Option<super::feel::FeelType>,
     /// The logic, or why the decision cannot be evaluated.
     pub logic: Result<Logic, String>,
 }
@@ -194,6 +197,8 @@ pub(crate) struct CKnowledge {
     /// The file it is defined in.
     pub file: u32,
     pub parameters: Vec<String>,
+    /// The declared type of each parameter: arguments are coerced to it.
+    pub parameter_types: Vec<Option<super::feel::FeelType>>,
     /// The body, or why it cannot be invoked.
     pub body: Result<Logic, String>,
 }

@@ -51,6 +51,9 @@ pub struct Decisions {
     decisions: Vec<CDecision>,
     knowledge: Knowledge,
     by_id: HashMap<String, usize>,
+    /// The declared types of the input data, by name: values bound to
+    /// them are coerced (a value that does not conform becomes null).
+    input_types: HashMap<String, super::feel::FeelType>,
     diagnostics: Vec<Diagnostic>,
     engine: ScriptEngine,
 }
@@ -90,7 +93,18 @@ impl Decisions {
         for (i, d) in decisions.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
         }
+        let names = compile::feel_names(&loaded.model);
+        let input_types = loaded
+            .model
+            .input_data
+            .iter()
+            .filter_map(|i| {
+                let t = super::feel::parse_type(i.type_ref.as_deref()?, &names).ok()?;
+                Some((i.name.clone(), t))
+            })
+            .collect();
         Decisions {
+            input_types,
             model: loaded.model,
             decisions,
             knowledge,
@@ -196,6 +210,16 @@ impl Decisions {
             });
         };
         let d = &self.decisions[i];
+        // Inputs typed by their `inputData` are coerced to that type
+        // (a value that does not conform is null).
+        let mut inputs = inputs;
+        for (name, _, v) in inputs.iter_mut() {
+            if let Some(t) = self.input_types.get(name.as_str()) {
+                *v = t
+                    .coerce(std::mem::replace(v, Value::Null))
+                    .unwrap_or(Value::Null);
+            }
+        }
         let run = Run {
             data,
             inputs,
@@ -251,7 +275,8 @@ impl Decisions {
                             Ok(l) => logic::evaluate(
                                 l,
                                 &Env::new(self, run.data, &vars, &req.id, req.file, run.depth),
-                            ),
+                            )
+                            .map(|r| typed(req, r)),
                             Err(reason) => Err(DmnError::Invalid {
                                 decision: req.id.clone(),
                                 reason: reason.clone(),
@@ -282,7 +307,7 @@ impl Decisions {
             }
         }
         let env = Env::new(self, run.data, &vars, &d.id, d.file, run.depth);
-        logic::evaluate(logic, &env)
+        logic::evaluate(logic, &env).map(|r| typed(d, r))
     }
 
     /// The value of decision `i` in this run: given (a decision service's
@@ -444,11 +469,81 @@ struct Run<'a> {
     cache: RefCell<HashMap<usize, Value>>,
 }
 
+/// A decision's value coerced to its `typeRef` (null when it does not
+/// conform), with the rules that matched.
+fn typed(d: &CDecision, (v, matched): (Value, Vec<usize>)) -> (Value, Vec<usize>) {
+    match &d.output_type {
+        Some(t) => (t.coerce(v).unwrap_or(Value::Null), matched),
+        None => (v, matched),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn shared<T: Send + Sync>() {}
+
+    #[test]
+    fn results_are_coerced_to_their_declared_type() {
+        let xml = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <itemDefinition name="tSmall"><typeRef>number</typeRef>
+            <allowedValues><text>[0..9]</text></allowedValues></itemDefinition>
+          <decision id="one" name="one"><variable name="one" typeRef="number"/>
+            <literalExpression><text>[7]</text></literalExpression></decision>
+          <decision id="wrong" name="wrong"><variable name="wrong" typeRef="string"/>
+            <literalExpression><text>7</text></literalExpression></decision>
+          <decision id="big" name="big"><variable name="big" typeRef="tSmall"/>
+            <literalExpression><text>70</text></literalExpression></decision>
+          <decision id="small" name="small"><variable name="small" typeRef="tSmall"/>
+            <literalExpression><text>7</text></literalExpression></decision>
+          <inputData id="i_age" name="age"><variable name="age" typeRef="number"/></inputData>
+          <businessKnowledgeModel id="k" name="twice"><encapsulatedLogic>
+            <formalParameter name="n" typeRef="number"/>
+            <literalExpression><text>n * 2</text></literalExpression></encapsulatedLogic>
+          </businessKnowledgeModel>
+          <decision id="call_ok" name="call_ok"><literalExpression><text>twice([4])</text></literalExpression></decision>
+          <decision id="call_bad" name="call_bad"><literalExpression><text>twice("4") = null</text></literalExpression></decision>
+          <decision id="echo" name="echo"><literalExpression><text>age</text></literalExpression></decision>
+        </definitions>"#;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let value = |id: &str| d.evaluate(id, &Data::new()).unwrap().value();
+        // A list of one becomes its item; what does not conform, null.
+        assert_eq!(value("one"), serde_json::json!(7));
+        assert_eq!(value("wrong"), serde_json::Value::Null);
+        assert_eq!(value("big"), serde_json::Value::Null);
+        assert_eq!(value("small"), serde_json::json!(7));
+        // Inputs are coerced to their declared type too.
+        let echo = |v: Value| {
+            d.evaluate_with("echo", &Data::new(), vec![("age".into(), v)])
+                .unwrap()
+                .value()
+        };
+        let one = Value::List(std::sync::Arc::new(vec![Value::Number(
+            crate::dmn::number::Number::from_f64(5.0).unwrap(),
+        )]));
+        assert_eq!(echo(one), serde_json::json!(5));
+        assert_eq!(echo(Value::string("5")), serde_json::Value::Null);
+        // So are a knowledge model's arguments; one of another type makes
+        // the call null.
+        assert_eq!(value("call_ok"), serde_json::json!(8));
+        assert_eq!(value("call_bad"), serde_json::json!(true));
+    }
+
+    #[test]
+    fn names_with_a_dot_before_a_digit_are_names() {
+        let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <decision id="a" name="decision A 2.1"><literalExpression><text>2</text></literalExpression></decision>
+          <decision id="b" name="b">
+            <informationRequirement><requiredDecision href="#a"/></informationRequirement>
+            <literalExpression><text>decision A 2.1 * 10</text></literalExpression></decision>
+        </definitions>"##;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let got = d.evaluate("b", &Data::new()).unwrap().value();
+        assert_eq!(got, serde_json::json!(20));
+    }
 
     #[test]
     fn decisions_can_be_shared_between_threads() {

@@ -162,6 +162,7 @@ mod tests {
             name: name.into(),
             file,
             parameters: Vec::new(),
+            parameter_types: Vec::new(),
             body: Err("test".into()),
         }
     }

@@ -226,11 +226,18 @@ pub(crate) fn invoke(k: &CKnowledge, args: Vec<Value>, env: &Env<'_>) -> Result<
     }
     let body = k.body.as_ref().map_err(|reason| fail(reason.clone()))?;
     let mut args = args.into_iter();
-    let vars: Vec<(String, Value)> = k
-        .parameters
-        .iter()
-        .map(|p| (p.clone(), args.next().unwrap_or(Value::Null)))
-        .collect();
+    let mut vars: Vec<(String, Value)> = Vec::with_capacity(k.parameters.len());
+    for (i, p) in k.parameters.iter().enumerate() {
+        let mut v = args.next().unwrap_or(Value::Null);
+        // An argument not of the parameter's declared type: the call is null.
+        if let Some(Some(t)) = k.parameter_types.get(i) {
+            match t.coerce(v) {
+                Some(c) => v = c,
+                None => return Ok(Value::Null),
+            }
+        }
+        vars.push((p.clone(), v));
+    }
     let inner = env.call_frame(&vars, k.file);
     evaluate(body, &inner).map(|(v, _)| v)
 }
@@ -263,6 +270,14 @@ fn invoke_local(
 }
 
 impl Functions for Env<'_> {
+    fn has(&self, name: &str) -> bool {
+        parameters_of(self, name).is_some()
+    }
+
+    fn parameters(&self, name: &str) -> Option<Vec<String>> {
+        parameters_of(self, name)
+    }
+
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
         let (what, result) = if let Some((_, f)) = self.locals.iter().rev().find(|(n, _)| n == name)
         {

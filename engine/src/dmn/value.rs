@@ -11,6 +11,7 @@ use std::sync::Arc;
 use jiff::SignedDuration;
 use serde_json::Value as Json;
 
+use super::feel::Function;
 use super::number::Number;
 use super::temporal::{self, Duration, FeelDate, FeelDateTime, FeelTime};
 
@@ -32,6 +33,10 @@ pub(crate) enum Value {
     /// A context (structure): entries in order, keys unique.
     Context(Arc<Vec<(String, Value)>>),
     Range(Arc<Range>),
+    /// A function: a built-in, a FEEL function literal with its closure,
+    /// or a function of the model (business knowledge model, decision
+    /// service) put into the scope by the DMN layer.
+    Function(Arc<Function>),
 }
 
 /// An interval such as `[1..10)`; an absent end is unbounded (`< 5`).
@@ -132,6 +137,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Context(_) => "context",
             Value::Range(_) => "range",
+            Value::Function(_) => "function",
         }
     }
 
@@ -226,7 +232,18 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
-        (Range(x), Range(y)) => x == y,
+        (Range(x), Range(y)) => {
+            // An unbounded end (`< 10`) is not a null one (`(null..10)`).
+            for (p, q) in [(&x.low, &y.low), (&x.high, &y.high)] {
+                match (p, q) {
+                    (None, None) => {}
+                    (Some(p), Some(q)) if equals(p, q)? => {}
+                    _ => return Some(false),
+                }
+            }
+            x.low_closed == y.low_closed && x.high_closed == y.high_closed
+        }
+        (Function(x), Function(y)) => x == y,
         (String(_), _) => return equals(&a.coerce_like(b)?, b),
         (_, String(_)) => return equals(a, &b.coerce_like(a)?),
         _ => return None,
@@ -296,6 +313,7 @@ impl fmt::Display for Value {
                 }
                 f.write_str(if r.high_closed { "]" } else { ")" })
             }
+            Value::Function(func) => write!(f, "{func}"),
         }
     }
 }

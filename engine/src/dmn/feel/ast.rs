@@ -1,5 +1,9 @@
 //! FEEL expressions and unary tests after parsing.
 
+use std::sync::Arc;
+
+use super::function::FunctionDef;
+use super::types::FeelType;
 use crate::dmn::value::Value;
 
 /// Comparison operators, in expressions and unary tests.
@@ -47,10 +51,50 @@ pub(crate) enum Expr {
     List(Vec<Expr>),
     Context(Vec<(String, Expr)>),
     Range(Box<RangeExpr>),
-    /// A built-in function call.
-    Call(String, Vec<Expr>),
+    /// A call: `f(1, 2)`, `f(a: 1)`; the callee is usually a name (a
+    /// built-in, a knowledge model or a variable holding a function) but
+    /// can be any expression (`(function(x) x * 2)(3)`).
+    Call(Box<Expr>, CallArgs),
     /// `list[condition]` or `list[index]`; the condition sees `item`.
     Filter(Box<Expr>, Box<Expr>),
+    /// A function literal: `function(a, b) a + b`.
+    Function(Arc<FunctionDef>),
+    /// `for a in e1, b in 1..3 return body`: one result per combination;
+    /// the body sees `partial`, the results so far.
+    For(Vec<Iteration>, Box<Expr>),
+    /// `some a in e satisfies cond` (`every: false`) or `every …`.
+    Quantified {
+        every: bool,
+        iters: Vec<Iteration>,
+        cond: Box<Expr>,
+    },
+    /// `x instance of T`.
+    InstanceOf(Box<Expr>, FeelType),
+}
+
+/// The arguments of a call, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CallArgs {
+    Positional(Vec<Expr>),
+    Named(Vec<(String, Expr)>),
+}
+
+impl CallArgs {
+    fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            CallArgs::Positional(v) => v.iter().collect(),
+            CallArgs::Named(v) => v.iter().map(|(_, e)| e).collect(),
+        }
+    }
+}
+
+/// One iteration context: `name in list`, or `name in from..to` (whole
+/// numbers, up or down).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Iteration {
+    pub name: String,
+    pub domain: Expr,
+    pub to: Option<Expr>,
 }
 
 /// An interval whose ends are expressions; `None` is unbounded.
@@ -99,7 +143,24 @@ impl Expr {
         f(self);
         match self {
             Expr::Const(_) | Expr::Name(_) | Expr::Input => {}
-            Expr::Path(e, _) | Expr::Neg(e) => e.walk(f),
+            Expr::Path(e, _) | Expr::Neg(e) | Expr::InstanceOf(e, _) => e.walk(f),
+            Expr::Function(d) => d.body.walk(f),
+            Expr::Call(callee, args) => {
+                callee.walk(f);
+                args.exprs().into_iter().for_each(|e| e.walk(f));
+            }
+            Expr::For(iters, body)
+            | Expr::Quantified {
+                iters, cond: body, ..
+            } => {
+                for it in iters {
+                    it.domain.walk(f);
+                    if let Some(t) = &it.to {
+                        t.walk(f);
+                    }
+                }
+                body.walk(f);
+            }
             Expr::Arith(_, a, b)
             | Expr::Cmp(_, a, b)
             | Expr::And(a, b)
@@ -124,7 +185,7 @@ impl Expr {
                     }
                 }
             }
-            Expr::List(l) | Expr::Call(_, l) => l.iter().for_each(|e| e.walk(f)),
+            Expr::List(l) => l.iter().for_each(|e| e.walk(f)),
             Expr::Context(c) => c.iter().for_each(|(_, e)| e.walk(f)),
             Expr::Range(r) => r.walk(f),
         }

@@ -16,7 +16,7 @@ use super::error::EvalError;
 use super::{numeric, temporal_fns};
 use crate::dmn::value::Value;
 
-const NAMES: &[&str] = &["not", "string", "is defined"];
+const NAMES: &[&str] = &["not", "string", "is defined", "is"];
 
 /// Whether `name` is a built-in function.
 pub(crate) fn exists(name: &str) -> bool {
@@ -71,6 +71,7 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             other => Value::string(other.to_string()),
         },
         ("is defined", 1) => Value::Bool(!matches!(a0, Value::Null)),
+        ("is", 2) => Value::Bool(is_same(a0, args.get(1).unwrap_or(&Value::Null))),
         _ => {
             return Err(EvalError::new(format!(
                 "function `{name}` does not take {} argument(s)",
@@ -78,6 +79,16 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
             )));
         }
     })
+}
+
+/// `is(a, b)`: the same type and value; unlike `=`, times and dates with
+/// times must also have the same offset (`23:00Z` is not `00:00+01:00`).
+fn is_same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Time(x), Value::Time(y)) => x == y,
+        (Value::DateTime(x), Value::DateTime(y)) => x == y,
+        _ => a.type_name() == b.type_name() && crate::dmn::value::equals(a, b) == Some(true),
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +149,26 @@ mod tests {
             Value::Number(crate::dmn::number::Number::from_f64(2.0).unwrap())
         );
         assert!(call("not", &[]).is_err());
+        let t = |x: &str| Value::Time(crate::dmn::temporal::parse_time(x).unwrap());
+        assert_eq!(
+            call("is", &[t("23:00:50Z"), t("23:00:50+00:00")]).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            call("is", &[t("20:00:50+00:00"), t("21:00:50+01:00")]).unwrap(),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            call(
+                "is",
+                &[
+                    Value::Number(crate::dmn::number::Number::from_f64(1.0).unwrap()),
+                    s("1")
+                ]
+            )
+            .unwrap(),
+            Value::Bool(false)
+        );
     }
 
     #[test]

@@ -55,12 +55,22 @@ pub(crate) struct SyntaxError {
     pub message: String,
 }
 
+/// FEEL's name start characters: letters, `_`, and the Unicode ranges the
+/// grammar lists (emoji included).
 fn is_name_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
+    c.is_alphabetic()
+        || c == '_'
+        || matches!(c as u32,
+            0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF | 0x370..=0x37D | 0x37F..=0x1FFF
+            | 0x200C..=0x200D | 0x2070..=0x218F | 0x2C00..=0x2FEF | 0x3001..=0xD7FF
+            | 0xF900..=0xFDCF | 0xFDF0..=0xFFFD | 0x10000..=0xEFFFF)
 }
 
 fn is_name_part(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '\''
+    is_name_start(c)
+        || c.is_alphanumeric()
+        || c == '\''
+        || matches!(c as u32, 0xB7 | 0x300..=0x36F | 0x203F..=0x2040)
 }
 
 /// Splits `text` into tokens. `known` lists names with spaces or symbols
@@ -74,6 +84,31 @@ pub(crate) fn lex(text: &str, known: &[String]) -> Result<Vec<Token>, SyntaxErro
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
+            continue;
+        }
+        // Comments: `// to the end of the line` and `/* … */`.
+        if c == '/' && chars.get(i + 1) == Some(&'/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'*') {
+            let start = i;
+            i += 2;
+            loop {
+                if i + 1 >= chars.len() {
+                    return Err(err(
+                        start,
+                        "this comment is never closed (missing `*/`)".into(),
+                    ));
+                }
+                if chars[i] == '*' && chars[i + 1] == '/' {
+                    i += 2;
+                    break;
+                }
+                i += 1;
+            }
             continue;
         }
         let start = i;
@@ -210,7 +245,9 @@ fn matches_at(chars: &[char], i: usize, name: &str) -> bool {
 }
 
 /// Reads a string literal starting at the quote `chars[i]`; returns its value
-/// and the offset after the closing quote.
+/// and the offset after the closing quote. Escapes: `\n`, `\t`, `\r`,
+/// `\uXXXX` (UTF-16, so surrogate pairs join), `\UXXXXXX`, `\"`, `\'`,
+/// `\\`; a backslash before any other character is kept.
 fn string(chars: &[char], i: usize) -> Option<(String, usize)> {
     let mut s = String::new();
     let mut j = i + 1;
@@ -304,6 +341,33 @@ mod tests {
         );
         assert!(lex("\"open", &[]).is_err());
         assert!(lex("a # b", &[]).is_err());
+    }
+
+    #[test]
+    fn comments_are_skipped() {
+        assert_eq!(
+            kinds("1 // one\n + /* two\n lines */ 2"),
+            vec![
+                Tok::Number(crate::dmn::number::Number::from_f64(1.0).unwrap()),
+                Tok::Plus,
+                Tok::Number(crate::dmn::number::Number::from_f64(2.0).unwrap()),
+                Tok::End
+            ]
+        );
+        assert!(lex("1 /* open", &[]).is_err());
+        assert_eq!(kinds("4 / 2")[1], Tok::Slash);
+    }
+
+    #[test]
+    fn unicode_escapes() {
+        assert_eq!(kinds(r#""\u0041""#)[0], Tok::String("A".into()));
+        // A surrogate pair and its six-digit form are the same character.
+        assert_eq!(
+            kinds(r#""\ud83d\udc0e""#)[0],
+            Tok::String("\u{1F40E}".into())
+        );
+        assert_eq!(kinds(r#""\U01F40E""#)[0], Tok::String("\u{1F40E}".into()));
+        assert_eq!(kinds(r#""a\\b""#)[0], Tok::String("a\\b".into()));
     }
 
     #[test]

@@ -3,9 +3,13 @@
 //! `between`, `in`, lists, contexts, ranges, function calls, filters) and
 //! unary tests (`-`, `< e`, `[a..b]`, `not(…)`, comma lists, expressions).
 
-use super::ast::{ArithOp, CmpOp, Expr, RangeExpr, UnaryTest, UnaryTests};
-use super::builtins;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::ast::{ArithOp, CallArgs, CmpOp, Expr, Iteration, RangeExpr, UnaryTest, UnaryTests};
+use super::function::{FunctionDef, Param};
 use super::lexer::{SyntaxError, Tok, Token, lex};
+use super::types::FeelType;
 use crate::dmn::temporal;
 use crate::dmn::value::{Value, duration_value};
 
@@ -34,6 +38,13 @@ const KEYWORDS: &[&str] = &[
 /// Built-in functions whose names contain a keyword.
 const KEYWORD_FUNCTIONS: &[&str] = &["date and time", "years and months duration"];
 
+/// Built-in type names of more than one word.
+const TYPE_NAMES: &[&str] = &[
+    "date and time",
+    "days and time duration",
+    "years and months duration",
+];
+
 /// What the parser must know beyond the text: names with spaces or symbols
 /// to read whole (input data, decision and knowledge model names), and the
 /// functions other than the built-ins (knowledge models).
@@ -41,6 +52,18 @@ const KEYWORD_FUNCTIONS: &[&str] = &["date and time", "years and months duration
 pub(crate) struct Names {
     pub known: Vec<String>,
     pub functions: Vec<String>,
+    /// The item definitions of the model, by name (for `instance of`,
+    /// typed parameters and `typeRef`s).
+    pub types: HashMap<String, FeelType>,
+}
+
+/// Parses a type as written in FEEL (`list<number>`) or in a `typeRef`;
+/// names of item definitions resolve through `names.types`.
+pub(crate) fn parse_type(text: &str, names: &Names) -> Result<FeelType, SyntaxError> {
+    let mut p = Parser::new(text, names)?;
+    let t = p.type_expr()?;
+    p.expect_end()?;
+    Ok(t)
 }
 
 /// Parses a FEEL expression.
@@ -66,6 +89,8 @@ pub(crate) fn parse_unary_tests(text: &str, names: &Names) -> Result<UnaryTests,
 
 struct Parser<'n> {
     names: &'n Names,
+    /// The text, for context keys with symbols (`{foo+bar: 1}`).
+    src: Vec<char>,
     toks: Vec<Token>,
     i: usize,
     /// Set while reading the upper end of an interval, where `[` closes
@@ -87,6 +112,7 @@ impl<'n> Parser<'n> {
     fn new(text: &str, names: &'n Names) -> PResult<Parser<'n>> {
         Ok(Parser {
             names,
+            src: text.chars().collect(),
             toks: lex(text, &names.known)?,
             i: 0,
             no_filter: false,
@@ -202,14 +228,225 @@ impl<'n> Parser<'n> {
             let b = self.expression()?;
             return Ok(Expr::If(Box::new(c), Box::new(a), Box::new(b)));
         }
-        for w in ["for", "some", "every", "function"] {
-            if self.is_word(w) {
-                return self.fail(format!("`{w}` expressions are not supported"));
+        if self.is_word("function") && *self.peek_at(1) == Tok::LParen {
+            self.bump();
+            return self.function_literal();
+        }
+        if self.eat_word("for") {
+            let iters = self.iterations()?;
+            self.expect_word("return")?;
+            let body = self.expression()?;
+            return Ok(Expr::For(iters, Box::new(body)));
+        }
+        for (w, every) in [("some", false), ("every", true)] {
+            if self.is_word(w) && !matches!(self.peek_at(1), Tok::LParen) {
+                self.bump();
+                let iters = self.iterations()?;
+                self.expect_word("satisfies")?;
+                let cond = self.expression()?;
+                return Ok(Expr::Quantified {
+                    every,
+                    iters,
+                    cond: Box::new(cond),
+                });
             }
         }
         self.disjunction()
     }
 
+    /// `name in domain, name in from..to, …` of `for`, `some`, `every`.
+    fn iterations(&mut self) -> PResult<Vec<Iteration>> {
+        let mut out = Vec::new();
+        loop {
+            let name = match self.peek().clone() {
+                Tok::Word(_) => self.name_words(),
+                Tok::KnownName(k) => {
+                    self.bump();
+                    k
+                }
+                other => {
+                    return self.fail(format!(
+                        "expected the name of an iteration variable, found {}",
+                        describe(&other)
+                    ));
+                }
+            };
+            self.expect_word("in")?;
+            let domain = self.expression()?;
+            let to = if self.eat(&Tok::DotDot) {
+                Some(self.expression()?)
+            } else {
+                None
+            };
+            out.push(Iteration { name, domain, to });
+            if !self.eat(&Tok::Comma) {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// `(a: T, b) body` after `function`.
+    fn function_literal(&mut self) -> PResult<Expr> {
+        self.expect(&Tok::LParen, "`(`")?;
+        let mut params = Vec::new();
+        if !self.eat(&Tok::RParen) {
+            loop {
+                let name = match self.peek().clone() {
+                    Tok::Word(_) => self.name_words(),
+                    Tok::KnownName(k) => {
+                        self.bump();
+                        k
+                    }
+                    other => {
+                        return self.fail(format!(
+                            "expected a parameter name, found {}",
+                            describe(&other)
+                        ));
+                    }
+                };
+                let ty = if self.eat(&Tok::Colon) {
+                    Some(self.type_expr()?)
+                } else {
+                    None
+                };
+                params.push(Param { name, ty });
+                if self.eat(&Tok::RParen) {
+                    break;
+                }
+                self.expect(&Tok::Comma, "`,` or `)`")?;
+            }
+        }
+        let external = self.eat_word("external");
+        let body = self.expression()?;
+        Ok(Expr::Function(Arc::new(FunctionDef {
+            params,
+            body,
+            external,
+        })))
+    }
+
+    /// A type: `number`, `date and time`, `list<T>`, `context<a: T>`,
+    /// `range<T>`, `function<T, U> -> V`, or an item definition's name.
+    fn type_expr(&mut self) -> PResult<FeelType> {
+        self.deeper(1)?;
+        let t = self.type_inner();
+        self.depth -= 1;
+        t
+    }
+
+    fn type_inner(&mut self) -> PResult<FeelType> {
+        for t in TYPE_NAMES {
+            let words: Vec<&str> = t.split(' ').collect();
+            if words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| matches!(self.peek_at(k), Tok::Word(x) if x == w))
+            {
+                for _ in &words {
+                    self.bump();
+                }
+                return Ok(FeelType::builtin(t).unwrap_or(FeelType::Any));
+            }
+        }
+        let mut name = match self.peek().clone() {
+            Tok::Word(w) => {
+                self.bump();
+                w
+            }
+            Tok::KnownName(k) => {
+                self.bump();
+                k
+            }
+            Tok::End => String::new(),
+            other => {
+                return self.fail(format!("expected a type, found {}", describe(&other)));
+            }
+        };
+        // A qualified name: `imported.tType`.
+        while *self.peek() == Tok::Dot {
+            if let Tok::Word(w) = self.peek_at(1).clone() {
+                self.bump();
+                self.bump();
+                name.push('.');
+                name.push_str(&w);
+            } else {
+                break;
+            }
+        }
+        let generic = *self.peek() == Tok::Lt;
+        match name.as_str() {
+            "list" | "range" if generic => {
+                self.bump();
+                let inner = self.type_expr()?;
+                self.expect(&Tok::Gt, "`>`")?;
+                Ok(if name == "list" {
+                    FeelType::List(Box::new(inner))
+                } else {
+                    FeelType::Range(Box::new(inner))
+                })
+            }
+            "context" if generic => {
+                self.bump();
+                let mut entries = Vec::new();
+                if !self.eat(&Tok::Gt) {
+                    loop {
+                        let key = match self.peek().clone() {
+                            Tok::Word(_) => self.name_words(),
+                            Tok::KnownName(k) => {
+                                self.bump();
+                                k
+                            }
+                            Tok::String(k) => {
+                                self.bump();
+                                k.to_string()
+                            }
+                            other => {
+                                return self.fail(format!(
+                                    "expected an entry name, found {}",
+                                    describe(&other)
+                                ));
+                            }
+                        };
+                        self.expect(&Tok::Colon, "`:`")?;
+                        entries.push((key, self.type_expr()?));
+                        if self.eat(&Tok::Gt) {
+                            break;
+                        }
+                        self.expect(&Tok::Comma, "`,` or `>`")?;
+                    }
+                }
+                Ok(FeelType::Context(entries))
+            }
+            "function" => {
+                let mut params = Vec::new();
+                if self.eat(&Tok::Lt) && !self.eat(&Tok::Gt) {
+                    loop {
+                        params.push(self.type_expr()?);
+                        if self.eat(&Tok::Gt) {
+                            break;
+                        }
+                        self.expect(&Tok::Comma, "`,` or `>`")?;
+                    }
+                }
+                let result = if *self.peek() == Tok::Minus && *self.peek_at(1) == Tok::Gt {
+                    self.bump();
+                    self.bump();
+                    self.type_expr()?
+                } else {
+                    FeelType::Any
+                };
+                Ok(FeelType::Function(params, Box::new(result)))
+            }
+            "" => self.fail("expected a type"),
+            n => Ok(self
+                .names
+                .types
+                .get(n)
+                .cloned()
+                .or_else(|| FeelType::builtin(n))
+                .unwrap_or_else(|| FeelType::Unknown(n.to_string()))),
+        }
+    }
     /// Each operator of a chain nests the tree one level deeper (it is
     /// built left-deep); `chain` counts them so far, to give back.
     fn chain_step(&mut self, chain: &mut usize) -> PResult<()> {
@@ -264,8 +501,11 @@ impl<'n> Parser<'n> {
             let tests = self.in_tests()?;
             return Ok(Expr::In(Box::new(e), Box::new(tests)));
         }
-        if self.is_word("instance") {
-            return self.fail("`instance of` is not supported");
+        if self.is_word("instance") && matches!(self.peek_at(1), Tok::Word(w) if w == "of") {
+            self.bump();
+            self.bump();
+            let t = self.type_expr()?;
+            return Ok(Expr::InstanceOf(Box::new(e), t));
         }
         Ok(e)
     }
@@ -390,7 +630,7 @@ impl<'n> Parser<'n> {
         let mut e = self.primary()?;
         loop {
             let more = match self.peek() {
-                Tok::Dot => true,
+                Tok::Dot | Tok::LParen => true,
                 Tok::LBracket => !self.no_filter,
                 _ => false,
             };
@@ -425,9 +665,51 @@ impl<'n> Parser<'n> {
                     self.expect(&Tok::RBracket, "`]`")?;
                     e = Expr::Filter(Box::new(e), Box::new(f));
                 }
-                _ => return Ok(e),
+                Tok::LParen => {
+                    self.bump();
+                    let args = self.call_args()?;
+                    e = Expr::Call(Box::new(e), args);
+                }
+                _ => {
+                    if matches!(&e, Expr::Name(n) if n == "not") {
+                        return self.fail("`not` needs parentheses: not(…)");
+                    }
+                    return Ok(e);
+                }
             }
         }
+    }
+
+    /// A context key: words, and the symbols FEEL allows inside names
+    /// (`foo+bar`, `a-b`, `x/y`, `v1.2`), up to the `:`.
+    fn context_key(&mut self) -> String {
+        let mut k = 0;
+        while matches!(
+            self.peek_at(k),
+            Tok::Word(_)
+                | Tok::Number(_)
+                | Tok::Plus
+                | Tok::Minus
+                | Tok::Star
+                | Tok::Slash
+                | Tok::Dot
+        ) {
+            k += 1;
+        }
+        let symbols = (1..k).any(|j| !matches!(self.peek_at(j), Tok::Word(_)));
+        if k == 0 || !symbols || *self.peek_at(k) != Tok::Colon {
+            return self.name_words();
+        }
+        let from = self.at();
+        for _ in 0..k {
+            self.bump();
+        }
+        let to = self.at();
+        self.src[from..to]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
     }
 
     /// Joins adjacent non-keyword words into one name.
@@ -478,6 +760,27 @@ impl<'n> Parser<'n> {
                 // A parenthesized expression, or an interval open at the
                 // low end: `(a..b]`. Read the first operand once either way.
                 self.bump();
+                if let Some(op) = cmp_op(self.peek()) {
+                    // A comparison as a range: `(< 10)`, `(>= 5)`, `(= 3)`.
+                    self.bump();
+                    let end = self.additive()?;
+                    self.expect(&Tok::RParen, "`)`")?;
+                    let (low, high) = match op {
+                        CmpOp::Lt | CmpOp::Le => (None, Some(end)),
+                        CmpOp::Gt | CmpOp::Ge => (Some(end), None),
+                        CmpOp::Eq => (Some(end.clone()), Some(end)),
+                        CmpOp::Ne => {
+                            return self.fail("`(!= x)` is not a range; use not(x) in a test");
+                        }
+                    };
+                    let closed = matches!(op, CmpOp::Le | CmpOp::Ge | CmpOp::Eq);
+                    return Ok(Expr::Range(Box::new(RangeExpr {
+                        low_closed: closed && low.is_some(),
+                        high_closed: closed && high.is_some(),
+                        low,
+                        high,
+                    })));
+                }
                 let first = self.expression()?;
                 if self.eat(&Tok::DotDot) {
                     let r = self.interval_rest(false, first)?;
@@ -534,7 +837,7 @@ impl<'n> Parser<'n> {
                                 self.bump();
                                 k
                             }
-                            Tok::Word(_) => self.name_words(),
+                            Tok::Word(_) => self.context_key(),
                             other => {
                                 return self.fail(format!(
                                     "expected a context key, found {}",
@@ -604,34 +907,66 @@ impl<'n> Parser<'n> {
         None
     }
 
-    fn name_or_call(&mut self, name: String, at: usize) -> PResult<Expr> {
-        if *self.peek() != Tok::LParen {
-            if name == "not" {
-                return self.fail("`not` needs parentheses: not(…)");
+    fn name_or_call(&mut self, name: String, _at: usize) -> PResult<Expr> {
+        Ok(Expr::Name(name))
+    }
+
+    /// The arguments of a call, after `(`: positional or all named
+    /// (`f(a: 1, b: 2)`).
+    fn call_args(&mut self) -> PResult<CallArgs> {
+        if self.eat(&Tok::RParen) {
+            return Ok(CallArgs::Positional(Vec::new()));
+        }
+        // Positional arguments, then named ones (`sort(l, precedes: f)`);
+        // a positional one among the named has the empty name.
+        let mut args: Vec<(String, Expr)> = Vec::new();
+        let mut named = false;
+        loop {
+            if self.named_arg_ahead() {
+                named = true;
+                let name = match self.bump() {
+                    Tok::KnownName(k) => k,
+                    Tok::Word(w) => {
+                        let mut n = w;
+                        while let Tok::Word(w) = self.peek().clone() {
+                            self.bump();
+                            n.push(' ');
+                            n.push_str(&w);
+                        }
+                        n
+                    }
+                    _ => unreachable!("named_arg_ahead saw a name"),
+                };
+                self.expect(&Tok::Colon, "`:`")?;
+                args.push((name, self.expression()?));
+            } else if named {
+                return self.fail("after a named argument, every argument must be named");
+            } else {
+                args.push((String::new(), self.expression()?));
             }
-            return Ok(Expr::Name(name));
-        }
-        if !builtins::exists(&name) && !self.names.functions.contains(&name) {
-            return Err(SyntaxError {
-                at,
-                message: format!("unknown function `{name}`"),
-            });
-        }
-        self.bump();
-        let mut args = Vec::new();
-        if !self.eat(&Tok::RParen) {
-            loop {
-                if matches!(self.peek(), Tok::Word(_)) && *self.peek_at(1) == Tok::Colon {
-                    return self.fail("named arguments are not supported; pass arguments in order");
-                }
-                args.push(self.expression()?);
-                if self.eat(&Tok::RParen) {
-                    break;
-                }
-                self.expect(&Tok::Comma, "`,` or `)`")?;
+            if self.eat(&Tok::RParen) {
+                break;
             }
+            self.expect(&Tok::Comma, "`,` or `)`")?;
         }
-        Ok(Expr::Call(name, args))
+        Ok(if named {
+            CallArgs::Named(args)
+        } else {
+            CallArgs::Positional(args.into_iter().map(|(_, e)| e).collect())
+        })
+    }
+
+    /// Whether a named argument starts here: words (or one whole name)
+    /// then `:`.
+    fn named_arg_ahead(&self) -> bool {
+        let mut k = 0;
+        if matches!(self.peek(), Tok::KnownName(_)) {
+            return *self.peek_at(1) == Tok::Colon;
+        }
+        while matches!(self.peek_at(k), Tok::Word(_)) {
+            k += 1;
+        }
+        k > 0 && *self.peek_at(k) == Tok::Colon
     }
 
     /// The rest of an interval after its low end and `..`: the high end
@@ -789,9 +1124,10 @@ mod tests {
     fn names_with_spaces_and_keywords() {
         assert_eq!(e("Monthly Salary"), Expr::Name("Monthly Salary".into()));
         assert!(matches!(e("Age and is ok"), Expr::And(..)));
-        assert!(
-            matches!(e("date and time(\"2020-01-01T00:00:00\")"), Expr::Call(n, _) if n == "date and time")
-        );
+        assert!(matches!(
+            e("date and time(\"2020-01-01T00:00:00\")"),
+            Expr::Call(n, _) if *n == Expr::Name("date and time".into())
+        ));
         assert!(matches!(e("loan.principal rate"), Expr::Path(_, f) if f == "principal rate"));
     }
 
@@ -854,12 +1190,6 @@ mod tests {
         assert_eq!(err.at, 4);
         let err = parse_unary_tests(">= 18 18", &Names::default()).unwrap_err();
         assert!(err.message.contains("unexpected"), "{err:?}");
-        assert!(
-            parse_expression("foo(1)", &Names::default())
-                .unwrap_err()
-                .message
-                .contains("unknown function")
-        );
         assert!(parse_expression("not x", &Names::default()).is_err());
     }
 }

@@ -11,6 +11,20 @@ use crate::dmn::value::Value;
 pub(crate) trait Functions {
     /// Calls `name`; `None` when no such function exists.
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, EvalError>>;
+
+    /// The parameter names of `name`, for calls with named arguments;
+    /// `None` when unknown (such a call gives null).
+    fn parameters(&self, name: &str) -> Option<Vec<String>> {
+        let _ = name;
+        None
+    }
+
+    /// Whether `name` is a function here (so the name alone is a function
+    /// value).
+    fn has(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
 }
 
 /// Where names are looked up: `vars` (innermost first, then `parent`'s),

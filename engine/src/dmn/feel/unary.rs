@@ -101,8 +101,14 @@ fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>, eval_cow: impl Eval) -> Result<
                 return Ok(matches!(got.as_ref(), Value::Bool(true)));
             }
             match got.as_ref() {
-                Value::List(items) if !matches!(v, Value::List(_)) => {
-                    items.iter().any(|x| value::equals(v, x) == Some(true))
+                // A list holds the value, or a range of the list does; a
+                // list value may also equal the whole list.
+                Value::List(items) => {
+                    (matches!(v, Value::List(_)) && value::equals(v, &got) == Some(true))
+                        || items.iter().any(|x| match x {
+                            Value::Range(r) => r.contains(v) == Some(true),
+                            x => value::equals(v, x) == Some(true),
+                        })
                 }
                 Value::Range(r) => r.contains(v) == Some(true),
                 other => value::equals(v, other) == Some(true),

@@ -16,6 +16,8 @@ pub struct DmnModel {
     pub knowledge_models: Vec<KnowledgeModel>,
     /// The `inputData` of all files, in load order.
     pub input_data: Vec<InputData>,
+    /// The `itemDefinition`s of all files, in load order.
+    pub item_definitions: Vec<super::ItemDefinition>,
     /// The `decisionService`s of all files, in load order.
     pub decision_services: Vec<DecisionService>,
     /// One entry per file (same index as `files`): its namespace and
@@ -88,6 +90,8 @@ pub struct Decision {
     pub requires: Vec<Requirement>,
     /// How it computes its value.
     pub logic: DecisionLogic,
+    /// Its `variable`'s `typeRef`: the type its value is coerced to.
+    pub type_ref: Option<String>,
     /// Where the `decision` element starts.
     pub pos: SourcePos,
 }
@@ -114,6 +118,8 @@ pub struct KnowledgeModel {
     pub name: String,
     /// The `formalParameter` names of its `encapsulatedLogic`, in order.
     pub parameters: Vec<String>,
+    /// The `typeRef` of each parameter (same order), as written.
+    pub parameter_types: Vec<Option<String>>,
     /// The `encapsulatedLogic`'s table, literal expression, context or
     /// invocation.
     pub body: DecisionLogic,

@@ -12,6 +12,7 @@ mod decision;
 mod decision_table;
 mod expression;
 mod hit_policy;
+mod item_definition;
 mod logic;
 mod test_case;
 
@@ -22,5 +23,6 @@ pub use decision::{
 pub use decision_table::{DecisionTable, Input, Output, Rule};
 pub use expression::{DmnExpr, Language};
 pub use hit_policy::{Aggregation, HitPolicy};
+pub use item_definition::{FunctionItem, ItemDefinition};
 pub use logic::{ContextEntry, DecisionLogic, FunctionDef, FunctionKind, Invocation, IteratorKind};
 pub use test_case::{InputNode, ResultNode, TestCase, TestSuite, TestValue};

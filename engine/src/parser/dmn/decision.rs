@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::file_cx::FileCx;
-use super::{DMN_NS, LoadedDmn, document, logic};
+use super::{DMN_NS, LoadedDmn, document, item_definition, logic};
 use crate::model::SourceFile;
 use crate::model::dmn::{
     Decision, DecisionLogic, DecisionService, Definitions, FunctionKind, Import, InputData,
@@ -105,6 +105,10 @@ pub(crate) fn parse_file(loaded: &mut LoadedDmn, path: PathBuf, bytes: &[u8]) {
                 if let Some(k) = parse_knowledge_model(&mut cx, child) {
                     loaded.model.knowledge_models.push(k);
                 }
+            }
+            "itemDefinition" => {
+                let def = item_definition::parse(child);
+                loaded.model.item_definitions.push(def);
             }
             "inputData" => {
                 let id = child.attr("id").unwrap_or_default().to_string();
@@ -212,10 +216,14 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
     let id = id.to_string();
     cx.decision = Some(id.clone());
     let name = el.attr("name").unwrap_or(&id).to_string();
-    let variable = FileCx::child(el, "variable")
+    let variable_el = FileCx::child(el, "variable");
+    let variable = variable_el
         .and_then(|v| v.attr("name"))
         .unwrap_or(&name)
         .to_string();
+    let type_ref = variable_el
+        .and_then(|v| v.attr("typeRef"))
+        .map(str::to_string);
     let mut requires = Vec::new();
     for req in FileCx::children(el, "informationRequirement") {
         for rd in FileCx::children(req, "requiredDecision") {
@@ -244,6 +252,7 @@ fn parse_decision(cx: &mut FileCx<'_>, el: &Element) -> Option<Decision> {
         variable,
         requires,
         logic,
+        type_ref,
         pos,
     })
 }
@@ -274,11 +283,14 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
     if let Some(l) = logic_holder {
         refuse_external(cx, l, &id, &format!("business knowledge model `{name}`"));
     }
-    let parameters = logic_holder
+    let (parameters, parameter_types): (Vec<String>, Vec<Option<String>>) = logic_holder
         .map(|l| {
             FileCx::children(l, "formalParameter")
-                .filter_map(|p| p.attr("name").map(str::to_string))
-                .collect()
+                .filter_map(|p| {
+                    let name = p.attr("name")?.to_string();
+                    Some((name, p.attr("typeRef").map(str::to_string)))
+                })
+                .unzip()
         })
         .unwrap_or_default();
     let body = match logic_holder.and_then(logic::find) {
@@ -299,6 +311,7 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         id,
         name,
         parameters,
+        parameter_types,
         body,
         pos,
     })

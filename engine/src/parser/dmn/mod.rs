@@ -12,6 +12,7 @@ mod decision;
 mod decision_table;
 mod document;
 mod file_cx;
+mod item_definition;
 mod logic;
 mod requirements;
 mod test_cases;

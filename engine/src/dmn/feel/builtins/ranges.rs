@@ -15,7 +15,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::super::ast::Expr;
+use super::super::ast::{CallArgs, Expr};
 use super::super::parser::{Names, parse_expression};
 use crate::dmn::value::{self, Range, Value};
 
@@ -144,11 +144,12 @@ fn literal(e: &Expr) -> Option<Value> {
             Expr::Const(v @ Value::Number(_)) => super::super::arith::negate(v),
             _ => return None,
         },
-        Expr::Call(f, args) => match (f.as_str(), args.as_slice()) {
-            (
-                "date" | "time" | "date and time" | "duration",
-                [Expr::Const(s @ Value::String(_))],
-            ) => super::call(f, std::slice::from_ref(s)).ok()?,
+        Expr::Call(f, CallArgs::Positional(args)) => match (&**f, args.as_slice()) {
+            (Expr::Name(f), [Expr::Const(s @ Value::String(_))])
+                if matches!(f.as_str(), "date" | "time" | "date and time" | "duration") =>
+            {
+                super::call(f, std::slice::from_ref(s)).ok()?
+            }
             _ => return None,
         },
         _ => return None,
