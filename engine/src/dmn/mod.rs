@@ -2,18 +2,21 @@
 //! [`Decisions::evaluate`] a decision against JSON data.
 //!
 //! Decision tables support every hit policy (UNIQUE, ANY, PRIORITY, FIRST,
-//! RULE ORDER, OUTPUT ORDER, COLLECT with SUM, MIN, MAX, COUNT); decisions
-//! may also be literal expressions, contexts and invocations of business
-//! knowledge models, which FEEL can call as functions too. Expressions are FEEL by default (the
-//! subset described in `feel`), Rhai with `expressionLanguage="rhai"` (a Rhai
-//! input entry is a condition on the variable `cellInput`), or Python with
-//! `expressionLanguage="python"`, read as SpiffWorkflow reads it (`python`).
-//! Tables written for SpiffWorkflow, which name no language (see
-//! [`PythonHint`] and `compile`), are read as Python where they are Python
-//! and as FEEL where they are not. An input whose input expression is empty
-//! tests the variable its label names. Required
-//! decisions are evaluated first and their results are visible under their
-//! names. [`run_suite`] runs TCK-format decision tests.
+//! RULE ORDER, OUTPUT ORDER, COLLECT with SUM, MIN, MAX, COUNT) and index
+//! big tables' rules (`rule_index`); decisions may also be any boxed
+//! expression of DMN 1.5, and call business knowledge models and decision
+//! services, of their own model or of imported ones (`knowledge`).
+//! Expressions are FEEL by default (the whole language, `feel`; numbers
+//! are decimal128, `number`; dates and zones in `temporal`), Rhai with
+//! `expressionLanguage="rhai"` (a Rhai input entry is a condition on the
+//! variable `cellInput`), or Python with `expressionLanguage="python"`,
+//! read as SpiffWorkflow reads it (`python`). Tables written for
+//! SpiffWorkflow, which name no language (see [`PythonHint`] and
+//! `compile`), are read as Python where they are Python and as FEEL where
+//! they are not. An input whose input expression is empty tests the
+//! variable its label names. Required decisions are evaluated first and
+//! their results are visible under their names; values are coerced to
+//! their `typeRef`. [`run_suite`] runs TCK-format decision tests.
 //!
 //! Layers: the model is [`crate::model::dmn`], the XML parser
 //! [`crate::parser::dmn`]; this module compiles and evaluates.
