@@ -148,7 +148,7 @@ fn literal(e: &Expr) -> Option<Value> {
             (Expr::Name(f), [Expr::Const(s @ Value::String(_))])
                 if matches!(f.as_str(), "date" | "time" | "date and time" | "duration") =>
             {
-                super::call(f, std::slice::from_ref(s)).ok()?
+                super::call(f, std::slice::from_ref(s), &|_, _| None).ok()?
             }
             _ => return None,
         },
