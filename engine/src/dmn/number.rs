@@ -106,6 +106,12 @@ impl Number {
         self.reduced().digits()
     }
 
+    /// How many digits the value has after the point, as written (`1.50`
+    /// has 2, `15E+1` has -1).
+    pub fn scale(self) -> i64 {
+        -i64::from(self.0.exponent())
+    }
+
     /// Whether the value is zero.
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
@@ -380,6 +386,14 @@ mod tests {
 
     fn n(s: &str) -> Number {
         Number::parse(s).unwrap()
+    }
+
+    #[test]
+    fn scale_counts_the_digits_after_the_point_as_written() {
+        assert_eq!(n("54.59815003").scale(), 8);
+        assert_eq!(n("1.50").scale(), 2);
+        assert_eq!(n("7").scale(), 0);
+        assert_eq!(n("15E+1").scale(), -1);
     }
 
     #[test]

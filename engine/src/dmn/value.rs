@@ -46,11 +46,33 @@ pub(crate) struct Range {
     pub low_closed: bool,
     pub high: Option<Value>,
     pub high_closed: bool,
+    pub kind: RangeKind,
+}
+
+/// What a range holds: the values between its ends, or (written as the
+/// unary comparison `(= e)` or `(!= e)`) the values equal or unequal to
+/// `e`, which is both of its ends. DMN 1.5 gives the comparison forms the
+/// semantics of their operator, so `(= 10)` is not the interval `[10..10]`
+/// (they are different ranges, though both hold only 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum RangeKind {
+    /// `[a..b]`, `(a..b)`, `< e`, `>= e`…
+    #[default]
+    Interval,
+    /// `= e`: `[e..e]` by its properties.
+    Equal,
+    /// `!= e`: `(e..e)` by its properties.
+    NotEqual,
 }
 
 impl Range {
     /// Whether `v` lies in the range; `None` when it cannot be compared.
     pub fn contains(&self, v: &Value) -> Option<bool> {
+        match self.kind {
+            RangeKind::Equal => return equals(v, self.low.as_ref()?),
+            RangeKind::NotEqual => return equals(v, self.low.as_ref()?).map(|b| !b),
+            RangeKind::Interval => {}
+        }
         in_interval(
             v,
             self.low.as_ref(),
@@ -241,7 +263,7 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
                     _ => return Some(false),
                 }
             }
-            x.low_closed == y.low_closed && x.high_closed == y.high_closed
+            x.low_closed == y.low_closed && x.high_closed == y.high_closed && x.kind == y.kind
         }
         (Function(x), Function(y)) => x == y,
         (String(_), _) => return equals(&a.coerce_like(b)?, b),
@@ -299,6 +321,17 @@ impl fmt::Display for Value {
                     write!(f, "{k}: {v}")?;
                 }
                 f.write_str("}")
+            }
+            Value::Range(r) if r.kind != RangeKind::Interval => {
+                let op = if r.kind == RangeKind::Equal {
+                    "="
+                } else {
+                    "!="
+                };
+                match &r.low {
+                    Some(v) => write!(f, "{op}{v}"),
+                    None => write!(f, "{op}null"),
+                }
             }
             Value::Range(r) => {
                 f.write_str(if r.low_closed { "[" } else { "(" })?;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::function::FunctionDef;
 use super::types::FeelType;
-use crate::dmn::value::Value;
+use crate::dmn::value::{RangeKind, Value};
 
 /// Comparison operators, in expressions and unary tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +104,8 @@ pub(crate) struct RangeExpr {
     pub low_closed: bool,
     pub high: Option<Expr>,
     pub high_closed: bool,
+    /// `(= e)` and `(!= e)` are ranges of their own kind.
+    pub kind: RangeKind,
 }
 
 /// The input entry of a decision-table cell.

@@ -38,14 +38,53 @@ pub(crate) fn exists(name: &str) -> bool {
 /// is not a function or the call fails.
 pub(crate) type Apply<'a> = &'a dyn Fn(&Value, &[Value]) -> Option<Value>;
 
-/// The [`Apply`] used until FEEL has function values: nothing is callable.
-/// The evaluator passes its own once `Value::Function` exists.
-fn no_function_values(_: &Value, _: &[Value]) -> Option<Value> {
-    None
+/// Whether no parameter of built-in `name` is a list or of any type: a
+/// singleton list passed to it stands for its one item (DMN 1.5 10.3.2.9.4,
+/// "from singleton list"), so `upper case(people[name = "Bob"].name)` is
+/// "BOB". The list, context and aggregate functions, and `string`, `is
+/// defined` and `is` (any value) take their arguments as given.
+fn takes_no_list(name: &str) -> bool {
+    const AGGREGATES: &[&str] = &[
+        "sum",
+        "product",
+        "mean",
+        "median",
+        "mode",
+        "stddev",
+        "string join",
+    ];
+    if AGGREGATES.contains(&name) {
+        return false;
+    }
+    name == "not"
+        || strings::NAMES.contains(&name)
+        || numeric::NAMES.contains(&name)
+        || temporal_fns::NAMES.contains(&name)
+        || ranges::NAMES.contains(&name)
 }
 
-/// Calls built-in `name`.
-pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
+fn is_singleton(v: &Value) -> bool {
+    matches!(v, Value::List(l) if l.len() == 1)
+}
+
+/// The item of a singleton list; any other value as it is.
+fn unwrap_singleton(v: &Value) -> Value {
+    match v {
+        Value::List(l) if l.len() == 1 => l[0].clone(),
+        other => other.clone(),
+    }
+}
+
+/// Calls built-in `name`; `apply` calls the function values some of them
+/// take (`list replace`'s `match`).
+pub(crate) fn call(name: &str, args: &[Value], apply: Apply<'_>) -> Result<Value, EvalError> {
+    let unwrapped;
+    let args = if takes_no_list(name) && args.iter().any(is_singleton) {
+        unwrapped = args.iter().map(unwrap_singleton).collect::<Vec<_>>();
+        &unwrapped[..]
+    } else {
+        args
+    };
     if let Some(v) = numeric::call(name, args) {
         return Ok(v);
     }
@@ -53,7 +92,7 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
         return Ok(v);
     }
     let family = strings::call(name, args)
-        .or_else(|| lists::call(name, args, &no_function_values))
+        .or_else(|| lists::call(name, args, apply))
         .or_else(|| contexts::call(name, args))
         .or_else(|| ranges::call(name, args));
     if let Some(v) = family {
@@ -97,8 +136,17 @@ mod tests {
 
     use super::*;
 
+    /// Calls built-in `name` with no function values callable.
+    fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
+        super::call(name, args, &|_, _| None)
+    }
+
     fn s(x: &str) -> Value {
         Value::string(x)
+    }
+
+    fn num(x: &str) -> Value {
+        Value::Number(crate::dmn::number::Number::parse(x).unwrap())
     }
 
     #[test]
@@ -214,6 +262,33 @@ mod tests {
         assert_eq!(
             call("sum", &[Value::List(Arc::new(vec![]))]).unwrap(),
             Value::Null
+        );
+    }
+
+    #[test]
+    fn a_singleton_list_stands_for_its_item_where_no_list_is_taken() {
+        let one = |v: Value| Value::List(Arc::new(vec![v]));
+        assert_eq!(call("upper case", &[one(s("bob"))]).unwrap(), s("BOB"));
+        assert_eq!(
+            call("substring", &[one(s("abc")), one(num("2"))]).unwrap(),
+            s("bc")
+        );
+        assert_eq!(call("abs", &[one(num("-2"))]).unwrap(), num("2"));
+        assert_eq!(
+            call("not", &[one(Value::Bool(true))]).unwrap(),
+            Value::Bool(false)
+        );
+        // Two items are no singleton: still the wrong type, null.
+        let two = Value::List(Arc::new(vec![s("a"), s("b")]));
+        assert_eq!(call("upper case", &[two]).unwrap(), Value::Null);
+        // Functions that take lists, or any value, see the list itself.
+        assert_eq!(call("count", &[one(s("a"))]).unwrap(), num("1"));
+        assert_eq!(call("sum", &[one(num("3"))]).unwrap(), num("3"));
+        assert_eq!(call("string", &[one(s("a"))]).unwrap(), s(r#"["a"]"#));
+        assert_eq!(call("string join", &[one(s("a")), s(",")]).unwrap(), s("a"));
+        assert_eq!(
+            call("is defined", &[one(Value::Null)]).unwrap(),
+            Value::Bool(true)
         );
     }
 }

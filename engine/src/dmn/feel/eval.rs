@@ -17,7 +17,7 @@ use super::error::EvalError;
 use super::function::{self, Args, Function, FunctionDef, UserFunction};
 use super::scope::Scope;
 use super::{arith, unary};
-use crate::dmn::value::{Range, Value};
+use crate::dmn::value::{Range, RangeKind, Value};
 
 /// Evaluates `e`; constants are borrowed, not copied.
 pub(crate) fn eval_cow<'e>(e: &'e Expr, s: &Scope<'_>) -> Result<Cow<'e, Value>, EvalError> {
@@ -72,6 +72,7 @@ pub(crate) fn eval(e: &Expr, s: &Scope<'_>) -> Result<Value, EvalError> {
                 low_closed: true,
                 high: Some(eval(hi, s)?),
                 high_closed: true,
+                kind: RangeKind::Interval,
             };
             range.contains(&x).map_or(Value::Null, Value::Bool)
         }
@@ -388,6 +389,7 @@ pub(crate) fn range(r: &RangeExpr, s: &Scope<'_>) -> Result<Range, EvalError> {
         low_closed: r.low_closed,
         high: r.high.as_ref().map(|e| eval(e, s)).transpose()?,
         high_closed: r.high_closed,
+        kind: r.kind,
     })
 }
 
@@ -714,7 +716,8 @@ mod tests {
         );
         assert_eq!(ok("(< 10) = (< 10)", json!({})), json!(true));
         assert_eq!(ok("(< 10) = (null..10)", json!({})), json!(false));
-        assert_eq!(ok("(= 3) = [3..3]", json!({})), json!(true));
+        // `(= 3)` keeps its operator: the same ends, another range.
+        assert_eq!(ok("(= 3) = [3..3]", json!({})), json!(false));
         assert_eq!(ok("{r: [1..5]}.r = [1..5]", json!({})), json!(true));
         assert_eq!(ok("x in r", json!({"x": 3, "r": [1, 3]})), json!(true));
         assert_eq!(ok("1 in [[2..4], [1..3]]", json!({})), json!(true));

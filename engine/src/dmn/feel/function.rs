@@ -252,7 +252,9 @@ pub(crate) fn call_builtin(
 ) -> Result<Value, EvalError> {
     match name {
         "sort" => sort(args, caller),
-        _ => builtins::call(name, &args),
+        // A failing `match` function makes the built-in's result null, as
+        // any other invalid argument does.
+        _ => builtins::call(name, &args, &|f, a| apply(f, a.to_vec(), caller).ok()),
     }
 }
 

@@ -65,7 +65,9 @@ fn round(args: &[Value], mode: RoundMode, scale_optional: bool) -> Value {
     let scale = match args.get(1) {
         None if scale_optional => Some(0),
         Some(Value::Null) if scale_optional && args.len() == 1 => Some(0),
-        Some(v) => int(v),
+        // A fractional scale counts by its whole part, as the positions
+        // of `substring` do: `decimal(1/3, 2.5)` is 0.33.
+        Some(v) => num(v).and_then(|s| s.round(0, RoundMode::Down)?.to_i64()),
         None => None,
     };
     match (args.first().and_then(num), scale) {
@@ -253,7 +255,10 @@ mod tests {
         assert_eq!(c("floor", &[n("-1.5")]), n("-2"));
         assert_eq!(c("ceiling", &[n("1.21"), n("1")]), n("1.3"));
         assert_eq!(c("floor", &[n("1.5"), Value::Null]), Value::Null);
-        assert_eq!(c("decimal", &[n("1"), n("1.5")]), Value::Null);
+        assert_eq!(c("decimal", &[n("0.125"), n("1.9")]), n("0.1"));
+        assert_eq!(c("round up", &[n("0.125"), n("2.5")]), n("0.13"));
+        assert_eq!(c("round down", &[n("-5.5"), n("-0.5")]), n("-5"));
+        assert_eq!(c("decimal", &[n("1"), Value::string("1")]), Value::Null);
     }
 
     #[test]

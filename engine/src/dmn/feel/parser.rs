@@ -11,7 +11,7 @@ use super::function::{FunctionDef, Param};
 use super::lexer::{SyntaxError, Tok, Token, lex};
 use super::types::FeelType;
 use crate::dmn::temporal;
-use crate::dmn::value::{Value, duration_value};
+use crate::dmn::value::{RangeKind, Value, duration_value};
 
 /// Words that end a name: `Age and x` is two names, not `Age and x`.
 const KEYWORDS: &[&str] = &[
@@ -768,10 +768,12 @@ impl<'n> Parser<'n> {
                     let (low, high) = match op {
                         CmpOp::Lt | CmpOp::Le => (None, Some(end)),
                         CmpOp::Gt | CmpOp::Ge => (Some(end), None),
-                        CmpOp::Eq => (Some(end.clone()), Some(end)),
-                        CmpOp::Ne => {
-                            return self.fail("`(!= x)` is not a range; use not(x) in a test");
-                        }
+                        CmpOp::Eq | CmpOp::Ne => (Some(end.clone()), Some(end)),
+                    };
+                    let kind = match op {
+                        CmpOp::Eq => RangeKind::Equal,
+                        CmpOp::Ne => RangeKind::NotEqual,
+                        _ => RangeKind::Interval,
                     };
                     let closed = matches!(op, CmpOp::Le | CmpOp::Ge | CmpOp::Eq);
                     return Ok(Expr::Range(Box::new(RangeExpr {
@@ -779,6 +781,7 @@ impl<'n> Parser<'n> {
                         high_closed: closed && high.is_some(),
                         low,
                         high,
+                        kind,
                     })));
                 }
                 let first = self.expression()?;
@@ -991,6 +994,7 @@ impl<'n> Parser<'n> {
             low_closed,
             high: Some(high),
             high_closed,
+            kind: RangeKind::Interval,
         })
     }
 

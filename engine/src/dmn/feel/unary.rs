@@ -13,7 +13,7 @@ use super::ast::{CmpOp, Expr, UnaryTest, UnaryTests};
 use super::compare::compare;
 use super::error::EvalError;
 use super::scope::Scope;
-use crate::dmn::value::{self, Value};
+use crate::dmn::value::{self, RangeKind, Value};
 
 /// The expression evaluator tests call for their expressions.
 pub(crate) trait Eval:
@@ -78,6 +78,11 @@ fn test(t: &UnaryTest, v: &Value, s: &Scope<'_>, eval_cow: impl Eval) -> Result<
                 CmpOp::Ne => value::equals(v, &end) == Some(false),
                 _ => compare(*op, v, &end) == Value::Bool(true),
             }
+        }
+        UnaryTest::Interval(r) if r.kind != RangeKind::Interval => {
+            let Some(e) = &r.low else { return Ok(false) };
+            let is = value::equals(v, eval_cow(e, s)?.as_ref());
+            is == Some(r.kind == RangeKind::Equal)
         }
         UnaryTest::Interval(r) => {
             // Borrow constant ends instead of building a Range: this is the

@@ -243,20 +243,26 @@ fn sort(l: &[Value], precedes: Option<&Value>, apply: Apply<'_>) -> Option<Value
     Some(list(v))
 }
 
-/// `list replace(list, position, newItem)`, or with a `match(item,
-/// newItem)` function in place of the position: every item it holds true
-/// for is replaced.
+/// `list replace(list, position, newItem)`, or with a boolean
+/// `match(item, newItem)` function in place of the position: every item
+/// it holds true for is replaced. A position of another type, or a match
+/// that gives anything but true or false (a null, as a call with the wrong
+/// number of parameters does), makes the result null.
 fn list_replace(l: &[Value], at: &Value, new: &Value, apply: Apply<'_>) -> Option<Value> {
     let mut v = l.to_vec();
-    if let Value::Number(_) = at {
-        let i = index(at, v.len())?;
-        v[i] = new.clone();
-        return Some(list(v));
+    match at {
+        Value::Number(_) => {
+            let i = index(at, v.len())?;
+            v[i] = new.clone();
+            return Some(list(v));
+        }
+        Value::Function(_) => {}
+        _ => return None,
     }
     for item in v.iter_mut() {
         match apply(at, &[item.clone(), new.clone()])? {
             Value::Bool(true) => *item = new.clone(),
-            Value::Bool(false) | Value::Null => {}
+            Value::Bool(false) => {}
             _ => return None,
         }
     }
@@ -287,14 +293,11 @@ mod tests {
     }
 
     /// Function values stand in as strings here: "<" sorts ascending,
-    /// "even" matches even numbers, anything else fails.
+    /// anything else fails.
     fn apply(f: &Value, args: &[Value]) -> Option<Value> {
         match (f, args) {
             (Value::String(op), [a, b]) if &**op == "<" => {
                 Some(Value::Bool(value::compare(a, b)? == Ordering::Less))
-            }
-            (Value::String(op), [Value::Number(a), _]) if &**op == "even" => {
-                Some(Value::Bool(a.modulo(Number::from_i64(2))?.is_zero()))
             }
             _ => None,
         }
@@ -371,9 +374,10 @@ mod tests {
         assert_eq!(run("sort", &[l.clone(), s("<")]), ns(&[1.0, 2.0, 3.0]));
         assert_eq!(run("sort", &[l.clone(), s("?")]), Value::Null);
         assert_eq!(run("sort", &[list(vec![n(1.0), s("a")])]), Value::Null);
+        // Only a function value matches (see `from_feel_text`).
         assert_eq!(
-            run("list replace", &[ns(&[1.0, 2.0, 4.0]), s("even"), n(0.0)]),
-            ns(&[1.0, 0.0, 0.0])
+            run("list replace", &[ns(&[1.0, 2.0, 4.0]), s("<"), n(0.0)]),
+            Value::Null
         );
     }
 
@@ -383,5 +387,18 @@ mod tests {
         assert_eq!(feel("index of([1, 2, 1], 1)"), "[1, 3]");
         assert_eq!(feel(r#"max("apple", "pear")"#), r#""pear""#);
         assert_eq!(feel("list replace([1, 2, 3], 2, null)"), "[1, null, 3]");
+        // A `match(item, newItem)` function literal as the position.
+        assert_eq!(
+            feel("list replace([3, 9, 1], function(item, newItem) item > newItem, 5)"),
+            "[3, 5, 1]"
+        );
+        assert_eq!(
+            feel("list replace(newItem: 0, list: [1, 2], match: function(a, b) a = 2)"),
+            "[1, 0]"
+        );
+        assert_eq!(
+            feel(r#"list replace([1], function(a, b) "yes", 0)"#),
+            "null"
+        );
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::super::ast::{CallArgs, Expr};
 use super::super::parser::{Names, parse_expression};
-use crate::dmn::value::{self, Range, Value};
+use crate::dmn::value::{self, Range, RangeKind, Value};
 
 /// The functions of this file.
 pub(super) const NAMES: &[&str] = &[
@@ -88,6 +88,11 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<Value> {
         return Some(Value::Null);
     };
     let (accepts, relation) = relation;
+    // `(!= e)` is no one interval to relate.
+    let not_equal = |v: &Value| matches!(v, Value::Range(r) if r.kind == RangeKind::NotEqual);
+    if not_equal(x) || not_equal(y) {
+        return Some(Value::Null);
+    }
     let is_range = |v: &Value| matches!(v, Value::Range(_));
     let allowed = match (is_range(x), is_range(y)) {
         (true, true) => true,
@@ -133,6 +138,7 @@ fn from_string(s: &str) -> Option<Range> {
         low_closed: r.low_closed,
         high: Some(high),
         high_closed: r.high_closed,
+        kind: r.kind,
     })
 }
 
@@ -148,7 +154,7 @@ fn literal(e: &Expr) -> Option<Value> {
             (Expr::Name(f), [Expr::Const(s @ Value::String(_))])
                 if matches!(f.as_str(), "date" | "time" | "date and time" | "duration") =>
             {
-                super::call(f, std::slice::from_ref(s)).ok()?
+                super::call(f, std::slice::from_ref(s), &|_, _| None).ok()?
             }
             _ => return None,
         },
@@ -305,6 +311,7 @@ mod tests {
             low_closed: lo_in,
             high: Some(n(hi)),
             high_closed: hi_in,
+            kind: RangeKind::Interval,
         }))
     }
 
@@ -418,6 +425,7 @@ mod tests {
             low_closed: true,
             high: None,
             high_closed: false,
+            kind: RangeKind::Interval,
         };
         assert_eq!(property(&open, "start"), Some(Value::Null));
         assert_eq!(property(&open, "start included"), Some(F));
@@ -430,6 +438,7 @@ mod tests {
             low_closed: false,
             high: Some(n(5.0)),
             high_closed: false,
+            kind: RangeKind::Interval,
         }));
         assert_eq!(run("includes", below_five.clone(), n(-1e9)), T);
         assert_eq!(run("before", below_five.clone(), n(5.0)), T);
@@ -443,5 +452,32 @@ mod tests {
         assert_eq!(feel("overlaps before([1..5], [3..8])"), "true");
         assert_eq!(feel("met by([5..10], [1..5))"), "false");
         assert_eq!(feel("during(5, [1..10])"), "true");
+    }
+
+    #[test]
+    fn equal_and_not_equal_ranges() {
+        // `(= e)` has the ends of `[e..e]` but is a range of its own kind.
+        assert_eq!(feel("(= 4) = [4..4]"), "false");
+        assert_eq!(feel("(= 4) = (= 4)"), "true");
+        assert_eq!(feel("(!= 4) = (!= 4)"), "true");
+        assert_eq!(feel("(!= 4) = (= 4)"), "false");
+        assert_eq!(feel("(!= 4) = (!= 5)"), "false");
+        assert_eq!(
+            feel("[(= 4).start, (= 4).end included, (!= 4).end, (!= 4).start included]"),
+            "[4, true, 4, false]"
+        );
+        // Membership is the operator's: equal, or not equal.
+        assert_eq!(
+            feel("{r: (!= 4), a: 4 in r, b: 3 in r}"),
+            "{r: !=4, a: false, b: true}"
+        );
+        assert_eq!(
+            feel(r#"{r: (= "a"), a: "a" in r, b: "b" in r}"#),
+            r#"{r: ="a", a: true, b: false}"#
+        );
+        assert_eq!(feel("{r: (= true), a: true in r}"), "{r: =true, a: true}");
+        // `(!= e)` is no single interval to relate to another.
+        assert_eq!(feel("before((!= 4), 10)"), "null");
+        assert_eq!(feel("before((= 4), 10)"), "true");
     }
 }
