@@ -112,6 +112,17 @@ impl Number {
         -i64::from(self.0.exponent())
     }
 
+    /// The whole part as an i64 (the fraction dropped, as FEEL positions
+    /// and lengths are read), when it is in range.
+    pub fn trunc_i64(self) -> Option<i64> {
+        self.round(0, RoundMode::Down)?.to_i64()
+    }
+
+    /// A count or a position.
+    pub fn from_usize(n: usize) -> Number {
+        Number::from_i64(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
     /// Whether the value is zero.
     pub fn is_zero(self) -> bool {
         self.0.is_zero()

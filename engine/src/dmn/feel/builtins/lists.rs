@@ -4,7 +4,7 @@
 //! as FEEL's implicit conversions say. Arguments of the wrong type or
 //! number give null.
 
-use crate::dmn::number::{Number, RoundMode};
+use crate::dmn::number::Number;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -38,14 +38,14 @@ pub(super) const NAMES: &[&str] = &[
 /// (`list replace([1,2,3], 2.5, 4)` replaces the second item).
 fn int(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.round(0, RoundMode::Down)?.to_i64(),
+        Value::Number(n) => n.trunc_i64(),
         _ => None,
     }
 }
 
 /// A count or position as a FEEL number.
 fn number(n: usize) -> Value {
-    Value::Number(Number::from_i64(i64::try_from(n).unwrap_or(i64::MAX)))
+    Value::Number(Number::from_usize(n))
 }
 
 fn list(v: Vec<Value>) -> Value {

@@ -3,7 +3,7 @@
 //! XPath regular expressions ([`super::xpath_regex`]). Arguments of the
 //! wrong type or number give null.
 
-use crate::dmn::number::{Number, RoundMode};
+use crate::dmn::number::Number;
 use std::sync::Arc;
 
 use super::xpath_regex::XPathRegex;
@@ -37,14 +37,14 @@ fn text(v: &Value) -> Option<&str> {
 /// (`substring("foobar", 3, 3.8)` takes three characters).
 fn int(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.round(0, RoundMode::Down)?.to_i64(),
+        Value::Number(n) => n.trunc_i64(),
         _ => None,
     }
 }
 
 /// A count as a FEEL number.
 fn number(n: usize) -> Value {
-    Value::Number(Number::from_i64(i64::try_from(n).unwrap_or(i64::MAX)))
+    Value::Number(Number::from_usize(n))
 }
 
 fn string(s: impl Into<Arc<str>>) -> Value {
