@@ -514,6 +514,11 @@ pub(crate) fn compile(
                     .iter()
                     .map(|t| feel::parse_type(t.as_deref()?, &cx.names).ok())
                     .collect(),
+                output_type: k
+                    .output_types
+                    .iter()
+                    .find_map(|t| feel::parse_type(t, &cx.names).ok())
+                    .map(result_type),
                 body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
                     format!(
                         "knowledge model `{}` has load errors (see the diagnostics)",
@@ -552,8 +557,22 @@ pub(crate) fn compile(
             d.logic = Err(reason);
         }
     }
-    let services = compile_services(model, &decisions, cx.diags);
+    let services = compile_services(model, &decisions, &cx.names, cx.diags);
     (decisions, knowledge, services)
+}
+
+/// The type of what a function declared as `t` returns: the result type
+/// of a function type; any other type is the result's own (a model that
+/// declares a knowledge model's variable by its result type).
+fn result_type(t: feel::FeelType) -> feel::FeelType {
+    match t {
+        feel::FeelType::Function(_, out) => *out,
+        feel::FeelType::Item(i) => match &i.base {
+            feel::FeelType::Function(_, out) => (**out).clone(),
+            _ => feel::FeelType::Item(i),
+        },
+        other => other,
+    }
 }
 
 /// Resolves each decision service's references to decisions and input
@@ -561,6 +580,7 @@ pub(crate) fn compile(
 fn compile_services(
     model: &DmnModel,
     decisions: &[CDecision],
+    names: &feel::Names,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<CService> {
     let index = decision_index(model);
@@ -626,6 +646,11 @@ fn compile_services(
                 input_data,
                 outputs,
                 parameters,
+                output_type: s
+                    .type_ref
+                    .as_deref()
+                    .and_then(|t| feel::parse_type(t, names).ok())
+                    .map(result_type),
                 broken,
             }
         })

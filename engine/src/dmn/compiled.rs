@@ -169,6 +169,9 @@ pub(crate) struct CService {
     pub outputs: Vec<usize>,
     /// Parameter names: the input data, then the input decisions' variables.
     pub parameters: Vec<String>,
+    /// The declared type of its result (the result type of its variable's
+    /// function type): the result is coerced to it.
+    pub output_type: Option<super::feel::FeelType>,
     /// Why it cannot be invoked, when it cannot.
     pub broken: Option<String>,
 }
@@ -199,6 +202,9 @@ pub(crate) struct CKnowledge {
     pub parameters: Vec<String>,
     /// The declared type of each parameter: arguments are coerced to it.
     pub parameter_types: Vec<Option<super::feel::FeelType>>,
+    /// The declared type of its result: the result is coerced to it (a
+    /// value that does not conform becomes null).
+    pub output_type: Option<super::feel::FeelType>,
     /// The body, or why it cannot be invoked.
     pub body: Result<Logic, String>,
 }

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::compiled::{CFunction, CKnowledge, Logic};
+use super::decisions::conform;
 use super::env::Env;
 use super::error::DmnError;
 use super::feel::{EvalError, Functions};
@@ -239,7 +240,9 @@ pub(crate) fn invoke(k: &CKnowledge, args: Vec<Value>, env: &Env<'_>) -> Result<
         vars.push((p.clone(), v));
     }
     let inner = env.call_frame(&vars, k.file);
-    evaluate(body, &inner).map(|(v, _)| v)
+    let v = evaluate(body, &inner)?.0;
+    // The result meets the model's declared result type.
+    Ok(conform(k.output_type.as_ref(), v))
 }
 
 /// Invokes a boxed function definition: its body sees the caller's names

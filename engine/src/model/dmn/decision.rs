@@ -70,6 +70,9 @@ pub struct DecisionService {
     pub input_decisions: Vec<Requirement>,
     /// The `inputData`: the first parameters.
     pub input_data: Vec<Requirement>,
+    /// Its `variable`'s `typeRef`, as written: a function type whose
+    /// result type the service's result is coerced to.
+    pub type_ref: Option<String>,
     /// Where the `decisionService` element starts.
     pub pos: SourcePos,
 }
@@ -120,6 +123,10 @@ pub struct KnowledgeModel {
     pub parameters: Vec<String>,
     /// The `typeRef` of each parameter (same order), as written.
     pub parameter_types: Vec<Option<String>>,
+    /// The declared result types, as written, most specific first: the
+    /// body expression's `typeRef`, the encapsulated logic's, the
+    /// variable's (a function type, whose result type counts).
+    pub output_types: Vec<String>,
     /// The `encapsulatedLogic`'s table, literal expression, context or
     /// invocation.
     pub body: DecisionLogic,

@@ -193,6 +193,9 @@ fn parse_service(cx: &mut FileCx<'_>, el: &Element) -> Option<DecisionService> {
         encapsulated,
         input_decisions,
         input_data,
+        type_ref: FileCx::child(el, "variable")
+            .and_then(|v| v.attr("typeRef"))
+            .map(str::to_string),
         pos: cx.pos(el.offset),
     })
 }
@@ -293,6 +296,17 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
                 .unzip()
         })
         .unwrap_or_default();
+    // The result's declared type, most specific first: the body
+    // expression's, the encapsulated logic's, the variable's.
+    let type_ref = |e: Option<&Element>| e.and_then(|e| e.attr("typeRef")).map(str::to_string);
+    let output_types = [
+        type_ref(logic_holder.and_then(logic::find)),
+        type_ref(logic_holder),
+        type_ref(FileCx::child(el, "variable")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let body = match logic_holder.and_then(logic::find) {
         Some(l) => logic::parse(cx, l, &id, &name),
         None => {
@@ -312,6 +326,7 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         name,
         parameters,
         parameter_types,
+        output_types,
         body,
         pos,
     })
