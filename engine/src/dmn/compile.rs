@@ -748,8 +748,39 @@ fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<L
         DecisionLogic::Function(f) if f.kind != FunctionKind::Feel => None,
         DecisionLogic::Function(f) => {
             let body = compile_logic(cx, &f.body, &format!("{path}function body: "))?;
+            let parameter_types: Vec<Option<feel::FeelType>> = f
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, _)| {
+                    let t = f.parameter_types.get(i)?.as_deref()?;
+                    feel::parse_type(t, &cx.names).ok()
+                })
+                .collect();
+            // A FEEL body (or a function definition with one, as in
+            // `function(a) function(b) a * b`) makes it a FEEL function.
+            let feel_body = match &body {
+                Logic::Literal(Located {
+                    code: Code::Feel(e),
+                    ..
+                }) => Some(e.clone()),
+                Logic::Function(inner) => inner.feel.as_ref().and_then(|f| f.as_expr()),
+                _ => None,
+            };
+            let feel = feel_body.map(|e| {
+                Arc::new(feel::Function::literal(
+                    f.parameters
+                        .iter()
+                        .cloned()
+                        .zip(parameter_types.iter().cloned())
+                        .collect(),
+                    e,
+                ))
+            });
             Some(Logic::Function(Arc::new(CFunction {
                 parameters: f.parameters.clone(),
+                parameter_types,
+                feel,
                 body,
                 at: Arc::from(format!("{path}function definition ({})", cx.place(f.pos))),
             })))

@@ -149,6 +149,11 @@ pub(crate) enum Logic {
 #[derive(Debug, Clone)]
 pub(crate) struct CFunction {
     pub parameters: Vec<String>,
+    /// The declared type of each parameter: arguments are coerced to it.
+    pub parameter_types: Vec<Option<super::feel::FeelType>>,
+    /// The same function as a FEEL function literal, when its body is
+    /// FEEL: what evaluating the definition gives, a function value.
+    pub feel: Option<Arc<super::feel::Function>>,
     pub body: Logic,
     /// Where it was written, for errors.
     pub at: Arc<str>,

@@ -611,6 +611,45 @@ mod tests {
     }
 
     #[test]
+    fn function_definitions_are_values() {
+        let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <decision id="lib" name="lib"><context>
+            <contextEntry><variable name="k"/><literalExpression><text>10</text></literalExpression></contextEntry>
+            <contextEntry><variable name="scale"/><functionDefinition>
+              <formalParameter name="n" typeRef="number"/><formalParameter name="m"/>
+              <literalExpression><text>n * k + m</text></literalExpression></functionDefinition></contextEntry>
+          </context></decision>
+          <decision id="use" name="use">
+            <informationRequirement><requiredDecision href="#lib"/></informationRequirement>
+            <literalExpression><text>[lib.scale(2, 1), lib.scale(m: 3, n: 1), lib.scale("2", 1)]</text></literalExpression></decision>
+          <businessKnowledgeModel id="k" name="adder"><encapsulatedLogic>
+            <formalParameter name="a" typeRef="number"/>
+            <functionDefinition><formalParameter name="b"/>
+              <functionDefinition><formalParameter name="c"/>
+                <literalExpression><text>a + b + c</text></literalExpression></functionDefinition>
+            </functionDefinition></encapsulatedLogic>
+          </businessKnowledgeModel>
+          <decision id="curry" name="curry"><literalExpression><text>adder(1)(20)(300)</text></literalExpression></decision>
+          <decision id="fd" name="fd"><functionDefinition><formalParameter name="x"/>
+            <literalExpression><text>x * x</text></literalExpression></functionDefinition></decision>
+          <decision id="call_fd" name="call_fd">
+            <informationRequirement><requiredDecision href="#fd"/></informationRequirement>
+            <literalExpression><text>fd(7)</text></literalExpression></decision>
+        </definitions>"##;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let value = |id: &str| d.evaluate(id, &Data::new()).unwrap().value();
+        // A context's function entry is a value of the context: called
+        // from outside, by position or by name, it still sees `k`; an
+        // argument not of its parameter's type makes the call null.
+        assert_eq!(value("use"), serde_json::json!([21, 13, null]));
+        // Nested definitions close over the outer parameters.
+        assert_eq!(value("curry"), serde_json::json!(321));
+        // A decision whose logic is a function definition gives a function.
+        assert_eq!(value("call_fd"), serde_json::json!(49));
+    }
+
+    #[test]
     fn names_with_a_dot_before_a_digit_are_names() {
         let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
           <decision id="a" name="decision A 2.1"><literalExpression><text>2</text></literalExpression></decision>
