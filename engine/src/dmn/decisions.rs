@@ -374,12 +374,26 @@ impl Decisions {
                 args.len()
             )));
         }
-        let named: Vec<(&str, Value)> = s
-            .parameters
-            .iter()
-            .map(String::as_str)
-            .zip(args.iter().cloned())
-            .collect();
+        // Called as a function, its parameters are typed: an argument that
+        // does not conform makes the call null, and the service does not
+        // run (DMN 1.5 §10.4: a function invocation with an argument of
+        // the wrong type is an error).
+        let types = s.input_data.iter().map(|n| self.input_types.get(n)).chain(
+            s.input_decisions
+                .iter()
+                .map(|&d| self.decisions[d].output_type.as_ref()),
+        );
+        let mut named: Vec<(&str, Value)> = Vec::with_capacity(args.len());
+        for ((p, v), t) in s.parameters.iter().zip(args).zip(types) {
+            let v = match t {
+                Some(t) => match t.coerce(v.clone()) {
+                    Some(c) => c,
+                    None => return Ok(Value::Null),
+                },
+                None => v.clone(),
+            };
+            named.push((p.as_str(), v));
+        }
         let outputs = self.run_service(i, &named, depth)?;
         Ok(match outputs.as_slice() {
             [(_, one)] => one.clone(),
@@ -590,6 +604,12 @@ mod tests {
             <outputDecision href="#echo"/><inputData href="#i_name"/></decisionService>
           <decisionService id="svc2" name="svc2">
             <outputDecision href="#len2"/><inputDecision href="#len"/></decisionService>
+          <decision id="no_len" name="no_len">
+            <informationRequirement><requiredDecision href="#len"/></informationRequirement>
+            <literalExpression><text>len = null</text></literalExpression></decision>
+          <decisionService id="svc3" name="svc3">
+            <outputDecision href="#no_len"/><inputDecision href="#len"/></decisionService>
+          <decision id="c_typed" name="c_typed"><literalExpression><text>[svc3(null), svc3("x")]</text></literalExpression></decision>
           <decision id="c_list" name="c_list"><literalExpression><text>svc(["Bo"])</text></literalExpression></decision>
           <decision id="c_num" name="c_num"><literalExpression><text>svc(5) = null</text></literalExpression></decision>
           <decision id="c_dec" name="c_dec"><literalExpression><text>[svc2(4), svc2("4")]</text></literalExpression></decision>
@@ -608,6 +628,9 @@ mod tests {
         assert_eq!(value("c_list"), serde_json::json!("Bo"));
         assert_eq!(value("c_num"), serde_json::json!(true));
         assert_eq!(value("c_dec"), serde_json::json!([8, null]));
+        // Called from FEEL, an argument of the wrong type stops the call:
+        // the service does not run with null in its place.
+        assert_eq!(value("c_typed"), serde_json::json!([true, null]));
     }
 
     #[test]
