@@ -515,10 +515,15 @@ pub(crate) fn compile(
                     .map(|t| feel::parse_type(t.as_deref()?, &cx.names).ok())
                     .collect(),
                 output_type: k
-                    .output_types
-                    .iter()
-                    .find_map(|t| feel::parse_type(t, &cx.names).ok())
-                    .map(result_type),
+                    .body_type
+                    .as_deref()
+                    .and_then(|t| feel::parse_type(t, &cx.names).ok())
+                    .or_else(|| {
+                        k.function_types
+                            .iter()
+                            .find_map(|t| feel::parse_type(t, &cx.names).ok())
+                            .map(result_type)
+                    }),
                 body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
                     format!(
                         "knowledge model `{}` has load errors (see the diagnostics)",

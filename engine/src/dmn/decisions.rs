@@ -653,6 +653,13 @@ mod tests {
             </functionDefinition></encapsulatedLogic>
           </businessKnowledgeModel>
           <decision id="curry" name="curry"><literalExpression><text>adder(1)(20)(300)</text></literalExpression></decision>
+          <itemDefinition name="tInc"><functionItem outputTypeRef="number"><parameters name="x" typeRef="number"/></functionItem></itemDefinition>
+          <itemDefinition name="tMaker"><functionItem outputTypeRef="tInc"/></itemDefinition>
+          <businessKnowledgeModel id="m" name="maker"><variable name="maker" typeRef="tMaker"/>
+            <encapsulatedLogic><functionDefinition typeRef="tInc"><formalParameter name="x"/>
+              <literalExpression><text>x + 1</text></literalExpression></functionDefinition>
+            </encapsulatedLogic></businessKnowledgeModel>
+          <decision id="made" name="made"><literalExpression><text>maker()(4)</text></literalExpression></decision>
           <decision id="fd" name="fd"><functionDefinition><formalParameter name="x"/>
             <literalExpression><text>x * x</text></literalExpression></functionDefinition></decision>
           <decision id="call_fd" name="call_fd">
@@ -668,6 +675,9 @@ mod tests {
         assert_eq!(value("use"), serde_json::json!([21, 13, null]));
         // Nested definitions close over the outer parameters.
         assert_eq!(value("curry"), serde_json::json!(321));
+        // A body's typeRef types the result as it is (here a function),
+        // the model's variable by its function type's result type.
+        assert_eq!(value("made"), serde_json::json!(5));
         // A decision whose logic is a function definition gives a function.
         assert_eq!(value("call_fd"), serde_json::json!(49));
     }

@@ -123,10 +123,12 @@ pub struct KnowledgeModel {
     pub parameters: Vec<String>,
     /// The `typeRef` of each parameter (same order), as written.
     pub parameter_types: Vec<Option<String>>,
-    /// The declared result types, as written, most specific first: the
-    /// body expression's `typeRef`, the encapsulated logic's, the
-    /// variable's (a function type, whose result type counts).
-    pub output_types: Vec<String>,
+    /// The body expression's `typeRef`, as written: the result's type.
+    pub body_type: Option<String>,
+    /// The encapsulated logic's and the variable's `typeRef`s, as written:
+    /// the model's function type, whose result type counts (or, as older
+    /// models write it, the result type itself).
+    pub function_types: Vec<String>,
     /// The `encapsulatedLogic`'s table, literal expression, context or
     /// invocation.
     pub body: DecisionLogic,

@@ -296,11 +296,11 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
                 .unzip()
         })
         .unwrap_or_default();
-    // The result's declared type, most specific first: the body
-    // expression's, the encapsulated logic's, the variable's.
+    // The declared types: the body expression's is the result's; the
+    // encapsulated logic's and the variable's are the model's own.
     let type_ref = |e: Option<&Element>| e.and_then(|e| e.attr("typeRef")).map(str::to_string);
-    let output_types = [
-        type_ref(logic_holder.and_then(logic::find)),
+    let body_type = type_ref(logic_holder.and_then(logic::find));
+    let function_types = [
         type_ref(logic_holder),
         type_ref(FileCx::child(el, "variable")),
     ]
@@ -326,7 +326,8 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         name,
         parameters,
         parameter_types,
-        output_types,
+        body_type,
+        function_types,
         body,
         pos,
     })
