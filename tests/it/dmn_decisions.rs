@@ -491,7 +491,10 @@ fn decision_services_and_boxed_expressions() {
     assert_eq!(eval(&d, "quote", json!({})).unwrap(), json!(7.5));
     assert_eq!(
         eval(&d, "boxed", json!({})).unwrap(),
+        // The function entry is a value of the context too; as JSON a
+        // function is shown by its signature.
         json!({
+            "double": "function(x)",
             "doubled": [2, 4, 6],
             "big": [{"name": "b", "size": 5}],
             "all positive": true,

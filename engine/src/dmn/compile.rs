@@ -514,6 +514,16 @@ pub(crate) fn compile(
                     .iter()
                     .map(|t| feel::parse_type(t.as_deref()?, &cx.names).ok())
                     .collect(),
+                output_type: k
+                    .body_type
+                    .as_deref()
+                    .and_then(|t| feel::parse_type(t, &cx.names).ok())
+                    .or_else(|| {
+                        k.function_types
+                            .iter()
+                            .find_map(|t| feel::parse_type(t, &cx.names).ok())
+                            .map(result_type)
+                    }),
                 body: compile_logic(&mut cx, &k.body, "").ok_or_else(|| {
                     format!(
                         "knowledge model `{}` has load errors (see the diagnostics)",
@@ -552,8 +562,22 @@ pub(crate) fn compile(
             d.logic = Err(reason);
         }
     }
-    let services = compile_services(model, &decisions, cx.diags);
+    let services = compile_services(model, &decisions, &cx.names, cx.diags);
     (decisions, knowledge, services)
+}
+
+/// The type of what a function declared as `t` returns: the result type
+/// of a function type; any other type is the result's own (a model that
+/// declares a knowledge model's variable by its result type).
+fn result_type(t: feel::FeelType) -> feel::FeelType {
+    match t {
+        feel::FeelType::Function(_, out) => *out,
+        feel::FeelType::Item(i) => match &i.base {
+            feel::FeelType::Function(_, out) => (**out).clone(),
+            _ => feel::FeelType::Item(i),
+        },
+        other => other,
+    }
 }
 
 /// Resolves each decision service's references to decisions and input
@@ -561,6 +585,7 @@ pub(crate) fn compile(
 fn compile_services(
     model: &DmnModel,
     decisions: &[CDecision],
+    names: &feel::Names,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<CService> {
     let index = decision_index(model);
@@ -626,6 +651,11 @@ fn compile_services(
                 input_data,
                 outputs,
                 parameters,
+                output_type: s
+                    .type_ref
+                    .as_deref()
+                    .and_then(|t| feel::parse_type(t, names).ok())
+                    .map(result_type),
                 broken,
             }
         })
@@ -723,8 +753,39 @@ fn compile_logic(cx: &mut Cx<'_>, logic: &DecisionLogic, path: &str) -> Option<L
         DecisionLogic::Function(f) if f.kind != FunctionKind::Feel => None,
         DecisionLogic::Function(f) => {
             let body = compile_logic(cx, &f.body, &format!("{path}function body: "))?;
+            let parameter_types: Vec<Option<feel::FeelType>> = f
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, _)| {
+                    let t = f.parameter_types.get(i)?.as_deref()?;
+                    feel::parse_type(t, &cx.names).ok()
+                })
+                .collect();
+            // A FEEL body (or a function definition with one, as in
+            // `function(a) function(b) a * b`) makes it a FEEL function.
+            let feel_body = match &body {
+                Logic::Literal(Located {
+                    code: Code::Feel(e),
+                    ..
+                }) => Some(e.clone()),
+                Logic::Function(inner) => inner.feel.as_ref().and_then(|f| f.as_expr()),
+                _ => None,
+            };
+            let feel = feel_body.map(|e| {
+                Arc::new(feel::Function::literal(
+                    f.parameters
+                        .iter()
+                        .cloned()
+                        .zip(parameter_types.iter().cloned())
+                        .collect(),
+                    e,
+                ))
+            });
             Some(Logic::Function(Arc::new(CFunction {
                 parameters: f.parameters.clone(),
+                parameter_types,
+                feel,
                 body,
                 at: Arc::from(format!("{path}function definition ({})", cx.place(f.pos))),
             })))

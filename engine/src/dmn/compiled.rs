@@ -149,6 +149,11 @@ pub(crate) enum Logic {
 #[derive(Debug, Clone)]
 pub(crate) struct CFunction {
     pub parameters: Vec<String>,
+    /// The declared type of each parameter: arguments are coerced to it.
+    pub parameter_types: Vec<Option<super::feel::FeelType>>,
+    /// The same function as a FEEL function literal, when its body is
+    /// FEEL: what evaluating the definition gives, a function value.
+    pub feel: Option<Arc<super::feel::Function>>,
     pub body: Logic,
     /// Where it was written, for errors.
     pub at: Arc<str>,
@@ -169,6 +174,9 @@ pub(crate) struct CService {
     pub outputs: Vec<usize>,
     /// Parameter names: the input data, then the input decisions' variables.
     pub parameters: Vec<String>,
+    /// The declared type of its result (the result type of its variable's
+    /// function type): the result is coerced to it.
+    pub output_type: Option<super::feel::FeelType>,
     /// Why it cannot be invoked, when it cannot.
     pub broken: Option<String>,
 }
@@ -199,6 +207,9 @@ pub(crate) struct CKnowledge {
     pub parameters: Vec<String>,
     /// The declared type of each parameter: arguments are coerced to it.
     pub parameter_types: Vec<Option<super::feel::FeelType>>,
+    /// The declared type of its result: the result is coerced to it (a
+    /// value that does not conform becomes null).
+    pub output_type: Option<super::feel::FeelType>,
     /// The body, or why it cannot be invoked.
     pub body: Result<Logic, String>,
 }

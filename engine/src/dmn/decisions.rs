@@ -374,12 +374,26 @@ impl Decisions {
                 args.len()
             )));
         }
-        let named: Vec<(&str, Value)> = s
-            .parameters
-            .iter()
-            .map(String::as_str)
-            .zip(args.iter().cloned())
-            .collect();
+        // Called as a function, its parameters are typed: an argument that
+        // does not conform makes the call null, and the service does not
+        // run (DMN 1.5 §10.4: a function invocation with an argument of
+        // the wrong type is an error).
+        let types = s.input_data.iter().map(|n| self.input_types.get(n)).chain(
+            s.input_decisions
+                .iter()
+                .map(|&d| self.decisions[d].output_type.as_ref()),
+        );
+        let mut named: Vec<(&str, Value)> = Vec::with_capacity(args.len());
+        for ((p, v), t) in s.parameters.iter().zip(args).zip(types) {
+            let v = match t {
+                Some(t) => match t.coerce(v.clone()) {
+                    Some(c) => c,
+                    None => return Ok(Value::Null),
+                },
+                None => v.clone(),
+            };
+            named.push((p.as_str(), v));
+        }
         let outputs = self.run_service(i, &named, depth)?;
         Ok(match outputs.as_slice() {
             [(_, one)] => one.clone(),
@@ -411,28 +425,49 @@ impl Decisions {
                 .map_or(Value::Null, |(_, v)| v.clone())
         };
         let ns = self.knowledge.imports_of(s.file).0.to_string();
+        // Parameters meet the declared types of the input data and input
+        // decisions they stand for: a value that does not conform is null.
         let run = Run {
             data: crate::dmn::feel::empty_data(),
             inputs: s
                 .input_data
                 .iter()
-                .map(|n| (n.clone(), Some(ns.clone()), param(n)))
+                .map(|n| {
+                    (
+                        n.clone(),
+                        Some(ns.clone()),
+                        conform(self.input_types.get(n), param(n)),
+                    )
+                })
                 .collect(),
             decided: s
                 .input_decisions
                 .iter()
-                .map(|&d| (d, param(&self.decisions[d].variable)))
+                .map(|&d| {
+                    let d_ = &self.decisions[d];
+                    (d, conform(d_.output_type.as_ref(), param(&d_.variable)))
+                })
                 .collect(),
             depth,
             cache: RefCell::new(HashMap::new()),
         };
-        s.outputs
+        let outputs = s
+            .outputs
             .iter()
             .map(|&o| {
                 self.value_of(o, &run)
                     .map(|v| (self.decisions[o].variable.clone(), v))
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(match (&s.output_type, outputs.as_slice()) {
+            (None, _) => outputs,
+            (Some(t), [(name, one)]) => vec![(name.clone(), conform(Some(t), one.clone()))],
+            // Several outputs form a context, which must conform as a whole.
+            (Some(t), _) => match t.coerce(Value::Context(Arc::new(outputs.clone()))) {
+                Some(Value::Context(c)) => c.to_vec(),
+                _ => outputs.into_iter().map(|(n, _)| (n, Value::Null)).collect(),
+            },
+        })
     }
 
     /// The decision service named `name`: its index and parameter names.
@@ -467,6 +502,15 @@ struct Run<'a> {
     decided: Vec<(usize, Value)>,
     depth: u32,
     cache: RefCell<HashMap<usize, Value>>,
+}
+
+/// `v` coerced to the declared type `t`, when there is one (null when it
+/// does not conform).
+pub(crate) fn conform(t: Option<&super::feel::FeelType>, v: Value) -> Value {
+    match t {
+        Some(t) => t.coerce(v).unwrap_or(Value::Null),
+        None => v,
+    }
 }
 
 /// A decision's value coerced to its `typeRef` (null when it does not
@@ -529,6 +573,113 @@ mod tests {
         // the call null.
         assert_eq!(value("call_ok"), serde_json::json!(8));
         assert_eq!(value("call_bad"), serde_json::json!(true));
+    }
+
+    #[test]
+    fn knowledge_model_and_service_results_meet_their_declared_types() {
+        let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <itemDefinition name="tGreeter"><functionItem outputTypeRef="string"/></itemDefinition>
+          <businessKnowledgeModel id="k" name="wrap"><encapsulatedLogic>
+            <formalParameter name="x"/>
+            <literalExpression typeRef="number"><text>[x]</text></literalExpression></encapsulatedLogic>
+          </businessKnowledgeModel>
+          <businessKnowledgeModel id="k2" name="same"><variable name="same" typeRef="tGreeter"/>
+            <encapsulatedLogic><formalParameter name="x"/>
+            <literalExpression><text>x</text></literalExpression></encapsulatedLogic>
+          </businessKnowledgeModel>
+          <decision id="w_num" name="w_num"><literalExpression><text>wrap(3)</text></literalExpression></decision>
+          <decision id="w_str" name="w_str"><literalExpression><text>wrap("a") = null</text></literalExpression></decision>
+          <decision id="s_str" name="s_str"><literalExpression><text>same("a")</text></literalExpression></decision>
+          <decision id="s_num" name="s_num"><literalExpression><text>same(1) = null</text></literalExpression></decision>
+          <inputData id="i_name" name="name"><variable name="name" typeRef="string"/></inputData>
+          <decision id="echo" name="echo">
+            <informationRequirement><requiredInput href="#i_name"/></informationRequirement>
+            <literalExpression><text>name</text></literalExpression></decision>
+          <decision id="len" name="len"><variable name="len" typeRef="number"/>
+            <literalExpression><text>1</text></literalExpression></decision>
+          <decision id="len2" name="len2">
+            <informationRequirement><requiredDecision href="#len"/></informationRequirement>
+            <literalExpression><text>len * 2</text></literalExpression></decision>
+          <decisionService id="svc" name="svc"><variable name="svc" typeRef="tGreeter"/>
+            <outputDecision href="#echo"/><inputData href="#i_name"/></decisionService>
+          <decisionService id="svc2" name="svc2">
+            <outputDecision href="#len2"/><inputDecision href="#len"/></decisionService>
+          <decision id="no_len" name="no_len">
+            <informationRequirement><requiredDecision href="#len"/></informationRequirement>
+            <literalExpression><text>len = null</text></literalExpression></decision>
+          <decisionService id="svc3" name="svc3">
+            <outputDecision href="#no_len"/><inputDecision href="#len"/></decisionService>
+          <decision id="c_typed" name="c_typed"><literalExpression><text>[svc3(null), svc3("x")]</text></literalExpression></decision>
+          <decision id="c_list" name="c_list"><literalExpression><text>svc(["Bo"])</text></literalExpression></decision>
+          <decision id="c_num" name="c_num"><literalExpression><text>svc(5) = null</text></literalExpression></decision>
+          <decision id="c_dec" name="c_dec"><literalExpression><text>[svc2(4), svc2("4")]</text></literalExpression></decision>
+        </definitions>"##;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let value = |id: &str| d.evaluate(id, &Data::new()).unwrap().value();
+        // The body's typeRef: a list of one becomes its item, else null.
+        assert_eq!(value("w_num"), serde_json::json!(3));
+        assert_eq!(value("w_str"), serde_json::json!(true));
+        // The variable's function type: its result type counts.
+        assert_eq!(value("s_str"), serde_json::json!("a"));
+        assert_eq!(value("s_num"), serde_json::json!(true));
+        // A service's parameters meet the types of the input data and
+        // input decisions they stand for, its result its output type.
+        assert_eq!(value("c_list"), serde_json::json!("Bo"));
+        assert_eq!(value("c_num"), serde_json::json!(true));
+        assert_eq!(value("c_dec"), serde_json::json!([8, null]));
+        // Called from FEEL, an argument of the wrong type stops the call:
+        // the service does not run with null in its place.
+        assert_eq!(value("c_typed"), serde_json::json!([true, null]));
+    }
+
+    #[test]
+    fn function_definitions_are_values() {
+        let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+          <decision id="lib" name="lib"><context>
+            <contextEntry><variable name="k"/><literalExpression><text>10</text></literalExpression></contextEntry>
+            <contextEntry><variable name="scale"/><functionDefinition>
+              <formalParameter name="n" typeRef="number"/><formalParameter name="m"/>
+              <literalExpression><text>n * k + m</text></literalExpression></functionDefinition></contextEntry>
+          </context></decision>
+          <decision id="use" name="use">
+            <informationRequirement><requiredDecision href="#lib"/></informationRequirement>
+            <literalExpression><text>[lib.scale(2, 1), lib.scale(m: 3, n: 1), lib.scale("2", 1)]</text></literalExpression></decision>
+          <businessKnowledgeModel id="k" name="adder"><encapsulatedLogic>
+            <formalParameter name="a" typeRef="number"/>
+            <functionDefinition><formalParameter name="b"/>
+              <functionDefinition><formalParameter name="c"/>
+                <literalExpression><text>a + b + c</text></literalExpression></functionDefinition>
+            </functionDefinition></encapsulatedLogic>
+          </businessKnowledgeModel>
+          <decision id="curry" name="curry"><literalExpression><text>adder(1)(20)(300)</text></literalExpression></decision>
+          <itemDefinition name="tInc"><functionItem outputTypeRef="number"><parameters name="x" typeRef="number"/></functionItem></itemDefinition>
+          <itemDefinition name="tMaker"><functionItem outputTypeRef="tInc"/></itemDefinition>
+          <businessKnowledgeModel id="m" name="maker"><variable name="maker" typeRef="tMaker"/>
+            <encapsulatedLogic><functionDefinition typeRef="tInc"><formalParameter name="x"/>
+              <literalExpression><text>x + 1</text></literalExpression></functionDefinition>
+            </encapsulatedLogic></businessKnowledgeModel>
+          <decision id="made" name="made"><literalExpression><text>maker()(4)</text></literalExpression></decision>
+          <decision id="fd" name="fd"><functionDefinition><formalParameter name="x"/>
+            <literalExpression><text>x * x</text></literalExpression></functionDefinition></decision>
+          <decision id="call_fd" name="call_fd">
+            <informationRequirement><requiredDecision href="#fd"/></informationRequirement>
+            <literalExpression><text>fd(7)</text></literalExpression></decision>
+        </definitions>"##;
+        let d = Decisions::from_sources(vec![("t.dmn".into(), xml.as_bytes().to_vec())]);
+        assert!(d.diagnostics().is_empty(), "{:?}", d.diagnostics());
+        let value = |id: &str| d.evaluate(id, &Data::new()).unwrap().value();
+        // A context's function entry is a value of the context: called
+        // from outside, by position or by name, it still sees `k`; an
+        // argument not of its parameter's type makes the call null.
+        assert_eq!(value("use"), serde_json::json!([21, 13, null]));
+        // Nested definitions close over the outer parameters.
+        assert_eq!(value("curry"), serde_json::json!(321));
+        // A body's typeRef types the result as it is (here a function),
+        // the model's variable by its function type's result type.
+        assert_eq!(value("made"), serde_json::json!(5));
+        // A decision whose logic is a function definition gives a function.
+        assert_eq!(value("call_fd"), serde_json::json!(49));
     }
 
     #[test]

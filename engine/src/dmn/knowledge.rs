@@ -163,6 +163,7 @@ mod tests {
             file,
             parameters: Vec::new(),
             parameter_types: Vec::new(),
+            output_type: None,
             body: Err("test".into()),
         }
     }

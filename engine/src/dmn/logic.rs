@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::compiled::{CFunction, CKnowledge, Logic};
+use super::decisions::conform;
 use super::env::Env;
 use super::error::DmnError;
 use super::feel::{EvalError, Functions};
@@ -92,13 +93,18 @@ pub(crate) fn evaluate(l: &Logic, env: &Env<'_>) -> Result<(Value, Vec<usize>), 
             }
             Value::List(Arc::new(out))
         }
-        Logic::Function(f) => {
-            return Err(DmnError::Expression {
-                decision: env.decision.to_string(),
-                at: f.at.to_string(),
-                message: "a function definition is only callable as a context entry (by the entry's name) here: function values are not supported yet".into(),
-            });
-        }
+        // A function definition is a function value, which sees the
+        // names in scope where it is defined.
+        Logic::Function(f) => match &f.feel {
+            Some(func) => func.capture(env.vars.to_vec()),
+            None => {
+                return Err(DmnError::Expression {
+                    decision: env.decision.to_string(),
+                    at: f.at.to_string(),
+                    message: "a function definition whose body is a boxed expression (not a literal expression) is a value only as a context entry, callable by the entry's name there: put the function in a context entry, or write its body as a literal expression".into(),
+                });
+            }
+        },
         Logic::Conditional(parts) => {
             let [c, t, e] = &**parts;
             // A condition that is not a boolean (nor null) is an error,
@@ -175,6 +181,13 @@ fn context(entries: &[(Option<String>, Logic)], env: &Env<'_>) -> Result<Value, 
     for (name, entry) in entries {
         if let (Some(n), Logic::Function(f)) = (name, entry) {
             locals.push((n.clone(), f.clone()));
+            // One with a FEEL body is also a value of the context (so
+            // `library.fn(x)` calls it from outside).
+            if let Some(func) = &f.feel {
+                let v = func.capture(vars.clone());
+                vars.push((n.clone(), v.clone()));
+                fields.push((n.clone(), v));
+            }
             continue;
         }
         let (v, _) = evaluate(entry, &env.with_scope(&vars, &locals))?;
@@ -239,7 +252,9 @@ pub(crate) fn invoke(k: &CKnowledge, args: Vec<Value>, env: &Env<'_>) -> Result<
         vars.push((p.clone(), v));
     }
     let inner = env.call_frame(&vars, k.file);
-    evaluate(body, &inner).map(|(v, _)| v)
+    let v = evaluate(body, &inner)?.0;
+    // The result meets the model's declared result type.
+    Ok(conform(k.output_type.as_ref(), v))
 }
 
 /// Invokes a boxed function definition: its body sees the caller's names
@@ -261,8 +276,17 @@ fn invoke_local(
     }
     let mut vars = env.vars.to_vec();
     let mut args = args.iter();
-    for p in &f.parameters {
-        vars.push((p.clone(), args.next().cloned().unwrap_or(Value::Null)));
+    for (i, p) in f.parameters.iter().enumerate() {
+        let v = args.next().cloned().unwrap_or(Value::Null);
+        // An argument not of the parameter's declared type: the call is null.
+        let v = match f.parameter_types.get(i) {
+            Some(Some(t)) => match t.coerce(v) {
+                Some(c) => c,
+                None => return Ok(Value::Null),
+            },
+            _ => v,
+        };
+        vars.push((p.clone(), v));
     }
     let mut inner = env.with_scope(&vars, env.locals);
     inner.depth += 1;

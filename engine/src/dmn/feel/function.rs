@@ -112,6 +112,44 @@ impl Function {
         Value::Function(Arc::new(Function::External(c)))
     }
 
+    /// A function literal with `body` in FEEL, built by the model layer
+    /// (a boxed function definition) once; [`Function::capture`] makes
+    /// values of it.
+    pub fn literal(params: Vec<(String, Option<FeelType>)>, body: Expr) -> Function {
+        Function::User(UserFunction {
+            def: Arc::new(FunctionDef {
+                params: params
+                    .into_iter()
+                    .map(|(name, ty)| Param { name, ty })
+                    .collect(),
+                body,
+                external: false,
+            }),
+            closure: Arc::new(Vec::new()),
+        })
+    }
+
+    /// This function as a value, a function literal capturing `closure`
+    /// (the names its body sees besides its parameters).
+    pub fn capture(&self, closure: Vec<(String, Value)>) -> Value {
+        Value::Function(Arc::new(match self {
+            Function::User(u) => Function::User(UserFunction {
+                def: u.def.clone(),
+                closure: Arc::new(closure),
+            }),
+            other => other.clone(),
+        }))
+    }
+
+    /// The function literal expression of a function literal (to nest in
+    /// another one's body); `None` for other functions.
+    pub fn as_expr(&self) -> Option<Expr> {
+        match self {
+            Function::User(u) => Some(Expr::Function(u.def.clone())),
+            _ => None,
+        }
+    }
+
     /// A built-in as a value.
     pub fn builtin(name: &str) -> Value {
         Value::Function(Arc::new(Function::Builtin(Arc::from(name))))

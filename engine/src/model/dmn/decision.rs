@@ -70,6 +70,9 @@ pub struct DecisionService {
     pub input_decisions: Vec<Requirement>,
     /// The `inputData`: the first parameters.
     pub input_data: Vec<Requirement>,
+    /// Its `variable`'s `typeRef`, as written: a function type whose
+    /// result type the service's result is coerced to.
+    pub type_ref: Option<String>,
     /// Where the `decisionService` element starts.
     pub pos: SourcePos,
 }
@@ -120,6 +123,12 @@ pub struct KnowledgeModel {
     pub parameters: Vec<String>,
     /// The `typeRef` of each parameter (same order), as written.
     pub parameter_types: Vec<Option<String>>,
+    /// The body expression's `typeRef`, as written: the result's type.
+    pub body_type: Option<String>,
+    /// The encapsulated logic's and the variable's `typeRef`s, as written:
+    /// the model's function type, whose result type counts (or, as older
+    /// models write it, the result type itself).
+    pub function_types: Vec<String>,
     /// The `encapsulatedLogic`'s table, literal expression, context or
     /// invocation.
     pub body: DecisionLogic,

@@ -115,6 +115,8 @@ pub struct FunctionDef {
     pub kind: FunctionKind,
     /// The `formalParameter` names, in order.
     pub parameters: Vec<String>,
+    /// The `typeRef` of each parameter (same order), as written.
+    pub parameter_types: Vec<Option<String>>,
     /// The body.
     pub body: Box<DecisionLogic>,
     /// Where the `functionDefinition` element starts.

@@ -193,6 +193,9 @@ fn parse_service(cx: &mut FileCx<'_>, el: &Element) -> Option<DecisionService> {
         encapsulated,
         input_decisions,
         input_data,
+        type_ref: FileCx::child(el, "variable")
+            .and_then(|v| v.attr("typeRef"))
+            .map(str::to_string),
         pos: cx.pos(el.offset),
     })
 }
@@ -293,6 +296,17 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
                 .unzip()
         })
         .unwrap_or_default();
+    // The declared types: the body expression's is the result's; the
+    // encapsulated logic's and the variable's are the model's own.
+    let type_ref = |e: Option<&Element>| e.and_then(|e| e.attr("typeRef")).map(str::to_string);
+    let body_type = type_ref(logic_holder.and_then(logic::find));
+    let function_types = [
+        type_ref(logic_holder),
+        type_ref(FileCx::child(el, "variable")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let body = match logic_holder.and_then(logic::find) {
         Some(l) => logic::parse(cx, l, &id, &name),
         None => {
@@ -312,6 +326,8 @@ fn parse_knowledge_model(cx: &mut FileCx<'_>, el: &Element) -> Option<KnowledgeM
         name,
         parameters,
         parameter_types,
+        body_type,
+        function_types,
         body,
         pos,
     })

@@ -161,9 +161,12 @@ pub(crate) fn parse(
         }
         "functionDefinition" => {
             let kind = super::decision::refuse_external(cx, el, id, "function definition");
-            let parameters = FileCx::children(el, "formalParameter")
-                .filter_map(|p| p.attr("name").map(str::to_string))
-                .collect();
+            let (parameters, parameter_types) = FileCx::children(el, "formalParameter")
+                .filter_map(|p| {
+                    let name = p.attr("name")?.to_string();
+                    Some((name, p.attr("typeRef").map(str::to_string)))
+                })
+                .unzip();
             let body = match find(el) {
                 Some(b) => parse(cx, b, id, variable),
                 None => {
@@ -179,6 +182,7 @@ pub(crate) fn parse(
             DecisionLogic::Function(FunctionDef {
                 kind,
                 parameters,
+                parameter_types,
                 body: Box::new(body),
                 pos: cx.pos(el.offset),
             })
