@@ -91,7 +91,7 @@ const LEVEL_2_FLOOR: usize = 116;
 /// Level-3 test cases that pass for real (the decision evaluated; an
 /// expected error met only because something did not load does not
 /// count). Raise it when more pass; it must never fall.
-const LEVEL_3_FLOOR: usize = 3247;
+const LEVEL_3_FLOOR: usize = 3264;
 
 /// Runs every test file of one TCK folder with all the folder's models
 /// (the one named after the folder first: imports need the others);

@@ -465,6 +465,15 @@ const BUILTIN_PARAMS: &[(&str, &[&[&str]])] = &[
 /// optional ones at the end, which are left out of the call too
 /// (`substring`'s `length`).
 fn builtin_positional(name: &str, named: Vec<(String, Value)>) -> Option<Vec<Value>> {
+    // `context put(…, key: k, …)` names one key; a path of keys is named
+    // `keys` (DMN 1.5 §10.3.4.8), so a list given as `key` is no call.
+    if name == "context put"
+        && named
+            .iter()
+            .any(|(n, v)| n == "key" && matches!(v, Value::List(_)))
+    {
+        return None;
+    }
     let (_, lists) = BUILTIN_PARAMS.iter().find(|(n, _)| *n == name)?;
     let bare = |p: &str| p.trim_end_matches('?').to_string();
     let list = lists.iter().find(|l| {
@@ -543,6 +552,27 @@ mod tests {
         assert_eq!(
             run("(function(f) f(4, 2))(scale)"),
             Value::Number(crate::dmn::number::Number::from_f64(8.0).unwrap())
+        );
+    }
+
+    #[test]
+    fn context_put_names_one_key_as_key_and_a_path_as_keys() {
+        let run = |text: &str| {
+            let e = parse_expression(text, &Default::default()).unwrap();
+            let data = crate::model::Data::new();
+            eval(&e, &Scope::new(&data, &[])).unwrap()
+        };
+        assert_eq!(
+            run(r#"context put(context: {x: 1}, key: ["y", "a"], value: 2)"#),
+            Value::Null
+        );
+        assert_eq!(
+            run(r#"context put(context: {y: {a: 0}}, keys: ["y", "a"], value: 2).y.a"#),
+            Value::Number(crate::dmn::number::Number::from_i64(2))
+        );
+        assert_eq!(
+            run(r#"context put(context: {x: 1}, key: "y", value: 2).y"#),
+            Value::Number(crate::dmn::number::Number::from_i64(2))
         );
     }
 }
