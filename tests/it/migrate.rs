@@ -689,6 +689,13 @@ mod cli {
         Command::cargo_bin("bpmn").expect("the bpmn binary is built")
     }
 
+    /// `bpmn migrate STATE -b <model name>`.
+    fn migrate(state: &Path, new: &str) -> Command {
+        let mut cmd = bpmn();
+        cmd.arg("migrate").arg(state).arg("-b").arg(model(new));
+        cmd
+    }
+
     fn model(name: &str) -> PathBuf {
         fixture(&format!("migrate/{name}.bpmn"))
     }
@@ -786,13 +793,7 @@ mod cli {
         let dir = tempfile::tempdir().unwrap();
         let state = saved_at_b(dir.path());
         let before = std::fs::read(&state).unwrap();
-        let (code, _, err) = stdout(
-            bpmn()
-                .arg("migrate")
-                .arg(&state)
-                .arg("-b")
-                .arg(model("order_no_b")),
-        );
+        let (code, _, err) = stdout(&mut migrate(&state, "order_no_b"));
         assert_eq!(code, 2);
         assert!(
             err.contains("migration refused, nothing was changed"),
@@ -812,14 +813,7 @@ mod cli {
         assert_eq!(code, 2, "{err}");
         assert_eq!(std::fs::read(&state).unwrap(), before);
         // A dry run writes nothing either, and says what would happen.
-        let (code, out, _) = stdout(
-            bpmn()
-                .arg("migrate")
-                .arg(&state)
-                .arg("-b")
-                .arg(model("order_v2"))
-                .arg("--dry-run"),
-        );
+        let (code, out, _) = stdout(migrate(&state, "order_v2").arg("--dry-run"));
         assert_eq!(code, 0);
         assert!(
             out.contains("B \"Review\" (userTask, READY) (changed: name, outgoing)"),
@@ -834,13 +828,7 @@ mod cli {
         let dir = tempfile::tempdir().unwrap();
         let state = saved_at_b(dir.path());
         let before = std::fs::read(&state).unwrap();
-        let (code, out, err) = stdout(
-            bpmn()
-                .arg("migrate")
-                .arg(&state)
-                .arg("-b")
-                .arg(model("order_v2")),
-        );
+        let (code, out, err) = stdout(&mut migrate(&state, "order_v2"));
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("Migrated to the new version."), "{out}");
         let backup = dir.path().join("order.before-migrate.json");
@@ -916,13 +904,7 @@ mod cli {
             .arg("--json")
             .assert()
             .code(4);
-        let (code, _, err) = stdout(
-            bpmn()
-                .arg("migrate")
-                .arg(&state)
-                .arg("-b")
-                .arg(model("rules")),
-        );
+        let (code, _, err) = stdout(&mut migrate(&state, "rules"));
         assert_eq!(code, 0, "{err}");
         let answers = dir.path().join("a.json");
         std::fs::write(&answers, r#"[{"task": "Ask", "data": {"colour": "red"}}]"#).unwrap();

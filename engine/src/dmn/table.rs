@@ -41,10 +41,16 @@ pub(crate) fn evaluate(t: &CTable, env: &Env<'_>) -> Result<(Value, Vec<usize>),
     // With every input evaluated, the index narrows the rules; an input
     // that failed (a lazy Python one) must fail where linear order would,
     // so then every rule is tried.
-    let oks: Option<Vec<&Value>> = values.iter().map(|v| v.as_ref().ok()).collect();
-    let (candidates, index) = match (&t.index, oks) {
-        (Some(index), Some(oks)) => (Some(index.candidates(&oks)), Some(index)),
-        _ => (None, None),
+    let (candidates, index) = match &t.index {
+        Some(index) => match values
+            .iter()
+            .map(|v| v.as_ref().ok())
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(oks) => (Some(index.candidates(&oks)), Some(index)),
+            None => (None, None),
+        },
+        None => (None, None),
     };
     let order: Box<dyn Iterator<Item = usize>> = match &candidates {
         Some(c) => Box::new(c.iter()),

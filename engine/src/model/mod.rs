@@ -5,6 +5,7 @@
 //! ([`GraphIdx`], [`NodeIdx`], [`FlowIdx`], [`ExprId`]) so the runtime can keep
 //! compact task records and look things up in O(1).
 
+pub(crate) mod calendar;
 mod data;
 mod data_spec;
 mod definitions;

@@ -575,4 +575,20 @@ mod tests {
             Value::Number(crate::dmn::number::Number::from_i64(2))
         );
     }
+
+    /// The sort FEEL calls (`call_builtin`); `builtins/lists.rs` had a
+    /// second one nothing reached, whose cases are these.
+    #[test]
+    fn sort_ascending_by_a_function_or_null() {
+        let num = |x: i64| Value::Number(crate::dmn::number::Number::from_i64(x));
+        let sorted = Value::List(Arc::new(vec![num(1), num(2), num(3)]));
+        assert_eq!(run("sort([3, 1, 2])"), sorted);
+        assert_eq!(run("sort([3, 1, 2], function(x, y) x < y)"), sorted);
+        assert_eq!(
+            run("sort(list: [3, 1, 2], precedes: function(x, y) x < y)"),
+            sorted
+        );
+        assert_eq!(run(r#"sort([3, 1, 2], function(x, y) "?")"#), Value::Null);
+        assert_eq!(run(r#"sort([1, "a"])"#), Value::Null);
+    }
 }

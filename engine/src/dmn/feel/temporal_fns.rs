@@ -4,6 +4,7 @@
 //! `month of year`, `week of year`, `now` and `today`. Arguments of the
 //! wrong type give null.
 
+use crate::model::calendar::{MONTHS, WEEKDAYS};
 use jiff::civil::Time;
 use jiff::{SignedDuration, Timestamp};
 
@@ -45,31 +46,6 @@ pub(crate) fn params(name: &str, n: usize) -> Option<&'static [&'static str]> {
         _ => return None,
     })
 }
-
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn int(v: &Value) -> Option<i64> {
     match v {

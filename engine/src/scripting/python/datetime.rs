@@ -5,6 +5,7 @@
 //! (a virtual clock in tests), else the real time, read as UTC: the sandbox
 //! has no local time zone.
 
+use crate::model::calendar::{MONTHS, WEEKDAYS};
 use std::cell::Cell;
 use std::cmp::Ordering;
 
@@ -390,30 +391,6 @@ impl std::fmt::Display for PyDate {
     }
 }
 
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// CPython's `strftime` (C locale) for `%Y %m %d %H %M %S %f %y %b %B %a %A
 /// %j %p %I %z %Z %w %u %%` and the composites `%c %x %X %D %F %T %R`.
 fn strftime(dt: DateTime, offset: Option<Offset>, fmt: &str) -> Res<String> {
@@ -445,8 +422,8 @@ fn strftime(dt: DateTime, offset: Option<Offset>, fmt: &str) -> Res<String> {
             'S' => format!("{:02}", dt.second()),
             'f' => format!("{:06}", micros_of(dt)),
             'p' => if dt.hour() < 12 { "AM" } else { "PM" }.into(),
-            'a' => DAYS[wd][..3].into(),
-            'A' => DAYS[wd].into(),
+            'a' => WEEKDAYS[wd][..3].into(),
+            'A' => WEEKDAYS[wd].into(),
             'b' | 'h' => MONTHS[month][..3].into(),
             'B' => MONTHS[month].into(),
             'j' => format!("{:03}", dt.day_of_year()),

@@ -30,7 +30,6 @@ pub(super) const NAMES: &[&str] = &[
     "union",
     "distinct values",
     "flatten",
-    "sort",
     "list replace",
 ];
 
@@ -90,7 +89,8 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// Calls list function `name`; `None` when it is not one of [`NAMES`].
-/// `apply` calls the function values `sort` and `list replace` take.
+/// `apply` calls the function values `list replace` takes (`sort`, which
+/// needs the caller's scope, is in `feel/function.rs`).
 pub(super) fn call(name: &str, args: &[Value], apply: Apply<'_>) -> Option<Value> {
     let a = |i: usize| args.get(i).unwrap_or(&Value::Null);
     let arity = args.len();
@@ -148,7 +148,6 @@ pub(super) fn call(name: &str, args: &[Value], apply: Apply<'_>) -> Option<Value
                 l.iter().for_each(|x| flatten_into(x, &mut v));
                 list(v)
             }),
-            ("sort", 1 | 2) => items(a(0)).and_then(|l| sort(&l, args.get(1), apply)),
             ("list replace", 3) => items(a(0)).and_then(|l| list_replace(&l, a(1), a(2), apply)),
             _ if NAMES.contains(&name) => None,
             _ => return None,
@@ -208,39 +207,6 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) {
         Value::List(l) => l.iter().for_each(|x| flatten_into(x, out)),
         other => out.push(other.clone()),
     }
-}
-
-/// `sort(list, precedes?)`: without `precedes`, ascending by FEEL `<`
-/// (null when two items do not compare); with it, `precedes(a, b)` true
-/// means `a` goes first. The sort is stable.
-fn sort(l: &[Value], precedes: Option<&Value>, apply: Apply<'_>) -> Option<Value> {
-    let mut v = l.to_vec();
-    match precedes {
-        None => {
-            for pair in v.windows(2) {
-                value::compare(&pair[0], &pair[1])?;
-            }
-            v.sort_by(|a, b| value::compare(a, b).unwrap_or(Ordering::Equal));
-        }
-        Some(f) => {
-            // Insertion sort: `precedes` may fail, so each comparison is
-            // asked for explicitly and a failure ends the sort with null.
-            let mut sorted: Vec<Value> = Vec::with_capacity(v.len());
-            for x in v {
-                let mut at = sorted.len();
-                while at > 0 {
-                    match apply(f, &[x.clone(), sorted[at - 1].clone()])? {
-                        Value::Bool(true) => at -= 1,
-                        Value::Bool(false) => break,
-                        _ => return None,
-                    }
-                }
-                sorted.insert(at, x);
-            }
-            v = sorted;
-        }
-    }
-    Some(list(v))
 }
 
 /// `list replace(list, position, newItem)`, or with a boolean
@@ -368,12 +334,7 @@ mod tests {
     }
 
     #[test]
-    fn sorting_and_replacing_with_functions() {
-        let l = ns(&[3.0, 1.0, 2.0]);
-        assert_eq!(run("sort", std::slice::from_ref(&l)), ns(&[1.0, 2.0, 3.0]));
-        assert_eq!(run("sort", &[l.clone(), s("<")]), ns(&[1.0, 2.0, 3.0]));
-        assert_eq!(run("sort", &[l.clone(), s("?")]), Value::Null);
-        assert_eq!(run("sort", &[list(vec![n(1.0), s("a")])]), Value::Null);
+    fn replacing_with_functions() {
         // Only a function value matches (see `from_feel_text`).
         assert_eq!(
             run("list replace", &[ns(&[1.0, 2.0, 4.0]), s("<"), n(0.0)]),
