@@ -42,6 +42,7 @@ pub mod diagnostic;
 pub mod dmn;
 pub mod model;
 pub mod parser;
+pub mod picture;
 pub mod runtime;
 pub mod scripting;
 pub mod storage;

@@ -1,7 +1,7 @@
 //! The set of loaded diagrams: processes, collaborations, graphs and
 //! expressions from one or many files.
 
-use super::{ExprId, Expression, Graph, GraphIdx, Node, NodeRef, SourceFile, SourcePos};
+use super::{Diagram, ExprId, Expression, Graph, GraphIdx, Node, NodeRef, SourceFile, SourcePos};
 
 /// A top-level `process`.
 #[derive(Debug, Clone)]
@@ -62,6 +62,10 @@ pub struct Model {
     pub collaborations: Vec<Collaboration>,
     /// Every script and condition of all files; [`ExprId`] indexes it.
     pub expressions: Vec<Expression>,
+    /// The BPMN DI planes of all files (`bpmndi:BPMNDiagram`), in load
+    /// order; processes without one are laid out when drawn
+    /// (`crate::picture`).
+    pub diagrams: Vec<Diagram>,
 }
 
 impl Model {

@@ -9,6 +9,7 @@ pub(crate) mod calendar;
 mod data;
 mod data_spec;
 mod definitions;
+mod diagram;
 mod diff;
 pub mod dmn;
 mod event;
@@ -23,6 +24,7 @@ mod source;
 pub use data::{Data, MAX_DATA_DEPTH, check_depth, check_value_depth, nesting_depth};
 pub use data_spec::{DataObjectDecl, DataRef, IoSpec, NodeData};
 pub use definitions::{Collaboration, Model, Participant, ProcessSpec};
+pub use diagram::{Bounds, Diagram, Edge, LoopMarker, Marks, Point, Shape};
 pub use diff::{
     Change, DiffError, ElementChange, ElementRef, Field, FlowChange, FlowRef, MatchedBy, SpecDiff,
     graph_path,
