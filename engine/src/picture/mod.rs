@@ -15,6 +15,16 @@
 //!
 //! Nothing here reads a terminal or a file: callers write the strings.
 
+mod edges;
+mod markers;
 mod overlay;
+mod paint;
+mod shapes;
+mod svg;
+mod text;
+
+#[cfg(test)]
+mod tests;
 
 pub use overlay::{ElementKey, NodeMark, Overlay, OverlayStyle};
+pub use svg::svg;
