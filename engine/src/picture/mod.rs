@@ -15,6 +15,8 @@
 //!
 //! Nothing here reads a terminal or a file: callers write the strings.
 
+mod layout;
 mod overlay;
 
+pub use layout::{layout_collaboration, layout_process, missing_layouts};
 pub use overlay::{ElementKey, NodeMark, Overlay, OverlayStyle};
