@@ -16,6 +16,7 @@
 //! Nothing here reads a terminal or a file: callers write the strings.
 
 mod edges;
+mod layout;
 mod markers;
 mod overlay;
 mod paint;
@@ -26,5 +27,6 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+pub use layout::{layout_collaboration, layout_process, missing_layouts};
 pub use overlay::{ElementKey, NodeMark, Overlay, OverlayStyle};
 pub use svg::svg;
