@@ -18,6 +18,7 @@
 
 mod edges;
 mod html;
+mod layout;
 mod markers;
 mod overlay;
 mod paint;
@@ -29,5 +30,6 @@ mod text;
 mod tests;
 
 pub use html::{Page, Section, SectionBody};
+pub use layout::{layout_collaboration, layout_process, missing_layouts};
 pub use overlay::{ElementKey, NodeMark, Overlay, OverlayStyle};
 pub use svg::svg;
