@@ -425,6 +425,176 @@ fn huge_diagrams_cost_linear_time() {
     assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
 }
 
+/// Every task type, event definition and gateway type, with their
+/// marker's class.
+#[test]
+fn every_symbol_has_its_marker() {
+    let mut shapes = Vec::new();
+    let mut expected: Vec<(String, Vec<&str>)> = Vec::new();
+    let tasks = [
+        ("task", vec![]),
+        ("userTask", vec!["user"]),
+        ("manualTask", vec!["manual"]),
+        ("scriptTask", vec!["script"]),
+        ("serviceTask", vec!["service"]),
+        ("businessRuleTask", vec!["business-rule"]),
+        ("sendTask", vec!["send"]),
+        ("receiveTask", vec!["receive"]),
+        ("callActivity", vec![]),
+        ("subProcess", vec!["collapsed"]),
+        ("transaction", vec!["collapsed"]),
+        ("adHocSubProcess", vec!["ad-hoc", "collapsed"]),
+    ];
+    for (i, (t, markers)) in tasks.into_iter().enumerate() {
+        shapes.push(shape(
+            &format!("t{i}"),
+            t,
+            120.0 * i as f64,
+            0.0,
+            100.0,
+            80.0,
+        ));
+        expected.push((format!("t{i}"), markers));
+    }
+    let definitions = [
+        "message",
+        "timer",
+        "signal",
+        "error",
+        "escalation",
+        "conditional",
+        "link",
+        "compensate",
+        "terminate",
+        "cancel",
+    ];
+    for (i, d) in definitions.iter().enumerate() {
+        let definition = format!("{d}EventDefinition");
+        let s = shape(
+            &format!("e{i}"),
+            "endEvent",
+            60.0 * i as f64,
+            100.0,
+            36.0,
+            36.0,
+        );
+        shapes.push(with_definitions(s, &[definition.as_str()]));
+        expected.push((format!("e{i}"), vec![*d]));
+    }
+    let multiple = shape("multi", "startEvent", 0.0, 150.0, 36.0, 36.0);
+    shapes.push(with_definitions(
+        multiple,
+        &["messageEventDefinition", "signalEventDefinition"],
+    ));
+    expected.push(("multi".into(), vec!["multiple"]));
+    let gateways = [
+        ("exclusiveGateway", "exclusive"),
+        ("parallelGateway", "parallel"),
+        ("inclusiveGateway", "inclusive"),
+        ("complexGateway", "complex"),
+        ("eventBasedGateway", "event-based"),
+    ];
+    for (i, (t, marker)) in gateways.into_iter().enumerate() {
+        shapes.push(shape(
+            &format!("g{i}"),
+            t,
+            60.0 * i as f64,
+            200.0,
+            50.0,
+            50.0,
+        ));
+        expected.push((format!("g{i}"), vec![marker]));
+    }
+    let mut looping = shape("loop", "task", 0.0, 300.0, 100.0, 80.0);
+    looping.marks.looping = Some(LoopMarker::Standard);
+    looping.marks.for_compensation = true;
+    shapes.push(looping);
+    expected.push(("loop".into(), vec!["loop", "compensation"]));
+    let mut sequential = shape("seq", "subProcess", 120.0, 300.0, 300.0, 200.0);
+    sequential.marks.looping = Some(LoopMarker::Sequential);
+    sequential.expanded = Some(true);
+    shapes.push(sequential);
+    expected.push(("seq".into(), vec!["sequential-mi"]));
+    let d = Diagram {
+        id: "all".into(),
+        name: None,
+        file: 0,
+        plane: "p".into(),
+        shapes,
+        edges: vec![],
+        generated: false,
+    };
+    let doc = svg(&[d], &Overlay::default());
+    let root = xml::parse(&doc).unwrap();
+    let mut all = Vec::new();
+    walk(&root, &mut all);
+    let nodes = groups(&all, "node");
+    for (id, markers) in expected {
+        let mut inside = Vec::new();
+        walk(nodes[id.as_str()], &mut inside);
+        let found: Vec<&str> = inside
+            .iter()
+            .filter_map(|e| e.attr("class")?.strip_prefix("marker "))
+            .collect();
+        assert_eq!(found, markers, "{id}");
+    }
+    // The call activity's border is thick, the transaction's double.
+    let first = |id: &str| nodes[id].children.first().unwrap();
+    assert_eq!(first("t8").attr("stroke-width"), Some("4"));
+    assert_eq!(
+        nodes["t10"]
+            .children
+            .iter()
+            .filter(|c| c.local == "rect")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn diagrams_are_stacked_under_their_headings() {
+    let mut second = order_diagram();
+    second.id = "d2".into();
+    second.name = None;
+    second.plane = "Process_2".into();
+    second.file = 1;
+    let doc = svg(&[order_diagram(), second], &order_overlay());
+    let root = xml::parse(&doc).unwrap();
+    let sections: Vec<&Element> = root
+        .children
+        .iter()
+        .filter(|c| c.attr("class") == Some("diagram"))
+        .collect();
+    assert_eq!(sections.len(), 2);
+    assert_eq!(sections[1].attr("data-file"), Some("1"));
+    let heading = |s: &Element| text_of(&s.children[0]);
+    assert_eq!(heading(sections[0]), "Order & <handling>");
+    assert_eq!(heading(sections[1]), "Process_2");
+    let dy = |s: &Element| -> f64 {
+        let t = s.children[1].attr("transform").unwrap();
+        t.trim_end_matches(')')
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // The extent is 320 high (the annotation at 0 to the pool's bottom).
+    assert!(dy(sections[1]) >= dy(sections[0]) + 320.0);
+    let height: f64 = root.attr("height").unwrap().parse().unwrap();
+    assert!(height >= dy(sections[1]) + 320.0);
+    assert_eq!(
+        root.attr("viewBox"),
+        Some(format!("0 0 {} {height}", root.attr("width").unwrap()).as_str())
+    );
+    // The same element id in another file is another element: the overlay
+    // only marks file 0.
+    let mut all = Vec::new();
+    walk(sections[1], &mut all);
+    let nodes = groups(&all, "node");
+    assert_eq!(nodes["review"].attr("class"), Some("node state-none"));
+}
+
 mod render {
     //! The picture rendered by resvg (no text, no fonts): colours are where
     //! the overlay put them, in a renderer that knows no style sheets.
