@@ -33,6 +33,7 @@ mod answers_forms;
 mod cli_citizen;
 mod cli_events;
 mod cli_run;
+mod cli_show;
 mod cli_state;
 mod dmn_cli;
 mod examples;

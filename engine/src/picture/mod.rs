@@ -18,6 +18,7 @@
 
 mod edges;
 mod html;
+mod instance;
 mod layout;
 mod markers;
 mod overlay;
@@ -30,6 +31,7 @@ mod text;
 mod tests;
 
 pub use html::{Page, Section, SectionBody};
+pub use instance::{InstancePicture, diagrams_of};
 pub use layout::{layout_collaboration, layout_process, missing_layouts};
 pub use overlay::{ElementKey, NodeMark, Overlay, OverlayStyle};
 pub use svg::svg;
