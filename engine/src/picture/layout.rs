@@ -1372,6 +1372,25 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_whose_every_task_may_also_end_lays_out() {
+        // 1,000 long edges spanning up to 1,000 layers: the dummies stay
+        // within their budget and every flow still ends at its target.
+        let mut body = String::from(r#"<startEvent id="s"/><endEvent id="e"/>"#);
+        let mut prev = "s".to_string();
+        for i in 0..1000 {
+            write!(
+                body,
+                r#"<task id="t{i}"/><sequenceFlow id="f{i}" sourceRef="{prev}" targetRef="t{i}"/><sequenceFlow id="x{i}" sourceRef="t{i}" targetRef="e"/>"#
+            )
+            .unwrap();
+            prev = format!("t{i}");
+        }
+        let (_, d) = process(&body);
+        assert!(shape(&d, "e").bounds.x > shape(&d, "t999").bounds.right());
+        assert_eq!(d.edges.len(), 2000);
+    }
+
+    #[test]
     fn a_five_hundred_way_split_lays_out() {
         let mut body = String::from(
             r#"<startEvent id="s"/><parallelGateway id="split"/><parallelGateway id="join"/><endEvent id="e"/>

@@ -543,11 +543,16 @@ impl Placed {
                             let y = cur.y + 20.0;
                             pts.extend([pt(cur.x, y), pt(xm, y), pt(xm, p.y)]);
                         }
+                        cur = p;
                     } else if (p.y - cur.y).abs() > 0.5 {
                         pts.extend([pt(xm, cur.y), pt(xm, p.y)]);
+                        cur = p;
+                    } else {
+                        // Off by a rounding: stay on the line (still on the
+                        // target's border, or the dummy's row).
+                        cur = pt(p.x, cur.y);
                     }
-                    pts.push(p);
-                    cur = p;
+                    pts.push(cur);
                 }
             }
         }
