@@ -57,7 +57,7 @@ const MAX_DEPTH: usize = 64;
 /// A generated diagram for `process`: its flow laid out left to right,
 /// inside a pool with lane bands when its nodes name lanes.
 pub fn layout_process(model: &Model, process: &ProcessSpec) -> Diagram {
-    let block = layout_graph(model, process.graph, true, 0);
+    let block = layout_graph(model, process.graph, true, &mut Vec::new());
     let mut diagram = Diagram {
         id: process.id.clone(),
         name: process.name.clone(),
@@ -95,7 +95,7 @@ pub fn layout_collaboration(model: &Model, collaboration: &Collaboration) -> Dia
         .iter()
         .map(|p| {
             let process = resolve(model, &index, collaboration.file, p.process_ref.as_deref())?;
-            Some(layout_graph(model, process.graph, true, 0))
+            Some(layout_graph(model, process.graph, true, &mut Vec::new()))
         })
         .collect();
     let width = blocks
@@ -352,8 +352,10 @@ enum Role {
 }
 
 /// Lays out graph `gi` (and, recursively, its subprocesses' bodies); with
-/// `lanes`, nodes naming lanes are banded by lane.
-fn layout_graph(model: &Model, gi: GraphIdx, lanes: bool, depth: usize) -> Block {
+/// `lanes`, nodes naming lanes are banded by lane. `path` holds the graphs
+/// being laid out around this one: a body already on it (only a broken
+/// model could say so) is drawn collapsed rather than recursed into.
+fn layout_graph(model: &Model, gi: GraphIdx, lanes: bool, path: &mut Vec<GraphIdx>) -> Block {
     let Some(g) = model.graphs.get(gi.0 as usize) else {
         return Block {
             shapes: Vec::new(),
@@ -391,18 +393,20 @@ fn layout_graph(model: &Model, gi: GraphIdx, lanes: bool, depth: usize) -> Block
     }
 
     // Bodies first: their size is their subprocess's.
+    path.push(gi);
     let bodies: Vec<Option<Block>> = g
         .nodes
         .iter()
         .map(|node| match node.kind {
             NodeKind::SubProcess { graph, .. } | NodeKind::EventSubProcess { graph }
-                if depth < MAX_DEPTH && graph != gi =>
+                if path.len() < MAX_DEPTH && !path.contains(&graph) =>
             {
-                Some(layout_graph(model, graph, false, depth + 1))
+                Some(layout_graph(model, graph, false, path))
             }
             _ => None,
         })
         .collect();
+    path.pop();
     let size: Vec<(f64, f64)> = (0..n)
         .map(|i| {
             let (mut w, h) = match &bodies[i] {
@@ -707,21 +711,29 @@ fn base_size(node: &Node) -> (f64, f64) {
     } else if t.is_gateway() {
         GATEWAY
     } else {
-        match &node.kind {
-            NodeKind::Unsupported { element } if element.ends_with("Gateway") => GATEWAY,
-            NodeKind::Unsupported { element } if element.ends_with("Event") => EVENT,
+        match local_name(node) {
+            t if t.ends_with("Gateway") => GATEWAY,
+            t if t.ends_with("Event") => EVENT,
             _ => TASK,
         }
     }
 }
 
+/// The XML local name of the node's element: an element the engine does
+/// not run says what it is followed by why (`intermediateCatchEvent with
+/// …`), and only the name is the symbol's type.
+fn local_name(node: &Node) -> &str {
+    let t = node.kind.element_type().as_str();
+    t.split(' ').next().unwrap_or(t)
+}
+
 /// The shape of `node` at `bounds`.
 fn node_shape(node: &Node, bounds: Bounds, expanded: bool) -> Shape {
-    let t = node.kind.element_type();
-    let outside_label = t.is_event() || t.is_gateway();
+    let local = local_name(node);
+    let outside_label = local.ends_with("Event") || local.ends_with("Gateway");
     Shape {
         element: node.id.clone(),
-        element_type: t.as_str().to_string(),
+        element_type: local_name(node).to_string(),
         name: node.name.clone(),
         bounds,
         label: (outside_label && node.name.is_some()).then(|| Bounds {
@@ -862,7 +874,7 @@ mod tests {
             for (n, s) in &shapes {
                 let b = s.bounds;
                 assert!(b.x.is_finite() && b.y.is_finite(), "{}", n.id);
-                assert_eq!(s.element_type, n.kind.element_type().as_str());
+                assert_eq!(s.element_type, local_name(n));
             }
             // Sorted by x, so only neighbours in x are compared.
             let mut by_x: Vec<&(&Node, &Shape)> =
@@ -1023,6 +1035,27 @@ mod tests {
         );
         assert!(edge(&d, "self").conditional);
         assert!(edge(&d, "self").waypoints.len() >= 4);
+    }
+
+    #[test]
+    fn elements_the_engine_does_not_run_keep_their_type_and_size() {
+        let (model, d) = process(
+            r#"<startEvent id="s"/><complexGateway id="cx"/>
+            <intermediateCatchEvent id="wait"><timerEventDefinition/></intermediateCatchEvent>
+            <sequenceFlow id="f0" sourceRef="s" targetRef="cx"/>
+            <sequenceFlow id="f1" sourceRef="cx" targetRef="wait"/>"#,
+        );
+        let g = &model.graphs[0];
+        assert!(matches!(
+            g.node(g.find("cx").unwrap()).kind,
+            NodeKind::Unsupported { .. }
+        ));
+        let cx = shape(&d, "cx");
+        assert_eq!(cx.element_type, "complexGateway");
+        assert_eq!(cx.bounds.width, 50.0);
+        let wait = shape(&d, "wait");
+        assert_eq!(wait.element_type, "intermediateCatchEvent");
+        assert_eq!(wait.bounds.width, 36.0);
     }
 
     #[test]
@@ -1188,6 +1221,7 @@ mod tests {
             <startEvent id="s"/><task id="fill"/><task id="ok"/>
             <exclusiveGateway id="gw" default="yes"/><endEvent id="e"/>
             <subProcess id="sub"><task id="inner"/></subProcess>
+            <task id="free"/>
             <sequenceFlow id="f0" sourceRef="s" targetRef="fill"/>
             <sequenceFlow id="f1" sourceRef="fill" targetRef="ok"/>
             <sequenceFlow id="f2" sourceRef="ok" targetRef="gw"/>
@@ -1210,11 +1244,53 @@ mod tests {
         for id in ["ok", "gw", "sub", "inner"] {
             assert!(contains(boss.bounds, shape(&d, id).bounds), "{id}");
         }
+        // A node in no lane gets a band of its own, without a lane shape.
+        let free = shape(&d, "free").bounds;
+        assert!(contains(pool.bounds, free));
+        assert!(!overlap(free, clerk.bounds) && !overlap(free, boss.bounds));
+        assert_eq!(
+            d.shapes.iter().filter(|s| s.element_type == "lane").count(),
+            2
+        );
         for e in &d.edges {
             for p in &e.waypoints {
                 assert!(inside(*p, pool.bounds, 0.0), "{}", e.element);
             }
         }
+    }
+
+    #[test]
+    fn a_broken_model_still_lays_out() {
+        let mut model = load(&format!(
+            r#"<process id="p" isExecutable="true">{SEQ}<subProcess id="sub"><task id="i"/></subProcess></process>"#
+        ));
+        // A body that holds itself, a flow to nowhere, a boundary event on
+        // itself, a lane-less graph index out of range.
+        let sub = model.graphs[0].find("sub").unwrap();
+        let outer = model.processes[0].graph;
+        model.graphs[1].nodes[0].kind = NodeKind::SubProcess {
+            graph: outer,
+            transaction: false,
+        };
+        let mut flow = model.graphs[0].flows[0].clone();
+        flow.target = crate::model::NodeIdx(99);
+        model.graphs[0].flows.push(flow);
+        let a = model.graphs[0].find("a").unwrap();
+        if let NodeKind::Event(e) = &mut model.graphs[0].nodes[a.0 as usize].kind {
+            e.position = EventPosition::Boundary {
+                attached_to: a,
+                cancel_activity: true,
+            };
+        }
+        let d = layout_process(&model, &model.processes[0]);
+        assert!(d.shapes.iter().any(|s| s.element == "i"));
+        assert_eq!(
+            shape(&d, &model.graphs[0].node(sub).id).expanded,
+            Some(true)
+        );
+        let mut gone = model.processes[0].clone();
+        gone.graph = GraphIdx(77);
+        assert!(layout_process(&model, &gone).shapes.is_empty());
     }
 
     #[test]
@@ -1293,6 +1369,25 @@ mod tests {
 
     fn shape_at(d: &Diagram, i: usize) -> &Shape {
         &d.shapes[i]
+    }
+
+    #[test]
+    fn a_chain_whose_every_task_may_also_end_lays_out() {
+        // 1,000 long edges spanning up to 1,000 layers: the dummies stay
+        // within their budget and every flow still ends at its target.
+        let mut body = String::from(r#"<startEvent id="s"/><endEvent id="e"/>"#);
+        let mut prev = "s".to_string();
+        for i in 0..1000 {
+            write!(
+                body,
+                r#"<task id="t{i}"/><sequenceFlow id="f{i}" sourceRef="{prev}" targetRef="t{i}"/><sequenceFlow id="x{i}" sourceRef="t{i}" targetRef="e"/>"#
+            )
+            .unwrap();
+            prev = format!("t{i}");
+        }
+        let (_, d) = process(&body);
+        assert!(shape(&d, "e").bounds.x > shape(&d, "t999").bounds.right());
+        assert_eq!(d.edges.len(), 2000);
     }
 
     #[test]

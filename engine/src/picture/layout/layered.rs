@@ -343,7 +343,7 @@ pub(super) fn place(input: &Input) -> Placed {
     let mut bottom = vec![f64::NEG_INFINITY; lanes];
     for it in 0..items {
         let h = item_size[it].1;
-        let below = if it < n { input.below[it] } else { 0.0 };
+        let below = input.below.get(it).copied().unwrap_or(0.0);
         let l = item_lane[it];
         top[l] = top[l].min(center[it] - h / 2.0);
         bottom[l] = bottom[l].max(center[it] + h / 2.0 + below);
@@ -399,7 +399,7 @@ pub(super) fn place(input: &Input) -> Placed {
     let mut layer_bottom = vec![f64::NEG_INFINITY; layers];
     for (it, &l) in item_layer.iter().enumerate() {
         let b = item_bounds(it);
-        let below = if it < n { input.below[it] } else { 0.0 };
+        let below = input.below.get(it).copied().unwrap_or(0.0);
         layer_bottom[l] = layer_bottom[l].max(b.bottom() + below);
     }
     let via = chains
@@ -543,11 +543,16 @@ impl Placed {
                             let y = cur.y + 20.0;
                             pts.extend([pt(cur.x, y), pt(xm, y), pt(xm, p.y)]);
                         }
+                        cur = p;
                     } else if (p.y - cur.y).abs() > 0.5 {
                         pts.extend([pt(xm, cur.y), pt(xm, p.y)]);
+                        cur = p;
+                    } else {
+                        // Off by a rounding: stay on the line (still on the
+                        // target's border, or the dummy's row).
+                        cur = pt(p.x, cur.y);
                     }
-                    pts.push(p);
-                    cur = p;
+                    pts.push(cur);
                 }
             }
         }
