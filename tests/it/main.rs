@@ -39,6 +39,7 @@ mod dmn_cli;
 mod examples;
 mod interactive;
 mod invalid_files;
+mod pictures;
 mod store;
 
 // Limits: hostile inputs, scale, memory, fuzzing.

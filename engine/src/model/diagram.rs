@@ -70,7 +70,7 @@ pub struct Marks {
     /// (`timerEventDefinition`, `messageEventDefinition`…); several make a
     /// multiple event. Empty for a none event and for non-events.
     pub event_definitions: Vec<String>,
-    /// False for a non-interrupting boundary event (`cancelActivity="false"`)
+    /// True for a non-interrupting boundary event (`cancelActivity="false"`)
     /// or event-subprocess start event (`isInterrupting="false"`): drawn
     /// dashed.
     pub non_interrupting: bool,
