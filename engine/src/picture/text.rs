@@ -97,15 +97,28 @@ pub(crate) fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
                 len += 1;
             }
             // Only a word longer than a whole line gets here with the line
-            // empty: it is cut into line-wide pieces.
-            while len + rest_len > per_line {
-                let take = per_line - len;
-                let cut = rest.char_indices().nth(take).map_or(rest.len(), |(i, _)| i);
+            // empty. It is broken after a hyphen when one fits; else it may
+            // overflow by half a line (a guessed glyph width should not cut
+            // "Sub-Process" into "Sub-Proce" and "ss"); longer, it is cut.
+            while len == 0 && rest_len > per_line {
+                let hyphen = rest
+                    .char_indices()
+                    .take(per_line)
+                    .filter(|&(i, c)| c == '-' && i > 0)
+                    .last()
+                    .map(|(i, _)| i + 1);
+                let cut = match hyphen {
+                    Some(cut) => cut,
+                    None if rest_len * 2 <= per_line * 3 => break,
+                    None => rest
+                        .char_indices()
+                        .nth(per_line)
+                        .map_or(rest.len(), |(i, _)| i),
+                };
                 line.push_str(&rest[..cut]);
                 lines.push(std::mem::take(&mut line));
-                len = 0;
+                rest_len -= rest[..cut].chars().count();
                 rest = &rest[cut..];
-                rest_len -= take;
             }
             line.push_str(rest);
             len += rest_len;
@@ -211,14 +224,20 @@ mod tests {
     }
 
     #[test]
-    fn wraps_between_words_and_inside_long_words() {
+    fn wraps_between_words_after_hyphens_and_inside_very_long_words() {
         // 7 glyphs of 0.58 × 10 per line at width 41.
         assert_eq!(wrap("ab cd efg hi", 41.0, 10.0), ["ab cd", "efg hi"]);
+        // A word a little too long overflows; a much longer one is cut.
+        assert_eq!(wrap("ab abcdefghij", 41.0, 10.0), ["ab", "abcdefghij"]);
         assert_eq!(
-            wrap("abcdefghijklmnop", 41.0, 10.0),
-            ["abcdefg", "hijklmn", "op"]
+            wrap("abcdefghijklmnopqrstuvw", 41.0, 10.0),
+            ["abcdefg", "hijklmn", "opqrstuvw"]
         );
-        assert_eq!(wrap("ab abcdefghij", 41.0, 10.0), ["ab", "abcdefg", "hij"]);
+        // Hyphenated words break after a hyphen that fits (10 a line).
+        assert_eq!(
+            wrap("Non-Interrupting Sub-Process-Of-Mine", 58.0, 10.0),
+            ["Non-", "Interrupting", "Sub-", "Process-", "Of-Mine"]
+        );
         assert_eq!(wrap("one\ntwo", 1000.0, 10.0), ["one", "two"]);
         assert!(wrap("  ", 100.0, 10.0).is_empty());
         // No room at all: one glyph per line, never a loop without end.
