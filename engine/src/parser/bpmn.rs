@@ -4,7 +4,8 @@
 //! `events.rs`, `subprocesses.rs`, `flows.rs`, `data_spec.rs` — and
 //! attaches what every node carries (extensions, pre- and post-scripts,
 //! loop characteristics, lane, documentation, data associations).
-//! [`super::validate`] then checks what spans elements and files.
+//! `diagram.rs` then reads the file's BPMN DI (where each element is
+//! drawn), and [`super::validate`] checks what spans elements and files.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use super::lanes::lane_map;
 use super::pending::{PendingKind, unsupported};
 use super::xml::{self, Element, LineIndex};
 use super::{BPMN_NS, Loaded};
-use super::{activities, data_spec, events, flows, gateways, looping, subprocesses};
+use super::{activities, data_spec, diagram, events, flows, gateways, looping, subprocesses};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     Collaboration, ExprKind, Graph, GraphIdx, Node, NodeIdx, NodeKind, NodeRef, Participant,
@@ -122,6 +123,7 @@ pub fn parse_file(loaded: &mut Loaded, path: PathBuf, bytes: &[u8], options: &Lo
             _ => {}
         }
     }
+    diagram::parse(&mut cx, &root);
 }
 
 /// True when an element or attribute anywhere in the file is in the

@@ -12,6 +12,7 @@ mod activities;
 mod bpmn;
 mod context;
 mod data_spec;
+mod diagram;
 mod dialect;
 pub mod dmn;
 mod endless_cycles;
