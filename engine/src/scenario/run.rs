@@ -292,6 +292,48 @@ mod tests {
     }
 
     #[test]
+    fn start_sets_a_virtual_clock_that_advance_answers_move() {
+        // A date already past on the real clock: only a virtual clock
+        // starting before it keeps the timer waiting.
+        const TIMER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <process id="t" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <intermediateCatchEvent id="wait">
+      <timerEventDefinition><timeDate>2020-01-01T02:00:00Z</timeDate></timerEventDefinition>
+    </intermediateCatchEvent>
+    <sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>"#;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.bpmn"), TIMER).unwrap();
+        let run = |text: &str| {
+            let s = parse_str(text, &dir.path().join("s.json")).unwrap();
+            Runner::new().run(&s[0])
+        };
+        let o = run(
+            r#"{"diagrams": ["t.bpmn"], "process": "t", "start": "2020-01-01T00:00:00Z",
+                "expect": {"completed": false}}"#,
+        );
+        assert!(o.passed(), "{:?}", o.differences);
+        assert_eq!(o.observed.waiting, ["wait"]);
+        let o = run(
+            r#"{"diagrams": ["t.bpmn"], "process": "t", "start": "2020-01-01T00:00:00Z",
+                "answers": [{"advance": "PT1H"}, {"advance": "PT1H"}],
+                "expect": {"completed": true, "order": ["wait", "end"]}}"#,
+        );
+        assert!(o.passed(), "{:?}", o.differences);
+        let o = run(r#"{"diagrams": ["t.bpmn"], "process": "t", "expect": {"completed": true}}"#);
+        assert!(
+            o.passed(),
+            "the real clock is past the date: {:?}",
+            o.differences
+        );
+    }
+
+    #[test]
     fn files_load_once_per_runner() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("p.bpmn"), DIAGRAM).unwrap();
