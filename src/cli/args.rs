@@ -38,6 +38,11 @@ pub enum Command {
     Data(DataArgs),
     /// Go back to an earlier task of a saved instance and redo from there.
     Reset(ResetArgs),
+    /// Draw a saved instance: its diagrams as SVG (or an HTML page with its tasks and data), coloured by task state.
+    #[command(
+        after_help = "Each process is drawn from the diagram's BPMN DI (a process without one is laid out automatically). Flow nodes are coloured by the state of their tasks (completed, ready, waiting, started, error, cancelled; grey: never reached) with a count where one ran more than once; the sequence flows tokens took are drawn thick. The files are self-contained: open them in any browser.\n\nExit status:\n  0  written\n  2  bad usage, or a state that cannot be read"
+    )]
+    Show(ShowArgs),
     /// Move the clock of a saved instance forward and fire the timers due.
     Advance(AdvanceArgs),
     /// Deliver a message or signal to a saved instance.
@@ -371,6 +376,19 @@ pub struct TasksArgs {
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["svg", "html"])))]
+pub struct ShowArgs {
+    /// The saved state (.json or .ron), or an instance id in the store.
+    pub file: PathBuf,
+    /// Write the picture as SVG to this file (`-`: standard output).
+    #[arg(long, value_name = "OUT.svg")]
+    pub svg: Option<PathBuf>,
+    /// Write one HTML page: the picture, the task list and the data (`-`: standard output).
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,7 @@ mod reset;
 mod resume;
 mod run;
 mod services;
+mod show;
 mod table;
 mod target;
 mod test;
@@ -52,6 +53,7 @@ pub fn main() -> ExitCode {
         args::Command::Tasks(a) => inspect::tasks(a),
         args::Command::Data(a) => inspect::data(a),
         args::Command::Reset(a) => reset::reset(a),
+        args::Command::Show(a) => show::show(a),
         args::Command::Advance(a) => events::advance(a),
         args::Command::Send(a) => events::send(a),
         args::Command::Events(a) => events::events(a),

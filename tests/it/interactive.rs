@@ -359,12 +359,12 @@ fn save_halfway_resume_reset_and_finish() {
     first_half(&mut t);
     // Save halfway, then quit: nothing is unsaved, so no question.
     t.want("What next?")
-        .pick(7) // Save state
+        .pick(8) // Save state
         .want("Save to file (.json or .ron)")
         .line("order.json")
         .want("Saved to order.json.")
         .want("What next?")
-        .pick(9) // Quit
+        .pick(10) // Quit
         .want("The state is in order.json. Continue with: bpmn resume order.json");
     let (code, screen) = t.finish();
     assert_eq!(code, 4, "{}", tail(&screen));
@@ -377,7 +377,7 @@ fn save_halfway_resume_reset_and_finish() {
     let mut t = Term::start(dir.path(), &["resume", "order.json"], false);
     t.want("enter_shipping_address")
         .want("What next?")
-        .pick(8) // Reset to a past task
+        .pick(9) // Reset to a past task
         .want("Reset to which task? (most recent first)")
         .want("Select shipping method")
         .pick(4) // select_shipping_method, collect_shipping_info,
@@ -502,7 +502,7 @@ fn end_of_input_autosaves_to_a_fresh_file() {
         .want("Color")
         .keys(ENTER)
         .want("What next?")
-        .pick(7) // Save state: asks a name, so Ctrl-D happens at a text prompt
+        .pick(8) // Save state: asks a name, so Ctrl-D happens at a text prompt
         .want("Save to file")
         .keys("\x04")
         .want("End of input.")
@@ -705,7 +705,7 @@ fn step_mode_waits_at_engine_tasks_and_shows_their_data() {
         .keys(ENTER)
         .want("\"order_total\": 54")
         .want("What next?")
-        .pick(9) // Quit (Run a task, 7 lists/actions, Reset, Quit)
+        .pick(10) // Quit (Run a task, 8 lists/actions, Reset, Quit)
         .want("Save the state before quitting?")
         .line("n");
     let (code, _) = t.finish();
@@ -1226,6 +1226,31 @@ fn the_menu_filters_tasks_by_state_lane_and_name() {
 }
 
 #[test]
+fn show_diagram_writes_the_picture_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("order.json");
+    let args = session_run(&["--save", save.to_str().unwrap()]);
+    let mut t = Term::start(dir.path(), &strs(&args), false);
+    t.want("What next?")
+        .pick(6) // Show diagram, after View workflow data
+        .want("Diagram written to")
+        .want("(open it in a browser)");
+    let said = t.between("Diagram written to", "(open it").to_string();
+    // Quit saves to the --save file without asking.
+    t.want("What next?").pick_up(1);
+    let (code, screen) = t.finish();
+    assert_eq!(code, 4, "{}", tail(&screen));
+    // Next to the session's state file, named after it.
+    let svg = dir.path().join("order.svg");
+    assert!(said.contains("order.svg"), "{said}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("<svg") && text.contains("state-ready"),
+        "{text}"
+    );
+}
+
+#[test]
 fn listing_all_tasks_pages_on_a_short_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let args = session_run(&[]);
@@ -1367,15 +1392,15 @@ fn a_session_shows_the_log_and_instances_and_starts_from_the_library() {
         ],
         false,
     );
-    // Run a task, past, future, all, filter, data, then Log.
+    // Run a task, past, future, all, filter, data, show, then Log.
     t.want("What next?")
-        .pick(6)
+        .pick(7)
         .want("Confirm order (Task_Confirm)  (new) → READY")
         .want("What next?")
-        .pick(7) // Instances in the store
+        .pick(8) // Instances in the store
         .want("Process_Sequence")
         .want("What next?")
-        .pick(8) // Start from the library
+        .pick(9) // Start from the library
         .want("Start which spec?")
         .keys(ENTER)
         .want("Saved to instance 1 in the store.")

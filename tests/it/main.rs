@@ -11,6 +11,7 @@ mod case;
 mod support;
 
 // The engine through the library API.
+mod diagram_di;
 mod dialects;
 mod dmn_decisions;
 mod engine_cases;
@@ -33,6 +34,7 @@ mod bpmn_test;
 mod cli_citizen;
 mod cli_events;
 mod cli_run;
+mod cli_show;
 mod cli_state;
 mod dmn_cli;
 mod examples;

@@ -17,6 +17,8 @@ pub enum Action {
     /// The tasks of one state, lane or name.
     FilterTasks,
     ViewData,
+    /// Write the picture of the instance (SVG) and say where.
+    ShowDiagram,
     /// This instance's task log: every task state change.
     Log,
     /// The instances in the store.
@@ -39,6 +41,7 @@ impl Action {
             Action::AllTasks => "List all tasks",
             Action::FilterTasks => "Filter tasks (by state, lane, name)",
             Action::ViewData => "View workflow data",
+            Action::ShowDiagram => "Show diagram (writes an SVG picture)",
             Action::Log => "Log (task state changes)",
             Action::Instances => "Instances in the store",
             Action::StartFromLibrary => "Start from the library",
@@ -68,7 +71,7 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     let mut v = Vec::new();
     if s.completed {
         // When the workflow is done: look around, or quit.
-        v.extend([AllTasks, FilterTasks, PastTasks, ViewData, Log]);
+        v.extend([AllTasks, FilterTasks, PastTasks, ViewData, ShowDiagram, Log]);
         if s.store {
             v.extend([Instances, StartFromLibrary]);
         }
@@ -89,7 +92,15 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     if s.timers {
         v.push(Refresh);
     }
-    v.extend([PastTasks, FutureTasks, AllTasks, FilterTasks, ViewData, Log]);
+    v.extend([
+        PastTasks,
+        FutureTasks,
+        AllTasks,
+        FilterTasks,
+        ViewData,
+        ShowDiagram,
+        Log,
+    ]);
     if s.store {
         v.extend([Instances, StartFromLibrary]);
     }

@@ -392,6 +392,7 @@ impl<'a> Session<'a> {
             Action::AllTasks => self.all_tasks()?,
             Action::FilterTasks => self.filter_tasks()?,
             Action::ViewData => self.view_data()?,
+            Action::ShowDiagram => self.show_diagram(),
             Action::Log => self.show_log()?,
             Action::Instances => self.show_instances()?,
             Action::StartFromLibrary => {
@@ -689,6 +690,28 @@ impl<'a> Session<'a> {
         let mut rows: Vec<Row> = self.wf.tasks().map(|t| Row::of(&t)).collect();
         rows.extend(self.wf.future_tasks().iter().map(Row::future));
         rows
+    }
+
+    /// "Show diagram": writes the instance's picture next to its state
+    /// file (`order.json` → `order.svg`; a stored instance's → `instance-N.svg`
+    /// here; without a file, `diagram.svg` here) and says where.
+    fn show_diagram(&mut self) {
+        let path = match (&self.shown_as, self.instance, &self.save_path) {
+            (Some(_), Some(id), _) => PathBuf::from(format!("instance-{id}.svg")),
+            (None, _, Some(p)) => p.with_extension("svg"),
+            _ => PathBuf::from("diagram.svg"),
+        };
+        let picture = bpmn_engine::picture::InstancePicture::of(&self.wf);
+        match crate::cli::show::write(&path, &picture.svg()) {
+            Ok(()) => {
+                let shown = std::path::absolute(&path).unwrap_or(path);
+                self.say(&format!(
+                    "Diagram written to {} (open it in a browser).",
+                    shown.display()
+                ));
+            }
+            Err(e) => self.error(&e.to_string()),
+        }
     }
 
     /// "Log": the instance's task state changes — what the store has for
