@@ -2,7 +2,9 @@
 //! print one line per scenario — `PASS name (file)` or `FAIL name (file):
 //! first difference: …` — then `N passed, N failed`; with `--coverage`
 //! the flow-node and sequence-flow coverage of each process reached,
-//! summed over every scenario; with `--junit` a JUnit XML file.
+//! summed over every scenario, and with `--coverage-out` the same as a heat
+//! map on the diagrams (SVG, or an HTML page with the figures); with
+//! `--junit` a JUnit XML file.
 //!
 //! Every file is read before anything runs: a scenario file that does not
 //! parse (a typo in a key included) is bad usage, not a failing test.
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use bpmn_engine::Specs;
 use bpmn_engine::parser::LoadOptions;
-use bpmn_engine::picture::Overlay;
+use bpmn_engine::picture::{self, Overlay, Page, Section, SectionBody};
 use bpmn_engine::scenario::{Coverage, Outcome, ProcessCoverage, Runner, Scenario, parse_file};
 use serde_json::{Value, json};
 
@@ -32,6 +34,12 @@ pub fn test(args: TestArgs) -> Result<u8, CliError> {
     if !bad.is_empty() {
         return Err(CliError::usage(bad.join("\nerror: ")));
     }
+    // A file name that cannot be written is said before anything runs.
+    let heat_map = args
+        .coverage_out
+        .as_deref()
+        .map(heat_map_kind)
+        .transpose()?;
     let services = CliServices::from_args(&args.services)?;
     let mut runner = Runner::with_prepare(Box::new(move |specs, wf| {
         services.clone().install(specs, wf).map_err(|e| e.message)
@@ -75,38 +83,129 @@ pub fn test(args: TestArgs) -> Result<u8, CliError> {
         std::fs::write(out, bpmn_engine::scenario::junit_xml(&outcomes))
             .map_err(|e| CliError::usage(format!("--junit {}: {e}", out.display())))?;
     }
-    if let Some(out) = &args.coverage_out {
+    if let (Some(out), Some(kind)) = (&args.coverage_out, heat_map) {
         let specs = union_of(&scenarios);
         let overlay = coverage.overlay_for(specs.model());
-        write_heat_map(out, &specs, &overlay)?;
+        write_heat_map(out, kind, &specs, &overlay, &coverage, &outcomes)?;
     }
     Ok(if failed == 0 { COMPLETED } else { FAILED })
 }
 
-/// INTEGRATION POINT for the coverage heat map (`--coverage-out
-/// FILE.svg|FILE.html`): `overlay` is the coverage summed over every
-/// scenario (style Heat: node counts and flow counts added, unreached
-/// elements absent) on `specs`, which holds every diagram the scenarios
-/// loaded. When `picture::svg` (and `picture::html`) land, draw it here
-/// and write the file; until then the option says it cannot draw yet.
-fn write_heat_map(out: &Path, specs: &Specs, overlay: &Overlay) -> Result<(), CliError> {
-    let _ = (specs, overlay);
-    Err(CliError::usage(format!(
-        "--coverage-out {}: drawing the heat map is not available in this build yet (the coverage figures above are)",
-        out.display()
-    )))
+/// What `--coverage-out` writes, by the file's extension.
+#[derive(Clone, Copy)]
+enum HeatMap {
+    Svg,
+    Html,
 }
 
-/// One model of every diagram the scenarios load (each file once), for
-/// drawing the summed coverage on.
+fn heat_map_kind(out: &Path) -> Result<HeatMap, CliError> {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("svg") => Ok(HeatMap::Svg),
+        Some("html" | "htm") => Ok(HeatMap::Html),
+        _ => Err(CliError::usage(format!(
+            "--coverage-out {}: give a .svg or .html file",
+            out.display()
+        ))),
+    }
+}
+
+/// The coverage heat map: `overlay` is the coverage summed over every
+/// scenario (style Heat: counts added, unreached elements absent, drawn as
+/// gaps) on `specs`, which holds every diagram the scenarios loaded; the
+/// HTML page adds the figures and the scenarios' results.
+fn write_heat_map(
+    out: &Path,
+    kind: HeatMap,
+    specs: &Specs,
+    overlay: &Overlay,
+    coverage: &Coverage,
+    outcomes: &[Outcome],
+) -> Result<(), CliError> {
+    let svg = picture::svg(&picture::diagrams_of(specs.model()), overlay);
+    let text = match kind {
+        HeatMap::Svg => svg,
+        HeatMap::Html => {
+            let processes = coverage
+                .processes()
+                .map(|p| {
+                    vec![
+                        p.process.clone(),
+                        shown(&p.file),
+                        format!("{}/{}", p.nodes_reached(), p.nodes.len()),
+                        format!("{:.1}%", p.node_percent()),
+                        format!("{}/{}", p.flows_taken(), p.flows.len()),
+                        format!("{:.1}%", p.flow_percent()),
+                        p.unreached_nodes().join(", "),
+                        p.untaken_flows().join(", "),
+                    ]
+                })
+                .collect();
+            let scenarios = outcomes
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.name.clone(),
+                        o.file.display().to_string(),
+                        if o.passed() { "PASS" } else { "FAIL" }.to_string(),
+                        o.first_difference()
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect();
+            Page {
+                title: format!("Coverage over {} scenarios", coverage.runs()),
+                svg: Some(svg),
+                sections: vec![
+                    Section {
+                        heading: "Processes".into(),
+                        body: SectionBody::Table {
+                            headers: headers(&[
+                                "process",
+                                "file",
+                                "flow nodes",
+                                "%",
+                                "sequence flows",
+                                "%",
+                                "never reached",
+                                "never taken",
+                            ]),
+                            rows: processes,
+                        },
+                    },
+                    Section {
+                        heading: "Scenarios".into(),
+                        body: SectionBody::Table {
+                            headers: headers(&["scenario", "file", "result", "first difference"]),
+                            rows: scenarios,
+                        },
+                    },
+                ],
+            }
+            .html()
+        }
+    };
+    super::show::write(out, &text)
+}
+
+/// One model of every diagram and decision file the scenarios load (each
+/// file once), for drawing the summed coverage on.
 fn union_of(scenarios: &[Scenario]) -> std::sync::Arc<Specs> {
+    let bpmn = once(scenarios.iter().flat_map(|s| &s.diagrams));
+    let dmn = once(scenarios.iter().flat_map(|s| &s.dmn));
+    Specs::load_all(&bpmn, &dmn, &LoadOptions::default())
+}
+
+/// `paths` without repeats (one file named two ways counts once).
+fn once<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> Vec<&'a PathBuf> {
     let mut seen = std::collections::HashSet::new();
-    let files: Vec<&PathBuf> = scenarios
-        .iter()
-        .flat_map(|s| &s.diagrams)
+    paths
         .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
-        .collect();
-    Specs::load_all::<_, &Path>(&files, &[], &LoadOptions::default())
+        .collect()
 }
 
 fn print_outcome(o: &Outcome) {

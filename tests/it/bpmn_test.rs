@@ -198,3 +198,53 @@ fn a_typo_in_a_scenario_file_is_bad_usage_before_anything_runs() {
     assert_eq!(code, Some(2));
     assert_eq!(err, "error: nothing.json: no such file (check the path)\n");
 }
+
+/// The opening `<g …>` tag of the element drawn for BPMN id `id`.
+fn tag_of<'a>(svg: &'a str, kind: &str, id: &str) -> &'a str {
+    let at = svg
+        .find(&format!("data-element=\"{id}\""))
+        .unwrap_or_else(|| panic!("{id} is not drawn"));
+    let start = svg[..at].rfind("<g ").unwrap();
+    let tag = &svg[start..start + svg[start..].find('>').unwrap()];
+    assert!(tag.contains(&format!("class=\"{kind}")), "{tag}");
+    tag
+}
+
+#[test]
+fn coverage_out_draws_the_heat_map_with_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg_path = dir.path().join("coverage.svg");
+    let html_path = dir.path().join("coverage.html");
+    for path in [&svg_path, &html_path] {
+        let (code, out, err) = bpmn_test(
+            "tests/fixtures/scenarios",
+            &["small.json", "--coverage-out", path.to_str().unwrap()],
+        );
+        assert_eq!(code, Some(0), "{err}");
+        // --coverage-out prints the figures too.
+        assert!(out.contains("flow nodes 4/6 (66.7%)"), "{out}");
+    }
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(tag_of(&svg, "node", "ask_amount").contains("heat-covered"));
+    assert!(tag_of(&svg, "node", "double_it").contains("heat-gap"));
+    assert!(tag_of(&svg, "flow", "f_small").contains("heat-covered"));
+    assert!(tag_of(&svg, "flow", "f_big").contains("heat-gap"));
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<svg"));
+    for cell in [
+        "<td>4/6</td>",
+        "<td>66.7%</td>",
+        "<td>3/5</td>",
+        "<td>double_it, end_big</td>",
+        "<td>PASS</td>",
+    ] {
+        assert!(html.contains(cell), "{cell} missing");
+    }
+    // A file it cannot write is bad usage, said before anything runs.
+    let (code, out, err) = bpmn_test(
+        "tests/fixtures/scenarios",
+        &["small.json", "--coverage-out", "coverage.png"],
+    );
+    assert_eq!((code, out.as_str()), (Some(2), ""));
+    assert!(err.contains("give a .svg or .html file"), "{err}");
+}
