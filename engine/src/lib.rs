@@ -44,6 +44,7 @@ pub mod model;
 pub mod parser;
 pub mod picture;
 pub mod runtime;
+pub mod scenario;
 pub mod scripting;
 pub mod storage;
 

@@ -68,6 +68,11 @@ pub enum Command {
         after_help = "Give the model under test and the models it imports (in any order; the test file's modelName says which is under test), then the test file.\n\nPrints one line per test case and a summary `N passed, N failed`. A case that expected an error and got one only because a decision did not load counts as failed; the summary says how many there are.\n\nExit status:\n  0  every case passed\n  1  some case failed\n  2  bad usage, or a file that cannot be read or parsed"
     )]
     DmnTest(DmnTestArgs),
+    /// Run scenario files (process tests): pass or fail with the first difference.
+    #[command(
+        after_help = "A scenario file is JSON, one scenario or an array: {\"name\", \"diagrams\": [BPMN files], \"dmn\": [DMN files], \"process\" (or \"collaboration\"), \"data\", \"dialect\", \"start\" (virtual clock), \"answers\" (items or an answers file), \"expect\": {\"completed\", \"data\" (a subset), \"order\" (ids completed in this order, a subsequence), \"ready\", \"error\"}}. Paths are relative to the scenario file; unknown keys are errors. See README, \"Testing processes\".\n\nPrints `PASS name (file)` or `FAIL name (file): first difference: ...` per scenario, then `N passed, N failed`.\n\nExit status:\n  0  every scenario passed\n  1  some scenario failed\n  2  bad usage, or a scenario file that cannot be read or parsed"
+    )]
+    Test(TestArgs),
     /// Add BPMN (and DMN) files to the store's library as a spec; prints its id.
     Add(AddArgs),
     /// List the specs in the store's library.
@@ -562,6 +567,31 @@ pub struct DmnTestArgs {
     /// (testCases/testCase/inputNode/resultNode).
     #[arg(value_name = "MODEL.dmn… CASES.xml", num_args = 2.., required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Scenario files (JSON), run in the order given.
+    #[arg(value_name = "SCENARIO", num_args = 1.., required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Print flow-node and sequence-flow coverage per process reached,
+    /// summed over all scenarios, with what was never reached or taken.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Write the coverage as a heat map on the diagrams (implies
+    /// --coverage).
+    #[arg(long, value_name = "FILE.svg|FILE.html")]
+    pub coverage_out: Option<PathBuf>,
+    /// Write a JUnit XML report here (one testsuite per scenario file).
+    #[arg(long, value_name = "OUT.xml")]
+    pub junit: Option<PathBuf>,
+    /// Print one JSON object: {"scenarios": [{"name", "file", "passed",
+    /// "differences"}], "passed", "failed", "coverage"}.
+    #[arg(long)]
+    pub json: bool,
+    /// The service operations service tasks may call, as for run.
+    #[command(flatten)]
+    pub services: ServiceArgs,
 }
 
 #[derive(Debug, Args)]

@@ -11,9 +11,7 @@ use bpmn_engine::parser::dmn::load_test_suite;
 
 use super::CliError;
 use super::args::DmnTestArgs;
-
-/// Some case failed.
-const FAILED: u8 = 1;
+use super::exit::FAILED;
 
 pub fn dmn_test(args: DmnTestArgs) -> Result<u8, CliError> {
     let mut models = args.files;

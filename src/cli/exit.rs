@@ -4,6 +4,8 @@ use std::fmt;
 
 /// The workflow completed.
 pub const COMPLETED: u8 = 0;
+/// Some test failed (`bpmn test`, `bpmn dmn-test`).
+pub const FAILED: u8 = 1;
 /// Bad usage, unreadable or invalid files, unknown process id.
 pub const USAGE: u8 = 2;
 /// A workflow error: a script failed, no gateway condition was true…

@@ -26,6 +26,7 @@ mod services;
 mod show;
 mod table;
 mod target;
+mod test;
 mod validate;
 
 use std::process::ExitCode;
@@ -61,6 +62,7 @@ pub fn main() -> ExitCode {
         args::Command::Migrate(a) => migrate::migrate(a),
         args::Command::Decide(a) => decide::decide(a),
         args::Command::DmnTest(a) => dmn_test::dmn_test(a),
+        args::Command::Test(a) => test::test(a),
         args::Command::Add(a) => library::add(a),
         args::Command::Specs(a) => library::specs(a),
         args::Command::Start(a) => library::start(a),

@@ -30,6 +30,7 @@ mod state_size;
 
 // The `bpmn` binary as a user runs it.
 mod answers_forms;
+mod bpmn_test;
 mod cli_citizen;
 mod cli_events;
 mod cli_run;
