@@ -72,6 +72,9 @@ impl Display for Num {
 /// at line breaks in the text, between words, and inside a word longer
 /// than a line. Empty lines of the text are kept; an empty text gives no
 /// lines.
+/// Words this short are never cut, whatever the width (see [`wrap`]).
+const SHORT_WORD: usize = 12;
+
 pub(crate) fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
     let per_line = if width.is_finite() && size > 0.0 {
         ((width / (size * GLYPH_WIDTH)).floor() as usize).max(1)
@@ -88,6 +91,7 @@ pub(crate) fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
         for word in paragraph.split_whitespace() {
             let mut rest = word;
             let mut rest_len = word.chars().count();
+            let short = rest_len <= SHORT_WORD;
             if len > 0 && len + 1 + rest_len > per_line {
                 lines.push(std::mem::take(&mut line));
                 len = 0;
@@ -99,7 +103,10 @@ pub(crate) fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
             // Only a word longer than a whole line gets here with the line
             // empty. It is broken after a hyphen when one fits; else it may
             // overflow by half a line (a guessed glyph width should not cut
-            // "Sub-Process" into "Sub-Proce" and "ss"); longer, it is cut.
+            // "Sub-Process" into "Sub-Proce" and "ss"), and a short word
+            // (at most SHORT_WORD glyphs) is never cut: DI label boxes are
+            // measured with the editor's font, so "no" may get a box one
+            // of our guessed glyphs wide. Longer words are cut.
             while len == 0 && rest_len > per_line {
                 let hyphen = rest
                     .char_indices()
@@ -109,7 +116,7 @@ pub(crate) fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
                     .map(|(i, _)| i + 1);
                 let cut = match hyphen {
                     Some(cut) => cut,
-                    None if rest_len * 2 <= per_line * 3 => break,
+                    None if short || rest_len * 2 <= per_line * 3 => break,
                     None => rest
                         .char_indices()
                         .nth(per_line)
@@ -240,8 +247,12 @@ mod tests {
         );
         assert_eq!(wrap("one\ntwo", 1000.0, 10.0), ["one", "two"]);
         assert!(wrap("  ", 100.0, 10.0).is_empty());
-        // No room at all: one glyph per line, never a loop without end.
-        assert_eq!(wrap("abc", 0.0, 10.0), ["a", "b", "c"]);
+        // A short word in a box too narrow for it stays whole ("no" on a
+        // flow whose DI label box is 7 px wide).
+        assert_eq!(wrap("no", 7.0, 11.0), ["no"]);
+        // No room at all: a long word one glyph per line, never a loop
+        // without end.
+        assert_eq!(wrap("abcdefghijklm", 0.0, 10.0).len(), 13);
     }
 
     #[test]
