@@ -238,3 +238,30 @@ fn bad_input_is_a_usage_error_that_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("x.svg"));
 }
+
+/// The README's picture is what `bpmn show` draws for the gateway tutorial
+/// after three answers; `BPMN_UPDATE_PICTURES=1` rewrites it after a
+/// change to the drawing.
+#[test]
+fn the_readme_picture_is_what_show_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = saved_gateways(dir.path());
+    let out = bpmn()
+        .arg("show")
+        .arg(&state)
+        .args(["--svg", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let committed =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/pictures/gateway_types.svg");
+    if std::env::var("BPMN_UPDATE_PICTURES").is_ok_and(|v| v == "1") {
+        std::fs::write(&committed, &out.stdout).unwrap();
+    }
+    let want = std::fs::read(&committed).unwrap_or_default();
+    assert!(
+        out.stdout == want,
+        "docs/pictures/gateway_types.svg is not what `bpmn show` draws now; \
+         rerun with BPMN_UPDATE_PICTURES=1 and look at the picture"
+    );
+}
