@@ -248,3 +248,65 @@ fn coverage_out_draws_the_heat_map_with_gaps() {
     assert_eq!((code, out.as_str()), (Some(2), ""));
     assert!(err.contains("give a .svg or .html file"), "{err}");
 }
+
+/// The spiff-example-cli tutorial runs (`support::tutorial_cases`, when
+/// the corpus is next to the crate), written as one scenario file that
+/// points at the corpus's diagrams: each passes, coverage is reported
+/// for every process they reach, and the heat map draws them.
+#[test]
+fn the_spiff_tutorial_runs_pass_as_scenarios() {
+    let cases = crate::support::tutorial_cases();
+    if cases.is_empty() {
+        return; // skipped with a message by support::spiff_corpus
+    }
+    let scenarios: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|c| {
+            let mut s = serde_json::json!({
+                "name": c.name,
+                "diagrams": c.files,
+                "dmn": c.dmn,
+                "data": c.data,
+                "answers": c.answers,
+                "expect": {"completed": c.expect.status == "completed"}
+            });
+            for (key, value) in [
+                ("process", &c.process),
+                ("collaboration", &c.collaboration),
+                ("dialect", &c.dialect),
+                ("start", &c.now),
+            ] {
+                if let Some(v) = value {
+                    s[key] = serde_json::json!(v);
+                }
+            }
+            s
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spiff.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&scenarios).unwrap()).unwrap();
+    let heat = dir.path().join("heat.svg");
+    let (code, out, err) = bpmn_test(
+        ".",
+        &[
+            file.to_str().unwrap(),
+            "--coverage",
+            "--coverage-out",
+            heat.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    let n = cases.len();
+    assert!(out.contains(&format!("\n{n} passed, 0 failed\n")), "{out}");
+    let coverage: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains("flow nodes"))
+        .collect();
+    assert!(coverage.len() >= 10, "{out}");
+    let svg = std::fs::read_to_string(&heat).unwrap();
+    assert!(
+        svg.matches("class=\"node heat-covered").count() > 50,
+        "{svg}"
+    );
+}
