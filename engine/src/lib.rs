@@ -29,11 +29,19 @@
 //!   or RON (atomically, under a lock) and reads it back, migrating older
 //!   versions, into a `Workflow` again ([`storage::save`],
 //!   [`storage::load`]).
+//! - **Pictures** — [`picture::InstancePicture`] draws an instance: the
+//!   diagrams of its files (BPMN DI, [`model::Diagram`]; a layered layout
+//!   for a process without one) with a [`picture::Overlay`] of its states,
+//!   counts and taken flows, as SVG or an HTML page ([`picture::Page`]).
+//! - **Process tests** — [`scenario`] reads scenario files (diagrams,
+//!   answers, expectations), runs them ([`scenario::Runner`]), reports the
+//!   first difference, sums coverage per process ([`scenario::Coverage`],
+//!   drawn as a heat map) and writes JUnit XML.
 //!
 //! Layers, dependencies pointing one way: [`model`] (what a diagram means)
 //! ← [`parser`] (XML → model, with validation) and [`scripting`] (Rhai,
 //! and the Python and JUEL dialects translated to it) and [`dmn`] ←
-//! [`runtime`] ← [`storage`].
+//! [`runtime`] ← [`storage`], [`picture`] ← [`scenario`].
 
 #![warn(missing_docs)]
 
