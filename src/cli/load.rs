@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use bpmn_engine::Specs;
 use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::runtime::EngineLimits;
-use bpmn_engine::{Severity, Specs};
 
 use super::CliError;
 use super::args::FileArgs;
@@ -22,13 +22,7 @@ pub fn load(files: &FileArgs) -> Result<Arc<Specs>, CliError> {
 /// file (check the path)`), rather than as one of the diagram's problems.
 pub fn load_limited(files: &FileArgs, limits: &EngineLimits) -> Result<Arc<Specs>, CliError> {
     let specs = load_with(files, limits);
-    // Line 0: the problem is with the whole file, which could not be read.
-    let unreadable: Vec<String> = specs
-        .diagnostics()
-        .iter()
-        .filter(|d| d.line == 0 && d.severity == Severity::Error)
-        .map(|d| d.unprefixed())
-        .collect();
+    let unreadable = specs.unreadable_files();
     if !unreadable.is_empty() {
         return Err(CliError::usage(unreadable.join("\n")));
     }

@@ -24,7 +24,8 @@ pub fn show(args: ShowArgs) -> Result<u8, CliError> {
     Ok(COMPLETED)
 }
 
-/// Writes `text` to `path` whole or not at all (`-`: standard output).
+/// Writes `text` to `path` whole or not at all (`-`: standard output):
+/// pictures, heat maps, JUnit reports.
 pub fn write(path: &Path, text: &str) -> Result<(), CliError> {
     if path == Path::new("-") {
         out!("{text}");
@@ -32,7 +33,7 @@ pub fn write(path: &Path, text: &str) -> Result<(), CliError> {
     }
     bpmn_engine::storage::write_atomic(path, text.as_bytes()).map_err(|e| {
         CliError::usage(format!(
-            "{}: cannot write the picture: {}",
+            "{}: cannot write it: {}",
             path.display(),
             bpmn_engine::diagnostic::io_reason(&e)
         ))

@@ -80,8 +80,8 @@ pub fn test(args: TestArgs) -> Result<u8, CliError> {
         }
     }
     if let Some(out) = &args.junit {
-        std::fs::write(out, bpmn_engine::scenario::junit_xml(&outcomes))
-            .map_err(|e| CliError::usage(format!("--junit {}: {e}", out.display())))?;
+        // Whole or not at all, as every file bpmn writes.
+        super::show::write(out, &bpmn_engine::scenario::junit_xml(&outcomes))?;
     }
     if let (Some(out), Some(kind)) = (&args.coverage_out, heat_map) {
         let specs = union_of(&scenarios);

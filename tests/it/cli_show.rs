@@ -7,8 +7,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use quick_xml::Reader;
-use quick_xml::events::Event;
 
 fn bpmn() -> Command {
     Command::cargo_bin("bpmn").expect("the bpmn binary is built")
@@ -46,36 +44,7 @@ fn saved_gateways(dir: &Path) -> PathBuf {
 /// The `<g>` groups of an SVG that show an element: element id → (class,
 /// data-count).
 fn groups(svg: &str) -> HashMap<String, (String, Option<u32>)> {
-    let mut out = HashMap::new();
-    let mut r = Reader::from_str(svg);
-    loop {
-        match r.read_event().expect("the SVG is well-formed XML") {
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "g" => {
-                let mut id = None;
-                let mut class = String::new();
-                let mut count = None;
-                for a in e.attributes() {
-                    let a = a.unwrap();
-                    let v = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .unwrap()
-                        .to_string();
-                    match a.key.into_inner() {
-                        "data-element" => id = Some(v),
-                        "class" => class = v,
-                        "data-count" => count = v.parse().ok(),
-                        _ => {}
-                    }
-                }
-                if let Some(id) = id {
-                    out.insert(id, (class, count));
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    out
+    crate::support::svg_groups(svg)
 }
 
 fn has_class(g: &HashMap<String, (String, Option<u32>)>, id: &str, class: &str) -> bool {

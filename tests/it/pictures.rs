@@ -12,39 +12,14 @@ use std::path::PathBuf;
 
 use bpmn_engine::picture::InstancePicture;
 use bpmn_engine::{TaskState, Workflow};
-use quick_xml::Reader;
-use quick_xml::events::Event;
 use serde_json::json;
 
 /// Element id → the classes of its `<g>` in `svg`.
 fn classes(svg: &str) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    let mut r = Reader::from_str(svg);
-    loop {
-        match r.read_event().expect("the SVG is well-formed XML") {
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "g" => {
-                let (mut id, mut class) = (None, String::new());
-                for a in e.attributes() {
-                    let a = a.unwrap();
-                    let v = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .unwrap()
-                        .to_string();
-                    match a.key.into_inner() {
-                        "data-element" => id = Some(v),
-                        "class" => class = v,
-                        _ => {}
-                    }
-                }
-                if let Some(id) = id {
-                    out.insert(id, class);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    out
+    support::svg_groups(svg)
+        .into_iter()
+        .map(|(id, (class, _))| (id, class))
+        .collect()
 }
 
 /// The state class a node with tasks in `states` must show.

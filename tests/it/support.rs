@@ -543,3 +543,38 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
 }
+
+/// The `<g>` groups of an SVG that show an element (`data-element`):
+/// element id → (its classes, its `data-count`). Panics when the SVG is
+/// not well-formed XML.
+pub fn svg_groups(svg: &str) -> std::collections::HashMap<String, (String, Option<u32>)> {
+    use quick_xml::events::Event;
+    let mut out = std::collections::HashMap::new();
+    let mut r = quick_xml::Reader::from_str(svg);
+    loop {
+        match r.read_event().expect("the SVG is well-formed XML") {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "g" => {
+                let (mut id, mut class, mut count) = (None, String::new(), None);
+                for a in e.attributes() {
+                    let a = a.unwrap();
+                    let v = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .to_string();
+                    match a.key.into_inner() {
+                        "data-element" => id = Some(v),
+                        "class" => class = v,
+                        "data-count" => count = v.parse().ok(),
+                        _ => {}
+                    }
+                }
+                if let Some(id) = id {
+                    out.insert(id, (class, count));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}

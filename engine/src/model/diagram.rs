@@ -151,6 +151,17 @@ pub struct Diagram {
 }
 
 impl Diagram {
+    /// The shape of element `id`, if the diagram draws it (a search:
+    /// for lookups in a loop, build a map).
+    pub fn shape(&self, id: &str) -> Option<&Shape> {
+        self.shapes.iter().find(|s| s.element == id)
+    }
+
+    /// The edge of flow `id`, if the diagram draws it (a search).
+    pub fn edge(&self, id: &str) -> Option<&Edge> {
+        self.edges.iter().find(|e| e.element == id)
+    }
+
     /// The smallest rectangle holding every shape, edge point and label;
     /// `None` for an empty diagram.
     pub fn extent(&self) -> Option<Bounds> {

@@ -518,17 +518,11 @@ mod tests {
     }
 
     fn shape<'a>(d: &'a Diagram, id: &str) -> &'a Shape {
-        d.shapes
-            .iter()
-            .find(|s| s.element == id)
-            .unwrap_or_else(|| panic!("no shape for {id}"))
+        d.shape(id).unwrap_or_else(|| panic!("no shape for {id}"))
     }
 
     fn edge<'a>(d: &'a Diagram, id: &str) -> &'a Edge {
-        d.edges
-            .iter()
-            .find(|e| e.element == id)
-            .unwrap_or_else(|| panic!("no edge for {id}"))
+        d.edge(id).unwrap_or_else(|| panic!("no edge for {id}"))
     }
 
     fn b(x: f64, y: f64, width: f64, height: f64) -> Bounds {

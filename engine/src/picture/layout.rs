@@ -823,17 +823,11 @@ mod tests {
     }
 
     fn shape<'a>(d: &'a Diagram, id: &str) -> &'a Shape {
-        d.shapes
-            .iter()
-            .find(|s| s.element == id)
-            .unwrap_or_else(|| panic!("no shape for {id}"))
+        d.shape(id).unwrap_or_else(|| panic!("no shape for {id}"))
     }
 
     fn edge<'a>(d: &'a Diagram, id: &str) -> &'a Edge {
-        d.edges
-            .iter()
-            .find(|e| e.element == id)
-            .unwrap_or_else(|| panic!("no edge for {id}"))
+        d.edge(id).unwrap_or_else(|| panic!("no edge for {id}"))
     }
 
     fn inside(p: Point, b: Bounds, slack: f64) -> bool {

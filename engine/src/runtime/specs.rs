@@ -253,6 +253,17 @@ impl Specs {
         &self.diagnostics
     }
 
+    /// The files that could not be read at all (their problem has no
+    /// line), each said once (`order.bpmn: no such file (check the path)`):
+    /// callers report these alone, not among the diagram's problems.
+    pub fn unreadable_files(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.line == 0 && d.severity == Severity::Error)
+            .map(|d| d.unprefixed())
+            .collect()
+    }
+
     /// Errors that stop `process_id` (or anything it calls) from running.
     pub fn problems_for(&self, process_id: &str) -> Vec<Diagnostic> {
         let wanted = parser::called_closure(&self.model, process_id);

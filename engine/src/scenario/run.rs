@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use super::expect::{Difference, Observed, differences};
 use super::file::{Scenario, Start};
+use crate::StartError;
 use crate::model::Dialect;
 use crate::parser::LoadOptions;
 use crate::runtime::{Answer, ApplyError, Specs, TaskState, Workflow};
-use crate::{Severity, StartError};
 
 /// What running a scenario gave.
 #[derive(Debug)]
@@ -118,13 +118,7 @@ impl<'a> Runner<'a> {
             None => {
                 let options = LoadOptions { dialect: s.dialect };
                 let specs = Specs::load_all(&s.diagrams, &s.dmn, &options);
-                // Line 0: a file that could not be read at all.
-                let unreadable: Vec<String> = specs
-                    .diagnostics()
-                    .iter()
-                    .filter(|d| d.line == 0 && d.severity == Severity::Error)
-                    .map(|d| d.unprefixed())
-                    .collect();
+                let unreadable = specs.unreadable_files();
                 if !unreadable.is_empty() {
                     return Err(unreadable.join("; "));
                 }
