@@ -151,6 +151,14 @@ fn start_resume_and_inspect_a_stored_instance_by_id() {
             .any(|t| t["bpmn_id"] == "Task_Confirm" && t["state"] == "READY"),
         "{tasks}"
     );
+    // `show` draws a stored instance by its id, as it draws a file.
+    let svg = stdout_of(bpmn(d).args(["show", &id.to_string(), "--svg", "-"]));
+    let groups = crate::support::svg_groups(&svg);
+    assert!(
+        groups["Task_Confirm"].0.contains("state-ready"),
+        "{:?}",
+        groups["Task_Confirm"]
+    );
     let a = answers(
         d,
         json!([{"task": "Task_Confirm", "data": {"tip": 2, "reviewer": "ann"}}]),
