@@ -310,3 +310,26 @@ fn the_spiff_tutorial_runs_pass_as_scenarios() {
         "{svg}"
     );
 }
+
+/// The README's heat map is what `bpmn test --coverage-out` draws for the
+/// scenarios of `bpmn/tests/`; `BPMN_UPDATE_PICTURES=1` rewrites it after
+/// a change to the drawing.
+#[test]
+fn the_readme_heat_map_is_what_test_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("coverage.svg");
+    let mut args = EXAMPLES.to_vec();
+    args.extend(["--coverage-out", out.to_str().unwrap()]);
+    let (code, stdout, err) = bpmn_test("bpmn", &args);
+    assert_eq!(code, Some(0), "{stdout}{err}");
+    let drawn = std::fs::read(&out).unwrap();
+    let committed = root().join("docs/pictures/coverage.svg");
+    if std::env::var("BPMN_UPDATE_PICTURES").is_ok_and(|v| v == "1") {
+        std::fs::write(&committed, &drawn).unwrap();
+    }
+    assert!(
+        std::fs::read(&committed).unwrap_or_default() == drawn,
+        "docs/pictures/coverage.svg is not what `bpmn test --coverage-out` draws now; \
+         rerun with BPMN_UPDATE_PICTURES=1 and look at the picture"
+    );
+}
