@@ -310,4 +310,38 @@ mod tests {
             [("f1", 1), ("f2", 3), ("f_back", 2), ("f_out", 1)]
         );
     }
+
+    #[test]
+    fn the_losing_branch_of_an_event_based_gateway_is_not_taken() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t">
+  <message id="msg" name="paid"/>
+  <process id="p" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="ebg"/>
+    <eventBasedGateway id="ebg"/>
+    <sequenceFlow id="f_msg" sourceRef="ebg" targetRef="paid"/>
+    <sequenceFlow id="f_timer" sourceRef="ebg" targetRef="late"/>
+    <intermediateCatchEvent id="paid"><messageEventDefinition messageRef="msg"/></intermediateCatchEvent>
+    <intermediateCatchEvent id="late"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+    <sequenceFlow id="f_paid" sourceRef="paid" targetRef="end"/>
+    <sequenceFlow id="f_late" sourceRef="late" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>"#;
+        let mut wf = start(xml);
+        let o = Overlay::of_instance(&wf);
+        // Both wait: the token may still go either way.
+        assert_eq!(state(&o, "paid"), Some((TaskState::Waiting, 1)));
+        assert_eq!(state(&o, "late"), Some((TaskState::Waiting, 1)));
+        assert_eq!(taken(&o), [("f1", 1), ("f_msg", 1), ("f_timer", 1)]);
+
+        wf.send_message("paid", serde_json::Value::Null).unwrap();
+        wf.run().unwrap();
+        assert!(wf.is_completed());
+        let o = Overlay::of_instance(&wf);
+        assert_eq!(state(&o, "late"), Some((TaskState::Cancelled, 1)));
+        assert_eq!(state(&o, "end"), Some((TaskState::Completed, 1)));
+        assert_eq!(taken(&o), [("f1", 1), ("f_msg", 1), ("f_paid", 1)]);
+    }
 }
