@@ -533,8 +533,19 @@ impl Placed {
                     .enumerate()
                     .map(|(i, &p)| (p, first + 1 + i))
                     .chain(std::iter::once((pt(t.x, t.center().y), self.layer[to])));
+                // Edges bend in the gap between columns. Edges from one
+                // source share a line there (a fan keeps one trunk), edges
+                // from different sources take one of three lines, and a
+                // boundary event's flow its own, so a line running up or
+                // down is not hidden under another's.
+                let channel = if start.is_some() {
+                    -12.0
+                } else {
+                    [0.0, 6.0, -6.0][from % 3]
+                };
                 for (p, l) in stops {
-                    let xm = (self.col_x[l - 1] + self.col_w[l - 1] + self.col_x[l]) / 2.0;
+                    let xm =
+                        (self.col_x[l - 1] + self.col_w[l - 1] + self.col_x[l]) / 2.0 + channel;
                     if down {
                         down = false;
                         if p.y > cur.y + 1.0 {
