@@ -8,11 +8,11 @@
 //! are presentation attributes; the document has no scripts, fonts, style
 //! sheets or external references, so any renderer shows the same thing.
 //!
-//! Shapes are drawn in three passes — pools and lanes, then the other
-//! shapes in document order (an expanded subprocess before its content, as
-//! editors write them), then edges — so lines stay visible over
-//! containers and expanded subprocesses. Each pass is one walk over the
-//! diagram, each overlay look-up one hash probe: the cost is linear.
+//! Shapes are drawn in order — pools and lanes, then expanded activities
+//! (largest first), then the other shapes in document order, then edges —
+//! so content stays visible inside its subprocess whatever order the
+//! editor wrote them in, and lines over everything. The order is one sort
+//! of the shapes, each overlay look-up one hash probe: O(n log n).
 
 use std::fmt::Write;
 
@@ -112,45 +112,65 @@ pub fn svg(diagrams: &[Diagram], overlay: &Overlay) -> String {
 /// Draws one diagram's shapes and edges (in diagram coordinates).
 fn diagram(out: &mut String, d: &Diagram, overlay: &Overlay, max_node: u32, max_flow: u32) {
     let kinds: Vec<Kind> = d.shapes.iter().map(|s| Kind::of(&s.element_type)).collect();
-    for containers in [true, false] {
-        for (s, &kind) in d.shapes.iter().zip(&kinds) {
-            if kind.is_container() != containers {
-                continue;
+    // Pass 0: pools and lanes; 1: expanded activities, largest first (an
+    // editor may write a subprocess's or called process's content before
+    // it, and its filled body must not hide that content); 2: the rest,
+    // in document order.
+    let pass = |i: usize| {
+        let kind = kinds[i];
+        if kind.is_container() {
+            0
+        } else if kind.is_flow_node() && d.shapes[i].expanded == Some(true) {
+            1
+        } else {
+            2
+        }
+    };
+    let mut order: Vec<usize> = (0..d.shapes.len()).collect();
+    let area = |i: usize| d.shapes[i].bounds.width * d.shapes[i].bounds.height;
+    order.sort_by(|&a, &b| {
+        pass(a).cmp(&pass(b)).then_with(|| {
+            if pass(a) == 1 {
+                area(b).total_cmp(&area(a))
+            } else {
+                a.cmp(&b)
             }
-            if !kind.is_flow_node() {
-                let _ = write!(
-                    out,
-                    r#"<g class="shape {}" data-element="{}">"#,
-                    Esc(&s.element_type),
-                    Esc(&s.element)
-                );
-                shapes::draw(out, s, kind, Look::NEUTRAL);
-                out.push_str("</g>");
-                continue;
-            }
-            let mark = overlay
-                .nodes
-                .get(&ElementKey::new(d.file, s.element.as_str()));
-            let p = paint::node_paint(mark, overlay.style, max_node);
+        })
+    });
+    for (s, &kind) in order.iter().map(|&i| (&d.shapes[i], &kinds[i])) {
+        if !kind.is_flow_node() {
             let _ = write!(
                 out,
-                r#"<g class="node {}" data-element="{}" data-type="{}" data-count="{}">"#,
-                p.class,
-                Esc(&s.element),
+                r#"<g class="shape {}" data-element="{}">"#,
                 Esc(&s.element_type),
-                p.count
+                Esc(&s.element)
             );
-            let look = Look {
-                fill: &p.fill,
-                stroke: p.stroke,
-                dash: p.dash,
-            };
-            shapes::draw(out, s, kind, look);
-            if p.count > 1 {
-                badge(out, shapes::clean(s.bounds), p.count);
-            }
+            shapes::draw(out, s, kind, Look::NEUTRAL);
             out.push_str("</g>");
+            continue;
         }
+        let mark = overlay
+            .nodes
+            .get(&ElementKey::new(d.file, s.element.as_str()));
+        let p = paint::node_paint(mark, overlay.style, max_node);
+        let _ = write!(
+            out,
+            r#"<g class="node {}" data-element="{}" data-type="{}" data-count="{}">"#,
+            p.class,
+            Esc(&s.element),
+            Esc(&s.element_type),
+            p.count
+        );
+        let look = Look {
+            fill: &p.fill,
+            stroke: p.stroke,
+            dash: p.dash,
+        };
+        shapes::draw(out, s, kind, look);
+        if p.count > 1 {
+            badge(out, shapes::clean(s.bounds), p.count);
+        }
+        out.push_str("</g>");
     }
     for e in &d.edges {
         let flow = e.element_type == "sequenceFlow";

@@ -343,6 +343,37 @@ fn heat_maps_shade_covered_nodes_and_mark_gaps() {
 }
 
 #[test]
+fn expanded_activities_are_painted_before_their_content_whatever_the_order() {
+    // An editor wrote the content first, then the call activity shown
+    // expanded around it, then a subprocess inside it.
+    let mut outer = shape("outer", "callActivity", 0.0, 0.0, 600.0, 300.0);
+    outer.expanded = Some(true);
+    let mut inner = shape("inner", "subProcess", 250.0, 50.0, 300.0, 200.0);
+    inner.expanded = Some(true);
+    let d = Diagram {
+        id: "d".into(),
+        name: None,
+        file: 0,
+        plane: "p".into(),
+        shapes: vec![
+            shape("a", "task", 50.0, 100.0, 100.0, 80.0),
+            shape("b", "task", 300.0, 100.0, 100.0, 80.0),
+            outer,
+            inner,
+        ],
+        edges: vec![],
+        generated: false,
+    };
+    let doc = svg(&[d], &Overlay::default());
+    let at = |id: &str| {
+        doc.find(&format!("data-element=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} drawn"))
+    };
+    assert!(at("outer") < at("inner"), "largest container first");
+    assert!(at("inner") < at("a") && at("inner") < at("b"), "then content");
+}
+
+#[test]
 fn odd_diagrams_give_valid_pictures() {
     let mut lonely = edge("one", "sequenceFlow", &[(5.0, 5.0)]);
     lonely.name = Some("alone".into());
