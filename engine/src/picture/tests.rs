@@ -370,7 +370,10 @@ fn expanded_activities_are_painted_before_their_content_whatever_the_order() {
             .unwrap_or_else(|| panic!("{id} drawn"))
     };
     assert!(at("outer") < at("inner"), "largest container first");
-    assert!(at("inner") < at("a") && at("inner") < at("b"), "then content");
+    assert!(
+        at("inner") < at("a") && at("inner") < at("b"),
+        "then content"
+    );
 }
 
 #[test]

@@ -128,18 +128,22 @@ impl Coverage {
             );
         }
         for (&(_, id), &(p, flow)) in &owners {
-            if fresh[p]
-                && let Some(pc) = self.processes.get_mut(&keys[p])
-            {
+            if !fresh[p] {
+                continue;
+            }
+            if let Some(pc) = self.processes.get_mut(&keys[p]) {
                 let m = if flow { &mut pc.flows } else { &mut pc.nodes };
                 m.insert(id.to_string(), 0);
             }
         }
         let mut bump = |key: &ElementKey, count: u32, flow: bool| {
-            if let Some(&(p, is_flow)) = owners.get(&(key.file, key.id.as_str()))
-                && is_flow == flow
-                && let Some(pc) = self.processes.get_mut(&keys[p])
-            {
+            let Some(&(p, is_flow)) = owners.get(&(key.file, key.id.as_str())) else {
+                return;
+            };
+            if is_flow != flow {
+                return;
+            }
+            if let Some(pc) = self.processes.get_mut(&keys[p]) {
                 let m = if flow { &mut pc.flows } else { &mut pc.nodes };
                 if let Some(c) = m.get_mut(&key.id) {
                     *c = c.saturating_add(count);

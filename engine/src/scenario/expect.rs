@@ -72,9 +72,7 @@ pub fn differences(expect: &Expect, seen: &Observed) -> Vec<Difference> {
         )),
         _ => {}
     }
-    if let Some(want) = expect.completed
-        && want != seen.completed
-    {
+    if let Some(want) = expect.completed.filter(|&w| w != seen.completed) {
         let mut m = format!("expected {want}, got {}", seen.completed);
         if !seen.completed {
             m.push_str(&format!(" (ready: {}", list(&seen.ready)));
@@ -88,8 +86,10 @@ pub fn differences(expect: &Expect, seen: &Observed) -> Vec<Difference> {
     if let Some(want) = &expect.data {
         subset_object("data", want, &seen.data, &mut out);
     }
-    if let Some(want) = &expect.order
-        && let Some(d) = order_difference(want, &seen.order)
+    if let Some(d) = expect
+        .order
+        .as_ref()
+        .and_then(|want| order_difference(want, &seen.order))
     {
         out.push(d);
     }

@@ -580,9 +580,9 @@ fn pt(x: f64, y: f64) -> Point {
 fn simplify(pts: Vec<Point>) -> Vec<Point> {
     let mut out: Vec<Point> = Vec::with_capacity(pts.len());
     for p in pts {
-        if let Some(&last) = out.last()
-            && (last.x - p.x).abs() < 0.01
-            && (last.y - p.y).abs() < 0.01
+        if out
+            .last()
+            .is_some_and(|last| (last.x - p.x).abs() < 0.01 && (last.y - p.y).abs() < 0.01)
         {
             continue;
         }
