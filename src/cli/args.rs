@@ -213,6 +213,19 @@ pub struct ServiceArgs {
     /// the directory of the state file, else the current directory).
     #[arg(long, value_name = "DIR")]
     pub data_store_dir: Option<PathBuf>,
+    /// Send service tasks whose operator no local operation handles to this
+    /// SpiffArena connector proxy (plain http://): its commands are listed
+    /// (GET /v1/commands) when the diagram loads, and each task is a
+    /// POST /v1/do/CONNECTOR/COMMAND. Without it nothing is sent.
+    #[arg(long, value_name = "URL", env = "BPMN_CONNECTOR_PROXY")]
+    pub connector_proxy: Option<String>,
+    /// Seconds to wait for the connector proxy to connect or answer.
+    #[arg(long, value_name = "SECS", default_value_t = super::connector_proxy::DEFAULT_TIMEOUT_SECS)]
+    pub connector_timeout: f64,
+    /// How many times to repeat a connector proxy request that got no
+    /// answer (refused, reset, timed out, or 502/503/504 from a gateway).
+    #[arg(long, value_name = "N", default_value_t = super::connector_proxy::DEFAULT_RETRIES)]
+    pub connector_retries: u32,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod print;
 mod answers;
 mod args;
 mod completions;
+mod connector_proxy;
 mod decide;
 mod dmn_test;
 mod events;

@@ -2,8 +2,10 @@
 //! to the hosts it names), `shell` (only with `--allow-shell`), `file` (only
 //! with `--allow-file DIR`, inside DIR), and `--service NAME=COMMAND`
 //! connectors — an external program that reads the parameters as JSON on
-//! stdin and answers JSON on stdout. A diagram touches nothing on the
-//! machine or the network unless the person running it said so.
+//! stdin and answers JSON on stdout — and, with `--connector-proxy URL`,
+//! the commands of a SpiffArena connector proxy (`connector_proxy.rs`).
+//! A diagram touches nothing on the machine or the network unless the
+//! person running it said so.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -18,6 +20,7 @@ use serde_json::{Value, json};
 
 use super::CliError;
 use super::args::ServiceArgs;
+use super::connector_proxy::ConnectorProxy;
 
 /// The handler the command line registers.
 #[derive(Debug, Clone)]
@@ -28,6 +31,8 @@ pub struct CliServices {
     /// `--allow-http`: `None` refuses every host, an empty list allows any.
     http_hosts: Option<Vec<String>>,
     connectors: BTreeMap<String, String>,
+    /// `--connector-proxy`, its commands listed.
+    proxy: Option<ConnectorProxy>,
 }
 
 impl CliServices {
@@ -62,11 +67,20 @@ impl CliServices {
                 .filter(|h| !h.is_empty())
                 .collect()
         });
+        // Only with the explicit flag (or its variable) is the network used.
+        let proxy = match args.connector_proxy.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => Some(
+                ConnectorProxy::connect(url, args.connector_timeout, args.connector_retries)
+                    .map_err(CliError::usage)?,
+            ),
+        };
         Ok(CliServices {
             allow_shell: args.allow_shell,
             file_dir,
             http_hosts,
             connectors,
+            proxy,
         })
     }
 
@@ -97,6 +111,17 @@ impl ServiceHandler for CliServices {
     fn operations(&self) -> Vec<String> {
         let mut ops: Vec<String> = ["http", "shell", "file"].map(String::from).into();
         ops.extend(self.connectors.keys().cloned());
+        if let Some(proxy) = &self.proxy {
+            // Local operations win over a proxy command of the same id.
+            ops.extend(
+                proxy
+                    .commands()
+                    .iter()
+                    .filter(|c| !ops.contains(c))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
         ops
     }
 
@@ -122,7 +147,10 @@ impl ServiceHandler for CliServices {
                 }))
             }
             "file" => self.file(params),
-            other => Err(format!("unknown operation `{other}`")),
+            other => match &self.proxy {
+                Some(proxy) if proxy.has(other) => proxy.call(other, params),
+                _ => Err(format!("unknown operation `{other}`")),
+            },
         }
     }
 }
@@ -271,7 +299,7 @@ fn real_path(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// Where an `http://` URL goes.
-struct HttpTarget {
+pub(super) struct HttpTarget {
     /// Lowercase, without brackets for IPv6.
     host: String,
     port: u16,
@@ -282,7 +310,7 @@ struct HttpTarget {
 }
 
 impl HttpTarget {
-    fn parse(url: &str) -> Result<HttpTarget, String> {
+    pub(super) fn parse(url: &str) -> Result<HttpTarget, String> {
         let Some(rest) = url
             .get(..7)
             .filter(|s| s.eq_ignore_ascii_case("http://"))
@@ -400,6 +428,29 @@ fn http(url: &str, target: &HttpTarget, params: &Data) -> Result<Value, String> 
             .unwrap_or(30.0)
             .max(0.001),
     );
+    let body = match (&*method, params.get("body")) {
+        (_, Some(b)) => b.to_string(),
+        ("POST" | "PUT" | "PATCH", None) => "{}".into(),
+        _ => String::new(),
+    };
+    let (status, text) = exchange(url, target, &method, &body, timeout)?;
+    if !(200..300).contains(&status) {
+        return Err(format!("{url} answered {status}: {}", text.trim()));
+    }
+    Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// One HTTP/1.1 request over a plain TCP connection (`Connection: close`,
+/// JSON in and out): the status and the body as text, whatever the status.
+/// `Err` means no answer came: the host did not resolve, the connection was
+/// refused or reset, or `timeout` passed while connecting or waiting.
+pub(super) fn exchange(
+    url: &str,
+    target: &HttpTarget,
+    method: &str,
+    body: &str,
+    timeout: Duration,
+) -> Result<(u16, String), String> {
     let host_port = target.authority.as_str();
     let path = target.path.as_str();
     let addr = if target.host.contains(':') {
@@ -412,26 +463,26 @@ fn http(url: &str, target: &HttpTarget, params: &Data) -> Result<Value, String> 
         .map_err(|e| format!("cannot resolve {addr}: {e}"))?
         .next()
         .ok_or_else(|| format!("cannot resolve {addr}"))?;
+    let io_error = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+            format!(
+                "{url}: no answer within {}s (timed out)",
+                timeout.as_secs_f64()
+            )
+        }
+        _ => format!("{url}: {e}"),
+    };
     let mut stream = TcpStream::connect_timeout(&sock, timeout)
         .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     stream.set_read_timeout(Some(timeout)).ok();
     stream.set_write_timeout(Some(timeout)).ok();
-    let body = match (&*method, params.get("body")) {
-        (_, Some(b)) => b.to_string(),
-        ("POST" | "PUT" | "PATCH", None) => "{}".into(),
-        _ => String::new(),
-    };
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host_port}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    stream
-        .write_all(req.as_bytes())
-        .map_err(|e| format!("{url}: {e}"))?;
+    stream.write_all(req.as_bytes()).map_err(io_error)?;
     let mut resp = Vec::new();
-    stream
-        .read_to_end(&mut resp)
-        .map_err(|e| format!("{url}: {e}"))?;
+    stream.read_to_end(&mut resp).map_err(io_error)?;
     let split = resp
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -449,11 +500,7 @@ fn http(url: &str, target: &HttpTarget, params: &Data) -> Result<Value, String> 
     {
         body = dechunk(&body);
     }
-    let text = String::from_utf8_lossy(&body).to_string();
-    if !(200..300).contains(&status) {
-        return Err(format!("{url} answered {status}: {}", text.trim()));
-    }
-    Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    Ok((status, String::from_utf8_lossy(&body).to_string()))
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {

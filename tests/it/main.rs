@@ -36,6 +36,7 @@ mod cli_events;
 mod cli_run;
 mod cli_show;
 mod cli_state;
+mod connector_proxy;
 mod dmn_cli;
 mod examples;
 mod interactive;

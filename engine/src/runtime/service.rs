@@ -73,7 +73,7 @@ impl Specs {
                                     }
                                 ),
                                 help: Some(
-                                    "map it to a program with --service NAME=COMMAND, or fix the operation name"
+                                    "map it to a program with --service NAME=COMMAND, serve it from a connector proxy (--connector-proxy URL), or fix the operation name"
                                         .into(),
                                 ),
                             });
