@@ -285,6 +285,15 @@ pub struct InteractiveArgs {
     /// checking --answers against them. May be repeated.
     #[arg(long, value_name = "DIR")]
     pub forms: Vec<PathBuf>,
+    /// Act as NAME: only the ready tasks of the lanes NAME belongs to
+    /// (see --roles) and tasks in no lane are offered, in the session and
+    /// for --answers; the others are listed as waiting for someone else.
+    #[arg(long = "as", value_name = "NAME", requires = "roles")]
+    pub as_user: Option<String>,
+    /// The roles file for --as: JSON, lane name to members, e.g.
+    /// {"Customer": ["ann", "bob"], "Staff": ["carl"]}.
+    #[arg(long, value_name = "FILE", requires = "as_user")]
+    pub roles: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -218,6 +218,7 @@ pub fn specs(args: SpecsArgs) -> Result<u8, CliError> {
 
 pub fn start(args: StartArgs) -> Result<u8, CliError> {
     let data = super::run::parse_data(args.data.as_deref())?;
+    let roles = super::roles::Roles::from_args(&args.interactive)?;
     let answers = match &args.answers {
         Some(p) => answers::read(p)?,
         None => Vec::new(),
@@ -248,7 +249,7 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
     let outcome = if session {
         Ok(())
     } else {
-        super::run::drive(&mut wf, &answers, &args.interactive.forms)
+        super::run::drive(&mut wf, &answers, &args.interactive.forms, roles.as_ref())
     };
     let log = wf.take_transitions();
     let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
@@ -277,7 +278,7 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
             args.limits,
         );
     }
-    super::run::finish_as(&wf, outcome, args.json, Some(info.id))
+    super::run::finish_as(&wf, outcome, args.json, Some(info.id), roles.as_ref())
 }
 
 /// Starts an instance of `spec` chosen in a session ("Start from the

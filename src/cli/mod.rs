@@ -22,6 +22,7 @@ mod migrate;
 mod output;
 mod reset;
 mod resume;
+mod roles;
 mod run;
 mod services;
 mod show;

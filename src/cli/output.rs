@@ -1,11 +1,26 @@
 //! How a run's outcome is printed: one JSON object (`--json`) or text.
 
-use bpmn_engine::Workflow;
+use bpmn_engine::{TaskView, Workflow};
 use serde_json::{Value, json};
 
+use super::roles::Roles;
+
+/// The ready human tasks, split into those `roles` lets the user do and
+/// those of other lanes (all are the user's without roles).
+pub fn split_ready<'w>(
+    wf: &'w Workflow,
+    roles: Option<&Roles>,
+) -> (Vec<TaskView<'w>>, Vec<TaskView<'w>>) {
+    wf.ready_human_tasks()
+        .into_iter()
+        .partition(|t| roles.is_none_or(|r| r.may_do(t.lane)))
+}
+
 /// The `--json` object: completed, data, ready, waiting (and error, when the
-/// run stopped on a workflow error).
-pub fn summary_json(wf: &Workflow, error: Option<&str>) -> Value {
+/// run stopped on a workflow error; with `--as`, `others`: the ready tasks
+/// of other lanes, as `{"task", "lane"}`, which `ready` leaves out).
+pub fn summary_json(wf: &Workflow, error: Option<&str>, roles: Option<&Roles>) -> Value {
+    let (mine, others) = split_ready(wf, roles);
     let data = if wf.is_completed() {
         wf.data().clone()
     } else {
@@ -14,9 +29,15 @@ pub fn summary_json(wf: &Workflow, error: Option<&str>) -> Value {
     let mut v = json!({
         "completed": wf.is_completed(),
         "data": data,
-        "ready": wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
+        "ready": mine.iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
         "waiting": waiting_ids(wf),
     });
+    if roles.is_some() {
+        v["others"] = others
+            .iter()
+            .map(|t| json!({"task": t.bpmn_id, "lane": t.lane}))
+            .collect();
+    }
     if let Some(e) = error {
         v["error"] = Value::String(e.to_string());
     }
@@ -39,15 +60,21 @@ fn waiting_ids(wf: &Workflow) -> Vec<String> {
     ids
 }
 
-/// A short text report of where the workflow stands.
-pub fn summary_text(wf: &Workflow) -> String {
+/// A short text report of where the workflow stands; with `roles`, the
+/// ready tasks of other lanes are listed as waiting for someone else.
+pub fn summary_text(wf: &Workflow, roles: Option<&Roles>) -> String {
     let mut out = String::new();
     if wf.is_completed() {
         out.push_str("Workflow completed.\nData:\n");
         out.push_str(&pretty(&wf.data().to_json()));
     } else {
-        let ready = wf.ready_human_tasks();
-        if ready.is_empty() {
+        let (ready, others) = split_ready(wf, roles);
+        if ready.is_empty() && !others.is_empty() {
+            let user = roles.map(|r| r.user.as_str()).unwrap_or_default();
+            out.push_str(&format!(
+                "Workflow not completed; no task is ready for {user}.\n"
+            ));
+        } else if ready.is_empty() {
             out.push_str("Workflow not completed; no task is ready.\n");
         } else {
             out.push_str("Waiting for input:\n");
@@ -60,6 +87,10 @@ pub fn summary_text(wf: &Workflow) -> String {
                     t.lane.map(|l| format!(" [lane {l}]")).unwrap_or_default()
                 ));
             }
+        }
+        for t in &others {
+            let line = Roles::waiting_line(t.lane.unwrap_or_default(), t.name, t.bpmn_id);
+            out.push_str(&format!("  {line}\n"));
         }
         for e in wf.waiting_events() {
             let what = match &e.name {

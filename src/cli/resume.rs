@@ -9,6 +9,7 @@ use super::CliError;
 use super::answers;
 use super::args::{InteractiveArgs, LimitArgs, ResumeArgs, ServiceArgs};
 use super::interactive;
+use super::roles::Roles;
 use super::run::{drive, finish_as};
 use super::target::{self, Target};
 
@@ -18,6 +19,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
     } else if let Target::File(f) = Target::of(&args.file) {
         bpmn_engine::storage::Format::of(&f).map_err(|e| CliError::usage(e.to_string()))?;
     }
+    let roles = Roles::from_args(&args.interactive)?;
     let answers = match &args.answers {
         Some(p) => answers::read(p)?,
         None => Vec::new(),
@@ -51,12 +53,17 @@ pub fn resume(args: ResumeArgs) -> Result<u8, CliError> {
         args.save.as_deref(),
         args.now.as_deref(),
     )?;
-    let outcome = drive(&mut opened.wf, &answers, &args.interactive.forms);
+    let outcome = drive(
+        &mut opened.wf,
+        &answers,
+        &args.interactive.forms,
+        roles.as_ref(),
+    );
     let stored = match (&opened.target, &args.save) {
         (Target::Stored(id), None) => Some(*id),
         _ => None,
     };
-    let code = finish_as(&opened.wf, outcome, args.json, stored)?;
+    let code = finish_as(&opened.wf, outcome, args.json, stored, roles.as_ref())?;
     opened.save(args.save.as_deref())?;
     drop(save_lock);
     Ok(code)
@@ -105,6 +112,7 @@ fn session(
     wait: bool,
 ) -> Result<u8, CliError> {
     let input = interactive::choose_input(false);
+    let roles = Roles::from_args(&i)?;
     match Target::of(arg) {
         Target::File(file) => {
             let target = save.map(Path::to_path_buf).unwrap_or(file);
@@ -113,6 +121,7 @@ fn session(
             prepare(&mut opened, &services, Some(&target), now)?;
             let mut opts = interactive::options(i.step, i.forms, Some(target), false);
             opts.lock = Some(lock);
+            opts.roles = roles;
             interactive::run_session(opened.wf, opened.origin, opts, input)
         }
         Target::Stored(id) => {
@@ -140,6 +149,7 @@ fn session(
             opts.shown_as = Some((format!("instance {id} in the store"), id.to_string()));
             opts.instance = Some(id);
             opts.after_save = Some(Box::new(sync));
+            opts.roles = roles;
             interactive::run_session(wf, origin, opts, input)
         }
     }

@@ -13,6 +13,7 @@ use super::exit::{COMPLETED, USAGE, WAITING, WORKFLOW};
 use super::interactive;
 use super::load::load_limited;
 use super::output;
+use super::roles::Roles;
 
 /// Parses `--data`: a JSON object.
 pub fn parse_data(text: Option<&str>) -> Result<Data, CliError> {
@@ -30,6 +31,7 @@ pub fn parse_data(text: Option<&str>) -> Result<Data, CliError> {
 
 pub fn run(args: RunArgs) -> Result<u8, CliError> {
     let data = parse_data(args.data.as_deref())?;
+    let roles = Roles::from_args(&args.interactive)?;
     let answers = match &args.answers {
         Some(p) => answers::read(p)?,
         None => Vec::new(),
@@ -73,10 +75,11 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         let i = args.interactive;
         let mut opts = interactive::options(i.step, i.forms, args.save.clone(), true);
         opts.lock = lock;
+        opts.roles = roles;
         return interactive::run_session(wf, origin, opts, input);
     }
-    let outcome = drive(&mut wf, &answers, &args.interactive.forms);
-    let code = finish(&wf, outcome, args.json)?;
+    let outcome = drive(&mut wf, &answers, &args.interactive.forms, roles.as_ref());
+    let code = finish_as(&wf, outcome, args.json, None, roles.as_ref())?;
     if let Some(save) = &args.save {
         save_state(save, &wf, &origin)?;
     }
@@ -98,13 +101,22 @@ pub fn save_state(path: &Path, wf: &Workflow, origin: &Origin) -> Result<(), Cli
 pub enum Stop {
     Workflow(String),
     Answer(String),
+    /// An answer for a task in a lane the user (`--as`) is not in: the run
+    /// waits for someone who is.
+    Refused(String),
 }
 
 /// Runs engine tasks, then each answer followed by engine tasks. An answer
 /// for a task with a form (looked up in `forms`, then beside the diagram)
 /// is checked against it first, as the interactive form checks what is
-/// typed; one that does not fit stops the run before it is applied.
-pub fn drive(wf: &mut Workflow, answers: &[Answer], forms: &[PathBuf]) -> Result<(), Stop> {
+/// typed; one that does not fit stops the run before it is applied. With
+/// `roles`, an answer for a task in a lane the user is not in is refused.
+pub fn drive(
+    wf: &mut Workflow,
+    answers: &[Answer],
+    forms: &[PathBuf],
+    roles: Option<&Roles>,
+) -> Result<(), Stop> {
     // A task still in ERROR (tried again on resume and failed again before
     // anything ran, e.g. a data input still missing) stops the run.
     if let Some(e) = wf.failures().first() {
@@ -116,6 +128,15 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer], forms: &[PathBuf]) -> Result
         if let Answer::Task { task, data } = a
             && let Some(id) = wf.ready_human_task(task)
         {
+            if let Some(r) = roles
+                && let Some(lane) = wf.task(id).and_then(|t| t.lane)
+                && !r.may_do(Some(lane))
+            {
+                return Err(Stop::Refused(format!(
+                    "answer #{n} refused: {}",
+                    r.refusal(task, lane)
+                )));
+            }
             interactive::check_answers(wf, id, data, forms).map_err(|problems| {
                 Stop::Answer(format!(
                     "answer #{n} for task `{task}` does not fit its form: {}",
@@ -140,34 +161,37 @@ pub fn drive(wf: &mut Workflow, answers: &[Answer], forms: &[PathBuf]) -> Result
 
 /// Prints the outcome and picks the exit code.
 pub fn finish(wf: &Workflow, outcome: Result<(), Stop>, json: bool) -> Result<u8, CliError> {
-    finish_as(wf, outcome, json, None)
+    finish_as(wf, outcome, json, None, None)
 }
 
 /// [`finish`] for a stored instance: its id goes into the JSON object
-/// (`"instance"`) and after the text.
+/// (`"instance"`) and after the text. With `roles`, the ready tasks of
+/// other lanes are listed as waiting for someone else.
 pub fn finish_as(
     wf: &Workflow,
     outcome: Result<(), Stop>,
     json: bool,
     instance: Option<i64>,
+    roles: Option<&Roles>,
 ) -> Result<u8, CliError> {
     let (code, error) = match outcome {
         Ok(()) if wf.is_completed() => (COMPLETED, None),
         Ok(()) => (WAITING, None),
         Err(Stop::Workflow(m)) => (WORKFLOW, Some(m)),
         Err(Stop::Answer(m)) => (USAGE, Some(m)),
+        Err(Stop::Refused(m)) => (WAITING, Some(m)),
     };
     if let Some(m) = &error {
         errln!("error: {m}");
     }
     if json {
-        let mut v = output::summary_json(wf, error.as_deref());
+        let mut v = output::summary_json(wf, error.as_deref(), roles);
         if let (Some(id), Some(o)) = (instance, v.as_object_mut()) {
             o.insert("instance".into(), id.into());
         }
         outln!("{v}");
     } else {
-        out!("{}", output::summary_text(wf));
+        out!("{}", output::summary_text(wf, roles));
         if let Some(id) = instance {
             outln!("Instance {id} is in the store.");
         }

@@ -41,6 +41,7 @@ mod dmn_cli;
 mod examples;
 mod interactive;
 mod invalid_files;
+mod lanes_roles;
 mod pictures;
 mod store;
 

@@ -209,9 +209,12 @@ impl Workflow {
         };
         let s = self.records.get(t).scope;
         let before = self.records.data(t);
-        let objects = self.visible_objects(s, &before);
+        let mut objects = self.visible_objects(s, &before);
+        // The task's lane is read like a data object and dropped the same way.
+        objects.extend(self.task_variables(t, compiled, &before));
         let mut data = Arc::unwrap_or_clone(before);
-        // Data objects in scope are readable; unchanged copies are dropped.
+        // Data objects in scope and the task's own variables are readable;
+        // unchanged copies are dropped.
         data.extend(objects.iter().cloned());
         let result = specs.engine.run(compiled, &mut data);
         for (k, v) in &objects {

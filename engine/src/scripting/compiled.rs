@@ -57,6 +57,13 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Whether the code reads or writes the data variable `key`: what the
+    /// runtime checks before giving a script a variable of its own (the
+    /// task's lane), so scripts that do not use it pay nothing.
+    pub fn mentions(&self, key: &str) -> bool {
+        self.vars.iter().any(|v| &*v.key == key)
+    }
+
     /// Analyses `ast`. `aliases` are (Rhai name, data name) pairs for
     /// variables whose names differ.
     pub(crate) fn new(

@@ -144,5 +144,6 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         store: Some(super::target::store_path()).filter(|p| p.exists()),
         instance: None,
         after_save: None,
+        roles: None,
     }
 }

@@ -37,6 +37,7 @@ use super::templates;
 use crate::cli::CliError;
 use crate::cli::exit::{COMPLETED, WAITING, WORKFLOW};
 use crate::cli::invocation::resume_command;
+use crate::cli::roles::Roles;
 
 /// How a session runs.
 pub struct Options {
@@ -70,6 +71,10 @@ pub struct Options {
     /// Called after each save to `save_path` (a stored instance's working
     /// file goes into the store at once); its error is shown.
     pub after_save: Option<AfterSave>,
+    /// `--as NAME --roles FILE`: only the ready tasks of NAME's lanes (and
+    /// of no lane) are offered; the others are listed as waiting for
+    /// someone else.
+    pub roles: Option<Roles>,
 }
 
 /// See [`Options::after_save`].
@@ -130,6 +135,8 @@ pub struct Session<'a> {
     store: Option<PathBuf>,
     instance: Option<i64>,
     after_save: Option<AfterSave>,
+    /// See [`Options::roles`].
+    roles: Option<Roles>,
     /// The task state changes of this session (for "Log").
     log: Vec<Transition>,
     announced_completion: bool,
@@ -177,6 +184,7 @@ impl<'a> Session<'a> {
             store: opts.store,
             instance: opts.instance,
             after_save: opts.after_save,
+            roles: opts.roles,
             log: Vec::new(),
             announced_completion: false,
             dir: PathBuf::new(),
@@ -353,6 +361,24 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// The READY human tasks this person may do (all without `--as`).
+    fn my_ready(&self) -> Vec<TaskId> {
+        crate::cli::output::split_ready(&self.wf, self.roles.as_ref())
+            .0
+            .iter()
+            .map(|t| t.id)
+            .collect()
+    }
+
+    /// "Waiting for LANE: NAME" for the ready tasks of other lanes.
+    fn others_waiting(&self) -> Vec<String> {
+        crate::cli::output::split_ready(&self.wf, self.roles.as_ref())
+            .1
+            .iter()
+            .map(|t| Roles::waiting_line(t.lane.unwrap_or_default(), t.name, t.bpmn_id))
+            .collect()
+    }
+
     /// READY tasks that are not waiting for a person (the engine's queue).
     fn engine_ready(&self) -> Vec<TaskId> {
         let human: BTreeSet<TaskId> = self.wf.ready_human_tasks().iter().map(|t| t.id).collect();
@@ -366,7 +392,7 @@ impl<'a> Session<'a> {
     /// Shows the situation and performs one menu action; false to quit.
     fn round(&mut self) -> Flow<bool> {
         let engine_ready = !self.engine_ready().is_empty();
-        let human_ready = !self.wf.ready_human_tasks().is_empty();
+        let human_ready = !self.my_ready().is_empty();
         if !self.wf.is_completed() {
             self.show_open_tasks();
         }
@@ -433,7 +459,7 @@ impl<'a> Session<'a> {
         } else {
             BTreeSet::new()
         };
-        let human: BTreeSet<TaskId> = self.wf.ready_human_tasks().iter().map(|t| t.id).collect();
+        let human: BTreeSet<TaskId> = self.my_ready().into_iter().collect();
         let waiting: BTreeSet<TaskId> = self.wf.waiting_tasks().iter().map(|t| t.id).collect();
         for t in self.wf.tasks() {
             if human.contains(&t.id) || engine.contains(&t.id) || waiting.contains(&t.id) {
@@ -447,26 +473,37 @@ impl<'a> Session<'a> {
             .collect();
         rows.extend(errors);
         self.say("");
+        let others = self.others_waiting();
         if rows.is_empty() {
-            self.say("No task is ready.");
-            return;
+            match &self.roles {
+                Some(r) if !others.is_empty() => {
+                    self.say(&format!("No task is ready for {}.", r.user))
+                }
+                _ => self.say("No task is ready."),
+            }
+        } else {
+            let cols = Columns {
+                id: false,
+                process: self.collab(),
+            };
+            let t = self.table(&rows, cols);
+            self.say(&t);
         }
-        let cols = Columns {
-            id: false,
-            process: self.collab(),
-        };
-        let t = self.table(&rows, cols);
-        self.say(&t);
+        for line in others {
+            self.say(&line);
+        }
     }
 
     /// Picks a ready human task, shows its instructions, asks its form and
     /// completes it.
     fn run_task(&mut self) -> Flow<()> {
         let collab = self.collab();
+        let mine = self.my_ready();
         let ready: Vec<(TaskId, String)> = self
             .wf
             .ready_human_tasks()
             .iter()
+            .filter(|t| mine.contains(&t.id))
             .map(|t| (t.id, render::task_label(t, collab)))
             .collect();
         let id = match ready.as_slice() {

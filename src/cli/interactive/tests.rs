@@ -77,6 +77,7 @@ fn opts() -> Options {
         store: None,
         instance: None,
         after_save: None,
+        roles: None,
     }
 }
 
