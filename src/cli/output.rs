@@ -17,6 +17,11 @@ pub fn summary_json(wf: &Workflow, error: Option<&str>) -> Value {
         "ready": wf.ready_human_tasks().iter().map(|t| t.bpmn_id).collect::<Vec<_>>(),
         "waiting": waiting_ids(wf),
     });
+    // Only when there are some, so the usual object keeps its four keys.
+    let started: Vec<&str> = wf.started_tasks().iter().map(|t| t.bpmn_id).collect();
+    if !started.is_empty() {
+        v["started"] = json!(started);
+    }
     if let Some(e) = error {
         v["error"] = Value::String(e.to_string());
     }
@@ -58,6 +63,18 @@ pub fn summary_text(wf: &Workflow) -> String {
                     t.name.unwrap_or(""),
                     t.kind,
                     t.lane.map(|l| format!(" [lane {l}]")).unwrap_or_default()
+                ));
+            }
+        }
+        let started = wf.started_tasks();
+        if !started.is_empty() {
+            out.push_str("Started, waiting for outside (finish with bpmn complete):\n");
+            for t in &started {
+                out.push_str(&format!(
+                    "  {}  {} (task {})\n",
+                    t.bpmn_id,
+                    t.name.unwrap_or(""),
+                    t.id
                 ));
             }
         }

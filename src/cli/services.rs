@@ -2,7 +2,10 @@
 //! to the hosts it names), `shell` (only with `--allow-shell`), `file` (only
 //! with `--allow-file DIR`, inside DIR), and `--service NAME=COMMAND`
 //! connectors — an external program that reads the parameters as JSON on
-//! stdin and answers JSON on stdout. A diagram touches nothing on the
+//! stdin and answers JSON on stdout. A connector answering an object with
+//! `"accepted": true` (e.g. `{"accepted": true}`) accepted the work without
+//! doing it: the task stays STARTED until `bpmn complete` finishes it
+//! (`cli/complete.rs`). A diagram touches nothing on the
 //! machine or the network unless the person running it said so.
 
 use std::collections::BTreeMap;
@@ -13,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use bpmn_engine::{Data, ServiceHandler, Specs, Workflow};
+use bpmn_engine::{Data, ServiceHandler, ServiceOutcome, Specs, Workflow};
 use serde_json::{Value, json};
 
 use super::CliError;
@@ -98,6 +101,17 @@ impl ServiceHandler for CliServices {
         let mut ops: Vec<String> = ["http", "shell", "file"].map(String::from).into();
         ops.extend(self.connectors.keys().cloned());
         ops
+    }
+
+    fn start(&self, operation: &str, params: &Data) -> Result<ServiceOutcome, String> {
+        let answer = self.call(operation, params)?;
+        let accepted = self.connectors.contains_key(operation)
+            && answer.get("accepted") == Some(&Value::Bool(true));
+        Ok(if accepted {
+            ServiceOutcome::Accepted
+        } else {
+            ServiceOutcome::Done(answer)
+        })
     }
 
     fn call(&self, operation: &str, params: &Data) -> Result<Value, String> {
