@@ -172,3 +172,28 @@ fn a_task_that_is_not_started_is_refused_and_the_file_is_unchanged() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read(&state).unwrap(), before);
 }
+
+#[test]
+fn the_session_shows_started_tasks_and_completes_one_with_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = run_accepted(dir.path());
+    let out = bpmn()
+        .arg("resume")
+        .arg(&state)
+        .args(["--service", "pay=false"])
+        // Complete a started task (first action), the first task, its
+        // result; then quit at the completed workflow's menu.
+        .write_stdin("1\n1\n{\"paid\": true}\n\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string()
+        + String::from_utf8_lossy(&out.stderr).as_ref();
+    assert!(
+        text.contains("Started, waiting for outside: Charge card"),
+        "{text}"
+    );
+    assert!(text.contains("1) Complete a started task"), "{text}");
+    assert!(text.contains("Workflow completed."), "{text}");
+    assert_eq!(task_state(&state, "Task_Pay"), "COMPLETED");
+    assert_eq!(task_state(&state, "Task_Ship"), "COMPLETED");
+}
