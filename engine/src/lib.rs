@@ -61,5 +61,6 @@ pub use model::Data;
 pub use runtime::Specs;
 pub use runtime::{
     Answer, ApplyError, CompleteError, DataStore, DataStoreError, FutureTask, JsonFileStore,
-    ServiceHandler, StartError, TaskError, TaskId, TaskState, TaskView, Workflow, WorkflowError,
+    ServiceHandler, ServiceOutcome, StartError, TaskError, TaskId, TaskState, TaskView, Workflow,
+    WorkflowError,
 };

@@ -47,6 +47,11 @@ pub enum Command {
     Advance(AdvanceArgs),
     /// Deliver a message or signal to a saved instance.
     Send(SendArgs),
+    /// Finish a STARTED service task of a saved instance (one its connector accepted) with data or a BPMN error, then continue it.
+    #[command(
+        after_help = "A `--service NAME=COMMAND` connector that answers an object with \"accepted\": true leaves its task STARTED: the work goes on elsewhere. This command finishes it later, from any shell: --data JSON is merged into the task's result variable and the instance continues; --error CODE throws a BPMN error with that code from the task (an error boundary event or event subprocess catching it takes over; nothing catching it leaves the task in ERROR). A task that is not STARTED is refused and the state is left as it was.\n\nExit status (as for resume):\n  0  the workflow completed\n  2  bad usage, a task that is not STARTED, or a state that cannot be read\n  3  a workflow error (an uncaught --error, a failing script)\n  4  the workflow waits for input"
+    )]
+    Complete(CompleteArgs),
     /// Print (JSON) what a saved instance threw that nothing caught, and what it waits for.
     Events(EventsArgs),
     /// Compare two versions of a process: elements and flows added, removed, changed.
@@ -365,6 +370,33 @@ pub struct SendArgs {
     /// instead of refusing (exit 2).
     #[arg(long)]
     pub wait: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("outcome").required(true).args(["data", "error"])))]
+pub struct CompleteArgs {
+    /// The saved state (.json or .ron), or an instance id in the store; it
+    /// is updated in place.
+    pub file: PathBuf,
+    /// The STARTED task: a task id, id prefix or BPMN id.
+    pub task: String,
+    /// The task's result, a JSON object (merged into its result variable).
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+    /// Fail the task with a BPMN error of this code.
+    #[arg(long, value_name = "CODE")]
+    pub error: Option<String>,
+    /// Print one JSON object: {"completed", "data", "ready", "waiting"}.
+    #[arg(long)]
+    pub json: bool,
+    /// When another bpmn is using the state file, wait for it to finish
+    /// instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub services: ServiceArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -5,6 +5,7 @@
 mod print;
 mod answers;
 mod args;
+mod complete;
 mod completions;
 mod connector_proxy;
 mod decide;
@@ -58,6 +59,7 @@ pub fn main() -> ExitCode {
         args::Command::Show(a) => show::show(a),
         args::Command::Advance(a) => events::advance(a),
         args::Command::Send(a) => events::send(a),
+        args::Command::Complete(a) => complete::complete(a),
         args::Command::Events(a) => events::events(a),
         args::Command::DiffSpec(a) => migrate::diff_spec(a),
         args::Command::DiffInstance(a) => migrate::diff_instance(a),

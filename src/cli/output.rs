@@ -38,6 +38,11 @@ pub fn summary_json(wf: &Workflow, error: Option<&str>, roles: Option<&Roles>) -
             .map(|t| json!({"task": t.bpmn_id, "lane": t.lane}))
             .collect();
     }
+    // Only when there are some, so the usual object keeps its four keys.
+    let started: Vec<&str> = wf.started_tasks().iter().map(|t| t.bpmn_id).collect();
+    if !started.is_empty() {
+        v["started"] = json!(started);
+    }
     if let Some(e) = error {
         v["error"] = Value::String(e.to_string());
     }
@@ -91,6 +96,18 @@ pub fn summary_text(wf: &Workflow, roles: Option<&Roles>) -> String {
         for t in &others {
             let line = Roles::waiting_line(t.lane.unwrap_or_default(), t.name, t.bpmn_id);
             out.push_str(&format!("  {line}\n"));
+        }
+        let started = wf.started_tasks();
+        if !started.is_empty() {
+            out.push_str("Started, waiting for outside (finish with bpmn complete):\n");
+            for t in &started {
+                out.push_str(&format!(
+                    "  {}  {} (task {})\n",
+                    t.bpmn_id,
+                    t.name.unwrap_or(""),
+                    t.id
+                ));
+            }
         }
         for e in wf.waiting_events() {
             let what = match &e.name {

@@ -4,6 +4,9 @@
 //! connectors — an external program that reads the parameters as JSON on
 //! stdin and answers JSON on stdout — and, with `--connector-proxy URL`,
 //! the commands of a SpiffArena connector proxy (`connector_proxy.rs`).
+//! A connector answering an object with `"accepted": true` (e.g.
+//! `{"accepted": true}`) accepted the work without doing it: the task
+//! stays STARTED until `bpmn complete` finishes it (`cli/complete.rs`).
 //! A diagram touches nothing on the machine or the network unless the
 //! person running it said so.
 
@@ -15,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use bpmn_engine::{Data, ServiceHandler, Specs, Workflow};
+use bpmn_engine::{Data, ServiceHandler, ServiceOutcome, Specs, Workflow};
 use serde_json::{Value, json};
 
 use super::CliError;
@@ -123,6 +126,17 @@ impl ServiceHandler for CliServices {
             );
         }
         ops
+    }
+
+    fn start(&self, operation: &str, params: &Data) -> Result<ServiceOutcome, String> {
+        let answer = self.call(operation, params)?;
+        let accepted = self.connectors.contains_key(operation)
+            && answer.get("accepted") == Some(&Value::Bool(true));
+        Ok(if accepted {
+            ServiceOutcome::Accepted
+        } else {
+            ServiceOutcome::Done(answer)
+        })
     }
 
     fn call(&self, operation: &str, params: &Data) -> Result<Value, String> {

@@ -11,6 +11,7 @@ mod case;
 mod support;
 
 // The engine through the library API.
+mod complete_started;
 mod diagram_di;
 mod dialects;
 mod dmn_decisions;

@@ -31,7 +31,8 @@ pub fn merge_json(into: &mut Data, later: &Map<String, Value>) {
     }
 }
 
-fn merge_maps(into: &mut Map<String, Value>, later: &Map<String, Value>) {
+/// Merges JSON map `later` into `into`: maps recursively, later wins.
+pub(crate) fn merge_maps(into: &mut Map<String, Value>, later: &Map<String, Value>) {
     for (k, v) in later {
         match (into.get_mut(k), v) {
             (Some(Value::Object(a)), Value::Object(b)) => merge_maps(a, b),

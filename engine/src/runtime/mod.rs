@@ -49,6 +49,7 @@ mod service;
 mod snapshot;
 mod specs;
 mod start_events;
+mod started;
 mod starters;
 mod step;
 mod task;
@@ -74,7 +75,7 @@ pub use merge::{deep_merge, merge_json};
 pub use migrate::{MigrationError, MigrationReport, RetiredTask};
 pub use owner::Moment;
 pub use reset::{ResetError, ResetOutcome};
-pub use service::ServiceHandler;
+pub use service::{ServiceHandler, ServiceOutcome};
 pub use snapshot::{
     CompRunRow, FireRow, InstanceSnapshot, JoinRow, LoopRow, RestoreError, ScopeRow, TaskDelta,
     TaskRow,

@@ -4,6 +4,14 @@
 //! spawns processes or opens connections: what an operation does is up to
 //! the handler (the `bpmn` command line registers http, shell, file and
 //! external connector programs).
+//!
+//! A handler may also answer "accepted, not done"
+//! ([`ServiceOutcome::Accepted`]): the task then stays STARTED — live, saved
+//! and restored as such — until [`Workflow::complete_started`] or
+//! [`Workflow::fail_started`] finishes it, perhaps from another process
+//! after a save and load. Which tasks wait so needs no table of its own: a
+//! STARTED service task that is not a loop task is one (the records owner
+//! saves, resets and checks its state like any other).
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,7 +19,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::error::WorkflowError;
-use super::{Specs, Workflow};
+use super::{Specs, TaskState, Workflow};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Data, NodeKind};
 
@@ -23,6 +31,25 @@ pub trait ServiceHandler: Send + Sync {
     /// stored in the task's result variable. An `Err` leaves the task in
     /// ERROR with that message (retry with [`Workflow::retry_failed`]).
     fn call(&self, operation: &str, parameters: &Data) -> Result<Value, String>;
+    /// Starts `operation`: either done at once (the default: [`call`]'s
+    /// answer) or accepted, to be finished later from outside with
+    /// [`Workflow::complete_started`] / [`Workflow::fail_started`].
+    /// Override it for handlers that can answer "accepted, not done".
+    ///
+    /// [`call`]: ServiceHandler::call
+    fn start(&self, operation: &str, parameters: &Data) -> Result<ServiceOutcome, String> {
+        self.call(operation, parameters).map(ServiceOutcome::Done)
+    }
+}
+
+/// What starting a service operation gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServiceOutcome {
+    /// Done: the JSON result, stored in the task's result variable.
+    Done(Value),
+    /// Accepted but not done: the task stays STARTED until it is finished
+    /// from outside.
+    Accepted,
 }
 
 /// A registered handler (kept by the workflow; not part of its state).
@@ -126,8 +153,8 @@ impl Workflow {
                 format!("no service handler is registered to run operation `{operation}`"),
             ));
         };
-        match handler.call(operation, &params) {
-            Ok(v) => {
+        match handler.start(operation, &params) {
+            Ok(ServiceOutcome::Done(v)) => {
                 let var = result_variable
                     .clone()
                     .unwrap_or_else(|| format!("spiff__{}_result", node.id.replace('-', "_")));
@@ -136,6 +163,11 @@ impl Workflow {
                 }
                 self.records.update_data(t, |d| d.insert(var, v));
                 self.complete(t)
+            }
+            Ok(ServiceOutcome::Accepted) => {
+                // Live, so its scope (and the instance) stays open.
+                self.records.set_state(t, TaskState::Started);
+                Ok(())
             }
             Err(e) => Err(self.fail(t, format!("service `{operation}` failed: {e}"))),
         }

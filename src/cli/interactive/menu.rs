@@ -6,6 +6,8 @@
 pub enum Action {
     /// Answer one of the ready human tasks.
     RunTask,
+    /// Finish a service task its connector accepted (STARTED) with data.
+    CompleteStarted,
     /// (`--step`) Run the next ready engine task.
     StepEngine,
     /// Fire the timers that are due (the clock moved on since the last run).
@@ -34,6 +36,7 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::RunTask => "Run a task",
+            Action::CompleteStarted => "Complete a started task",
             Action::StepEngine => "Run the next engine task",
             Action::Refresh => "Refresh waiting tasks (timers)",
             Action::PastTasks => "List past tasks (pick one to see its data)",
@@ -56,6 +59,8 @@ impl Action {
 pub struct Situation {
     pub completed: bool,
     pub human_ready: bool,
+    /// Some service task is STARTED, waiting to be finished from outside.
+    pub started: bool,
     pub engine_ready: bool,
     pub step: bool,
     pub has_past: bool,
@@ -89,6 +94,9 @@ pub fn actions(s: &Situation) -> (Vec<Action>, usize) {
     if s.human_ready {
         v.push(RunTask);
     }
+    if s.started {
+        v.push(CompleteStarted);
+    }
     if s.timers {
         v.push(Refresh);
     }
@@ -120,12 +128,24 @@ mod tests {
         Situation {
             completed: false,
             human_ready: true,
+            started: false,
             engine_ready: true,
             step: false,
             has_past: true,
             timers: false,
             store: false,
         }
+    }
+
+    #[test]
+    fn a_started_task_is_offered_after_running_tasks() {
+        let mut s = situation();
+        s.started = true;
+        let (v, default) = actions(&s);
+        assert_eq!(default, 0);
+        assert_eq!(&v[..2], &[Action::RunTask, Action::CompleteStarted]);
+        s.started = false;
+        assert!(!actions(&s).0.contains(&Action::CompleteStarted));
     }
 
     #[test]

@@ -399,6 +399,7 @@ impl<'a> Session<'a> {
         let situation = Situation {
             completed: self.wf.is_completed(),
             human_ready,
+            started: !self.wf.started_tasks().is_empty(),
             engine_ready,
             step: self.step,
             has_past: self.wf.completed_tasks().next().is_some(),
@@ -411,6 +412,7 @@ impl<'a> Session<'a> {
         let choice = actions[self.p.select("What next?", &labels, default)?];
         match choice {
             Action::RunTask => self.run_task()?,
+            Action::CompleteStarted => self.complete_started()?,
             Action::StepEngine => self.step_engine(),
             Action::Refresh => self.refresh()?,
             Action::PastTasks => self.past_tasks()?,
@@ -460,7 +462,13 @@ impl<'a> Session<'a> {
             BTreeSet::new()
         };
         let human: BTreeSet<TaskId> = self.my_ready().into_iter().collect();
-        let waiting: BTreeSet<TaskId> = self.wf.waiting_tasks().iter().map(|t| t.id).collect();
+        let mut waiting: BTreeSet<TaskId> = self.wf.waiting_tasks().iter().map(|t| t.id).collect();
+        let started = self.wf.started_tasks();
+        waiting.extend(started.iter().map(|t| t.id));
+        let started: Vec<String> = started
+            .iter()
+            .map(|t| t.name.unwrap_or(t.bpmn_id).to_string())
+            .collect();
         for t in self.wf.tasks() {
             if human.contains(&t.id) || engine.contains(&t.id) || waiting.contains(&t.id) {
                 rows.push(Row::of(&t));
@@ -492,6 +500,55 @@ impl<'a> Session<'a> {
         for line in others {
             self.say(&line);
         }
+        if !started.is_empty() {
+            self.say(&format!(
+                "Started, waiting for outside: {}",
+                started.join(", ")
+            ));
+        }
+    }
+
+    /// Picks a STARTED service task, asks for its result (a JSON object)
+    /// and finishes it, as `bpmn complete` does.
+    fn complete_started(&mut self) -> Flow<()> {
+        let collab = self.collab();
+        let started: Vec<(TaskId, String)> = self
+            .wf
+            .started_tasks()
+            .iter()
+            .map(|t| (t.id, render::task_label(t, collab)))
+            .collect();
+        if started.is_empty() {
+            self.say("No task is started and waiting for outside.");
+            return Ok(());
+        }
+        let mut items: Vec<String> = started.iter().map(|(_, l)| l.clone()).collect();
+        items.push("Back".into());
+        let _ = self.out.flush();
+        let i = self.p.select("Complete which started task?", &items, 0)?;
+        let Some((id, label)) = started.get(i).cloned() else {
+            return Ok(());
+        };
+        let _ = self.out.flush();
+        let text = self.p.text("Its result (a JSON object)", Some("{}"))?;
+        let data = match crate::cli::run::parse_data(Some(&text)) {
+            Ok(d) => d,
+            Err(e) => {
+                self.error(&e.message.replace("--data", "the result"));
+                return Ok(());
+            }
+        };
+        match self.wf.complete_started(id, data) {
+            Ok(()) => {
+                self.dirty = true;
+                self.say(&format!("Completed {label}."));
+                if !self.step {
+                    self.advance();
+                }
+            }
+            Err(e) => self.error(&e.to_string()),
+        }
+        Ok(())
     }
 
     /// Picks a ready human task, shows its instructions, asks its form and
