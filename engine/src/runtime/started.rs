@@ -34,16 +34,7 @@ impl Workflow {
     /// Service tasks that were accepted and wait to be finished from
     /// outside, in the order they were reached. O(live tasks).
     pub fn started_tasks(&self) -> Vec<TaskView<'_>> {
-        let mut v: Vec<u32> = self
-            .scopes
-            .list
-            .iter()
-            .filter(|s| s.running())
-            .flat_map(|s| s.live.iter().copied())
-            .filter(|&t| self.is_started_outside(t))
-            .collect();
-        v.sort_unstable();
-        v.into_iter().map(|t| self.view(t)).collect()
+        self.live_tasks_where(|t| self.is_started_outside(t))
     }
 
     /// Checks that `id` is a task waiting to be finished from outside.

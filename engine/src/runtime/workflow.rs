@@ -505,13 +505,19 @@ impl Workflow {
     /// WAITING tasks (joins waiting for their inputs, events waiting for
     /// their trigger), in the order reached.
     pub fn waiting_tasks(&self) -> Vec<TaskView<'_>> {
+        self.live_tasks_where(|t| self.records.state(t) == TaskState::Waiting)
+    }
+
+    /// The live tasks of running scopes that `keep` accepts, in the order
+    /// reached. O(live tasks), never a scan of the history.
+    pub(crate) fn live_tasks_where(&self, keep: impl Fn(u32) -> bool) -> Vec<TaskView<'_>> {
         let mut v: Vec<u32> = self
             .scopes
             .list
             .iter()
             .filter(|s| s.running())
             .flat_map(|s| s.live.iter().copied())
-            .filter(|&t| self.records.state(t) == TaskState::Waiting)
+            .filter(|&t| keep(t))
             .collect();
         v.sort_unstable();
         v.into_iter().map(|t| self.view(t)).collect()
