@@ -223,3 +223,15 @@ fn a_store_of_schema_version_1_gains_the_timer_table_on_the_next_tick() {
     assert_eq!(v, bpmn_engine::storage::STORE_SCHEMA_VERSION);
     assert_eq!(v, 2);
 }
+
+#[test]
+fn a_date_timer_start_starts_once_on_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    add(d, "new_year_report");
+    let tick = |now: &str| ids(bpmn(d).args(["tick", "--json", "--now", now]));
+    assert!(tick("2029-12-31T23:59:00Z").is_empty());
+    assert_eq!(tick("2030-01-01T00:00:00Z").len(), 1, "due on the dot");
+    assert!(tick("2031-01-01T00:00:00Z").is_empty(), "a date comes once");
+    assert_eq!(instances(d).len(), 1);
+}
