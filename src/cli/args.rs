@@ -45,8 +45,16 @@ pub enum Command {
     Show(ShowArgs),
     /// Move the clock of a saved instance forward and fire the timers due.
     Advance(AdvanceArgs),
-    /// Deliver a message or signal to a saved instance.
+    /// Deliver a message or signal to a saved instance; without one, a message starts a new instance of every library spec whose start event catches it.
+    #[command(
+        after_help = "Without FILE or ID, --message NAME starts a new stored instance of the latest version of every library spec whose process has a message start event catching NAME, delivers --payload to it as that start event's message, runs it and prints the new instance ids (one per line; --json: an array).\n\nExit status:\n  0  delivered (or instances started)\n  2  bad usage, no spec starting on the message, or a state that cannot be read\n  3  a workflow error\n  4  the workflow waits for input"
+    )]
     Send(SendArgs),
+    /// Start instances of library specs whose timer start events are due (run it from cron).
+    #[command(
+        after_help = "A timer start event of a library spec (the latest version of each) is scheduled from when that version was added: a timeDate is due at its date, a timeDuration that long after the add, a timeCycle R[n]/PERIOD one period after the add and every period after (n times). Each occurrence due and not yet started becomes a new stored instance, run until it waits; the store remembers what was started, so running tick again starts nothing twice. Prints the new instance ids (one per line; --json: an array)."
+    )]
+    Tick(TickArgs),
     /// Finish a STARTED service task of a saved instance (one its connector accepted) with data or a BPMN error, then continue it.
     #[command(
         after_help = "A `--service NAME=COMMAND` connector that answers an object with \"accepted\": true leaves its task STARTED: the work goes on elsewhere. This command finishes it later, from any shell: --data JSON is merged into the task's result variable and the instance continues; --error CODE throws a BPMN error with that code from the task (an error boundary event or event subprocess catching it takes over; nothing catching it leaves the task in ERROR). A task that is not STARTED is refused and the state is left as it was.\n\nExit status (as for resume):\n  0  the workflow completed\n  2  bad usage, a task that is not STARTED, or a state that cannot be read\n  3  a workflow error (an uncaught --error, a failing script)\n  4  the workflow waits for input"
@@ -352,8 +360,8 @@ pub struct AdvanceArgs {
 #[command(group(clap::ArgGroup::new("event").required(true).args(["message", "signal"])))]
 pub struct SendArgs {
     /// The saved state (.json or .ron), or an instance id in the store; it
-    /// is updated in place.
-    pub file: PathBuf,
+    /// is updated in place. Without it a message starts library specs.
+    pub file: Option<PathBuf>,
     /// Deliver the message with this name.
     #[arg(long, value_name = "NAME")]
     pub message: Option<String>,
@@ -370,6 +378,20 @@ pub struct SendArgs {
     /// instead of refusing (exit 2).
     #[arg(long)]
     pub wait: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TickArgs {
+    /// The time to start what is due at (ISO 8601, e.g.
+    /// 2026-01-01T09:00:00Z); the instances run on a clock set to it.
+    /// Default: now.
+    #[arg(long, value_name = "ISO")]
+    pub now: Option<String>,
+    /// Print the new instance ids as a JSON array.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -30,7 +30,10 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
         Some(t) => serde_json::from_str(t)
             .map_err(|e| CliError::usage(format!("--payload is not valid JSON: {e}")))?,
     };
-    let mut opened = open(&args.file, true, args.wait, &args.limits.engine_limits())?;
+    let Some(file) = &args.file else {
+        return super::library_starts::send_to_library(&args, payload);
+    };
+    let mut opened = open(file, true, args.wait, &args.limits.engine_limits())?;
     let dir = opened.file().map(|p| p.to_path_buf());
     super::services::install_data_store(&Default::default(), dir.as_deref(), &mut opened.wf);
     let wf = &mut opened.wf;
@@ -42,7 +45,7 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
     // Nothing waits for it: the state file is left as it was.
     delivered.map_err(|e| CliError {
         code: WORKFLOW,
-        message: format!("{}: {e}", args.file.display()),
+        message: format!("{}: {e}", file.display()),
     })?;
     let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
     let code = finish(wf, outcome, args.json)?;

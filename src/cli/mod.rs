@@ -16,6 +16,7 @@ mod inspect;
 mod interactive;
 mod invocation;
 mod library;
+mod library_starts;
 mod limits;
 mod load;
 mod lock;
@@ -59,6 +60,7 @@ pub fn main() -> ExitCode {
         args::Command::Show(a) => show::show(a),
         args::Command::Advance(a) => events::advance(a),
         args::Command::Send(a) => events::send(a),
+        args::Command::Tick(a) => library_starts::tick(a),
         args::Command::Complete(a) => complete::complete(a),
         args::Command::Events(a) => events::events(a),
         args::Command::DiffSpec(a) => migrate::diff_spec(a),

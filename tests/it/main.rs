@@ -44,6 +44,7 @@ mod interactive;
 mod invalid_files;
 mod lanes_roles;
 mod pictures;
+mod start_events;
 mod store;
 
 // Limits: hostile inputs, scale, memory, fuzzing.

@@ -83,6 +83,12 @@ pub enum EventError {
         /// What the instance waits for instead, as `; it waits for: …`.
         waiting: String,
     },
+    /// The instance has no armed timer start event with this id.
+    #[error("no armed timer start event `{id}`")]
+    NoTimerStart {
+        /// The start event's id.
+        id: String,
+    },
     /// No task or start event waits for the signal.
     #[error("nothing waits for signal `{name}`{waiting}")]
     NoSignalCatcher {

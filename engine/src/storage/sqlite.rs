@@ -71,6 +71,14 @@ const MIGRATIONS: &[&str] = &[
         to_state TEXT,
         PRIMARY KEY (instance, seq)
     );",
+    // 1 → 2: how many occurrences of each timer start event of a spec
+    // version `bpmn tick` has started (so a second tick starts none twice).
+    "CREATE TABLE timer_starts (
+        spec INTEGER NOT NULL REFERENCES specs (id),
+        start_event TEXT NOT NULL,
+        started INTEGER NOT NULL,
+        PRIMARY KEY (spec, start_event)
+    );",
 ];
 
 /// The schema version this build writes.
@@ -602,6 +610,34 @@ impl Store for SqliteStore {
         append_log(&tx, id, save.log).map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.instance_info(id)
+    }
+
+    fn timer_starts_done(&self, spec: SpecId, start_event: &str) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT started FROM timer_starts WHERE spec = ?1 AND start_event = ?2",
+                params![spec, start_event],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|n| n.unwrap_or(0))
+            .map_err(self.sql())
+    }
+
+    fn set_timer_starts_done(
+        &mut self,
+        spec: SpecId,
+        start_event: &str,
+        started: u32,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO timer_starts (spec, start_event, started) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (spec, start_event) DO UPDATE SET started = excluded.started",
+                params![spec, start_event, started],
+            )
+            .map(|_| ())
+            .map_err(self.sql())
     }
 
     fn log(&self, id: InstanceId) -> Result<Vec<LogEntry>, StoreError> {

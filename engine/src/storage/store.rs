@@ -316,6 +316,17 @@ pub trait Store {
         spec: Option<SpecId>,
         save: InstanceSave<'_>,
     ) -> Result<InstanceInfo, StoreError>;
+    /// How many occurrences of timer start event `start_event` of spec
+    /// version `spec` were started (0 when none).
+    fn timer_starts_done(&self, spec: SpecId, start_event: &str) -> Result<u32, StoreError>;
+    /// Records that `started` occurrences of timer start event
+    /// `start_event` of spec version `spec` were started.
+    fn set_timer_starts_done(
+        &mut self,
+        spec: SpecId,
+        start_event: &str,
+        started: u32,
+    ) -> Result<(), StoreError>;
     /// The task log of an instance, oldest first.
     fn log(&self, id: InstanceId) -> Result<Vec<LogEntry>, StoreError>;
 }
