@@ -227,13 +227,7 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
     let spec = store.spec(&args.spec).map_err(usage)?;
     let specs = specs_of(&spec, &args.limits.engine_limits())?;
     let now = args.now.as_deref().map(super::run::parse_now).transpose()?;
-    let (started, origin) = match &spec.info.target {
-        SpecTarget::Process(p) => (specs.start_at(p, data, now), Origin::Process(p.clone())),
-        SpecTarget::Collaboration(c) => (
-            specs.start_collaboration_at(c, data, now),
-            Origin::Collaboration(c.clone()),
-        ),
-    };
+    let (started, origin) = start_spec(&spec, &specs, data, now);
     let mut wf = started.map_err(|e| match e {
         StartError::Workflow(w) => CliError {
             code: WORKFLOW,
@@ -251,18 +245,7 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
     } else {
         super::run::drive(&mut wf, &answers, &args.interactive.forms, roles.as_ref())
     };
-    let log = wf.take_transitions();
-    let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
-    let info = store
-        .create_instance(
-            spec.info.id,
-            InstanceSave {
-                state: &state,
-                status: InstanceStatus::of(&wf),
-                log: &log,
-            },
-        )
-        .map_err(usage)?;
+    let info = store_new(&mut store, &spec, &mut wf, &origin)?;
     if session {
         // The session works on the stored instance like `resume ID`.
         errln!(
@@ -279,6 +262,46 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
         );
     }
     super::run::finish_as(&wf, outcome, args.json, Some(info.id), roles.as_ref())
+}
+
+/// Starts an instance of library spec `spec` (nothing runs yet): its
+/// process, or its collaboration's pools; with the origin its state
+/// records. Shared by `start`, `send --message` and `tick`.
+pub(super) fn start_spec(
+    spec: &Spec,
+    specs: &Arc<Specs>,
+    data: bpmn_engine::Data,
+    now: Option<jiff::Timestamp>,
+) -> (Result<bpmn_engine::Workflow, StartError>, Origin) {
+    match &spec.info.target {
+        SpecTarget::Process(p) => (specs.start_at(p, data, now), Origin::Process(p.clone())),
+        SpecTarget::Collaboration(c) => (
+            specs.start_collaboration_at(c, data, now),
+            Origin::Collaboration(c.clone()),
+        ),
+    }
+}
+
+/// Stores `wf` as a new instance of `spec`, with the task log recorded
+/// since it started.
+pub(super) fn store_new(
+    store: &mut impl Store,
+    spec: &Spec,
+    wf: &mut bpmn_engine::Workflow,
+    origin: &Origin,
+) -> Result<bpmn_engine::storage::InstanceInfo, CliError> {
+    let log = wf.take_transitions();
+    let state = storage::save_bytes(wf, origin, Format::Json).map_err(usage)?;
+    store
+        .create_instance(
+            spec.info.id,
+            InstanceSave {
+                state: &state,
+                status: InstanceStatus::of(wf),
+                log: &log,
+            },
+        )
+        .map_err(usage)
 }
 
 /// Starts an instance of `spec` chosen in a session ("Start from the

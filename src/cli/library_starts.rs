@@ -9,10 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bpmn_engine::runtime::EventError;
-use bpmn_engine::storage::{
-    self, Format, InstanceId, InstanceSave, InstanceStatus, Origin, Spec, SpecInfo, SpecTarget,
-    SqliteStore, Store,
-};
+use bpmn_engine::storage::{InstanceId, Spec, SpecInfo, SpecTarget, SqliteStore, Store};
 use bpmn_engine::{Specs, StartError, Workflow};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -84,13 +81,7 @@ fn start_one(
     fire: impl FnOnce(&mut Workflow) -> Result<(), EventError>,
 ) -> Result<(InstanceId, bool), CliError> {
     let data = super::run::parse_data(None)?;
-    let (started, origin) = match &spec.info.target {
-        SpecTarget::Process(p) => (specs.start_at(p, data, now), Origin::Process(p.clone())),
-        SpecTarget::Collaboration(c) => (
-            specs.start_collaboration_at(c, data, now),
-            Origin::Collaboration(c.clone()),
-        ),
-    };
+    let (started, origin) = super::library::start_spec(spec, specs, data, now);
     let name = format!("spec {} `{}`", spec.info.id, spec.info.name);
     let mut wf = started.map_err(|e| match e {
         StartError::Workflow(w) => CliError {
@@ -112,18 +103,7 @@ fn start_one(
             true
         }
     };
-    let log = wf.take_transitions();
-    let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
-    let info = store
-        .create_instance(
-            spec.info.id,
-            InstanceSave {
-                state: &state,
-                status: InstanceStatus::of(&wf),
-                log: &log,
-            },
-        )
-        .map_err(usage)?;
+    let info = super::library::store_new(store, spec, &mut wf, &origin)?;
     Ok((info.id, failed))
 }
 
