@@ -197,3 +197,65 @@ fn the_session_shows_started_tasks_and_completes_one_with_data() {
     assert_eq!(task_state(&state, "Task_Pay"), "COMPLETED");
     assert_eq!(task_state(&state, "Task_Ship"), "COMPLETED");
 }
+
+/// A script task marked long-running (`long_running` property) runs its
+/// script, stays STARTED in the saved state, and `bpmn complete` finishes
+/// it with the outside's result from another shell.
+#[test]
+fn a_long_running_script_task_is_finished_by_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("long.bpmn");
+    std::fs::write(
+        &model,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" targetNamespace="t">
+  <process id="p" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="Task_Render"/>
+    <scriptTask id="Task_Render" name="Render the video">
+      <extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="long_running" value="true"/>
+      </spiffworkflow:properties></extensionElements>
+      <script>job = "render-7";</script>
+    </scriptTask>
+    <sequenceFlow id="f2" sourceRef="Task_Render" targetRef="Task_After"/>
+    <scriptTask id="Task_After"><script>done = job + ":" + frames;</script></scriptTask>
+    <sequenceFlow id="f3" sourceRef="Task_After" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>"#,
+    )
+    .unwrap();
+    let state = dir.path().join("s.json");
+    let out = bpmn()
+        .args(["run", "-p", "p", "-b"])
+        .arg(&model)
+        .arg("--json")
+        .arg("--save")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["started"], json!(["Task_Render"]), "{v}");
+    let out = bpmn()
+        .arg("complete")
+        .arg(&state)
+        .args(["Task_Render", "--data", r#"{"frames": 240}"#, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["completed"], json!(true), "{v}");
+    assert_eq!(v["data"]["done"], json!("render-7:240"), "{v}");
+}

@@ -216,6 +216,19 @@ impl Node {
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
+
+    /// A script task marked long-running (the `spiffworkflow:property` or
+    /// `camunda:property` `long_running` set to `true`): its script starts
+    /// work elsewhere, and the task stays STARTED until it is finished from
+    /// outside (`runtime/started.rs`).
+    pub fn is_long_running(&self) -> bool {
+        matches!(self.kind, NodeKind::ScriptTask { .. })
+            && self
+                .extensions
+                .properties
+                .get("long_running")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    }
 }
 
 /// The BPMN element type of a node, as task listings show it and callers

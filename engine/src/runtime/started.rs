@@ -4,8 +4,13 @@
 //! completes it with data ([`Workflow::complete_started`]) or fails it with
 //! a BPMN error code ([`Workflow::fail_started`]).
 //!
-//! Such a task is recognised by its record alone — STARTED, a service task,
-//! and not the loop task of a multi-instance or standard loop (which is
+//! A script task marked long-running (the `long_running` property, see
+//! [`crate::model::Node::is_long_running`]) runs its script — which starts
+//! the work elsewhere — and stays STARTED the same way; the data it is
+//! completed with is merged into its task data.
+//!
+//! Such a task is recognised by its record alone — STARTED, a service task
+//! or a long-running script task, and not the loop task of a multi-instance or standard loop (which is
 //! STARTED while its instances run) — so no owner keeps a list that a
 //! reset or a restore would have to keep in step.
 
@@ -19,20 +24,22 @@ use super::{CompleteError, TaskId, TaskState, Workflow};
 use crate::model::{Data, NodeKind};
 
 impl Workflow {
-    /// Whether record `t` is a service task waiting to be finished from
-    /// outside.
+    /// Whether record `t` is a service task, or a script task marked
+    /// long-running, waiting to be finished from outside.
     pub(crate) fn is_started_outside(&self, t: u32) -> bool {
-        self.records.exists(t)
-            && self.records.state(t) == TaskState::Started
-            && !self.loops.rows.contains_key(&t)
-            && matches!(
-                self.specs.model.node(self.records.get(t).node).kind,
-                NodeKind::ServiceTask { .. }
-            )
+        if !self.records.exists(t)
+            || self.records.state(t) != TaskState::Started
+            || self.loops.rows.contains_key(&t)
+        {
+            return false;
+        }
+        let node = self.specs.model.node(self.records.get(t).node);
+        matches!(node.kind, NodeKind::ServiceTask { .. }) || node.is_long_running()
     }
 
-    /// Service tasks that were accepted and wait to be finished from
-    /// outside, in the order they were reached. O(live tasks).
+    /// Service tasks that were accepted, and script tasks marked
+    /// long-running, that wait to be finished from outside, in the order
+    /// they were reached. O(live tasks).
     pub fn started_tasks(&self) -> Vec<TaskView<'_>> {
         self.live_tasks_where(|t| self.is_started_outside(t))
     }
@@ -85,7 +92,19 @@ impl Workflow {
             result_variable, ..
         } = &node.kind
         else {
-            unreachable!("checked by started_check");
+            // A long-running script task: the data is its result, merged
+            // into the task's data as a script's assignments would be.
+            let Value::Object(incoming) = data.to_json() else {
+                unreachable!("task data is a map");
+            };
+            self.records.update_data(t, |d| {
+                for (k, v) in incoming {
+                    d.insert(k, v);
+                }
+            });
+            let done = self.complete(t);
+            self.settle_joins();
+            return Ok(done?);
         };
         let var = result_variable
             .clone()
@@ -286,5 +305,49 @@ mod tests {
         wf.check_invariants().unwrap();
         wf.run().unwrap();
         assert_eq!(wf.task(pay(&wf)).unwrap().state, TaskState::Started);
+    }
+
+    #[test]
+    fn a_script_task_marked_long_running_stays_started_until_finished_from_outside() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" targetNamespace="t">
+  <process id="p" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="Task_Render"/>
+    <scriptTask id="Task_Render" name="Render the video">
+      <extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="long_running" value="true"/>
+      </spiffworkflow:properties></extensionElements>
+      <script>job = "render-7";</script>
+    </scriptTask>
+    <sequenceFlow id="f2" sourceRef="Task_Render" targetRef="Task_After"/>
+    <scriptTask id="Task_After"><script>done = job + ":" + frames;</script></scriptTask>
+    <sequenceFlow id="f3" sourceRef="Task_After" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>"#;
+        let specs = Specs::from_sources(vec![("long.bpmn".into(), xml.as_bytes().to_vec())]);
+        assert!(specs.diagnostics().is_empty(), "{:?}", specs.diagnostics());
+        let mut wf = specs.start("p", Data::new()).unwrap();
+        wf.run().unwrap();
+        // The script ran (it started the work) and the task waits.
+        let v = wf.started_tasks();
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].bpmn_id, "Task_Render");
+        assert_eq!(v[0].state, TaskState::Started);
+        let id = v[0].id;
+        assert!(!wf.is_completed());
+        // It survives a save and load.
+        let text = serde_json::to_string(&wf.snapshot()).unwrap();
+        let snap: InstanceSnapshot = serde_json::from_str(&text).unwrap();
+        let mut wf = Workflow::restore(wf.specs().clone(), &snap).unwrap();
+        // The outside reports its result: merged into the task's data.
+        wf.complete_started(id, obj(json!({"frames": 240})))
+            .unwrap();
+        wf.run().unwrap();
+        assert!(wf.is_completed());
+        assert_eq!(wf.data()["done"], json!("render-7:240"));
+        assert!(wf.started_tasks().is_empty());
+        wf.check_invariants().unwrap();
     }
 }

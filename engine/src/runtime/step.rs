@@ -28,6 +28,11 @@ impl Workflow {
         match &node.kind {
             NodeKind::ScriptTask { script } => {
                 self.run_script_on(t, *script)?;
+                if node.is_long_running() {
+                    // Live until finished from outside (`started.rs`).
+                    self.records.set_state(t, TaskState::Started);
+                    return Ok(());
+                }
                 self.complete(t)
             }
             NodeKind::SubProcess { graph, .. } => {
