@@ -204,28 +204,7 @@ fn the_session_shows_started_tasks_and_completes_one_with_data() {
 #[test]
 fn a_long_running_script_task_is_finished_by_complete() {
     let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("long.bpmn");
-    std::fs::write(
-        &model,
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" targetNamespace="t">
-  <process id="p" isExecutable="true">
-    <startEvent id="start"/>
-    <sequenceFlow id="f1" sourceRef="start" targetRef="Task_Render"/>
-    <scriptTask id="Task_Render" name="Render the video">
-      <extensionElements><spiffworkflow:properties>
-        <spiffworkflow:property name="long_running" value="true"/>
-      </spiffworkflow:properties></extensionElements>
-      <script>job = "render-7";</script>
-    </scriptTask>
-    <sequenceFlow id="f2" sourceRef="Task_Render" targetRef="Task_After"/>
-    <scriptTask id="Task_After"><script>done = job + ":" + frames;</script></scriptTask>
-    <sequenceFlow id="f3" sourceRef="Task_After" targetRef="end"/>
-    <endEvent id="end"/>
-  </process>
-</definitions>"#,
-    )
-    .unwrap();
+    let model = fixture("data/script_long_running.bpmn");
     let state = dir.path().join("s.json");
     let out = bpmn()
         .args(["run", "-p", "p", "-b"])

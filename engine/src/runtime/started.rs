@@ -309,23 +309,7 @@ mod tests {
 
     #[test]
     fn a_script_task_marked_long_running_stays_started_until_finished_from_outside() {
-        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" targetNamespace="t">
-  <process id="p" isExecutable="true">
-    <startEvent id="start"/>
-    <sequenceFlow id="f1" sourceRef="start" targetRef="Task_Render"/>
-    <scriptTask id="Task_Render" name="Render the video">
-      <extensionElements><spiffworkflow:properties>
-        <spiffworkflow:property name="long_running" value="true"/>
-      </spiffworkflow:properties></extensionElements>
-      <script>job = "render-7";</script>
-    </scriptTask>
-    <sequenceFlow id="f2" sourceRef="Task_Render" targetRef="Task_After"/>
-    <scriptTask id="Task_After"><script>done = job + ":" + frames;</script></scriptTask>
-    <sequenceFlow id="f3" sourceRef="Task_After" targetRef="end"/>
-    <endEvent id="end"/>
-  </process>
-</definitions>"#;
+        let xml = include_str!("../../../tests/fixtures/bpmn/data/script_long_running.bpmn");
         let specs = Specs::from_sources(vec![("long.bpmn".into(), xml.as_bytes().to_vec())]);
         assert!(specs.diagnostics().is_empty(), "{:?}", specs.diagnostics());
         let mut wf = specs.start("p", Data::new()).unwrap();
