@@ -28,6 +28,8 @@ mod numeric;
 mod parser;
 mod scope;
 mod temporal_fns;
+#[cfg(test)]
+mod test_support;
 mod types;
 mod unary;
 

@@ -326,10 +326,7 @@ fn resolve_def(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn n(x: f64) -> Value {
-        Value::Number(crate::dmn::number::Number::from_f64(x).unwrap())
-    }
+    use crate::dmn::feel::test_support::n;
 
     fn list(v: Vec<Value>) -> Value {
         Value::List(Arc::new(v))

@@ -238,17 +238,7 @@ fn list_replace(l: &[Value], at: &Value, new: &Value, apply: Apply<'_>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
-
-    /// Evaluates FEEL text, as a decision would.
-    fn feel(src: &str) -> String {
-        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
-        eval(&e, &Scope::empty()).expect("evaluates").to_string()
-    }
-
-    fn n(x: f64) -> Value {
-        Value::Number(Number::from_f64(x).unwrap())
-    }
+    use crate::dmn::feel::test_support::{feel, n};
 
     fn ns(xs: &[f64]) -> Value {
         list(xs.iter().map(|x| n(*x)).collect())

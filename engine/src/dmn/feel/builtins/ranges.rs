@@ -291,18 +291,7 @@ fn coincides(a: &Iv, b: &Iv) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
-    use crate::dmn::number::Number;
-
-    /// Evaluates FEEL text, as a decision would.
-    fn feel(src: &str) -> String {
-        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
-        eval(&e, &Scope::empty()).expect("evaluates").to_string()
-    }
-
-    fn n(x: f64) -> Value {
-        Value::Number(Number::from_f64(x).unwrap())
-    }
+    use crate::dmn::feel::test_support::{feel, n};
 
     /// `[lo..hi]` with `(`/`)` where an end is open.
     fn r(lo: f64, lo_in: bool, hi: f64, hi_in: bool) -> Value {

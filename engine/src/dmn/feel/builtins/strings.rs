@@ -172,20 +172,10 @@ fn string_join(list: &Value, delimiter: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dmn::feel::{Names, Scope, eval, parse_expression};
-
-    /// Evaluates FEEL text, as a decision would.
-    fn feel(src: &str) -> String {
-        let e = parse_expression(src, &Names::default()).expect("valid FEEL");
-        eval(&e, &Scope::empty()).expect("evaluates").to_string()
-    }
+    use crate::dmn::feel::test_support::{feel, n};
 
     fn s(x: &str) -> Value {
         Value::string(x)
-    }
-
-    fn n(x: f64) -> Value {
-        Value::Number(Number::from_f64(x).unwrap())
     }
 
     fn run(name: &str, args: &[Value]) -> Value {
