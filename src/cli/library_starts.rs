@@ -57,16 +57,7 @@ fn latest_specs(
 fn processes(target: &SpecTarget, specs: &Specs) -> Vec<String> {
     match target {
         SpecTarget::Process(p) => vec![p.clone()],
-        SpecTarget::Collaboration(c) => specs
-            .model()
-            .collaboration(c)
-            .map(|c| {
-                c.participants
-                    .iter()
-                    .filter_map(|p| p.process_ref.clone())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        SpecTarget::Collaboration(c) => specs.model().collaboration_processes(c),
     }
 }
 

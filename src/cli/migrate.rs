@@ -252,16 +252,7 @@ pub fn diff_spec(args: DiffSpecArgs) -> Result<u8, CliError> {
             SpecDiff::new(old.model(), new.model(), &p, args.deps)
         }
         (None, Some(SpecTarget::Collaboration(c))) => {
-            let roots: Vec<String> = old
-                .model()
-                .collaboration(&c)
-                .map(|c| {
-                    c.participants
-                        .iter()
-                        .filter_map(|p| p.process_ref.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let roots: Vec<String> = old.model().collaboration_processes(&c);
             Ok(SpecDiff::of_processes(
                 old.model(),
                 new.model(),

@@ -94,6 +94,19 @@ impl Model {
         self.collaborations.iter().find(|c| c.id == id)
     }
 
+    /// The processes collaboration `id` runs (its pools' `processRef`s, in
+    /// document order); empty when there is no such collaboration.
+    pub fn collaboration_processes(&self, id: &str) -> Vec<String> {
+        self.collaboration(id)
+            .map(|c| {
+                c.participants
+                    .iter()
+                    .filter_map(|p| p.process_ref.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Ids of all processes, in load order.
     pub fn process_ids(&self) -> impl Iterator<Item = &str> {
         self.processes.iter().map(|p| p.id.as_str())

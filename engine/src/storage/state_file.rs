@@ -388,16 +388,7 @@ fn restore_file(
     let origin = file.start.origin()?;
     let processes: Vec<String> = match &origin {
         Origin::Process(p) => vec![p.clone()],
-        Origin::Collaboration(c) => specs
-            .model()
-            .collaboration(c)
-            .map(|c| {
-                c.participants
-                    .iter()
-                    .filter_map(|p| p.process_ref.clone())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        Origin::Collaboration(c) => specs.model().collaboration_processes(c),
     };
     let file_errors = specs
         .diagnostics()
