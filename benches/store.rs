@@ -6,8 +6,7 @@
 use std::path::Path;
 
 use bpmn_engine::storage::{
-    self, Format, InstanceSave, InstanceStatus, NewSpec, Origin, SpecFile, SpecTarget, SqliteStore,
-    Store,
+    self, Format, InstanceSave, NewSpec, Origin, SpecFile, SpecTarget, SqliteStore, Store,
 };
 use bpmn_engine::{Data, Specs};
 
@@ -68,14 +67,7 @@ fn start_and_complete_1000(b: divan::Bencher) {
             let log = wf.take_transitions();
             let state = storage::save_bytes(&wf, &origin, Format::Json).unwrap();
             let info = store
-                .create_instance(
-                    spec,
-                    InstanceSave {
-                        state: &state,
-                        status: InstanceStatus::of(&wf),
-                        log: &log,
-                    },
-                )
+                .create_instance(spec, InstanceSave::of(&wf, &state, &log, false))
                 .unwrap();
             // resume and complete
             let stored = store.instance(info.id).unwrap();
@@ -92,11 +84,7 @@ fn start_and_complete_1000(b: divan::Bencher) {
                     info.id,
                     stored.info.revision,
                     None,
-                    InstanceSave {
-                        state: &state,
-                        status: InstanceStatus::of(&wf),
-                        log: &log,
-                    },
+                    InstanceSave::of(&wf, &state, &log, false),
                 )
                 .unwrap();
         }

@@ -10,16 +10,17 @@ pub use super::limits::LimitArgs;
 #[derive(Debug, Parser)]
 #[command(name = "bpmn", version, about, long_about = None)]
 pub struct Cli {
-    /// The instance store (SQLite file) that add, specs, start, instances,
-    /// log, export and import use, and where instance ids are looked up.
+    /// The instance store that add, specs, start, instances, log, export,
+    /// import and worker use, and where instance ids are looked up: an
+    /// SQLite file, or a PostgreSQL database as postgres://USER@HOST/DB.
     #[arg(
         long,
         global = true,
         env = "BPMN_STORE",
-        value_name = "PATH",
+        value_name = "PATH|URL",
         default_value = "bpmn.db"
     )]
-    pub store: PathBuf,
+    pub store: String,
     #[command(subcommand)]
     pub command: Command,
 }

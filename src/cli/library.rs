@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::storage::{
-    self, Format, InstanceSave, InstanceStatus, NewSpec, Origin, Spec, SpecFile, SpecTarget, Store,
+    self, Format, InstanceSave, NewSpec, Origin, Spec, SpecFile, SpecTarget, Store,
 };
 use bpmn_engine::{Specs, StartError, TaskState};
 use serde_json::{Value, json};
@@ -245,7 +245,7 @@ pub fn start(args: StartArgs) -> Result<u8, CliError> {
     } else {
         super::run::drive(&mut wf, &answers, &args.interactive.forms, roles.as_ref())
     };
-    let info = store_new(&mut store, &spec, &mut wf, &origin)?;
+    let info = store_new(store.as_mut(), &spec, &mut wf, &origin)?;
     if session {
         // The session works on the stored instance like `resume ID`.
         errln!(
@@ -285,7 +285,7 @@ pub(super) fn start_spec(
 /// Stores `wf` as a new instance of `spec`, with the task log recorded
 /// since it started.
 pub(super) fn store_new(
-    store: &mut impl Store,
+    store: &mut dyn Store,
     spec: &Spec,
     wf: &mut bpmn_engine::Workflow,
     origin: &Origin,
@@ -293,14 +293,7 @@ pub(super) fn store_new(
     let log = wf.take_transitions();
     let state = storage::save_bytes(wf, origin, Format::Json).map_err(usage)?;
     store
-        .create_instance(
-            spec.info.id,
-            InstanceSave {
-                state: &state,
-                status: InstanceStatus::of(wf),
-                log: &log,
-            },
-        )
+        .create_instance(spec.info.id, InstanceSave::of(wf, &state, &log, false))
         .map_err(usage)
 }
 
@@ -429,14 +422,7 @@ pub fn import(args: ImportArgs) -> Result<u8, CliError> {
     let added = store.add_spec(&spec).map_err(usage)?;
     let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
     let info = store
-        .create_instance(
-            added.spec.id,
-            InstanceSave {
-                state: &state,
-                status: InstanceStatus::of(&wf),
-                log: &[],
-            },
-        )
+        .create_instance(added.spec.id, InstanceSave::of(&wf, &state, &[], false))
         .map_err(usage)?;
     outln!("{}", info.id);
     errln!(

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bpmn_engine::runtime::EventError;
-use bpmn_engine::storage::{InstanceId, Spec, SpecInfo, SpecTarget, SqliteStore, Store};
+use bpmn_engine::storage::{
+    self, Format, InstanceId, InstanceSave, Spec, SpecInfo, SpecTarget, Store,
+};
 use bpmn_engine::{Specs, StartError, Workflow};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -29,8 +31,8 @@ fn usage(e: impl std::fmt::Display) -> CliError {
 }
 
 /// The latest version of every spec in the store, loaded.
-fn latest_specs(
-    store: &SqliteStore,
+pub(super) fn latest_specs(
+    store: &dyn Store,
     limits: &bpmn_engine::runtime::EngineLimits,
 ) -> Result<Vec<(Spec, Arc<Specs>)>, CliError> {
     let mut latest: BTreeMap<(bool, String), SpecInfo> = BTreeMap::new();
@@ -62,15 +64,18 @@ fn processes(target: &SpecTarget, specs: &Specs) -> Vec<String> {
 }
 
 /// Starts an instance of `spec`, lets `fire` start it (deliver the
-/// message, fire the timer), runs it and stores it. Returns its id and
+/// message, fire the timer), runs it and stores it — for a timer, as
+/// occurrence `occurrence` of its start event, which is stored at most
+/// once. Returns its id (`None`: that occurrence was started already) and
 /// whether its run failed (it is stored in ERROR then).
 fn start_one(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     spec: &Spec,
     specs: &Arc<Specs>,
     now: Option<Timestamp>,
     fire: impl FnOnce(&mut Workflow) -> Result<(), EventError>,
-) -> Result<(InstanceId, bool), CliError> {
+    occurrence: Option<(&str, u32)>,
+) -> Result<(Option<InstanceId>, bool), CliError> {
     let data = super::run::parse_data(None)?;
     let (started, origin) = super::library::start_spec(spec, specs, data, now);
     let name = format!("spec {} `{}`", spec.info.id, spec.info.name);
@@ -94,8 +99,21 @@ fn start_one(
             true
         }
     };
-    let info = super::library::store_new(store, spec, &mut wf, &origin)?;
-    Ok((info.id, failed))
+    let Some((start_event, n)) = occurrence else {
+        let info = super::library::store_new(store, spec, &mut wf, &origin)?;
+        return Ok((Some(info.id), failed));
+    };
+    let log = wf.take_transitions();
+    let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
+    let info = store
+        .create_timer_instance(
+            spec.info.id,
+            start_event,
+            n,
+            InstanceSave::of(&wf, &state, &log, failed),
+        )
+        .map_err(usage)?;
+    Ok((info.map(|i| i.id), failed))
 }
 
 /// Prints the new instance ids; exit 3 when one of them failed.
@@ -122,16 +140,22 @@ pub fn send_to_library(args: &SendArgs, payload: Value) -> Result<u8, CliError> 
     let mut store = open_store(false)?;
     let mut ids = Vec::new();
     let mut failed = false;
-    for (spec, specs) in latest_specs(&store, &limits)? {
+    for (spec, specs) in latest_specs(store.as_ref(), &limits)? {
         let catches = processes(&spec.info.target, &specs)
             .iter()
             .any(|p| specs.starts_on_message(p, name));
         if !catches {
             continue;
         }
-        let (id, f) = start_one(&mut store, &spec, &specs, None, |wf| {
-            wf.send_message(name, payload.clone())
-        })?;
+        let (id, f) = start_one(
+            store.as_mut(),
+            &spec,
+            &specs,
+            None,
+            |wf| wf.send_message(name, payload.clone()),
+            None,
+        )?;
+        let Some(id) = id else { continue };
         errln!(
             "Message `{name}` started instance {id} of spec {} `{}`.",
             spec.info.id,
@@ -154,13 +178,33 @@ pub fn send_to_library(args: &SendArgs, payload: Value) -> Result<u8, CliError> 
 /// `bpmn tick`: starts an instance per timer start event occurrence due.
 pub fn tick(args: TickArgs) -> Result<u8, CliError> {
     let now = args.now.as_deref().map(super::run::parse_now).transpose()?;
-    let at = now.unwrap_or_else(Timestamp::now);
     let limits = args.limits.engine_limits();
     let mut store = open_store(false)?;
+    let latest = latest_specs(store.as_ref(), &limits)?;
+    let (ids, failed) =
+        start_due_timers(store.as_mut(), &latest, now, &mut |line| errln!("{line}"))?;
+    if ids.is_empty() {
+        errln!("Nothing is due.");
+    }
+    Ok(print_ids(&ids, failed, args.json))
+}
+
+/// Starts an instance per occurrence of a timer start event of `latest`
+/// due at `now` (the wall clock when `None`) and not started yet — by
+/// this or any other process: each occurrence is stored at most once.
+/// `say` gets a line per instance. Returns the new ids and whether a run
+/// failed.
+pub(super) fn start_due_timers(
+    store: &mut dyn Store,
+    latest: &[(Spec, Arc<Specs>)],
+    now: Option<Timestamp>,
+    say: &mut dyn FnMut(String),
+) -> Result<(Vec<InstanceId>, bool), CliError> {
+    let at = now.unwrap_or_else(Timestamp::now);
     let mut ids = Vec::new();
     let mut failed = false;
-    for (spec, specs) in latest_specs(&store, &limits)? {
-        for p in processes(&spec.info.target, &specs) {
+    for (spec, specs) in latest {
+        for p in processes(&spec.info.target, specs) {
             let timers = specs
                 .timer_starts(&p, spec.info.added)
                 .map_err(|e| usage(format!("spec {} `{}`: {e}", spec.info.id, spec.info.name)))?;
@@ -170,28 +214,30 @@ pub fn tick(args: TickArgs) -> Result<u8, CliError> {
                     .map_err(usage)?;
                 let due = t.due_count(at, done.saturating_add(MAX_PER_TICK));
                 for n in done..due {
-                    let (id, f) = start_one(&mut store, &spec, &specs, now, |wf| {
-                        wf.fire_timer_start(&t.start_id)
-                    })?;
-                    errln!(
+                    // Stored with the count of started occurrences in one
+                    // transaction: a failure later, or another worker
+                    // ticking at the same time, starts nothing twice.
+                    let (id, f) = start_one(
+                        store,
+                        spec,
+                        specs,
+                        now,
+                        |wf| wf.fire_timer_start(&t.start_id),
+                        Some((&t.start_id, n + 1)),
+                    )?;
+                    let Some(id) = id else {
+                        // Another process started this occurrence.
+                        break;
+                    };
+                    say(format!(
                         "Timer `{}` started instance {id} of spec {} `{}`.",
-                        t.start_id,
-                        spec.info.id,
-                        spec.info.name
-                    );
+                        t.start_id, spec.info.id, spec.info.name
+                    ));
                     ids.push(id);
                     failed |= f;
-                    // Recorded per instance: a failure later starts
-                    // nothing twice either.
-                    store
-                        .set_timer_starts_done(spec.info.id, &t.start_id, n + 1)
-                        .map_err(usage)?;
                 }
             }
         }
     }
-    if ids.is_empty() {
-        errln!("Nothing is due.");
-    }
-    Ok(print_ids(&ids, failed, args.json))
+    Ok((ids, failed))
 }

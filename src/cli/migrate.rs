@@ -15,7 +15,7 @@ use std::sync::Arc;
 use bpmn_engine::model::{ElementChange, ElementRef, FlowRef, MatchedBy, SpecDiff};
 use bpmn_engine::parser::LoadOptions;
 use bpmn_engine::runtime::{InstanceDiff, MigrationError, MigrationReport, TaskMapping};
-use bpmn_engine::storage::{NewSpec, Origin, SpecTarget, Store};
+use bpmn_engine::storage::{NewSpec, Origin, SpecTarget};
 use bpmn_engine::{Severity, Specs, Workflow};
 use serde_json::{Value, json};
 

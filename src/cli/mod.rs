@@ -49,7 +49,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    target::set_store_path(cli.store);
+    target::set_store(cli.store);
     let result = match cli.command {
         args::Command::Run(a) => run::run(a),
         args::Command::Validate(a) => validate::validate(a),

@@ -14,32 +14,38 @@ use std::sync::OnceLock;
 
 use bpmn_engine::runtime::EngineLimits;
 use bpmn_engine::runtime::Transition;
-use bpmn_engine::storage::{
-    self, Format, InstanceId, InstanceSave, InstanceStatus, Origin, SqliteStore, StateLock, Store,
-};
+use bpmn_engine::storage::{self, Format, InstanceId, InstanceSave, Origin, StateLock, Store};
 use bpmn_engine::{TaskId, TaskState, Workflow};
 
 use super::CliError;
 
-/// The store path from `--store` / `BPMN_STORE` (set once by `main`).
-static STORE_PATH: OnceLock<PathBuf> = OnceLock::new();
+/// The store from `--store` / `BPMN_STORE` (set once by `main`).
+static STORE: OnceLock<String> = OnceLock::new();
 
-/// Records the store path chosen on the command line.
-pub fn set_store_path(p: PathBuf) {
-    let _ = STORE_PATH.set(p);
+/// Records the store chosen on the command line.
+pub fn set_store(location: String) {
+    let _ = STORE.set(location);
 }
 
-/// The store path chosen on the command line (`bpmn.db` by default).
-pub fn store_path() -> PathBuf {
-    STORE_PATH
+/// The store chosen on the command line (`bpmn.db` by default): a file
+/// path or a database URL.
+pub fn store_location() -> String {
+    STORE
         .get()
         .cloned()
-        .unwrap_or_else(|| PathBuf::from("bpmn.db"))
+        .unwrap_or_else(|| "bpmn.db".to_string())
+}
+
+/// The store, when there is one to show in a session: a database URL, or
+/// an SQLite file that exists.
+pub fn existing_store() -> Option<String> {
+    let loc = store_location();
+    (storage::is_database_url(&loc) || Path::new(&loc).exists()).then_some(loc)
 }
 
 /// Opens the store; `create` makes it when missing (commands that add).
-pub fn open_store(create: bool) -> Result<SqliteStore, CliError> {
-    SqliteStore::open(&store_path(), create).map_err(|e| CliError::usage(e.to_string()))
+pub fn open_store(create: bool) -> Result<Box<dyn Store>, CliError> {
+    storage::open_store(&store_location(), create).map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// A state file or a stored instance.
@@ -75,7 +81,7 @@ pub struct Opened {
     pub target: Target,
     /// Held until the instance is dropped (after its save).
     _lock: Option<StateLock>,
-    store: Option<(SqliteStore, i64)>,
+    store: Option<(Box<dyn Store>, i64)>,
     /// Changes made outside this process's journal (an interactive session
     /// on a working file), for the task log.
     absorbed: Vec<Transition>,
@@ -111,7 +117,7 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
                 .map_err(|e| CliError::usage(e.to_string()))?;
             let (mut wf, origin) = storage::load_bytes_limited(&stored.state, Format::Json, limits)
                 .map_err(|e| {
-                    CliError::usage(format!("{}: instance {id}: {e}", store.path().display()))
+                    CliError::usage(format!("{}: instance {id}: {e}", store.location()))
                 })?;
             wf.record_transitions(false);
             Ok(Opened {
@@ -199,11 +205,7 @@ impl Opened {
                 id,
                 *revision,
                 spec,
-                InstanceSave {
-                    state: &state,
-                    status: InstanceStatus::of(&self.wf),
-                    log: &log,
-                },
+                InstanceSave::of(&self.wf, &state, &log, false),
             )
             .map_err(|e| CliError::usage(e.to_string()))?;
         *revision = info.revision;

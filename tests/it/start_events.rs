@@ -208,10 +208,15 @@ fn a_store_of_schema_version_1_gains_the_timer_table_on_the_next_tick() {
     let d = dir.path();
     let added = add(d, "report_in_an_hour");
     {
-        // As a store written before timer starts were remembered.
+        // As a store written before timer starts were remembered (and
+        // before workers: schema 3).
         let c = rusqlite::Connection::open(d.join("bpmn.db")).unwrap();
-        c.execute_batch("DROP TABLE timer_starts; PRAGMA user_version = 1;")
-            .unwrap();
+        c.execute_batch(
+            "DROP TABLE timer_starts; DROP TABLE queue; DROP INDEX instances_due;
+             ALTER TABLE instances DROP COLUMN due_at; ALTER TABLE instances DROP COLUMN holder;
+             ALTER TABLE instances DROP COLUMN claim_until; PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let tick = || ids(bpmn(d).args(["tick", "--json", "--now", &at(added, 90)]));
     assert_eq!(tick().len(), 1);
@@ -221,7 +226,7 @@ fn a_store_of_schema_version_1_gains_the_timer_table_on_the_next_tick() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(v, bpmn_engine::storage::STORE_SCHEMA_VERSION);
-    assert_eq!(v, 2);
+    assert_eq!(v, 3);
 }
 
 #[test]

@@ -442,6 +442,11 @@ fn a_save_based_on_a_stale_read_is_refused() {
         state,
         status: InstanceStatus::Waiting,
         log: &[],
+        next_timer: None,
+        pending: false,
+        delivered: &[],
+        undelivered: &[],
+        claim: None,
     };
     let id = a.create_instance(spec, save(b"{}")).unwrap().id;
     let read_a = a.instance(id).unwrap().info.revision;

@@ -51,6 +51,28 @@ impl Workflow {
     /// The earliest timer due at the current time: when, and the waiting
     /// task or the start event (by index) it belongs to.
     pub(crate) fn next_due_timer(&self) -> Option<(Timestamp, Result<u32, StarterId>)> {
+        let best = self.earliest_timer()?;
+        (best.0 <= self.clock.now()).then_some(best)
+    }
+
+    /// When the earliest armed timer (a waiting task's or a start event's)
+    /// is due, due yet or not: what a store keeps so a worker runs the
+    /// instance then. Reads the timer indexes only, never the tasks.
+    pub fn next_timer(&self) -> Option<Timestamp> {
+        self.earliest_timer().map(|(at, _)| at)
+    }
+
+    /// Whether engine work (a script, gateway, event…) is ready to run: a
+    /// run stopped before it was done, e.g. at the step limit.
+    pub fn has_engine_work(&self) -> bool {
+        self.records
+            .ready
+            .iter()
+            .any(|&t| self.records.state(t) == TaskState::Ready)
+    }
+
+    /// The earliest armed timer and whom it belongs to.
+    fn earliest_timer(&self) -> Option<(Timestamp, Result<u32, StarterId>)> {
         // Both indexes are ordered by due time: their first entries are the
         // earliest (a wait's before a start event's due at the same time).
         // Without an armed timer this reads neither the clock nor anything
@@ -62,11 +84,10 @@ impl Workflow {
             .find(|(_, t)| self.records.state(*t) == TaskState::Waiting)
             .map(|&(d, t)| (d, Ok(t)));
         let start = self.events.starters.next_timer().map(|(d, k)| (d, Err(k)));
-        let best = match (wait, start) {
+        match (wait, start) {
             (Some(w), Some(s)) => Some(if s.0 < w.0 { s } else { w }),
             (w, s) => w.or(s),
-        }?;
-        (best.0 <= self.clock.now()).then_some(best)
+        }
     }
 
     /// Fires the earliest timer due at the current time. Returns whether

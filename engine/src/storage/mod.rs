@@ -33,6 +33,7 @@ pub use state_file::{
     save, save_bytes,
 };
 pub use store::{
-    Added, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry, NewSpec, Spec,
-    SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError, StoredInstance,
+    Added, Claim, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry,
+    NewSpec, QueueId, Queued, Spec, SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError,
+    StoredInstance, is_database_url, open_store,
 };

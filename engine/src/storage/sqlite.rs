@@ -18,8 +18,9 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::store::{
-    Added, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry, NewSpec, Spec,
-    SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError, StoredInstance,
+    Added, Claim, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry,
+    NewSpec, QueueId, Queued, Spec, SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError,
+    StoredInstance,
 };
 use crate::runtime::TaskState;
 
@@ -79,6 +80,26 @@ const MIGRATIONS: &[&str] = &[
         started INTEGER NOT NULL,
         PRIMARY KEY (spec, start_event)
     );",
+    // 2 → 3: workers. When each instance is next due (microseconds since
+    // 1970; NULL: nothing to do until something from outside) and which
+    // worker holds it until when; the queue of messages and signals for
+    // stored instances. Instances from before are due at once, so a
+    // worker computes their real due time.
+    "ALTER TABLE instances ADD COLUMN due_at INTEGER;
+    ALTER TABLE instances ADD COLUMN holder TEXT;
+    ALTER TABLE instances ADD COLUMN claim_until INTEGER;
+    UPDATE instances SET due_at = 0 WHERE status <> 'completed';
+    CREATE INDEX instances_due ON instances (due_at) WHERE due_at IS NOT NULL;
+    CREATE TABLE queue (
+        id INTEGER PRIMARY KEY,
+        instance INTEGER NOT NULL REFERENCES instances (id),
+        kind TEXT NOT NULL CHECK (kind IN ('message', 'signal')),
+        name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        queued TEXT NOT NULL,
+        seen_revision INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX queue_instance ON queue (instance, id);",
 ];
 
 /// The schema version this build writes.
@@ -326,7 +347,7 @@ fn spec_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row<SpecInfo>> {
     })())
 }
 
-const INSTANCE_SELECT: &str = "SELECT i.id, i.spec, s.name, s.version, i.status, i.started, i.updated, i.revision FROM instances i JOIN specs s ON s.id = i.spec";
+const INSTANCE_SELECT: &str = "SELECT i.id, i.spec, s.name, s.version, i.status, i.started, i.updated, i.revision, i.holder, i.claim_until, (SELECT count(*) FROM queue q WHERE q.instance = i.id) FROM instances i JOIN specs s ON s.id = i.spec";
 
 fn instance_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row<InstanceInfo>> {
     let status: String = r.get(4)?;
@@ -334,6 +355,9 @@ fn instance_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row<InstanceInfo>> {
     let updated: String = r.get(6)?;
     let (id, spec, spec_name, version, revision) =
         (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(7)?);
+    let holder: Option<String> = r.get(8)?;
+    let until: Option<i64> = r.get(9)?;
+    let queued: u32 = r.get(10)?;
     Ok((|| {
         Ok(InstanceInfo {
             id,
@@ -345,8 +369,40 @@ fn instance_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row<InstanceInfo>> {
             started: parse_time(&started)?,
             updated: parse_time(&updated)?,
             revision,
+            holder: live_claim(holder, until, Timestamp::now()),
+            queued,
         })
     })())
+}
+
+/// A time as stored in the due and claim columns: microseconds since 1970.
+pub(super) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+/// The claim of `holder` until `until` (microseconds), if it lasts at `now`.
+pub(super) fn live_claim(
+    holder: Option<String>,
+    until: Option<i64>,
+    now: Timestamp,
+) -> Option<Claim> {
+    let (worker, until) = (holder?, until?);
+    let until = Timestamp::from_microsecond(until).ok()?;
+    (until > now).then_some(Claim { worker, until })
+}
+
+/// When an instance saved with `save` at revision `revision` is next due
+/// (microseconds), given whether its queue holds items not tried at that
+/// revision: now when engine work or such an item waits, else its earliest
+/// timer; never once it has completed.
+pub(super) fn due_at(save: &InstanceSave<'_>, untried: bool, now: Timestamp) -> Option<i64> {
+    if save.status == InstanceStatus::Completed {
+        None
+    } else if save.pending || untried {
+        Some(micros(now))
+    } else {
+        save.next_timer.map(micros)
+    }
 }
 
 fn target_parts(t: &SpecTarget) -> (&'static str, &str) {
@@ -354,6 +410,22 @@ fn target_parts(t: &SpecTarget) -> (&'static str, &str) {
         SpecTarget::Process(p) => ("process", p),
         SpecTarget::Collaboration(c) => ("collaboration", c),
     }
+}
+
+/// Inserts a new instance of `spec` with its log; returns its id.
+fn insert_instance(
+    tx: &rusqlite::Transaction<'_>,
+    spec: SpecId,
+    save: &InstanceSave<'_>,
+) -> rusqlite::Result<InstanceId> {
+    let now = Timestamp::now();
+    tx.execute(
+        "INSERT INTO instances (spec, status, started, updated, revision, state, due_at) VALUES (?1, ?2, ?3, ?3, 1, ?4, ?5)",
+        params![spec, save.status.as_str(), time_text(now), save.state, due_at(save, false, now)],
+    )?;
+    let id = tx.last_insert_rowid();
+    append_log(tx, id, save.log)?;
+    Ok(id)
 }
 
 /// Appends `log` to the task log of `instance`, after its last entry.
@@ -389,7 +461,67 @@ fn append_log(
     Ok(())
 }
 
+/// Removes what `save` delivered from the queue of `id` and marks what it
+/// tried as seen at `revision` (emptying the queue when the instance
+/// completed); returns whether items not tried at `revision` remain.
+fn settle_queue(
+    tx: &rusqlite::Transaction<'_>,
+    id: InstanceId,
+    revision: i64,
+    save: &InstanceSave<'_>,
+) -> rusqlite::Result<bool> {
+    if save.status == InstanceStatus::Completed {
+        tx.execute("DELETE FROM queue WHERE instance = ?1", [id])?;
+        return Ok(false);
+    }
+    {
+        let mut del = tx.prepare_cached("DELETE FROM queue WHERE id = ?1 AND instance = ?2")?;
+        for q in save.delivered {
+            del.execute(params![q, id])?;
+        }
+        let mut seen = tx.prepare_cached(
+            "UPDATE queue SET seen_revision = ?1 WHERE id = ?2 AND instance = ?3",
+        )?;
+        for q in save.undelivered {
+            seen.execute(params![revision, q, id])?;
+        }
+    }
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM queue WHERE instance = ?1 AND seen_revision < ?2)",
+        params![id, revision],
+        |r| r.get(0),
+    )
+}
+
+/// The end of a claim taken at `now` for `lease` (microseconds).
+pub(super) fn lease_end(now: Timestamp, lease: Duration) -> i64 {
+    micros(now).saturating_add(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// A queue row read back.
+pub(super) fn queued_row(
+    id: QueueId,
+    kind: &str,
+    name: String,
+    payload: &str,
+    queued: &str,
+) -> Result<Queued, StoreError> {
+    Ok(Queued {
+        id,
+        kind: DeliveryKind::parse(kind)
+            .ok_or_else(|| StoreError::BadRow(format!("queue kind `{kind}`")))?,
+        name,
+        payload: serde_json::from_str(payload)
+            .map_err(|e| StoreError::BadRow(format!("queued payload: {e}")))?,
+        queued: parse_time(queued)?,
+    })
+}
+
 impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
     fn add_spec(&mut self, spec: &NewSpec) -> Result<Added, StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sqlite {
@@ -527,18 +659,11 @@ impl Store for SqliteStore {
             path: path.clone(),
             source,
         };
-        let now = time_text(Timestamp::now());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        tx.execute(
-            "INSERT INTO instances (spec, status, started, updated, revision, state) VALUES (?1, ?2, ?3, ?3, 1, ?4)",
-            params![spec, save.status.as_str(), now, save.state],
-        )
-        .map_err(sql)?;
-        let id = tx.last_insert_rowid();
-        append_log(&tx, id, save.log).map_err(sql)?;
+        let id = insert_instance(&tx, spec, &save).map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.instance_info(id)
     }
@@ -595,14 +720,23 @@ impl Store for SqliteStore {
             Some(now) if now != read => return Err(StoreError::Stale { id, read, now }),
             Some(_) => {}
         }
+        let revision = read + 1;
+        let at = Timestamp::now();
+        let untried = settle_queue(&tx, id, revision, &save).map_err(sql)?;
         tx.execute(
-            "UPDATE instances SET state = ?1, status = ?2, updated = ?3, revision = revision + 1,
-             spec = coalesce(?4, spec) WHERE id = ?5",
+            "UPDATE instances SET state = ?1, status = ?2, updated = ?3, revision = ?4,
+             spec = coalesce(?5, spec), due_at = ?6,
+             claim_until = CASE WHEN holder = ?7 THEN NULL ELSE claim_until END,
+             holder = CASE WHEN holder = ?7 THEN NULL ELSE holder END
+             WHERE id = ?8",
             params![
                 save.state,
                 save.status.as_str(),
-                time_text(Timestamp::now()),
+                time_text(at),
+                revision,
                 spec,
+                due_at(&save, untried, at),
+                save.claim,
                 id
             ],
         )
@@ -624,20 +758,173 @@ impl Store for SqliteStore {
             .map_err(self.sql())
     }
 
-    fn set_timer_starts_done(
+    fn create_timer_instance(
         &mut self,
         spec: SpecId,
         start_event: &str,
-        started: u32,
+        occurrence: u32,
+        save: InstanceSave<'_>,
+    ) -> Result<Option<InstanceInfo>, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let done: u32 = tx
+            .query_row(
+                "SELECT started FROM timer_starts WHERE spec = ?1 AND start_event = ?2",
+                params![spec, start_event],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?
+            .unwrap_or(0);
+        if done.checked_add(1) != Some(occurrence) {
+            return Ok(None);
+        }
+        let id = insert_instance(&tx, spec, &save).map_err(sql)?;
+        tx.execute(
+            "INSERT INTO timer_starts (spec, start_event, started) VALUES (?1, ?2, ?3)
+             ON CONFLICT (spec, start_event) DO UPDATE SET started = excluded.started",
+            params![spec, start_event, occurrence],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        self.instance_info(id).map(Some)
+    }
+
+    fn enqueue(
+        &mut self,
+        id: InstanceId,
+        kind: DeliveryKind,
+        name: &str,
+        payload: &serde_json::Value,
+    ) -> Result<QueueId, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let status: Option<String> = tx
+            .query_row("SELECT status FROM instances WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql)?;
+        match status.as_deref() {
+            None => return Err(StoreError::NoInstance(id)),
+            Some("completed") => return Err(StoreError::Finished(id)),
+            Some(_) => {}
+        }
+        let now = Timestamp::now();
+        tx.execute(
+            "INSERT INTO queue (instance, kind, name, payload, queued) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, kind.as_str(), name, payload.to_string(), time_text(now)],
+        )
+        .map_err(sql)?;
+        let qid = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE instances SET due_at = min(coalesce(due_at, ?1), ?1) WHERE id = ?2",
+            params![micros(now), id],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(qid)
+    }
+
+    fn queued(&self, id: InstanceId) -> Result<Vec<Queued>, StoreError> {
+        self.instance_info(id)?;
+        let rows: Vec<(QueueId, String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, name, payload, queued FROM queue WHERE instance = ?1 ORDER BY id",
+            )
+            .and_then(|mut s| {
+                s.query_map([id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect()
+            })
+            .map_err(self.sql())?;
+        rows.into_iter()
+            .map(|(id, kind, name, payload, queued)| queued_row(id, &kind, name, &payload, &queued))
+            .collect()
+    }
+
+    fn claim_due(
+        &mut self,
+        worker: &str,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<InstanceId>, StoreError> {
+        let until = lease_end(now, lease);
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        // One writer at a time (IMMEDIATE): the choice and the claim are
+        // one step, so two workers never take the same instance.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let ids: Vec<InstanceId> = tx
+            .prepare_cached(
+                "UPDATE instances SET holder = ?1, claim_until = ?2 WHERE id IN (
+                     SELECT id FROM instances
+                     WHERE due_at <= ?3 AND (holder IS NULL OR claim_until <= ?3)
+                     ORDER BY due_at LIMIT ?4)
+                 RETURNING id",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![worker, until, micros(now), limit], |r| r.get(0))?
+                    .collect()
+            })
+            .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        let mut ids = ids;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    fn release(
+        &mut self,
+        id: InstanceId,
+        worker: &str,
+        retry_at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "INSERT INTO timer_starts (spec, start_event, started) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (spec, start_event) DO UPDATE SET started = excluded.started",
-                params![spec, start_event, started],
+                "UPDATE instances SET holder = NULL, claim_until = NULL,
+                 due_at = CASE WHEN ?3 IS NULL OR due_at IS NULL THEN due_at ELSE ?3 END
+                 WHERE id = ?1 AND holder = ?2",
+                params![id, worker, retry_at.map(micros)],
             )
             .map(|_| ())
             .map_err(self.sql())
+    }
+
+    fn next_due(&self, now: Timestamp) -> Result<Option<Timestamp>, StoreError> {
+        let at: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT min(due_at) FROM instances WHERE due_at IS NOT NULL
+                 AND (holder IS NULL OR claim_until <= ?1)",
+                [micros(now)],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())?;
+        Ok(at.and_then(|us| Timestamp::from_microsecond(us).ok()))
     }
 
     fn log(&self, id: InstanceId) -> Result<Vec<LogEntry>, StoreError> {

@@ -8,6 +8,14 @@
 //! write of an instance names the revision it was based on: a write based
 //! on a stale revision (another process saved the instance in between) is
 //! refused with [`StoreError::Stale`] instead of losing that update.
+//!
+//! Workers (`bpmn worker`) share a store: each save says when the instance
+//! is next due (its earliest timer, or now when engine work is pending),
+//! messages and signals for an instance wait in its queue until a save
+//! delivers them (removed in the same transaction, so exactly once), and a
+//! worker claims due instances for a while ([`Store::claim_due`]) so no two
+//! workers run the same instance. A claim that is not released (a killed
+//! worker) expires; the last saved state stands.
 
 use std::path::PathBuf;
 
@@ -19,6 +27,8 @@ use crate::runtime::{TaskState, Transition};
 pub type SpecId = i64;
 /// An instance's id in the store.
 pub type InstanceId = i64;
+/// A queued message's or signal's id in the store.
+pub type QueueId = i64;
 
 /// One source file of a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +195,19 @@ pub struct InstanceInfo {
     pub updated: Timestamp,
     /// How many times it was saved; a save names the revision it read.
     pub revision: i64,
+    /// The worker that holds it, while its claim lasts.
+    pub holder: Option<Claim>,
+    /// How many messages and signals wait in its queue.
+    pub queued: u32,
+}
+
+/// A worker's claim on an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The worker's name.
+    pub worker: String,
+    /// When the claim expires unless the worker saves or releases first.
+    pub until: Timestamp,
 }
 
 /// An instance with its saved state (the bytes of a JSON state file).
@@ -205,6 +228,85 @@ pub struct InstanceSave<'a> {
     pub status: InstanceStatus,
     /// The task state changes since the last save, for the log.
     pub log: &'a [Transition],
+    /// The earliest timer it waits for: a worker runs it then.
+    pub next_timer: Option<Timestamp>,
+    /// Engine work is ready to run (a run stopped before its end without
+    /// an error): a worker runs it at once.
+    pub pending: bool,
+    /// Queued messages and signals this save delivered: removed with it.
+    pub delivered: &'a [QueueId],
+    /// Queued messages and signals tried and not delivered (nothing waits
+    /// for them yet): kept, and tried again once the instance changes.
+    pub undelivered: &'a [QueueId],
+    /// The worker whose claim this save ends (`None`: not a worker).
+    pub claim: Option<&'a str>,
+}
+
+impl<'a> InstanceSave<'a> {
+    /// A save of `state` as `wf` stands: its status, when it is next due
+    /// (earliest timer; pending engine work unless the last run `failed`),
+    /// with the task log `log`. Nothing delivered, no claim.
+    pub fn of(
+        wf: &crate::Workflow,
+        state: &'a [u8],
+        log: &'a [Transition],
+        failed: bool,
+    ) -> InstanceSave<'a> {
+        let status = InstanceStatus::of(wf);
+        InstanceSave {
+            state,
+            status,
+            log,
+            next_timer: wf.next_timer(),
+            pending: !failed && status != InstanceStatus::Error && wf.has_engine_work(),
+            delivered: &[],
+            undelivered: &[],
+            claim: None,
+        }
+    }
+}
+
+/// Whether a queued item is a message or a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryKind {
+    /// A message (`bpmn send --message`).
+    Message,
+    /// A signal (`bpmn send --signal`).
+    Signal,
+}
+
+impl DeliveryKind {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Message => "message",
+            DeliveryKind::Signal => "signal",
+        }
+    }
+
+    /// Reads [`DeliveryKind::as_str`]'s words.
+    pub fn parse(s: &str) -> Option<DeliveryKind> {
+        match s {
+            "message" => Some(DeliveryKind::Message),
+            "signal" => Some(DeliveryKind::Signal),
+            _ => None,
+        }
+    }
+}
+
+/// A message or signal for a stored instance, waiting in its queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    /// Its id (queue order).
+    pub id: QueueId,
+    /// Message or signal.
+    pub kind: DeliveryKind,
+    /// The message or signal name.
+    pub name: String,
+    /// Its payload (JSON).
+    pub payload: serde_json::Value,
+    /// When it was queued.
+    pub queued: Timestamp,
 }
 
 /// One line of an instance's task log.
@@ -276,6 +378,9 @@ pub enum StoreError {
     /// A row holds what this build cannot read.
     #[error("the store holds an unreadable row: {0}")]
     BadRow(String),
+    /// The instance has completed: nothing can receive a message any more.
+    #[error("instance {0} has completed; nothing in it can receive a message or signal")]
+    Finished(InstanceId),
     /// SQLite failed (disk full, locked for too long…).
     #[error("{}: {source}", path.display())]
     Sqlite {
@@ -286,8 +391,28 @@ pub enum StoreError {
     },
 }
 
+/// Whether `location` names a database server (`postgres://…`,
+/// `postgresql://…`) rather than an SQLite file.
+pub fn is_database_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// Opens the store at `location`: an SQLite file path (created with its
+/// schema when missing and `create` is set).
+pub fn open_store(location: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
+    Ok(Box::new(super::SqliteStore::open(
+        std::path::Path::new(location),
+        create,
+    )?))
+}
+
 /// A library of specs and a list of instances with their task logs.
-pub trait Store {
+///
+/// `Send`, so each worker thread can own a connection.
+pub trait Store: Send {
+    /// Where the store is, for messages (a file path, or a database URL
+    /// without its password).
+    fn location(&self) -> String;
     /// Adds a spec; when its files equal those of the latest version of the
     /// same target, returns that version instead of adding one.
     fn add_spec(&mut self, spec: &NewSpec) -> Result<Added, StoreError>;
@@ -308,7 +433,10 @@ pub trait Store {
     fn instance(&self, id: InstanceId) -> Result<StoredInstance, StoreError>;
     /// Saves an instance read at revision `read`; refused with
     /// [`StoreError::Stale`] when it was saved since. `spec` moves it to
-    /// another spec version (a migration). Returns the new info.
+    /// another spec version (a migration). Delivered queue items are
+    /// removed, undelivered ones kept for the next change; the save's
+    /// claim (if any) is released; a completed instance's queue is
+    /// emptied. Returns the new info.
     fn update_instance(
         &mut self,
         id: InstanceId,
@@ -319,14 +447,54 @@ pub trait Store {
     /// How many occurrences of timer start event `start_event` of spec
     /// version `spec` were started (0 when none).
     fn timer_starts_done(&self, spec: SpecId, start_event: &str) -> Result<u32, StoreError>;
-    /// Records that `started` occurrences of timer start event
-    /// `start_event` of spec version `spec` were started.
-    fn set_timer_starts_done(
+    /// Stores a new instance of `spec` started by occurrence `occurrence`
+    /// (1 for the first) of its timer start event `start_event`, and
+    /// records that occurrence as started, in one transaction. Returns
+    /// `None`, storing nothing, when that occurrence was started already
+    /// (by another worker or tick) or an earlier one was not.
+    fn create_timer_instance(
         &mut self,
         spec: SpecId,
         start_event: &str,
-        started: u32,
+        occurrence: u32,
+        save: InstanceSave<'_>,
+    ) -> Result<Option<InstanceInfo>, StoreError>;
+    /// Queues a message or signal for instance `id` (delivered by the next
+    /// save that delivers it; the instance is due at once). Refused for a
+    /// completed instance.
+    fn enqueue(
+        &mut self,
+        id: InstanceId,
+        kind: DeliveryKind,
+        name: &str,
+        payload: &serde_json::Value,
+    ) -> Result<QueueId, StoreError>;
+    /// The queue of instance `id`, oldest first.
+    fn queued(&self, id: InstanceId) -> Result<Vec<Queued>, StoreError>;
+    /// Claims up to `limit` instances due at `now` (a timer due, engine
+    /// work pending, or a queued item not yet tried at this revision) and
+    /// not held by a live claim, for `worker` until `now + lease`. Never
+    /// gives two workers the same instance while a claim lasts. Earliest
+    /// due first.
+    fn claim_due(
+        &mut self,
+        worker: &str,
+        now: Timestamp,
+        lease: std::time::Duration,
+        limit: u32,
+    ) -> Result<Vec<InstanceId>, StoreError>;
+    /// Ends `worker`'s claim on instance `id` without a save (nothing
+    /// happens when it does not hold it). `retry_at` makes a due instance
+    /// due again only then (a run that could not start: no hot loop).
+    fn release(
+        &mut self,
+        id: InstanceId,
+        worker: &str,
+        retry_at: Option<Timestamp>,
     ) -> Result<(), StoreError>;
+    /// When the next instance not held by a live claim is due (`None`:
+    /// none waits for a time), so a worker can sleep until then.
+    fn next_due(&self, now: Timestamp) -> Result<Option<Timestamp>, StoreError>;
     /// The task log of an instance, oldest first.
     fn log(&self, id: InstanceId) -> Result<Vec<LogEntry>, StoreError>;
 }

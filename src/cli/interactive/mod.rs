@@ -141,7 +141,7 @@ pub fn options(step: bool, forms: Vec<PathBuf>, save: Option<PathBuf>, dirty: bo
         lock: None,
         shown_as: None,
         program: super::invocation::program(),
-        store: Some(super::target::store_path()).filter(|p| p.exists()),
+        store: super::target::existing_store(),
         instance: None,
         after_save: None,
         roles: None,

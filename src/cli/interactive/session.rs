@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use bpmn_engine::model::EventKind;
 use bpmn_engine::runtime::Transition;
 use bpmn_engine::storage::{
-    self, Format, LockError, Origin, SqliteStore, StateError, StateFileError, StateLock, Store,
+    self, Format, LockError, Origin, StateError, StateFileError, StateLock,
 };
 use bpmn_engine::{CompleteError, Data, TaskId, TaskState, Workflow};
 use dialoguer::console::measure_text_width;
@@ -64,7 +64,7 @@ pub struct Options {
     pub program: String,
     /// The instance store, when there is one (for "Instances" and "Start
     /// from the library").
-    pub store: Option<PathBuf>,
+    pub store: Option<String>,
     /// The instance's id in the store, when the session works on a stored
     /// instance (its log so far comes from there).
     pub instance: Option<i64>,
@@ -132,7 +132,7 @@ pub struct Session<'a> {
     known: Vec<(PathBuf, Fingerprint)>,
     /// See [`Options::program`].
     program: String,
-    store: Option<PathBuf>,
+    store: Option<String>,
     instance: Option<i64>,
     after_save: Option<AfterSave>,
     /// See [`Options::roles`].
@@ -814,7 +814,7 @@ impl<'a> Session<'a> {
         self.log.extend(self.wf.take_transitions());
         let mut lines = Vec::new();
         if let (Some(store), Some(id)) = (&self.store, self.instance) {
-            match SqliteStore::open(store, false).and_then(|s| s.log(id)) {
+            match storage::open_store(store, false).and_then(|s| s.log(id)) {
                 Ok(entries) => {
                     lines.extend(entries.iter().map(|e| {
                         log_line(e.at, &e.task, e.name.as_deref(), &e.bpmn_id, e.from, e.to)
@@ -845,7 +845,7 @@ impl<'a> Session<'a> {
         let Some(store) = self.store.clone() else {
             return Ok(());
         };
-        match SqliteStore::open(&store, false).and_then(|s| s.instances(false)) {
+        match storage::open_store(&store, false).and_then(|s| s.instances(false)) {
             Ok(list) if list.is_empty() => self.say("No instances in the store."),
             Ok(list) => {
                 let rows: Vec<String> = list
@@ -875,7 +875,7 @@ impl<'a> Session<'a> {
         let Some(store) = self.store.clone() else {
             return Ok(false);
         };
-        let specs = match SqliteStore::open(&store, false).and_then(|s| s.specs()) {
+        let specs = match storage::open_store(&store, false).and_then(|s| s.specs()) {
             Ok(s) => s,
             Err(e) => {
                 self.error(&e.to_string());
