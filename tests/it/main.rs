@@ -46,6 +46,7 @@ mod lanes_roles;
 mod pictures;
 mod start_events;
 mod store;
+mod worker;
 
 // Limits: hostile inputs, scale, memory, fuzzing.
 mod fuzz;
