@@ -49,6 +49,8 @@ struct Shared {
     once: bool,
     verbose: u8,
     services: Option<CliServices>,
+    /// `--data-store-dir` (BPMN data stores: one JSON file each).
+    data_store_dir: Option<std::path::PathBuf>,
     limits: bpmn_engine::runtime::EngineLimits,
     stop: Arc<AtomicBool>,
     /// Instances run, by all threads (for the closing line).
@@ -96,6 +98,7 @@ pub fn worker(args: WorkerArgs) -> Result<u8, CliError> {
         once: args.once,
         verbose: args.verbose,
         services,
+        data_store_dir: args.services.data_store_dir.clone(),
         limits: args.limits.engine_limits(),
         stop,
         runs: AtomicU64::new(0),
@@ -173,6 +176,8 @@ struct Thread {
     /// when the list of specs changes.
     latest: Vec<(Spec, Arc<Specs>)>,
     latest_ids: Vec<i64>,
+    /// The last failure of the timer start events, said once.
+    tick_error: Option<String>,
 }
 
 /// What one run of an instance did, for its log line.
@@ -201,6 +206,7 @@ impl Thread {
             cache,
             latest: Vec::new(),
             latest_ids: Vec::new(),
+            tick_error: None,
         }
     }
 
@@ -248,7 +254,21 @@ impl Thread {
     fn round(&mut self) -> Result<usize, String> {
         let mut done = 0;
         if self.ticks {
-            done += self.tick()?;
+            // A spec whose timer cannot be read must not keep the
+            // instances from running: said once (until it changes), and
+            // the claims go on.
+            match self.tick() {
+                Ok(n) => {
+                    done += n;
+                    self.tick_error = None;
+                }
+                Err(e) => {
+                    if self.tick_error.as_deref() != Some(e.as_str()) {
+                        self.say(0, format!("timer start events: {e}"));
+                    }
+                    self.tick_error = Some(e);
+                }
+            }
         }
         let (holder, lease, batch) = (self.holder.clone(), self.shared.lease, self.shared.batch);
         let ids = self
@@ -357,6 +377,11 @@ impl Thread {
                 return self.give_up(id, e.message);
             }
         }
+        let data_stores = super::args::ServiceArgs {
+            data_store_dir: self.shared.data_store_dir.clone(),
+            ..Default::default()
+        };
+        super::services::install_data_store(&data_stores, None, &mut wf);
         let queue = match self.store()?.queued(id) {
             Ok(q) => q,
             Err(e) => return self.give_up(id, e.to_string()),
