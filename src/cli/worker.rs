@@ -366,6 +366,17 @@ impl Thread {
                 return Ok(());
             }
         };
+        // The claim may have expired before this read (a slow run before
+        // it), and another worker taken the instance or even finished it:
+        // then it is not this worker's to run.
+        if stored.info.holder.as_ref().map(|c| c.worker.as_str()) != Some(holder.as_str()) {
+            self.say(2, format!("instance {id}: no longer held by this worker"));
+            return Ok(());
+        }
+        if stored.info.status == InstanceStatus::Completed {
+            let _ = self.store()?.release(id, &holder, None);
+            return Ok(());
+        }
         let loaded = storage::load_bytes_cached(&stored.state, Format::Json, &mut self.cache);
         let (mut wf, origin) = match loaded {
             Ok(l) => l,

@@ -410,10 +410,14 @@ fn four_workers_share_the_instances(dir: &Path, store: &str) {
             .count()
     };
     let deadline = Instant::now() + Duration::from_secs(300);
-    while completed(s.as_ref()) < SHARED / 4 {
+    let said = |w: &Option<Worker>| {
+        let log = std::fs::read_to_string(&w.as_ref().unwrap().log).unwrap_or_default();
+        log.contains("now completed")
+    };
+    while completed(s.as_ref()) < SHARED / 4 || !said(&workers[0]) {
         assert!(
             Instant::now() < deadline,
-            "a quarter completed within 300 s"
+            "a quarter completed, some by the first worker, within 300 s"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -431,7 +435,12 @@ fn four_workers_share_the_instances(dir: &Path, store: &str) {
     let ran = |log: &str| log.lines().filter(|l| l.contains("now completed")).count();
     assert!(ran(&killed_log) > 0, "the killed worker had done some work");
     let total: usize = ran(&killed_log) + logs.iter().map(|l| ran(l)).sum::<usize>();
-    assert_eq!(total, SHARED, "each instance completed by exactly one run");
+    // A worker says a run after its save: the killed one may have saved
+    // its last instance without saying so.
+    assert!(
+        total == SHARED || total == SHARED - 1,
+        "each instance completed by exactly one run: {total} said"
+    );
     for (n, &id) in ids.iter().enumerate() {
         let stored = s.instance(id).unwrap();
         assert_eq!(stored.info.status, InstanceStatus::Completed);
