@@ -680,3 +680,31 @@ fn interrupt_and_reset_from_the_shell_end_like_the_uninterrupted_run() {
     failures_report("from the shell", &failures);
     assert!(resets > 100, "only {resets} resets");
 }
+
+/// What a store keeps per save without reading the history — whether a
+/// task failed (`Workflow::has_error`, O(live tasks)), when the next timer
+/// is due (`Workflow::next_timer`, from the timer index) and whether engine
+/// work is pending — agrees with a scan of every task and wait, at the end
+/// of every case.
+#[test]
+fn the_due_time_and_status_a_store_keeps_agree_with_a_full_scan() {
+    let mut checked = 0;
+    for case in all_cases() {
+        let Ok((wf, error)) = support::run(&case) else {
+            continue;
+        };
+        let scanned_error = wf.tasks().any(|t| t.state == TaskState::Error);
+        assert_eq!(wf.has_error(), scanned_error, "{}: has_error", case.name);
+        let scanned_due = wf.waiting_events().iter().filter_map(|w| w.due).min();
+        assert_eq!(wf.next_timer(), scanned_due, "{}: next_timer", case.name);
+        if error.is_none() {
+            assert!(
+                !wf.has_engine_work(),
+                "{}: a finished run leaves no work",
+                case.name
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} cases ran");
+}

@@ -323,6 +323,14 @@ impl Records {
         self.human_ready.remove(&t);
     }
 
+    /// Whether a task is in ERROR now: one of those that failed (and kept
+    /// a message) and was neither removed nor retried since.
+    pub fn has_error(&self) -> bool {
+        self.errors
+            .keys()
+            .any(|&t| self.exists(t) && self.state(t) == TaskState::Error)
+    }
+
     /// Marks `t` ERROR with `message`.
     pub fn fail(&mut self, t: u32, message: String) {
         self.change_state(t, TaskState::Error);

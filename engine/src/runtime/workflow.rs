@@ -508,6 +508,12 @@ impl Workflow {
         self.live_tasks_where(|t| self.records.state(t) == TaskState::Waiting)
     }
 
+    /// Whether a task is in ERROR. Reads only the tasks that ever failed
+    /// (their messages are kept), never the whole history.
+    pub fn has_error(&self) -> bool {
+        self.records.has_error()
+    }
+
     /// The live tasks of running scopes that `keep` accepts, in the order
     /// reached. O(live tasks), never a scan of the history.
     pub(crate) fn live_tasks_where(&self, keep: impl Fn(u32) -> bool) -> Vec<TaskView<'_>> {

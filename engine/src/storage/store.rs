@@ -160,7 +160,7 @@ impl InstanceStatus {
     pub fn of(wf: &crate::Workflow) -> InstanceStatus {
         if wf.is_completed() {
             InstanceStatus::Completed
-        } else if wf.tasks().any(|t| t.state == TaskState::Error) {
+        } else if wf.has_error() {
             InstanceStatus::Error
         } else if !wf.ready_human_tasks().is_empty() {
             InstanceStatus::Ready
