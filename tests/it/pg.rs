@@ -68,29 +68,74 @@ fn with_database(url: &str, db: &str) -> String {
     format!("{}/{db}{query}", &base[..host_end])
 }
 
+/// A database of one test, dropped when the test ends (a database is
+/// about 7 MB: left behind, each run would add a few hundred).
+pub struct TestDatabase {
+    /// Its URL.
+    pub url: String,
+    name: String,
+    server: String,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&self.server, postgres::NoTls) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
 /// The URL of a new, empty database for one test; `None` (the test
 /// returns early) when there is no server and CI is not set.
-pub fn fresh_database() -> Option<String> {
+pub fn fresh_database() -> Option<TestDatabase> {
     let url = match server() {
         Ok(url) => url,
         Err(why) if ci() => panic!("CI=true requires a PostgreSQL server: {why}"),
         Err(_) => return None,
     };
     static N: AtomicU32 = AtomicU32::new(0);
+    let mut admin = postgres::Client::connect(url, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"));
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    SWEPT.get_or_init(|| sweep(&mut admin));
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let db = format!(
+    let name = format!(
         "bpmn_test_{}_{}_{nanos}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    let mut admin = postgres::Client::connect(url, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"));
     admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .unwrap_or_else(|e| panic!("creating database {db} on {url}: {e}"));
-    Some(with_database(url, &db))
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap_or_else(|e| panic!("creating database {name} on {url}: {e}"));
+    Some(TestDatabase {
+        url: with_database(url, &name),
+        name,
+        server: url.clone(),
+    })
+}
+
+/// Drops the databases of test processes that are gone (killed before
+/// their tests could drop them): their names carry the process id.
+fn sweep(admin: &mut postgres::Client) {
+    let Ok(rows) = admin.query(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'bpmn\\_test\\_%'",
+        &[],
+    ) else {
+        return;
+    };
+    for row in rows {
+        let name: String = row.get(0);
+        let pid = name.split('_').nth(2).unwrap_or("");
+        let alive = !pid.is_empty() && std::path::Path::new("/proc").join(pid).exists();
+        if !alive {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
 }
 
 /// A connection to the database at `url`, for tests that look inside.

@@ -45,11 +45,11 @@ fn on_sqlite(check: fn(&Path)) {
 /// command on a new PostgreSQL database (skipped without a server outside
 /// CI): the same commands behave the same on either store.
 fn on_postgres(check: fn(&Path)) {
-    let Some(url) = crate::pg::fresh_database() else {
+    let Some(test_db) = crate::pg::fresh_database() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    DATABASE.with(|db| *db.borrow_mut() = Some(url));
+    DATABASE.with(|db| *db.borrow_mut() = Some(test_db.url.clone()));
     check(dir.path());
     DATABASE.with(|db| *db.borrow_mut() = None);
     assert!(
@@ -401,9 +401,10 @@ fn a_postgres_store_is_chosen_by_flag_and_an_unreachable_one_explained() {
             "postgres://ann@127.0.0.1:1/bpmn: cannot reach the PostgreSQL server (is the server running?",
         ))
         .stderr(predicates::str::contains("s3cret").not());
-    let Some(url) = crate::pg::fresh_database() else {
+    let Some(test_db) = crate::pg::fresh_database() else {
         return;
     };
+    let url = test_db.url.clone();
     // A new database has no store until something is added.
     bpmn(d)
         .args(["--store", &url, "instances"])

@@ -31,10 +31,10 @@ fn on_sqlite(check: fn(Open<'_>)) {
 /// Runs `check` on a new PostgreSQL database (returns at once, skipped,
 /// when there is no server outside CI).
 fn on_postgres(check: fn(Open<'_>)) {
-    let Some(url) = pg::fresh_database() else {
+    let Some(db) = pg::fresh_database() else {
         return;
     };
-    check(&|| Box::new(PostgresStore::open(&url, true).unwrap()));
+    check(&|| Box::new(PostgresStore::open(&db.url, true).unwrap()));
 }
 
 /// One `#[test]` per store for each contract check.
@@ -607,17 +607,18 @@ fn a_timer_start_occurrence_is_stored_exactly_once(open: Open<'_>) {
 }
 
 /// A new PostgreSQL database and a client to look inside it.
-fn postgres_database() -> Option<(String, ::postgres::Client)> {
-    let url = pg::fresh_database()?;
-    let client = pg::connect(&url);
-    Some((url, client))
+fn postgres_database() -> Option<(pg::TestDatabase, ::postgres::Client)> {
+    let db = pg::fresh_database()?;
+    let client = pg::connect(&db.url);
+    Some((db, client))
 }
 
 #[test]
 fn postgres_schema_is_created_only_when_asked_and_beside_other_tables() {
-    let Some((url, mut db)) = postgres_database() else {
+    let Some((test_db, mut db)) = postgres_database() else {
         return;
     };
+    let url = test_db.url.clone();
     db.batch_execute("CREATE TABLE public.specs (x INT); INSERT INTO public.specs VALUES (7)")
         .unwrap();
     match PostgresStore::open(&url, false) {
@@ -653,9 +654,10 @@ fn postgres_schema_is_created_only_when_asked_and_beside_other_tables() {
 
 #[test]
 fn postgres_refuses_a_foreign_or_newer_schema_untouched() {
-    let Some((url, mut db)) = postgres_database() else {
+    let Some((test_db, mut db)) = postgres_database() else {
         return;
     };
+    let url = test_db.url.clone();
     db.batch_execute("CREATE SCHEMA bpmn; CREATE TABLE bpmn.things (x INT)")
         .unwrap();
     match PostgresStore::open(&url, true) {
@@ -674,9 +676,10 @@ fn postgres_refuses_a_foreign_or_newer_schema_untouched() {
         .get(0);
     assert_eq!(tables, 1, "nothing was created");
 
-    let Some((url, mut db)) = postgres_database() else {
+    let Some((test_db, mut db)) = postgres_database() else {
         return;
     };
+    let url = test_db.url.clone();
     PostgresStore::open(&url, true).unwrap();
     db.batch_execute("UPDATE bpmn.store_version SET version = 99")
         .unwrap();
@@ -695,9 +698,10 @@ fn postgres_refuses_a_foreign_or_newer_schema_untouched() {
 
 #[test]
 fn postgres_errors_name_the_store_without_its_password() {
-    let Some((url, mut db)) = postgres_database() else {
+    let Some((test_db, mut db)) = postgres_database() else {
         return;
     };
+    let url = test_db.url.clone();
     let id = instance(&mut PostgresStore::open(&url, true).unwrap(), false);
     // A password in the URL (trust authentication ignores it) stays out of
     // every message.
