@@ -56,6 +56,11 @@ pub enum Command {
         after_help = "A timer start event of a library spec (the latest version of each) is scheduled from when that version was added: a timeDate is due at its date, a timeDuration that long after the add, a timeCycle R[n]/PERIOD one period after the add and every period after (n times). Each occurrence due and not yet started becomes a new stored instance, run until it waits; the store remembers what was started, so running tick again starts nothing twice. Prints the new instance ids (one per line; --json: an array)."
     )]
     Tick(TickArgs),
+    /// Run what is due in the store, continuously: timers, queued messages and signals, pending work, timer start events. Several workers share one store.
+    #[command(
+        after_help = "A worker claims due instances of the store (--store, BPMN_STORE) for a while (--lease), runs them — fires their due timers on the wall clock, delivers their queued messages and signals (`bpmn send ID` queues one when a worker holds the instance, or always with --queue), runs pending engine work — and saves them. It also starts the instances of timer start events as they come due (as `bpmn tick`). Several workers, on one machine or many, share a PostgreSQL store (or an SQLite file on one machine): an instance is run by one worker at a time, and a killed worker's claims expire after --lease, so another one takes over from the last saved state. SIGTERM or Ctrl-C stops it gracefully: it finishes the instance it is running and releases the rest.\n\nQuiet by default (errors, and a line when it starts and stops); -v prints one line per instance it runs, -vv also its claims and idle waits.\n\nExit status:\n  0  stopped (a signal, or --once with nothing left to do)\n  2  bad usage, or the store cannot be opened"
+    )]
+    Worker(WorkerArgs),
     /// Finish a STARTED service task of a saved instance (one its connector accepted) with data or a BPMN error, then continue it.
     #[command(
         after_help = "A `--service NAME=COMMAND` connector that answers an object with \"accepted\": true leaves its task STARTED: the work goes on elsewhere. This command finishes it later, from any shell: --data JSON is merged into the task's result variable and the instance continues; --error CODE throws a BPMN error with that code from the task (an error boundary event or event subprocess catching it takes over; nothing catching it leaves the task in ERROR). A task that is not STARTED is refused and the state is left as it was.\n\nExit status (as for resume):\n  0  the workflow completed\n  2  bad usage, a task that is not STARTED, or a state that cannot be read\n  3  a workflow error (an uncaught --error, a failing script)\n  4  the workflow waits for input"
@@ -379,6 +384,44 @@ pub struct SendArgs {
     /// instead of refusing (exit 2).
     #[arg(long)]
     pub wait: bool,
+    /// For a stored instance: queue the message or signal for a worker
+    /// (`bpmn worker`) instead of delivering it now. Without it, it is
+    /// queued only while a worker holds the instance or earlier ones wait.
+    #[arg(long)]
+    pub queue: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// How many instances to run at the same time (threads, each with its
+    /// own connection to the store).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub concurrency: u32,
+    /// The worker's name, shown by `bpmn instances` for what it holds
+    /// (default: HOST-PID; with --concurrency, /1, /2… per thread).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Seconds a claim lasts: a worker killed while holding instances
+    /// gives them up after this long.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub lease: f64,
+    /// Seconds between looks at the store when nothing is due (a timer due
+    /// sooner wakes it sooner).
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub poll: f64,
+    /// How many due instances a thread claims at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub batch: u32,
+    /// Run what is due now, then stop (instead of running until a signal).
+    #[arg(long)]
+    pub once: bool,
+    /// Print one line per instance run (-v), and claims and waits (-vv).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(flatten)]
+    pub services: ServiceArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -1,6 +1,7 @@
 //! `bpmn advance`, `bpmn send` and `bpmn events`: timers and events of a
 //! saved instance.
 
+use bpmn_engine::storage::DeliveryKind;
 use serde_json::{Value, json};
 
 use super::CliError;
@@ -33,20 +34,57 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
     let Some(file) = &args.file else {
         return super::library_starts::send_to_library(&args, payload);
     };
-    let mut opened = open(file, true, args.wait, &args.limits.engine_limits())?;
-    let dir = opened.file().map(|p| p.to_path_buf());
-    super::services::install_data_store(&Default::default(), dir.as_deref(), &mut opened.wf);
-    let wf = &mut opened.wf;
-    let delivered = match (&args.message, &args.signal) {
-        (Some(m), _) => wf.send_message(m, payload),
-        (None, Some(s)) => wf.send_signal(s, payload),
+    let (kind, name) = match (&args.message, &args.signal) {
+        (Some(m), _) => (DeliveryKind::Message, m),
+        (None, Some(s)) => (DeliveryKind::Signal, s),
         (None, None) => return Err(CliError::usage("give --message NAME or --signal NAME")),
     };
+    let mut opened = open(file, true, args.wait, &args.limits.engine_limits())?;
+    // A stored instance that a worker holds, or whose queue has earlier
+    // items, gets it through its queue (in order, from the worker);
+    // otherwise it is delivered now, as to a state file.
+    let queue_reason = match opened.stored_info() {
+        _ if args.queue => Some("--queue".to_string()),
+        Some(i) if i.holder.is_some() => Some(format!(
+            "worker {} holds the instance",
+            i.holder.as_ref().map_or("", |c| c.worker.as_str())
+        )),
+        Some(i) if i.queued > 0 => Some(format!("{} earlier ones wait in its queue", i.queued)),
+        _ => None,
+    };
+    if let Some(reason) = queue_reason {
+        let qid = opened.enqueue(kind, name, &payload)?;
+        let id = opened.stored_info().map_or(0, |i| i.id);
+        if args.json {
+            outln!("{}", json!({"instance": id, "queued": qid}));
+        } else {
+            outln!(
+                "Queued {} `{name}` for instance {id} ({reason}); a worker (`bpmn worker`) delivers it.",
+                kind.as_str()
+            );
+        }
+        return Ok(COMPLETED);
+    }
+    let dir = opened.file().map(|p| p.to_path_buf());
+    super::services::install_data_store(&Default::default(), dir.as_deref(), &mut opened.wf);
+    let delivered = match kind {
+        DeliveryKind::Message => opened.wf.send_message(name, payload),
+        DeliveryKind::Signal => opened.wf.send_signal(name, payload),
+    };
     // Nothing waits for it: the state file is left as it was.
+    let stored = opened.stored_info().is_some();
     delivered.map_err(|e| CliError {
         code: WORKFLOW,
-        message: format!("{}: {e}", file.display()),
+        message: if stored {
+            format!(
+                "{}: {e} (with --queue it waits in the instance's queue until a worker can deliver it)",
+                file.display()
+            )
+        } else {
+            format!("{}: {e}", file.display())
+        },
     })?;
+    let wf = &mut opened.wf;
     let outcome = wf.run().map_err(|e| Stop::Workflow(e.to_string()));
     let code = finish(wf, outcome, args.json)?;
     opened.save(None)?;

@@ -321,6 +321,10 @@ pub fn instances(args: InstancesArgs) -> Result<u8, CliError> {
                     "id": i.id, "spec": i.spec, "name": i.spec_name, "version": i.version,
                     "status": i.status.as_str(), "started": i.started.to_string(),
                     "updated": i.updated.to_string(),
+                    "holder": i.holder.as_ref().map(|c| json!({
+                        "worker": c.worker, "until": c.until.to_string(),
+                    })),
+                    "queued": i.queued,
                 })
             })
             .collect();
@@ -337,13 +341,23 @@ pub fn instances(args: InstancesArgs) -> Result<u8, CliError> {
                 i.status.to_string(),
                 short_time(i.started),
                 short_time(i.updated),
+                i.holder
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.worker.clone()),
+                if i.queued == 0 {
+                    String::new()
+                } else {
+                    i.queued.to_string()
+                },
             ]
         })
         .collect();
     outln!(
         "{}",
         table::render_plain(
-            &["id", "spec", "version", "status", "started", "updated"],
+            &[
+                "id", "spec", "version", "status", "started", "updated", "held by", "queued"
+            ],
             &rows
         )
     );

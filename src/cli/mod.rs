@@ -32,6 +32,7 @@ mod table;
 mod target;
 mod test;
 mod validate;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -61,6 +62,7 @@ pub fn main() -> ExitCode {
         args::Command::Advance(a) => events::advance(a),
         args::Command::Send(a) => events::send(a),
         args::Command::Tick(a) => library_starts::tick(a),
+        args::Command::Worker(a) => worker::worker(a),
         args::Command::Complete(a) => complete::complete(a),
         args::Command::Events(a) => events::events(a),
         args::Command::DiffSpec(a) => migrate::diff_spec(a),

@@ -14,7 +14,9 @@ use std::sync::OnceLock;
 
 use bpmn_engine::runtime::EngineLimits;
 use bpmn_engine::runtime::Transition;
-use bpmn_engine::storage::{self, Format, InstanceId, InstanceSave, Origin, StateLock, Store};
+use bpmn_engine::storage::{
+    self, DeliveryKind, Format, InstanceId, InstanceInfo, InstanceSave, Origin, StateLock, Store,
+};
 use bpmn_engine::{TaskId, TaskState, Workflow};
 
 use super::CliError;
@@ -82,6 +84,8 @@ pub struct Opened {
     /// Held until the instance is dropped (after its save).
     _lock: Option<StateLock>,
     store: Option<(Box<dyn Store>, i64)>,
+    /// A stored instance's row as read (holder, queue length).
+    info: Option<InstanceInfo>,
     /// Changes made outside this process's journal (an interactive session
     /// on a working file), for the task log.
     absorbed: Vec<Transition>,
@@ -107,6 +111,7 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
                 target: Target::File(path),
                 _lock: lock,
                 store: None,
+                info: None,
                 absorbed: Vec::new(),
             })
         }
@@ -125,6 +130,7 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
                 origin,
                 target: Target::Stored(id),
                 _lock: None,
+                info: Some(stored.info.clone()),
                 store: Some((store, stored.info.revision)),
                 absorbed: Vec::new(),
             })
@@ -133,6 +139,33 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
 }
 
 impl Opened {
+    /// A stored instance's row as it was read: who holds it, how many
+    /// messages wait in its queue.
+    pub fn stored_info(&self) -> Option<&InstanceInfo> {
+        self.info.as_ref()
+    }
+
+    /// Queues a message or signal for the stored instance (a worker
+    /// delivers it); returns its queue id.
+    pub fn enqueue(
+        &mut self,
+        kind: DeliveryKind,
+        name: &str,
+        payload: &serde_json::Value,
+    ) -> Result<i64, CliError> {
+        let Some((store, _)) = self.store.as_mut() else {
+            return Err(CliError::usage(
+                "--queue is for an instance in the store; a state file gets the message at once",
+            ));
+        };
+        let Target::Stored(id) = self.target else {
+            unreachable!("a store belongs to a stored target");
+        };
+        store
+            .enqueue(id, kind, name, payload)
+            .map_err(|e| CliError::usage(e.to_string()))
+    }
+
     /// The state file, for a file target.
     pub fn file(&self) -> Option<&Path> {
         match &self.target {

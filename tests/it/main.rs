@@ -48,6 +48,7 @@ mod pictures;
 mod start_events;
 mod store;
 mod store_contract;
+mod worker;
 
 // Limits: hostile inputs, scale, memory, fuzzing.
 mod fuzz;

@@ -34,8 +34,8 @@ pub use migrate::{CURRENT_VERSION, MigrateError};
 pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
 pub use sqlite::{STORE_SCHEMA_VERSION, SqliteStore};
 pub use state_file::{
-    Format, Origin, StateError, StateFileError, load, load_bytes, load_bytes_limited, load_limited,
-    save, save_bytes,
+    Format, Origin, SpecsCache, StateError, StateFileError, load, load_bytes, load_bytes_cached,
+    load_bytes_limited, load_limited, save, save_bytes,
 };
 pub use store::{
     Added, Claim, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry,

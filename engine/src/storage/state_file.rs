@@ -315,6 +315,27 @@ pub fn load_bytes_limited(
     format: Format,
     limits: &EngineLimits,
 ) -> Result<(Workflow, Origin), StateFileError> {
+    load_bytes_with(bytes, format, limits, None)
+}
+
+/// [`load_bytes_limited`] reusing the specs of `cache` when the state
+/// embeds sources it has seen: a worker restoring many instances of a few
+/// specs parses each spec once, not once per instance.
+pub fn load_bytes_cached(
+    bytes: &[u8],
+    format: Format,
+    cache: &mut SpecsCache,
+) -> Result<(Workflow, Origin), StateFileError> {
+    let limits = cache.limits;
+    load_bytes_with(bytes, format, &limits, Some(cache))
+}
+
+fn load_bytes_with(
+    bytes: &[u8],
+    format: Format,
+    limits: &EngineLimits,
+    cache: Option<&mut SpecsCache>,
+) -> Result<(Workflow, Origin), StateFileError> {
     let current = match format {
         Format::Json => serde_json::from_slice::<Header>(bytes).ok(),
         Format::Ron => std::str::from_utf8(bytes)
@@ -330,7 +351,7 @@ pub fn load_bytes_limited(
                 .from_str(std::str::from_utf8(bytes).unwrap_or_default())
                 .map_err(|e| StateFileError::Invalid(e.to_string()))?,
         };
-        return restore_file(file, limits);
+        return restore_file_with(file, limits, cache);
     }
     // An older version (or not a state file at all): read generically,
     // migrate, then read as the current structure.
@@ -353,7 +374,91 @@ pub fn load_bytes_limited(
     migrate::migrate(&mut doc)?;
     let file: StateFile =
         serde_json::from_value(doc).map_err(|e| StateFileError::Invalid(e.to_string()))?;
-    restore_file(file, limits)
+    restore_file_with(file, limits, cache)
+}
+
+/// What a state embeds to build its specs from: BPMN and DMN files (path,
+/// text) and the dialect.
+type SourcesKey = (Vec<(String, String)>, Vec<(String, String)>, Option<String>);
+
+/// Specs built from the sources embedded in states, kept for the next
+/// state that embeds the same ones ([`load_bytes_cached`]). Holds at most
+/// [`SpecsCache::CAPACITY`] specs; a full cache starts over.
+#[derive(Debug)]
+pub struct SpecsCache {
+    limits: EngineLimits,
+    specs: std::collections::HashMap<SourcesKey, std::sync::Arc<Specs>>,
+}
+
+impl SpecsCache {
+    /// How many distinct specs are kept.
+    pub const CAPACITY: usize = 64;
+
+    /// An empty cache; the specs it builds run under `limits`.
+    pub fn new(limits: EngineLimits) -> SpecsCache {
+        SpecsCache {
+            limits,
+            specs: std::collections::HashMap::new(),
+        }
+    }
+
+    /// How many specs it holds.
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+}
+
+/// The specs `file` embeds, from `cache` when it has them.
+fn specs_of_file(
+    file: &StateFile,
+    limits: &EngineLimits,
+    cache: Option<&mut SpecsCache>,
+) -> Result<std::sync::Arc<Specs>, StateFileError> {
+    let key: SourcesKey = (
+        file.sources
+            .iter()
+            .map(|s| (s.path.clone(), s.text.clone()))
+            .collect(),
+        file.dmn
+            .iter()
+            .map(|s| (s.path.clone(), s.text.clone()))
+            .collect(),
+        file.dialect.clone(),
+    );
+    if let Some(specs) = cache.as_ref().and_then(|c| c.specs.get(&key)) {
+        return Ok(specs.clone());
+    }
+    let dialect = match &key.2 {
+        Some(d) => Some(
+            d.parse::<crate::model::Dialect>()
+                .map_err(StateFileError::Invalid)?,
+        ),
+        None => None,
+    };
+    let bytes = |files: &[(String, String)]| -> Vec<(PathBuf, Vec<u8>)> {
+        files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.clone().into_bytes()))
+            .collect()
+    };
+    let specs = Specs::from_all_sources_limited(
+        bytes(&key.0),
+        bytes(&key.1),
+        &crate::parser::LoadOptions { dialect },
+        limits,
+    );
+    if let Some(cache) = cache {
+        if cache.specs.len() >= SpecsCache::CAPACITY {
+            cache.specs.clear();
+        }
+        cache.specs.insert(key, specs.clone());
+    }
+    Ok(specs)
 }
 
 /// Rebuilds the specs from the sources embedded in `file` and restores its
@@ -362,29 +467,16 @@ fn restore_file(
     file: StateFile,
     limits: &EngineLimits,
 ) -> Result<(Workflow, Origin), StateFileError> {
-    let sources = file
-        .sources
-        .iter()
-        .map(|s| (PathBuf::from(&s.path), s.text.clone().into_bytes()))
-        .collect();
-    let dmn = file
-        .dmn
-        .iter()
-        .map(|s| (PathBuf::from(&s.path), s.text.clone().into_bytes()))
-        .collect();
-    let dialect = match &file.dialect {
-        Some(d) => Some(
-            d.parse::<crate::model::Dialect>()
-                .map_err(StateFileError::Invalid)?,
-        ),
-        None => None,
-    };
-    let specs = Specs::from_all_sources_limited(
-        sources,
-        dmn,
-        &crate::parser::LoadOptions { dialect },
-        limits,
-    );
+    restore_file_with(file, limits, None)
+}
+
+/// [`restore_file`] with the specs from `cache` when it has them.
+fn restore_file_with(
+    file: StateFile,
+    limits: &EngineLimits,
+    cache: Option<&mut SpecsCache>,
+) -> Result<(Workflow, Origin), StateFileError> {
+    let specs = specs_of_file(&file, limits, cache)?;
     let origin = file.start.origin()?;
     let processes: Vec<String> = match &origin {
         Origin::Process(p) => vec![p.clone()],
