@@ -8,6 +8,7 @@
 //! neither disturb its figures nor pay more than a thread-local add.
 
 mod case;
+mod pg;
 mod support;
 
 // The engine through the library API.
@@ -46,6 +47,7 @@ mod lanes_roles;
 mod pictures;
 mod start_events;
 mod store;
+mod store_contract;
 mod worker;
 
 // Limits: hostile inputs, scale, memory, fuzzing.

@@ -11,14 +11,51 @@ use assert_cmd::Command;
 use bpmn_engine::storage::{
     InstanceSave, InstanceStatus, NewSpec, SpecFile, SpecTarget, SqliteStore, Store, StoreError,
 };
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 use support::fixture;
 
-/// The binary, working in `dir` (so the default store is `dir/bpmn.db`).
+thread_local! {
+    /// The PostgreSQL database the current test's commands use (through
+    /// BPMN_STORE), when it runs on PostgreSQL ([`on_postgres`]).
+    static DATABASE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The binary, working in `dir` (so the default store is `dir/bpmn.db`),
+/// or on the test's PostgreSQL database when it runs on one.
 fn bpmn(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("bpmn").expect("the bpmn binary is built");
     c.current_dir(dir).env_remove("BPMN_STORE");
+    DATABASE.with(|db| {
+        if let Some(url) = &*db.borrow() {
+            c.env("BPMN_STORE", url);
+        }
+    });
     c
+}
+
+/// Runs the command-line test `check` in a new directory, on the default
+/// SQLite store there.
+fn on_sqlite(check: fn(&Path)) {
+    let dir = tempfile::tempdir().unwrap();
+    check(dir.path());
+}
+
+/// Runs the command-line test `check` in a new directory, with every
+/// command on a new PostgreSQL database (skipped without a server outside
+/// CI): the same commands behave the same on either store.
+fn on_postgres(check: fn(&Path)) {
+    let Some(test_db) = crate::pg::fresh_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    DATABASE.with(|db| *db.borrow_mut() = Some(test_db.url.clone()));
+    check(dir.path());
+    DATABASE.with(|db| *db.borrow_mut() = None);
+    assert!(
+        !dir.path().join("bpmn.db").exists(),
+        "no SQLite store was made beside"
+    );
 }
 
 fn json_of(cmd: &mut Command) -> (i32, Value) {
@@ -72,8 +109,15 @@ fn answers(dir: &Path, v: Value) -> PathBuf {
 
 #[test]
 fn add_makes_a_version_per_change_and_specs_lists_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(add_makes_a_version_per_change_and_specs_lists_them_on);
+}
+
+#[test]
+fn add_makes_a_version_per_change_and_specs_lists_them_on_postgres() {
+    on_postgres(add_makes_a_version_per_change_and_specs_lists_them_on);
+}
+
+fn add_makes_a_version_per_change_and_specs_lists_them_on(d: &Path) {
     let model = copy(d, "sequence.bpmn");
     let first = add(d, &model, "Process_Sequence");
     assert_eq!(
@@ -123,8 +167,15 @@ fn add_makes_a_version_per_change_and_specs_lists_them() {
 
 #[test]
 fn start_resume_and_inspect_a_stored_instance_by_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(start_resume_and_inspect_a_stored_instance_by_id_on);
+}
+
+#[test]
+fn start_resume_and_inspect_a_stored_instance_by_id_on_postgres() {
+    on_postgres(start_resume_and_inspect_a_stored_instance_by_id_on);
+}
+
+fn start_resume_and_inspect_a_stored_instance_by_id_on(d: &Path) {
     let model = copy(d, "sequence.bpmn");
     add(d, &model, "Process_Sequence");
     // The diagram is in the store: the file is no longer needed.
@@ -211,8 +262,15 @@ fn start_resume_and_inspect_a_stored_instance_by_id() {
 
 #[test]
 fn advance_send_reset_and_events_work_on_stored_instances() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(advance_send_reset_and_events_work_on_stored_instances_on);
+}
+
+#[test]
+fn advance_send_reset_and_events_work_on_stored_instances_on_postgres() {
+    on_postgres(advance_send_reset_and_events_work_on_stored_instances_on);
+}
+
+fn advance_send_reset_and_events_work_on_stored_instances_on(d: &Path) {
     let timer = copy(d, "events/timer_boundary.bpmn");
     add(d, &timer, "Process_TimerBoundary");
     let (code, v) = json_of(bpmn(d).args([
@@ -294,8 +352,15 @@ fn advance_send_reset_and_events_work_on_stored_instances() {
 
 #[test]
 fn export_and_import_move_instances_between_store_and_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(export_and_import_move_instances_between_store_and_files_on);
+}
+
+#[test]
+fn export_and_import_move_instances_between_store_and_files_on_postgres() {
+    on_postgres(export_and_import_move_instances_between_store_and_files_on);
+}
+
+fn export_and_import_move_instances_between_store_and_files_on(d: &Path) {
     let model = copy(d, "sequence.bpmn");
     add(d, &model, "Process_Sequence");
     let (_, v) = json_of(bpmn(d).args([
@@ -320,6 +385,41 @@ fn export_and_import_move_instances_between_store_and_files() {
     // Same sources: the import reuses the spec instead of adding one.
     let (_, specs) = json_of(bpmn(d).args(["specs", "--json"]));
     assert_eq!(specs.as_array().unwrap().len(), 1, "{specs}");
+}
+
+#[test]
+fn a_postgres_store_is_chosen_by_flag_and_an_unreachable_one_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Nothing listens on port 1: the message names the server (without
+    // the password) and says what to check.
+    bpmn(d)
+        .args(["--store", "postgres://ann:s3cret@127.0.0.1:1/bpmn", "specs"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "postgres://ann@127.0.0.1:1/bpmn: cannot reach the PostgreSQL server (is the server running?",
+        ))
+        .stderr(predicates::str::contains("s3cret").not());
+    let Some(test_db) = crate::pg::fresh_database() else {
+        return;
+    };
+    let url = test_db.url.clone();
+    // A new database has no store until something is added.
+    bpmn(d)
+        .args(["--store", &url, "instances"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no store here yet"));
+    let model = copy(d, "sequence.bpmn");
+    bpmn(d)
+        .args(["--store", &url, "add", "-p", "Process_Sequence", "-b"])
+        .arg(&model)
+        .assert()
+        .success();
+    let (_, specs) = json_of(bpmn(d).args(["--store", &url, "specs", "--json"]));
+    assert_eq!(specs[0]["process"], json!("Process_Sequence"));
+    assert!(!d.join("bpmn.db").exists());
 }
 
 #[test]
@@ -466,14 +566,28 @@ fn a_save_based_on_a_stale_read_is_refused() {
 
 #[test]
 fn two_processes_on_one_store_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(two_processes_on_one_store_lose_nothing_on);
+}
+
+#[test]
+fn two_processes_on_one_store_lose_nothing_on_postgres() {
+    on_postgres(two_processes_on_one_store_lose_nothing_on);
+}
+
+/// The test's store for a thread it spawns (the choice is per thread).
+fn same_store() -> impl FnOnce() + Send {
+    let url = DATABASE.with(|db| db.borrow().clone());
+    move || DATABASE.with(|db| *db.borrow_mut() = url)
+}
+
+fn two_processes_on_one_store_lose_nothing_on(d: &Path) {
     let model = copy(d, "sequence.bpmn");
     add(d, &model, "Process_Sequence");
     const EACH: usize = 8;
     let spawn = || {
-        let dir = d.to_path_buf();
+        let (dir, store) = (d.to_path_buf(), same_store());
         std::thread::spawn(move || {
+            store();
             let mut ids = Vec::new();
             for _ in 0..EACH {
                 let (code, v) = json_of(bpmn(&dir).args([
@@ -506,8 +620,9 @@ fn two_processes_on_one_store_lose_nothing() {
         json!([{"task": "Task_Confirm", "data": {"tip": 1, "reviewer": "x"}}]),
     );
     let go = || {
-        let (dir, id, a) = (d.to_path_buf(), id.clone(), a.clone());
+        let (dir, id, a, store) = (d.to_path_buf(), id.clone(), a.clone(), same_store());
         std::thread::spawn(move || {
+            store();
             bpmn(&dir)
                 .args(["resume", &id, "--answers"])
                 .arg(&a)

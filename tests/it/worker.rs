@@ -23,8 +23,38 @@ use serde_json::{Value, json};
 
 /// The stores to run each test on: an SQLite file in `dir`, and a fresh
 /// PostgreSQL database when a server is available.
-fn backends(dir: &Path) -> Vec<String> {
-    vec![dir.join("bpmn.db").display().to_string()]
+fn backends(dir: &Path) -> Vec<Backend> {
+    let mut all = vec![Backend {
+        location: dir.join("bpmn.db").display().to_string(),
+        _database: None,
+    }];
+    if let Some(db) = crate::pg::fresh_database() {
+        all.push(Backend {
+            location: db.url.clone(),
+            _database: Some(db),
+        });
+    }
+    all
+}
+
+/// A store's location, with the PostgreSQL database it names kept until
+/// the test is done with it.
+struct Backend {
+    location: String,
+    _database: Option<crate::pg::TestDatabase>,
+}
+
+impl std::ops::Deref for Backend {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.location
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.location)
+    }
 }
 
 /// The binary on store `store`, working in `dir`.

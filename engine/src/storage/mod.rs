@@ -18,15 +18,20 @@ mod json_layout;
 mod lock;
 mod migrate;
 mod nesting;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod state_file;
 mod store;
+mod store_rows;
 
 // The atomic write lives below both storage and the runtime (whose
 // `JsonFileStore` writes with it); storage is where users look for it.
 pub use crate::atomic::{FAULT_ENV, resolve_links, write_atomic};
 pub use lock::{LockError, StateLock, lock_path};
 pub use migrate::{CURRENT_VERSION, MigrateError};
+#[cfg(feature = "postgres")]
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
 pub use sqlite::{STORE_SCHEMA_VERSION, SqliteStore};
 pub use state_file::{
     Format, Origin, SpecsCache, StateError, StateFileError, load, load_bytes, load_bytes_cached,
@@ -35,5 +40,5 @@ pub use state_file::{
 pub use store::{
     Added, Claim, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry,
     NewSpec, QueueId, Queued, Spec, SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError,
-    StoredInstance, is_database_url, open_store,
+    StoredInstance, is_database_url, open_store, redact_url,
 };

@@ -18,11 +18,14 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::store::{
-    Added, Claim, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry,
-    NewSpec, QueueId, Queued, Spec, SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError,
+    Added, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry, NewSpec,
+    QueueId, Queued, Spec, SpecFile, SpecId, SpecInfo, SpecTarget, Store, StoreError,
     StoredInstance,
 };
-use crate::runtime::TaskState;
+use super::store_rows::{
+    due_at, files_of, lease_end, live_claim, micros, parse_state, parse_time, queued_row,
+    state_text, target_parts, time_text,
+};
 
 /// `PRAGMA application_id` of a bpmn-runner store ("BPMN").
 const APPLICATION_ID: i64 = 0x4250_4D4E;
@@ -303,29 +306,6 @@ fn check_identity(version: i64, app: i64, tables: i64) -> Result<(), String> {
     }
 }
 
-fn time_text(t: Timestamp) -> String {
-    t.to_string()
-}
-
-fn parse_time(s: &str) -> Result<Timestamp, StoreError> {
-    s.parse()
-        .map_err(|e| StoreError::BadRow(format!("time `{s}`: {e}")))
-}
-
-fn state_text(s: Option<TaskState>) -> Option<&'static str> {
-    s.map(TaskState::name)
-}
-
-fn parse_state(s: Option<String>) -> Result<Option<TaskState>, StoreError> {
-    match s {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| StoreError::BadRow(format!("task state `{s}`"))),
-    }
-}
-
 type Row<T> = Result<T, StoreError>;
 
 fn spec_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row<SpecInfo>> {
@@ -373,43 +353,6 @@ fn instance_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row<InstanceInfo>> {
             queued,
         })
     })())
-}
-
-/// A time as stored in the due and claim columns: microseconds since 1970.
-pub(super) fn micros(t: Timestamp) -> i64 {
-    t.as_microsecond()
-}
-
-/// The claim of `holder` until `until` (microseconds), if it lasts at `now`.
-pub(super) fn live_claim(
-    holder: Option<String>,
-    until: Option<i64>,
-    now: Timestamp,
-) -> Option<Claim> {
-    let (worker, until) = (holder?, until?);
-    let until = Timestamp::from_microsecond(until).ok()?;
-    (until > now).then_some(Claim { worker, until })
-}
-
-/// When an instance saved with `save` at revision `revision` is next due
-/// (microseconds), given whether its queue holds items not tried at that
-/// revision: now when engine work or such an item waits, else its earliest
-/// timer; never once it has completed.
-pub(super) fn due_at(save: &InstanceSave<'_>, untried: bool, now: Timestamp) -> Option<i64> {
-    if save.status == InstanceStatus::Completed {
-        None
-    } else if save.pending || untried {
-        Some(micros(now))
-    } else {
-        save.next_timer.map(micros)
-    }
-}
-
-fn target_parts(t: &SpecTarget) -> (&'static str, &str) {
-    match t {
-        SpecTarget::Process(p) => ("process", p),
-        SpecTarget::Collaboration(c) => ("collaboration", c),
-    }
 }
 
 /// Inserts a new instance of `spec` with its log; returns its id.
@@ -491,30 +434,6 @@ fn settle_queue(
         params![id, revision],
         |r| r.get(0),
     )
-}
-
-/// The end of a claim taken at `now` for `lease` (microseconds).
-pub(super) fn lease_end(now: Timestamp, lease: Duration) -> i64 {
-    micros(now).saturating_add(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
-}
-
-/// A queue row read back.
-pub(super) fn queued_row(
-    id: QueueId,
-    kind: &str,
-    name: String,
-    payload: &str,
-    queued: &str,
-) -> Result<Queued, StoreError> {
-    Ok(Queued {
-        id,
-        kind: DeliveryKind::parse(kind)
-            .ok_or_else(|| StoreError::BadRow(format!("queue kind `{kind}`")))?,
-        name,
-        payload: serde_json::from_str(payload)
-            .map_err(|e| StoreError::BadRow(format!("queued payload: {e}")))?,
-        queued: parse_time(queued)?,
-    })
 }
 
 impl Store for SqliteStore {
@@ -962,12 +881,4 @@ impl Store for SqliteStore {
             })
             .collect()
     }
-}
-
-/// The files of `spec` with their kind, BPMN first.
-fn files_of(spec: &NewSpec) -> impl Iterator<Item = (&'static str, &SpecFile)> {
-    spec.bpmn
-        .iter()
-        .map(|f| ("bpmn", f))
-        .chain(spec.dmn.iter().map(|f| ("dmn", f)))
 }

@@ -389,6 +389,15 @@ pub enum StoreError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// The PostgreSQL server failed or could not be reached.
+    #[cfg(feature = "postgres")]
+    #[error("{store}: {}", super::postgres::postgres_detail(.source))]
+    Postgres {
+        /// The database URL, without its password.
+        store: String,
+        /// What the client or the server said.
+        source: ::postgres::Error,
+    },
 }
 
 /// Whether `location` names a database server (`postgres://…`,
@@ -397,13 +406,58 @@ pub fn is_database_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
-/// Opens the store at `location`: an SQLite file path (created with its
-/// schema when missing and `create` is set).
+/// `url` without its password (in the user part or a `password=` option),
+/// so messages can show it.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(start) = out.find("://").map(|i| i + 3) {
+        let end = out[start..]
+            .find(['/', '?'])
+            .map_or(out.len(), |i| start + i);
+        if let Some(at) = out[start..end].rfind('@').map(|i| start + i) {
+            if let Some(colon) = out[start..at].find(':').map(|i| start + i) {
+                out.replace_range(colon..at, "");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|kv| !kv.starts_with("password="))
+            .collect();
+        out = format!("{base}{}", kept.join("&"));
+        if out.ends_with('?') {
+            out.pop();
+        }
+    }
+    out
+}
+
+/// Opens the store at `location`: a PostgreSQL database URL
+/// ([`is_database_url`]) or an SQLite file path; its schema is created
+/// when there is none yet and `create` is set.
 pub fn open_store(location: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
+    if is_database_url(location) {
+        return open_database(location, create);
+    }
     Ok(Box::new(super::SqliteStore::open(
         std::path::Path::new(location),
         create,
     )?))
+}
+
+#[cfg(feature = "postgres")]
+fn open_database(url: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
+    Ok(Box::new(super::PostgresStore::open(url, create)?))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_database(url: &str, _create: bool) -> Result<Box<dyn Store>, StoreError> {
+    Err(StoreError::Corrupt {
+        path: PathBuf::from(redact_url(url)),
+        detail: "this bpmn was built without PostgreSQL support (cargo feature `postgres`)".into(),
+    })
 }
 
 /// A library of specs and a list of instances with their task logs.
