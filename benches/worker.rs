@@ -116,39 +116,74 @@ fn sqlite(b: divan::Bencher, workers: usize) {
         });
 }
 
-/// A fresh database on the test PostgreSQL server, if one is reachable.
-fn postgres_database(n: &mut u32) -> Option<String> {
-    let base = std::env::var("BPMN_TEST_POSTGRES").ok().or_else(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
-        let out = Command::new(script).stderr(Stdio::null()).output().ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-    })?;
-    *n += 1;
-    let name = format!("bpmn_bench_{}_{n}", std::process::id());
-    let (server, _) = base.rsplit_once('/')?;
-    let mut admin = postgres::Client::connect(&base, postgres::NoTls).ok()?;
-    admin
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
-        ))
+/// A database of its own on the test PostgreSQL server, dropped with it.
+struct Database {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {}", self.name));
+        }
+    }
+}
+
+/// The test server's URL: `BPMN_TEST_POSTGRES`, or what `.ci/postgres`
+/// (which starts it when needed) prints.
+fn postgres_server() -> Option<String> {
+    if let Some(url) = std::env::var("BPMN_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        return Some(url);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
+    let out = Command::new("bash")
+        .arg(script)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
         .ok()?;
-    Some(format!("{server}/{name}"))
+    let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !url.is_empty()).then_some(url)
+}
+
+/// A fresh database on the server at `admin` (number `n` of this run).
+fn database(admin: &str, n: u32) -> Database {
+    let name = format!("bpmn_bench_{}_{n}", std::process::id());
+    let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+    // One statement each: DROP and CREATE DATABASE cannot share a
+    // transaction, which a multi-statement batch is.
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let (server, _) = admin.rsplit_once('/').expect("a URL with a database");
+    Database {
+        admin: admin.to_string(),
+        url: format!("{server}/{name}"),
+        name,
+    }
 }
 
 #[divan::bench(args = [1, 4], sample_count = 3, sample_size = 1)]
 fn postgresql(b: divan::Bencher, workers: usize) {
-    let mut n = 0;
-    if postgres_database(&mut n).is_none() {
+    let Some(admin) = postgres_server() else {
         eprintln!("postgresql: skipped, no server (set BPMN_TEST_POSTGRES or install postgresql)");
         return;
-    }
+    };
+    let mut n = 0;
     b.counter(divan::counter::ItemsCount::new(N))
         .with_inputs(|| {
-            let location = postgres_database(&mut n).expect("the server answered before");
-            fill(&location);
-            location
+            n += 1;
+            let db = database(&admin, n);
+            fill(&db.url);
+            db
         })
-        .bench_local_values(|location| drain(&location, workers));
+        .bench_local_values(|db| {
+            drain(&db.url, workers);
+            db
+        });
 }

@@ -16,12 +16,13 @@
 //! wait for each other nor take the same instance.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use postgres::{Client, GenericClient, NoTls};
+use postgres::{Client, GenericClient, NoTls, Statement};
 
 use super::store::{
     Added, DeliveryKind, InstanceId, InstanceInfo, InstanceSave, InstanceStatus, LogEntry, NewSpec,
@@ -117,6 +118,10 @@ pub struct PostgresStore {
     // The Store trait reads through `&self`; the client needs `&mut` for
     // every query. One connection per store, used by one thread at a time.
     client: RefCell<Client>,
+    /// Statements prepared on this connection, by their SQL: a query by
+    /// text costs the server a round trip to prepare before each run, and a
+    /// worker runs the same few queries for every instance.
+    statements: RefCell<HashMap<String, Statement>>,
     /// The URL without its password, for messages.
     location: String,
 }
@@ -173,6 +178,7 @@ impl PostgresStore {
         let client = config.connect(NoTls).map_err(pg)?;
         let mut store = PostgresStore {
             client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
             location,
         };
         store.prepare_schema(create)?;
@@ -273,11 +279,24 @@ impl PostgresStore {
         spec_info(&mut *self.client.borrow_mut(), id).map_err(self.pg())?
     }
 
+    /// `sql` prepared on this connection (once).
+    fn statement(&self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.borrow_mut().prepare(sql).map_err(self.pg())?;
+        self.statements
+            .borrow_mut()
+            .insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
     fn instance_info(&self, id: InstanceId) -> Result<InstanceInfo, StoreError> {
+        let stmt = self.statement(&format!("{INSTANCE_SELECT} WHERE i.id = $1"))?;
         let row = self
             .client
             .borrow_mut()
-            .query_opt(&format!("{INSTANCE_SELECT} WHERE i.id = $1"), &[&id])
+            .query_opt(&stmt, &[&id])
             .map_err(self.pg())?;
         instance_row(&row.ok_or(StoreError::NoInstance(id))?)
     }
@@ -411,52 +430,58 @@ fn insert_instance(
             ],
         )?
         .get(0);
-    append_log(tx, id, save.log)?;
+    append_log(tx, APPEND_LOG, id, save.log)?;
     Ok(id)
 }
 
-/// Appends `log` to the task log of `instance`, after its last entry.
-fn append_log(
+/// Appends the task log rows `$2…$7` (arrays, one element per row) to
+/// the log of instance `$1`, after its last entry: one statement however
+/// many rows.
+const APPEND_LOG: &str =
+    "INSERT INTO bpmn.task_log (instance, seq, at, task, bpmn_id, name, from_state, to_state)
+     SELECT $1, b.n + u.ord, u.at, u.task, u.bpmn_id, u.name, u.from_state, u.to_state
+     FROM (SELECT coalesce(max(seq), 0) AS n FROM bpmn.task_log WHERE instance = $1) b,
+          unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+          WITH ORDINALITY AS u(at, task, bpmn_id, name, from_state, to_state, ord)";
+
+/// Appends `log` to the task log of `instance`, after its last entry, with
+/// `stmt` ([`APPEND_LOG`], prepared or as text).
+fn append_log<S: postgres::ToStatement + ?Sized>(
     tx: &mut impl GenericClient,
+    stmt: &S,
     instance: InstanceId,
     log: &[crate::runtime::Transition],
 ) -> Result<(), Pg> {
     if log.is_empty() {
         return Ok(());
     }
-    let next: i64 = tx
-        .query_one(
-            "SELECT coalesce(max(seq), 0) + 1 FROM bpmn.task_log WHERE instance = $1",
-            &[&instance],
-        )?
-        .get(0);
-    let stmt = tx.prepare(
-        "INSERT INTO bpmn.task_log (instance, seq, at, task, bpmn_id, name, from_state, to_state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )?;
-    for (i, t) in log.iter().enumerate() {
-        tx.execute(
-            &stmt,
-            &[
-                &instance,
-                &(next + i as i64),
-                &time_text(t.at),
-                &t.task.to_string(),
-                &t.bpmn_id,
-                &t.name,
-                &state_text(t.from),
-                &state_text(t.to),
-            ],
-        )?;
-    }
+    let at: Vec<String> = log.iter().map(|t| time_text(t.at)).collect();
+    let task: Vec<String> = log.iter().map(|t| t.task.to_string()).collect();
+    let bpmn_id: Vec<&str> = log.iter().map(|t| t.bpmn_id.as_str()).collect();
+    let name: Vec<Option<&str>> = log.iter().map(|t| t.name.as_deref()).collect();
+    let from: Vec<Option<&str>> = log.iter().map(|t| state_text(t.from)).collect();
+    let to: Vec<Option<&str>> = log.iter().map(|t| state_text(t.to)).collect();
+    tx.execute(stmt, &[&instance, &at, &task, &bpmn_id, &name, &from, &to])?;
     Ok(())
 }
+
+/// Removes the delivered items `$2` from the queue of instance `$1`,
+/// marks the tried ones `$4` as seen at revision `$3`, and says whether
+/// items not tried at `$3` remain — one round trip. (The final SELECT sees
+/// the queue as it was before the statement, hence the two exclusions.)
+const SETTLE_QUEUE: &str =
+    "WITH d AS (DELETE FROM bpmn.queue WHERE instance = $1 AND id = ANY($2)),
+          u AS (UPDATE bpmn.queue SET seen_revision = $3 WHERE instance = $1 AND id = ANY($4))
+     SELECT EXISTS (SELECT 1 FROM bpmn.queue WHERE instance = $1 AND seen_revision < $3
+                    AND NOT (id = ANY($2)) AND NOT (id = ANY($4)))";
 
 /// Removes what `save` delivered from the queue of `id` and marks what it
 /// tried as seen at `revision` (emptying the queue when the instance
 /// completed); returns whether items not tried at `revision` remain.
+/// `settle` is [`SETTLE_QUEUE`], prepared.
 fn settle_queue(
     tx: &mut impl GenericClient,
+    settle: &Statement,
     id: InstanceId,
     revision: i64,
     save: &InstanceSave<'_>,
@@ -465,22 +490,10 @@ fn settle_queue(
         tx.execute("DELETE FROM bpmn.queue WHERE instance = $1", &[&id])?;
         return Ok(false);
     }
-    if !save.delivered.is_empty() {
-        tx.execute(
-            "DELETE FROM bpmn.queue WHERE instance = $1 AND id = ANY($2)",
-            &[&id, &save.delivered],
-        )?;
-    }
-    if !save.undelivered.is_empty() {
-        tx.execute(
-            "UPDATE bpmn.queue SET seen_revision = $1 WHERE instance = $2 AND id = ANY($3)",
-            &[&revision, &id, &save.undelivered],
-        )?;
-    }
     Ok(tx
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM bpmn.queue WHERE instance = $1 AND seen_revision < $2)",
-            &[&id, &revision],
+            settle,
+            &[&id, &save.delivered, &revision, &save.undelivered],
         )?
         .get(0))
 }
@@ -640,13 +653,24 @@ impl Store for PostgresStore {
     }
 
     fn instance(&self, id: InstanceId) -> Result<StoredInstance, StoreError> {
-        let info = self.instance_info(id)?;
-        let state: Vec<u8> = self
+        // The row and its state in one query (the state is the last column).
+        let sql = format!(
+            "{} WHERE i.id = $1",
+            INSTANCE_SELECT.replacen(
+                " FROM bpmn.instances i",
+                ", i.state FROM bpmn.instances i",
+                1
+            )
+        );
+        let stmt = self.statement(&sql)?;
+        let row = self
             .client
             .borrow_mut()
-            .query_one("SELECT state FROM bpmn.instances WHERE id = $1", &[&id])
+            .query_opt(&stmt, &[&id])
             .map_err(self.pg())?
-            .get(0);
+            .ok_or(StoreError::NoInstance(id))?;
+        let info = instance_row(&row)?;
+        let state: Vec<u8> = row.try_get(11).map_err(bad)?;
         Ok(StoredInstance { info, state })
     }
 
@@ -662,16 +686,21 @@ impl Store for PostgresStore {
             store: location.clone(),
             source,
         };
+        let lock =
+            self.statement("SELECT revision FROM bpmn.instances WHERE id = $1 FOR UPDATE")?;
+        let settle = self.statement(SETTLE_QUEUE)?;
+        let update = self.statement(
+            "UPDATE bpmn.instances SET state = $1, status = $2, updated = $3, revision = $4,
+             spec = coalesce($5, spec), due_at = $6,
+             claim_until = CASE WHEN holder = $7 THEN NULL ELSE claim_until END,
+             holder = CASE WHEN holder = $7 THEN NULL ELSE holder END
+             WHERE id = $8",
+        )?;
+        let log = self.statement(APPEND_LOG)?;
         let mut tx = self.client.get_mut().transaction().map_err(pg)?;
         // The row lock makes a concurrent save wait for this one, then see
         // its revision and be refused as stale.
-        let now: Option<i64> = tx
-            .query_opt(
-                "SELECT revision FROM bpmn.instances WHERE id = $1 FOR UPDATE",
-                &[&id],
-            )
-            .map_err(pg)?
-            .map(|r| r.get(0));
+        let now: Option<i64> = tx.query_opt(&lock, &[&id]).map_err(pg)?.map(|r| r.get(0));
         match now {
             None => return Err(StoreError::NoInstance(id)),
             Some(now) if now != read => return Err(StoreError::Stale { id, read, now }),
@@ -679,13 +708,9 @@ impl Store for PostgresStore {
         }
         let revision = read + 1;
         let at = Timestamp::now();
-        let untried = settle_queue(&mut tx, id, revision, &save).map_err(pg)?;
+        let untried = settle_queue(&mut tx, &settle, id, revision, &save).map_err(pg)?;
         tx.execute(
-            "UPDATE bpmn.instances SET state = $1, status = $2, updated = $3, revision = $4,
-             spec = coalesce($5, spec), due_at = $6,
-             claim_until = CASE WHEN holder = $7 THEN NULL ELSE claim_until END,
-             holder = CASE WHEN holder = $7 THEN NULL ELSE holder END
-             WHERE id = $8",
+            &update,
             &[
                 &save.state,
                 &save.status.as_str(),
@@ -698,7 +723,7 @@ impl Store for PostgresStore {
             ],
         )
         .map_err(pg)?;
-        append_log(&mut tx, id, save.log).map_err(pg)?;
+        append_log(&mut tx, &log, id, save.log).map_err(pg)?;
         tx.commit().map_err(pg)?;
         self.instance_info(id)
     }
@@ -805,16 +830,22 @@ impl Store for PostgresStore {
     }
 
     fn queued(&self, id: InstanceId) -> Result<Vec<Queued>, StoreError> {
-        self.instance_info(id)?;
+        // The instance joined in: no row at all means no instance, one row
+        // of NULLs an empty queue — one round trip either way.
+        let stmt = self.statement(
+            "SELECT q.id, q.kind, q.name, q.payload, q.queued FROM bpmn.instances i
+             LEFT JOIN bpmn.queue q ON q.instance = i.id WHERE i.id = $1 ORDER BY q.id",
+        )?;
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT id, kind, name, payload, queued FROM bpmn.queue WHERE instance = $1 ORDER BY id",
-                &[&id],
-            )
+            .query(&stmt, &[&id])
             .map_err(self.pg())?;
+        if rows.is_empty() {
+            return Err(StoreError::NoInstance(id));
+        }
         rows.iter()
+            .filter(|r| r.get::<_, Option<i64>>(0).is_some())
             .map(|r| {
                 let kind: String = r.try_get(1).map_err(bad)?;
                 let payload: String = r.try_get(3).map_err(bad)?;
@@ -840,18 +871,18 @@ impl Store for PostgresStore {
         let until = lease_end(now, lease);
         // SKIP LOCKED: rows another worker is claiming (or a save holds)
         // are passed over rather than waited for, and never taken twice.
+        let claim = self.statement(
+            "UPDATE bpmn.instances SET holder = $1, claim_until = $2 WHERE id IN (
+                 SELECT id FROM bpmn.instances
+                 WHERE due_at <= $3 AND (holder IS NULL OR claim_until <= $3)
+                 ORDER BY due_at LIMIT $4
+                 FOR UPDATE SKIP LOCKED)
+             RETURNING id",
+        )?;
         let rows = self
             .client
             .get_mut()
-            .query(
-                "UPDATE bpmn.instances SET holder = $1, claim_until = $2 WHERE id IN (
-                     SELECT id FROM bpmn.instances
-                     WHERE due_at <= $3 AND (holder IS NULL OR claim_until <= $3)
-                     ORDER BY due_at LIMIT $4
-                     FOR UPDATE SKIP LOCKED)
-                 RETURNING id",
-                &[&worker, &until, &micros(now), &i64::from(limit)],
-            )
+            .query(&claim, &[&worker, &until, &micros(now), &i64::from(limit)])
             .map_err(|source| StoreError::Postgres {
                 store: self.location.clone(),
                 source,
