@@ -156,6 +156,16 @@ pub(super) fn postgres_detail(e: &postgres::Error) -> String {
 
 type Pg = postgres::Error;
 
+/// Turns a failure on the store at `store` (a URL without its password)
+/// into a [`StoreError`] naming it (for `map_err` while a transaction
+/// borrows the client).
+fn pg_error(store: String) -> impl Fn(Pg) -> StoreError {
+    move |source| StoreError::Postgres {
+        store: store.clone(),
+        source,
+    }
+}
+
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://USER@HOST/DB`) and
     /// opens the store in its `bpmn` schema, creating the schema when there
@@ -168,14 +178,14 @@ impl PostgresStore {
             store: location.clone(),
             source,
         };
-        let mut config = postgres::Config::from_str(url).map_err(pg)?;
+        let mut config = postgres::Config::from_str(url).map_err(&pg)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         if config.get_application_name().is_none() {
             config.application_name("bpmn");
         }
-        let client = config.connect(NoTls).map_err(pg)?;
+        let client = config.connect(NoTls).map_err(&pg)?;
         let mut store = PostgresStore {
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
@@ -192,40 +202,36 @@ impl PostgresStore {
     /// Checks the `bpmn` schema is ours (or absent) and of a version this
     /// build reads, then creates or migrates it in one transaction.
     fn prepare_schema(&mut self, create: bool) -> Result<(), StoreError> {
-        let location = self.location.clone();
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
+        let pg = pg_error(self.location.clone());
         let client = self.client.get_mut();
-        match read_version(client).map_err(pg)? {
+        match read_version(client).map_err(&pg)? {
             Found::Version(v) if v == POSTGRES_SCHEMA_VERSION => return Ok(()),
             Found::Nothing if !create => {
                 return Err(StoreError::Missing {
-                    path: PathBuf::from(&location),
+                    path: PathBuf::from(&self.location),
                 });
             }
             found => self.check(found)?,
         }
         let client = self.client.get_mut();
-        let mut tx = client.transaction().map_err(pg)?;
+        let mut tx = client.transaction().map_err(&pg)?;
         // Two processes starting at once: the second waits here, then sees
         // the first one's schema.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .map_err(pg)?;
-        let found = read_version(&mut tx).map_err(pg)?;
+            .map_err(&pg)?;
+        let found = read_version(&mut tx).map_err(&pg)?;
         let version = match found {
             Found::Nothing => {
                 tx.batch_execute(
                     "CREATE SCHEMA IF NOT EXISTS bpmn;
                      CREATE TABLE bpmn.store_version (marker TEXT NOT NULL, version BIGINT NOT NULL);",
                 )
-                .map_err(pg)?;
+                .map_err(&pg)?;
                 tx.execute(
                     "INSERT INTO bpmn.store_version (marker, version) VALUES ($1, 0)",
                     &[&MARKER],
                 )
-                .map_err(pg)?;
+                .map_err(&pg)?;
                 0
             }
             Found::Version(v) if v <= POSTGRES_SCHEMA_VERSION => v,
@@ -242,14 +248,14 @@ impl PostgresStore {
                         .map(|_| ())
                 })
                 .map_err(|e| StoreError::Corrupt {
-                    path: PathBuf::from(&location),
+                    path: PathBuf::from(&self.location),
                     detail: format!(
                         "migrating the schema to version {to}: {}",
                         postgres_detail(&e)
                     ),
                 })?;
         }
-        tx.commit().map_err(pg)
+        tx.commit().map_err(&pg)
     }
 
     /// Refuses what [`read_version`] found unless it can be migrated.
@@ -523,26 +529,22 @@ impl Store for PostgresStore {
     }
 
     fn add_spec(&mut self, spec: &NewSpec) -> Result<Added, StoreError> {
-        let location = self.location.clone();
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
+        let pg = pg_error(self.location.clone());
         let (kind, target) = target_parts(&spec.target);
-        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
+        let mut tx = self.client.get_mut().transaction().map_err(&pg)?;
         // One add at a time (adds are rare): two adds of one target would
         // otherwise both take the next version number.
         tx.batch_execute("LOCK TABLE bpmn.specs IN SHARE ROW EXCLUSIVE MODE")
-            .map_err(pg)?;
+            .map_err(&pg)?;
         let latest: Option<(SpecId, i32, Option<String>)> = tx
             .query_opt(
                 "SELECT id, version, dialect FROM bpmn.specs WHERE kind = $1 AND target = $2 ORDER BY version DESC LIMIT 1",
                 &[&kind, &target],
             )
-            .map_err(pg)?
+            .map_err(&pg)?
             .map(|r| (r.get(0), r.get(1), r.get(2)));
         if let Some((id, _, dialect)) = &latest {
-            let (old_bpmn, old_dmn) = spec_files(&mut tx, *id).map_err(pg)?;
+            let (old_bpmn, old_dmn) = spec_files(&mut tx, *id).map_err(&pg)?;
             let old = old_bpmn
                 .iter()
                 .map(|f| ("bpmn", &f.text))
@@ -552,7 +554,7 @@ impl Store for PostgresStore {
             // paths may differ: the same diagram added from another
             // directory is the same version).
             if old.eq(new) && *dialect == spec.dialect {
-                tx.commit().map_err(pg)?;
+                tx.commit().map_err(&pg)?;
                 return Ok(Added {
                     spec: self.spec_info(*id)?,
                     new_version: false,
@@ -565,21 +567,21 @@ impl Store for PostgresStore {
                 "INSERT INTO bpmn.specs (name, kind, target, version, dialect, added) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 &[&spec.name, &kind, &target, &version, &spec.dialect, &time_text(Timestamp::now())],
             )
-            .map_err(pg)?
+            .map_err(&pg)?
             .get(0);
         let stmt = tx
             .prepare(
                 "INSERT INTO bpmn.spec_files (spec, position, kind, path, text) VALUES ($1, $2, $3, $4, $5)",
             )
-            .map_err(pg)?;
+            .map_err(&pg)?;
         for (i, (k, f)) in files_of(spec).enumerate() {
             tx.execute(
                 &stmt,
                 &[&id, &(i as i32), &k, &f.path.display().to_string(), &f.text],
             )
-            .map_err(pg)?;
+            .map_err(&pg)?;
         }
-        tx.commit().map_err(pg)?;
+        tx.commit().map_err(&pg)?;
         Ok(Added {
             spec: self.spec_info(id)?,
             new_version: true,
@@ -627,14 +629,10 @@ impl Store for PostgresStore {
         spec: SpecId,
         save: InstanceSave<'_>,
     ) -> Result<InstanceInfo, StoreError> {
-        let location = self.location.clone();
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
-        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
-        let id = insert_instance(&mut tx, spec, &save).map_err(pg)?;
-        tx.commit().map_err(pg)?;
+        let pg = pg_error(self.location.clone());
+        let mut tx = self.client.get_mut().transaction().map_err(&pg)?;
+        let id = insert_instance(&mut tx, spec, &save).map_err(&pg)?;
+        tx.commit().map_err(&pg)?;
         self.instance_info(id)
     }
 
@@ -681,11 +679,7 @@ impl Store for PostgresStore {
         spec: Option<SpecId>,
         save: InstanceSave<'_>,
     ) -> Result<InstanceInfo, StoreError> {
-        let location = self.location.clone();
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
+        let pg = pg_error(self.location.clone());
         let lock =
             self.statement("SELECT revision FROM bpmn.instances WHERE id = $1 FOR UPDATE")?;
         let settle = self.statement(SETTLE_QUEUE)?;
@@ -697,10 +691,10 @@ impl Store for PostgresStore {
              WHERE id = $8",
         )?;
         let log = self.statement(APPEND_LOG)?;
-        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
+        let mut tx = self.client.get_mut().transaction().map_err(&pg)?;
         // The row lock makes a concurrent save wait for this one, then see
         // its revision and be refused as stale.
-        let now: Option<i64> = tx.query_opt(&lock, &[&id]).map_err(pg)?.map(|r| r.get(0));
+        let now: Option<i64> = tx.query_opt(&lock, &[&id]).map_err(&pg)?.map(|r| r.get(0));
         match now {
             None => return Err(StoreError::NoInstance(id)),
             Some(now) if now != read => return Err(StoreError::Stale { id, read, now }),
@@ -708,7 +702,7 @@ impl Store for PostgresStore {
         }
         let revision = read + 1;
         let at = Timestamp::now();
-        let untried = settle_queue(&mut tx, &settle, id, revision, &save).map_err(pg)?;
+        let untried = settle_queue(&mut tx, &settle, id, revision, &save).map_err(&pg)?;
         tx.execute(
             &update,
             &[
@@ -722,9 +716,9 @@ impl Store for PostgresStore {
                 &id,
             ],
         )
-        .map_err(pg)?;
-        append_log(&mut tx, &log, id, save.log).map_err(pg)?;
-        tx.commit().map_err(pg)?;
+        .map_err(&pg)?;
+        append_log(&mut tx, &log, id, save.log).map_err(&pg)?;
+        tx.commit().map_err(&pg)?;
         self.instance_info(id)
     }
 
@@ -748,40 +742,36 @@ impl Store for PostgresStore {
         occurrence: u32,
         save: InstanceSave<'_>,
     ) -> Result<Option<InstanceInfo>, StoreError> {
-        let location = self.location.clone();
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
+        let pg = pg_error(self.location.clone());
         let Ok(occurrence) = i32::try_from(occurrence) else {
             return Ok(None);
         };
-        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
+        let mut tx = self.client.get_mut().transaction().map_err(&pg)?;
         // Timer starts of one spec one at a time: the count read next is
         // then the latest committed, so an occurrence is started once.
         tx.execute(
             "SELECT 1 FROM bpmn.specs WHERE id = $1 FOR UPDATE",
             &[&spec],
         )
-        .map_err(pg)?;
+        .map_err(&pg)?;
         let done: i32 = tx
             .query_opt(
                 "SELECT started FROM bpmn.timer_starts WHERE spec = $1 AND start_event = $2",
                 &[&spec, &start_event],
             )
-            .map_err(pg)?
+            .map_err(&pg)?
             .map_or(0, |r| r.get(0));
         if done.checked_add(1) != Some(occurrence) {
             return Ok(None);
         }
-        let id = insert_instance(&mut tx, spec, &save).map_err(pg)?;
+        let id = insert_instance(&mut tx, spec, &save).map_err(&pg)?;
         tx.execute(
             "INSERT INTO bpmn.timer_starts (spec, start_event, started) VALUES ($1, $2, $3)
              ON CONFLICT (spec, start_event) DO UPDATE SET started = excluded.started",
             &[&spec, &start_event, &occurrence],
         )
-        .map_err(pg)?;
-        tx.commit().map_err(pg)?;
+        .map_err(&pg)?;
+        tx.commit().map_err(&pg)?;
         self.instance_info(id).map(Some)
     }
 
@@ -792,12 +782,8 @@ impl Store for PostgresStore {
         name: &str,
         payload: &serde_json::Value,
     ) -> Result<QueueId, StoreError> {
-        let location = self.location.clone();
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
-        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
+        let pg = pg_error(self.location.clone());
+        let mut tx = self.client.get_mut().transaction().map_err(&pg)?;
         // Locked: a save completing the instance meanwhile (which empties
         // its queue) is seen, and nothing is queued after it.
         let status: Option<String> = tx
@@ -805,7 +791,7 @@ impl Store for PostgresStore {
                 "SELECT status FROM bpmn.instances WHERE id = $1 FOR UPDATE",
                 &[&id],
             )
-            .map_err(pg)?
+            .map_err(&pg)?
             .map(|r| r.get(0));
         match status.as_deref() {
             None => return Err(StoreError::NoInstance(id)),
@@ -818,14 +804,14 @@ impl Store for PostgresStore {
                 "INSERT INTO bpmn.queue (instance, kind, name, payload, queued) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[&id, &kind.as_str(), &name, &payload.to_string(), &time_text(now)],
             )
-            .map_err(pg)?
+            .map_err(&pg)?
             .get(0);
         tx.execute(
             "UPDATE bpmn.instances SET due_at = least(coalesce(due_at, $1), $1) WHERE id = $2",
             &[&micros(now), &id],
         )
-        .map_err(pg)?;
-        tx.commit().map_err(pg)?;
+        .map_err(&pg)?;
+        tx.commit().map_err(&pg)?;
         Ok(qid)
     }
 

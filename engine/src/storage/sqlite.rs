@@ -281,6 +281,15 @@ impl SqliteStore {
     }
 }
 
+/// Turns an SQLite failure on the store at `path` into a [`StoreError`]
+/// naming it (for `map_err` while a transaction borrows the connection).
+fn sql_error(path: PathBuf) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Sqlite {
+        path: path.clone(),
+        source,
+    }
+}
+
 /// The first 16 bytes of an SQLite file, checked before SQLite opens it
 /// (SQLite would otherwise treat some damaged files as empty databases).
 fn check_header(path: &Path) -> Result<(), String> {
@@ -442,16 +451,12 @@ impl Store for SqliteStore {
     }
 
     fn add_spec(&mut self, spec: &NewSpec) -> Result<Added, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(self.path.clone());
         let (kind, target) = target_parts(&spec.target);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(&sql)?;
         let latest: Option<(SpecId, i64)> = tx
             .query_row(
                 "SELECT id, version FROM specs WHERE kind = ?1 AND target = ?2 ORDER BY version DESC LIMIT 1",
@@ -459,17 +464,17 @@ impl Store for SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .map_err(sql)?;
+            .map_err(&sql)?;
         if let Some((id, _)) = latest {
             let mut stmt = tx
                 .prepare_cached(
                     "SELECT kind, path, text FROM spec_files WHERE spec = ?1 ORDER BY position",
                 )
-                .map_err(sql)?;
+                .map_err(&sql)?;
             let old: Vec<(String, String, String)> = stmt
                 .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .and_then(|rows| rows.collect())
-                .map_err(sql)?;
+                .map_err(&sql)?;
             drop(stmt);
             let new: Vec<(String, String, String)> = files_of(spec)
                 .map(|(k, f)| (k.to_string(), f.path.display().to_string(), f.text.clone()))
@@ -478,7 +483,7 @@ impl Store for SqliteStore {
                 .query_row("SELECT dialect FROM specs WHERE id = ?1", [id], |r| {
                     r.get(0)
                 })
-                .map_err(sql)?;
+                .map_err(&sql)?;
             // Unchanged: same texts, in the same roles and order (the
             // paths may differ: the same diagram added from another
             // directory is the same version).
@@ -486,7 +491,7 @@ impl Store for SqliteStore {
                 && old.iter().zip(&new).all(|(a, b)| a.0 == b.0 && a.2 == b.2)
                 && dialect == spec.dialect;
             if same {
-                tx.commit().map_err(sql)?;
+                tx.commit().map_err(&sql)?;
                 return Ok(Added {
                     spec: self.spec_info(id)?,
                     new_version: false,
@@ -498,14 +503,14 @@ impl Store for SqliteStore {
             "INSERT INTO specs (name, kind, target, version, dialect, added) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![spec.name, kind, target, version, spec.dialect, time_text(Timestamp::now())],
         )
-        .map_err(sql)?;
+        .map_err(&sql)?;
         let id = tx.last_insert_rowid();
         {
             let mut stmt = tx
                 .prepare_cached(
                     "INSERT INTO spec_files (spec, position, kind, path, text) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
-                .map_err(sql)?;
+                .map_err(&sql)?;
             for (i, (k, f)) in files_of(spec).enumerate() {
                 stmt.execute(params![
                     id,
@@ -514,10 +519,10 @@ impl Store for SqliteStore {
                     f.path.display().to_string(),
                     f.text
                 ])
-                .map_err(sql)?;
+                .map_err(&sql)?;
             }
         }
-        tx.commit().map_err(sql)?;
+        tx.commit().map_err(&sql)?;
         Ok(Added {
             spec: self.spec_info(id)?,
             new_version: true,
@@ -573,17 +578,13 @@ impl Store for SqliteStore {
         spec: SpecId,
         save: InstanceSave<'_>,
     ) -> Result<InstanceInfo, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(self.path.clone());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let id = insert_instance(&tx, spec, &save).map_err(sql)?;
-        tx.commit().map_err(sql)?;
+            .map_err(&sql)?;
+        let id = insert_instance(&tx, spec, &save).map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
         self.instance_info(id)
     }
 
@@ -619,21 +620,17 @@ impl Store for SqliteStore {
         spec: Option<SpecId>,
         save: InstanceSave<'_>,
     ) -> Result<InstanceInfo, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(self.path.clone());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(&sql)?;
         let now: Option<i64> = tx
             .query_row("SELECT revision FROM instances WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
             .optional()
-            .map_err(sql)?;
+            .map_err(&sql)?;
         match now {
             None => return Err(StoreError::NoInstance(id)),
             Some(now) if now != read => return Err(StoreError::Stale { id, read, now }),
@@ -641,7 +638,7 @@ impl Store for SqliteStore {
         }
         let revision = read + 1;
         let at = Timestamp::now();
-        let untried = settle_queue(&tx, id, revision, &save).map_err(sql)?;
+        let untried = settle_queue(&tx, id, revision, &save).map_err(&sql)?;
         tx.execute(
             "UPDATE instances SET state = ?1, status = ?2, updated = ?3, revision = ?4,
              spec = coalesce(?5, spec), due_at = ?6,
@@ -659,9 +656,9 @@ impl Store for SqliteStore {
                 id
             ],
         )
-        .map_err(sql)?;
-        append_log(&tx, id, save.log).map_err(sql)?;
-        tx.commit().map_err(sql)?;
+        .map_err(&sql)?;
+        append_log(&tx, id, save.log).map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
         self.instance_info(id)
     }
 
@@ -684,15 +681,11 @@ impl Store for SqliteStore {
         occurrence: u32,
         save: InstanceSave<'_>,
     ) -> Result<Option<InstanceInfo>, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(self.path.clone());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(&sql)?;
         let done: u32 = tx
             .query_row(
                 "SELECT started FROM timer_starts WHERE spec = ?1 AND start_event = ?2",
@@ -700,19 +693,19 @@ impl Store for SqliteStore {
                 |r| r.get(0),
             )
             .optional()
-            .map_err(sql)?
+            .map_err(&sql)?
             .unwrap_or(0);
         if done.checked_add(1) != Some(occurrence) {
             return Ok(None);
         }
-        let id = insert_instance(&tx, spec, &save).map_err(sql)?;
+        let id = insert_instance(&tx, spec, &save).map_err(&sql)?;
         tx.execute(
             "INSERT INTO timer_starts (spec, start_event, started) VALUES (?1, ?2, ?3)
              ON CONFLICT (spec, start_event) DO UPDATE SET started = excluded.started",
             params![spec, start_event, occurrence],
         )
-        .map_err(sql)?;
-        tx.commit().map_err(sql)?;
+        .map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
         self.instance_info(id).map(Some)
     }
 
@@ -723,21 +716,17 @@ impl Store for SqliteStore {
         name: &str,
         payload: &serde_json::Value,
     ) -> Result<QueueId, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(self.path.clone());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(&sql)?;
         let status: Option<String> = tx
             .query_row("SELECT status FROM instances WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
             .optional()
-            .map_err(sql)?;
+            .map_err(&sql)?;
         match status.as_deref() {
             None => return Err(StoreError::NoInstance(id)),
             Some("completed") => return Err(StoreError::Finished(id)),
@@ -748,14 +737,14 @@ impl Store for SqliteStore {
             "INSERT INTO queue (instance, kind, name, payload, queued) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, kind.as_str(), name, payload.to_string(), time_text(now)],
         )
-        .map_err(sql)?;
+        .map_err(&sql)?;
         let qid = tx.last_insert_rowid();
         tx.execute(
             "UPDATE instances SET due_at = min(coalesce(due_at, ?1), ?1) WHERE id = ?2",
             params![micros(now), id],
         )
-        .map_err(sql)?;
-        tx.commit().map_err(sql)?;
+        .map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
         Ok(qid)
     }
 
@@ -786,17 +775,13 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<InstanceId>, StoreError> {
         let until = lease_end(now, lease);
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(self.path.clone());
         // One writer at a time (IMMEDIATE): the choice and the claim are
         // one step, so two workers never take the same instance.
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(&sql)?;
         let ids: Vec<InstanceId> = tx
             .prepare_cached(
                 "UPDATE instances SET holder = ?1, claim_until = ?2 WHERE id IN (
@@ -809,8 +794,8 @@ impl Store for SqliteStore {
                 s.query_map(params![worker, until, micros(now), limit], |r| r.get(0))?
                     .collect()
             })
-            .map_err(sql)?;
-        tx.commit().map_err(sql)?;
+            .map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
         let mut ids = ids;
         ids.sort_unstable();
         Ok(ids)
