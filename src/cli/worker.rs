@@ -2,10 +2,12 @@
 //!
 //! Each thread owns a connection to the store and loops: claim a few due
 //! instances ([`Store::claim_due`]: a timer due on the wall clock, queued
-//! messages or signals, engine work pending), run each — fire its timers,
-//! deliver its queue in order, run — and save it with the claim, which
-//! removes what was delivered in the same transaction (so a message is
-//! delivered exactly once) and ends the claim. The first thread also starts
+//! messages or signals, engine work pending) and run each with the
+//! library's `storage::run_claimed` — fire its timers, deliver its queue
+//! in order, run — which saves it with the claim, removing what was
+//! delivered in the same transaction (so a message is delivered exactly
+//! once) and ending the claim. This file is the loop around it: threads,
+//! the stop signal, timer start events and the log lines. The first thread also starts
 //! the instances of timer start events as they come due, as `bpmn tick`
 //! does; the store keeps each occurrence to one instance however many
 //! workers tick. Several workers share a store: claims keep them off each
@@ -21,8 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bpmn_engine::storage::{
-    self, DeliveryKind, Format, InstanceId, InstanceSave, InstanceStatus, Queued, Spec, SpecsCache,
-    Store,
+    self, ClaimedOutcome, ClaimedRun, InstanceId, InstanceStatus, Queued, Spec, SpecsCache, Store,
 };
 use bpmn_engine::{Specs, Workflow};
 use jiff::Timestamp;
@@ -178,16 +179,6 @@ struct Thread {
     latest_ids: Vec<i64>,
     /// The last failure of the timer start events, said once.
     tick_error: Option<String>,
-}
-
-/// What one run of an instance did, for its log line.
-struct Run {
-    delivered: Vec<String>,
-    undelivered: Vec<String>,
-    changes: usize,
-    status: InstanceStatus,
-    error: Option<String>,
-    next_timer: Option<Timestamp>,
 }
 
 impl Thread {
@@ -353,214 +344,104 @@ impl Thread {
         Ok(started.len())
     }
 
-    /// Runs one claimed instance and saves it. Problems of the instance
-    /// itself are logged (and the instance left for later); only a store
-    /// failure is returned.
+    /// Runs one claimed instance and saves it (`storage::run_claimed`).
+    /// Problems of the instance itself are logged (and the instance left
+    /// for later); only a store failure is returned.
     fn run_instance(&mut self, id: InstanceId) -> Result<(), String> {
         let t0 = Instant::now();
         let holder = self.holder.clone();
-        let stored = match self.store()?.instance(id) {
-            Ok(s) => s,
-            Err(e) => {
-                self.say(0, format!("instance {id}: {e}"));
-                return Ok(());
-            }
-        };
-        // The claim may have expired before this read (a slow run before
-        // it), and another worker taken the instance or even finished it:
-        // then it is not this worker's to run.
-        if stored.info.holder.as_ref().map(|c| c.worker.as_str()) != Some(holder.as_str()) {
-            self.say(2, format!("instance {id}: no longer held by this worker"));
-            return Ok(());
-        }
-        if stored.info.status == InstanceStatus::Completed {
-            let _ = self.store()?.release(id, &holder, None);
-            return Ok(());
-        }
-        let loaded = storage::load_bytes_cached(&stored.state, Format::Json, &mut self.cache);
-        let (mut wf, origin) = match loaded {
-            Ok(l) => l,
-            Err(e) => return self.give_up(id, format!("cannot be restored: {e}")),
-        };
-        if let Some(services) = &self.shared.services {
-            let specs = wf.specs().clone();
-            if let Err(e) = services.clone().install(&specs, &mut wf) {
-                return self.give_up(id, e.message);
-            }
-        }
+        let retry = Timestamp::now()
+            .checked_add(jiff::SignedDuration::try_from(RETRY_AFTER).unwrap_or_default())
+            .unwrap_or(Timestamp::MAX);
+        let services = self.shared.services.clone();
         let data_stores = super::args::ServiceArgs {
             data_store_dir: self.shared.data_store_dir.clone(),
             ..Default::default()
         };
-        super::services::install_data_store(&data_stores, None, &mut wf);
-        // The row said how many wait: no query for an empty queue (one
-        // queued since is seen by the save, which leaves the instance due).
-        let queue = if stored.info.queued == 0 {
-            Vec::new()
-        } else {
-            match self.store()?.queued(id) {
-                Ok(q) => q,
-                Err(e) => return self.give_up(id, e.to_string()),
+        let mut prepare = |wf: &mut Workflow| -> Result<(), String> {
+            if let Some(services) = &services {
+                let specs = wf.specs().clone();
+                services
+                    .clone()
+                    .install(&specs, wf)
+                    .map_err(|e| e.message)?;
             }
+            super::services::install_data_store(&data_stores, None, wf);
+            Ok(())
         };
-        wf.record_transitions(false);
-        let run = drive(&mut wf, &queue);
-        let log = wf.take_transitions();
-        let state = match storage::save_bytes(&wf, &origin, Format::Json) {
-            Ok(s) => s,
-            Err(e) => return self.give_up(id, format!("cannot be saved: {e}")),
-        };
-        let (delivered, undelivered): (Vec<&Queued>, Vec<&Queued>) = queue
-            .iter()
-            .partition(|q| run.delivered_ids.contains(&q.id));
-        let delivered_ids: Vec<i64> = delivered.iter().map(|q| q.id).collect();
-        let undelivered_ids: Vec<i64> = undelivered.iter().map(|q| q.id).collect();
-        let save = InstanceSave {
-            delivered: &delivered_ids,
-            undelivered: &undelivered_ids,
-            claim: Some(&holder),
-            ..InstanceSave::of(&wf, &state, &log, run.error.is_some())
-        };
-        let summary = Run {
-            delivered: delivered.iter().map(|q| describe(q)).collect(),
-            undelivered: undelivered.iter().map(|q| describe(q)).collect(),
-            changes: log.len(),
-            status: save.status,
-            error: run.error,
-            next_timer: save.next_timer,
-        };
-        match self
-            .store()?
-            .update_instance(id, stored.info.revision, None, save)
-        {
-            Ok(_) => {
+        self.store()?;
+        let store = self.store.as_mut().expect("opened above");
+        let outcome = storage::run_claimed(
+            store.as_mut(),
+            id,
+            &holder,
+            &mut self.cache,
+            retry,
+            &mut prepare,
+        )
+        .map_err(|e| e.to_string())?;
+        match outcome {
+            ClaimedOutcome::Ran(run) => {
                 self.shared.runs.fetch_add(1, Ordering::Relaxed);
-                if let Some(e) = &summary.error {
+                if let Some(e) = &run.error {
                     self.say(0, format!("instance {id}: {e}"));
                 }
-                self.say(1, summary.line(id, t0.elapsed()));
-                Ok(())
+                self.say(1, line(id, &run, t0.elapsed()));
             }
-            Err(storage::StoreError::Stale { .. }) => {
-                // Someone saved it since it was read (a command, or a
-                // worker after this claim expired): that save stands, this
-                // run is dropped, and the instance is due again if it is.
-                let _ = self.store()?.release(id, &holder, None);
-                self.say(
-                    1,
-                    format!("instance {id}: changed meanwhile; this run is dropped"),
-                );
-                Ok(())
+            ClaimedOutcome::NotHeld => {
+                self.say(2, format!("instance {id}: no longer held by this worker"));
             }
-            Err(storage::StoreError::NoInstance(_)) => Ok(()),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
-    /// Logs why instance `id` cannot run and leaves it for later.
-    fn give_up(&mut self, id: InstanceId, why: String) -> Result<(), String> {
-        self.say(
-            0,
-            format!(
-                "instance {id}: {why}; tried again in {} s",
-                RETRY_AFTER.as_secs()
+            ClaimedOutcome::Completed => {
+                self.say(2, format!("instance {id}: completed meanwhile"));
+            }
+            ClaimedOutcome::Stale => self.say(
+                1,
+                format!("instance {id}: changed meanwhile; this run is dropped"),
             ),
-        );
-        let holder = self.holder.clone();
-        let retry = Timestamp::now()
-            .checked_add(jiff::SignedDuration::try_from(RETRY_AFTER).unwrap_or_default())
-            .ok();
-        self.store()?
-            .release(id, &holder, retry)
-            .map_err(|e| e.to_string())
-    }
-}
-
-/// What [`drive`] did.
-struct Driven {
-    delivered_ids: Vec<i64>,
-    error: Option<String>,
-}
-
-/// Moves a virtual clock up to the wall clock, runs (firing due timers),
-/// then delivers the queue in order, running after each delivery; an item
-/// nothing waits for yet is tried again after any later delivery, and
-/// otherwise stays queued. Stops delivering at the first failure.
-fn drive(wf: &mut Workflow, queue: &[Queued]) -> Driven {
-    let wall = Timestamp::now();
-    if wf.clock_is_virtual() && wf.now() < wall {
-        wf.set_now(wall);
-    }
-    let mut out = Driven {
-        delivered_ids: Vec::new(),
-        error: None,
-    };
-    if let Err(e) = wf.run() {
-        out.error = Some(e.to_string());
-        return out;
-    }
-    let mut left: Vec<&Queued> = queue.iter().collect();
-    loop {
-        let before = left.len();
-        let mut still = Vec::new();
-        for q in left {
-            if out.error.is_some() || wf.is_completed() {
-                still.push(q);
-                continue;
-            }
-            let sent = match q.kind {
-                DeliveryKind::Message => wf.send_message(&q.name, q.payload.clone()),
-                DeliveryKind::Signal => wf.send_signal(&q.name, q.payload.clone()),
-            };
-            match sent {
-                Ok(()) => {
-                    out.delivered_ids.push(q.id);
-                    if let Err(e) = wf.run() {
-                        out.error = Some(e.to_string());
-                    }
-                }
-                Err(_) => still.push(q),
-            }
+            ClaimedOutcome::GaveUp(why) => self.say(
+                0,
+                format!(
+                    "instance {id}: {why}; tried again in {} s",
+                    RETRY_AFTER.as_secs()
+                ),
+            ),
         }
-        left = still;
-        if left.len() == before || left.is_empty() {
-            break;
-        }
+        Ok(())
     }
-    out
 }
 
 fn describe(q: &Queued) -> String {
     format!("{} `{}`", q.kind.as_str(), q.name)
 }
 
-impl Run {
-    fn line(&self, id: InstanceId, took: Duration) -> String {
-        let mut parts = vec![format!("instance {id}: {} task changes", self.changes)];
-        if !self.delivered.is_empty() {
-            parts.push(format!("delivered {}", self.delivered.join(", ")));
-        }
-        if !self.undelivered.is_empty() {
-            let what = if self.status == InstanceStatus::Completed {
-                "dropped (it completed)"
-            } else {
-                "kept (nothing waits for it yet)"
-            };
-            parts.push(format!("{what}: {}", self.undelivered.join(", ")));
-        }
-        let mut now = format!("now {}", self.status);
-        if let (Some(t), true) = (self.next_timer, self.status != InstanceStatus::Completed) {
-            now.push_str(&format!(
-                ", next timer {}",
-                t.strftime("%Y-%m-%d %H:%M:%SZ")
-            ));
-        }
-        if self.error.is_some() {
-            now.push_str(" (run failed)");
-        }
-        parts.push(now);
-        format!("{} ({} ms)", parts.join("; "), took.as_millis())
+/// The `-v` line of a run: what it did and where the instance stands.
+fn line(id: InstanceId, run: &ClaimedRun, took: Duration) -> String {
+    let mut parts = vec![format!("instance {id}: {} task changes", run.changes)];
+    if !run.delivered.is_empty() {
+        let d: Vec<String> = run.delivered.iter().map(describe).collect();
+        parts.push(format!("delivered {}", d.join(", ")));
     }
+    if !run.undelivered.is_empty() {
+        let what = if run.status == InstanceStatus::Completed {
+            "dropped (it completed)"
+        } else {
+            "kept (nothing waits for it yet)"
+        };
+        let u: Vec<String> = run.undelivered.iter().map(describe).collect();
+        parts.push(format!("{what}: {}", u.join(", ")));
+    }
+    let mut now = format!("now {}", run.status);
+    if let (Some(t), true) = (run.next_timer, run.status != InstanceStatus::Completed) {
+        now.push_str(&format!(
+            ", next timer {}",
+            t.strftime("%Y-%m-%d %H:%M:%SZ")
+        ));
+    }
+    if run.error.is_some() {
+        now.push_str(" (run failed)");
+    }
+    parts.push(now);
+    format!("{} ({} ms)", parts.join("; "), took.as_millis())
 }
 
 /// The time of a log line, to the millisecond, UTC.

@@ -14,6 +14,7 @@
 //! library of specs and the instances started from them, each saved as the
 //! bytes of a JSON state file, with a log of every task state change.
 
+mod claimed;
 mod json_layout;
 mod lock;
 mod migrate;
@@ -28,6 +29,7 @@ mod store_rows;
 // The atomic write lives below both storage and the runtime (whose
 // `JsonFileStore` writes with it); storage is where users look for it.
 pub use crate::atomic::{FAULT_ENV, resolve_links, write_atomic};
+pub use claimed::{ClaimedOutcome, ClaimedRun, run_claimed};
 pub use lock::{LockError, StateLock, lock_path};
 pub use migrate::{CURRENT_VERSION, MigrateError};
 #[cfg(feature = "postgres")]
