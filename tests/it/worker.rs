@@ -345,6 +345,13 @@ impl Worker {
     /// SIGTERM, then waits: it must stop within 10 s with exit 0. Returns
     /// what it logged.
     fn stop(mut self) -> String {
+        // Its handlers are in place once it has said where it works; a
+        // SIGTERM before that (a slow start on a loaded machine) would
+        // kill it the default way.
+        let log = self.log.clone();
+        crate::support::wait_until("the worker has started", || {
+            std::fs::read_to_string(&log).is_ok_and(|l| l.contains(" on "))
+        });
         // SAFETY: kill(2) on our own child's pid.
         unsafe {
             libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
