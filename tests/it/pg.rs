@@ -6,7 +6,12 @@
 //! Without a server the PostgreSQL tests are skipped with one message on
 //! stderr, except on CI (`CI=true`), where they fail: there the server is
 //! required.
+//!
+//! A command-line test written once runs on either store: its body takes
+//! the test directory and makes its commands with [`bpmn_on_test_store`];
+//! [`on_sqlite`] and [`on_postgres`] run it on each.
 
+use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -136,6 +141,55 @@ fn sweep(admin: &mut postgres::Client) {
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
+}
+
+thread_local! {
+    /// The PostgreSQL database the current test's commands use (through
+    /// BPMN_STORE), when it runs on PostgreSQL ([`on_postgres`]).
+    static DATABASE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The binary, working in `dir` (so the default store is `dir/bpmn.db`),
+/// or on the test's PostgreSQL database when it runs in [`on_postgres`].
+pub fn bpmn_on_test_store(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("bpmn").expect("the bpmn binary is built");
+    c.current_dir(dir).env_remove("BPMN_STORE");
+    DATABASE.with(|db| {
+        if let Some(url) = &*db.borrow() {
+            c.env("BPMN_STORE", url);
+        }
+    });
+    c
+}
+
+/// The test's store for a thread it spawns (the choice is per thread).
+pub fn same_store() -> impl FnOnce() + Send {
+    let url = DATABASE.with(|db| db.borrow().clone());
+    move || DATABASE.with(|db| *db.borrow_mut() = url)
+}
+
+/// Runs the command-line test `check` in a new directory, on the default
+/// SQLite store there.
+pub fn on_sqlite(check: fn(&Path)) {
+    let dir = tempfile::tempdir().unwrap();
+    check(dir.path());
+}
+
+/// Runs the command-line test `check` in a new directory, with every
+/// command on a new PostgreSQL database (skipped without a server outside
+/// CI): the same commands behave the same on either store.
+pub fn on_postgres(check: fn(&Path)) {
+    let Some(test_db) = fresh_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    DATABASE.with(|db| *db.borrow_mut() = Some(test_db.url.clone()));
+    check(dir.path());
+    DATABASE.with(|db| *db.borrow_mut() = None);
+    assert!(
+        !dir.path().join("bpmn.db").exists(),
+        "no SQLite store was made beside"
+    );
 }
 
 /// A connection to the database at `url`, for tests that look inside.

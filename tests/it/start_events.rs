@@ -4,7 +4,9 @@
 //! instance's data); `bpmn tick --now` starts timer start events due,
 //! counted from when the spec was added, and never the same occurrence
 //! twice. The old `bpmn send FILE --message` still delivers to a file.
+//! The library's starts run on SQLite and on PostgreSQL.
 
+use crate::pg::{bpmn_on_test_store as bpmn, on_postgres, on_sqlite};
 use crate::support::fixture;
 
 use std::path::Path;
@@ -12,13 +14,6 @@ use std::path::Path;
 use assert_cmd::Command;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-
-/// The binary, working in `dir` (so the store is `dir/bpmn.db`).
-fn bpmn(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("bpmn").expect("the bpmn binary is built");
-    c.current_dir(dir).env_remove("BPMN_STORE");
-    c
-}
 
 /// Runs `cmd`; returns its exit code, stdout and stderr.
 fn output(cmd: &mut Command) -> (i32, String, String) {
@@ -80,8 +75,15 @@ fn instances(dir: &Path) -> Vec<(i64, String, String)> {
 
 #[test]
 fn a_message_starts_every_library_spec_that_catches_it_with_its_payload() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(a_message_starts_every_library_spec_that_catches_it_with_its_payload_on);
+}
+
+#[test]
+fn a_message_starts_every_library_spec_that_catches_it_with_its_payload_on_postgres() {
+    on_postgres(a_message_starts_every_library_spec_that_catches_it_with_its_payload_on);
+}
+
+fn a_message_starts_every_library_spec_that_catches_it_with_its_payload_on(d: &Path) {
     add(d, "order_intake");
     add(d, "order_audit");
     add(d, "refund");
@@ -119,8 +121,15 @@ fn a_message_starts_every_library_spec_that_catches_it_with_its_payload() {
 
 #[test]
 fn a_message_no_spec_starts_on_is_a_usage_error_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(a_message_no_spec_starts_on_is_a_usage_error_naming_it_on);
+}
+
+#[test]
+fn a_message_no_spec_starts_on_is_a_usage_error_naming_it_on_postgres() {
+    on_postgres(a_message_no_spec_starts_on_is_a_usage_error_naming_it_on);
+}
+
+fn a_message_no_spec_starts_on_is_a_usage_error_naming_it_on(d: &Path) {
     add(d, "order_intake");
     let (code, out, err) = output(bpmn(d).args(["send", "--message", "order_cancelled"]));
     assert_eq!(code, 2);
@@ -164,8 +173,15 @@ fn at(t: Timestamp, minutes: i64) -> String {
 
 #[test]
 fn a_duration_timer_start_starts_once_when_due() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(a_duration_timer_start_starts_once_when_due_on);
+}
+
+#[test]
+fn a_duration_timer_start_starts_once_when_due_on_postgres() {
+    on_postgres(a_duration_timer_start_starts_once_when_due_on);
+}
+
+fn a_duration_timer_start_starts_once_when_due_on(d: &Path) {
     let added = add(d, "report_in_an_hour");
     let tick = |minutes| ids(bpmn(d).args(["tick", "--json", "--now", &at(added, minutes)]));
     assert_eq!(tick(30), Vec::<i64>::new(), "not due half an hour in");
@@ -185,8 +201,15 @@ fn a_duration_timer_start_starts_once_when_due() {
 
 #[test]
 fn a_cycle_timer_start_starts_each_occurrence_at_most_its_repetitions() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(a_cycle_timer_start_starts_each_occurrence_at_most_its_repetitions_on);
+}
+
+#[test]
+fn a_cycle_timer_start_starts_each_occurrence_at_most_its_repetitions_on_postgres() {
+    on_postgres(a_cycle_timer_start_starts_each_occurrence_at_most_its_repetitions_on);
+}
+
+fn a_cycle_timer_start_starts_each_occurrence_at_most_its_repetitions_on(d: &Path) {
     let added = add(d, "hourly_three_times");
     let tick = |minutes| ids(bpmn(d).args(["tick", "--json", "--now", &at(added, minutes)]));
     assert!(tick(59).is_empty());
@@ -231,8 +254,15 @@ fn a_store_of_schema_version_1_gains_the_timer_table_on_the_next_tick() {
 
 #[test]
 fn a_date_timer_start_starts_once_on_its_date() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(a_date_timer_start_starts_once_on_its_date_on);
+}
+
+#[test]
+fn a_date_timer_start_starts_once_on_its_date_on_postgres() {
+    on_postgres(a_date_timer_start_starts_once_on_its_date_on);
+}
+
+fn a_date_timer_start_starts_once_on_its_date_on(d: &Path) {
     add(d, "new_year_report");
     let tick = |now: &str| ids(bpmn(d).args(["tick", "--json", "--now", now]));
     assert!(tick("2029-12-31T23:59:00Z").is_empty());

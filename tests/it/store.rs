@@ -3,6 +3,7 @@
 //! `resume`, `tasks`, `data`, `reset`, `advance`, `send` and `events`;
 //! a corrupt or newer store refused untouched; two processes on one store.
 
+use crate::pg::{bpmn_on_test_store as bpmn, on_postgres, on_sqlite, same_store};
 use crate::support;
 
 use std::path::{Path, PathBuf};
@@ -14,49 +15,6 @@ use bpmn_engine::storage::{
 use predicates::prelude::PredicateBooleanExt;
 use serde_json::{Value, json};
 use support::fixture;
-
-thread_local! {
-    /// The PostgreSQL database the current test's commands use (through
-    /// BPMN_STORE), when it runs on PostgreSQL ([`on_postgres`]).
-    static DATABASE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The binary, working in `dir` (so the default store is `dir/bpmn.db`),
-/// or on the test's PostgreSQL database when it runs on one.
-fn bpmn(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("bpmn").expect("the bpmn binary is built");
-    c.current_dir(dir).env_remove("BPMN_STORE");
-    DATABASE.with(|db| {
-        if let Some(url) = &*db.borrow() {
-            c.env("BPMN_STORE", url);
-        }
-    });
-    c
-}
-
-/// Runs the command-line test `check` in a new directory, on the default
-/// SQLite store there.
-fn on_sqlite(check: fn(&Path)) {
-    let dir = tempfile::tempdir().unwrap();
-    check(dir.path());
-}
-
-/// Runs the command-line test `check` in a new directory, with every
-/// command on a new PostgreSQL database (skipped without a server outside
-/// CI): the same commands behave the same on either store.
-fn on_postgres(check: fn(&Path)) {
-    let Some(test_db) = crate::pg::fresh_database() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    DATABASE.with(|db| *db.borrow_mut() = Some(test_db.url.clone()));
-    check(dir.path());
-    DATABASE.with(|db| *db.borrow_mut() = None);
-    assert!(
-        !dir.path().join("bpmn.db").exists(),
-        "no SQLite store was made beside"
-    );
-}
 
 fn json_of(cmd: &mut Command) -> (i32, Value) {
     let out = cmd.output().unwrap();
@@ -574,12 +532,6 @@ fn two_processes_on_one_store_lose_nothing_on_postgres() {
     on_postgres(two_processes_on_one_store_lose_nothing_on);
 }
 
-/// The test's store for a thread it spawns (the choice is per thread).
-fn same_store() -> impl FnOnce() + Send {
-    let url = DATABASE.with(|db| db.borrow().clone());
-    move || DATABASE.with(|db| *db.borrow_mut() = url)
-}
-
 fn two_processes_on_one_store_lose_nothing_on(d: &Path) {
     let model = copy(d, "sequence.bpmn");
     add(d, &model, "Process_Sequence");
@@ -662,8 +614,15 @@ fn both(out: &std::process::Output) -> String {
 
 #[test]
 fn a_session_on_a_stored_instance_saves_back_into_the_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(a_session_on_a_stored_instance_saves_back_into_the_store_on);
+}
+
+#[test]
+fn a_session_on_a_stored_instance_saves_back_into_the_store_on_postgres() {
+    on_postgres(a_session_on_a_stored_instance_saves_back_into_the_store_on);
+}
+
+fn a_session_on_a_stored_instance_saves_back_into_the_store_on(d: &Path) {
     let model = copy(d, "sequence.bpmn");
     add(d, &model, "Process_Sequence");
     // Lines on stdin make a session (as a person typing would).
@@ -770,13 +729,20 @@ fn the_readme_tutorial_through_the_library() {
     assert_eq!(v["data"], expected);
 }
 
+#[test]
+fn diff_and_migrate_between_library_versions() {
+    on_sqlite(diff_and_migrate_between_library_versions_on);
+}
+
+#[test]
+fn diff_and_migrate_between_library_versions_on_postgres() {
+    on_postgres(diff_and_migrate_between_library_versions_on);
+}
+
 /// The README's "after editing a diagram": a new version in the library,
 /// the difference, the instance's mapping, the migration and the run on
 /// the new path — all by spec and instance ids.
-#[test]
-fn diff_and_migrate_between_library_versions() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+fn diff_and_migrate_between_library_versions_on(d: &Path) {
     let model = d.join("order.bpmn");
     std::fs::copy(fixture("migrate/order_v1.bpmn"), &model).unwrap();
     let v1 = add(d, &model, "order");
@@ -852,8 +818,15 @@ fn diff_and_migrate_between_library_versions() {
 
 #[test]
 fn collaborations_are_specs_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(collaborations_are_specs_too_on);
+}
+
+#[test]
+fn collaborations_are_specs_too_on_postgres() {
+    on_postgres(collaborations_are_specs_too_on);
+}
+
+fn collaborations_are_specs_too_on(d: &Path) {
     let model = copy(d, "collaboration.bpmn");
     let spec = stdout_of(
         bpmn(d)
@@ -890,8 +863,15 @@ fn store_view(d: &Path) -> Value {
 
 #[test]
 fn read_only_commands_change_nothing_in_the_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    on_sqlite(read_only_commands_change_nothing_in_the_store_on);
+}
+
+#[test]
+fn read_only_commands_change_nothing_in_the_store_on_postgres() {
+    on_postgres(read_only_commands_change_nothing_in_the_store_on);
+}
+
+fn read_only_commands_change_nothing_in_the_store_on(d: &Path) {
     let timer = copy(d, "events/timer_boundary.bpmn");
     add(d, &timer, "Process_TimerBoundary");
     let (_, v) = json_of(bpmn(d).args([
