@@ -496,16 +496,7 @@ fn a_save_based_on_a_stale_read_is_refused() {
     let mut a = SqliteStore::open(&path, true).unwrap();
     let mut b = SqliteStore::open(&path, true).unwrap();
     let spec = a.add_spec(&sample_spec(dir.path())).unwrap().spec.id;
-    let save = |state: &'static [u8]| InstanceSave {
-        state,
-        status: InstanceStatus::Waiting,
-        log: &[],
-        next_timer: None,
-        pending: false,
-        delivered: &[],
-        undelivered: &[],
-        claim: None,
-    };
+    let save = |state: &'static [u8]| InstanceSave::new(state, InstanceStatus::Waiting);
     let id = a.create_instance(spec, save(b"{}")).unwrap().id;
     let read_a = a.instance(id).unwrap().info.revision;
     let read_b = b.instance(id).unwrap().info.revision;

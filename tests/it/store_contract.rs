@@ -82,24 +82,10 @@ fn sample() -> NewSpec {
     )
 }
 
-/// A save of `state` with nothing due, nothing delivered, no claim.
-fn save(state: &[u8], status: InstanceStatus) -> InstanceSave<'_> {
-    InstanceSave {
-        state,
-        status,
-        log: &[],
-        next_timer: None,
-        pending: false,
-        delivered: &[],
-        undelivered: &[],
-        claim: None,
-    }
-}
-
 /// A new waiting instance of a new spec; with `pending`, due at once.
 fn instance(store: &mut dyn Store, pending: bool) -> i64 {
     let spec = store.add_spec(&sample()).unwrap().spec.id;
-    let mut s = save(b"{}", InstanceStatus::Waiting);
+    let mut s = InstanceSave::new(b"{}", InstanceStatus::Waiting);
     s.pending = pending;
     store.create_instance(spec, s).unwrap().id
 }
@@ -149,7 +135,7 @@ fn saves_name_the_revision_they_read(open: Open<'_>) {
     let (mut a, mut b) = (open(), open());
     let spec = a.add_spec(&sample()).unwrap().spec.id;
     let info = a
-        .create_instance(spec, save(b"{\"n\":0}", InstanceStatus::Ready))
+        .create_instance(spec, InstanceSave::new(b"{\"n\":0}", InstanceStatus::Ready))
         .unwrap();
     assert_eq!(
         (info.revision, info.status, info.queued),
@@ -163,7 +149,7 @@ fn saves_name_the_revision_they_read(open: Open<'_>) {
             info.id,
             1,
             None,
-            save(b"{\"n\":1}", InstanceStatus::Waiting),
+            InstanceSave::new(b"{\"n\":1}", InstanceStatus::Waiting),
         )
         .unwrap();
     assert_eq!(after.revision, 2);
@@ -172,7 +158,7 @@ fn saves_name_the_revision_they_read(open: Open<'_>) {
         info.id,
         read.info.revision,
         None,
-        save(b"{}", InstanceStatus::Ready),
+        InstanceSave::new(b"{}", InstanceStatus::Ready),
     ) {
         Err(StoreError::Stale { id, read, now }) => assert_eq!((id, read, now), (info.id, 1, 2)),
         other => panic!("expected a stale refusal, got {other:?}"),
@@ -183,7 +169,12 @@ fn saves_name_the_revision_they_read(open: Open<'_>) {
         "a's save stands"
     );
     assert!(matches!(
-        b.update_instance(9999, 1, None, save(b"{}", InstanceStatus::Ready)),
+        b.update_instance(
+            9999,
+            1,
+            None,
+            InstanceSave::new(b"{}", InstanceStatus::Ready)
+        ),
         Err(StoreError::NoInstance(9999))
     ));
     assert!(matches!(
@@ -197,14 +188,19 @@ fn saves_name_the_revision_they_read(open: Open<'_>) {
         .replace("</bpmn:definitions>", "<!-- v2 --></bpmn:definitions>");
     let v2 = a.add_spec(&spec_of("seq", &text)).unwrap().spec.id;
     let moved = a
-        .update_instance(info.id, 2, Some(v2), save(b"{}", InstanceStatus::Completed))
+        .update_instance(
+            info.id,
+            2,
+            Some(v2),
+            InstanceSave::new(b"{}", InstanceStatus::Completed),
+        )
         .unwrap();
     assert_eq!(
         (moved.spec, moved.version, moved.status),
         (v2, 2, InstanceStatus::Completed)
     );
     let other = a
-        .create_instance(spec, save(b"{}", InstanceStatus::Error))
+        .create_instance(spec, InstanceSave::new(b"{}", InstanceStatus::Error))
         .unwrap()
         .id;
     let ids = |active| -> Vec<i64> { b.instances(active).unwrap().iter().map(|i| i.id).collect() };
@@ -236,7 +232,7 @@ fn the_log_keeps_its_order_across_saves(open: Open<'_>) {
         transition("00000001", None, Some(TaskState::Ready), t0),
         transition("00000002", None, Some(TaskState::Waiting), t0),
     ];
-    let mut s = save(b"{}", InstanceStatus::Ready);
+    let mut s = InstanceSave::new(b"{}", InstanceStatus::Ready);
     s.log = &first;
     let id = store.create_instance(spec, s).unwrap().id;
     let second = [
@@ -248,7 +244,7 @@ fn the_log_keeps_its_order_across_saves(open: Open<'_>) {
         ),
         transition("00000002", Some(TaskState::Waiting), None, t0 + 2.hours()),
     ];
-    let mut s = save(b"{}", InstanceStatus::Waiting);
+    let mut s = InstanceSave::new(b"{}", InstanceStatus::Waiting);
     s.log = &second;
     store.update_instance(id, 1, None, s).unwrap();
     let log = open().log(id).unwrap();
@@ -313,7 +309,7 @@ fn the_queue_keeps_what_was_not_delivered_until_the_next_change(open: Open<'_>) 
             .unwrap(),
         [id]
     );
-    let mut s = save(b"{}", InstanceStatus::Waiting);
+    let mut s = InstanceSave::new(b"{}", InstanceStatus::Waiting);
     let (delivered, undelivered) = ([q1], [q2]);
     s.delivered = &delivered;
     s.undelivered = &undelivered;
@@ -341,7 +337,12 @@ fn the_queue_keeps_what_was_not_delivered_until_the_next_change(open: Open<'_>) 
     assert_eq!(store.next_due(t).unwrap(), None);
     // …until the instance changes: then the signal is tried again.
     store
-        .update_instance(id, 2, None, save(b"{}", InstanceStatus::Waiting))
+        .update_instance(
+            id,
+            2,
+            None,
+            InstanceSave::new(b"{}", InstanceStatus::Waiting),
+        )
         .unwrap();
     assert_eq!(
         store
@@ -366,7 +367,12 @@ fn a_completed_instance_has_no_queue_and_takes_nothing_more(open: Open<'_>) {
         .enqueue(id, DeliveryKind::Message, "late", &json!({}))
         .unwrap();
     let info = store
-        .update_instance(id, 1, None, save(b"{}", InstanceStatus::Completed))
+        .update_instance(
+            id,
+            1,
+            None,
+            InstanceSave::new(b"{}", InstanceStatus::Completed),
+        )
         .unwrap();
     assert_eq!(info.queued, 0);
     assert!(store.queued(id).unwrap().is_empty());
@@ -389,7 +395,7 @@ fn two_workers_never_claim_the_same_instance(open: Open<'_>) {
     let spec = store.add_spec(&sample()).unwrap().spec.id;
     let mut all: Vec<i64> = (0..40)
         .map(|_| {
-            let mut s = save(b"{}", InstanceStatus::Waiting);
+            let mut s = InstanceSave::new(b"{}", InstanceStatus::Waiting);
             s.pending = true;
             store.create_instance(spec, s).unwrap().id
         })
@@ -478,7 +484,12 @@ fn claims_expire_and_show_while_they_last(open: Open<'_>) {
     // The saved state stands: a's save under a claim that b had is fine
     // (revisions guard the state), and it leaves b nothing to release.
     let info = store
-        .update_instance(id, 1, None, save(b"{}", InstanceStatus::Waiting))
+        .update_instance(
+            id,
+            1,
+            None,
+            InstanceSave::new(b"{}", InstanceStatus::Waiting),
+        )
         .unwrap();
     assert_eq!(info.revision, 2);
 }
@@ -541,13 +552,13 @@ fn next_due_is_the_earliest_unclaimed_time(open: Open<'_>) {
     assert_eq!(store.next_due(now).unwrap(), None);
     // Nothing to do until something from outside: never due.
     store
-        .create_instance(spec, save(b"{}", InstanceStatus::Waiting))
+        .create_instance(spec, InstanceSave::new(b"{}", InstanceStatus::Waiting))
         .unwrap();
     assert_eq!(store.next_due(now).unwrap(), None);
     let (soon, later) = (now + 10.minutes(), now + 1.hour());
     let mut ids = Vec::new();
     for at in [later, soon] {
-        let mut s = save(b"{}", InstanceStatus::Waiting);
+        let mut s = InstanceSave::new(b"{}", InstanceStatus::Waiting);
         s.next_timer = Some(at);
         ids.push(store.create_instance(spec, s).unwrap().id);
     }
@@ -573,7 +584,7 @@ fn next_due_is_the_earliest_unclaimed_time(open: Open<'_>) {
 fn a_timer_start_occurrence_is_stored_exactly_once(open: Open<'_>) {
     let mut store = open();
     let spec = store.add_spec(&sample()).unwrap().spec.id;
-    let s = || save(b"{}", InstanceStatus::Waiting);
+    let s = || InstanceSave::new(b"{}", InstanceStatus::Waiting);
     assert_eq!(store.timer_starts_done(spec, "Start").unwrap(), 0);
     let first = store.create_timer_instance(spec, "Start", 1, s()).unwrap();
     assert!(first.is_some());
@@ -594,9 +605,14 @@ fn a_timer_start_occurrence_is_stored_exactly_once(open: Open<'_>) {
         .map(|_| {
             let mut conn = open();
             std::thread::spawn(move || {
-                conn.create_timer_instance(spec, "Start", 2, save(b"{}", InstanceStatus::Waiting))
-                    .unwrap()
-                    .is_some()
+                conn.create_timer_instance(
+                    spec,
+                    "Start",
+                    2,
+                    InstanceSave::new(b"{}", InstanceStatus::Waiting),
+                )
+                .unwrap()
+                .is_some()
             })
         })
         .collect();

@@ -243,6 +243,21 @@ pub struct InstanceSave<'a> {
 }
 
 impl<'a> InstanceSave<'a> {
+    /// A save of `state` with status `status` and nothing else: no log,
+    /// nothing due, nothing delivered, no claim.
+    pub fn new(state: &'a [u8], status: InstanceStatus) -> InstanceSave<'a> {
+        InstanceSave {
+            state,
+            status,
+            log: &[],
+            next_timer: None,
+            pending: false,
+            delivered: &[],
+            undelivered: &[],
+            claim: None,
+        }
+    }
+
     /// A save of `state` as `wf` stands: its status, when it is next due
     /// (earliest timer; pending engine work unless the last run `failed`),
     /// with the task log `log`. Nothing delivered, no claim.
@@ -254,14 +269,10 @@ impl<'a> InstanceSave<'a> {
     ) -> InstanceSave<'a> {
         let status = InstanceStatus::of(wf);
         InstanceSave {
-            state,
-            status,
             log,
             next_timer: wf.next_timer(),
             pending: !failed && status != InstanceStatus::Error && wf.has_engine_work(),
-            delivered: &[],
-            undelivered: &[],
-            claim: None,
+            ..InstanceSave::new(state, status)
         }
     }
 }
