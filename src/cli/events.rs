@@ -67,10 +67,7 @@ pub fn send(args: SendArgs) -> Result<u8, CliError> {
     }
     let dir = opened.file().map(|p| p.to_path_buf());
     super::services::install_data_store(&Default::default(), dir.as_deref(), &mut opened.wf);
-    let delivered = match kind {
-        DeliveryKind::Message => opened.wf.send_message(name, payload),
-        DeliveryKind::Signal => opened.wf.send_signal(name, payload),
-    };
+    let delivered = kind.send(&mut opened.wf, name, payload);
     // Nothing waits for it: the state file is left as it was.
     let stored = opened.stored_info().is_some();
     delivered.map_err(|e| CliError {

@@ -16,9 +16,7 @@
 use jiff::Timestamp;
 
 use super::state_file::{Format, SpecsCache, load_bytes_cached, save_bytes};
-use super::store::{
-    DeliveryKind, InstanceId, InstanceSave, InstanceStatus, Queued, Store, StoreError,
-};
+use super::store::{InstanceId, InstanceSave, InstanceStatus, Queued, Store, StoreError};
 use crate::Workflow;
 
 /// What [`run_claimed`] did with an instance.
@@ -164,11 +162,7 @@ fn drive(wf: &mut Workflow, queue: &[Queued]) -> (Vec<i64>, Option<String>) {
                 still.push(q);
                 continue;
             }
-            let sent = match q.kind {
-                DeliveryKind::Message => wf.send_message(&q.name, q.payload.clone()),
-                DeliveryKind::Signal => wf.send_signal(&q.name, q.payload.clone()),
-            };
-            match sent {
+            match q.kind.send(wf, &q.name, q.payload.clone()) {
                 Ok(()) => {
                     delivered.push(q.id);
                     if let Err(e) = wf.run() {
@@ -191,7 +185,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::storage::{NewSpec, Origin, SpecFile, SpecTarget, SqliteStore};
+    use crate::storage::{DeliveryKind, NewSpec, Origin, SpecFile, SpecTarget, SqliteStore};
     use crate::{Data, Specs};
 
     const WAIT_FOR_GO: &str = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">

@@ -295,6 +295,23 @@ impl DeliveryKind {
         }
     }
 
+    /// Delivers `name` with `payload` to `wf` as this kind
+    /// ([`Workflow::send_message`] or [`Workflow::send_signal`]).
+    ///
+    /// [`Workflow::send_message`]: crate::Workflow::send_message
+    /// [`Workflow::send_signal`]: crate::Workflow::send_signal
+    pub fn send(
+        self,
+        wf: &mut crate::Workflow,
+        name: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), crate::runtime::EventError> {
+        match self {
+            DeliveryKind::Message => wf.send_message(name, payload),
+            DeliveryKind::Signal => wf.send_signal(name, payload),
+        }
+    }
+
     /// Reads [`DeliveryKind::as_str`]'s words.
     pub fn parse(s: &str) -> Option<DeliveryKind> {
         match s {
