@@ -30,8 +30,8 @@ use super::store::{
     StoredInstance, redact_url,
 };
 use super::store_rows::{
-    due_at, files_of, lease_end, live_claim, micros, parse_state, parse_time, queued_row,
-    state_text, target_parts, time_text,
+    due_at, files_of, is_next_occurrence, lease_end, live_claim, micros, parse_state, parse_time,
+    queued_row, state_text, target_parts, time_text,
 };
 
 /// The marker in `bpmn.store_version`: the schema is a bpmn-runner store.
@@ -174,10 +174,7 @@ impl PostgresStore {
     /// unusable is refused untouched.
     pub fn open(url: &str, create: bool) -> Result<PostgresStore, StoreError> {
         let location = redact_url(url);
-        let pg = |source| StoreError::Postgres {
-            store: location.clone(),
-            source,
-        };
+        let pg = pg_error(location.clone());
         let mut config = postgres::Config::from_str(url).map_err(&pg)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
@@ -275,10 +272,7 @@ impl PostgresStore {
     }
 
     fn pg(&self) -> impl Fn(Pg) -> StoreError + '_ {
-        |source| StoreError::Postgres {
-            store: self.location.clone(),
-            source,
-        }
+        pg_error(self.location.clone())
     }
 
     fn spec_info(&self, id: SpecId) -> Result<SpecInfo, StoreError> {
@@ -469,6 +463,22 @@ fn append_log<S: postgres::ToStatement + ?Sized>(
     let to: Vec<Option<&str>> = log.iter().map(|t| state_text(t.to)).collect();
     tx.execute(stmt, &[&instance, &at, &task, &bpmn_id, &name, &from, &to])?;
     Ok(())
+}
+
+/// How many occurrences of timer start event `start_event` of spec `spec`
+/// were started (0 when none); a row this build cannot read is an error.
+fn timer_starts_done(
+    c: &mut impl GenericClient,
+    spec: SpecId,
+    start_event: &str,
+) -> Result<Result<u32, StoreError>, Pg> {
+    let n: Option<i32> = c
+        .query_opt(
+            "SELECT started FROM bpmn.timer_starts WHERE spec = $1 AND start_event = $2",
+            &[&spec, &start_event],
+        )?
+        .map(|r| r.get(0));
+    Ok(u32::try_from(n.unwrap_or(0)).map_err(bad))
 }
 
 /// Removes the delivered items `$2` from the queue of instance `$1`,
@@ -723,16 +733,7 @@ impl Store for PostgresStore {
     }
 
     fn timer_starts_done(&self, spec: SpecId, start_event: &str) -> Result<u32, StoreError> {
-        let n: Option<i32> = self
-            .client
-            .borrow_mut()
-            .query_opt(
-                "SELECT started FROM bpmn.timer_starts WHERE spec = $1 AND start_event = $2",
-                &[&spec, &start_event],
-            )
-            .map_err(self.pg())?
-            .map(|r| r.get(0));
-        u32::try_from(n.unwrap_or(0)).map_err(bad)
+        timer_starts_done(&mut *self.client.borrow_mut(), spec, start_event).map_err(self.pg())?
     }
 
     fn create_timer_instance(
@@ -743,9 +744,6 @@ impl Store for PostgresStore {
         save: InstanceSave<'_>,
     ) -> Result<Option<InstanceInfo>, StoreError> {
         let pg = pg_error(self.location.clone());
-        let Ok(occurrence) = i32::try_from(occurrence) else {
-            return Ok(None);
-        };
         let mut tx = self.client.get_mut().transaction().map_err(&pg)?;
         // Timer starts of one spec one at a time: the count read next is
         // then the latest committed, so an occurrence is started once.
@@ -754,21 +752,18 @@ impl Store for PostgresStore {
             &[&spec],
         )
         .map_err(&pg)?;
-        let done: i32 = tx
-            .query_opt(
-                "SELECT started FROM bpmn.timer_starts WHERE spec = $1 AND start_event = $2",
-                &[&spec, &start_event],
-            )
-            .map_err(&pg)?
-            .map_or(0, |r| r.get(0));
-        if done.checked_add(1) != Some(occurrence) {
+        let done = timer_starts_done(&mut tx, spec, start_event).map_err(&pg)??;
+        let Ok(started) = i32::try_from(occurrence) else {
+            return Ok(None);
+        };
+        if !is_next_occurrence(done, occurrence) {
             return Ok(None);
         }
         let id = insert_instance(&mut tx, spec, &save).map_err(&pg)?;
         tx.execute(
             "INSERT INTO bpmn.timer_starts (spec, start_event, started) VALUES ($1, $2, $3)
              ON CONFLICT (spec, start_event) DO UPDATE SET started = excluded.started",
-            &[&spec, &start_event, &occurrence],
+            &[&spec, &start_event, &started],
         )
         .map_err(&pg)?;
         tx.commit().map_err(&pg)?;
@@ -865,14 +860,12 @@ impl Store for PostgresStore {
                  FOR UPDATE SKIP LOCKED)
              RETURNING id",
         )?;
+        let pg = pg_error(self.location.clone());
         let rows = self
             .client
             .get_mut()
             .query(&claim, &[&worker, &until, &micros(now), &i64::from(limit)])
-            .map_err(|source| StoreError::Postgres {
-                store: self.location.clone(),
-                source,
-            })?;
+            .map_err(pg)?;
         let mut ids: Vec<InstanceId> = rows.iter().map(|r| r.get(0)).collect();
         ids.sort_unstable();
         Ok(ids)
@@ -884,6 +877,7 @@ impl Store for PostgresStore {
         worker: &str,
         retry_at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
+        let pg = pg_error(self.location.clone());
         self.client
             .get_mut()
             .execute(
@@ -893,10 +887,7 @@ impl Store for PostgresStore {
                 &[&id, &worker, &retry_at.map(micros)],
             )
             .map(|_| ())
-            .map_err(|source| StoreError::Postgres {
-                store: self.location.clone(),
-                source,
-            })
+            .map_err(pg)
     }
 
     fn next_due(&self, now: Timestamp) -> Result<Option<Timestamp>, StoreError> {

@@ -23,8 +23,8 @@ use super::store::{
     StoredInstance,
 };
 use super::store_rows::{
-    due_at, files_of, lease_end, live_claim, micros, parse_state, parse_time, queued_row,
-    state_text, target_parts, time_text,
+    due_at, files_of, is_next_occurrence, lease_end, live_claim, micros, parse_state, parse_time,
+    queued_row, state_text, target_parts, time_text,
 };
 
 /// `PRAGMA application_id` of a bpmn-runner store ("BPMN").
@@ -167,10 +167,7 @@ impl SqliteStore {
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        |source| StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        sql_error(self.path.clone())
     }
 
     /// Checks the file is ours (or empty) and of a schema this build reads,
@@ -411,6 +408,22 @@ fn append_log(
         ])?;
     }
     Ok(())
+}
+
+/// How many occurrences of timer start event `start_event` of spec `spec`
+/// were started (0 when none).
+fn timer_starts_done(
+    conn: &rusqlite::Connection,
+    spec: SpecId,
+    start_event: &str,
+) -> rusqlite::Result<u32> {
+    conn.query_row(
+        "SELECT started FROM timer_starts WHERE spec = ?1 AND start_event = ?2",
+        params![spec, start_event],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|n| n.unwrap_or(0))
 }
 
 /// Removes what `save` delivered from the queue of `id` and marks what it
@@ -663,15 +676,7 @@ impl Store for SqliteStore {
     }
 
     fn timer_starts_done(&self, spec: SpecId, start_event: &str) -> Result<u32, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT started FROM timer_starts WHERE spec = ?1 AND start_event = ?2",
-                params![spec, start_event],
-                |r| r.get(0),
-            )
-            .optional()
-            .map(|n| n.unwrap_or(0))
-            .map_err(self.sql())
+        timer_starts_done(&self.conn, spec, start_event).map_err(self.sql())
     }
 
     fn create_timer_instance(
@@ -686,16 +691,8 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&sql)?;
-        let done: u32 = tx
-            .query_row(
-                "SELECT started FROM timer_starts WHERE spec = ?1 AND start_event = ?2",
-                params![spec, start_event],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(&sql)?
-            .unwrap_or(0);
-        if done.checked_add(1) != Some(occurrence) {
+        let done = timer_starts_done(&tx, spec, start_event).map_err(&sql)?;
+        if !is_next_occurrence(done, occurrence) {
             return Ok(None);
         }
         let id = insert_instance(&tx, spec, &save).map_err(&sql)?;

@@ -70,6 +70,12 @@ pub(super) fn due_at(save: &InstanceSave<'_>, untried: bool, now: Timestamp) -> 
     }
 }
 
+/// Whether `occurrence` of a timer start event is the one to start when
+/// `done` were started: each once, in order.
+pub(super) fn is_next_occurrence(done: u32, occurrence: u32) -> bool {
+    done.checked_add(1) == Some(occurrence)
+}
+
 /// A spec target as stored: its kind word and its id.
 pub(super) fn target_parts(t: &SpecTarget) -> (&'static str, &str) {
     match t {
