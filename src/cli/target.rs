@@ -83,9 +83,9 @@ pub struct Opened {
     pub target: Target,
     /// Held until the instance is dropped (after its save).
     _lock: Option<StateLock>,
-    store: Option<(Box<dyn Store>, i64)>,
-    /// A stored instance's row as read (holder, queue length).
-    info: Option<InstanceInfo>,
+    /// A stored instance's store, with its row as last read or saved
+    /// (the revision the next save names, the holder, the queue length).
+    store: Option<(Box<dyn Store>, InstanceInfo)>,
     /// Changes made outside this process's journal (an interactive session
     /// on a working file), for the task log.
     absorbed: Vec<Transition>,
@@ -111,7 +111,6 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
                 target: Target::File(path),
                 _lock: lock,
                 store: None,
-                info: None,
                 absorbed: Vec::new(),
             })
         }
@@ -130,8 +129,7 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
                 origin,
                 target: Target::Stored(id),
                 _lock: None,
-                info: Some(stored.info.clone()),
-                store: Some((store, stored.info.revision)),
+                store: Some((store, stored.info)),
                 absorbed: Vec::new(),
             })
         }
@@ -139,10 +137,10 @@ pub fn open(arg: &Path, lock: bool, wait: bool, limits: &EngineLimits) -> Result
 }
 
 impl Opened {
-    /// A stored instance's row as it was read: who holds it, how many
-    /// messages wait in its queue.
+    /// A stored instance's row as last read or saved: who holds it, how
+    /// many messages wait in its queue.
     pub fn stored_info(&self) -> Option<&InstanceInfo> {
-        self.info.as_ref()
+        self.store.as_ref().map(|(_, info)| info)
     }
 
     /// Queues a message or signal for the stored instance (a worker
@@ -153,16 +151,13 @@ impl Opened {
         name: &str,
         payload: &serde_json::Value,
     ) -> Result<i64, CliError> {
-        let Some((store, _)) = self.store.as_mut() else {
+        let Some((store, info)) = self.store.as_mut() else {
             return Err(CliError::usage(
                 "--queue is for an instance in the store; a state file gets the message at once",
             ));
         };
-        let Target::Stored(id) = self.target else {
-            unreachable!("a store belongs to a stored target");
-        };
         store
-            .enqueue(id, kind, name, payload)
+            .enqueue(info.id, kind, name, payload)
             .map_err(|e| CliError::usage(e.to_string()))
     }
 
@@ -228,7 +223,7 @@ impl Opened {
         let Target::Stored(id) = self.target else {
             unreachable!("a target is a file or a stored instance");
         };
-        let (store, revision) = self.store.as_mut().expect("a stored target has its store");
+        let (store, read) = self.store.as_mut().expect("a stored target has its store");
         let mut log = std::mem::take(&mut self.absorbed);
         log.extend(self.wf.take_transitions());
         let state = storage::save_bytes(&self.wf, &self.origin, Format::Json)
@@ -236,12 +231,12 @@ impl Opened {
         let info = store
             .update_instance(
                 id,
-                *revision,
+                read.revision,
                 spec,
                 InstanceSave::of(&self.wf, &state, &log, false),
             )
             .map_err(|e| CliError::usage(e.to_string()))?;
-        *revision = info.revision;
+        *read = info;
         Ok(())
     }
 }
