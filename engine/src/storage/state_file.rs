@@ -71,7 +71,7 @@ impl fmt::Display for Origin {
 }
 
 /// A loaded file embedded in the state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 struct Source {
     path: String,
     text: String,
@@ -377,9 +377,9 @@ fn load_bytes_with(
     restore_file_with(file, limits, cache)
 }
 
-/// What a state embeds to build its specs from: BPMN and DMN files (path,
-/// text) and the dialect.
-type SourcesKey = (Vec<(String, String)>, Vec<(String, String)>, Option<String>);
+/// What a state embeds to build its specs from: BPMN and DMN files and
+/// the dialect.
+type SourcesKey = (Vec<Source>, Vec<Source>, Option<String>);
 
 /// Specs built from the sources embedded in states, kept for the next
 /// state that embeds the same ones ([`load_bytes_cached`]). Holds at most
@@ -413,22 +413,18 @@ impl SpecsCache {
     }
 }
 
-/// The specs `file` embeds, from `cache` when it has them.
+/// The specs `file` embeds, from `cache` when it has them. Takes the
+/// embedded sources out of `file` (they are the cache's key; nothing reads
+/// them after).
 fn specs_of_file(
-    file: &StateFile,
+    file: &mut StateFile,
     limits: &EngineLimits,
     cache: Option<&mut SpecsCache>,
 ) -> Result<std::sync::Arc<Specs>, StateFileError> {
     let key: SourcesKey = (
-        file.sources
-            .iter()
-            .map(|s| (s.path.clone(), s.text.clone()))
-            .collect(),
-        file.dmn
-            .iter()
-            .map(|s| (s.path.clone(), s.text.clone()))
-            .collect(),
-        file.dialect.clone(),
+        std::mem::take(&mut file.sources),
+        std::mem::take(&mut file.dmn),
+        file.dialect.take(),
     );
     if let Some(specs) = cache.as_ref().and_then(|c| c.specs.get(&key)) {
         return Ok(specs.clone());
@@ -440,10 +436,10 @@ fn specs_of_file(
         ),
         None => None,
     };
-    let bytes = |files: &[(String, String)]| -> Vec<(PathBuf, Vec<u8>)> {
+    let bytes = |files: &[Source]| -> Vec<(PathBuf, Vec<u8>)> {
         files
             .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.clone().into_bytes()))
+            .map(|s| (PathBuf::from(&s.path), s.text.clone().into_bytes()))
             .collect()
     };
     let specs = Specs::from_all_sources_limited(
@@ -472,11 +468,11 @@ fn restore_file(
 
 /// [`restore_file`] with the specs from `cache` when it has them.
 fn restore_file_with(
-    file: StateFile,
+    mut file: StateFile,
     limits: &EngineLimits,
     cache: Option<&mut SpecsCache>,
 ) -> Result<(Workflow, Origin), StateFileError> {
-    let specs = specs_of_file(&file, limits, cache)?;
+    let specs = specs_of_file(&mut file, limits, cache)?;
     let origin = file.start.origin()?;
     let processes: Vec<String> = match &origin {
         Origin::Process(p) => vec![p.clone()],
