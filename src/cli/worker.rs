@@ -177,6 +177,8 @@ struct Thread {
     /// when the list of specs changes.
     latest: Vec<(Spec, Arc<Specs>)>,
     latest_ids: Vec<i64>,
+    /// When it last looked for due timer start events.
+    last_tick: Option<Instant>,
     /// The last failure of the timer start events, said once.
     tick_error: Option<String>,
 }
@@ -197,6 +199,7 @@ impl Thread {
             cache,
             latest: Vec::new(),
             latest_ids: Vec::new(),
+            last_tick: None,
             tick_error: None,
         }
     }
@@ -240,11 +243,14 @@ impl Thread {
         }
     }
 
-    /// Starts due timer start events (first thread), then claims and runs
-    /// due instances. Returns how many it ran or started.
+    /// Starts due timer start events (first thread, at most once per
+    /// `--poll`, as when idle: looking costs a read of the spec list), then
+    /// claims and runs due instances. Returns how many it ran or started.
     fn round(&mut self) -> Result<usize, String> {
         let mut done = 0;
-        if self.ticks {
+        let poll = self.shared.poll;
+        if self.ticks && self.last_tick.is_none_or(|t| t.elapsed() >= poll) {
+            self.last_tick = Some(Instant::now());
             // A spec whose timer cannot be read must not keep the
             // instances from running: said once (until it changes), and
             // the claims go on.
