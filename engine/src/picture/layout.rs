@@ -733,7 +733,7 @@ fn node_shape(node: &Node, bounds: Bounds, expanded: bool) -> Shape {
     let outside_label = local.ends_with("Event") || local.ends_with("Gateway");
     Shape {
         element: node.id.clone(),
-        element_type: local_name(node).to_string(),
+        element_type: local.to_string(),
         name: node.name.clone(),
         bounds,
         label: (outside_label && node.name.is_some()).then(|| Bounds {

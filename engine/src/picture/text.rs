@@ -68,13 +68,13 @@ impl Display for Num {
     }
 }
 
+/// Words this short are never cut, whatever the width (see [`wrap`]).
+const SHORT_WORD: usize = 12;
+
 /// `text` broken into lines no wider than `width` at font size `size`:
 /// at line breaks in the text, between words, and inside a word longer
 /// than a line. Empty lines of the text are kept; an empty text gives no
 /// lines.
-/// Words this short are never cut, whatever the width (see [`wrap`]).
-const SHORT_WORD: usize = 12;
-
 pub(crate) fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
     let per_line = if width.is_finite() && size > 0.0 {
         ((width / (size * GLYPH_WIDTH)).floor() as usize).max(1)

@@ -207,39 +207,19 @@ fn file_key(model: &Model, file: u32) -> PathBuf {
 /// them, with the index of the process whose body (or subprocess body)
 /// holds it.
 fn owners(model: &Model) -> Owners<'_> {
-    // The process owning each graph: top graphs directly, subprocess bodies
-    // through their parents (memoised, so each graph is walked once).
-    let mut owner: Vec<Option<usize>> = vec![None; model.graphs.len()];
-    for (i, p) in model.processes.iter().enumerate() {
-        if let Some(o) = owner.get_mut(p.graph.0 as usize) {
-            *o = Some(i);
-        }
-    }
-    fn resolve(
-        model: &Model,
-        owner: &mut [Option<usize>],
-        g: usize,
-        depth: usize,
-    ) -> Option<usize> {
-        if let Some(o) = owner[g] {
-            return Some(o);
-        }
-        let parent = model.graphs[g].parent?;
-        // A cycle cannot come from the parser; stop rather than recurse forever.
-        if depth > model.graphs.len() || parent.graph.0 as usize >= owner.len() {
-            return None;
-        }
-        let o = resolve(model, owner, parent.graph.0 as usize, depth + 1)?;
-        owner[g] = Some(o);
-        Some(o)
-    }
+    let process_of: HashMap<GraphIdx, usize> = model
+        .processes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.graph, i))
+        .collect();
     let mut out = HashMap::new();
     for g in 0..model.graphs.len() {
-        let Some(p) = resolve(model, &mut owner, g, 0) else {
+        let graph = model.graph(GraphIdx(g as u32));
+        let Some(&p) = process_of.get(&top_graph(model, GraphIdx(g as u32))) else {
             continue;
         };
         let file = model.processes[p].file;
-        let graph = model.graph(GraphIdx(g as u32));
         for n in &graph.nodes {
             out.insert((file, n.id.as_str()), (p, false));
         }
@@ -248,6 +228,14 @@ fn owners(model: &Model) -> Owners<'_> {
         }
     }
     out
+}
+
+/// The body at the top of `g`'s subprocess nesting: a process's graph.
+fn top_graph(model: &Model, mut g: GraphIdx) -> GraphIdx {
+    while let Some(parent) = model.graph(g).parent {
+        g = parent.graph;
+    }
+    g
 }
 
 #[cfg(test)]

@@ -124,10 +124,7 @@ pub fn parse_file(path: &Path) -> Result<Vec<Scenario>, ScenarioError> {
         file: path.to_path_buf(),
         at: None,
         scenario: None,
-        message: match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file (check the path)".to_string(),
-            _ => format!("cannot read it: {e}"),
-        },
+        message: unreadable(&e),
     })?;
     parse_str(&text, path)
 }
@@ -287,10 +284,15 @@ fn resolve(
 
 /// The text of a file the scenario names, or `PATH: why` when unreadable.
 fn read(p: &Path) -> Result<String, String> {
-    std::fs::read_to_string(p).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{}: no such file (check the path)", p.display()),
-        _ => format!("{}: cannot read it: {e}", p.display()),
-    })
+    std::fs::read_to_string(p).map_err(|e| format!("{}: {}", p.display(), unreadable(&e)))
+}
+
+/// Why a scenario file or a file it names cannot be read, in words.
+fn unreadable(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file (check the path)".to_string(),
+        _ => format!("cannot read it: {e}"),
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use super::expect::{Difference, Observed, differences};
 use super::file::{Scenario, Start};
-use crate::StartError;
 use crate::model::Dialect;
 use crate::parser::LoadOptions;
 use crate::runtime::{Answer, ApplyError, Specs, TaskState, Workflow};
@@ -131,10 +130,7 @@ impl<'a> Runner<'a> {
             Start::Process(p) => specs.start_at(p, data, s.clock),
             Start::Collaboration(c) => specs.start_collaboration_at(c, data, s.clock),
         };
-        let mut wf = started.map_err(|e| match e {
-            StartError::Workflow(w) => w.to_string(),
-            other => other.to_string(),
-        })?;
+        let mut wf = started.map_err(|e| e.to_string())?;
         if let Some(prepare) = &mut self.prepare {
             prepare(&specs, &mut wf)?;
         }
