@@ -195,6 +195,14 @@ mod tests {
         v[0].id
     }
 
+    /// The task before the service task, completed.
+    fn prepare(wf: &Workflow) -> super::super::TaskId {
+        wf.completed_tasks()
+            .find(|t| t.bpmn_id == "Task_Prepare")
+            .unwrap()
+            .id
+    }
+
     #[test]
     fn accepted_service_task_stays_started_and_keeps_the_instance_open() {
         let wf = started();
@@ -249,11 +257,7 @@ mod tests {
     #[test]
     fn only_started_service_tasks_can_be_finished_from_outside() {
         let mut wf = started();
-        let prepare = wf
-            .completed_tasks()
-            .find(|t| t.bpmn_id == "Task_Prepare")
-            .unwrap()
-            .id;
+        let prepare = prepare(&wf);
         let e = wf.complete_started(prepare, Data::new()).unwrap_err();
         assert!(
             e.to_string().contains("COMPLETED") && e.to_string().contains("Task_Pay"),
@@ -268,11 +272,7 @@ mod tests {
     #[test]
     fn reset_to_before_it_runs_the_service_again() {
         let mut wf = started();
-        let prepare = wf
-            .completed_tasks()
-            .find(|t| t.bpmn_id == "Task_Prepare")
-            .unwrap()
-            .id;
+        let prepare = prepare(&wf);
         wf.reset(prepare, Data::new()).unwrap();
         assert!(wf.started_tasks().is_empty());
         wf.check_invariants().unwrap();
