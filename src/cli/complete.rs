@@ -18,7 +18,7 @@ pub fn complete(args: CompleteArgs) -> Result<u8, CliError> {
     // connectors of a resume. Without any service flag none is installed
     // (such a task fails and a later resume with them retries it).
     let s = &args.services;
-    if !s.service.is_empty() || s.allow_shell || s.allow_file.is_some() || s.allow_http.is_some() {
+    if super::services::given(s) {
         let specs = opened.wf.specs().clone();
         super::services::CliServices::from_args(s)?.install(&specs, &mut opened.wf)?;
     }
