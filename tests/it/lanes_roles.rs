@@ -153,10 +153,20 @@ fn without_roles_every_task_is_offered_as_before() {
 #[test]
 fn as_and_roles_go_together_and_a_bad_roles_file_is_named() {
     let dir = shop(json!([]));
-    for args in [&["--as", "ann"][..], &["--roles", "roles.json"][..]] {
+    for (args, missing) in [
+        (&["--as", "ann"][..], "--roles <FILE>"),
+        (&["--roles", "roles.json"][..], "--as <NAME>"),
+    ] {
         let out = bpmn(dir.path()).args(RUN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains("--"), "{}", text(&out.stderr));
+        // The error names the flag that is missing, not just any flag.
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "required arguments were not provided:\n  {missing}"
+            )),
+            "{stderr}"
+        );
     }
     std::fs::write(dir.path().join("bad.json"), "{\n  \"Staff\": \"carl\"\n}").unwrap();
     let out = bpmn(dir.path())
