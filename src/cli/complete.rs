@@ -1,6 +1,6 @@
 //! `bpmn complete STATE|ID TASK --data JSON | --error CODE`: finish a
-//! service task that its connector accepted without doing (it stays
-//! STARTED), from any shell, then continue the instance and save it. A task
+//! service task that its connector accepted without doing, or a script task
+//! marked long-running (either stays STARTED), from any shell, then continue the instance and save it. A task
 //! that is not such a task is refused before anything is written.
 
 use bpmn_engine::{TaskId, Workflow};
