@@ -1,6 +1,6 @@
 //! `bpmn complete STATE|ID TASK --data JSON | --error CODE`: finish a
-//! service task that its connector accepted without doing (it stays
-//! STARTED), from any shell, then continue the instance and save it. A task
+//! service task that its connector accepted without doing, or a script task
+//! marked long-running (either stays STARTED), from any shell, then continue the instance and save it. A task
 //! that is not such a task is refused before anything is written.
 
 use bpmn_engine::{TaskId, Workflow};
@@ -18,7 +18,7 @@ pub fn complete(args: CompleteArgs) -> Result<u8, CliError> {
     // connectors of a resume. Without any service flag none is installed
     // (such a task fails and a later resume with them retries it).
     let s = &args.services;
-    if !s.service.is_empty() || s.allow_shell || s.allow_file.is_some() || s.allow_http.is_some() {
+    if super::services::given(s) {
         let specs = opened.wf.specs().clone();
         super::services::CliServices::from_args(s)?.install(&specs, &mut opened.wf)?;
     }

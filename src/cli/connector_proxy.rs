@@ -59,12 +59,6 @@ pub struct ConnectorProxy {
     commands: Vec<String>,
 }
 
-/// What one attempt came to: an answer, or a failure worth trying again.
-enum Attempt {
-    Answer(u16, String),
-    Transient(String),
-}
-
 impl ConnectorProxy {
     /// Reads the proxy's command list (`GET /v1/commands`).
     pub fn connect(url: &str, timeout_secs: f64, retries: u32) -> Result<Self, String> {
@@ -140,29 +134,23 @@ impl ConnectorProxy {
         let target = HttpTarget::parse(url)?;
         let mut attempt = 0;
         loop {
-            let outcome = match exchange(url, &target, method, body, self.timeout) {
-                Ok((status @ (502..=504), text)) => Attempt::Transient(format!(
-                    "connector proxy {url} answered {status}: {}",
-                    text.trim()
-                )),
-                Ok((status, text)) => Attempt::Answer(status, text),
-                Err(e) => Attempt::Transient(format!("connector proxy {url}: {e}")),
+            let transient = match exchange(url, &target, method, body, self.timeout) {
+                Ok((status @ (502..=504), text)) => {
+                    format!("connector proxy {url} answered {status}: {}", text.trim())
+                }
+                Ok(answer) => return Ok(answer),
+                Err(e) => format!("connector proxy {url}: {e}"),
             };
-            match outcome {
-                Attempt::Answer(status, text) => return Ok((status, text)),
-                Attempt::Transient(e) if attempt >= self.retries => {
-                    return Err(if attempt == 0 {
-                        e
-                    } else {
-                        format!("{e} (after {} attempts)", attempt + 1)
-                    });
-                }
-                Attempt::Transient(_) => {
-                    // A short, growing pause: a proxy restarting gets a moment.
-                    std::thread::sleep(Duration::from_millis(100 << attempt.min(4)));
-                    attempt += 1;
-                }
+            if attempt >= self.retries {
+                return Err(if attempt == 0 {
+                    transient
+                } else {
+                    format!("{transient} (after {} attempts)", attempt + 1)
+                });
             }
+            // A short, growing pause: a proxy restarting gets a moment.
+            std::thread::sleep(Duration::from_millis(100 << attempt.min(4)));
+            attempt += 1;
         }
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use bpmn_engine::runtime::EventError;
 use bpmn_engine::storage::{
-    self, Format, InstanceId, InstanceSave, Spec, SpecInfo, SpecTarget, Store,
+    self, Format, InstanceId, InstanceSave, Origin, Spec, SpecInfo, SpecTarget, Store,
 };
 use bpmn_engine::{Specs, StartError, Workflow};
 use jiff::Timestamp;
@@ -64,18 +64,14 @@ fn processes(target: &SpecTarget, specs: &Specs) -> Vec<String> {
 }
 
 /// Starts an instance of `spec`, lets `fire` start it (deliver the
-/// message, fire the timer), runs it and stores it — for a timer, as
-/// occurrence `occurrence` of its start event, which is stored at most
-/// once. Returns its id (`None`: that occurrence was started already) and
+/// message, fire the timer) and runs it. Returns it, its origin, and
 /// whether its run failed (it is stored in ERROR then).
-fn start_one(
-    store: &mut dyn Store,
+fn start_and_run(
     spec: &Spec,
     specs: &Arc<Specs>,
     now: Option<Timestamp>,
     fire: impl FnOnce(&mut Workflow) -> Result<(), EventError>,
-    occurrence: Option<(&str, u32)>,
-) -> Result<(Option<InstanceId>, bool), CliError> {
+) -> Result<(Workflow, Origin, bool), CliError> {
     let data = super::run::parse_data(None)?;
     let (started, origin) = super::library::start_spec(spec, specs, data, now);
     let name = format!("spec {} `{}`", spec.info.id, spec.info.name);
@@ -99,21 +95,7 @@ fn start_one(
             true
         }
     };
-    let Some((start_event, n)) = occurrence else {
-        let info = super::library::store_new(store, spec, &mut wf, &origin)?;
-        return Ok((Some(info.id), failed));
-    };
-    let log = wf.take_transitions();
-    let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
-    let info = store
-        .create_timer_instance(
-            spec.info.id,
-            start_event,
-            n,
-            InstanceSave::of(&wf, &state, &log, failed),
-        )
-        .map_err(usage)?;
-    Ok((info.map(|i| i.id), failed))
+    Ok((wf, origin, failed))
 }
 
 /// Prints the new instance ids; exit 3 when one of them failed.
@@ -147,15 +129,10 @@ pub fn send_to_library(args: &SendArgs, payload: Value) -> Result<u8, CliError> 
         if !catches {
             continue;
         }
-        let (id, f) = start_one(
-            store.as_mut(),
-            &spec,
-            &specs,
-            None,
-            |wf| wf.send_message(name, payload.clone()),
-            None,
-        )?;
-        let Some(id) = id else { continue };
+        let (mut wf, origin, f) = start_and_run(&spec, &specs, None, |wf| {
+            wf.send_message(name, payload.clone())
+        })?;
+        let id = super::library::store_new(store.as_mut(), &spec, &mut wf, &origin)?.id;
         errln!(
             "Message `{name}` started instance {id} of spec {} `{}`.",
             spec.info.id,
@@ -217,15 +194,15 @@ pub(super) fn start_due_timers(
                     // Stored with the count of started occurrences in one
                     // transaction: a failure later, or another worker
                     // ticking at the same time, starts nothing twice.
-                    let (id, f) = start_one(
-                        store,
-                        spec,
-                        specs,
-                        now,
-                        |wf| wf.fire_timer_start(&t.start_id),
-                        Some((&t.start_id, n + 1)),
-                    )?;
-                    let Some(id) = id else {
+                    let (mut wf, origin, f) =
+                        start_and_run(spec, specs, now, |wf| wf.fire_timer_start(&t.start_id))?;
+                    let log = wf.take_transitions();
+                    let state = storage::save_bytes(&wf, &origin, Format::Json).map_err(usage)?;
+                    let save = InstanceSave::of(&wf, &state, &log, f);
+                    let created = store
+                        .create_timer_instance(spec.info.id, &t.start_id, n + 1, save)
+                        .map_err(usage)?;
+                    let Some(id) = created.map(|i| i.id) else {
                         // Another process started this occurrence.
                         break;
                     };

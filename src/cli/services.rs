@@ -25,6 +25,19 @@ use super::CliError;
 use super::args::ServiceArgs;
 use super::connector_proxy::ConnectorProxy;
 
+/// Whether any service flag was given (`--service`, `--allow-*`, or a
+/// `--connector-proxy` that is not empty, as [`CliServices::from_args`]
+/// reads it).
+pub fn given(a: &ServiceArgs) -> bool {
+    !a.service.is_empty()
+        || a.allow_shell
+        || a.allow_file.is_some()
+        || a.allow_http.is_some()
+        || a.connector_proxy
+            .as_deref()
+            .is_some_and(|u| !u.trim().is_empty())
+}
+
 /// The handler the command line registers.
 #[derive(Debug, Clone)]
 pub struct CliServices {

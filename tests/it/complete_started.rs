@@ -4,6 +4,7 @@
 //! is refused without touching the file.
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
@@ -51,6 +52,26 @@ fn run_accepted(dir: &Path) -> PathBuf {
     state
 }
 
+/// `bpmn complete STATE ARGS…`.
+fn complete(state: &Path, args: &[&str]) -> Output {
+    bpmn()
+        .arg("complete")
+        .arg(state)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Asserts the exit code, showing stderr when it differs.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn task_state(state: &Path, bpmn_id: &str) -> String {
     let out = bpmn()
         .arg("tasks")
@@ -85,26 +106,14 @@ fn accepted_task_is_saved_started_and_completed_from_another_command() {
         .args(["--service", "pay=false"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 4);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Started, waiting for outside"), "{text}");
-    let out = bpmn()
-        .arg("complete")
-        .arg(&state)
-        .args(["Task_Pay", "--json", "--data", r#"{"paid": true}"#])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = complete(
+        &state,
+        &["Task_Pay", "--json", "--data", r#"{"paid": true}"#],
     );
+    assert_exit(&out, 0);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["completed"], json!(true));
     assert_eq!(v["data"]["payment"], json!({"paid": true}));
@@ -116,12 +125,7 @@ fn accepted_task_is_saved_started_and_completed_from_another_command() {
 fn error_code_takes_the_boundary_event_or_leaves_the_task_in_error() {
     let dir = tempfile::tempdir().unwrap();
     let state = run_accepted(dir.path());
-    let out = bpmn()
-        .arg("complete")
-        .arg(&state)
-        .args(["Task_Pay", "--json", "--error", "declined"])
-        .output()
-        .unwrap();
+    let out = complete(&state, &["Task_Pay", "--json", "--error", "declined"]);
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["data"]["status"], json!("refused"));
@@ -129,12 +133,7 @@ fn error_code_takes_the_boundary_event_or_leaves_the_task_in_error() {
 
     let dir = tempfile::tempdir().unwrap();
     let state = run_accepted(dir.path());
-    let out = bpmn()
-        .arg("complete")
-        .arg(&state)
-        .args(["Task_Pay", "--error", "gateway_down"])
-        .output()
-        .unwrap();
+    let out = complete(&state, &["Task_Pay", "--error", "gateway_down"]);
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -149,12 +148,7 @@ fn a_task_that_is_not_started_is_refused_and_the_file_is_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let state = run_accepted(dir.path());
     let before = std::fs::read(&state).unwrap();
-    let out = bpmn()
-        .arg("complete")
-        .arg(&state)
-        .args(["Task_Prepare", "--data", "{}"])
-        .output()
-        .unwrap();
+    let out = complete(&state, &["Task_Prepare", "--data", "{}"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -163,12 +157,7 @@ fn a_task_that_is_not_started_is_refused_and_the_file_is_unchanged() {
     );
     assert_eq!(std::fs::read(&state).unwrap(), before);
     // Neither --data nor --error: a usage error.
-    let out = bpmn()
-        .arg("complete")
-        .arg(&state)
-        .arg("Task_Pay")
-        .output()
-        .unwrap();
+    let out = complete(&state, &["Task_Pay"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read(&state).unwrap(), before);
 }
@@ -214,26 +203,14 @@ fn a_long_running_script_task_is_finished_by_complete() {
         .arg(&state)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 4);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["started"], json!(["Task_Render"]), "{v}");
-    let out = bpmn()
-        .arg("complete")
-        .arg(&state)
-        .args(["Task_Render", "--data", r#"{"frames": 240}"#, "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = complete(
+        &state,
+        &["Task_Render", "--data", r#"{"frames": 240}"#, "--json"],
     );
+    assert_exit(&out, 0);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["completed"], json!(true), "{v}");
     assert_eq!(v["data"]["done"], json!("render-7:240"), "{v}");

@@ -176,6 +176,16 @@ fn run(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `bpmn validate` on the fixture with the proxy at `url`.
+fn validate(url: &str) -> std::process::Output {
+    bpmn()
+        .args(["validate", "-b"])
+        .arg(fixture())
+        .args(["--connector-proxy", url])
+        .output()
+        .unwrap()
+}
+
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }
@@ -230,12 +240,7 @@ fn the_environment_variable_names_the_proxy_too() {
 #[test]
 fn validate_and_run_report_an_operator_the_proxy_does_not_list() {
     let proxy = Proxy::start(&["example/Other"], Mode::Echo);
-    let out = bpmn()
-        .args(["validate", "-b"])
-        .arg(fixture())
-        .args(["--connector-proxy", &proxy.url])
-        .output()
-        .unwrap();
+    let out = validate(&proxy.url);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(
@@ -253,12 +258,7 @@ fn validate_and_run_report_an_operator_the_proxy_does_not_list() {
     assert!(proxy.calls().is_empty());
     // Listed, it validates.
     let proxy = Proxy::start(&["example/Echo"], Mode::Echo);
-    let out = bpmn()
-        .args(["validate", "-b"])
-        .arg(fixture())
-        .args(["--connector-proxy", &proxy.url])
-        .output()
-        .unwrap();
+    let out = validate(&proxy.url);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
 

@@ -52,6 +52,15 @@ fn run_as(dir: &Path, user: &str, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `bpmn resume shop.json` as `user`.
+fn resume_as(dir: &Path, user: &str, extra: &[&str]) -> std::process::Output {
+    bpmn(dir)
+        .args(["resume", "shop.json", "--as", user, "--roles", "roles.json"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn ann_does_her_tasks_and_stops_at_carls_which_waits_for_staff() {
     let dir = shop(json!([{"task": "terms"}, {"task": "order", "data": {"item": "mug"}}]));
@@ -80,18 +89,7 @@ fn ann_does_her_tasks_and_stops_at_carls_which_waits_for_staff() {
 
     // Carl continues the saved state: ship is his; confirm is ann's again.
     std::fs::write(dir.path().join("carl.json"), r#"[{"task": "ship"}]"#).unwrap();
-    let out = bpmn(dir.path())
-        .args([
-            "resume",
-            "shop.json",
-            "--as",
-            "carl",
-            "--roles",
-            "roles.json",
-        ])
-        .args(["--answers", "carl.json", "--json"])
-        .output()
-        .unwrap();
+    let out = resume_as(dir.path(), "carl", &["--answers", "carl.json", "--json"]);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["ready"], json!([]));
@@ -103,18 +101,7 @@ fn ann_does_her_tasks_and_stops_at_carls_which_waits_for_staff() {
 
     // Bob is a customer too: he finishes it.
     std::fs::write(dir.path().join("bob.json"), r#"[{"task": "confirm"}]"#).unwrap();
-    let out = bpmn(dir.path())
-        .args([
-            "resume",
-            "shop.json",
-            "--as",
-            "bob",
-            "--roles",
-            "roles.json",
-        ])
-        .args(["--answers", "bob.json"])
-        .output()
-        .unwrap();
+    let out = resume_as(dir.path(), "bob", &["--answers", "bob.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("Workflow completed."));
 }
@@ -166,10 +153,20 @@ fn without_roles_every_task_is_offered_as_before() {
 #[test]
 fn as_and_roles_go_together_and_a_bad_roles_file_is_named() {
     let dir = shop(json!([]));
-    for args in [&["--as", "ann"][..], &["--roles", "roles.json"][..]] {
+    for (args, missing) in [
+        (&["--as", "ann"][..], "--roles <FILE>"),
+        (&["--roles", "roles.json"][..], "--as <NAME>"),
+    ] {
         let out = bpmn(dir.path()).args(RUN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains("--"), "{}", text(&out.stderr));
+        // The error names the flag that is missing, not just any flag.
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "required arguments were not provided:\n  {missing}"
+            )),
+            "{stderr}"
+        );
     }
     std::fs::write(dir.path().join("bad.json"), "{\n  \"Staff\": \"carl\"\n}").unwrap();
     let out = bpmn(dir.path())

@@ -51,17 +51,7 @@ impl Specs {
     /// Whether process `process_id` has a start event catching message
     /// `name` (a message starts an instance of it).
     pub fn starts_on_message(&self, process_id: &str, name: &str) -> bool {
-        let Some(p) = self.model.process(process_id) else {
-            return false;
-        };
-        self.model.graph(p.graph).trigger_starts.iter().any(|&n| {
-            let (triggers, _) = triggers_of(
-                self,
-                NodeRef {
-                    graph: p.graph,
-                    node: n,
-                },
-            );
+        self.trigger_starts_of(process_id).any(|(_, triggers)| {
             triggers
                 .iter()
                 .any(|t| matches!(t, Trigger::Message { name: m, .. } if m == name))
@@ -77,17 +67,9 @@ impl Specs {
         process_id: &str,
         added: Timestamp,
     ) -> Result<Vec<TimerStart>, String> {
-        let Some(p) = self.model.process(process_id) else {
-            return Ok(Vec::new());
-        };
         let mut out = Vec::new();
-        for &n in &self.model.graph(p.graph).trigger_starts {
-            let r = NodeRef {
-                graph: p.graph,
-                node: n,
-            };
+        for (r, triggers) in self.trigger_starts_of(process_id) {
             let id = &self.model.node(r).id;
-            let (triggers, _) = triggers_of(self, r);
             for t in triggers {
                 let Trigger::Timer(timer) = t else { continue };
                 let bad = |e: String| format!("timer start event `{id}`: {e}");
@@ -122,6 +104,25 @@ impl Specs {
             }
         }
         Ok(out)
+    }
+
+    /// The start events with triggers of top-level process `process_id`
+    /// (none for an unknown id), each with its triggers.
+    fn trigger_starts_of<'s>(
+        &'s self,
+        process_id: &str,
+    ) -> impl Iterator<Item = (NodeRef, &'s [Trigger])> + 's {
+        let graph = self.model.process(process_id).map(|p| p.graph);
+        graph.into_iter().flat_map(move |graph| {
+            self.model
+                .graph(graph)
+                .trigger_starts
+                .iter()
+                .map(move |&node| {
+                    let r = NodeRef { graph, node };
+                    (r, triggers_of(self, r).0)
+                })
+        })
     }
 }
 

@@ -21,7 +21,7 @@ use serde_json::Value;
 use super::error::WorkflowError;
 use super::{Specs, TaskState, Workflow};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Data, NodeKind};
+use crate::model::{Data, Node, NodeKind};
 
 /// Runs the operations of service tasks.
 pub trait ServiceHandler: Send + Sync {
@@ -114,6 +114,16 @@ impl Specs {
     }
 }
 
+/// The variable service task `node`'s result goes to: its declared result
+/// variable, else `spiff__<id>_result` (`-` becomes `_`), as SpiffWorkflow
+/// names it.
+pub(super) fn result_variable_name(node: &Node, declared: Option<&str>) -> String {
+    declared.map_or_else(
+        || format!("spiff__{}_result", node.id.replace('-', "_")),
+        str::to_string,
+    )
+}
+
 impl Workflow {
     /// Registers the handler that runs this instance's service tasks.
     pub fn set_service_handler(&mut self, handler: Arc<dyn ServiceHandler>) {
@@ -155,9 +165,7 @@ impl Workflow {
         };
         match handler.start(operation, &params) {
             Ok(ServiceOutcome::Done(v)) => {
-                let var = result_variable
-                    .clone()
-                    .unwrap_or_else(|| format!("spiff__{}_result", node.id.replace('-', "_")));
+                let var = result_variable_name(node, result_variable.as_deref());
                 if let Err(e) = crate::model::check_value_depth(&var, &v) {
                     return Err(self.fail(t, format!("service `{operation}` answered, but {e}")));
                 }

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::error::TaskError;
 use super::merge::merge_maps;
+use super::service::result_variable_name;
 use super::task::TaskView;
 use super::wait::Delivery;
 use super::{CompleteError, TaskId, TaskState, Workflow};
@@ -74,8 +75,9 @@ impl Workflow {
 
     /// Finishes the STARTED service task `id` with `data`, as if its handler
     /// had answered it: merged into the task's result variable (the
-    /// `spiff__<id>_result` variable without one), then the task completes.
-    /// Call [`Workflow::run`] afterwards to continue.
+    /// `spiff__<id>_result` variable without one) — for a long-running
+    /// script task, into its data — then the task completes. Call
+    /// [`Workflow::run`] afterwards to continue.
     pub fn complete_started(
         &mut self,
         id: TaskId,
@@ -86,36 +88,23 @@ impl Workflow {
         if let Err(e) = crate::model::check_depth(&data) {
             return Err(TaskError(format!("data {e}")).into());
         }
+        let incoming = serde_json::Map::from(data);
         let specs = self.specs.clone();
         let node = specs.model.node(self.records.get(t).node);
-        let NodeKind::ServiceTask {
-            result_variable, ..
-        } = &node.kind
-        else {
+        match &node.kind {
+            NodeKind::ServiceTask {
+                result_variable, ..
+            } => {
+                let var = result_variable_name(node, result_variable.as_deref());
+                self.records.update_data(t, |d| match d.get_mut(&var) {
+                    Some(Value::Object(old)) => merge_maps(old, &incoming),
+                    _ => d.insert(var, Value::Object(incoming)),
+                });
+            }
             // A long-running script task: the data is its result, merged
             // into the task's data as a script's assignments would be.
-            let Value::Object(incoming) = data.to_json() else {
-                unreachable!("task data is a map");
-            };
-            self.records.update_data(t, |d| {
-                for (k, v) in incoming {
-                    d.insert(k, v);
-                }
-            });
-            let done = self.complete(t);
-            self.settle_joins();
-            return Ok(done?);
-        };
-        let var = result_variable
-            .clone()
-            .unwrap_or_else(|| format!("spiff__{}_result", node.id.replace('-', "_")));
-        let Value::Object(incoming) = data.to_json() else {
-            unreachable!("task data is a map");
-        };
-        self.records.update_data(t, |d| match d.get_mut(&var) {
-            Some(Value::Object(old)) => merge_maps(old, &incoming),
-            _ => d.insert(var, Value::Object(incoming)),
-        });
+            _ => self.records.update_data(t, |d| d.extend(incoming)),
+        }
         let done = self.complete(t);
         self.settle_joins();
         Ok(done?)
@@ -206,6 +195,14 @@ mod tests {
         v[0].id
     }
 
+    /// The task before the service task, completed.
+    fn prepare(wf: &Workflow) -> super::super::TaskId {
+        wf.completed_tasks()
+            .find(|t| t.bpmn_id == "Task_Prepare")
+            .unwrap()
+            .id
+    }
+
     #[test]
     fn accepted_service_task_stays_started_and_keeps_the_instance_open() {
         let wf = started();
@@ -260,11 +257,7 @@ mod tests {
     #[test]
     fn only_started_service_tasks_can_be_finished_from_outside() {
         let mut wf = started();
-        let prepare = wf
-            .completed_tasks()
-            .find(|t| t.bpmn_id == "Task_Prepare")
-            .unwrap()
-            .id;
+        let prepare = prepare(&wf);
         let e = wf.complete_started(prepare, Data::new()).unwrap_err();
         assert!(
             e.to_string().contains("COMPLETED") && e.to_string().contains("Task_Pay"),
@@ -279,11 +272,7 @@ mod tests {
     #[test]
     fn reset_to_before_it_runs_the_service_again() {
         let mut wf = started();
-        let prepare = wf
-            .completed_tasks()
-            .find(|t| t.bpmn_id == "Task_Prepare")
-            .unwrap()
-            .id;
+        let prepare = prepare(&wf);
         wf.reset(prepare, Data::new()).unwrap();
         assert!(wf.started_tasks().is_empty());
         wf.check_invariants().unwrap();

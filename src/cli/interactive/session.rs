@@ -555,14 +555,12 @@ impl<'a> Session<'a> {
     /// completes it.
     fn run_task(&mut self) -> Flow<()> {
         let collab = self.collab();
-        let mine = self.my_ready();
-        let ready: Vec<(TaskId, String)> = self
-            .wf
-            .ready_human_tasks()
-            .iter()
-            .filter(|t| mine.contains(&t.id))
-            .map(|t| (t.id, render::task_label(t, collab)))
-            .collect();
+        let ready: Vec<(TaskId, String)> =
+            crate::cli::output::split_ready(&self.wf, self.roles.as_ref())
+                .0
+                .iter()
+                .map(|t| (t.id, render::task_label(t, collab)))
+                .collect();
         let id = match ready.as_slice() {
             [] => {
                 self.say("No task is waiting for a person.");
