@@ -365,3 +365,45 @@ fn without_the_flag_the_operator_is_unknown_and_nothing_is_sent() {
     );
     assert!(proxy.requests().is_empty());
 }
+
+/// `bpmn complete` takes `--connector-proxy` like `run` and `resume`: the
+/// proxy task reached once a long-running task is finished from outside
+/// is sent to the proxy, also when the proxy is the only service flag.
+#[test]
+fn complete_sends_the_next_service_task_to_the_proxy() {
+    let proxy = Proxy::start(&["example/Echo"], Mode::Echo);
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bpmn/data/started_then_proxy.bpmn");
+    let out = bpmn()
+        .args(["run", "--json", "-p", "Process_StartedThenProxy", "-b"])
+        .arg(&model)
+        .args(["--connector-proxy", &proxy.url, "--save"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        proxy.calls().is_empty(),
+        "nothing sent before the completion"
+    );
+    let out = bpmn()
+        .arg("complete")
+        .arg(&state)
+        .args(["Task_Wait", "--json", "--data", r#"{"count": 3}"#])
+        .args(["--connector-proxy", &proxy.url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["completed"], json!(true), "{v}");
+    assert_eq!(
+        v["data"]["echoed"]["body"]["said"],
+        json!("hello Ada x3"),
+        "{v}"
+    );
+    let calls = proxy.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].1, "/v1/do/example/Echo");
+}
