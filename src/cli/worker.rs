@@ -80,7 +80,7 @@ pub fn worker(args: WorkerArgs) -> Result<u8, CliError> {
     let store =
         storage::open_store(&location, false).map_err(|e| CliError::usage(e.to_string()))?;
     // Connector proxies are asked for their commands once, here.
-    let services = if has_services(&args.services) {
+    let services = if super::services::given(&args.services) {
         Some(CliServices::from_args(&args.services)?)
     } else {
         None
@@ -139,18 +139,6 @@ pub fn worker(args: WorkerArgs) -> Result<u8, CliError> {
         }
     );
     Ok(COMPLETED)
-}
-
-/// Whether any service flag was given (a worker without them runs
-/// diagrams whose service tasks are refused, as `bpmn run` does).
-fn has_services(a: &super::args::ServiceArgs) -> bool {
-    !a.service.is_empty()
-        || a.allow_shell
-        || a.allow_file.is_some()
-        || a.allow_http.is_some()
-        || a.connector_proxy
-            .as_deref()
-            .is_some_and(|u| !u.trim().is_empty())
 }
 
 /// `HOST-PID`: unique among workers on several machines.
