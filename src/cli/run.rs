@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use bpmn_engine::storage::{self, Origin};
-use bpmn_engine::{Answer, ApplyError, Data, StartError, Workflow};
+use bpmn_engine::{Answer, Data, StartError, Workflow};
 use serde_json::Value;
 
 use super::CliError;
@@ -145,13 +145,11 @@ pub fn drive(
             })?;
         }
         if let Err(e) = wf.apply(a) {
-            return Err(match e {
-                ApplyError::NotReady { .. } => Stop::Answer(format!("answer #{n} is for task {e}")),
-                // These name the task themselves.
-                ApplyError::Task(_) => Stop::Answer(e.to_string()),
-                ApplyError::Workflow(_) => Stop::Workflow(e.to_string()),
-                ApplyError::Advance(_) => Stop::Answer(format!("answer #{n}: {e}")),
-                ApplyError::Event(_) => Stop::Workflow(format!("answer #{n}: {e}")),
+            let text = e.for_answer(n);
+            return Err(if e.is_bad_answer() {
+                Stop::Answer(text)
+            } else {
+                Stop::Workflow(text)
             });
         }
         wf.run().map_err(|e| Stop::Workflow(e.to_string()))?;

@@ -175,6 +175,17 @@ pub enum ApplyError {
 }
 
 impl ApplyError {
+    /// What went wrong with answer number `n` (1 for the first), as
+    /// `bpmn run` and scenario runs say it: task and workflow errors name
+    /// their task themselves; the others say which answer it was.
+    pub fn for_answer(&self, n: usize) -> String {
+        match self {
+            ApplyError::NotReady { .. } => format!("answer #{n} is for task {self}"),
+            ApplyError::Task(_) | ApplyError::Workflow(_) => self.to_string(),
+            ApplyError::Advance(_) | ApplyError::Event(_) => format!("answer #{n}: {self}"),
+        }
+    }
+
     /// Whether the answer itself was wrong (the instance is as it was),
     /// rather than the workflow failing while applying it.
     pub fn is_bad_answer(&self) -> bool {

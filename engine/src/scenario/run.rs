@@ -15,7 +15,7 @@ use super::expect::{Difference, Observed, differences};
 use super::file::{Scenario, Start};
 use crate::model::Dialect;
 use crate::parser::LoadOptions;
-use crate::runtime::{Answer, ApplyError, Specs, TaskState, Workflow};
+use crate::runtime::{Answer, Specs, TaskState, Workflow};
 
 /// What running a scenario gave.
 #[derive(Debug)]
@@ -144,12 +144,7 @@ fn drive(wf: &mut Workflow, answers: &[Answer]) -> Result<(), String> {
     wf.run().map_err(|e| e.to_string())?;
     for (i, a) in answers.iter().enumerate() {
         let n = i + 1;
-        wf.apply(a).map_err(|e| match e {
-            ApplyError::NotReady { .. } => format!("answer #{n} is for task {e}"),
-            // These name the task themselves.
-            ApplyError::Task(_) | ApplyError::Workflow(_) => e.to_string(),
-            ApplyError::Advance(_) | ApplyError::Event(_) => format!("answer #{n}: {e}"),
-        })?;
+        wf.apply(a).map_err(|e| e.for_answer(n))?;
         wf.run().map_err(|e| e.to_string())?;
     }
     Ok(())
