@@ -323,13 +323,5 @@ fn the_readme_heat_map_is_what_test_draws() {
     let (code, stdout, err) = bpmn_test("bpmn", &args);
     assert_eq!(code, Some(0), "{stdout}{err}");
     let drawn = std::fs::read(&out).unwrap();
-    let committed = root().join("docs/pictures/coverage.svg");
-    if std::env::var("BPMN_UPDATE_PICTURES").is_ok_and(|v| v == "1") {
-        std::fs::write(&committed, &drawn).unwrap();
-    }
-    assert!(
-        std::fs::read(&committed).unwrap_or_default() == drawn,
-        "docs/pictures/coverage.svg is not what `bpmn test --coverage-out` draws now; \
-         rerun with BPMN_UPDATE_PICTURES=1 and look at the picture"
-    );
+    crate::support::assert_committed_picture("coverage.svg", &drawn, "bpmn test --coverage-out");
 }

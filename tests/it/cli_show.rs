@@ -222,15 +222,5 @@ fn the_readme_picture_is_what_show_draws() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let committed =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/pictures/gateway_types.svg");
-    if std::env::var("BPMN_UPDATE_PICTURES").is_ok_and(|v| v == "1") {
-        std::fs::write(&committed, &out.stdout).unwrap();
-    }
-    let want = std::fs::read(&committed).unwrap_or_default();
-    assert!(
-        out.stdout == want,
-        "docs/pictures/gateway_types.svg is not what `bpmn show` draws now; \
-         rerun with BPMN_UPDATE_PICTURES=1 and look at the picture"
-    );
+    crate::support::assert_committed_picture("gateway_types.svg", &out.stdout, "bpmn show");
 }

@@ -578,3 +578,20 @@ pub fn svg_groups(svg: &str) -> std::collections::HashMap<String, (String, Optio
     }
     out
 }
+
+/// Asserts that the committed picture `docs/pictures/NAME` is `drawn`, what
+/// `command` draws now; `BPMN_UPDATE_PICTURES=1` rewrites it first (after
+/// a change to the drawing: then look at the picture).
+pub fn assert_committed_picture(name: &str, drawn: &[u8], command: &str) {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/pictures")
+        .join(name);
+    if std::env::var("BPMN_UPDATE_PICTURES").is_ok_and(|v| v == "1") {
+        std::fs::write(&committed, drawn).unwrap();
+    }
+    assert!(
+        std::fs::read(&committed).unwrap_or_default() == drawn,
+        "docs/pictures/{name} is not what `{command}` draws now; \
+         rerun with BPMN_UPDATE_PICTURES=1 and look at the picture"
+    );
+}
