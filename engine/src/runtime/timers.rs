@@ -62,15 +62,6 @@ impl Workflow {
         self.earliest_timer().map(|(at, _)| at)
     }
 
-    /// Whether engine work (a script, gateway, event…) is ready to run: a
-    /// run stopped before it was done, e.g. at the step limit.
-    pub fn has_engine_work(&self) -> bool {
-        self.records
-            .ready
-            .iter()
-            .any(|&t| self.records.state(t) == TaskState::Ready)
-    }
-
     /// The earliest armed timer and whom it belongs to.
     fn earliest_timer(&self) -> Option<(Timestamp, Result<u32, StarterId>)> {
         // Both indexes are ordered by due time: their first entries are the

@@ -514,6 +514,16 @@ impl Workflow {
         self.records.has_error()
     }
 
+    /// Whether engine work (a script, gateway, event…) is ready to run: a
+    /// run stopped before it was done, e.g. at the step limit. Reads the
+    /// ready set only.
+    pub fn has_engine_work(&self) -> bool {
+        self.records
+            .ready
+            .iter()
+            .any(|&t| self.records.state(t) == TaskState::Ready)
+    }
+
     /// The live tasks of running scopes that `keep` accepts, in the order
     /// reached. O(live tasks), never a scan of the history.
     pub(crate) fn live_tasks_where(&self, keep: impl Fn(u32) -> bool) -> Vec<TaskView<'_>> {
