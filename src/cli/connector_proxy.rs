@@ -23,8 +23,11 @@
 //! - Failures, in Arena's order: an `error` with an `error_code`; else a
 //!   `command_response.http_status` of 300 or more; else an HTTP status of
 //!   300 or more; else an answer that is not JSON. Each becomes the task's
-//!   error, naming the URL. An HTTP 202 (asynchronous completion) is an
-//!   error too until tasks can stay STARTED.
+//!   error, naming the URL.
+//! - An HTTP 202 (the proxy accepted the command and finishes it later),
+//!   with no error in its body, leaves the task STARTED, as a `--service`
+//!   connector's `{"accepted": true}` does: `bpmn complete STATE|ID TASK
+//!   --data JSON` finishes it from any shell once the work is done.
 //!
 //! Not sent: Arena's reserved `spiff__task_data`, `spiff__task_id` and
 //! `spiff__callback_url` fields (the handler sees only the parameters), nor
@@ -39,7 +42,7 @@
 
 use std::time::Duration;
 
-use bpmn_engine::Data;
+use bpmn_engine::{Data, ServiceOutcome};
 use serde_json::Value;
 
 use super::services::{HttpTarget, exchange};
@@ -114,8 +117,9 @@ impl ConnectorProxy {
         self.commands.iter().any(|c| c == id)
     }
 
-    /// `POST /v1/do/{id}` with the parameters; the task's result.
-    pub fn call(&self, id: &str, params: &Data) -> Result<Value, String> {
+    /// `POST /v1/do/{id}` with the parameters: the task's result, or
+    /// accepted to be finished later (HTTP 202).
+    pub fn call(&self, id: &str, params: &Data) -> Result<ServiceOutcome, String> {
         if id.is_empty()
             || id
                 .chars()
@@ -156,7 +160,7 @@ impl ConnectorProxy {
 }
 
 /// The task's result from the answer to `POST /v1/do/…`, or its error.
-fn answer(url: &str, status: u16, text: &str) -> Result<Value, String> {
+fn answer(url: &str, status: u16, text: &str) -> Result<ServiceOutcome, String> {
     let parsed: Option<Value> = serde_json::from_str(text).ok();
     if let Some(v) = &parsed {
         if let Some(err) = v.get("error").filter(|e| e.get("error_code").is_some()) {
@@ -181,9 +185,7 @@ fn answer(url: &str, status: u16, text: &str) -> Result<Value, String> {
         }
     }
     if status == 202 {
-        return Err(format!(
-            "connector proxy {url} accepted the command to finish it later (HTTP 202); tasks that wait for a callback are not supported yet"
-        ));
+        return Ok(ServiceOutcome::Accepted);
     }
     if !(200..300).contains(&status) {
         return Err(format!(
@@ -198,7 +200,7 @@ fn answer(url: &str, status: u16, text: &str) -> Result<Value, String> {
         ));
     };
     if v.get("command_response_version").is_none() {
-        return Ok(v);
+        return Ok(ServiceOutcome::Done(v));
     }
     let mut response = v.get("command_response").cloned().unwrap_or(Value::Null);
     let json_text = response.get("mimetype").and_then(Value::as_str) == Some("application/json");
@@ -208,7 +210,7 @@ fn answer(url: &str, status: u16, text: &str) -> Result<Value, String> {
     {
         *body = decoded;
     }
-    Ok(response)
+    Ok(ServiceOutcome::Done(response))
 }
 
 /// A JSON value as text: strings without their quotes.
@@ -235,10 +237,13 @@ mod tests {
         .to_string();
         assert_eq!(
             answer(URL, 200, &text).unwrap(),
-            json!({"body": {"a": 1}, "mimetype": "application/json"})
+            ServiceOutcome::Done(json!({"body": {"a": 1}, "mimetype": "application/json"}))
         );
         // Unversioned answers are kept as they came.
-        assert_eq!(answer(URL, 200, r#"{"x": 2}"#).unwrap(), json!({"x": 2}));
+        assert_eq!(
+            answer(URL, 200, r#"{"x": 2}"#).unwrap(),
+            ServiceOutcome::Done(json!({"x": 2}))
+        );
     }
 
     #[test]
@@ -262,7 +267,21 @@ mod tests {
         assert!(e.ends_with("answered 500: boom"), "{e}");
         let e = answer(URL, 200, "<html>").unwrap_err();
         assert!(e.contains("did not answer JSON"), "{e}");
-        let e = answer(URL, 202, r#"{"command_response": {"body": {}}}"#).unwrap_err();
-        assert!(e.contains("HTTP 202"), "{e}");
+        // A 202 whose body says the command failed is that failure.
+        let e = answer(
+            URL,
+            202,
+            r#"{"error": {"error_code": "Busy", "message": "try later"}}"#,
+        )
+        .unwrap_err();
+        assert!(e.ends_with("answered error Busy: try later"), "{e}");
+    }
+
+    #[test]
+    fn http_202_is_accepted_to_be_finished_later() {
+        // Whatever the body says besides an error, even none at all.
+        for body in ["", r#"{"command_response": {"body": {}}}"#] {
+            assert_eq!(answer(URL, 202, body).unwrap(), ServiceOutcome::Accepted);
+        }
     }
 }

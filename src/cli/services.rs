@@ -125,7 +125,7 @@ fn text(params: &Data, key: &str) -> Result<String, String> {
 
 impl ServiceHandler for CliServices {
     fn operations(&self) -> Vec<String> {
-        let mut ops: Vec<String> = ["http", "shell", "file"].map(String::from).into();
+        let mut ops: Vec<String> = LOCAL.map(String::from).into();
         ops.extend(self.connectors.keys().cloned());
         if let Some(proxy) = &self.proxy {
             // Local operations win over a proxy command of the same id.
@@ -141,21 +141,43 @@ impl ServiceHandler for CliServices {
         ops
     }
 
+    /// Local operations answer at once; a `--service` connector that
+    /// answers `{"accepted": true}`, or a connector proxy that answers
+    /// HTTP 202, leaves the task STARTED.
     fn start(&self, operation: &str, params: &Data) -> Result<ServiceOutcome, String> {
-        let answer = self.call(operation, params)?;
-        let accepted = self.connectors.contains_key(operation)
-            && answer.get("accepted") == Some(&Value::Bool(true));
-        Ok(if accepted {
-            ServiceOutcome::Accepted
-        } else {
-            ServiceOutcome::Done(answer)
-        })
+        if let Some(command) = self.connectors.get(operation) {
+            let answer = connector(command, operation, params)?;
+            return Ok(if answer.get("accepted") == Some(&Value::Bool(true)) {
+                ServiceOutcome::Accepted
+            } else {
+                ServiceOutcome::Done(answer)
+            });
+        }
+        match &self.proxy {
+            Some(proxy) if !LOCAL.contains(&operation) && proxy.has(operation) => {
+                proxy.call(operation, params)
+            }
+            _ => self.local(operation, params).map(ServiceOutcome::Done),
+        }
     }
 
     fn call(&self, operation: &str, params: &Data) -> Result<Value, String> {
-        if let Some(command) = self.connectors.get(operation) {
-            return connector(command, operation, params);
+        match self.start(operation, params)? {
+            ServiceOutcome::Done(v) => Ok(v),
+            ServiceOutcome::Accepted => Err(format!(
+                "`{operation}` was accepted to be finished later, where an answer was needed now"
+            )),
         }
+    }
+}
+
+/// The operations the command line runs itself (they win over a connector
+/// proxy's commands of the same id).
+const LOCAL: [&str; 3] = ["http", "shell", "file"];
+
+impl CliServices {
+    /// Runs a local operation ([`LOCAL`]), or says it is unknown.
+    fn local(&self, operation: &str, params: &Data) -> Result<Value, String> {
         match operation {
             "http" => self.http(params),
             "shell" if !self.allow_shell => {
@@ -174,15 +196,10 @@ impl ServiceHandler for CliServices {
                 }))
             }
             "file" => self.file(params),
-            other => match &self.proxy {
-                Some(proxy) if proxy.has(other) => proxy.call(other, params),
-                _ => Err(format!("unknown operation `{other}`")),
-            },
+            other => Err(format!("unknown operation `{other}`")),
         }
     }
-}
 
-impl CliServices {
     /// `file`: {"action": "read"|"write", "path": path inside the
     /// `--allow-file` directory, "value": …}.
     fn file(&self, params: &Data) -> Result<Value, String> {

@@ -25,6 +25,8 @@ enum Mode {
     ConnectorError,
     /// HTTP 500 with a plain text body.
     Status500,
+    /// HTTP 202 with an empty body: accepted, finished later.
+    Accepted202,
     /// Reads the request and never answers.
     Silent,
 }
@@ -141,6 +143,7 @@ fn serve(mut s: TcpStream, catalog: &Value, mode: &Mutex<Mode>, requests: &Mutex
             (200, envelope.to_string())
         }
         ("POST", _, Mode::Status500) => (500, "the proxy fell over".to_string()),
+        ("POST", _, Mode::Accepted202) => (202, String::new()),
         ("POST", _, Mode::Silent) => {
             // Longer than the test's --connector-timeout, then hang up.
             std::thread::sleep(Duration::from_secs(3));
@@ -406,4 +409,40 @@ fn complete_sends_the_next_service_task_to_the_proxy() {
     let calls = proxy.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].1, "/v1/do/example/Echo");
+}
+
+/// A proxy that answers HTTP 202 has accepted the command to finish it
+/// later: the task stays STARTED (saved so), the run stops as one that
+/// waits, and `bpmn complete` finishes it with the result from outside.
+#[test]
+fn http_202_leaves_the_task_started_until_complete_finishes_it() {
+    let proxy = Proxy::start(&["example/Echo"], Mode::Accepted202);
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let out = bpmn()
+        .args(["run", "--json", "-p", "Process_SvcProxy", "-b"])
+        .arg(fixture())
+        .args(["--data", r#"{"name": "Ada", "count": 2}"#])
+        .args(["--connector-proxy", &proxy.url, "--save"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["started"], json!(["Task_Echo"]), "{v}");
+    assert_eq!(proxy.calls().len(), 1);
+    let out = bpmn()
+        .arg("complete")
+        .arg(&state)
+        .args(["Task_Echo", "--json", "--data"])
+        // The proxy's answer, as it would have sent it: it goes to the
+        // task's result variable.
+        .arg(r#"{"body": {"said": "later"}}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["completed"], json!(true), "{v}");
+    assert_eq!(v["data"]["said"], json!("later"), "{v}");
+    assert_eq!(proxy.calls().len(), 1, "the proxy is not asked again");
 }
