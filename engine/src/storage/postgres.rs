@@ -599,15 +599,39 @@ impl Store for PostgresStore {
     }
 
     fn specs(&self) -> Result<Vec<SpecInfo>, StoreError> {
-        let ids: Vec<SpecId> = self
-            .client
-            .borrow_mut()
-            .query("SELECT id FROM bpmn.specs ORDER BY id", &[])
-            .map_err(self.pg())?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        ids.into_iter().map(|id| self.spec_info(id)).collect()
+        // Two queries however many specs (a worker reads the list at every
+        // look for timer start events; each query is a round trip).
+        let (rows, files) = {
+            let mut c = self.client.borrow_mut();
+            let rows = c
+                .query(
+                    "SELECT id, name, kind, target, version, added FROM bpmn.specs ORDER BY id",
+                    &[],
+                )
+                .map_err(self.pg())?;
+            let files = c
+                .query(
+                    "SELECT spec, path FROM bpmn.spec_files ORDER BY spec, position",
+                    &[],
+                )
+                .map_err(self.pg())?;
+            (rows, files)
+        };
+        let mut paths: HashMap<SpecId, Vec<PathBuf>> = HashMap::new();
+        for f in &files {
+            let path: String = f.try_get(1).map_err(bad)?;
+            paths
+                .entry(f.try_get(0).map_err(bad)?)
+                .or_default()
+                .push(PathBuf::from(path));
+        }
+        rows.iter()
+            .map(|r| {
+                let mut info = spec_row(r)?;
+                info.files = paths.remove(&info.id).unwrap_or_default();
+                Ok(info)
+            })
+            .collect()
     }
 
     fn spec(&self, key: &str) -> Result<Spec, StoreError> {
