@@ -117,6 +117,32 @@ fn specs_get_a_version_per_change(open: Open<'_>) {
         [(first.spec.id, 1), (second.spec.id, 2)]
     );
     assert_eq!(list[0].files, [Path::new("sequence.bpmn")]);
+    // A spec of several files lists them all, BPMN first, in order; the
+    // list agrees with each spec read alone.
+    let mut several = spec_of("several", &text);
+    several.target = SpecTarget::Process("Process_Other".into());
+    several.bpmn.push(SpecFile {
+        path: "called.bpmn".into(),
+        text: text.clone(),
+    });
+    several.dmn.push(SpecFile {
+        path: "prices.dmn".into(),
+        text: "<definitions/>".into(),
+    });
+    let several = store.add_spec(&several).unwrap().spec;
+    assert_eq!(
+        several.files,
+        [
+            Path::new("sequence.bpmn"),
+            Path::new("called.bpmn"),
+            Path::new("prices.dmn")
+        ]
+    );
+    let list = store.specs().unwrap();
+    assert_eq!(list.len(), 3);
+    for s in &list {
+        assert_eq!(store.spec(&s.id.to_string()).unwrap().info, *s);
+    }
     let latest = store.spec("Process_Sequence").unwrap();
     assert_eq!(latest.info.id, second.spec.id);
     assert_eq!(latest.bpmn[0].text, text);
