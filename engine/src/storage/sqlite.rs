@@ -773,6 +773,20 @@ impl Store for SqliteStore {
     ) -> Result<Vec<InstanceId>, StoreError> {
         let until = lease_end(now, lease);
         let sql = sql_error(self.path.clone());
+        // A read first (readers never wait in WAL mode): with nothing due,
+        // no write lock is taken, so idle workers polling one file do not
+        // take turns holding it against those with work to save.
+        let any_due: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM instances
+                 WHERE due_at <= ?1 AND (holder IS NULL OR claim_until <= ?1))",
+            )
+            .and_then(|mut s| s.query_row([micros(now)], |r| r.get(0)))
+            .map_err(&sql)?;
+        if !any_due {
+            return Ok(Vec::new());
+        }
         // One writer at a time (IMMEDIATE): the choice and the claim are
         // one step, so two workers never take the same instance.
         let tx = self
